@@ -1,0 +1,69 @@
+# The same commands for everyone and for CI. Each target refreshes what it needs first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+VENDOR := contactcenter/static/vendor/.installed
+
+.PHONY: run test lint bench deps messages format clean
+
+## Virtual environment, refreshed whenever the dependency files change.
+$(BIN)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Python dependencies into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $@
+
+## Front-end assets (USWDS, htmx) from npm, pinned by package-lock.json, copied into static.
+node_modules/.installed: package.json package-lock.json
+	@echo "Installing front-end assets from npm ..."
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(VENDOR): node_modules/.installed
+	@rm -rf contactcenter/static/vendor && mkdir -p contactcenter/static/vendor/uswds contactcenter/static/vendor/htmx
+	@cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
+		node_modules/@uswds/uswds/dist/img node_modules/@uswds/uswds/dist/fonts \
+		contactcenter/static/vendor/uswds/
+	@cp node_modules/htmx.org/dist/htmx.min.js contactcenter/static/vendor/htmx/
+	@touch $@
+
+## Translations compiled with polib, so no system gettext is needed.
+%.mo: %.po $(BIN)/.installed
+	@$(BIN)/python -m contactcenter.core.compile_messages $<
+
+messages: $(MO_FILES)
+
+deps: $(BIN)/.installed $(VENDOR) messages
+
+run: deps
+	@mkdir -p var
+	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter seed --if-empty
+	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
+
+test: deps
+	$(BIN)/pytest
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy contactcenter
+	$(BIN)/contactcenter makemigrations --check --dry-run
+
+format: deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: deps
+	$(BIN)/python bench/case_status.py
+
+clean:
+	rm -rf $(VENV) node_modules contactcenter/static/vendor

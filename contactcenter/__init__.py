@@ -1,0 +1,1 @@
+"""Contact Center: an omnichannel contact center for public-benefits agencies."""

@@ -1,0 +1,40 @@
+"""The JSON API under /api/v1/, with one error handler for every ApplicationError."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from contactcenter.core.errors import ApplicationError, ErrorCode, RateLimited
+
+api = NinjaAPI(
+    title="Contact Center API",
+    version="1",
+    description="Self-service case status and processing times. No personal data is returned.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    response = api.create_response(request, exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": str(ErrorCode.INVALID_INPUT),
+            "message": "The request has a parameter that is missing or not valid.",
+            "errors": exc.errors,
+        },
+        status=400,
+    )
+
+
+from contactcenter.cases.api import router as cases_router  # noqa: E402
+
+api.add_router("/", cases_router)

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureChannel(models.TextChoices):
+    ADMIN = "admin", _("Administration site")
+    DESK = "desk", _("Agent desktop")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Live chat")
+    SECURE_MESSAGE = "secure_message", _("Secure message")
+    OFFICE_QUEUE = "office_queue", _("Office work queue")
+    API = "api", _("API")
+    COMMAND = "command", _("Command line")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class DisclosureLog(models.Model):
+    """Who saw which case's personal data, through which channel, why and when.
+
+    Append-only: the model refuses updates and deletes, and a database trigger (see the
+    migration) refuses them too, so not even a raw query or the admin can rewrite history.
+    """
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="disclosures")
+    channel = models.CharField(max_length=20, choices=DisclosureChannel.choices)
+    purpose = models.CharField(max_length=200)
+    fields = models.CharField(max_length=200, help_text=_("Which personal data was shown."))
+    disclosed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-disclosed_at", "-id"]
+        indexes = [models.Index(fields=["case", "-disclosed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} saw case {self.case_id} ({self.channel})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("The disclosure log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The disclosure log is append-only.")

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from ninja import Router, Schema
+
+from contactcenter.cases.selectors import case_status_public, processing_times_current
+from contactcenter.core.dates import add_months
+from contactcenter.core.errors import ApplicationError
+from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.receipt_numbers import ReceiptNumber
+
+router = Router(tags=["self-service"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class CaseStatusOut(Schema):
+    receipt_number: str
+    form: str
+    form_title: str
+    status: str
+    status_text: str
+    status_date: dt.date
+    inquiry_eligible_on: dt.date | None
+    inquiry_allowed_now: bool
+    inquiry_message: str
+    language: str
+
+
+class ProcessingTimeOut(Schema):
+    form: str
+    form_title: str
+    category: str
+    category_title: str
+    office: str
+    office_name: str
+    months: Decimal
+    published_on: dt.date
+    receipt_date_for_inquiry: dt.date
+
+
+def case_status_rate_limit(request: HttpRequest) -> None:
+    rate_limit_hit(
+        scope="case-status",
+        key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
+        limit=settings.CASE_STATUS_RATE_LIMIT,
+        window_seconds=settings.CASE_STATUS_RATE_WINDOW_SECONDS,
+    )
+
+
+@router.get(
+    "/case-status/{receipt_number}",
+    response={200: CaseStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Status of one case by receipt number",
+)
+def case_status(
+    request: HttpRequest, receipt_number: str, language: Literal["en", "es"] = "en"
+) -> CaseStatusOut:
+    case_status_rate_limit(request)
+    with translation.override(language):
+        try:
+            parsed = ReceiptNumber.parse(receipt_number)
+            result = case_status_public(receipt_number=parsed, language=language)
+        except ApplicationError as error:
+            # Render the message now, while the requested language is active.
+            error.message = str(error.message)
+            raise
+        eligibility = result.eligibility
+        return CaseStatusOut(
+            receipt_number=result.receipt_number,
+            form=result.form,
+            form_title=result.form_title,
+            status=result.status,
+            status_text=result.status_text,
+            status_date=result.status_date,
+            inquiry_eligible_on=eligibility.eligible_on,
+            inquiry_allowed_now=eligibility.allowed_now,
+            inquiry_message=str(eligibility.message),
+            language=language,
+        )
+
+
+@router.get(
+    "/processing-times",
+    response=list[ProcessingTimeOut],
+    summary="Posted processing times in force today",
+)
+def processing_times(
+    request: HttpRequest,
+    form: str | None = None,
+    category: str | None = None,
+    office: str | None = None,
+    language: Literal["en", "es"] = "en",
+) -> list[ProcessingTimeOut]:
+    today = timezone.localdate()
+    return [
+        ProcessingTimeOut(
+            form=row.form.code,
+            form_title=row.form.title(language),
+            category=row.category.code,
+            category_title=row.category.title(language),
+            office=row.office.code,
+            office_name=row.office.name(language),
+            months=row.months,
+            published_on=row.published_on,
+            receipt_date_for_inquiry=add_months(today, -row.months),
+        )
+        for row in processing_times_current(form=form, category=category, office=office)
+    ]

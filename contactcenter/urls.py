@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from contactcenter import health
+from contactcenter.api import api
+from contactcenter.cases import views as case_views
+
+admin.site.site_header = "Contact Center administration"
+admin.site.site_title = "Contact Center"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", case_views.home, name="home"),
+    path("case-status/", case_views.case_status, name="case-status"),
+    path("processing-times/", case_views.processing_times, name="processing-times"),
+]

@@ -1,0 +1,17 @@
+"""WebSocket routes. Channels that push live events (chat, dashboards) add theirs here."""
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.urls import path
+
+
+class PingConsumer(AsyncJsonWebsocketConsumer):
+    """Answers ``{"type": "ping"}`` with ``{"type": "pong"}``: proves the socket path is live."""
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_json({"type": "error", "code": "unknown_message"})
+
+
+websocket_urlpatterns = [path("ws/ping", PingConsumer.as_asgi())]
