@@ -42,7 +42,11 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
 
 
 def test_generated_secret_key_is_private_and_stable(tmp_path):
-    env = {**os.environ, "VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "contactcenter.settings"}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+    }
     env.pop("SECRET_KEY", None)
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
