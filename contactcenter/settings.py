@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "contactcenter.cases",
     "contactcenter.audit",
     "contactcenter.staff",
+    "contactcenter.inquiries",
+    "contactcenter.routing",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under ASGI each request may run in a different thread, so Django's persistent
+    # connections pile up (one per thread); a bounded psycopg pool per process replaces them.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 20),
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and channel layer ---------------------------------------------------------
@@ -219,3 +228,16 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Live help and routing -------------------------------------------------------------------
+LIVE_HELP_TIME_ZONE = os.environ.get("LIVE_HELP_TIME_ZONE", "America/New_York")
+LIVE_HELP_OPENS_AT = os.environ.get("LIVE_HELP_OPENS_AT", "08:00")
+LIVE_HELP_CLOSES_AT = os.environ.get("LIVE_HELP_CLOSES_AT", "20:00")
+# For demonstrations outside office hours only: offer work at any hour.
+LIVE_HELP_ALWAYS_OPEN = env_bool("LIVE_HELP_ALWAYS_OPEN", False)
+# Business days from escalation to the Tier 2 callback's due time, by urgency.
+CALLBACK_DUE_BUSINESS_DAYS = {
+    "urgent": env_int("CALLBACK_DUE_URGENT_DAYS", 2),
+    "regular": env_int("CALLBACK_DUE_REGULAR_DAYS", 7),
+}
+IDENTITY_MAX_FAILURES = 3

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from contactcenter.audit.models import DisclosureLog
@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def disclosure_record(
-    *, viewer: AbstractBaseUser, case: Case, channel: str, purpose: str, fields: str
+    *, viewer: User, case: Case, channel: str, purpose: str, fields: str
 ) -> DisclosureLog:
     entry = DisclosureLog.objects.create(
         viewer=viewer, case=case, channel=channel, purpose=purpose[:200], fields=fields[:200]

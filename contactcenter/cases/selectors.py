@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,7 +92,7 @@ def case_status_history_public(*, receipt_number: ReceiptNumber) -> list[CaseSta
 
 def case_get_for_viewer(
     *,
-    viewer: AbstractBaseUser | AnonymousUser,
+    viewer: User | AnonymousUser,
     receipt_number: ReceiptNumber,
     channel: str,
     purpose: str,
@@ -110,7 +110,7 @@ def case_get_for_viewer(
     )
     if case is None or not can_view_case_personal_data(viewer, case):
         raise CaseNotFound(_("No case was found with that receipt number."))
-    assert isinstance(viewer, AbstractBaseUser)
+    assert isinstance(viewer, User)
     disclosure_record(viewer=viewer, case=case, channel=channel, purpose=purpose, fields=fields)
     return case
 

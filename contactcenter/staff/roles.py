@@ -21,7 +21,7 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
         if user.is_superuser:  # type: ignore[attr-defined]
             names.add(Role.ADMIN)
         cached = frozenset(names & set(Role.values))
-        user._cc_roles = cached  # type: ignore[union-attr]
+        setattr(user, "_cc_roles", cached)  # noqa: B010  (a per-request memo on the user)
     return cached
 
 

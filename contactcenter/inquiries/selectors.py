@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext as _
+
+from contactcenter.cases.models import Case
+from contactcenter.cases.selectors import case_get_for_viewer
+from contactcenter.core.errors import ApplicationError
+from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.inquiries.models import Inquiry
+
+
+class IdentityNotVerified(ApplicationError):
+    http_status = 403
+
+
+def inquiry_case_for_viewer(
+    *, viewer: User | AnonymousUser, inquiry: Inquiry, channel: str
+) -> Case:
+    """The case an inquiry is about, with personal data, once the person proved who they are.
+
+    Nothing case-specific is shown before the identity check passes; after it, the viewer's
+    own right still applies (Tier 1 never sees VAWA, T or U cases) and the read is audited.
+    """
+    if not inquiry.is_verified or inquiry.case_id is None:
+        raise IdentityNotVerified(
+            _("Verify the person's identity before looking at case information.")
+        )
+    receipt = ReceiptNumber.parse(
+        Case.objects.values_list("receipt_number", flat=True).get(pk=inquiry.case_id)
+    )
+    return case_get_for_viewer(
+        viewer=viewer,
+        receipt_number=receipt,
+        channel=channel,
+        purpose=f"inquiry {inquiry.reference_number} ({inquiry.verified_as})",
+    )

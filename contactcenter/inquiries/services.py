@@ -1,0 +1,424 @@
+"""Every write to an inquiry. Channels (phone, chat, portal, desk) call these and nothing else.
+
+States and the transitions allowed between them are listed in ``TRANSITIONS``; anything else
+is refused with :class:`ForbiddenTransition` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contactcenter.cases.models import Case
+from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.redaction import redact
+from contactcenter.core.reference_numbers import ReferenceNumber
+from contactcenter.inquiries.models import (
+    Channel,
+    Disposition,
+    EventKind,
+    Inquiry,
+    InquiryEvent,
+    InquiryState,
+    Tier,
+    Urgency,
+    VerifiedAs,
+)
+from contactcenter.routing.calendar import live_help_calendar
+from contactcenter.routing.models import QueueTier, WorkKind
+from contactcenter.routing.services import (
+    QueueChoice,
+    queue_for,
+    work_item_enqueue,
+    work_items_cancel_for_inquiry,
+)
+
+logger = logging.getLogger(__name__)
+
+S = InquiryState
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.ACTIVE, S.ESCALATED, S.CALLBACK_SCHEDULED, S.LOCKED, S.CLOSED}),
+    S.ACTIVE: frozenset({S.NEW, S.ESCALATED, S.CALLBACK_SCHEDULED, S.LOCKED, S.CLOSED}),
+    S.ESCALATED: frozenset({S.ACTIVE, S.CALLBACK_SCHEDULED, S.CLOSED}),
+    S.CALLBACK_SCHEDULED: frozenset({S.ACTIVE, S.ESCALATED, S.CLOSED}),
+    S.LOCKED: frozenset({S.ACTIVE, S.CLOSED}),
+    S.CLOSED: frozenset({S.NEW}),
+}
+
+
+class ForbiddenTransition(ApplicationError):
+    http_status = 409
+
+
+class IdentityLocked(ApplicationError):
+    http_status = 423
+
+
+def _lock(inquiry: Inquiry) -> Inquiry:
+    return Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+
+
+def _record(
+    inquiry: Inquiry,
+    kind: str,
+    *,
+    actor: User | None = None,
+    actor_label: str = "",
+    body: str = "",
+    data: dict | None = None,
+) -> InquiryEvent:
+    return InquiryEvent.objects.create(
+        inquiry=inquiry,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label or ("staff" if actor else "system"),
+        body=body,
+        data=data or {},
+    )
+
+
+def _move(
+    inquiry: Inquiry, to_state: str, *, actor: User | None, why: str = ""
+) -> None:
+    if to_state not in TRANSITIONS[inquiry.state]:
+        raise ForbiddenTransition(
+            _("An inquiry that is %(current)s cannot become %(target)s.")
+            % {
+                "current": InquiryState(inquiry.state).label,
+                "target": InquiryState(to_state).label,
+            }
+        )
+    _record(
+        inquiry,
+        EventKind.STATE,
+        actor=actor,
+        data={"from": inquiry.state, "to": to_state, "why": why},
+    )
+    inquiry.state = to_state
+
+
+def _sync(target: Inquiry, source: Inquiry) -> Inquiry:
+    """Copy the locked, saved row's values back onto the caller's instance."""
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    return target
+
+
+@transaction.atomic
+def inquiry_open(
+    *,
+    channel: str,
+    language: str = "en",
+    topic: str = "",
+    person=None,
+    case: Case | None = None,
+    contact_phone: str = "",
+    contact_email: str = "",
+    first_message: str = "",
+    actor: User | None = None,
+) -> Inquiry:
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel %(channel)s.") % {"channel": channel})
+    if language not in ("en", "es"):
+        raise InvalidInput(_("Language must be en or es."))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                inquiry = Inquiry.objects.create(
+                    reference_number=ReferenceNumber.generate().value,
+                    channel=channel,
+                    language=language,
+                    topic=topic[:60],
+                    person=person,
+                    case=case,
+                    contact_phone=contact_phone,
+                    contact_email=contact_email,
+                )
+            break
+        except IntegrityError:  # a reference number collision: draw again
+            continue
+    else:  # pragma: no cover - needs five collisions in a row among 9e9 numbers
+        raise ApplicationError(_("Could not open the inquiry; try again."))
+    _record(inquiry, EventKind.OPENED, actor=actor, data={"channel": channel})
+    if first_message:
+        _message(inquiry, body=first_message, actor=actor, actor_label="person")
+    logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
+    return inquiry
+
+
+def _message(
+    inquiry: Inquiry, *, body: str, actor: User | None, actor_label: str
+) -> InquiryEvent:
+    body = body.strip()
+    if not body:
+        raise InvalidInput(_("A message cannot be empty."))
+    if len(body) > 10_000:
+        raise InvalidInput(_("A message can be at most 10,000 characters."))
+    masked = redact(body) if actor is None else None
+    return _record(
+        inquiry,
+        EventKind.MESSAGE,
+        actor=actor,
+        actor_label=actor_label,
+        body=masked.text if masked else body,
+        data={"masked": list(masked.kinds)} if masked and masked.found else {},
+    )
+
+
+@transaction.atomic
+def inquiry_add_message(
+    *,
+    inquiry: Inquiry,
+    body: str,
+    actor: User | None = None,
+    actor_label: str = "person",
+) -> InquiryEvent:
+    """A message from the person (``actor`` None: personal data is masked before storing) or
+    from a member of staff."""
+    locked = _lock(inquiry)
+    if locked.state == S.CLOSED:
+        raise ForbiddenTransition(_("This inquiry is closed. Open a new one or ask to reopen it."))
+    return _message(locked, body=body, actor=actor, actor_label=actor_label)
+
+
+@transaction.atomic
+def inquiry_add_note(*, inquiry: Inquiry, actor: User, body: str) -> InquiryEvent:
+    if not body.strip():
+        raise InvalidInput(_("A note cannot be empty."))
+    return _record(_lock(inquiry), EventKind.NOTE, actor=actor, body=body.strip()[:10_000])
+
+
+@transaction.atomic
+def inquiry_start_work(*, inquiry: Inquiry, actor: User) -> Inquiry:
+    """An agent accepted work on the inquiry."""
+    locked = _lock(inquiry)
+    if locked.state != S.ACTIVE:
+        _move(locked, S.ACTIVE, actor=actor, why="accepted")
+        locked.save(update_fields=["state", "updated_at"])
+    return _sync(inquiry, locked)
+
+
+def callback_due_at(*, urgency: str, start: dt.datetime | None = None) -> dt.datetime:
+    days = settings.CALLBACK_DUE_BUSINESS_DAYS[Urgency(urgency)]
+    return live_help_calendar().add_business_days(start or timezone.now(), days)
+
+
+@transaction.atomic
+def inquiry_escalate(
+    *, inquiry: Inquiry, actor: User | None, reason: str, urgency: str
+) -> Inquiry:
+    """Escalate to Tier 2: a callback item is queued with a due time from the urgency."""
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for the escalation."))
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("Urgency must be regular or urgent."))
+    locked = _lock(inquiry)
+    _move(locked, S.ESCALATED, actor=actor, why="escalated")
+    locked.tier = Tier.TIER2
+    locked.urgency = urgency
+    locked.escalation_reason = reason.strip()[:500]
+    locked.save(update_fields=["state", "tier", "urgency", "escalation_reason", "updated_at"])
+    queue = queue_for(QueueChoice(tier=QueueTier.TIER2, language=locked.language, channel="phone"))
+    work_item_enqueue(
+        inquiry=locked,
+        kind=WorkKind.CALLBACK,
+        queue=queue,
+        urgent=urgency == Urgency.URGENT,
+        due_at=callback_due_at(urgency=urgency),
+    )
+    _record(locked, EventKind.ACTION, actor=actor, body=reason.strip()[:500],
+            data={"action": "escalate", "urgency": urgency})  # fmt: skip
+    return _sync(inquiry, locked)
+
+
+@transaction.atomic
+def inquiry_request_supervisor(
+    *, inquiry: Inquiry, actor: User | None = None, reason: str = ""
+) -> Inquiry:
+    """Allowed at any time, from any state but closed; the inquiry keeps its state."""
+    locked = _lock(inquiry)
+    if locked.state == S.CLOSED:
+        raise ForbiddenTransition(_("A closed inquiry cannot be sent to a supervisor."))
+    if locked.supervisor_requested_at is None:
+        locked.supervisor_requested_at = timezone.now()
+        locked.save(update_fields=["supervisor_requested_at", "updated_at"])
+        queue = queue_for(
+            QueueChoice(tier=QueueTier.SUPERVISOR, language=locked.language,
+                        channel=locked.channel)
+        )  # fmt: skip
+        work_item_enqueue(
+            inquiry=locked,
+            kind=WorkKind.SUPERVISOR_REQUEST,
+            queue=queue,
+            channel=locked.channel if locked.channel in queue.channels else queue.channels[0],
+        )
+    _record(locked, EventKind.ACTION, actor=actor, body=reason[:500],
+            data={"action": "supervisor_requested"})  # fmt: skip
+    return _sync(inquiry, locked)
+
+
+@transaction.atomic
+def inquiry_schedule_callback(
+    *,
+    inquiry: Inquiry,
+    actor: User | None,
+    phone: str,
+    enqueued_at: dt.datetime | None = None,
+    not_before: dt.datetime | None = None,
+) -> Inquiry:
+    """The person will be called back rather than wait; ``enqueued_at`` keeps their place."""
+    if not phone:
+        raise InvalidInput(_("A callback needs a phone number."))
+    locked = _lock(inquiry)
+    _move(locked, S.CALLBACK_SCHEDULED, actor=actor, why="callback")
+    locked.contact_phone = phone
+    locked.save(update_fields=["state", "contact_phone", "updated_at"])
+    tier = QueueTier.TIER2 if locked.tier == Tier.TIER2 else QueueTier.TIER1
+    queue = queue_for(QueueChoice(tier=tier, language=locked.language, channel="phone"))
+    work_items_cancel_for_inquiry(inquiry=locked, kinds=[WorkKind.CALL, WorkKind.CHAT])
+    work_item_enqueue(
+        inquiry=locked,
+        kind=WorkKind.CALLBACK,
+        queue=queue,
+        enqueued_at=enqueued_at,
+        not_before=not_before,
+        due_at=callback_due_at(urgency=locked.urgency),
+    )
+    _record(locked, EventKind.ACTION, actor=actor, data={"action": "callback_scheduled"})
+    return _sync(inquiry, locked)
+
+
+@transaction.atomic
+def inquiry_resolve(
+    *, inquiry: Inquiry, actor: User | None, disposition: str, note: str = ""
+) -> Inquiry:
+    if disposition not in Disposition.values:
+        raise InvalidInput(_("Choose a disposition."))
+    locked = _lock(inquiry)
+    _move(locked, S.CLOSED, actor=actor, why=disposition)
+    locked.disposition = disposition
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["state", "disposition", "closed_at", "updated_at"])
+    work_items_cancel_for_inquiry(inquiry=locked)
+    _record(locked, EventKind.DISPOSITION, actor=actor, body=note[:2000],
+            data={"disposition": disposition})  # fmt: skip
+    return _sync(inquiry, locked)
+
+
+@transaction.atomic
+def inquiry_reopen(*, inquiry: Inquiry, actor: User | None, reason: str) -> Inquiry:
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for reopening."))
+    locked = _lock(inquiry)
+    _move(locked, S.NEW, actor=actor, why="reopened")
+    locked.disposition = ""
+    locked.closed_at = None
+    locked.save(update_fields=["state", "disposition", "closed_at", "updated_at"])
+    _record(locked, EventKind.ACTION, actor=actor, body=reason[:500],
+            data={"action": "reopened"})  # fmt: skip
+    return _sync(inquiry, locked)
+
+
+# --- Identity -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityResult:
+    passed: bool
+    failures: int
+    locked: bool
+    verified_as: str
+
+
+def _answer_matches(expected: str, given: str) -> bool:
+    return bool(expected) and expected.strip().casefold() == given.strip().casefold()
+
+
+@transaction.atomic
+def inquiry_verify_identity(
+    *,
+    inquiry: Inquiry,
+    actor: User,
+    case: Case,
+    claimed_as: str,
+    answers: dict[str, str],
+) -> IdentityResult:
+    """Check the person's answers against the record, on the server.
+
+    Applicants answer date of birth (ISO), ZIP code on file and the last four digits of the
+    A-Number; a representative answers their bar number and the applicant's date of birth, and
+    passes only if a G-28 on the case names them. Three failures lock and flag the inquiry.
+    The answers themselves are never stored, only which questions failed.
+    """
+    locked = _lock(inquiry)
+    if locked.state == S.LOCKED:
+        raise IdentityLocked(_("Identity checks are locked for this inquiry."))
+    if locked.state == S.CLOSED:
+        raise ForbiddenTransition(_("This inquiry is closed."))
+    applicant = case.applicant
+    dob = applicant.date_of_birth.isoformat() if applicant.date_of_birth else ""
+    if claimed_as == VerifiedAs.APPLICANT:
+        expected = {
+            "date_of_birth": dob,
+            "zip_code": applicant.zip_code,
+            "a_number_last4": (applicant.a_number or "")[-4:],
+        }
+    elif claimed_as == VerifiedAs.REPRESENTATIVE:
+        rep = case.representative
+        expected = {
+            "bar_number": rep.bar_number if rep and case.g28_accepted_on else "",
+            "date_of_birth": dob,
+        }
+    else:
+        raise InvalidInput(_("Say whether the person is the applicant or a representative."))
+    failed = sorted(
+        question
+        for question, value in expected.items()
+        if not _answer_matches(value, answers.get(question, ""))
+    )
+    passed = not failed
+    if passed:
+        locked.verified_as = claimed_as
+        locked.verified_at = timezone.now()
+        locked.case = case
+        locked.person = applicant
+        locked.save(update_fields=["verified_as", "verified_at", "case", "person", "updated_at"])
+    else:
+        locked.failed_identity_checks += 1
+        fields = ["failed_identity_checks", "updated_at"]
+        if locked.failed_identity_checks >= settings.IDENTITY_MAX_FAILURES:
+            _move(locked, S.LOCKED, actor=actor, why="identity")
+            locked.flagged = True
+            fields += ["state", "flagged"]
+        locked.save(update_fields=fields)
+    _record(locked, EventKind.IDENTITY, actor=actor,
+            data={"passed": passed, "claimed_as": claimed_as, "failed_questions": failed,
+                  "case_id": case.pk})  # fmt: skip
+    logger.info("inquiry.identity_checked", extra={"inquiry_id": locked.pk, "passed": passed})
+    _sync(inquiry, locked)
+    return IdentityResult(
+        passed=passed,
+        failures=locked.failed_identity_checks,
+        locked=locked.state == S.LOCKED,
+        verified_as=locked.verified_as,
+    )
+
+
+@transaction.atomic
+def inquiry_unlock(*, inquiry: Inquiry, actor: User, reason: str) -> Inquiry:
+    """A supervisor lifts an identity lock after checking who the person is some other way."""
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for lifting the lock."))
+    locked = _lock(inquiry)
+    _move(locked, S.ACTIVE, actor=actor, why="unlocked")
+    locked.failed_identity_checks = 0
+    locked.save(update_fields=["state", "failed_identity_checks", "updated_at"])
+    _record(locked, EventKind.ACTION, actor=actor, body=reason[:500], data={"action": "unlock"})
+    return _sync(inquiry, locked)

@@ -1,0 +1,49 @@
+"""The live-help business calendar, built from settings and declared closures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.conf import settings
+from django.utils import timezone
+
+from contactcenter.core.business_calendar import BusinessCalendar
+
+_CACHE: dict[str, tuple[float, BusinessCalendar]] = {}
+_TTL_SECONDS = 60.0
+
+
+def live_help_calendar() -> BusinessCalendar:
+    """The calendar in force; rebuilt at most once a minute per process.
+
+    A closure declared in the admin reaches every server process within a minute.
+    """
+    cached = _CACHE.get("live")
+    if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
+        return cached[1]
+    from contactcenter.routing.models import LiveHelpClosure
+
+    today = timezone.localdate()
+    closures = tuple(
+        (row.starts_on, row.ends_on, row.reason_en)
+        for row in LiveHelpClosure.objects.filter(ends_on__gte=today - dt.timedelta(days=30))
+    )
+    calendar = BusinessCalendar(
+        time_zone=settings.LIVE_HELP_TIME_ZONE,
+        opens_at=dt.time.fromisoformat(settings.LIVE_HELP_OPENS_AT),
+        closes_at=dt.time.fromisoformat(settings.LIVE_HELP_CLOSES_AT),
+        closures=closures,
+    )
+    _CACHE["live"] = (time.monotonic(), calendar)
+    return calendar
+
+
+def live_help_calendar_reset() -> None:
+    _CACHE.clear()
+
+
+def live_help_open(now: dt.datetime | None = None) -> bool:
+    if settings.LIVE_HELP_ALWAYS_OPEN:
+        return True
+    return live_help_calendar().is_open(now or timezone.now())

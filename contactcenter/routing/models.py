@@ -1,0 +1,197 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from contactcenter.core.models import TimeStampedModel
+
+
+class QueueTier(models.TextChoices):
+    TIER1 = "tier1", _("Tier 1")
+    TIER2 = "tier2", _("Tier 2")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class Queue(TimeStampedModel):
+    """A line of waiting work, defined as data (loaded from routing/data/queues.yaml)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name_en = models.CharField(max_length=120)
+    name_es = models.CharField(max_length=120)
+    tier = models.CharField(max_length=20, choices=QueueTier.choices)
+    language = models.CharField(max_length=2, default="en")
+    skill = models.CharField(max_length=40, blank=True, help_text=_("Required agent skill."))
+    channels = models.JSONField(default=list, help_text=_("Channels this queue takes."))
+    topics = models.JSONField(default=list, blank=True)
+    priority = models.SmallIntegerField(default=0, help_text=_("Higher goes first."))
+    live_hours_only = models.BooleanField(default=True)
+    offer_timeout_seconds = models.PositiveIntegerField(default=30)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-priority", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def name(self, language: str) -> str:
+        return self.name_es if language == "es" else self.name_en
+
+
+class Presence(models.TextChoices):
+    AVAILABLE = "available", _("Available")
+    BUSY = "busy", _("Busy")
+    WRAP_UP = "wrap_up", _("Wrap-up")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
+class Agent(TimeStampedModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent"
+    )
+    tiers = models.JSONField(default=list, help_text=_('e.g. ["tier1"]'))
+    languages = models.JSONField(default=list, help_text=_('e.g. ["en", "es"]'))
+    skills = models.JSONField(default=list, blank=True)
+    # Work items at once per channel, e.g. {"phone": 1, "chat": 3}; a missing channel is 0.
+    capacity = models.JSONField(default=dict)
+    presence = models.CharField(
+        max_length=20, choices=Presence.choices, default=Presence.OFFLINE, db_index=True
+    )
+    presence_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Agent {self.user_id}"
+
+
+class PresenceChange(models.Model):
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="presence_history")
+    presence = models.CharField(max_length=20, choices=Presence.choices)
+    reason = models.CharField(max_length=100, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agent", "changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.presence} at {self.changed_at}"
+
+
+class WorkKind(models.TextChoices):
+    CALL = "call", _("Live call")
+    CHAT = "chat", _("Live chat")
+    CALLBACK = "callback", _("Callback")
+    WEBFORM_REPLY = "webform_reply", _("Web form reply")
+    SECURE_MESSAGE = "secure_message", _("Secure message")
+    SUPERVISOR_REQUEST = "supervisor_request", _("Supervisor request")
+
+
+class WorkState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    OFFERED = "offered", _("Offered")
+    ASSIGNED = "assigned", _("Assigned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class WorkItem(TimeStampedModel):
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="items")
+    inquiry = models.ForeignKey(
+        "inquiries.Inquiry", on_delete=models.CASCADE, related_name="work_items"
+    )
+    kind = models.CharField(max_length=20, choices=WorkKind.choices)
+    # The channel whose capacity the item uses (a callback is a phone call).
+    channel = models.CharField(max_length=20)
+    # Copied from the queue when the item is queued, so the claim query reads one table in
+    # index order instead of joining and sorting (see routing/services.py).
+    tier = models.CharField(max_length=20, choices=QueueTier.choices)
+    language = models.CharField(max_length=2)
+    skill = models.CharField(max_length=40, blank=True)
+    live_hours_only = models.BooleanField(default=True)
+    priority = models.SmallIntegerField(default=0)
+    # Arrival in line; a callback offered instead of holding keeps the caller's original time.
+    enqueued_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=WorkState.choices, default=WorkState.QUEUED)
+    offered_to = models.ForeignKey(
+        Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="offers"
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # When a person asked for a call at a time, the item is not offered before it.
+    not_before = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["-priority", "enqueued_at", "id"],
+                condition=Q(state="queued"),
+                name="workitem_queued_order",
+            ),
+            models.Index(fields=["state", "offer_expires_at"], name="workitem_offer_expiry"),
+            models.Index(fields=["assigned_to", "state"], name="workitem_agent_load"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="offered")
+                | (Q(offered_to__isnull=False) & Q(offer_expires_at__isnull=False)),
+                name="workitem_offer_has_agent_and_expiry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="assigned") | Q(assigned_to__isnull=False),
+                name="workitem_assigned_has_agent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+
+class OfferOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    TIMED_OUT = "timed_out", _("Timed out")
+    DECLINED = "declined", _("Declined")
+
+
+class Offer(models.Model):
+    """Every offer of an item to an agent, and how it ended."""
+
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="offer_log")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="offer_log")
+    offered_at = models.DateTimeField()
+    outcome = models.CharField(
+        max_length=20, choices=OfferOutcome.choices, default=OfferOutcome.PENDING
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "offered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} to agent {self.agent_id}: {self.outcome}"
+
+
+class LiveHelpClosure(TimeStampedModel):
+    """A day or days the contact center's live help is closed besides federal holidays."""
+
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason_en = models.CharField(max_length=200)
+    reason_es = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="live_help_closure_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Live help closed {self.starts_on}–{self.ends_on}"

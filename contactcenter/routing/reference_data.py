@@ -1,0 +1,41 @@
+"""Load queue definitions from routing/data/queues.yaml (upsert by code, idempotent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from contactcenter.routing.models import Queue, QueueTier
+
+QUEUES_FILE = Path(__file__).parent / "data" / "queues.yaml"
+_FIELDS = {
+    "name_en", "name_es", "tier", "language", "skill", "channels", "topics", "priority",
+    "live_hours_only", "offer_timeout_seconds", "active",
+}  # fmt: skip
+
+
+class QueueDataError(ValueError):
+    pass
+
+
+@transaction.atomic
+def queues_load(*, path: Path = QUEUES_FILE) -> int:
+    entries = yaml.safe_load(path.read_text()) or []
+    for position, entry in enumerate(entries, start=1):
+        code = entry.get("code")
+        if not code:
+            raise QueueDataError(f"{path.name}: queue #{position} has no code")
+        unknown = set(entry) - _FIELDS - {"code"}
+        if unknown:
+            raise QueueDataError(f"{path.name}: queue {code}: unknown keys {sorted(unknown)}")
+        if entry.get("tier") not in QueueTier.values:
+            raise QueueDataError(
+                f"{path.name}: queue {code}: tier must be one of {QueueTier.values}"
+            )
+        if not entry.get("channels"):
+            raise QueueDataError(f"{path.name}: queue {code}: channels must not be empty")
+        defaults = {key: entry[key] for key in _FIELDS if key in entry}
+        Queue.objects.update_or_create(code=code, defaults=defaults)
+    return len(entries)

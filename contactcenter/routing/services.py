@@ -1,0 +1,341 @@
+"""Routing: queue work, offer it to the right agent, accept, complete.
+
+Correct with many server processes and workers on one PostgreSQL database: the next item is
+picked with ``SELECT ... FOR UPDATE SKIP LOCKED`` inside the transaction that marks it
+offered, so two agents can never get the same item and a locked row is skipped rather than
+waited for. On SQLite the whole write transaction is serialised (``IMMEDIATE``), which gives
+the same guarantee with less concurrency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contactcenter.core.errors import ApplicationError, NotFound
+from contactcenter.routing.calendar import live_help_open
+from contactcenter.routing.models import (
+    Agent,
+    Offer,
+    OfferOutcome,
+    Presence,
+    PresenceChange,
+    Queue,
+    QueueTier,
+    WorkItem,
+    WorkKind,
+    WorkState,
+)
+
+logger = logging.getLogger(__name__)
+
+KIND_CHANNEL = {
+    WorkKind.CALL: "phone",
+    WorkKind.CALLBACK: "phone",
+    WorkKind.CHAT: "chat",
+    WorkKind.SECURE_MESSAGE: "secure_message",
+    WorkKind.WEBFORM_REPLY: "webform",
+}
+ACTIVE_STATES = (WorkState.OFFERED, WorkState.ASSIGNED)
+
+
+class RoutingError(ApplicationError):
+    pass
+
+
+class NoQueue(RoutingError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueChoice:
+    tier: str
+    language: str
+    channel: str
+    skill: str = ""
+    topic: str = ""
+
+
+def queue_for(choice: QueueChoice) -> Queue:
+    """The queue for this kind of work: tier, language and channel must match; a queue whose
+    skill or topic matches is preferred to a general one; English is the fallback language."""
+    candidates = [
+        queue
+        for queue in Queue.objects.filter(tier=choice.tier, active=True)
+        if choice.channel in queue.channels
+    ]
+    for language in dict.fromkeys([choice.language, "en"]):
+        in_language = [q for q in candidates if q.language == language]
+        for test in (
+            lambda q: choice.skill and q.skill == choice.skill,
+            lambda q: choice.topic and choice.topic in (q.topics or []),
+            lambda q: not q.skill,
+        ):
+            matches = [q for q in in_language if test(q)]
+            if matches:
+                return max(matches, key=lambda q: q.priority)
+    raise NoQueue(
+        _("No queue takes %(channel)s work for %(tier)s.")
+        % {"channel": choice.channel, "tier": choice.tier}
+    )
+
+
+@transaction.atomic
+def work_item_enqueue(
+    *,
+    inquiry,
+    kind: str,
+    queue: Queue,
+    channel: str | None = None,
+    urgent: bool = False,
+    enqueued_at: dt.datetime | None = None,
+    due_at: dt.datetime | None = None,
+    not_before: dt.datetime | None = None,
+) -> WorkItem:
+    """Put work in line. ``enqueued_at`` may be earlier than now: a caller who takes a callback
+    instead of holding keeps their place."""
+    channel = channel or KIND_CHANNEL.get(WorkKind(kind), inquiry.channel)
+    item = WorkItem.objects.create(
+        queue=queue,
+        inquiry=inquiry,
+        kind=kind,
+        channel=channel,
+        tier=queue.tier,
+        language=queue.language,
+        skill=queue.skill,
+        live_hours_only=queue.live_hours_only,
+        priority=queue.priority + (1 if urgent else 0),
+        enqueued_at=enqueued_at or timezone.now(),
+        due_at=due_at,
+        not_before=not_before,
+    )
+    logger.info("routing.enqueued", extra={"item_id": item.pk, "queue": queue.code})
+    return item
+
+
+@transaction.atomic
+def agent_set_presence(*, agent: Agent, presence: str, reason: str = "") -> Agent:
+    presence = Presence(presence)
+    locked = Agent.objects.select_for_update().get(pk=agent.pk)
+    if locked.presence != presence:
+        locked.presence = presence
+        locked.presence_since = timezone.now()
+        locked.save(update_fields=["presence", "presence_since", "updated_at"])
+        PresenceChange.objects.create(agent=locked, presence=presence, reason=reason[:100])
+    agent.presence, agent.presence_since = locked.presence, locked.presence_since
+    return locked
+
+
+def _free_channels(agent: Agent) -> list[str]:
+    load = Counter(
+        WorkItem.objects.filter(
+            Q(assigned_to=agent, state=WorkState.ASSIGNED)
+            | Q(offered_to=agent, state=WorkState.OFFERED)
+        ).values_list("channel", flat=True)
+    )
+    return [
+        channel for channel, limit in (agent.capacity or {}).items() if load[channel] < int(limit)
+    ]
+
+
+def _eligible_for(agent: Agent, *, now: dt.datetime):
+    channels = _free_channels(agent)
+    if not channels:
+        return None
+    eligible = WorkItem.objects.filter(
+        state=WorkState.QUEUED,
+        tier__in=list(agent.tiers or []),
+        language__in=list(agent.languages or []),
+        skill__in=[*(agent.skills or []), ""],
+        channel__in=channels,
+    ).filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+    if not live_help_open(now):
+        eligible = eligible.filter(live_hours_only=False)
+    return eligible
+
+
+def _take_next(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
+    eligible = _eligible_for(agent, now=now)
+    if eligible is None:
+        return None
+    return (
+        eligible.select_for_update(skip_locked=True)
+        .order_by("-priority", "enqueued_at", "id")
+        .first()
+    )
+
+
+@transaction.atomic
+def work_item_offer_next(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
+    """Offer the agent the oldest eligible item of the highest priority, or None.
+
+    Preconditions: the agent is available. The agent row is locked first so two browser tabs of
+    one agent cannot take more than the agent's capacity.
+    """
+    now = now or timezone.now()
+    agent = Agent.objects.select_for_update().get(pk=agent.pk)
+    if agent.presence != Presence.AVAILABLE:
+        return None
+    item = _take_next(agent, now=now)
+    if item is None:
+        return None
+    timeout = dt.timedelta(seconds=item.queue.offer_timeout_seconds)
+    item.state = WorkState.OFFERED
+    item.offered_to = agent
+    item.offer_expires_at = now + timeout
+    item.save(update_fields=["state", "offered_to", "offer_expires_at", "updated_at"])
+    Offer.objects.create(item=item, agent=agent, offered_at=now)
+    return item
+
+
+@transaction.atomic
+def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
+    """Take the next item straight to assigned (pull mode: an officer working a list)."""
+    now = now or timezone.now()
+    item = _take_next(agent, now=now)
+    if item is None:
+        return None
+    item.state = WorkState.ASSIGNED
+    item.assigned_to = agent
+    item.assigned_at = now
+    item.save(update_fields=["state", "assigned_to", "assigned_at", "updated_at"])
+    return item
+
+
+def _locked_item(item_id: int) -> WorkItem:
+    item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(_("That work item does not exist."))
+    return item
+
+
+@transaction.atomic
+def work_item_accept(*, agent: Agent, item_id: int, now: dt.datetime | None = None) -> WorkItem:
+    now = now or timezone.now()
+    item = _locked_item(item_id)
+    if item.state != WorkState.OFFERED or item.offered_to_id != agent.pk:
+        raise RoutingError(_("This item is no longer offered to you."))
+    if item.offer_expires_at and item.offer_expires_at <= now:
+        raise RoutingError(_("The offer has expired."))
+    item.state = WorkState.ASSIGNED
+    item.assigned_to = agent
+    item.assigned_at = now
+    item.offer_expires_at = None
+    item.save(
+        update_fields=["state", "assigned_to", "assigned_at", "offer_expires_at", "updated_at"]
+    )
+    Offer.objects.filter(item=item, agent=agent, outcome=OfferOutcome.PENDING).update(
+        outcome=OfferOutcome.ACCEPTED, ended_at=now
+    )
+    return item
+
+
+def _requeue(item: WorkItem, *, outcome: str, now: dt.datetime) -> None:
+    Offer.objects.filter(item=item, outcome=OfferOutcome.PENDING).update(
+        outcome=outcome, ended_at=now
+    )
+    item.state = WorkState.QUEUED
+    item.offered_to = None
+    item.offer_expires_at = None
+    item.save(update_fields=["state", "offered_to", "offer_expires_at", "updated_at"])
+
+
+@transaction.atomic
+def work_item_decline(*, agent: Agent, item_id: int, now: dt.datetime | None = None) -> WorkItem:
+    now = now or timezone.now()
+    item = _locked_item(item_id)
+    if item.state != WorkState.OFFERED or item.offered_to_id != agent.pk:
+        raise RoutingError(_("This item is no longer offered to you."))
+    _requeue(item, outcome=OfferOutcome.DECLINED, now=now)
+    return item
+
+
+def work_items_expire_offers(*, now: dt.datetime | None = None) -> int:
+    """Return timed-out offers to the queue and set each agent who let one lapse to away,
+    so the item goes to the next agent instead of back to someone not at the desk."""
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        with transaction.atomic():
+            item = (
+                WorkItem.objects.select_for_update(skip_locked=True)
+                .filter(state=WorkState.OFFERED, offer_expires_at__lte=now)
+                .order_by("offer_expires_at", "id")
+                .first()
+            )
+            if item is None:
+                return expired
+            agent = item.offered_to
+            _requeue(item, outcome=OfferOutcome.TIMED_OUT, now=now)
+            if agent is not None:
+                agent_set_presence(agent=agent, presence=Presence.AWAY, reason="missed offer")
+            expired += 1
+
+
+@transaction.atomic
+def work_item_complete(*, agent: Agent, item_id: int) -> WorkItem:
+    item = _locked_item(item_id)
+    if item.state != WorkState.ASSIGNED or item.assigned_to_id != agent.pk:
+        raise RoutingError(_("Only the agent working this item can complete it."))
+    item.state = WorkState.DONE
+    item.completed_at = timezone.now()
+    item.save(update_fields=["state", "completed_at", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def work_item_reassign(*, item_id: int, to_agent: Agent) -> WorkItem:
+    """A supervisor moves an item to a named agent (or takes it), whatever its state."""
+    item = _locked_item(item_id)
+    if item.state in (WorkState.DONE, WorkState.CANCELLED):
+        raise RoutingError(_("This item is already finished."))
+    now = timezone.now()
+    Offer.objects.filter(item=item, outcome=OfferOutcome.PENDING).update(
+        outcome=OfferOutcome.DECLINED, ended_at=now
+    )
+    item.state = WorkState.ASSIGNED
+    item.assigned_to = to_agent
+    item.assigned_at = now
+    item.offered_to = None
+    item.offer_expires_at = None
+    item.save()
+    return item
+
+
+@transaction.atomic
+def work_items_cancel_for_inquiry(*, inquiry, kinds: list[str] | None = None) -> int:
+    items = WorkItem.objects.filter(
+        inquiry=inquiry, state__in=[WorkState.QUEUED, WorkState.OFFERED]
+    )
+    if kinds:
+        items = items.filter(kind__in=kinds)
+    return items.update(
+        state=WorkState.CANCELLED, offered_to=None, offer_expires_at=None,
+        updated_at=timezone.now(),
+    )  # fmt: skip
+
+
+__all__ = [
+    "NoQueue",
+    "QueueChoice",
+    "QueueTier",
+    "RoutingError",
+    "agent_set_presence",
+    "queue_for",
+    "work_item_accept",
+    "work_item_claim",
+    "work_item_complete",
+    "work_item_decline",
+    "work_item_enqueue",
+    "work_item_offer_next",
+    "work_item_reassign",
+    "work_items_cancel_for_inquiry",
+    "work_items_expire_offers",
+]

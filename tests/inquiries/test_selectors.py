@@ -1,0 +1,50 @@
+import pytest
+
+from contactcenter.audit.models import DisclosureLog
+from contactcenter.cases.selectors import CaseNotFound
+from contactcenter.inquiries.selectors import IdentityNotVerified, inquiry_case_for_viewer
+from contactcenter.inquiries.services import inquiry_open, inquiry_verify_identity
+
+
+def verified_inquiry(case, actor):
+    inquiry = inquiry_open(channel="phone")
+    answers = {
+        "date_of_birth": "1985-03-14",
+        "zip_code": "68508",
+        "a_number_last4": case.applicant.a_number[-4:],
+    }
+    result = inquiry_verify_identity(
+        inquiry=inquiry, actor=actor, case=case, claimed_as="applicant", answers=answers
+    )
+    assert result.passed
+    return inquiry
+
+
+def test_no_case_data_before_identity_is_verified(queues, staff_user, make_case):
+    make_case()
+    inquiry = inquiry_open(channel="phone")
+    with pytest.raises(IdentityNotVerified):
+        inquiry_case_for_viewer(viewer=staff_user("tier1"), inquiry=inquiry, channel="desk")
+    assert DisclosureLog.objects.count() == 0
+
+
+def test_verified_read_is_disclosed_in_the_log(queues, staff_user, make_case):
+    agent = staff_user("tier1")
+    case = make_case()
+    inquiry = verified_inquiry(case, agent)
+    shown = inquiry_case_for_viewer(viewer=agent, inquiry=inquiry, channel="desk")
+    assert shown.pk == case.pk
+    entry = DisclosureLog.objects.get()
+    assert (entry.viewer, entry.case, entry.channel) == (agent, case, "desk")
+    assert inquiry.reference_number in entry.purpose
+
+
+def test_confidential_cases_are_for_tier2_only(queues, staff_user, make_case):
+    case = make_case(confidentiality="vawa")
+    tier1, tier2 = staff_user("tier1"), staff_user("tier2")
+    inquiry = verified_inquiry(case, tier2)
+    with pytest.raises(CaseNotFound):
+        inquiry_case_for_viewer(viewer=tier1, inquiry=inquiry, channel="desk")
+    assert DisclosureLog.objects.count() == 0
+    assert inquiry_case_for_viewer(viewer=tier2, inquiry=inquiry, channel="desk").pk == case.pk
+    assert DisclosureLog.objects.get().viewer == tier2

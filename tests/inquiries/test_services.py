@@ -1,0 +1,241 @@
+import datetime as dt
+
+import pytest
+
+from contactcenter.core.errors import InvalidInput
+from contactcenter.core.reference_numbers import ReferenceNumber
+from contactcenter.inquiries.models import (
+    Disposition,
+    EventKind,
+    Inquiry,
+    InquiryEvent,
+    InquiryState,
+    Tier,
+)
+from contactcenter.inquiries.services import (
+    TRANSITIONS,
+    ForbiddenTransition,
+    IdentityLocked,
+    inquiry_add_message,
+    inquiry_escalate,
+    inquiry_open,
+    inquiry_reopen,
+    inquiry_request_supervisor,
+    inquiry_resolve,
+    inquiry_schedule_callback,
+    inquiry_start_work,
+    inquiry_unlock,
+    inquiry_verify_identity,
+)
+from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+
+S = InquiryState
+
+
+def applicant_answers(case, **overrides):
+    answers = {
+        "date_of_birth": "1985-03-14",
+        "zip_code": "68508",
+        "a_number_last4": case.applicant.a_number[-4:],
+    }
+    answers.update(overrides)
+    return answers
+
+
+def in_state(state, *, actor=None, make_case=None) -> Inquiry:
+    """An inquiry brought to ``state`` through the services, never by writing the field."""
+    inquiry = inquiry_open(channel="phone", language="en")
+    if state == S.NEW:
+        return inquiry
+    if state == S.ACTIVE:
+        return inquiry_start_work(inquiry=inquiry, actor=actor)
+    if state == S.ESCALATED:
+        return inquiry_escalate(inquiry=inquiry, actor=actor, reason="complex", urgency="regular")
+    if state == S.CALLBACK_SCHEDULED:
+        return inquiry_schedule_callback(inquiry=inquiry, actor=actor, phone="+15550100000")
+    if state == S.CLOSED:
+        return inquiry_resolve(
+            inquiry=inquiry, actor=actor, disposition=Disposition.RESOLVED_FIRST_CONTACT
+        )
+    if state == S.LOCKED:
+        case = make_case()
+        for _ in range(3):
+            inquiry_verify_identity(
+                inquiry=inquiry, actor=actor, case=case, claimed_as="applicant",
+                answers={"date_of_birth": "1900-01-01"},
+            )  # fmt: skip
+        return inquiry
+    raise AssertionError(state)
+
+
+def attempt(target, inquiry, actor):
+    """Try to move ``inquiry`` to ``target`` through the service that does so."""
+    if target == S.ACTIVE:
+        if inquiry.state == S.LOCKED:
+            return inquiry_unlock(inquiry=inquiry, actor=actor, reason="verified by supervisor")
+        return inquiry_start_work(inquiry=inquiry, actor=actor)
+    if target == S.ESCALATED:
+        return inquiry_escalate(inquiry=inquiry, actor=actor, reason="r", urgency="urgent")
+    if target == S.CALLBACK_SCHEDULED:
+        return inquiry_schedule_callback(inquiry=inquiry, actor=actor, phone="+15550100000")
+    if target == S.CLOSED:
+        return inquiry_resolve(inquiry=inquiry, actor=actor, disposition=Disposition.REFERRED)
+    if target == S.NEW:
+        return inquiry_reopen(inquiry=inquiry, actor=actor, reason="person wrote again")
+    return None
+
+
+def test_open_gives_a_valid_reference_number_and_history(queues):
+    inquiry = inquiry_open(channel="chat", language="es", topic="case-status",
+                           first_message="my A-Number is A012345678")  # fmt: skip
+    assert ReferenceNumber.parse(inquiry.reference_number).value == inquiry.reference_number
+    kinds = list(inquiry.events.values_list("kind", flat=True))
+    assert kinds == [EventKind.OPENED, EventKind.MESSAGE]
+    message = inquiry.events.get(kind=EventKind.MESSAGE)
+    assert "012345678" not in message.body and "[A-NUMBER]" in message.body
+
+
+@pytest.mark.parametrize("bad", [{"channel": "pigeon"}, {"channel": "phone", "language": "fr"}])
+def test_open_refuses_bad_input(queues, bad):
+    with pytest.raises(InvalidInput):
+        inquiry_open(**bad)
+    assert Inquiry.objects.count() == 0
+
+
+ALL_PAIRS = [
+    (source, target)
+    for source in S.values
+    for target in (S.NEW, S.ACTIVE, S.ESCALATED, S.CALLBACK_SCHEDULED, S.CLOSED)
+    if source != target
+]
+
+
+@pytest.mark.parametrize(("source", "target"), ALL_PAIRS)
+def test_each_transition(queues, staff_user, make_case, source, target):
+    actor = staff_user("tier1")
+    inquiry = in_state(source, actor=actor, make_case=make_case)
+    assert inquiry.state == source
+    before_events = InquiryEvent.objects.filter(inquiry=inquiry).count()
+    before_items = WorkItem.objects.filter(inquiry=inquiry).count()
+    if target in TRANSITIONS[source]:
+        result = attempt(target, inquiry, actor)
+        result.refresh_from_db()
+        assert result.state == target
+    else:
+        with pytest.raises(ForbiddenTransition):
+            attempt(target, inquiry, actor)
+        inquiry.refresh_from_db()
+        assert inquiry.state == source
+        assert InquiryEvent.objects.filter(inquiry=inquiry).count() == before_events
+        assert WorkItem.objects.filter(inquiry=inquiry).count() == before_items
+
+
+def test_escalation_queues_a_tier2_callback_due_in_business_days(queues, staff_user):
+    actor = staff_user("tier1")
+    inquiry = inquiry_open(channel="phone", language="es")
+    inquiry_escalate(inquiry=inquiry, actor=actor, reason="RFE question", urgency="urgent")
+    inquiry.refresh_from_db()
+    assert inquiry.state == S.ESCALATED and inquiry.tier == Tier.TIER2
+    item = WorkItem.objects.get(inquiry=inquiry)
+    assert item.kind == WorkKind.CALLBACK and item.queue.code == "t2-callbacks-es"
+    assert item.due_at > item.enqueued_at
+    assert item.due_at - item.enqueued_at < dt.timedelta(days=7)  # 2 business days, urgent
+
+
+def test_escalation_needs_a_reason_and_valid_urgency(queues):
+    inquiry = inquiry_open(channel="phone")
+    with pytest.raises(InvalidInput):
+        inquiry_escalate(inquiry=inquiry, actor=None, reason="  ", urgency="regular")
+    with pytest.raises(InvalidInput):
+        inquiry_escalate(inquiry=inquiry, actor=None, reason="x", urgency="whenever")
+    inquiry.refresh_from_db()
+    assert inquiry.state == S.NEW and not WorkItem.objects.exists()
+
+
+@pytest.mark.parametrize("state", [s for s in S.values if s != S.CLOSED])
+def test_supervisor_can_be_requested_from_any_open_state(queues, staff_user, make_case, state):
+    inquiry = in_state(state, actor=staff_user("tier1"), make_case=make_case)
+    inquiry_request_supervisor(inquiry=inquiry, reason="wants a supervisor")
+    inquiry.refresh_from_db()
+    assert inquiry.state == state  # the request does not disturb the inquiry's state
+    assert inquiry.supervisor_requested_at is not None
+    assert WorkItem.objects.filter(inquiry=inquiry, kind=WorkKind.SUPERVISOR_REQUEST).count() == 1
+    inquiry_request_supervisor(inquiry=inquiry)  # asking twice queues nothing more
+    assert WorkItem.objects.filter(inquiry=inquiry, kind=WorkKind.SUPERVISOR_REQUEST).count() == 1
+
+
+def test_supervisor_cannot_be_requested_on_a_closed_inquiry(queues, staff_user):
+    inquiry = in_state(S.CLOSED, actor=staff_user("tier1"))
+    with pytest.raises(ForbiddenTransition):
+        inquiry_request_supervisor(inquiry=inquiry)
+    assert not WorkItem.objects.filter(kind=WorkKind.SUPERVISOR_REQUEST).exists()
+
+
+def test_resolving_cancels_waiting_work(queues, staff_user):
+    actor = staff_user("tier1")
+    inquiry = in_state(S.ESCALATED, actor=actor)
+    inquiry_resolve(inquiry=inquiry, actor=actor, disposition=Disposition.NO_ANSWER)
+    assert WorkItem.objects.get(inquiry=inquiry).state == WorkState.CANCELLED
+    with pytest.raises(ForbiddenTransition):
+        inquiry_add_message(inquiry=inquiry, body="hello?")
+
+
+def test_callback_keeps_the_callers_place(queues):
+    inquiry = inquiry_open(channel="phone")
+    arrived = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    inquiry_schedule_callback(inquiry=inquiry, actor=None, phone="+15550100000",
+                              enqueued_at=arrived)  # fmt: skip
+    assert WorkItem.objects.get(inquiry=inquiry, kind=WorkKind.CALLBACK).enqueued_at == arrived
+
+
+# --- identity -----------------------------------------------------------------------------
+
+
+def test_applicant_passes_with_the_right_answers(queues, staff_user, make_case):
+    case = make_case()
+    inquiry = inquiry_open(channel="phone")
+    result = inquiry_verify_identity(
+        inquiry=inquiry, actor=staff_user("tier1"), case=case, claimed_as="applicant",
+        answers=applicant_answers(case),
+    )  # fmt: skip
+    assert result.passed and result.verified_as == "applicant"
+    inquiry.refresh_from_db()
+    assert inquiry.case == case and inquiry.is_verified
+    event = inquiry.events.get(kind=EventKind.IDENTITY)
+    assert event.data["passed"] is True
+    assert "1985" not in str(event.data)  # answers are never stored
+
+
+def test_three_failures_lock_and_flag(queues, staff_user, make_case):
+    case = make_case()
+    actor = staff_user("tier1")
+    inquiry = inquiry_open(channel="phone")
+    for expected_failures in (1, 2, 3):
+        result = inquiry_verify_identity(
+            inquiry=inquiry, actor=actor, case=case, claimed_as="applicant",
+            answers=applicant_answers(case, zip_code="10001"),
+        )  # fmt: skip
+        assert not result.passed and result.failures == expected_failures
+    assert result.locked
+    inquiry.refresh_from_db()
+    assert inquiry.state == S.LOCKED and inquiry.flagged and not inquiry.is_verified
+    failed = inquiry.events.filter(kind=EventKind.IDENTITY).last().data["failed_questions"]
+    assert failed == ["zip_code"]
+    with pytest.raises(IdentityLocked):
+        inquiry_verify_identity(inquiry=inquiry, actor=actor, case=case, claimed_as="applicant",
+                                answers=applicant_answers(case))  # fmt: skip
+
+
+def test_representative_is_verified_only_with_a_g28(queues, staff_user, make_case):
+    actor = staff_user("tier1")
+    case = make_case(with_representative=True)
+    answers = {"bar_number": case.representative.bar_number, "date_of_birth": "1985-03-14"}
+    inquiry = inquiry_open(channel="phone")
+    result = inquiry_verify_identity(inquiry=inquiry, actor=actor, case=case,
+                                     claimed_as="representative", answers=answers)  # fmt: skip
+    assert result.passed and result.verified_as == "representative"
+    no_g28 = make_case()
+    other = inquiry_open(channel="phone")
+    result = inquiry_verify_identity(inquiry=other, actor=actor, case=no_g28,
+                                     claimed_as="representative", answers=answers)  # fmt: skip
+    assert not result.passed
