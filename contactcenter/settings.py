@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "contactcenter.staff",
     "contactcenter.inquiries",
     "contactcenter.routing",
+    "contactcenter.notifications",
 ]
 
 MIDDLEWARE = [
@@ -241,3 +242,21 @@ CALLBACK_DUE_BUSINESS_DAYS = {
     "regular": env_int("CALLBACK_DUE_REGULAR_DAYS", 7),
 }
 IDENTITY_MAX_FAILURES = 3
+
+# --- Notifications ---------------------------------------------------------------------------
+# Email: console by default; SMTP through the usual Django settings (EMAIL_HOST, ...).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Contact Center <no-reply@localhost>")
+# Texts: console (default), memory, or twilio (needs the three TWILIO_* settings).
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 4)
+# Where people read news about their inquiry (used in emails and texts instead of details).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
