@@ -260,3 +260,7 @@ TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 4)
 # Where people read news about their inquiry (used in emails and texts instead of details).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Tier 2 calls are placed only inside this window (weekdays, Eastern, not on holidays).
+CALLBACK_WINDOW_OPENS_AT = os.environ.get("CALLBACK_WINDOW_OPENS_AT", "07:00")
+CALLBACK_WINDOW_CLOSES_AT = os.environ.get("CALLBACK_WINDOW_CLOSES_AT", "18:30")
+CALLBACK_MAX_FAILED_ATTEMPTS = env_int("CALLBACK_MAX_FAILED_ATTEMPTS", 2)

@@ -47,3 +47,18 @@ def live_help_open(now: dt.datetime | None = None) -> bool:
     if settings.LIVE_HELP_ALWAYS_OPEN:
         return True
     return live_help_calendar().is_open(now or timezone.now())
+
+
+def calling_window_open(now: dt.datetime | None = None) -> bool:
+    """Whether Tier 2 may place calls now: weekdays in the calling window, not on holidays or
+    declared closures (default 7:00-18:30 Eastern)."""
+    if settings.LIVE_HELP_ALWAYS_OPEN:
+        return True
+    live = live_help_calendar()
+    window = BusinessCalendar(
+        time_zone=settings.LIVE_HELP_TIME_ZONE,
+        opens_at=dt.time.fromisoformat(settings.CALLBACK_WINDOW_OPENS_AT),
+        closes_at=dt.time.fromisoformat(settings.CALLBACK_WINDOW_CLOSES_AT),
+        closures=live.closures,
+    )
+    return window.is_open(now or timezone.now())

@@ -124,6 +124,9 @@ class WorkItem(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     # When a person asked for a call at a time, the item is not offered before it.
     not_before = models.DateTimeField(null=True, blank=True)
+    # Callbacks: the opt-in text sent before calling, and the person's YES to it.
+    text_ahead_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -195,3 +198,27 @@ class LiveHelpClosure(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Live help closed {self.starts_on}–{self.ends_on}"
+
+
+class CallOutcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    NO_ANSWER = "no_answer", _("No answer")
+    VOICEMAIL = "voicemail", _("Left a voicemail")
+    BUSY = "busy", _("Line busy")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class CallbackAttempt(models.Model):
+    """One try at calling a person back, by whom, and how it went."""
+
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="attempts")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="callback_attempts")
+    outcome = models.CharField(max_length=20, choices=CallOutcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+    attempted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item", "attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"attempt on item {self.item_id}: {self.outcome}"

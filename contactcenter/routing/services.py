@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ApplicationError, NotFound
-from contactcenter.routing.calendar import live_help_open
+from contactcenter.routing.calendar import calling_window_open, live_help_open
 from contactcenter.routing.models import (
     Agent,
     Offer,
@@ -158,6 +158,8 @@ def _eligible_for(agent: Agent, *, now: dt.datetime):
     ).filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
     if not live_help_open(now):
         eligible = eligible.filter(live_hours_only=False)
+    if not calling_window_open(now):
+        eligible = eligible.exclude(kind=WorkKind.CALLBACK)
     return eligible
 
 
