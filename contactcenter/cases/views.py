@@ -1,13 +1,18 @@
-"""Self-service pages: they work without JavaScript and in English or Spanish."""
+"""Self-service pages: they work without JavaScript and in English or Spanish.
+
+Each view parses its input, calls the public selectors (which never return personal data) and
+renders; an error on the receipt number is shown against the field that caused it.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from contactcenter.cases.api import case_status_rate_limit
-from contactcenter.cases.models import FormType
+from contactcenter.cases.models import FormCategory, FormType
 from contactcenter.cases.selectors import (
     case_status_history_public,
     case_status_public,
@@ -15,7 +20,7 @@ from contactcenter.cases.selectors import (
 )
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.dates import add_months
-from contactcenter.core.errors import ApplicationError, RateLimited
+from contactcenter.core.errors import ApplicationError, ErrorCode, RateLimited
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.offices.models import Office
 
@@ -25,7 +30,7 @@ def _language() -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/home.html", {})
+    return render(request, "cases/home.html", {"receipt_number": ""})
 
 
 def case_status(request: HttpRequest) -> HttpResponse:
@@ -39,8 +44,15 @@ def case_status(request: HttpRequest) -> HttpResponse:
             parsed = ReceiptNumber.parse(raw)
             result = case_status_public(receipt_number=parsed, language=language)
         except ApplicationError as error:
-            context["error"] = error
             status = error.http_status
+            # A malformed number is the field's fault and is shown against the field; "not
+            # found" and "too many look-ups" concern the request as a whole.
+            if error.code == ErrorCode.INVALID_RECEIPT_NUMBER:
+                context["field_error"] = str(error.message)
+            else:
+                context["error"] = str(error.message)
+            if isinstance(error, RateLimited):
+                context["retry_after"] = error.retry_after
         else:
             context["result"] = result
             context["history"] = [
@@ -48,25 +60,49 @@ def case_status(request: HttpRequest) -> HttpResponse:
                 for event in case_status_history_public(receipt_number=parsed)
             ]
     response = render(request, "cases/case_status.html", context, status=status)
-    error = context.get("error")
-    if isinstance(error, RateLimited):
-        response["Retry-After"] = str(error.retry_after)
+    if "retry_after" in context:
+        response["Retry-After"] = str(context["retry_after"])
     return response
 
 
 def processing_times(request: HttpRequest) -> HttpResponse:
     language = _language()
-    form = request.GET.get("form") or None
-    office = request.GET.get("office") or None
-    rows = processing_times_current(form=form, office=office)
-    from django.utils import timezone
+    forms = list(FormType.objects.order_by("code"))
+    offices = list(
+        Office.objects.filter(processing_times__isnull=False).distinct().order_by("code")
+    )
+    selected_form = request.GET.get("form", "").strip().upper()
+    selected_office = request.GET.get("office", "").strip().upper()
+    selected_category = request.GET.get("category", "").strip()
+    errors: dict[str, str] = {}
+
+    form = next((f for f in forms if f.code.upper() == selected_form), None)
+    if selected_form and form is None:
+        errors["form"] = _("Choose a form from the list.")
+    categories = list(FormCategory.objects.filter(form=form).order_by("code")) if form else []
+    if selected_category and not any(c.code == selected_category for c in categories):
+        errors["category"] = _("Choose a category of the selected form.")
+    if selected_office and not any(o.code.upper() == selected_office for o in offices):
+        errors["office"] = _("Choose an office from the list.")
 
     today = timezone.localdate()
+    rows = (
+        []
+        if errors
+        else processing_times_current(
+            form=selected_form or None,
+            category=selected_category or None,
+            office=selected_office or None,
+        )
+    )
     context = {
-        "forms": FormType.objects.order_by("code"),
-        "offices": Office.objects.filter(processing_times__isnull=False).distinct(),
-        "selected_form": form or "",
-        "selected_office": office or "",
+        "forms": [{"code": f.code, "title": f.title(language)} for f in forms],
+        "categories": [{"code": c.code, "title": c.title(language)} for c in categories],
+        "offices": [{"code": o.code, "name": o.name(language)} for o in offices],
+        "selected_form": selected_form,
+        "selected_category": selected_category,
+        "selected_office": selected_office,
+        "errors": errors,
         "rows": [
             {
                 "form": row.form.code,
@@ -79,6 +115,6 @@ def processing_times(request: HttpRequest) -> HttpResponse:
             }
             for row in rows
         ],
-        "language": language,
+        "today": today,
     }
-    return render(request, "cases/processing_times.html", context)
+    return render(request, "cases/processing_times.html", context, status=400 if errors else 200)
