@@ -127,6 +127,8 @@ class WorkItem(TimeStampedModel):
     # Callbacks: the opt-in text sent before calling, and the person's YES to it.
     text_ahead_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the periodic SLA check when the item passed its due time unfinished.
+    breached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

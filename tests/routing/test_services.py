@@ -167,3 +167,18 @@ def test_not_before_holds_an_item(queues, make_agent, at):
     agent = make_agent()
     assert work_item_claim(agent=agent, now=at(*MONDAY_10AM)) is None
     assert work_item_claim(agent=agent, now=at(2026, 11, 23, 14, 0)) is not None
+
+
+def test_overdue_items_are_flagged_once(queues, at):
+    from contactcenter.routing.periodic import work_items_flag_overdue
+
+    inquiry = inquiry_open(channel="phone")
+    item = work_item_enqueue(
+        inquiry=inquiry, kind="callback", queue=Queue.objects.get(code="t2-callbacks-en"),
+        due_at=at(2026, 11, 24, 20, 0),
+    )  # fmt: skip
+    assert work_items_flag_overdue(now=at(2026, 11, 24, 19, 0)) == 0
+    assert work_items_flag_overdue(now=at(2026, 11, 25, 9, 0)) == 1
+    assert work_items_flag_overdue(now=at(2026, 11, 25, 10, 0)) == 0
+    item.refresh_from_db()
+    assert item.breached_at == at(2026, 11, 25, 9, 0)

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             ],
         }  # fmt: skip
         if not no_worker:
-            commands["worker"] = [python, "-m", "contactcenter.cli", "db_worker"]
+            commands["worker"] = [python, "-m", "contactcenter.cli", "worker"]
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(
             f"Contact Center on http://{host}:{port}/ "
