@@ -25,13 +25,30 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     return cached
 
 
+def person_is_protected(case: Case) -> bool:
+    """Whether the case's applicant has any VAWA, T or U case.
+
+    Protection follows the person, not one case: otherwise the address of a VAWA applicant
+    could be read through the same person's ordinary case.
+    """
+    if case.is_confidential:
+        return True
+    from contactcenter.cases.models import Case as CaseModel
+
+    return (
+        CaseModel.objects.filter(applicant_id=case.applicant_id)
+        .exclude(confidentiality="")
+        .exists()
+    )
+
+
 def can_view_case_personal_data(user: AbstractBaseUser | AnonymousUser, case: Case) -> bool:
-    """Tier 1 sees ordinary cases; VAWA, T and U cases only Tier 2, supervisors and admins;
-    office staff only the cases their office holds."""
+    """Tier 1 sees ordinary cases; people with a VAWA, T or U case only Tier 2, supervisors and
+    admins; office staff only the cases their office holds."""
     roles = user_roles(user)
     if not roles:
         return False
-    if case.is_confidential:
+    if person_is_protected(case):
         return bool(roles & {Role.TIER2, Role.SUPERVISOR, Role.ADMIN})
     if roles & {Role.TIER1, Role.TIER2, Role.SUPERVISOR, Role.ADMIN}:
         return True

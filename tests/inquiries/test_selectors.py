@@ -48,3 +48,17 @@ def test_confidential_cases_are_for_tier2_only(queues, staff_user, make_case):
     assert DisclosureLog.objects.count() == 0
     assert inquiry_case_for_viewer(viewer=tier2, inquiry=inquiry, channel="desk").pk == case.pk
     assert DisclosureLog.objects.get().viewer == tier2
+
+
+def test_protection_follows_the_person_across_cases(queues, staff_user, make_case):
+    from contactcenter.cases.models import Case
+
+    protected = make_case(confidentiality="u")
+    ordinary = make_case()
+    Case.objects.filter(pk=ordinary.pk).update(applicant=protected.applicant)
+    ordinary.refresh_from_db()
+    tier1 = staff_user("tier1")
+    inquiry = verified_inquiry(ordinary, staff_user("tier2"))
+    with pytest.raises(CaseNotFound):
+        inquiry_case_for_viewer(viewer=tier1, inquiry=inquiry, channel="desk")
+    assert not DisclosureLog.objects.filter(viewer=tier1).exists()
