@@ -11,7 +11,7 @@ PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := contactcenter/static/vendor/.installed
 
-.PHONY: run test lint bench deps messages format clean
+.PHONY: run test lint bench deps messages format clean browser
 
 ## Virtual environment, refreshed whenever the dependency files change.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -43,13 +43,21 @@ messages: $(MO_FILES)
 
 deps: $(BIN)/.installed $(VENDOR) messages
 
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests ..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; } ; }
+
 run: deps
 	@mkdir -p var
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter seed --if-empty
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
 
-test: deps
+test: deps browser
 	$(BIN)/pytest
 
 lint: deps
