@@ -341,3 +341,42 @@ __all__ = [
     "work_items_cancel_for_inquiry",
     "work_items_expire_offers",
 ]
+
+
+DEFAULT_CAPACITY = {"phone": 1, "chat": 3, "secure_message": 5, "webform": 5, "email": 5}
+
+
+@transaction.atomic
+def agent_ensure_for_user(*, user) -> Agent:
+    """The routing profile of a member of staff, created from their roles on first use.
+
+    Tier 1 agents take Tier 1 work, Tier 2 officers Tier 2 work, supervisors supervisor
+    requests and either tier; languages come from the staff profile (English by default).
+    """
+    from contactcenter.staff.models import Role
+    from contactcenter.staff.roles import user_roles
+
+    existing = Agent.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    roles = user_roles(user)
+    tiers: list[str] = []
+    if Role.TIER1 in roles:
+        tiers.append(QueueTier.TIER1)
+    if Role.TIER2 in roles:
+        tiers.append(QueueTier.TIER2)
+    if Role.SUPERVISOR in roles or Role.ADMIN in roles:
+        tiers = [QueueTier.SUPERVISOR, QueueTier.TIER1, QueueTier.TIER2]
+    if not tiers:
+        raise RoutingError(_("Only contact-center staff can take work."))
+    profile = getattr(user, "staff_profile", None)
+    languages = [
+        code.strip() for code in (profile.languages if profile else "en").split(",") if code.strip()
+    ]
+    return Agent.objects.create(
+        user=user,
+        tiers=tiers,
+        languages=languages or ["en"],
+        capacity=dict(DEFAULT_CAPACITY),
+        presence=Presence.OFFLINE,
+    )

@@ -182,3 +182,20 @@ def test_overdue_items_are_flagged_once(queues, at):
     assert work_items_flag_overdue(now=at(2026, 11, 25, 10, 0)) == 0
     item.refresh_from_db()
     assert item.breached_at == at(2026, 11, 25, 9, 0)
+
+
+def test_agent_profile_follows_roles(db):
+    from django.contrib.auth.models import Group, User
+
+    from contactcenter.routing.services import agent_ensure_for_user
+    from contactcenter.staff.models import StaffProfile
+
+    tier2 = User.objects.create_user(username="officer")
+    tier2.groups.add(Group.objects.get(name="tier2"))
+    StaffProfile.objects.create(user=tier2, languages="en,es")
+    agent = agent_ensure_for_user(user=tier2)
+    assert agent.tiers == ["tier2"] and agent.languages == ["en", "es"]
+    assert agent_ensure_for_user(user=tier2).pk == agent.pk
+    stranger = User.objects.create_user(username="public")
+    with pytest.raises(RoutingError):
+        agent_ensure_for_user(user=stranger)
