@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "contactcenter.inquiries",
     "contactcenter.routing",
     "contactcenter.notifications",
+    "contactcenter.desk",
 ]
 
 MIDDLEWARE = [

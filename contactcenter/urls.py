@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("desk/", include("contactcenter.desk.urls")),
     path("", case_views.home, name="home"),
     path("case-status/", case_views.case_status, name="case-status"),
     path("processing-times/", case_views.processing_times, name="processing-times"),

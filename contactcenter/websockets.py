@@ -14,4 +14,6 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "code": "unknown_message"})
 
 
-websocket_urlpatterns = [path("ws/ping", PingConsumer.as_asgi())]
+from contactcenter.desk.routing import websocket_urlpatterns as desk_websockets  # noqa: E402
+
+websocket_urlpatterns = [path("ws/ping", PingConsumer.as_asgi()), *desk_websockets]
