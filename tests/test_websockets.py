@@ -49,7 +49,8 @@ def uvicorn_server(tmp_path_factory):
 
 def test_websocket_route_answers_ping(uvicorn_server):
     async def talk():
-        async with websockets.connect(f"ws://127.0.0.1:{uvicorn_server}/ws/ping") as socket_:
+        url = f"ws://127.0.0.1:{uvicorn_server}/ws/ping"
+        async with websockets.connect(url, origin=f"http://127.0.0.1:{uvicorn_server}") as socket_:
             await socket_.send(json.dumps({"type": "ping"}))
             pong = json.loads(await socket_.recv())
             await socket_.send(json.dumps({"type": "nonsense"}))
@@ -59,3 +60,13 @@ def test_websocket_route_answers_ping(uvicorn_server):
     pong, error = asyncio.run(talk())
     assert pong == {"type": "pong"}
     assert error == {"type": "error", "code": "unknown_message"}
+
+
+def test_websocket_from_another_site_is_refused(uvicorn_server):
+    async def talk():
+        url = f"ws://127.0.0.1:{uvicorn_server}/ws/ping"
+        async with websockets.connect(url, origin="https://evil.example") as socket_:
+            await socket_.recv()
+
+    with pytest.raises(websockets.exceptions.InvalidStatus):
+        asyncio.run(talk())
