@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.audit.services import disclosure_record
 from contactcenter.cases.models import Case, CaseStatusEvent, ProcessingTime
-from contactcenter.cases.processing_times import (
-    InquiryEligibility,
-    inquiry_eligibility,
-    processing_time_current,
-)
+from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
@@ -43,9 +40,22 @@ class PublicCaseStatus:
 
 
 def case_status_public(*, receipt_number: ReceiptNumber, language: str) -> PublicCaseStatus:
-    case = (
-        Case.objects.select_related("form")
-        .only(
+    """Public status of one case, in one query: the processing time in force for the case's
+    form, category and office comes along as a subquery."""
+    today = timezone.localdate()
+    current = ProcessingTime.objects.filter(
+        form_id=OuterRef("form_id"),
+        category_id=OuterRef("category_id"),
+        office_id=OuterRef("office_id"),
+        published_on__lte=today,
+    ).order_by("-published_on")
+    row = (
+        Case.objects.filter(receipt_number=receipt_number.value)
+        .annotate(
+            pt_months=Subquery(current.values("months")[:1]),
+            pt_published_on=Subquery(current.values("published_on")[:1]),
+        )
+        .values(
             "receipt_number",
             "receipt_date",
             "status",
@@ -53,30 +63,36 @@ def case_status_public(*, receipt_number: ReceiptNumber, language: str) -> Publi
             "form__code",
             "form__title_en",
             "form__title_es",
-            "category_id",
-            "office_id",
+            "pt_months",
+            "pt_published_on",
         )
-        .filter(receipt_number=receipt_number.value)
         .first()
     )
-    if case is None:
+    if row is None:
         raise CaseNotFound(
-            _("No case was found with receipt number %(receipt)s. Check the number on your "
-              "notice and try again.")
+            _(
+                "No case was found with receipt number %(receipt)s. Check the number on your "
+                "notice and try again."
+            )
             % {"receipt": receipt_number.value}
         )
-    processing_time = processing_time_current(
-        form_id=case.form_id, category_id=case.category_id, office_id=case.office_id
-    )
+    processing_time = None
+    if row["pt_months"] is not None:
+        processing_time = ProcessingTime(
+            months=Decimal(row["pt_months"]), published_on=row["pt_published_on"]
+        )
     return PublicCaseStatus(
-        receipt_number=case.receipt_number,
-        form=case.form.code,
-        form_title=case.form.title(language),
-        status=case.status,
-        status_text=status_text(case.status, language),
-        status_date=case.status_date,
+        receipt_number=row["receipt_number"],
+        form=row["form__code"],
+        form_title=row["form__title_es"] if language == "es" else row["form__title_en"],
+        status=row["status"],
+        status_text=status_text(row["status"], language),
+        status_date=row["status_date"],
         eligibility=inquiry_eligibility(
-            receipt_date=case.receipt_date, status=case.status, processing_time=processing_time
+            receipt_date=row["receipt_date"],
+            status=row["status"],
+            processing_time=processing_time,
+            today=today,
         ),
         language=language,
     )

@@ -1,17 +1,35 @@
-"""Fixed-window rate limits kept in the shared cache (Redis in production).
+"""Fixed-window rate limits shared by every server process.
 
-The counter lives in the cache so that every server process sees the same budget.
+With ``REDIS_URL`` the counter lives in Redis, reached through one connection pool per
+process (Django's cache object is rebuilt for every request under ASGI, and with it a new
+connection); without it, in Django's local-memory cache, which is per process.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import RateLimited
+
+_redis_lock = threading.Lock()
+_redis_client = None
+
+
+def _redis():
+    global _redis_client
+    if _redis_client is None:
+        with _redis_lock:
+            if _redis_client is None:
+                import redis
+
+                _redis_client = redis.Redis.from_url(settings.REDIS_URL)
+    return _redis_client
 
 
 def client_address(request: HttpRequest, *, trusted_proxies: int) -> str:
@@ -24,24 +42,32 @@ def client_address(request: HttpRequest, *, trusted_proxies: int) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _count(cache_key: str, window_seconds: int) -> int:
+    if settings.REDIS_URL:
+        pipe = _redis().pipeline(transaction=False)
+        pipe.incr(cache_key)
+        pipe.expire(cache_key, window_seconds + 1, nx=True)
+        count, _expiry_set = pipe.execute()
+        return int(count)
+    # add() is a no-op when the key exists, so the first request of a window starts at 1.
+    if cache.add(cache_key, 1, timeout=window_seconds + 1):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, timeout=window_seconds + 1)
+        return 1
+
+
 def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> None:
     """Count one use of ``scope`` by ``key``; raise :class:`RateLimited` past ``limit``."""
     now = int(time.time())
     window = now // window_seconds
-    cache_key = f"rl:{scope}:{key}:{window}"
-    # add() is a no-op when the key exists, so the first request of a window starts at 1.
-    if cache.add(cache_key, 1, timeout=window_seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(cache_key, 1, timeout=window_seconds + 1)
-            count = 1
+    count = _count(f"cc:rl:{scope}:{key}:{window}", window_seconds)
     if count > limit:
-        retry_after = (window + 1) * window_seconds - now
+        retry_after = max((window + 1) * window_seconds - now, 1)
         raise RateLimited(
             _("Too many look-ups from your connection. Try again in %(seconds)d seconds.")
-            % {"seconds": max(retry_after, 1)},
-            retry_after=max(retry_after, 1),
+            % {"seconds": retry_after},
+            retry_after=retry_after,
         )
