@@ -55,6 +55,7 @@ from contactcenter.offices.services import (
     office_definitions_read,
 )
 from contactcenter.people.models import Language, Person, Representative
+from contactcenter.routing.services import agent_ensure_for_user
 from contactcenter.staff.models import Role, StaffProfile
 
 logger = logging.getLogger(__name__)
@@ -1038,6 +1039,8 @@ def staff_users_write(*, staff: Sequence[StaffPlan]) -> int:
     offices = dict(Office.objects.values_list("code", "id"))
     for member in staff:
         is_admin = member.role == Role.ADMIN
+        # Supervisors read the disclosure log and the records in the admin; agents work the desk.
+        uses_admin = member.role in (Role.ADMIN, Role.SUPERVISOR)
         user, _ = user_model.objects.update_or_create(
             username=member.username,
             defaults={
@@ -1045,7 +1048,7 @@ def staff_users_write(*, staff: Sequence[StaffPlan]) -> int:
                 "last_name": member.last_name,
                 "email": f"{member.username}@agency.example",
                 "password": hashes[member.role],
-                "is_staff": is_admin,
+                "is_staff": uses_admin,
                 "is_superuser": is_admin,
                 "is_active": True,
             },
@@ -1058,6 +1061,8 @@ def staff_users_write(*, staff: Sequence[StaffPlan]) -> int:
                 "languages": member.languages,
             },
         )
+        if member.role in (Role.TIER1, Role.TIER2, Role.SUPERVISOR):
+            agent_ensure_for_user(user=user)
     return len(staff)
 
 

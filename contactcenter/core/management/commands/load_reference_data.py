@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from contactcenter.cases.reference_data import FORMS_FILE, reference_data_load
 from contactcenter.offices.services import OFFICES_FILE, ReferenceDataError
+from contactcenter.routing.reference_data import QueueDataError, queues_load
 
 
 class Command(BaseCommand):
@@ -31,6 +32,11 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded: {error.message}") from error
         except OSError as error:
             raise CommandError(f"Nothing was loaded: cannot read {error.filename}.") from error
+        try:
+            queue_count = queues_load()
+        except QueueDataError as error:
+            raise CommandError(f"Queues were not loaded: {error}") from error
+        self.stdout.write(f"Queues: {queue_count} loaded.")
         o, f = summary.offices, summary.forms
         self.stdout.write(
             f"Offices: {len(o.created)} created, {len(o.updated)} updated, {o.unchanged} "

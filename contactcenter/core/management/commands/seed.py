@@ -23,6 +23,7 @@ from contactcenter.cases.seeding import (
     staff_lines,
 )
 from contactcenter.offices.services import ReferenceDataError
+from contactcenter.routing.reference_data import queues_load
 
 EPILOG = "\n".join(
     [
@@ -95,6 +96,7 @@ class Command(BaseCommand):
         ):
             try:
                 reference_data_load()
+                queues_load()
             except ReferenceDataError as error:
                 raise CommandError(f"Nothing was seeded: {error.message}") from error
             summary = demo_plan_write(plan=plan, progress=bar.update)
