@@ -1,0 +1,162 @@
+"""The messages we send: which keys exist, on which channels, with which context values, and
+how each is rendered from ``templates/notifications/<key>.<language>.<channel>.txt``.
+
+Context is limited to a short list of non-personal values per message (an inquiry reference
+number, a date). Anything else is refused when the notification is queued, so no name, receipt
+number or case status can reach an email or a text by accident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.conf import settings
+from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
+from django.utils import translation
+
+from contactcenter.core.errors import InvalidInput
+from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
+
+EMAIL = "email"
+SMS = "sms"
+LANGUAGES = ("en", "es")
+
+
+class ValueKind(StrEnum):
+    REFERENCE_NUMBER = "reference_number"
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSpec:
+    key: str
+    channels: frozenset[str]
+    values: Mapping[str, ValueKind] = field(default_factory=dict)  # all required
+
+
+_REF = ValueKind.REFERENCE_NUMBER
+MESSAGES: dict[str, MessageSpec] = {
+    spec.key: spec
+    for spec in [
+        MessageSpec(
+            "inquiry_escalated",
+            frozenset({EMAIL, SMS}),
+            {"reference_number": _REF, "contact_by": ValueKind.DATE},
+        ),
+        MessageSpec("inquiry_updated", frozenset({EMAIL, SMS}), {"reference_number": _REF}),
+        MessageSpec("callback_text_ahead", frozenset({SMS}), {"reference_number": _REF}),
+        MessageSpec("callback_missed", frozenset({EMAIL, SMS}), {"reference_number": _REF}),
+        MessageSpec("secure_message_waiting", frozenset({EMAIL, SMS})),
+    ]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    subject: str  # empty for texts
+    body: str
+
+
+def template_name(key: str, language: str, channel: str) -> str:
+    return f"notifications/{key}.{language}.{channel}.txt"
+
+
+def context_clean(*, key: str, channel: str, context: Mapping[str, object]) -> dict[str, str]:
+    """Check a message's context and return it in the JSON form stored on the notification.
+
+    Raises InvalidInput for an unknown key, a channel the message is not written for, a missing
+    or unexpected value, or a value of the wrong kind.
+    """
+    spec = MESSAGES.get(key)
+    if spec is None:
+        raise InvalidInput(f"Unknown notification template {key!r}.")
+    if channel not in spec.channels:
+        raise InvalidInput(f"The {key!r} notification is not written for {channel!r}.")
+    unexpected = sorted(set(context) - set(spec.values))
+    if unexpected:
+        # Only the listed values may travel: this is what keeps case details out of messages.
+        raise InvalidInput(f"Unexpected context for {key!r}: {', '.join(unexpected)}.")
+    missing = sorted(set(spec.values) - set(context))
+    if missing:
+        raise InvalidInput(f"Missing context for {key!r}: {', '.join(missing)}.")
+    cleaned: dict[str, str] = {}
+    for name, kind in spec.values.items():
+        cleaned[name] = _value_clean(name, kind, context[name])
+    return cleaned
+
+
+def _value_clean(name: str, kind: ValueKind, value: object) -> str:
+    if kind is ValueKind.REFERENCE_NUMBER:
+        try:
+            return ReferenceNumber.parse(value).value
+        except InvalidReferenceNumber as error:
+            raise InvalidInput(f"{name}: not a valid reference number.") from error
+    if isinstance(value, dt.datetime):
+        raise InvalidInput(f"{name}: give a date, not a date and time.")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise InvalidInput(f"{name}: not a date.")
+
+
+def _sender_name(language: str) -> str:
+    names = getattr(
+        settings,
+        "NOTIFICATIONS_SENDER_NAME",
+        {"en": "Contact Center", "es": "Centro de Contacto"},
+    )
+    return str(names.get(language) or names.get("en", ""))
+
+
+def common_context(language: str) -> dict[str, object]:
+    """Values every message may use: who we are and where to go, never anything personal."""
+    base = str(getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return {
+        "sender": _sender_name(language),
+        "account_url": getattr(settings, "NOTIFICATIONS_ACCOUNT_URL", f"{base}/account/"),
+        "contact_phone": getattr(settings, "NOTIFICATIONS_CONTACT_PHONE", "800-375-5283"),
+    }
+
+
+def _render(name: str, context: Mapping[str, object], language: str) -> str:
+    engine = engines["django"]
+    assert isinstance(engine, DjangoTemplates)
+    template = engine.engine.get_template(name)
+    # Plain text: HTML escaping would turn "&" into "&amp;" in an email or a text.
+    with translation.override(language):
+        return template.render(Context(dict(context), autoescape=False))
+
+
+def message_render(
+    *, key: str, language: str, channel: str, context: Mapping[str, str]
+) -> RenderedMessage:
+    """Render a message from its stored (already cleaned) context."""
+    spec = MESSAGES[key]
+    values: dict[str, object] = {**common_context(language), **context}
+    for name, kind in spec.values.items():
+        if kind is ValueKind.DATE:
+            values[name] = dt.date.fromisoformat(context[name])
+    text = _render(template_name(key, language, channel), values, language).strip()
+    if channel == SMS:
+        return RenderedMessage(subject="", body=text)
+    first_line, _, rest = text.partition("\n")
+    if not first_line.startswith("Subject:"):
+        raise ValueError(f"{template_name(key, language, channel)} must start with 'Subject:'")
+    return RenderedMessage(subject=first_line.removeprefix("Subject:").strip(), body=rest.strip())
+
+
+def reply_render(name: str) -> str:
+    """A bilingual reply to an inbound text (``reply_<name>.sms.txt``)."""
+    values = {
+        **{f"{key}_es": value for key, value in common_context("es").items()},
+        **common_context("en"),
+    }
+    return _render(f"notifications/reply_{name}.sms.txt", values, "en").strip()

@@ -1,0 +1,65 @@
+"""Text-message providers for development and tests, and the factory that picks one."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from contactcenter.notifications.providers.base import SmsProvider
+from contactcenter.notifications.recipients import mask_phone
+
+logger = logging.getLogger(__name__)
+
+BUILT_IN = {
+    "console": "contactcenter.notifications.providers.sms.ConsoleSmsProvider",
+    "memory": "contactcenter.notifications.providers.sms.InMemorySmsProvider",
+    "twilio": "contactcenter.notifications.providers.twilio_sms.TwilioSmsProvider",
+}
+
+
+class ConsoleSmsProvider:
+    """Writes each text to the log instead of sending it, with the number masked."""
+
+    _ids: ClassVar[itertools.count[int]] = itertools.count(1)
+
+    def send(self, to: str, body: str) -> str:
+        message_id = f"console-{next(self._ids)}"
+        logger.info("sms.console to=%s id=%s body=%s", mask_phone(to), message_id, body)
+        return message_id
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxSms:
+    to: str
+    body: str
+    message_id: str
+
+
+class InMemorySmsProvider:
+    """Keeps every text in ``InMemorySmsProvider.outbox`` (one process only), like Django's
+    ``mail.outbox``; tests empty it between runs."""
+
+    outbox: ClassVar[list[OutboxSms]] = []
+    _ids: ClassVar[itertools.count[int]] = itertools.count(1)
+
+    def send(self, to: str, body: str) -> str:
+        message_id = f"memory-{next(self._ids)}"
+        self.outbox.append(OutboxSms(to=to, body=body, message_id=message_id))
+        return message_id
+
+
+def sms_provider_path() -> str:
+    name = str(getattr(settings, "SMS_PROVIDER", "console"))
+    return BUILT_IN.get(name, name)
+
+
+def sms_provider() -> SmsProvider:
+    """The provider named by ``SMS_PROVIDER``: console, memory, twilio, or a dotted class path."""
+    provider_class = import_string(sms_provider_path())
+    provider: SmsProvider = provider_class()
+    return provider

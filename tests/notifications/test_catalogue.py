@@ -1,0 +1,130 @@
+"""The message catalogue: every message in both languages, and nothing about a case in it."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from contactcenter.cases.statuses import STATUS_TEXT_ES, CaseStatus
+from contactcenter.core.redaction import redact
+from contactcenter.notifications.catalogue import (
+    EMAIL,
+    LANGUAGES,
+    MESSAGES,
+    SMS,
+    ValueKind,
+    common_context,
+    context_clean,
+    message_render,
+    reply_render,
+    template_name,
+)
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "contactcenter" / "notifications" / "templates"
+VARIABLE = re.compile(r"\{\{\s*(\w+)")
+RECEIPT_NUMBER = re.compile(r"\b[A-Z]{3}\d{10}\b")
+
+ALL = [
+    (key, language, channel)
+    for key, spec in MESSAGES.items()
+    for channel in sorted(spec.channels)
+    for language in LANGUAGES
+]
+
+
+def sample_context(key: str) -> dict[str, str]:
+    values = {
+        ValueKind.REFERENCE_NUMBER: "3135577744",
+        ValueKind.DATE: dt.date(2025, 3, 13),
+    }
+    raw = {name: values[kind] for name, kind in MESSAGES[key].values.items()}
+    return context_clean(key=key, channel=sorted(MESSAGES[key].channels)[0], context=raw)
+
+
+def test_the_required_messages_exist():
+    assert {
+        "inquiry_escalated",
+        "inquiry_updated",
+        "callback_text_ahead",
+        "callback_missed",
+        "secure_message_waiting",
+    } <= set(MESSAGES)
+    assert MESSAGES["callback_text_ahead"].channels == {SMS}
+
+
+@pytest.mark.parametrize(("key", "language", "channel"), ALL)
+def test_every_message_exists_in_both_languages_for_each_channel(key, language, channel):
+    assert (TEMPLATES / template_name(key, language, channel)).is_file()
+
+
+def test_no_template_file_is_left_over():
+    expected = {template_name(*combination) for combination in ALL}
+    replies = {f"notifications/reply_{name}.sms.txt" for name in ("stopped", "started", "help")}
+    found = {
+        str(path.relative_to(TEMPLATES)) for path in (TEMPLATES / "notifications").glob("*.txt")
+    }
+    assert found == expected | replies
+
+
+@pytest.mark.parametrize(("key", "language", "channel"), ALL)
+def test_templates_use_only_the_allowed_values(key, language, channel):
+    """What keeps case details out: a template can only print the message's listed values
+    and the common ones (who we are, where to read more)."""
+    source = (TEMPLATES / template_name(key, language, channel)).read_text()
+    used = set(VARIABLE.findall(source))
+    assert used <= set(MESSAGES[key].values) | set(common_context(language))
+
+
+@pytest.mark.parametrize(("key", "language"), [(k, lang) for k, lang, c in ALL if c == EMAIL])
+def test_emails_carry_no_case_details(key, language):
+    message = message_render(key=key, language=language, channel=EMAIL, context=sample_context(key))
+    text = f"{message.subject}\n{message.body}"
+
+    assert message.subject and message.body
+    assert not RECEIPT_NUMBER.search(text)
+    statuses = [label.lower() for label in CaseStatus.labels] + [
+        label.lower() for label in STATUS_TEXT_ES.values()
+    ]
+    assert not [status for status in statuses if status in text.lower()]
+    for word in ("approved", "denied", "aprob", "deneg", "receipt", "recibo", "dear", "estimad"):
+        assert word not in text.lower()
+    # Besides the reference number and the date, nothing that looks like personal data.
+    assert set(redact(text.replace("3135577744", "")).kinds) <= {"PHONE"}  # our own number
+    assert "https://" in text or "http://" in text  # says where to read the news
+
+
+@pytest.mark.parametrize(("key", "language"), [(k, lang) for k, lang, c in ALL if c == SMS])
+def test_texts_are_short_and_say_how_to_stop(key, language):
+    message = message_render(key=key, language=language, channel=SMS, context=sample_context(key))
+
+    assert len(message.body) <= 320
+    assert "\n" not in message.body
+    assert ("STOP" if language == "en" else "PARA") in message.body
+
+
+def test_spanish_dates_are_written_in_spanish():
+    context = sample_context("inquiry_escalated")
+    english = message_render(key="inquiry_escalated", language="en", channel=EMAIL,
+                             context=context)  # fmt: skip
+    spanish = message_render(key="inquiry_escalated", language="es", channel=EMAIL,
+                             context=context)  # fmt: skip
+    text = message_render(key="inquiry_escalated", language="es", channel=SMS, context=context)
+
+    assert "Thursday, March 13, 2025" in english.body
+    assert "jueves 13 de marzo de 2025" in spanish.body
+    assert "13 de marzo" in text.body
+    assert "usted" in spanish.body
+
+
+def test_plain_text_is_not_html_escaped(settings):
+    settings.NOTIFICATIONS_SENDER_NAME = {"en": "Help & Info", "es": "Ayuda & Información"}
+    message = message_render(key="secure_message_waiting", language="en", channel=SMS, context={})
+    assert message.body.startswith("Help & Info:")
+
+
+@pytest.mark.parametrize("name", ["stopped", "started", "help"])
+def test_replies_are_bilingual(name):
+    reply = reply_render(name)
+    assert "Contact Center" in reply and "Centro de Contacto" in reply
+    assert len(reply) <= 320
