@@ -163,30 +163,29 @@ def _error_text(error: BaseException, recipient: str) -> str:
 def _claim(notification_id: int, now: dt.datetime) -> Notification | None:
     """Move a due, pending row to SENDING and return it; None if there is nothing to do."""
     with transaction.atomic():
-        claimed = (
-            Notification.objects.filter(pk=notification_id, state=State.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .update(state=State.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
-        )
         notification = Notification.objects.filter(pk=notification_id).first()
         if notification is None:
             raise NotFound("No such notification.")
+        pending = Notification.objects.filter(pk=notification_id, state=State.PENDING)
+        if (
+            notification.channel == NotificationChannel.SMS
+            and SmsOptOut.objects.filter(phone=notification.recipient).exists()
+        ):
+            # The person replied STOP after the text was queued.
+            if pending.update(state=State.SUPPRESSED, next_attempt_at=None):
+                logger.info("notification.suppressed", extra={"notification_id": notification_id})
+            return None
+        # A conditional UPDATE is the claim: of two workers given the same task, one wins.
+        claimed = pending.filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        ).update(state=State.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
         if not claimed:
             logger.info(
                 "notification.skipped",
                 extra={"notification_id": notification_id, "state": notification.state},
             )
             return None
-        if (
-            notification.channel == NotificationChannel.SMS
-            and SmsOptOut.objects.filter(phone=notification.recipient).exists()
-        ):
-            # The person replied STOP after the text was queued.
-            notification.state = State.SUPPRESSED
-            notification.next_attempt_at = None
-            notification.save(update_fields=["state", "next_attempt_at"])
-            logger.info("notification.suppressed", extra={"notification_id": notification_id})
-            return None
+        notification.refresh_from_db()
         return notification
 
 

@@ -429,7 +429,10 @@ def test_stop_after_queueing_but_before_delivery_suppresses(db, sms_outbox, refe
     notification = queue_sms(reference_number)
     SmsOptOut.objects.create(phone=PHONE, opted_out_at=notification.created_at)
 
-    assert notification_deliver(notification_id=notification.pk).state == State.SUPPRESSED
+    result = notification_deliver(notification_id=notification.pk)
+
+    assert result.state == State.SUPPRESSED
+    assert result.attempts == 0  # nothing was tried
     assert sms_outbox == []
 
 
