@@ -22,7 +22,12 @@ from contactcenter.core.errors import InvalidInput, NotFound
 from contactcenter.core.redaction import redact
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.notifications.catalogue import LANGUAGES as MESSAGE_LANGUAGES
-from contactcenter.notifications.catalogue import MESSAGES, context_clean, message_render
+from contactcenter.notifications.catalogue import (
+    MESSAGES,
+    context_clean,
+    message_render,
+    reply_render,
+)
 from contactcenter.notifications.inbound_keywords import (
     HELP_WORDS,
     START_WORDS,
@@ -355,8 +360,6 @@ def sms_inbound(*, from_phone: str, body: str) -> str | None:
     """
     if not is_e164(from_phone):
         raise InvalidInput("The sender is not a phone number in E.164 form.")
-    from contactcenter.notifications.catalogue import reply_render
-
     word = keyword_normalise(body)
     now = timezone.now()
     reply: str | None = None
