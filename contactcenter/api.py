@@ -38,3 +38,13 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 from contactcenter.cases.api import router as cases_router  # noqa: E402
 
 api.add_router("/", cases_router)
+
+# Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
+for _module in ("contactcenter.servicerequests.api", "contactcenter.appointments.api"):
+    try:
+        _router = __import__(_module, fromlist=["router"]).router
+    except ModuleNotFoundError as _missing:
+        if _missing.name != _module:
+            raise
+    else:
+        api.add_router("/", _router)

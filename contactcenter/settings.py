@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "contactcenter.routing",
     "contactcenter.notifications",
     "contactcenter.desk",
+    "contactcenter.servicerequests",
+    "contactcenter.appointments",
 ]
 
 MIDDLEWARE = [

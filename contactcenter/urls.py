@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("contactcenter.desk.urls")),
+    path("service-requests/", include("contactcenter.servicerequests.urls")),
+    path("appointments/", include("contactcenter.appointments.urls")),
     path("", case_views.home, name="home"),
     path("case-status/", case_views.case_status, name="case-status"),
     path("processing-times/", case_views.processing_times, name="processing-times"),

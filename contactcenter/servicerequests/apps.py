@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ServicerequestsConfig(AppConfig):
+    name = "contactcenter.servicerequests"
+    label = "servicerequests"
