@@ -84,9 +84,7 @@ def _record(
     )
 
 
-def _move(
-    inquiry: Inquiry, to_state: str, *, actor: User | None, why: str = ""
-) -> None:
+def _move(inquiry: Inquiry, to_state: str, *, actor: User | None, why: str = "") -> None:
     if to_state not in TRANSITIONS[inquiry.state]:
         raise ForbiddenTransition(
             _("An inquiry that is %(current)s cannot become %(target)s.")
@@ -102,6 +100,38 @@ def _move(
         data={"from": inquiry.state, "to": to_state, "why": why},
     )
     inquiry.state = to_state
+
+
+def _notify(inquiry: Inquiry, template: str, **context: object) -> None:
+    """Tell the person, by every contact they gave, in their language (sent after commit)."""
+    from contactcenter.notifications.services import notification_queue
+
+    context = {"reference_number": inquiry.reference_number, **context}
+    for channel, recipient in (("email", inquiry.contact_email), ("sms", inquiry.contact_phone)):
+        if recipient:
+            notification_queue(
+                channel=channel,
+                recipient=recipient,
+                template=template,
+                language=inquiry.language,
+                context=context,
+                inquiry=inquiry,
+            )
+
+
+# Once escalated, a person waiting on a regular (not urgent) inquiry hears when an officer
+# takes it up, schedules the call, or closes it; urgent ones get a call within two days.
+_UPDATE_STATES = frozenset({S.ACTIVE, S.CALLBACK_SCHEDULED, S.CLOSED})
+
+
+def _notify_update(inquiry: Inquiry, previous_state: str) -> None:
+    if (
+        inquiry.urgency == Urgency.REGULAR
+        and inquiry.tier == Tier.TIER2
+        and inquiry.state in _UPDATE_STATES
+        and inquiry.state != previous_state
+    ):
+        _notify(inquiry, "inquiry_updated")
 
 
 def _sync(target: Inquiry, source: Inquiry) -> Inquiry:
@@ -153,9 +183,7 @@ def inquiry_open(
     return inquiry
 
 
-def _message(
-    inquiry: Inquiry, *, body: str, actor: User | None, actor_label: str
-) -> InquiryEvent:
+def _message(inquiry: Inquiry, *, body: str, actor: User | None, actor_label: str) -> InquiryEvent:
     body = body.strip()
     if not body:
         raise InvalidInput(_("A message cannot be empty."))
@@ -200,8 +228,10 @@ def inquiry_start_work(*, inquiry: Inquiry, actor: User) -> Inquiry:
     """An agent accepted work on the inquiry."""
     locked = _lock(inquiry)
     if locked.state != S.ACTIVE:
+        previous = locked.state
         _move(locked, S.ACTIVE, actor=actor, why="accepted")
         locked.save(update_fields=["state", "updated_at"])
+        _notify_update(locked, previous)
     return _sync(inquiry, locked)
 
 
@@ -211,9 +241,7 @@ def callback_due_at(*, urgency: str, start: dt.datetime | None = None) -> dt.dat
 
 
 @transaction.atomic
-def inquiry_escalate(
-    *, inquiry: Inquiry, actor: User | None, reason: str, urgency: str
-) -> Inquiry:
+def inquiry_escalate(*, inquiry: Inquiry, actor: User | None, reason: str, urgency: str) -> Inquiry:
     """Escalate to Tier 2: a callback item is queued with a due time from the urgency."""
     if not reason.strip():
         raise InvalidInput(_("Give the reason for the escalation."))
@@ -226,13 +254,15 @@ def inquiry_escalate(
     locked.escalation_reason = reason.strip()[:500]
     locked.save(update_fields=["state", "tier", "urgency", "escalation_reason", "updated_at"])
     queue = queue_for(QueueChoice(tier=QueueTier.TIER2, language=locked.language, channel="phone"))
+    due_at = callback_due_at(urgency=urgency)
     work_item_enqueue(
         inquiry=locked,
         kind=WorkKind.CALLBACK,
         queue=queue,
         urgent=urgency == Urgency.URGENT,
-        due_at=callback_due_at(urgency=urgency),
+        due_at=due_at,
     )
+    _notify(locked, "inquiry_escalated", contact_by=timezone.localdate(due_at))
     _record(locked, EventKind.ACTION, actor=actor, body=reason.strip()[:500],
             data={"action": "escalate", "urgency": urgency})  # fmt: skip
     return _sync(inquiry, locked)
@@ -277,6 +307,7 @@ def inquiry_schedule_callback(
     if not phone:
         raise InvalidInput(_("A callback needs a phone number."))
     locked = _lock(inquiry)
+    previous = locked.state
     _move(locked, S.CALLBACK_SCHEDULED, actor=actor, why="callback")
     locked.contact_phone = phone
     locked.save(update_fields=["state", "contact_phone", "updated_at"])
@@ -292,6 +323,7 @@ def inquiry_schedule_callback(
         due_at=callback_due_at(urgency=locked.urgency),
     )
     _record(locked, EventKind.ACTION, actor=actor, data={"action": "callback_scheduled"})
+    _notify_update(locked, previous)
     return _sync(inquiry, locked)
 
 
@@ -302,6 +334,7 @@ def inquiry_resolve(
     if disposition not in Disposition.values:
         raise InvalidInput(_("Choose a disposition."))
     locked = _lock(inquiry)
+    previous = locked.state
     _move(locked, S.CLOSED, actor=actor, why=disposition)
     locked.disposition = disposition
     locked.closed_at = timezone.now()
@@ -309,6 +342,8 @@ def inquiry_resolve(
     work_items_cancel_for_inquiry(inquiry=locked)
     _record(locked, EventKind.DISPOSITION, actor=actor, body=note[:2000],
             data={"disposition": disposition})  # fmt: skip
+    if disposition != Disposition.NO_ANSWER:  # a missed callback sends its own message
+        _notify_update(locked, previous)
     return _sync(inquiry, locked)
 
 

@@ -85,11 +85,9 @@ def callback_record_attempt(
 
 
 def _notify_missed(item: WorkItem) -> None:
+    from contactcenter.notifications.services import notification_queue
+
     inquiry = item.inquiry
-    try:
-        from contactcenter.notifications.services import notification_queue
-    except ImportError:  # the notifications app is not installed in this deployment
-        return
     context = {"reference_number": inquiry.reference_number}
     if inquiry.contact_phone:
         notification_queue(channel="sms", recipient=inquiry.contact_phone,
@@ -147,3 +145,10 @@ def callback_confirm_by_text(*, from_phone: str, now: dt.datetime | None = None)
     item.confirmed_at = now
     item.save(update_fields=["confirmed_at", "updated_at"])
     return True
+
+
+def callback_yes_reply(*, from_phone: str, body: str) -> str | None:
+    """Inbound text handler for YES (and Spanish SI): confirm the callback texted ahead."""
+    if callback_confirm_by_text(from_phone=from_phone):
+        return _("Thank you. An officer will call you within 30 minutes.")
+    return None
