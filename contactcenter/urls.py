@@ -4,6 +4,7 @@ from django.urls import include, path
 from contactcenter import health
 from contactcenter.api import api
 from contactcenter.cases import views as case_views
+from contactcenter.notifications import webhooks as notification_webhooks
 
 admin.site.site_header = "Contact Center administration"
 admin.site.site_title = "Contact Center"
@@ -15,6 +16,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("contactcenter.desk.urls")),
+    path(
+        "webhooks/twilio/sms",
+        notification_webhooks.twilio_sms_inbound,
+        name="twilio-sms-inbound",
+    ),
     path("service-requests/", include("contactcenter.servicerequests.urls")),
     path("appointments/", include("contactcenter.appointments.urls")),
     path("", case_views.home, name="home"),
