@@ -54,8 +54,10 @@ def inquiry_eligibility(
         return InquiryEligibility(
             None,
             False,
-            _("A decision has been made on this case, so a processing-time inquiry does not "
-              "apply."),
+            _(
+                "A decision has been made on this case, so a processing-time inquiry does not "
+                "apply."
+            ),
             None,
             None,
         )
@@ -69,9 +71,7 @@ def inquiry_eligibility(
         )
     eligible_on = inquiry_eligible_on(receipt_date=receipt_date, months=processing_time.months)
     if today >= eligible_on:
-        message = _(
-            "Your case is outside the posted processing time. You can ask about it now."
-        )
+        message = _("Your case is outside the posted processing time. You can ask about it now.")
         return InquiryEligibility(
             eligible_on, True, message, processing_time.months, processing_time.published_on
         )

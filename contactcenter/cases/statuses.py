@@ -45,7 +45,9 @@ class CaseStatus(models.TextChoices):
 STATUS_TEXT_ES: dict[str, str] = {
     CaseStatus.RECEIVED: "Se recibió el caso",
     CaseStatus.FEE_RECEIVED: "Se recibió el pago de la cuota de huellas dactilares",
-    CaseStatus.BIOMETRICS_SCHEDULED: "Se programó la cita de huellas dactilares y datos biométricos",
+    CaseStatus.BIOMETRICS_SCHEDULED: (
+        "Se programó la cita de huellas dactilares y datos biométricos"
+    ),
     CaseStatus.BIOMETRICS_TAKEN: "Se actualizó el caso para indicar que se tomaron las huellas",
     CaseStatus.RFE_SENT: "Se envió una solicitud de evidencia",
     CaseStatus.RFE_RESPONSE_RECEIVED: "Se recibió la respuesta a la solicitud de evidencia",

@@ -87,6 +87,9 @@ class OfficeHours(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.get_weekday_display()} {self.opens_at}-{self.closes_at}"
+
 
 class OfficeClosure(TimeStampedModel):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="closures")
