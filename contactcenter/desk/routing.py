@@ -1,3 +1,7 @@
 """WebSocket routes of the agent desktop (live offers, queue counts)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from contactcenter.desk.consumers import DeskConsumer
+
+websocket_urlpatterns: list = [path("ws/desk", DeskConsumer.as_asgi())]

@@ -3,4 +3,23 @@ from django.urls import path
 from contactcenter.desk import views
 
 app_name = "desk"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.DeskLoginView.as_view(), name="login"),
+    path("logout/", views.DeskLogoutView.as_view(), name="logout"),
+    path("panels/", views.home_fragment, name="home-panels"),
+    path("presence/", views.presence, name="presence"),
+    path("offers/next/", views.offer_next, name="offer-next"),
+    path("offers/<int:item_id>/accept/", views.offer_accept, name="offer-accept"),
+    path("offers/<int:item_id>/decline/", views.offer_decline, name="offer-decline"),
+    path("inquiries/<str:reference>/", views.inquiry_detail, name="inquiry"),
+    path("inquiries/<str:reference>/<slug:action>/", views.inquiry_action, name="inquiry-action"),
+    path("callbacks/", views.callbacks, name="callbacks"),
+    path("callbacks/take/", views.callbacks_claim, name="callbacks-claim"),
+    path("callbacks/<int:item_id>/attempt/", views.callback_attempt, name="callback-attempt"),
+    path("callbacks/<int:item_id>/text/", views.callback_text, name="callback-text"),
+    path("callbacks/<int:item_id>/resolve/", views.callback_resolve, name="callback-resolve"),
+    path("supervisor/", views.supervisor, name="supervisor"),
+    path("supervisor/board/", views.supervisor_fragment, name="supervisor-board"),
+    path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
+]

@@ -1,7 +1,583 @@
-from django.contrib.auth.decorators import login_required
+"""The agent desktop: thin views over the inquiry and routing services.
+
+Every action is a POST that calls one desk or domain service; an ``ApplicationError`` becomes
+a message on the page and, because each service is one transaction, changes nothing. Pages
+work with plain form posts and full reloads; htmx only refreshes fragments when a live event
+arrives over the desk's WebSocket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.desk import events, forms, selectors, services
+from contactcenter.desk.access import (
+    DESK_ROLES,
+    SUPERVISOR_ROLES,
+    TIER1_PAGE_ROLES,
+    TIER2_PAGE_ROLES,
+    desk_roles_required,
+)
+from contactcenter.inquiries.models import Inquiry, InquiryState, VerifiedAs
+from contactcenter.inquiries.selectors import inquiry_case_for_viewer
+from contactcenter.inquiries.services import (
+    IdentityResult,
+    inquiry_add_note,
+    inquiry_request_supervisor,
+    inquiry_unlock,
+    inquiry_verify_identity,
+)
+from contactcenter.routing.calendar import calling_window_open
+from contactcenter.routing.callbacks import callback_text_ahead
+from contactcenter.routing.models import Agent, Presence
+from contactcenter.routing.services import (
+    agent_ensure_for_user,
+    work_item_claim,
+    work_item_decline,
+    work_item_reassign,
+)
+from contactcenter.staff.roles import user_roles
+
+T = TypeVar("T")
 
 
-@login_required
+class DeskLoginView(auth_views.LoginView):
+    template_name = "desk/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("desk:home")
+
+
+class DeskLogoutView(auth_views.LogoutView):
+    def get_default_redirect_url(self) -> str:
+        return reverse("desk:login")
+
+
+def _language() -> str:
+    return "es" if (translation.get_language() or "en").startswith("es") else "en"
+
+
+def _text_ahead_available() -> bool:
+    """Texting ahead needs the notifications app's queue; without it the button is disabled."""
+    try:
+        from contactcenter.notifications.services import notification_queue  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _run(request: HttpRequest, action: Callable[[], T]) -> T | None:
+    """Run one service call; a refusal is shown to the user and the request changes nothing."""
+    try:
+        return action()
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return None
+
+
+def _agent(request: HttpRequest) -> Agent:
+    return agent_ensure_for_user(user=request.user)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    roles = user_roles(request.user)
+    context = {
+        **context,
+        "nav_tier1": bool(roles & TIER1_PAGE_ROLES),
+        "nav_tier2": bool(roles & TIER2_PAGE_ROLES),
+        "nav_supervisor": bool(roles & SUPERVISOR_ROLES),
+        "language": _language(),
+    }
+    return render(request, template, context, status=status)
+
+
+# --- Tier 1: presence, offers, my work ------------------------------------------------------
+
+
+def _home_context(agent: Agent) -> dict:
+    return {
+        "agent": agent,
+        "presence_form": forms.PresenceForm(initial={"presence": agent.presence}),
+        "offer": selectors.offer_for_agent(agent=agent),
+        "work": selectors.work_for_agent(agent=agent),
+    }
+
+
+@require_GET
+@desk_roles_required(DESK_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Agent desktop")
+    if not user_roles(request.user) & TIER1_PAGE_ROLES:
+        return redirect("desk:callbacks")  # a Tier 2 officer's desk is the callback list
+    return _page(request, "desk/home.html", _home_context(_agent(request)))
+
+
+@require_GET
+@desk_roles_required(TIER1_PAGE_ROLES)
+def home_fragment(request: HttpRequest) -> HttpResponse:
+    """The offer and "my work" panels, refreshed when a live event arrives."""
+    return _page(request, "desk/_work_panels.html", _home_context(_agent(request)))
+
+
+@require_POST
+@desk_roles_required(TIER1_PAGE_ROLES)
+def presence(request: HttpRequest) -> HttpResponse:
+    form = forms.PresenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose available, away, wrap-up or offline."))
+        return redirect("desk:home")
+    agent = _agent(request)
+    before = agent.presence
+    result = _run(
+        request,
+        lambda: services.desk_presence_set(agent=agent, presence=form.cleaned_data["presence"]),
+    )
+    if agent.presence != before or result is not None:
+        events.desk_events_after_change(origin_user_id=request.user.pk)
+    if agent.presence == Presence.AVAILABLE and result is None:
+        messages.info(request, _("You are available. Work will be offered as it comes in."))
+    return redirect("desk:home")
+
+
+@require_POST
+@desk_roles_required(TIER1_PAGE_ROLES)
+def offer_next(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    note = ""
+    if selectors.offer_for_agent(agent=agent) is None:
+        if agent.presence != Presence.AVAILABLE:
+            note = _("Set yourself to available to receive work.")
+        else:
+            item = _run(request, lambda: services.work_item_offer_next(agent=agent))
+            if item is None:
+                note = _("No work is waiting for you right now.")
+            else:
+                events.desk_events_after_change(origin_user_id=request.user.pk)
+    if _is_htmx(request):
+        context = {**_home_context(agent), "offer_note": note}
+        return _page(request, "desk/_work_panels.html", context)
+    if note:
+        messages.info(request, note)
+    return redirect("desk:home")
+
+
+@require_POST
+@desk_roles_required(TIER1_PAGE_ROLES)
+def offer_accept(request: HttpRequest, item_id: int) -> HttpResponse:
+    agent = _agent(request)
+    item = _run(request, lambda: services.desk_offer_accept(agent=agent, item_id=item_id))
+    if item is None:
+        return redirect("desk:home")
+    events.desk_events_after_change(origin_user_id=request.user.pk)
+    return redirect("desk:inquiry", reference=item.inquiry.reference_number)
+
+
+@require_POST
+@desk_roles_required(TIER1_PAGE_ROLES)
+def offer_decline(request: HttpRequest, item_id: int) -> HttpResponse:
+    agent = _agent(request)
+    if _run(request, lambda: work_item_decline(agent=agent, item_id=item_id)) is not None:
+        messages.info(request, _("You declined the offer; it went back to the queue."))
+        events.desk_events_after_change(origin_user_id=request.user.pk, work_added=True)
+    return redirect("desk:home")
+
+
+# --- The inquiry ----------------------------------------------------------------------------
+
+
+def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict:
+    inquiry = found.inquiry
+    context: dict = {
+        "inquiry": inquiry,
+        "can_act": found.can_act,
+        "history": selectors.inquiry_history(inquiry=inquiry),
+        "is_supervisor": bool(user_roles(request.user) & SUPERVISOR_ROLES),
+        "max_failures": settings.IDENTITY_MAX_FAILURES,
+        "closed": inquiry.state == InquiryState.CLOSED,
+        "locked": inquiry.state == InquiryState.LOCKED,
+    }
+    if inquiry.is_verified:
+        # The one path to case data: checks the viewer's right and writes the disclosure log.
+        try:
+            context["case"] = inquiry_case_for_viewer(
+                viewer=request.user, inquiry=inquiry, channel="desk"
+            )
+        except ApplicationError as error:
+            context["case_error"] = str(error.message)
+    if found.can_act and not context["closed"]:
+        context.update(
+            identity_form=forms.IdentityForm(prefix="identity"),
+            note_form=forms.NoteForm(prefix="note"),
+            escalate_form=forms.EscalateForm(prefix="escalate"),
+            supervisor_form=forms.SupervisorRequestForm(prefix="supervisor"),
+            callback_form=forms.CallbackForm(
+                prefix="callback", initial={"phone": inquiry.contact_phone}
+            ),
+            resolve_form=forms.ResolveForm(prefix="resolve"),
+            unlock_form=forms.UnlockForm(prefix="unlock"),
+        )
+    return context
+
+
+@require_GET
+@desk_roles_required(DESK_ROLES)
+def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+    except ApplicationError as error:
+        return _page(request, "desk/not_found.html", {"error": error.message}, status=404)
+    return _page(request, "desk/inquiry.html", _inquiry_context(request, found))
+
+
+@dataclass(frozen=True, slots=True)
+class _Act:
+    """One action on an inquiry: who asks, on what, with which of their items."""
+
+    request: HttpRequest
+    found: selectors.DeskInquiry
+    user: User
+    agent: Agent
+
+    @property
+    def inquiry(self) -> Inquiry:
+        return self.found.inquiry
+
+    def form(self, form_class: type[forms.UswdsForm], prefix: str) -> forms.UswdsForm | None:
+        """The bound form when valid; otherwise each error is shown and None returned."""
+        form = form_class(self.request.POST, prefix=prefix)
+        return form if _valid(self.request, form) else None
+
+    def run(self, action: Callable[[], object], success: str) -> bool:
+        if _run(self.request, action) is None:
+            return False
+        messages.success(self.request, success)
+        return True
+
+
+# Each returns (something changed, new work was queued).
+def _act_identity(act: _Act) -> tuple[bool, bool]:
+    form = forms.IdentityForm(act.request.POST, prefix="identity")
+    if not form.is_valid():
+        messages.error(act.request, _("Enter the receipt number, who is calling and the answers."))
+        return False, False
+
+    def check() -> IdentityResult | None:
+        receipt = ReceiptNumber.parse(form.cleaned_data["receipt_number"])
+        case = selectors.case_for_identity_check(receipt_number=receipt)
+        if case is None:
+            return None
+        return inquiry_verify_identity(
+            inquiry=act.inquiry, actor=act.user, case=case,
+            claimed_as=form.cleaned_data["claimed_as"], answers=form.answers(),
+        )  # fmt: skip
+
+    try:
+        result = check()
+    except ApplicationError as error:
+        messages.error(act.request, str(error.message))
+        return False, False
+    if result is None:
+        # Said the same way as wrong answers, so a caller cannot learn which numbers exist.
+        messages.error(act.request, _("The answers do not match our records."))
+    elif result.passed:
+        messages.success(
+            act.request,
+            _("Identity verified: the caller is the %(who)s.")
+            % {"who": str(VerifiedAs(result.verified_as).label).lower()},
+        )
+    elif result.locked:
+        messages.error(
+            act.request,
+            _("The answers do not match our records. Identity checks are now locked for this "
+              "inquiry; a supervisor must review it."),
+        )  # fmt: skip
+    else:
+        messages.error(
+            act.request,
+            _("The answers do not match our records (%(failures)s of %(limit)s attempts used).")
+            % {"failures": result.failures, "limit": settings.IDENTITY_MAX_FAILURES},
+        )
+    return result is not None, False
+
+
+def _act_note(act: _Act) -> tuple[bool, bool]:
+    form = act.form(forms.NoteForm, "note")
+    done = form is not None and act.run(
+        lambda: inquiry_add_note(inquiry=act.inquiry, actor=act.user,
+                                 body=form.cleaned_data["body"]),
+        _("Note added."),
+    )  # fmt: skip
+    return done, False
+
+
+def _act_escalate(act: _Act) -> tuple[bool, bool]:
+    form = act.form(forms.EscalateForm, "escalate")
+    done = form is not None and act.run(
+        lambda: services.desk_inquiry_escalate(
+            agent=act.agent, actor=act.user, inquiry=act.inquiry,
+            held_item_ids=act.found.held_item_ids, reason=form.cleaned_data["reason"],
+            urgency=form.cleaned_data["urgency"],
+        ),
+        _("Escalated to Tier 2. An officer will call back."),
+    )  # fmt: skip
+    return done, done
+
+
+def _act_supervisor(act: _Act) -> tuple[bool, bool]:
+    form = act.form(forms.SupervisorRequestForm, "supervisor")
+    done = form is not None and act.run(
+        lambda: inquiry_request_supervisor(inquiry=act.inquiry, actor=act.user,
+                                           reason=form.cleaned_data["reason"]),
+        _("A supervisor has been asked to join."),
+    )  # fmt: skip
+    return done, done
+
+
+def _act_callback(act: _Act) -> tuple[bool, bool]:
+    form = act.form(forms.CallbackForm, "callback")
+    done = form is not None and act.run(
+        lambda: services.desk_inquiry_schedule_callback(
+            agent=act.agent, actor=act.user, inquiry=act.inquiry,
+            held_item_ids=act.found.held_item_ids, phone=form.cleaned_data["phone"],
+        ),
+        _("Callback scheduled."),
+    )  # fmt: skip
+    return done, done
+
+
+def _act_resolve(act: _Act) -> tuple[bool, bool]:
+    form = act.form(forms.ResolveForm, "resolve")
+    done = form is not None and act.run(
+        lambda: services.desk_inquiry_resolve(
+            agent=act.agent, actor=act.user, inquiry=act.inquiry,
+            held_item_ids=act.found.held_item_ids,
+            disposition=form.cleaned_data["disposition"], note=form.cleaned_data["note"],
+        ),
+        _("Inquiry resolved and closed."),
+    )  # fmt: skip
+    return done, False
+
+
+def _act_unlock(act: _Act) -> tuple[bool, bool]:
+    form = act.form(forms.UnlockForm, "unlock")
+    done = form is not None and act.run(
+        lambda: inquiry_unlock(inquiry=act.inquiry, actor=act.user,
+                               reason=form.cleaned_data["reason"]),
+        _("Identity lock lifted."),
+    )  # fmt: skip
+    return done, False
+
+
+ACTIONS: dict[str, Callable[[_Act], tuple[bool, bool]]] = {
+    "identity": _act_identity,
+    "note": _act_note,
+    "escalate": _act_escalate,
+    "supervisor": _act_supervisor,
+    "callback": _act_callback,
+    "resolve": _act_resolve,
+}
+SUPERVISOR_ACTIONS: dict[str, Callable[[_Act], tuple[bool, bool]]] = {"unlock": _act_unlock}
+
+
+@require_POST
+@desk_roles_required(DESK_ROLES)
+def inquiry_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    try:
+        found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+    except ApplicationError as error:
+        return _page(request, "desk/not_found.html", {"error": error.message}, status=404)
+    back = redirect("desk:inquiry", reference=reference)
+    if not found.can_act:
+        messages.error(request, _("You are not working this inquiry any more."))
+        return back
+    handler = ACTIONS.get(action)
+    if handler is None and user_roles(request.user) & SUPERVISOR_ROLES:
+        handler = SUPERVISOR_ACTIONS.get(action)
+    if handler is None:
+        messages.error(request, _("Unknown action."))
+        return back
+    user = cast(User, request.user)  # desk_roles_required let only signed-in staff through
+    changed, work_added = handler(_Act(request=request, found=found, user=user,
+                                       agent=_agent(request)))  # fmt: skip
+    if changed:
+        events.desk_events_after_change(origin_user_id=user.pk, work_added=work_added)
+    return back
+
+
+def _valid(request: HttpRequest, form: forms.UswdsForm) -> bool:
+    if form.is_valid():
+        return True
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        messages.error(request, f"{label}: {text}" if label else text)
+    return False
+
+
+# --- Tier 2: callbacks ----------------------------------------------------------------------
+
+
+def _callbacks_context(agent: Agent) -> dict:
+    return {
+        "agent": agent,
+        "callbacks": selectors.callbacks_for_desk(agent=agent),
+        "window_open": calling_window_open(),
+        "text_ahead_available": _text_ahead_available(),
+        "attempt_form": forms.AttemptForm(),
+        "resolve_form": forms.ResolveForm(),
+    }
+
+
+@require_GET
+@desk_roles_required(TIER2_PAGE_ROLES)
+def callbacks(request: HttpRequest) -> HttpResponse:
+    return _page(request, "desk/callbacks.html", _callbacks_context(_agent(request)))
+
+
+@require_POST
+@desk_roles_required(TIER2_PAGE_ROLES)
+def callbacks_claim(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    now = timezone.now()
+    if not calling_window_open(now):
+        messages.error(
+            request,
+            _("Callbacks are made only in the calling window (weekdays, 7:00 a.m. to 6:30 p.m. "
+              "Eastern, not on federal holidays). Try again then."),
+        )  # fmt: skip
+        return redirect("desk:callbacks")
+    item = _run(request, lambda: work_item_claim(agent=agent, now=now))
+    if item is None and not any(m.level_tag == "error" for m in messages.get_messages(request)):
+        if selectors.work_for_agent(agent=agent):
+            messages.info(request, _("Finish the callback you hold before taking another."))
+        else:
+            messages.info(request, _("No callbacks are waiting."))
+    elif item is not None:
+        messages.success(
+            request,
+            _("Callback %(reference)s is yours.") % {"reference": item.inquiry.reference_number},
+        )
+        events.desk_events_after_change(origin_user_id=request.user.pk)
+    return redirect("desk:callbacks")
+
+
+@require_POST
+@desk_roles_required(TIER2_PAGE_ROLES)
+def callback_attempt(request: HttpRequest, item_id: int) -> HttpResponse:
+    agent = _agent(request)
+    form = forms.AttemptForm(request.POST)
+    if _valid(request, form):
+        item = _run(request, lambda: services.desk_callback_record_attempt(
+            agent=agent, item_id=item_id, outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"]))  # fmt: skip
+        if item is not None:
+            if item.inquiry.state == InquiryState.CLOSED:
+                messages.info(
+                    request,
+                    _("Second missed call: the inquiry is closed and the person was asked to "
+                      "contact us again."),
+                )  # fmt: skip
+            else:
+                messages.success(request, _("Call attempt logged."))
+            events.desk_events_after_change(origin_user_id=request.user.pk)
+    return redirect("desk:callbacks")
+
+
+@require_POST
+@desk_roles_required(TIER2_PAGE_ROLES)
+def callback_text(request: HttpRequest, item_id: int) -> HttpResponse:
+    if not _text_ahead_available():
+        messages.error(request, _("Texting ahead is not available on this installation."))
+        return redirect("desk:callbacks")
+    agent = _agent(request)
+    if _run(request, lambda: callback_text_ahead(agent=agent, item_id=item_id)) is not None:
+        messages.success(request, _("Text sent: the person can reply YES if they are free."))
+    return redirect("desk:callbacks")
+
+
+@require_POST
+@desk_roles_required(TIER2_PAGE_ROLES)
+def callback_resolve(request: HttpRequest, item_id: int) -> HttpResponse:
+    agent = _agent(request)
+    form = forms.ResolveForm(request.POST)
+    item = next((i for i in selectors.callbacks_for_desk(agent=agent) if i.pk == item_id), None)
+    if item is None:
+        messages.error(request, _("Only the officer holding this callback can resolve it."))
+    elif _valid(request, form):
+        done = _run(request, lambda: services.desk_inquiry_resolve(
+            agent=agent, actor=cast(User, request.user), inquiry=item.inquiry,
+            held_item_ids=[item.pk],
+            disposition=form.cleaned_data["disposition"],
+            note=form.cleaned_data["note"]))  # fmt: skip
+        if done:
+            messages.success(
+                request,
+                _("Inquiry %(reference)s resolved.") % {"reference": item.inquiry.reference_number},
+            )
+            events.desk_events_after_change(origin_user_id=request.user.pk)
+    return redirect("desk:callbacks")
+
+
+# --- Supervisor -----------------------------------------------------------------------------
+
+
+@require_GET
+@desk_roles_required(SUPERVISOR_ROLES)
+def supervisor(request: HttpRequest) -> HttpResponse:
+    return _page(request, "desk/supervisor.html", {"board": selectors.supervisor_board()})
+
+
+@require_GET
+@desk_roles_required(SUPERVISOR_ROLES)
+def supervisor_fragment(request: HttpRequest) -> HttpResponse:
+    return _page(request, "desk/_board.html", {"board": selectors.supervisor_board()})
+
+
+@require_POST
+@desk_roles_required(SUPERVISOR_ROLES)
+def reassign(request: HttpRequest, item_id: int) -> HttpResponse:
+    def act():
+        if "take" in request.POST:
+            to_agent = _agent(request)
+        else:
+            form = forms.ReassignForm(request.POST)
+            if not form.is_valid():
+                raise InvalidInput(_("Choose an agent from the list."))
+            to_agent = selectors.agent_for_reassign(agent_id=form.cleaned_data["agent"])
+        before = selectors.open_item_holder(item_id=item_id)
+        item = work_item_reassign(item_id=item_id, to_agent=to_agent)
+        return item, to_agent, before
+
+    result = _run(request, act)
+    if result is not None:
+        item, to_agent, before = result
+        messages.success(
+            request,
+            _("Item for inquiry %(reference)s given to %(agent)s.")
+            % {"reference": item.inquiry.reference_number, "agent": to_agent.user.get_username()},
+        )
+        events.desk_events_after_change(
+            origin_user_id=request.user.pk, assigned_user_ids=(to_agent.user_id, before)
+        )
+        if "take" in request.POST:
+            return redirect("desk:inquiry", reference=item.inquiry.reference_number)
+    return redirect("desk:supervisor")

@@ -1,0 +1,126 @@
+"""Desk forms: they parse and bound input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contactcenter.inquiries.models import Disposition, Urgency, VerifiedAs
+from contactcenter.routing.models import CallOutcome, Presence
+
+_PHONE_NOISE = re.compile(r"[\s().\-]+")
+_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+
+
+class UswdsForm(forms.Form):
+    """Gives each widget the U.S. Web Design System class its kind needs."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                continue
+            css = (
+                "usa-select" if isinstance(widget, forms.Select)
+                else "usa-textarea" if isinstance(widget, forms.Textarea)
+                else "usa-input"
+            )  # fmt: skip
+            widget.attrs["class"] = css
+
+
+class PresenceForm(forms.Form):
+    presence = forms.ChoiceField(
+        label=_("Presence"),
+        choices=[(p.value, p.label) for p in Presence if p != Presence.BUSY],
+    )
+
+
+class IdentityForm(UswdsForm):
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=20)
+    claimed_as = forms.ChoiceField(
+        label=_("The caller is"),
+        choices=[(VerifiedAs.APPLICANT.value, VerifiedAs.APPLICANT.label),
+                 (VerifiedAs.REPRESENTATIVE.value, VerifiedAs.REPRESENTATIVE.label)],
+        widget=forms.RadioSelect,
+        initial=VerifiedAs.APPLICANT.value,
+    )  # fmt: skip
+    date_of_birth = forms.DateField(
+        label=_("Applicant's date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    zip_code = forms.CharField(label=_("ZIP code on file (applicant)"), max_length=10,
+                               required=False)  # fmt: skip
+    a_number_last4 = forms.CharField(
+        label=_("Last four digits of the A-Number (applicant)"), max_length=4, required=False
+    )
+    bar_number = forms.CharField(label=_("Bar number (representative)"), max_length=30,
+                                 required=False)  # fmt: skip
+
+    def answers(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            "date_of_birth": data["date_of_birth"].isoformat(),
+            "zip_code": data.get("zip_code", ""),
+            "a_number_last4": data.get("a_number_last4", ""),
+            "bar_number": data.get("bar_number", ""),
+        }
+
+
+class NoteForm(UswdsForm):
+    body = forms.CharField(label=_("Note"), max_length=10_000, widget=forms.Textarea(
+        attrs={"rows": 3}))  # fmt: skip
+
+
+class EscalateForm(UswdsForm):
+    reason = forms.CharField(label=_("Reason for the escalation"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+
+
+class SupervisorRequestForm(UswdsForm):
+    reason = forms.CharField(label=_("Why a supervisor is needed"), max_length=500,
+                             required=False)  # fmt: skip
+
+
+class CallbackForm(UswdsForm):
+    phone = forms.CharField(label=_("Phone number for the callback"), max_length=30,
+                            help_text=_("For example 402-555-0142 or +14025550142."))  # fmt: skip
+
+    def clean_phone(self) -> str:
+        """A ten-digit U.S. number or any number in international form, kept as E.164 so the
+        text-ahead message can reach it."""
+        raw = _PHONE_NOISE.sub("", self.cleaned_data["phone"])
+        if raw.isdigit() and len(raw) == 10:
+            raw = "+1" + raw
+        elif raw.isdigit() and len(raw) == 11 and raw.startswith("1"):
+            raw = "+" + raw
+        if not _E164.match(raw):
+            raise forms.ValidationError(
+                _("Enter a ten-digit U.S. phone number or a number starting with +.")
+            )
+        return raw
+
+
+class ResolveForm(UswdsForm):
+    disposition = forms.ChoiceField(
+        label=_("Disposition"),
+        choices=[("", _("- Choose -")),
+                 *[(d.value, d.label) for d in Disposition if d != Disposition.ESCALATED]],
+    )  # fmt: skip
+    note = forms.CharField(label=_("Closing note"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class UnlockForm(UswdsForm):
+    reason = forms.CharField(label=_("How the person's identity was confirmed"), max_length=500)
+
+
+class AttemptForm(UswdsForm):
+    outcome = forms.ChoiceField(label=_("How the call went"), choices=CallOutcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ReassignForm(UswdsForm):
+    agent = forms.IntegerField(label=_("Agent"), min_value=1)

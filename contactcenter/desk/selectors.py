@@ -1,0 +1,190 @@
+"""Reads for the desk's pages, each shaped so a page costs a fixed number of queries.
+
+Case data is not read here: after an identity check it is shown only through
+``inquiries.selectors.inquiry_case_for_viewer``, which checks the viewer's right and audits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contactcenter.cases.models import Case
+from contactcenter.core.errors import NotFound
+from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.desk.access import is_supervisor
+from contactcenter.inquiries.models import Inquiry, InquiryEvent
+from contactcenter.routing.callbacks import callbacks_for_officer
+from contactcenter.routing.models import Agent, CallbackAttempt, Queue, WorkItem, WorkKind
+from contactcenter.routing.models import WorkState as W
+
+OPEN_STATES = (W.QUEUED, W.OFFERED, W.ASSIGNED)
+# The supervisor's list of open work is capped: a page must stay fast on a busy day; queues
+# show the full depth.
+OPEN_ITEMS_SHOWN = 50
+
+
+def offer_for_agent(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
+    """The live offer waiting for the agent's answer (a lapsed one is no longer theirs)."""
+    return (
+        WorkItem.objects.select_related("inquiry", "queue")
+        .filter(state=W.OFFERED, offered_to=agent, offer_expires_at__gt=now or timezone.now())
+        .order_by("offer_expires_at", "id")
+        .first()
+    )
+
+
+def work_for_agent(*, agent: Agent) -> list[WorkItem]:
+    return list(
+        WorkItem.objects.select_related("inquiry", "queue")
+        .filter(state=W.ASSIGNED, assigned_to=agent)
+        .order_by("assigned_at", "id")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeskInquiry:
+    inquiry: Inquiry
+    # Whether this viewer may act on it now: they hold it, or they supervise.
+    can_act: bool
+    held_item_ids: tuple[int, ...]
+
+
+def inquiry_for_desk(
+    *, viewer: AbstractBaseUser | AnonymousUser, reference_number: str
+) -> DeskInquiry:
+    """An inquiry for a member of staff who works or worked it, or any for a supervisor.
+
+    Missing and forbidden look the same, so agents cannot probe other people's inquiries.
+    """
+    if not viewer.is_authenticated:
+        raise NotFound(_("No inquiry with that reference number is in your work."))
+    not_found = NotFound(_("No inquiry with that reference number is in your work."))
+    inquiry = Inquiry.objects.filter(reference_number=reference_number).first()
+    if inquiry is None:
+        raise not_found
+    mine = list(
+        WorkItem.objects.filter(inquiry=inquiry, assigned_to__user_id=int(viewer.pk)).values_list(
+            "pk", "state"
+        )
+    )
+    held = tuple(pk for pk, state in mine if state == W.ASSIGNED)
+    supervisor = is_supervisor(viewer)
+    if not mine and not supervisor:
+        raise not_found
+    return DeskInquiry(inquiry=inquiry, can_act=bool(held) or supervisor, held_item_ids=held)
+
+
+def inquiry_history(*, inquiry: Inquiry) -> list[InquiryEvent]:
+    return list(inquiry.events.select_related("actor").order_by("created_at", "id"))
+
+
+def case_for_identity_check(*, receipt_number: ReceiptNumber) -> Case | None:
+    """The case the caller names, to check their answers against. Nothing of it is shown."""
+    return (
+        Case.objects.select_related("applicant", "representative")
+        .filter(receipt_number=receipt_number.value)
+        .first()
+    )
+
+
+def callbacks_for_desk(*, agent: Agent) -> list[WorkItem]:
+    """The officer's callbacks (confirmed by text first, then oldest) with their attempts."""
+    return list(
+        callbacks_for_officer(agent=agent).prefetch_related(
+            Prefetch("attempts", queryset=CallbackAttempt.objects.order_by("attempted_at", "id"))
+        )
+    )
+
+
+def agent_for_reassign(*, agent_id: object) -> Agent:
+    try:
+        pk = int(str(agent_id))
+    except ValueError:
+        pk = 0
+    agent = Agent.objects.select_related("user").filter(pk=pk).first()
+    if agent is None:
+        raise NotFound(_("Choose an agent from the list."))
+    return agent
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    queue: Queue
+    depth: int
+    oldest_enqueued_at: dt.datetime | None
+    oldest_wait: dt.timedelta | None
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorBoard:
+    queues: list[QueueRow]
+    agents: Sequence[Agent]  # each with ``current_work``: its assigned items
+    open_items: list[WorkItem]
+    supervisor_requests: list[WorkItem]
+
+
+def _open_items() -> QuerySet[WorkItem]:
+    return (
+        WorkItem.objects.filter(state__in=OPEN_STATES)
+        .select_related("queue", "inquiry", "assigned_to__user", "offered_to__user")
+        .order_by("-priority", "enqueued_at", "id")
+    )
+
+
+def supervisor_board(*, now: dt.datetime | None = None) -> SupervisorBoard:
+    """Every queue with its depth and oldest wait, every agent with presence and current work,
+    open work and supervisor requests: five queries whatever the numbers."""
+    now = now or timezone.now()
+    queued = Q(items__state=W.QUEUED)
+    queues = [
+        QueueRow(
+            queue=queue,
+            depth=queue.depth,
+            oldest_enqueued_at=queue.oldest,
+            oldest_wait=(now - queue.oldest) if queue.oldest else None,
+        )
+        for queue in Queue.objects.filter(active=True).annotate(
+            depth=Count("items", filter=queued), oldest=Min("items__enqueued_at", filter=queued)
+        )
+    ]
+    agents = list(
+        Agent.objects.select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=WorkItem.objects.filter(state=W.ASSIGNED)
+                .select_related("inquiry")
+                .order_by("assigned_at", "id"),
+                to_attr="current_work",
+            )
+        )
+        .order_by("user__username")
+    )
+    return SupervisorBoard(
+        queues=queues,
+        agents=agents,
+        open_items=list(_open_items()[:OPEN_ITEMS_SHOWN]),
+        supervisor_requests=list(
+            _open_items().filter(kind=WorkKind.SUPERVISOR_REQUEST)[:OPEN_ITEMS_SHOWN]
+        ),
+    )
+
+
+def open_item_holder(*, item_id: int) -> int | None:
+    """The user id of whoever holds or is offered an item now (told when it is taken away)."""
+    row = (
+        WorkItem.objects.filter(pk=item_id)
+        .values_list("assigned_to__user_id", "offered_to__user_id", "state")
+        .first()
+    )
+    if row is None:
+        return None
+    assigned, offered, state = row
+    return assigned if state == W.ASSIGNED else offered if state == W.OFFERED else None

@@ -1,0 +1,135 @@
+"""Desk actions that compose the domain services into one step an agent takes.
+
+An agent's click often means two writes (accept the offer *and* start work on the inquiry;
+escalate the inquiry *and* finish the agent's own item); doing both in one transaction means
+an error in either leaves nothing half done. No model is written here except through the
+domain services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contactcenter.core.errors import InvalidInput
+from contactcenter.inquiries.models import Inquiry, InquiryState
+from contactcenter.inquiries.services import (
+    inquiry_escalate,
+    inquiry_resolve,
+    inquiry_schedule_callback,
+    inquiry_start_work,
+)
+from contactcenter.routing.callbacks import callback_record_attempt
+from contactcenter.routing.models import Agent, CallOutcome, Presence, WorkItem, WorkKind
+from contactcenter.routing.models import WorkState as W
+from contactcenter.routing.services import (
+    agent_set_presence,
+    work_item_accept,
+    work_item_complete,
+    work_item_offer_next,
+)
+
+# Presences an agent picks; busy follows from holding work.
+CHOSEN_PRESENCES = (Presence.AVAILABLE, Presence.AWAY, Presence.WRAP_UP, Presence.OFFLINE)
+# Accepting these starts work on the inquiry; a supervisor request leaves its state alone.
+STARTS_WORK = frozenset({WorkKind.CALL, WorkKind.CHAT, WorkKind.CALLBACK,
+                         WorkKind.SECURE_MESSAGE, WorkKind.WEBFORM_REPLY})  # fmt: skip
+
+
+def _holds_work(agent: Agent) -> bool:
+    return WorkItem.objects.filter(assigned_to=agent, state=W.ASSIGNED).exists()
+
+
+def _after_work(agent: Agent) -> None:
+    """An agent who was busy and now holds nothing moves to wrap-up, not straight to new work."""
+    agent.refresh_from_db(fields=["presence"])
+    if agent.presence == Presence.BUSY and not _holds_work(agent):
+        agent_set_presence(agent=agent, presence=Presence.WRAP_UP, reason="work finished")
+
+
+def _finish(agent: Agent, item_ids: Sequence[int]) -> None:
+    for item_id in item_ids:
+        work_item_complete(agent=agent, item_id=item_id)
+    if item_ids:
+        _after_work(agent)
+
+
+@transaction.atomic
+def desk_presence_set(*, agent: Agent, presence: str) -> WorkItem | None:
+    """Set the presence the agent chose; becoming available asks for an offer at once.
+
+    Returns the new offer, if any.
+    """
+    if presence not in CHOSEN_PRESENCES:
+        raise InvalidInput(_("Choose available, away, wrap-up or offline."))
+    if presence == Presence.AVAILABLE and _holds_work(agent):
+        # Holding a call and taking another would double-book the agent's phone.
+        presence_to_set = Presence.BUSY
+    else:
+        presence_to_set = Presence(presence)
+    agent_set_presence(agent=agent, presence=presence_to_set, reason="desk")
+    if presence_to_set == Presence.AVAILABLE:
+        return work_item_offer_next(agent=agent)
+    return None
+
+
+@transaction.atomic
+def desk_offer_accept(*, agent: Agent, item_id: int) -> WorkItem:
+    """Accept an offer, start work on its inquiry and mark the agent busy."""
+    item = work_item_accept(agent=agent, item_id=item_id)
+    inquiry = item.inquiry
+    # A locked inquiry stays locked: only a supervisor's unlock (with a reason) reopens it.
+    if item.kind in STARTS_WORK and inquiry.state != InquiryState.LOCKED:
+        inquiry_start_work(inquiry=inquiry, actor=agent.user)
+    agent_set_presence(agent=agent, presence=Presence.BUSY, reason="accepted work")
+    return item
+
+
+@transaction.atomic
+def desk_inquiry_escalate(
+    *, agent: Agent | None, actor: User, inquiry: Inquiry, held_item_ids: Sequence[int],
+    reason: str, urgency: str,
+) -> Inquiry:  # fmt: skip
+    inquiry = inquiry_escalate(inquiry=inquiry, actor=actor, reason=reason, urgency=urgency)
+    if agent is not None:
+        _finish(agent, held_item_ids)
+    return inquiry
+
+
+@transaction.atomic
+def desk_inquiry_schedule_callback(
+    *, agent: Agent | None, actor: User, inquiry: Inquiry, held_item_ids: Sequence[int],
+    phone: str,
+) -> Inquiry:  # fmt: skip
+    inquiry = inquiry_schedule_callback(inquiry=inquiry, actor=actor, phone=phone)
+    if agent is not None:
+        _finish(agent, held_item_ids)
+    return inquiry
+
+
+@transaction.atomic
+def desk_inquiry_resolve(
+    *, agent: Agent | None, actor: User, inquiry: Inquiry, held_item_ids: Sequence[int],
+    disposition: str, note: str = "",
+) -> Inquiry:  # fmt: skip
+    inquiry = inquiry_resolve(inquiry=inquiry, actor=actor, disposition=disposition, note=note)
+    if agent is not None:
+        _finish(agent, held_item_ids)
+    return inquiry
+
+
+@transaction.atomic
+def desk_callback_record_attempt(
+    *, agent: Agent, item_id: int, outcome: str, note: str = ""
+) -> WorkItem:
+    """Log a call; when the person answered, the inquiry is being handled again."""
+    item = callback_record_attempt(agent=agent, item_id=item_id, outcome=outcome, note=note)
+    if outcome == CallOutcome.ANSWERED and item.inquiry.state in (
+        InquiryState.ESCALATED,
+        InquiryState.CALLBACK_SCHEDULED,
+    ):
+        inquiry_start_work(inquiry=item.inquiry, actor=agent.user)
+    return item

@@ -1,0 +1,114 @@
+"""Fixtures for the agent desktop: staff who can sign in, queued work, cases with known
+answers. Data is built through the services and tests/factories.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from contactcenter.inquiries.services import inquiry_open
+from contactcenter.routing.models import QueueTier, WorkKind
+from contactcenter.routing.reference_data import queues_load
+from contactcenter.routing.services import (
+    QueueChoice,
+    agent_ensure_for_user,
+    queue_for,
+    work_item_enqueue,
+)
+from tests.factories import CaseFactory, PersonFactory, StaffUserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _web_settings(settings):
+    # Tests run without collectstatic and over plain HTTP; neither matters to what is tested.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    # Password hashing is deliberately slow; the desk's tests sign in dozens of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@pytest.fixture
+def queues(db):
+    queues_load()
+
+
+@pytest.fixture
+def always_open(settings):
+    settings.LIVE_HELP_ALWAYS_OPEN = True
+
+
+@pytest.fixture
+def staff(db):
+    def make(role: str, **kwargs):
+        return StaffUserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client, staff):
+    """A client signed in as a new member of staff in ``role``; returns (client, user)."""
+
+    def make(role: str, **kwargs):
+        user = staff(role, **kwargs)
+        client.force_login(user)
+        return client, user
+
+    return make
+
+
+@pytest.fixture
+def case(db):
+    """A case whose applicant's answers the tests know."""
+    applicant = PersonFactory(
+        given_name="Ana", family_name="Reyes", date_of_birth=dt.date(1985, 3, 14),
+        a_number="A012345678", zip_code="68508",
+    )  # fmt: skip
+    return CaseFactory(receipt_number="LIN2412345678", applicant=applicant)
+
+
+GOOD_ANSWERS = {
+    "identity-receipt_number": "LIN-24-12345678",
+    "identity-claimed_as": "applicant",
+    "identity-date_of_birth": "1985-03-14",
+    "identity-zip_code": "68508",
+    "identity-a_number_last4": "5678",
+}
+
+
+@pytest.fixture
+def queued_call(queues):
+    """A phone call waiting in the English Tier 1 queue."""
+
+    def make(*, language: str = "en", contact_phone: str = "+14025550142"):
+        inquiry = inquiry_open(channel="phone", language=language, contact_phone=contact_phone)
+        queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language=language, channel="phone"))
+        return work_item_enqueue(inquiry=inquiry, kind=WorkKind.CALL, queue=queue)
+
+    return make
+
+
+@pytest.fixture
+def held_call(queued_call, always_open):
+    """A new call accepted by ``user`` through the desk's own services; returns the item.
+
+    Call it before queueing other calls: the oldest waiting item is the one offered."""
+    from contactcenter.desk.services import desk_offer_accept, desk_presence_set
+
+    def make(user):
+        item = queued_call()
+        agent = agent_ensure_for_user(user=user)
+        offered = desk_presence_set(agent=agent, presence="available")
+        assert offered is not None and offered.pk == item.pk, "older calls were waiting"
+        return desk_offer_accept(agent=agent, item_id=item.pk)
+
+    return make
