@@ -161,15 +161,18 @@ def presence(request: HttpRequest) -> HttpResponse:
 @require_POST
 @desk_roles_required(TIER1_PAGE_ROLES)
 def offer_next(request: HttpRequest) -> HttpResponse:
+    """Ask for the next offer ("Get next", or the page itself when a live event says work was
+    queued: ``auto``, which stays silent when the agent is not available)."""
     agent = _agent(request)
+    auto = request.GET.get("auto") == "1"
     note = ""
     if selectors.offer_for_agent(agent=agent) is None:
         if agent.presence != Presence.AVAILABLE:
-            note = _("Set yourself to available to receive work.")
+            note = "" if auto else _("Set yourself to available to receive work.")
         else:
             item = _run(request, lambda: services.work_item_offer_next(agent=agent))
             if item is None:
-                note = _("No work is waiting for you right now.")
+                note = "" if auto else _("No work is waiting for you right now.")
             else:
                 events.desk_events_after_change(origin_user_id=request.user.pk)
     if _is_htmx(request):

@@ -56,7 +56,9 @@ def test_get_next_needs_available_and_answers_htmx_with_the_fragment(
     item = queued_call()
     away = client.post("/desk/offers/next/", HTTP_HX_REQUEST="true")
     assert b"Set yourself to available to receive work." in away.content
-    assert b'id="work-panels"' in away.content and b"<html" not in away.content
+    assert b'id="offer-heading"' in away.content and b"<html" not in away.content
+    silent = client.post("/desk/offers/next/?auto=1", HTTP_HX_REQUEST="true")
+    assert b"Set yourself to available" not in silent.content
     agent = agent_ensure_for_user(user=user)
     agent.presence = Presence.AVAILABLE  # not through the desk: no automatic offer here
     agent.save()

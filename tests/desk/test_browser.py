@@ -1,0 +1,260 @@
+"""The desk in a real browser (Debian's chromium driven by Playwright).
+
+Two flows run against pytest-django's live server (WSGI): a Tier 1 agent from sign-in to
+escalation, and a Tier 2 officer from taking a callback to resolving it. Live updates need
+WebSockets, so that test starts uvicorn on a SQLite file it migrates and fills itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from contactcenter.inquiries.models import Inquiry, InquiryState
+from contactcenter.inquiries.services import inquiry_escalate, inquiry_open
+from contactcenter.routing.models import CallbackAttempt, WorkItem, WorkKind, WorkState
+from contactcenter.staff.models import Role
+from tests.desk.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser steps are ordinary blocking calls and safe here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def desk_live_server(transactional_db, _web_settings):
+    """A WSGI live server started after this test's settings (pytest-django's session-wide
+    one may have loaded its middleware earlier, with the HTTPS redirect switched on)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+    _clear_disclosure_log_for_flush()
+
+
+def _clear_disclosure_log_for_flush() -> None:
+    """Empty the append-only disclosure log so the transactional test's flush can run.
+
+    On SQLite the flush deletes row by row and the log's trigger refuses (PostgreSQL
+    truncates, which row triggers do not see). The trigger is put back at once.
+    """
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    trigger = importlib.import_module("contactcenter.audit.migrations.0002_append_only_trigger")
+    with connection.cursor() as cursor:
+        for statement in trigger.SQLITE_DOWN:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM audit_disclosurelog")
+        for statement in trigger.SQLITE_UP:
+            cursor.execute(statement)
+
+
+@pytest.fixture
+def page_for(browser):
+    contexts = []
+
+    def make(base_url: str, username: str):
+        context = browser.new_context(base_url=base_url)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/desk/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def test_tier1_accepts_a_call_verifies_sees_the_case_and_escalates(
+    desk_live_server, page_for, staff, case, queued_call, always_open
+):
+    from playwright.sync_api import expect
+
+    user = staff(Role.TIER1)
+    item = queued_call()
+    page = page_for(desk_live_server.url, user.username)
+    expect(page.get_by_role("heading", name="Calls and chats")).to_be_visible()
+
+    page.get_by_role("button", name="Available").click()
+    offer = page.get_by_test_id("offer")
+    expect(offer).to_contain_text(item.inquiry.reference_number)
+    offer.get_by_role("button", name="Accept").click()
+    expect(page.get_by_test_id("inquiry-state")).to_have_text("Being handled")
+    expect(page.get_by_test_id("case")).to_have_count(0)
+
+    page.get_by_label("Receipt number").fill("LIN2412345678")
+    page.get_by_label("Applicant", exact=True).check()
+    page.get_by_label("Applicant's date of birth").fill("1985-03-14")
+    page.get_by_label("ZIP code on file (applicant)").fill("68508")
+    page.get_by_label("Last four digits of the A-Number (applicant)").fill("5678")
+    page.get_by_role("button", name="Check identity").click()
+    expect(page.get_by_text("Identity verified: the caller is the applicant.")).to_be_visible()
+    expect(page.get_by_test_id("applicant")).to_have_text("Ana Reyes")
+
+    page.get_by_label("Reason for the escalation").fill("Card not received after 60 days")
+    page.get_by_label("Urgency").select_option("urgent")
+    page.get_by_role("button", name="Escalate", exact=True).click()
+    expect(page.get_by_test_id("inquiry-state")).to_have_text("Escalated to Tier 2")
+
+    inquiry = Inquiry.objects.get(pk=item.inquiry_id)
+    assert inquiry.state == InquiryState.ESCALATED and inquiry.urgency == "urgent"
+    assert WorkItem.objects.get(inquiry=inquiry, kind=WorkKind.CALLBACK).state == WorkState.QUEUED
+
+
+def test_tier2_takes_a_callback_logs_attempts_and_resolves(
+    desk_live_server, page_for, staff, queues, always_open
+):
+    from playwright.sync_api import expect
+
+    inquiry = inquiry_open(channel="phone", language="en", contact_phone="+14025550142")
+    inquiry_escalate(inquiry=inquiry, actor=None, reason="Notice not received", urgency="regular")
+    user = staff(Role.TIER2)
+    page = page_for(desk_live_server.url, user.username)
+    expect(page.get_by_role("heading", name="Callbacks", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("no-callbacks")).to_be_visible()
+
+    page.get_by_role("button", name="Take next callback").click()
+    expect(page.get_by_test_id("callback-reference")).to_have_text(inquiry.reference_number)
+
+    callback = page.get_by_test_id("callback")
+    callback.get_by_label("How the call went").select_option("no_answer")
+    callback.get_by_role("button", name="Log attempt").click()
+    expect(page.get_by_test_id("attempts")).to_contain_text("No answer")
+    page.get_by_test_id("callback").get_by_label("How the call went").select_option("answered")
+    page.get_by_test_id("callback").get_by_role("button", name="Log attempt").click()
+    expect(page.get_by_test_id("attempts")).to_contain_text("Answered")
+
+    page.get_by_test_id("callback").get_by_label("Disposition").select_option(
+        "service_request_created"
+    )
+    page.get_by_test_id("callback").get_by_role("button", name="Resolve").click()
+    expect(page.get_by_text(f"Inquiry {inquiry.reference_number} resolved.")).to_be_visible()
+    expect(page.get_by_test_id("no-callbacks")).to_be_visible()
+
+    inquiry.refresh_from_db()
+    assert inquiry.state == InquiryState.CLOSED
+    assert list(CallbackAttempt.objects.values_list("outcome", flat=True)) == [
+        "no_answer",
+        "answered",
+    ]
+
+
+# --- live updates over a real ASGI server ---------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server(tmp_path):
+    """uvicorn serving the project on its own migrated and filled SQLite file."""
+    env = {
+        **os.environ,
+        "VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'desk.sqlite3'}",
+        "DEBUG": "true",
+        "LIVE_HELP_ALWAYS_OPEN": "true",
+        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)  # one process: the in-memory channel layer is enough
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    run = {"env": env, "cwd": PROJECT_DIR, "capture_output": True, "check": True}
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--no-input"], **run)
+    filled = subprocess.run([sys.executable, "-m", "tests.desk.live_data"], **run)
+    data = json.loads(filled.stdout)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "contactcenter.asgi:application",
+         "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
+        env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(process.stderr.read().decode() if process.stderr else "no server")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", data
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_live_updates_reach_the_supervisor_and_the_next_agent(asgi_server, page_for):
+    from playwright.sync_api import expect
+
+    base_url, data = asgi_server
+    supervisor = page_for(base_url, data["supervisor"])
+    supervisor.goto("/desk/supervisor/")
+    expect(supervisor.locator("body")).to_have_attribute("data-desk-live", "on")
+    depth = supervisor.locator('tr[data-queue="t1-general-en"] [data-testid="depth"]')
+    expect(depth).to_have_text("1")
+
+    # Agent A is offered the call: the supervisor's count drops without a reload.
+    agent_a = page_for(base_url, data["agent_a"])
+    agent_a.get_by_role("button", name="Available").click()
+    expect(agent_a.get_by_test_id("offer")).to_contain_text(data["reference"])
+    expect(depth).to_have_text("0")
+
+    # Agent B is available with nothing to do; when A declines, B's page takes the offer live.
+    agent_b = page_for(base_url, data["agent_b"])
+    agent_b.get_by_role("button", name="Available").click()
+    expect(agent_b.get_by_test_id("no-offer")).to_be_visible()
+    expect(agent_b.locator("body")).to_have_attribute("data-desk-live", "on")
+    agent_a.get_by_test_id("offer").get_by_role("button", name="Decline").click()
+    expect(agent_b.get_by_test_id("offer")).to_contain_text(data["reference"])
+    open_items = supervisor.get_by_test_id("open-items")
+    expect(open_items).to_contain_text(data["agent_b"])
+    expect(open_items).to_contain_text("Offered")
