@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.DeskLoginView.as_view(), name="login"),
     path("logout/", views.DeskLogoutView.as_view(), name="logout"),
-    path("panels/", views.home_fragment, name="home-panels"),
     path("presence/", views.presence, name="presence"),
     path("offers/next/", views.offer_next, name="offer-next"),
     path("offers/<int:item_id>/accept/", views.offer_accept, name="offer-accept"),

@@ -131,13 +131,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return _page(request, "desk/home.html", _home_context(_agent(request)))
 
 
-@require_GET
-@desk_roles_required(TIER1_PAGE_ROLES)
-def home_fragment(request: HttpRequest) -> HttpResponse:
-    """The offer and "my work" panels, refreshed when a live event arrives."""
-    return _page(request, "desk/_work_panels.html", _home_context(_agent(request)))
-
-
 @require_POST
 @desk_roles_required(TIER1_PAGE_ROLES)
 def presence(request: HttpRequest) -> HttpResponse:
