@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from contactcenter.cases.models import ProcessingTime
@@ -21,6 +23,13 @@ class InquiryEligibility:
     message: str
     months: Decimal | None
     published_on: dt.date | None
+
+
+def long_date(day: dt.date) -> str:
+    """A date spelled out in the active language: "November 20, 2026", "20 de noviembre de 2026"."""
+    if (get_language() or "en").startswith("es"):
+        return date_format(day, r"j \d\e F \d\e Y")
+    return date_format(day, "F j, Y")
 
 
 def processing_time_current(
@@ -78,7 +87,7 @@ def inquiry_eligibility(
     message = _(
         "Your case is within the posted processing time of %(months)s months. You can ask "
         "about it from %(date)s."
-    ) % {"months": processing_time.months, "date": eligible_on.isoformat()}
+    ) % {"months": processing_time.months, "date": long_date(eligible_on)}
     return InquiryEligibility(
         eligible_on, False, message, processing_time.months, processing_time.published_on
     )
