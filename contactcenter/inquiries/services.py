@@ -227,6 +227,11 @@ def inquiry_add_note(*, inquiry: Inquiry, actor: User, body: str) -> InquiryEven
 def inquiry_start_work(*, inquiry: Inquiry, actor: User) -> Inquiry:
     """An agent accepted work on the inquiry."""
     locked = _lock(inquiry)
+    if locked.state == S.LOCKED:
+        # Only a supervisor lifts an identity lock, with a reason (inquiry_unlock).
+        raise ForbiddenTransition(
+            _("Identity checks locked this inquiry; a supervisor must review it first.")
+        )
     if locked.state != S.ACTIVE:
         previous = locked.state
         _move(locked, S.ACTIVE, actor=actor, why="accepted")

@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -197,18 +197,82 @@ def work_item_offer_next(*, agent: Agent, now: dt.datetime | None = None) -> Wor
     return item
 
 
-@transaction.atomic
-def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
-    """Take the next item straight to assigned (pull mode: an officer working a list)."""
-    now = now or timezone.now()
-    item = _take_next(agent, now=now)
-    if item is None:
+# One statement on PostgreSQL: the agent's load per channel, the oldest eligible item of the
+# highest priority among channels with room, and the update to assigned, in a single round
+# trip without an explicit transaction. SKIP LOCKED keeps two claimers off the same row.
+_CLAIM_SQL = """
+WITH load AS (
+    SELECT channel, count(*) AS n FROM routing_workitem
+    WHERE (assigned_to_id = %(agent)s AND state = 'assigned')
+       OR (offered_to_id = %(agent)s AND state = 'offered')
+    GROUP BY channel
+), room AS (
+    SELECT cap.key AS channel FROM jsonb_each_text(%(capacity)s::jsonb) AS cap
+    LEFT JOIN load ON load.channel = cap.key
+    WHERE coalesce(load.n, 0) < cap.value::int
+), picked AS (
+    SELECT w.id FROM routing_workitem w
+    WHERE w.state = 'queued'
+      AND w.tier = ANY(%(tiers)s) AND w.language = ANY(%(languages)s)
+      AND w.skill = ANY(%(skills)s) AND w.channel IN (SELECT channel FROM room)
+      AND (w.not_before IS NULL OR w.not_before <= %(now)s)
+      AND (%(live_open)s OR NOT w.live_hours_only)
+      AND (%(calling_open)s OR w.kind <> 'callback')
+    ORDER BY w.priority DESC, w.enqueued_at, w.id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE routing_workitem SET state = 'assigned', assigned_to_id = %(agent)s,
+    assigned_at = %(now)s, updated_at = %(now)s
+FROM picked WHERE routing_workitem.id = picked.id
+RETURNING {columns}
+"""
+
+
+def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
+    import json
+
+    params = {
+        "agent": agent.pk,
+        "capacity": json.dumps({k: int(v) for k, v in (agent.capacity or {}).items()}),
+        "tiers": list(agent.tiers or []),
+        "languages": list(agent.languages or []),
+        "skills": [*(agent.skills or []), ""],
+        "now": now,
+        "live_open": live_help_open(now),
+        "calling_open": calling_window_open(now),
+    }
+    fields = WorkItem._meta.concrete_fields
+    sql = _CLAIM_SQL.format(columns=", ".join(f"routing_workitem.{f.column}" for f in fields))
+    connection.ensure_connection()
+    # Django binds parameters on the client; this hot statement is prepared on the server
+    # instead (psycopg's own cursor), so PostgreSQL plans it once per connection.
+    with connection.connection.cursor() as cursor:
+        cursor.execute(sql, params, prepare=True)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    item.state = WorkState.ASSIGNED
-    item.assigned_to = agent
-    item.assigned_at = now
-    item.save(update_fields=["state", "assigned_to", "assigned_at", "updated_at"])
-    return item
+    return WorkItem.from_db(connection.alias, [f.attname for f in fields], row)
+
+
+def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
+    """Take the next item straight to assigned (pull mode: an officer working a list).
+
+    Two claims by the same agent at the same instant may both see room on a channel and take
+    one item each; offers (work_item_offer_next) lock the agent row and never over-commit.
+    """
+    now = now or timezone.now()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _claim_postgresql(agent, now=now)
+    with transaction.atomic():
+        item = _take_next(agent, now=now)
+        if item is None:
+            return None
+        item.state = WorkState.ASSIGNED
+        item.assigned_to = agent
+        item.assigned_at = now
+        item.save(update_fields=["state", "assigned_to", "assigned_at", "updated_at"])
+        return item
 
 
 def _locked_item(item_id: int) -> WorkItem:

@@ -239,3 +239,12 @@ def test_representative_is_verified_only_with_a_g28(queues, staff_user, make_cas
     result = inquiry_verify_identity(inquiry=other, actor=actor, case=no_g28,
                                      claimed_as="representative", answers=answers)  # fmt: skip
     assert not result.passed
+
+
+def test_starting_work_does_not_lift_an_identity_lock(queues, staff_user, make_case):
+    actor = staff_user("tier1")
+    inquiry = in_state(S.LOCKED, actor=actor, make_case=make_case)
+    with pytest.raises(ForbiddenTransition, match="supervisor"):
+        inquiry_start_work(inquiry=inquiry, actor=actor)
+    inquiry.refresh_from_db()
+    assert inquiry.state == S.LOCKED

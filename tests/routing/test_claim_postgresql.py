@@ -1,0 +1,50 @@
+"""The single-statement claim used on PostgreSQL outside a transaction follows the same rules
+as the ORM path the other routing tests exercise."""
+
+import pytest
+from django.db import connection
+
+from contactcenter.inquiries.services import inquiry_open
+from contactcenter.routing.models import Queue, WorkState
+from contactcenter.routing.services import work_item_claim, work_item_enqueue
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the prepared claim statement is PostgreSQL's"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+MONDAY_10AM = (2026, 11, 23, 10, 0)
+
+
+def enqueue(code, *, channel="phone", kind="call", urgent=False, not_before=None):
+    return work_item_enqueue(
+        inquiry=inquiry_open(channel=channel), kind=kind, queue=Queue.objects.get(code=code),
+        channel=channel, urgent=urgent, not_before=not_before,
+    )  # fmt: skip
+
+
+def test_order_language_skill_and_capacity(queues, make_agent, at):
+    now = at(*MONDAY_10AM)
+    spanish = enqueue("t1-general-es")
+    adoption = enqueue("t1-intercountry-adoption")
+    plain = enqueue("t1-general-en")
+    urgent = enqueue("t1-general-en", urgent=True)
+    english = make_agent(capacity={"phone": 1})
+    assert work_item_claim(agent=english, now=now).pk == urgent.pk
+    assert work_item_claim(agent=english, now=now) is None  # phone capacity 1 is used
+    skilled = make_agent(languages=["en", "es"], skills=["adoption"], capacity={"phone": 5})
+    taken = [work_item_claim(agent=skilled, now=now) for _ in range(3)]
+    assert {item.pk for item in taken} == {spanish.pk, adoption.pk, plain.pk}
+    assert all(item.state == WorkState.ASSIGNED and item.assigned_to_id == skilled.pk
+               for item in taken)  # fmt: skip
+
+
+def test_hours_calling_window_and_not_before(queues, make_agent, at):
+    agent = make_agent(tiers=["tier1"], capacity={"phone": 5})
+    enqueue("t1-general-en", kind="callback", not_before=at(2026, 11, 23, 12, 0))
+    assert work_item_claim(agent=agent, now=at(2026, 11, 22, 10, 0)) is None  # Sunday
+    assert work_item_claim(agent=agent, now=at(*MONDAY_10AM)) is None  # not before noon
+    assert work_item_claim(agent=agent, now=at(2026, 11, 23, 19, 0)) is None  # calls end 18:30
+    assert work_item_claim(agent=agent, now=at(2026, 11, 23, 12, 0)) is not None
