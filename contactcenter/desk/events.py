@@ -1,62 +1,12 @@
-"""Live events for the agent desktop, pushed over Channels once the data is committed.
+"""The desk's live events; the implementation lives in core so services can send them too."""
 
-Pages listen on ``ws/desk`` (see ``consumers.py``) and refresh a fragment when an event
-arrives; the events carry no personal data, only what changed, so a page always reloads the
-facts through the normal views and their permission checks.
-"""
-
-from __future__ import annotations
-
-import logging
-from collections.abc import Mapping
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
-
-# Supervisors: queue depths, agents' presence and work changed.
-SUPERVISORS_GROUP = "desk.supervisors"
-# Every agent: new work was queued, an available agent may take it.
-AGENTS_GROUP = "desk.agents"
-
-# Event kinds (the page's htmx trigger is "desk-<kind>").
-KIND_BOARD = "board"
-KIND_WORK = "work"
-KIND_ASSIGNED = "assigned"
-
-
-def user_group(user_id: int) -> str:
-    """The group of one member of staff's open desk pages (an item was given to them)."""
-    return f"desk.user.{int(user_id)}"
-
-
-def desk_event_send_on_commit(group: str, payload: Mapping[str, object]) -> None:
-    """Send ``payload`` to every socket in ``group`` after the current transaction commits.
-
-    Outside a transaction it is sent at once. A failure to send is logged and swallowed: the
-    write it reports on is already safe, and pages still show it on their next refresh.
-    """
-
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        async_to_sync(layer.group_send)(group, {"type": "desk.event", "payload": dict(payload)})
-
-    transaction.on_commit(send, robust=True)
-
-
-def desk_events_after_change(
-    *, origin_user_id: int | None, work_added: bool = False, assigned_user_ids: tuple = ()
-) -> None:
-    """The usual fan-out after a desk action: supervisors' board, and agents when new work
-    was queued, and the people an item was given to or taken from."""
-    origin = {"origin": origin_user_id}
-    desk_event_send_on_commit(SUPERVISORS_GROUP, {"kind": KIND_BOARD, **origin})
-    if work_added:
-        desk_event_send_on_commit(AGENTS_GROUP, {"kind": KIND_WORK, **origin})
-    for user_id in dict.fromkeys(assigned_user_ids):
-        if user_id is not None:
-            desk_event_send_on_commit(user_group(user_id), {"kind": KIND_ASSIGNED, **origin})
+from contactcenter.core.live_events import (  # noqa: F401  (re-exported for the desk)
+    AGENTS_GROUP,
+    KIND_ASSIGNED,
+    KIND_BOARD,
+    KIND_WORK,
+    SUPERVISORS_GROUP,
+    desk_event_send_on_commit,
+    desk_events_after_change,
+    user_group,
+)

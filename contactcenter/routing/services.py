@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ApplicationError, NotFound
+from contactcenter.core.live_events import desk_events_after_change
 from contactcenter.routing.calendar import calling_window_open, live_help_open
 from contactcenter.routing.models import (
     Agent,
@@ -117,6 +118,8 @@ def work_item_enqueue(
         not_before=not_before,
     )
     logger.info("routing.enqueued", extra={"item_id": item.pk, "queue": queue.code})
+    # Available agents' pages ask for an offer; supervisors' boards refresh.
+    desk_events_after_change(origin_user_id=None, work_added=True)
     return item
 
 
@@ -340,6 +343,7 @@ def work_items_expire_offers(*, now: dt.datetime | None = None) -> int:
                 return expired
             agent = item.offered_to
             _requeue(item, outcome=OfferOutcome.TIMED_OUT, now=now)
+            desk_events_after_change(origin_user_id=None, work_added=True)
             if agent is not None:
                 agent_set_presence(agent=agent, presence=Presence.AWAY, reason="missed offer")
             expired += 1
