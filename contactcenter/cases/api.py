@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from contactcenter.cases.selectors import case_status_public, processing_times_current
 from contactcenter.core.dates import add_months
+from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError
 from contactcenter.core.rate_limits import client_address, rate_limit_hit
 from contactcenter.core.receipt_numbers import ReceiptNumber
@@ -57,14 +58,7 @@ def case_status_rate_limit(request: HttpRequest) -> None:
     )
 
 
-@router.get(
-    "/case-status/{receipt_number}",
-    response={200: CaseStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
-    summary="Status of one case by receipt number",
-)
-def case_status(
-    request: HttpRequest, receipt_number: str, language: Literal["en", "es"] = "en"
-) -> CaseStatusOut:
+def _case_status_lookup(request: HttpRequest, receipt_number: str, language: str) -> CaseStatusOut:
     case_status_rate_limit(request)
     with translation.override(language):
         try:
@@ -87,6 +81,19 @@ def case_status(
             inquiry_message=str(eligibility.message),
             language=language,
         )
+
+
+@router.get(
+    "/case-status/{receipt_number}",
+    response={200: CaseStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Status of one case by receipt number",
+)
+async def case_status(
+    request: HttpRequest, receipt_number: str, language: Literal["en", "es"] = "en"
+) -> CaseStatusOut:
+    # The busiest public endpoint: async so it skips Django's thread-per-request for sync
+    # views, with its database work on a pooled thread that keeps its connection.
+    return await db_thread(_case_status_lookup, request, receipt_number, language)
 
 
 @router.get(
