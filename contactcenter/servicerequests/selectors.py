@@ -1,0 +1,190 @@
+"""Reads of service requests. Office staff see their own office's requests only (anything else
+is "not found", so nobody can probe for numbers); case data reaches them only through the
+audited selectors; the public look-up carries nothing personal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contactcenter.audit.models import DisclosureChannel
+from contactcenter.audit.services import disclosure_record
+from contactcenter.cases.models import Case
+from contactcenter.cases.selectors import CaseNotFound, case_get_for_viewer
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
+from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.servicerequests.models import (
+    OPEN_STATES,
+    EvidenceFile,
+    ServiceRequest,
+    ServiceRequestEvent,
+    ServiceRequestState,
+)
+from contactcenter.staff.models import Role
+from contactcenter.staff.roles import user_roles
+
+
+class NotOfficeStaff(ApplicationError):
+    code = ErrorCode.PERMISSION_DENIED
+    http_status = 403
+
+
+class ServiceRequestNotFound(NotFound):
+    pass
+
+
+def _not_found() -> ServiceRequestNotFound:
+    return ServiceRequestNotFound(_("No service request was found with that number."))
+
+
+def number_parse(raw: object) -> str:
+    """An 8-digit service request number, spaces and dashes allowed, or a clear error."""
+    if not isinstance(raw, str):
+        raise InvalidInput(_("A service request number must be text."))
+    compact = "".join(raw.replace("-", " ").split())
+    if len(compact) != 8 or not compact.isascii() or not compact.isdigit() or compact[0] == "0":
+        raise InvalidInput(_("A service request number has 8 digits, for example 41234567."))
+    return compact
+
+
+def viewer_office_id(viewer: User | AnonymousUser) -> int:
+    """The office whose queue ``viewer`` works; NotOfficeStaff for anyone else."""
+    if Role.OFFICE_STAFF not in user_roles(viewer):
+        raise NotOfficeStaff(_("The office work queue is for office staff."))
+    profile = getattr(viewer, "staff_profile", None)
+    if profile is None or profile.office_id is None:
+        raise NotOfficeStaff(_("Your account is not attached to an office."))
+    return int(profile.office_id)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    request: ServiceRequest
+    breached: bool
+
+
+def office_queue(*, viewer: User | AnonymousUser, now: dt.datetime | None = None) -> list[QueueRow]:
+    """The open requests of the viewer's office, soonest due first (high priority first among
+    those due at the same time); one query whatever the length."""
+    office_id = viewer_office_id(viewer)
+    now = now or timezone.now()
+    rows = (
+        ServiceRequest.objects.filter(office_id=office_id, state__in=OPEN_STATES)
+        .select_related("type")
+        .order_by("due_at", "-high_priority", "id")
+    )
+    return [QueueRow(request=row, breached=row.due_at < now) for row in rows]
+
+
+def service_request_for_office(*, viewer: User | AnonymousUser, number: str) -> ServiceRequest:
+    """One request of the viewer's office; the same "not found" for missing and forbidden."""
+    office_id = viewer_office_id(viewer)
+    try:
+        parsed = number_parse(number)
+    except InvalidInput:
+        raise _not_found() from None
+    request = (
+        ServiceRequest.objects.select_related("type", "office", "inquiry")
+        .filter(number=parsed, office_id=office_id)
+        .first()
+    )
+    if request is None:
+        raise _not_found()
+    return request
+
+
+@dataclass(frozen=True, slots=True)
+class CaseForOffice:
+    receipt_number: str
+    form: str
+    status: str
+    # The case with its applicant, when the viewer may see personal data (their office holds
+    # the case); None for an office that only works this request, e.g. a reschedule.
+    case: Case | None
+
+
+def service_request_case_for_office(*, viewer: User, request: ServiceRequest) -> CaseForOffice:
+    """The request's case as the office may see it, with one disclosure record either way."""
+    receipt_number, form, status = Case.objects.filter(pk=request.case_id).values_list(
+        "receipt_number", "form__code", "status"
+    )[0]
+    purpose = f"service request {request.number}"
+    try:
+        case = case_get_for_viewer(
+            viewer=viewer,
+            receipt_number=ReceiptNumber.parse(receipt_number),
+            channel=DisclosureChannel.OFFICE_QUEUE,
+            purpose=purpose,
+        )
+    except CaseNotFound:
+        disclosure_record(
+            viewer=viewer,
+            case=Case(pk=request.case_id),
+            channel=DisclosureChannel.OFFICE_QUEUE,
+            purpose=purpose,
+            fields="receipt_number,form,status",
+        )
+        case = None
+    return CaseForOffice(receipt_number=receipt_number, form=form, status=status, case=case)
+
+
+def service_request_history(*, request: ServiceRequest) -> list[ServiceRequestEvent]:
+    return list(
+        ServiceRequestEvent.objects.filter(request=request)
+        .select_related("actor", "office")
+        .order_by("created_at", "id")
+    )
+
+
+def service_request_evidence(*, request: ServiceRequest) -> list[EvidenceFile]:
+    return list(EvidenceFile.objects.filter(request=request).order_by("id"))
+
+
+@dataclass(frozen=True, slots=True)
+class PublicServiceRequest:
+    """What anyone holding both numbers may learn: nothing about the person."""
+
+    number: str
+    type: str
+    type_title: str
+    state: str
+    state_text: str
+    created_on: dt.date
+    due_on: dt.date
+
+
+def service_request_public(
+    *, number: str, receipt_number: ReceiptNumber, language: str
+) -> PublicServiceRequest:
+    """A request by its number and its case's receipt number; a wrong pair is "not found"."""
+    row = (
+        ServiceRequest.objects.filter(
+            number=number_parse(number), case__receipt_number=receipt_number.value
+        )
+        .select_related("type")
+        .only(
+            "number",
+            "state",
+            "created_at",
+            "due_at",
+            "type__code",
+            "type__title_en",
+            "type__title_es",
+        )
+        .first()
+    )
+    if row is None:
+        raise _not_found()
+    return PublicServiceRequest(
+        number=row.number,
+        type=row.type.code,
+        type_title=row.type.title(language),
+        state=row.state,
+        state_text=str(ServiceRequestState(row.state).label),
+        created_on=timezone.localdate(row.created_at),
+        due_on=timezone.localdate(row.due_at),
+    )

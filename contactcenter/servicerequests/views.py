@@ -1,0 +1,195 @@
+"""The office work queue, and a small page for Tier 1 and Tier 2 to create a request.
+
+Thin views: each parses input, calls one selector or service and renders. An
+``ApplicationError`` becomes a message on the page and, since every service is one
+transaction, changes nothing. A request of another office is a 404, the same as a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.inquiries.models import Inquiry
+from contactcenter.offices.selectors import office_get_by_code
+from contactcenter.servicerequests import forms, selectors, services
+from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
+from contactcenter.servicerequests.models import Rule, ServiceRequestType
+from contactcenter.staff.models import Role
+from contactcenter.staff.roles import user_roles
+
+CREATE_ROLES = frozenset({Role.TIER1, Role.TIER2, Role.SUPERVISOR, Role.ADMIN})
+
+
+def _signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except selectors.NotOfficeStaff:
+            raise PermissionDenied from None
+        except selectors.ServiceRequestNotFound:
+            raise Http404 from None
+
+    return wrapped
+
+
+def _language() -> str:
+    return "es" if (translation.get_language() or "en").startswith("es") else "en"
+
+
+@require_GET
+@_signed_in
+def office_queue_page(request: HttpRequest) -> HttpResponse:
+    rows = selectors.office_queue(viewer=request.user)
+    return render(
+        request,
+        "servicerequests/queue.html",
+        {"rows": rows, "language": _language(), "breaches": sum(r.breached for r in rows)},
+    )
+
+
+@require_GET
+@_signed_in
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    service_request = selectors.service_request_for_office(viewer=user, number=number)
+    return render(
+        request,
+        "servicerequests/detail.html",
+        {
+            "sr": service_request,
+            "case": selectors.service_request_case_for_office(viewer=user, request=service_request),
+            "history": selectors.service_request_history(request=service_request),
+            "evidence": selectors.service_request_evidence(request=service_request),
+            "language": _language(),
+            "breached": service_request.due_at < timezone.now(),
+            "is_expedite": service_request.type.rule == Rule.EXPEDITE,
+            "is_address": service_request.type.rule == Rule.CHANGE_OF_ADDRESS,
+            "reply_form": forms.ReplyForm(),
+            "note_form": forms.NoteForm(),
+            "transfer_form": forms.TransferForm(),
+            "decision_form": forms.DecisionForm(),
+        },
+    )
+
+
+def _run_action(request: HttpRequest, user: User, sr, action: str) -> str:
+    post = request.POST
+    if action == "open":
+        services.service_request_open(request=sr, actor=user)
+        return _("You opened the request.")
+    if action == "reply":
+        event = services.service_request_reply(request=sr, actor=user, body=post.get("body", ""))
+        if event.data.get("notified"):
+            return _("Your answer was saved and the person was told.")
+        return _("Your answer was saved, but the person left no email or phone: call them.")
+    if action == "resolve":
+        services.service_request_resolve(request=sr, actor=user, note=post.get("note", ""))
+        return _("The request is resolved.")
+    if action == "transfer":
+        office = office_get_by_code(post.get("office", ""))
+        if office is None:
+            raise InvalidInput(_("There is no office with that code."))
+        services.service_request_transfer(
+            request=sr, actor=user, to_office=office, reason=post.get("reason", "")
+        )
+        return _("The request was sent to %(office)s.") % {"office": office.name(_language())}
+    if action in ("approve", "deny"):
+        services.service_request_expedite_decide(
+            request=sr, actor=user, approve=action == "approve", reason=post.get("reason", "")
+        )
+        return _("The decision was recorded and the case status updated.")
+    if action == "verify-address":
+        services.service_request_address_verify(request=sr, actor=user, note=post.get("note", ""))
+        return _("The address was updated on the person's record.")
+    raise Http404
+
+
+@require_POST
+@_signed_in
+def action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    service_request = selectors.service_request_for_office(viewer=user, number=number)
+    try:
+        done = _run_action(request, user, service_request, action)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
+        if action == "transfer":  # no longer this office's to see
+            return redirect("servicerequests:queue")
+    return redirect("servicerequests:detail", number=service_request.number)
+
+
+@require_GET
+@_signed_in
+def evidence(request: HttpRequest, number: str, file_id: int) -> HttpResponseBase:
+    service_request = selectors.service_request_for_office(viewer=request.user, number=number)
+    files = {f.pk: f for f in selectors.service_request_evidence(request=service_request)}
+    stored = files.get(file_id)
+    if stored is None:
+        raise Http404
+    response = FileResponse(
+        open(evidence_path(stored.path), "rb"),  # noqa: SIM115 (FileResponse closes it)
+        content_type=stored.content_type,
+        as_attachment=True,
+        filename=f"{service_request.number}-{stored.pk}.{stored.path.rsplit('.', 1)[-1]}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, reference: str) -> HttpResponse:
+    """Tier 1 or Tier 2 creates a request from the inquiry they are working on."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user_roles(request.user) & CREATE_ROLES:
+        raise PermissionDenied
+    user = request.user
+    assert isinstance(user, User)
+    inquiry = Inquiry.objects.filter(reference_number=reference).first()
+    if inquiry is None:
+        raise Http404
+    language = _language()
+    choices = [(t.code, t.title(language)) for t in ServiceRequestType.objects.filter(active=True)]
+    form = forms.CreateForm(request.POST or None, request.FILES or None, type_choices=choices)
+    context: dict[str, object] = {"form": form, "inquiry": inquiry}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("evidence")
+        files = [EvidenceUpload(name=upload.name, content=upload.read())] if upload else []
+        try:
+            created = services.service_request_create(
+                inquiry=inquiry,
+                actor=user,
+                type_code=form.cleaned_data["type_code"],
+                details=form.details(),
+                evidence=files,
+                reply_channel=form.cleaned_data.get("reply_channel") or None,
+            )
+        except ApplicationError as error:
+            context["error"] = str(error.message)
+            status = error.http_status
+        else:
+            context["created"] = created
+            context["spoken"] = services.number_spoken(created.request.number)
+            status = 201
+    return render(request, "servicerequests/create.html", context, status=status)
