@@ -72,6 +72,7 @@ format: deps
 
 bench: deps
 	$(BIN)/python bench/case_status.py
+	$(BIN)/python bench/routing.py
 
 clean:
 	rm -rf $(VENV) node_modules contactcenter/static/vendor
