@@ -61,9 +61,11 @@ REVIEWER_ROLES = frozenset({Role.TIER2, Role.SUPERVISOR, Role.ADMIN})
 CLOSURE_OFFERS_PER_PERSON = 3
 CLOSURE_HORIZON_DAYS = 30
 CLOSURE_BATCH_SIZE = 500
-# Until the notifications catalogue has appointment messages (see the report for the keys),
-# every appointment message uses the generic "news about your inquiry" one.
-NOTIFICATION_TEMPLATE = "inquiry_updated"
+# Message keys in the notifications catalogue, one per thing that happened to the person.
+MESSAGE_CONFIRMED = "appointment_confirmed"
+MESSAGE_MOVED = "appointment_moved"
+MESSAGE_DECLINED = "appointment_request_declined"
+MESSAGE_OFFICE_CLOSED = "appointment_office_closed"
 
 
 class AppointmentError(ApplicationError):
@@ -241,40 +243,71 @@ def _contacts(*, inquiry: Inquiry | None, person) -> list[tuple[str, str]]:
     return [(channel, recipient) for channel, recipient in pairs if recipient]
 
 
-def _notify_appointment(appointment: Appointment) -> int:
-    """Queue the appointment message by every contact (sent after commit). The inquiry's
-    reference number is quoted when there is one, else the appointment's number (both are
-    ten-digit reference numbers the person can give us on the phone)."""
+def _queue(
+    *,
+    template: str,
+    language: str,
+    context: dict[str, object],
+    inquiry: Inquiry | None,
+    person,
+) -> int:
+    """Queue one message by every contact (sent after commit); return how many were queued."""
     from contactcenter.notifications.services import notification_queue
 
-    inquiry = appointment.inquiry
-    reference = inquiry.reference_number if inquiry is not None else appointment.number
     sent = 0
-    for channel, recipient in _contacts(inquiry=inquiry, person=appointment.person):
+    for channel, recipient in _contacts(inquiry=inquiry, person=person):
         notification_queue(
             channel=channel,
             recipient=recipient,
-            template=NOTIFICATION_TEMPLATE,
-            language=appointment.language,
-            context={"reference_number": reference},
+            template=template,
+            language=language,
+            context=context,
             inquiry=inquiry,
         )
         sent += 1
     return sent
 
 
-def _notify_request(request: AppointmentRequest) -> None:
-    from contactcenter.notifications.services import notification_queue
+def _notify_appointment(appointment: Appointment, *, template: str) -> int:
+    """Tell the person their booking's date, time and place (``MESSAGE_CONFIRMED`` or
+    ``MESSAGE_MOVED``). The appointment number is quoted, not the inquiry's: it is what the
+    manage page asks for, and people booked by the agency have no inquiry."""
+    local = timezone.localtime(appointment.slot.starts_at, ZoneInfo(appointment.office.time_zone))
+    return _queue(
+        template=template,
+        language=appointment.language,
+        context={
+            "reference_number": appointment.number,
+            "appointment_date": local.date(),
+            "appointment_time": f"{local:%H:%M}",
+            "office_code": appointment.office.code,
+            "reason": appointment.reason,
+        },
+        inquiry=appointment.inquiry,
+        person=appointment.person,
+    )
 
-    for channel, recipient in _contacts(inquiry=request.inquiry, person=None):
-        notification_queue(
-            channel=channel,
-            recipient=recipient,
-            template=NOTIFICATION_TEMPLATE,
-            language=request.inquiry.language,
-            context={"reference_number": request.inquiry.reference_number},
-            inquiry=request.inquiry,
-        )
+
+def _notify_office_closed(appointment: Appointment) -> int:
+    """Tell a displaced person the office is closed on their day and to choose a new time."""
+    return _queue(
+        template=MESSAGE_OFFICE_CLOSED,
+        language=appointment.language,
+        context={"reference_number": appointment.number, "closed_on": appointment.slot.day},
+        inquiry=appointment.inquiry,
+        person=appointment.person,
+    )
+
+
+def _notify_request_declined(request: AppointmentRequest) -> None:
+    # No appointment number exists yet: the inquiry's reference number is the one to quote.
+    _queue(
+        template=MESSAGE_DECLINED,
+        language=request.inquiry.language,
+        context={"reference_number": request.inquiry.reference_number},
+        inquiry=request.inquiry,
+        person=None,
+    )
 
 
 def _event(
@@ -466,7 +499,7 @@ def appointment_request_offer_slot(
     locked.reviewed_at = now
     locked.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
     _event(appointment, AppointmentEventKind.BOOKED, actor=reviewer, data={"slot": fresh.pk})
-    _notify_appointment(appointment)
+    _notify_appointment(appointment, template=MESSAGE_CONFIRMED)
     logger.info(
         "appointments.booked", extra={"appointment_id": appointment.pk, "office": fresh.office.code}
     )
@@ -493,7 +526,7 @@ def appointment_request_decline(
     locked.save(
         update_fields=["state", "decline_reason", "reviewed_by", "reviewed_at", "updated_at"]
     )
-    _notify_request(locked)
+    _notify_request_declined(locked)
     logger.info("appointments.request_declined", extra={"request_id": locked.pk})
     request.state, request.decline_reason = locked.state, locked.decline_reason
     return locked
@@ -610,7 +643,7 @@ def appointment_move(
             body=f"Appointment {locked.number} moved to {fresh.office.code} "
             f"{local:%Y-%m-%d %H:%M}.",
         )
-    _notify_appointment(locked)
+    _notify_appointment(locked, template=MESSAGE_MOVED)
     logger.info(
         "appointments.moved",
         extra={"appointment_id": locked.pk, "by": "staff" if actor else "person"},
@@ -696,7 +729,7 @@ def office_closure_appointments_notify(
         with transaction.atomic():
             batch = list(
                 Appointment.objects.select_for_update(of=("self",))
-                .select_related("inquiry", "person")
+                .select_related("inquiry", "person", "slot")
                 .filter(
                     office=office,
                     state=AppointmentState.BOOKED,
@@ -733,7 +766,7 @@ def office_closure_appointments_notify(
             AppointmentOffer.objects.bulk_create(offers)
             AppointmentEvent.objects.bulk_create(events)
             for appointment in batch:
-                notifications += _notify_appointment(appointment)
+                notifications += _notify_office_closed(appointment)
             displaced += len(batch)
     logger.info(
         "appointments.closure_handled",

@@ -4,11 +4,16 @@ how each is rendered from ``templates/notifications/<key>.<language>.<channel>.t
 Context is limited to a short list of non-personal values per message (an inquiry reference
 number, a date). Anything else is refused when the notification is queued, so no name, receipt
 number or case status can reach an email or a text by accident.
+
+Appointment messages store only codes (an office code, a reason code); the office's public name
+and address and the reason's "what to bring" list are looked up when the message is rendered,
+in the message's language, so the stored context never grows beyond those codes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,8 +23,10 @@ from django.template import Context, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import translation
 
+from contactcenter.appointments.reasons import reason_get
 from contactcenter.core.errors import InvalidInput
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
+from contactcenter.offices.models import Office
 
 EMAIL = "email"
 SMS = "sms"
@@ -29,6 +36,13 @@ LANGUAGES = ("en", "es")
 class ValueKind(StrEnum):
     REFERENCE_NUMBER = "reference_number"
     DATE = "date"
+    TIME = "time"  # "HH:MM", 24-hour clock, in the office's own time zone
+    OFFICE_CODE = "office_code"  # an existing Office.code
+    APPOINTMENT_REASON = "appointment_reason"  # a code from appointments/data/reasons.yaml
+
+
+# Strict on purpose: "9:05", "09:05:00" or " 09:05" are refused rather than guessed at.
+_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +53,15 @@ class MessageSpec:
 
 
 _REF = ValueKind.REFERENCE_NUMBER
+# Appointment numbers are ReferenceNumbers (ten digits, Luhn check digit): see
+# appointments.services._new_number.
+_APPOINTMENT = {
+    "reference_number": _REF,
+    "appointment_date": ValueKind.DATE,
+    "appointment_time": ValueKind.TIME,
+    "office_code": ValueKind.OFFICE_CODE,
+    "reason": ValueKind.APPOINTMENT_REASON,
+}
 MESSAGES: dict[str, MessageSpec] = {
     spec.key: spec
     for spec in [
@@ -51,8 +74,39 @@ MESSAGES: dict[str, MessageSpec] = {
         MessageSpec("callback_text_ahead", frozenset({SMS}), {"reference_number": _REF}),
         MessageSpec("callback_missed", frozenset({EMAIL, SMS}), {"reference_number": _REF}),
         MessageSpec("secure_message_waiting", frozenset({EMAIL, SMS})),
+        MessageSpec("appointment_confirmed", frozenset({EMAIL, SMS}), _APPOINTMENT),
+        MessageSpec("appointment_moved", frozenset({EMAIL, SMS}), _APPOINTMENT),
+        MessageSpec(
+            "appointment_request_declined", frozenset({EMAIL, SMS}), {"reference_number": _REF}
+        ),
+        MessageSpec(
+            "appointment_office_closed",
+            frozenset({EMAIL, SMS}),
+            {"reference_number": _REF, "closed_on": ValueKind.DATE},
+        ),
     ]
 }
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeText:
+    """An office as a message shows it: public name and street address, nothing else."""
+
+    code: str
+    name: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonText:
+    """What to bring for an appointment reason, in the message's language."""
+
+    code: str
+    bring: tuple[str, ...]
+
+    @property
+    def bring_list(self) -> str:
+        return "\n".join(f"- {line}" for line in self.bring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +149,18 @@ def _value_clean(name: str, kind: ValueKind, value: object) -> str:
             return ReferenceNumber.parse(value).value
         except InvalidReferenceNumber as error:
             raise InvalidInput(f"{name}: not a valid reference number.") from error
+    if kind is ValueKind.TIME:
+        if not isinstance(value, str) or not _TIME.fullmatch(value):
+            raise InvalidInput(f"{name}: give a time as HH:MM on the 24-hour clock.")
+        return value
+    if kind is ValueKind.OFFICE_CODE:
+        if not isinstance(value, str) or not Office.objects.filter(code=value).exists():
+            raise InvalidInput(f"{name}: not the code of one of our offices.")
+        return value
+    if kind is ValueKind.APPOINTMENT_REASON:
+        if not isinstance(value, str) or reason_get(value) is None:
+            raise InvalidInput(f"{name}: not an appointment reason code.")
+        return value
     if isinstance(value, dt.datetime):
         raise InvalidInput(f"{name}: give a date, not a date and time.")
     if isinstance(value, dt.date):
@@ -123,6 +189,7 @@ def common_context(language: str) -> dict[str, object]:
         "sender": _sender_name(language),
         "account_url": getattr(settings, "NOTIFICATIONS_ACCOUNT_URL", f"{base}/account/"),
         "contact_phone": getattr(settings, "NOTIFICATIONS_CONTACT_PHONE", "800-375-5283"),
+        "appointments_url": f"{base}/appointments/manage/",
     }
 
 
@@ -144,6 +211,14 @@ def message_render(
     for name, kind in spec.values.items():
         if kind is ValueKind.DATE:
             values[name] = dt.date.fromisoformat(context[name])
+        elif kind is ValueKind.TIME:
+            values[name] = dt.time.fromisoformat(context[name])
+        elif kind is ValueKind.OFFICE_CODE:
+            values[name] = _office_text(context[name], language)
+        elif kind is ValueKind.APPOINTMENT_REASON:
+            reason = reason_get(context[name])
+            # A reason removed from the data file after queueing: say nothing rather than fail.
+            values[name] = ReasonText(context[name], reason.bring(language) if reason else ())
     text = _render(template_name(key, language, channel), values, language).strip()
     if channel == SMS:
         return RenderedMessage(subject="", body=text)
@@ -151,6 +226,16 @@ def message_render(
     if not first_line.startswith("Subject:"):
         raise ValueError(f"{template_name(key, language, channel)} must start with 'Subject:'")
     return RenderedMessage(subject=first_line.removeprefix("Subject:").strip(), body=rest.strip())
+
+
+def _office_text(code: str, language: str) -> OfficeText:
+    office = Office.objects.filter(code=code).first()
+    if office is None:  # deleted since the message was queued; the code is all we have
+        return OfficeText(code=code, name=code, address="")
+    place = ", ".join(part for part in (office.street, office.city) if part)
+    region = " ".join(part for part in (office.state, office.zip_code) if part)
+    address = ", ".join(part for part in (place, region) if part)
+    return OfficeText(code=code, name=office.name(language), address=address)
 
 
 def reply_render(name: str) -> str:

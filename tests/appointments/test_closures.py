@@ -74,6 +74,11 @@ def test_closure_tells_everyone_booked_that_day_and_offers_new_times(
 
     assert outcome.displaced == 6 and outcome.notifications == 12 and outcome.without_offer == 0
     assert Notification.objects.count() == 12  # email and text for each of the six
+    sent = Notification.objects.all()
+    assert {n.template for n in sent} == {"appointment_office_closed"}
+    assert {(n.context["reference_number"], n.context["closed_on"]) for n in sent} == {
+        (a.number, closed_day.isoformat()) for a in people
+    }
     states = dict(Appointment.objects.values_list("pk", "state"))
     assert {states[a.pk] for a in people} == {AppointmentState.DISPLACED}
     assert states[untouched.pk] == AppointmentState.BOOKED

@@ -204,7 +204,18 @@ def test_offering_a_slot_books_it_and_sends_the_confirmation(pending, slots, off
     sent = Notification.objects.filter(inquiry=pending.inquiry)
     assert sorted(sent.values_list("channel", flat=True)) == ["email", "sms"]
     assert {n.language for n in sent} == {"es"}
-    assert {n.context["reference_number"] for n in sent} == {pending.inquiry.reference_number}
+    assert {n.template for n in sent} == {"appointment_confirmed"}
+    # The appointment number, which the manage page asks for, not the inquiry's.
+    local = timezone.localtime(slot.starts_at, ZoneInfo(offices["NYC"].time_zone))
+    assert {tuple(sorted(n.context.items())) for n in sent} == {
+        (
+            ("appointment_date", local.date().isoformat()),
+            ("appointment_time", f"{local:%H:%M}"),
+            ("office_code", "NYC"),
+            ("reason", pending.reason),
+            ("reference_number", appointment.number),
+        )
+    }
 
 
 def test_only_tier2_reviews(pending, slots, offices, tier1):
@@ -267,7 +278,13 @@ def test_decline_needs_a_reason_and_tells_the_person(pending, officer):
     services.appointment_request_decline(request=pending, reviewer=officer, reason="Not needed")
     pending.refresh_from_db()
     assert pending.state == RequestState.DECLINED and pending.decline_reason == "Not needed"
-    assert Notification.objects.filter(inquiry=pending.inquiry).count() == 2
+    sent = Notification.objects.filter(inquiry=pending.inquiry)
+    assert sent.count() == 2
+    assert {n.template for n in sent} == {"appointment_request_declined"}
+    # The decline reason stays with us: the message only quotes the inquiry number.
+    assert {tuple(n.context.items()) for n in sent} == {
+        (("reference_number", pending.inquiry.reference_number),)
+    }
 
 
 # --- Biometrics ---------------------------------------------------------------------------
@@ -299,6 +316,10 @@ def test_the_person_moves_biometrics_to_another_center(biometrics, biometrics_ca
     # No inquiry: the message quotes the appointment number.
     sent = Notification.objects.filter(context__reference_number=moved.number)
     assert sent.count() == 2
+    assert {n.template for n in sent} == {"appointment_moved"}
+    assert {(n.context["office_code"], n.context["reason"]) for n in sent} == {
+        ("ASC-LAX", "biometrics")
+    }
 
 
 def test_the_contact_center_moves_biometrics_and_notes_the_inquiry(

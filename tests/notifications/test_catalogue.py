@@ -20,6 +20,8 @@ from contactcenter.notifications.catalogue import (
     reply_render,
     template_name,
 )
+from contactcenter.offices.models import OfficeKind
+from tests.factories import OfficeFactory
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "contactcenter" / "notifications" / "templates"
 VARIABLE = re.compile(r"\{\{\s*(\w+)")
@@ -33,10 +35,23 @@ ALL = [
 ]
 
 
+@pytest.fixture
+def office(db):
+    """An office for the appointment messages (their context names one by its code)."""
+    return OfficeFactory(
+        code="NYC", kind=OfficeKind.FIELD_OFFICE, name_en="New York City Field Office",
+        name_es="Oficina Local de la Ciudad de Nueva York", street="26 Federal Square",
+        city="New York", state="NY", zip_code="10278",
+    )  # fmt: skip
+
+
 def sample_context(key: str) -> dict[str, str]:
     values = {
         ValueKind.REFERENCE_NUMBER: "3135577744",
         ValueKind.DATE: dt.date(2025, 3, 13),
+        ValueKind.TIME: "14:30",
+        ValueKind.OFFICE_CODE: "NYC",
+        ValueKind.APPOINTMENT_REASON: "biometrics",
     }
     raw = {name: values[kind] for name, kind in MESSAGES[key].values.items()}
     return context_clean(key=key, channel=sorted(MESSAGES[key].channels)[0], context=raw)
@@ -77,7 +92,7 @@ def test_templates_use_only_the_allowed_values(key, language, channel):
 
 
 @pytest.mark.parametrize(("key", "language"), [(k, lang) for k, lang, c in ALL if c == EMAIL])
-def test_emails_carry_no_case_details(key, language):
+def test_emails_carry_no_case_details(key, language, office):
     message = message_render(key=key, language=language, channel=EMAIL, context=sample_context(key))
     text = f"{message.subject}\n{message.body}"
 
@@ -95,7 +110,7 @@ def test_emails_carry_no_case_details(key, language):
 
 
 @pytest.mark.parametrize(("key", "language"), [(k, lang) for k, lang, c in ALL if c == SMS])
-def test_texts_are_short_and_say_how_to_stop(key, language):
+def test_texts_are_short_and_say_how_to_stop(key, language, office):
     message = message_render(key=key, language=language, channel=SMS, context=sample_context(key))
 
     assert len(message.body) <= 320
