@@ -296,6 +296,12 @@ def service_request_types_load(*, path: Path = TYPES_FILE) -> TypeLoadSummary:
             stale.active = False
             stale.save(update_fields=["active", "updated_at"])
             summary.deactivated.append(code)
+    from contactcenter.servicerequests.services import service_request_types_cache_reset
+
+    # Now for this process's next read, and again once committed, after which every read in
+    # this process sees the new rows.
+    service_request_types_cache_reset()
+    transaction.on_commit(service_request_types_cache_reset)
     logger.info(
         "servicerequests.types_loaded",
         extra={

@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -32,7 +34,7 @@ from contactcenter.cases.services import PersonDetails, case_status_record, pers
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.inquiries.models import Channel, Disposition, Inquiry, InquiryState
-from contactcenter.inquiries.services import inquiry_add_note, inquiry_open, inquiry_resolve
+from contactcenter.inquiries.services import inquiry_open, inquiry_resolve
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.offices.selectors import InvalidZipCode, field_office_for_zip
 from contactcenter.people.models import Person
@@ -129,8 +131,24 @@ def _submitter_for(actor: User) -> str:
     raise NotAllowed(_("Only Tier 1 and Tier 2 staff create service requests."))
 
 
+_TYPES_CACHE: dict[str, tuple[float, dict[str, ServiceRequestType]]] = {}
+_TYPES_TTL_SECONDS = 60.0
+
+
+def service_request_types_cache_reset() -> None:
+    _TYPES_CACHE.clear()
+
+
 def _type_get(code: str) -> ServiceRequestType:
-    request_type = ServiceRequestType.objects.filter(code=code, active=True).first()
+    """An active type by code. Types are reference data read on every creation, so each
+    process keeps them for a minute (like the live-help calendar): a type changed in the admin
+    or by a load reaches every process within that time."""
+    cached = _TYPES_CACHE.get("types")
+    if cached is None or time.monotonic() - cached[0] >= _TYPES_TTL_SECONDS:
+        types = {t.code: t for t in ServiceRequestType.objects.filter(active=True)}
+        cached = (time.monotonic(), types)
+        _TYPES_CACHE["types"] = cached
+    request_type = cached[1].get(code)
     if request_type is None:
         raise InvalidInput(_("That is not a kind of service request we take."))
     return request_type
@@ -232,10 +250,12 @@ def _create(
     evidence: Sequence,
     reply_channel: str | None,
     number: str,
+    check_duplicate: bool,
 ) -> ServiceRequestCreated:
     applicant = case.applicant
     language = inquiry.language
-    _refuse_duplicate(case, request_type)
+    if check_duplicate:
+        _refuse_duplicate(case, request_type)
     if (
         request_type.rule == Rule.CHANGE_OF_ADDRESS
         and submitter == Submitter.PERSON
@@ -345,13 +365,18 @@ def _evidence_store(request: ServiceRequest, evidence: Sequence) -> None:
         raise
 
 
-def _create_with_number(**kwargs: object) -> ServiceRequestCreated:
-    """Draw numbers until one is free. A collision (or a duplicate committed by someone else at
-    the same moment) rolls back only this attempt; the next attempt's checks then see the
-    committed duplicate and refuse with its number."""
-    for _attempt in range(NUMBER_ATTEMPTS):
+def _create_with_number(**kwargs: Any) -> ServiceRequestCreated:
+    """Create in one transaction, drawing numbers until one is free.
+
+    The database decides duplicates: the first attempt inserts without asking, and the partial
+    unique index on open requests refuses a second open request of the type on the case. Any
+    refusal (that, a number already taken, or a duplicate committed by someone else at the
+    same moment) rolls back only this attempt; the next one looks for the open request first
+    and, if there is one, refuses with its number. This keeps the usual path to the writes.
+    """
+    for attempt in range(NUMBER_ATTEMPTS):
         try:
-            return _create(number=_number_draw(), **kwargs)  # type: ignore[arg-type]
+            return _create(number=_number_draw(), check_duplicate=attempt > 0, **kwargs)
         except IntegrityError:
             continue
     raise ApplicationError(_("We could not create the request just now; please try again."))
@@ -378,7 +403,6 @@ def _checked_input(
     return cleaned, checked
 
 
-@transaction.atomic
 def service_request_create(
     *,
     inquiry: Inquiry,
@@ -393,7 +417,9 @@ def service_request_create(
     Preconditions: the inquiry is open, the person's identity was verified on it (which ties
     it to a case), and ``actor`` may work that case. Messages come in the inquiry's language,
     ready to read to the person. Raises ``ServiceRequestRefused`` when a rule applies,
-    ``InvalidInput`` for bad details or files; either way nothing is written.
+    ``InvalidInput`` for bad details or files; either way nothing is written. The checks before
+    the writes only read; every write (the request, its history, evidence, the note on the
+    inquiry) is in one transaction, retried whole when the number drawn was taken.
     """
     with translation.override(inquiry.language):
         submitter = _submitter_for(actor)
@@ -412,7 +438,7 @@ def service_request_create(
             details=details,
             evidence=evidence,
         )
-        created = _create_with_number(
+        return _create_with_number(
             inquiry=inquiry,
             case=case,
             request_type=request_type,
@@ -422,13 +448,6 @@ def service_request_create(
             evidence=checked,
             reply_channel=reply_channel,
         )
-        inquiry_add_note(
-            inquiry=inquiry,
-            actor=actor,
-            body=f"Service request {created.request.number} ({request_type.code}) "
-            f"{'referred' if created.referred else 'created'}.",
-        )
-        return created
 
 
 @transaction.atomic
@@ -596,10 +615,10 @@ def service_request_open(*, request: ServiceRequest, actor: User) -> ServiceRequ
     return _sync(request, locked)
 
 
-def _text(value: str, *, what: str, limit: int = 4000) -> str:
+def _text(value: str, *, if_empty: str, limit: int = 4000) -> str:
     value = value.strip()
     if not value:
-        raise InvalidInput(_("Write the %(what)s.") % {"what": what})
+        raise InvalidInput(if_empty)
     if len(value) > limit:
         raise InvalidInput(_("Write at most %(count)d characters.") % {"count": limit})
     return value
@@ -612,7 +631,7 @@ def service_request_reply(
     """Answer the person. The answer is kept on the request for their account, and they are
     told by email or text, in their language, that there is news. ``data["notified"]`` says
     whether a message could be sent (False: no written contact; call them instead)."""
-    text = _text(body, what=_("answer"))
+    text = _text(body, if_empty=_("Write the answer."))
     locked = _lock(request, actor)
     _require_open(locked)
     _start(locked, actor)
@@ -624,7 +643,7 @@ def service_request_reply(
 @transaction.atomic
 def service_request_resolve(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
     """Close a request as done. Expedites are closed by a decision instead."""
-    text = _text(note, what=_("resolution"))
+    text = _text(note, if_empty=_("Write the resolution."))
     locked = _lock(request, actor)
     _require_open(locked)
     if locked.type.rule == Rule.EXPEDITE:
@@ -638,7 +657,7 @@ def service_request_transfer(
     *, request: ServiceRequest, actor: User, to_office: Office, reason: str
 ) -> ServiceRequest:
     """Send the request to another office; the due date stays, the history keeps both."""
-    text = _text(reason, what=_("reason for the transfer"), limit=500)
+    text = _text(reason, if_empty=_("Give the reason for the transfer."), limit=500)
     locked = _lock(request, actor)
     _require_open(locked)
     if to_office.pk == locked.office_id:
@@ -668,7 +687,7 @@ def service_request_expedite_decide(
 ) -> ServiceRequest:
     """The office's decision on an expedite; the case status becomes "Expedite Request Was
     Approved" or "... Denied" and the person is told there is news."""
-    text = _text(reason, what=_("reason for the decision"), limit=2000)
+    text = _text(reason, if_empty=_("Give the reason for the decision."), limit=2000)
     locked = _lock(request, actor)
     _require_open(locked)
     if locked.type.rule != Rule.EXPEDITE:

@@ -24,6 +24,15 @@ def types(reference_data):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_type_cache():
+    from contactcenter.servicerequests.services import service_request_types_cache_reset
+
+    service_request_types_cache_reset()
+    yield
+    service_request_types_cache_reset()
+
+
+@pytest.fixture(autouse=True)
 def _private_root(settings, tmp_path):
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
 
