@@ -73,6 +73,8 @@ format: deps
 bench: deps
 	$(BIN)/python bench/case_status.py
 	$(BIN)/python bench/routing.py
+	$(BIN)/python bench/service_requests.py
+	$(BIN)/python bench/appointments.py
 
 clean:
 	rm -rf $(VENV) node_modules contactcenter/static/vendor

@@ -13,6 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from contactcenter.cases.reference_data import FORMS_FILE, reference_data_load
 from contactcenter.offices.services import OFFICES_FILE, ReferenceDataError
 from contactcenter.routing.reference_data import QueueDataError, queues_load
+from contactcenter.servicerequests.request_types import (
+    TypeDataError,
+    service_request_types_load,
+)
 
 
 class Command(BaseCommand):
@@ -37,6 +41,14 @@ class Command(BaseCommand):
         except QueueDataError as error:
             raise CommandError(f"Queues were not loaded: {error}") from error
         self.stdout.write(f"Queues: {queue_count} loaded.")
+        try:
+            types = service_request_types_load()
+        except TypeDataError as error:
+            raise CommandError(f"Service-request types were not loaded: {error.message}") from error
+        self.stdout.write(
+            f"Service-request types: {len(types.created)} created, {len(types.updated)} updated, "
+            f"{types.unchanged} unchanged."
+        )
         o, f = summary.offices, summary.forms
         self.stdout.write(
             f"Offices: {len(o.created)} created, {len(o.updated)} updated, {o.unchanged} "

@@ -24,6 +24,7 @@ from contactcenter.cases.seeding import (
 )
 from contactcenter.offices.services import ReferenceDataError
 from contactcenter.routing.reference_data import queues_load
+from contactcenter.servicerequests.request_types import service_request_types_load
 
 EPILOG = "\n".join(
     [
@@ -97,6 +98,7 @@ class Command(BaseCommand):
             try:
                 reference_data_load()
                 queues_load()
+                service_request_types_load()
             except ReferenceDataError as error:
                 raise CommandError(f"Nothing was seeded: {error.message}") from error
             summary = demo_plan_write(plan=plan, progress=bar.update)
