@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.audit.services import disclosure_record
-from contactcenter.cases.models import Case, CaseStatusEvent, ProcessingTime
+from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
 from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.errors import ErrorCode, NotFound
@@ -39,35 +40,36 @@ class PublicCaseStatus:
     language: str
 
 
+# The busiest read in the product, written once as SQL: building the equivalent ORM query
+# (two correlated subqueries) cost more than running it. The processing time in force for the
+# case's form, category and office comes along in the same statement.
+_PT_SUBQUERY = """(SELECT p.{column} FROM {pt} p
+    WHERE p.form_id = c.form_id AND p.category_id = c.category_id AND p.office_id = c.office_id
+      AND p.published_on <= %s
+    ORDER BY p.published_on DESC LIMIT 1)"""
+_CASE_STATUS_SQL = f"""
+SELECT c.receipt_number, c.receipt_date, c.status, c.status_date,
+       f.code, f.title_en, f.title_es,
+       {_PT_SUBQUERY.format(column="months", pt=ProcessingTime._meta.db_table)},
+       {_PT_SUBQUERY.format(column="published_on", pt=ProcessingTime._meta.db_table)}
+FROM {Case._meta.db_table} c JOIN {FormType._meta.db_table} f ON f.id = c.form_id
+WHERE c.receipt_number = %s
+"""  # noqa: S608  (only table names from the models are interpolated; every value is bound)
+
+
+def _as_date(value: object) -> dt.date:
+    # SQLite hands back subquery results without their declared type, as ISO text.
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
 def case_status_public(*, receipt_number: ReceiptNumber, language: str) -> PublicCaseStatus:
-    """Public status of one case, in one query: the processing time in force for the case's
-    form, category and office comes along as a subquery."""
+    """Public status of one case, in one query, with nothing about the person."""
     today = timezone.localdate()
-    current = ProcessingTime.objects.filter(
-        form_id=OuterRef("form_id"),
-        category_id=OuterRef("category_id"),
-        office_id=OuterRef("office_id"),
-        published_on__lte=today,
-    ).order_by("-published_on")
-    row = (
-        Case.objects.filter(receipt_number=receipt_number.value)
-        .annotate(
-            pt_months=Subquery(current.values("months")[:1]),
-            pt_published_on=Subquery(current.values("published_on")[:1]),
-        )
-        .values(
-            "receipt_number",
-            "receipt_date",
-            "status",
-            "status_date",
-            "form__code",
-            "form__title_en",
-            "form__title_es",
-            "pt_months",
-            "pt_published_on",
-        )
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_CASE_STATUS_SQL, [today, today, receipt_number.value])
+        row = cursor.fetchone()
     if row is None:
         raise CaseNotFound(
             _(
@@ -76,21 +78,23 @@ def case_status_public(*, receipt_number: ReceiptNumber, language: str) -> Publi
             )
             % {"receipt": receipt_number.value}
         )
+    (receipt, receipt_date, status, status_date, form_code, title_en, title_es, months,
+     published_on) = row  # fmt: skip
     processing_time = None
-    if row["pt_months"] is not None:
+    if months is not None:
         processing_time = ProcessingTime(
-            months=Decimal(row["pt_months"]), published_on=row["pt_published_on"]
+            months=Decimal(str(months)), published_on=_as_date(published_on)
         )
     return PublicCaseStatus(
-        receipt_number=row["receipt_number"],
-        form=row["form__code"],
-        form_title=row["form__title_es"] if language == "es" else row["form__title_en"],
-        status=row["status"],
-        status_text=status_text(row["status"], language),
-        status_date=row["status_date"],
+        receipt_number=receipt,
+        form=form_code,
+        form_title=title_es if language == "es" else title_en,
+        status=status,
+        status_text=status_text(status, language),
+        status_date=_as_date(status_date),
         eligibility=inquiry_eligibility(
-            receipt_date=row["receipt_date"],
-            status=row["status"],
+            receipt_date=_as_date(receipt_date),
+            status=status,
             processing_time=processing_time,
             today=today,
         ),
