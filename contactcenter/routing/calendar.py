@@ -55,10 +55,15 @@ def calling_window_open(now: dt.datetime | None = None) -> bool:
     if settings.LIVE_HELP_ALWAYS_OPEN:
         return True
     live = live_help_calendar()
-    window = BusinessCalendar(
-        time_zone=settings.LIVE_HELP_TIME_ZONE,
-        opens_at=dt.time.fromisoformat(settings.CALLBACK_WINDOW_OPENS_AT),
-        closes_at=dt.time.fromisoformat(settings.CALLBACK_WINDOW_CLOSES_AT),
-        closures=live.closures,
-    )
+    cached = _CACHE.get("calling")
+    if cached is None or cached[1].closures != live.closures:
+        window = BusinessCalendar(
+            time_zone=settings.LIVE_HELP_TIME_ZONE,
+            opens_at=dt.time.fromisoformat(settings.CALLBACK_WINDOW_OPENS_AT),
+            closes_at=dt.time.fromisoformat(settings.CALLBACK_WINDOW_CLOSES_AT),
+            closures=live.closures,
+        )
+        _CACHE["calling"] = (time.monotonic(), window)
+    else:
+        window = cached[1]
     return window.is_open(now or timezone.now())

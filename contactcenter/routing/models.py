@@ -224,3 +224,23 @@ class CallbackAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt on item {self.item_id}: {self.outcome}"
+
+
+class AgentLoad(models.Model):
+    """How many items an agent holds (offered or assigned) per channel.
+
+    Kept by a PostgreSQL trigger on every change to a work item, so the claim statement reads
+    one row per channel instead of counting the agent's items; on SQLite the services count.
+    """
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="loads")
+    channel = models.CharField(max_length=20)
+    held = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "channel"], name="agent_load_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"agent {self.agent_id} holds {self.held} on {self.channel}"

@@ -200,19 +200,15 @@ def work_item_offer_next(*, agent: Agent, now: dt.datetime | None = None) -> Wor
     return item
 
 
-# One statement on PostgreSQL: the agent's load per channel, the oldest eligible item of the
-# highest priority among channels with room, and the update to assigned, in a single round
-# trip without an explicit transaction. SKIP LOCKED keeps two claimers off the same row.
+# One statement on PostgreSQL: the channels where the agent has room (routing_agentload, kept
+# by a trigger on work items), the oldest eligible item of the highest priority among them, and
+# the update to assigned, in a single round trip without an explicit transaction. SKIP LOCKED
+# keeps two claimers off the same row.
 _CLAIM_SQL = """
-WITH load AS (
-    SELECT channel, count(*) AS n FROM routing_workitem
-    WHERE (assigned_to_id = %(agent)s AND state = 'assigned')
-       OR (offered_to_id = %(agent)s AND state = 'offered')
-    GROUP BY channel
-), room AS (
+WITH room AS (
     SELECT cap.key AS channel FROM jsonb_each_text(%(capacity)s::jsonb) AS cap
-    LEFT JOIN load ON load.channel = cap.key
-    WHERE coalesce(load.n, 0) < cap.value::int
+    LEFT JOIN routing_agentload held ON held.agent_id = %(agent)s AND held.channel = cap.key
+    WHERE coalesce(held.held, 0) < cap.value::int
 ), picked AS (
     SELECT w.id FROM routing_workitem w
     WHERE w.state = 'queued'

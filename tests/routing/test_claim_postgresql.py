@@ -1,6 +1,8 @@
 """The single-statement claim used on PostgreSQL outside a transaction follows the same rules
 as the ORM path the other routing tests exercise."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
@@ -48,3 +50,50 @@ def test_hours_calling_window_and_not_before(queues, make_agent, at):
     assert work_item_claim(agent=agent, now=at(*MONDAY_10AM)) is None  # not before noon
     assert work_item_claim(agent=agent, now=at(2026, 11, 23, 19, 0)) is None  # calls end 18:30
     assert work_item_claim(agent=agent, now=at(2026, 11, 23, 12, 0)) is not None
+
+
+def test_the_load_trigger_follows_every_change(queues, make_agent, at):
+    from collections import Counter
+
+    from contactcenter.routing.models import AgentLoad, WorkItem
+    from contactcenter.routing.services import (
+        work_item_complete,
+        work_item_decline,
+        work_item_offer_next,
+        work_item_reassign,
+        work_items_cancel_for_inquiry,
+        work_items_expire_offers,
+    )
+
+    def counted():
+        held = Counter()
+        for item in WorkItem.objects.all():
+            holder = {"assigned": item.assigned_to_id, "offered": item.offered_to_id}.get(
+                item.state
+            )
+            if holder:
+                held[(holder, item.channel)] += 1
+        return held
+
+    def stored():
+        return Counter({(r.agent_id, r.channel): r.held for r in AgentLoad.objects.all() if r.held})
+
+    now = at(*MONDAY_10AM)
+    first = make_agent(capacity={"phone": 5, "chat": 5})
+    second = make_agent(capacity={"phone": 5, "chat": 5})
+    items = [enqueue("t1-general-en") for _ in range(4)]
+    items.append(enqueue("t1-general-en", channel="chat", kind="chat"))
+    claimed = [work_item_claim(agent=first, now=now) for _ in range(3)]
+    assert stored() == counted() == Counter({(first.pk, "phone"): 3})
+    work_item_complete(agent=first, item_id=claimed[0].pk)
+    work_item_reassign(item_id=claimed[1].pk, to_agent=second)
+    assert stored() == counted()
+    offered = work_item_offer_next(agent=second, now=now)
+    assert stored() == counted()
+    work_item_decline(agent=second, item_id=offered.pk, now=now)
+    offered = work_item_offer_next(agent=second, now=now)
+    work_items_expire_offers(now=now + dt.timedelta(minutes=5))
+    assert stored() == counted()
+    work_items_cancel_for_inquiry(inquiry=items[4].inquiry)
+    WorkItem.objects.filter(pk=claimed[2].pk).delete()
+    assert stored() == counted()
