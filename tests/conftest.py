@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.contrib.auth import get_user_model
 
 from contactcenter.cases.reference_data import ReferenceDataSummary, reference_data_load
+from contactcenter.routing.models import Agent, Presence
+from contactcenter.routing.reference_data import queues_load
 
 
 @pytest.fixture
@@ -22,3 +27,104 @@ def _plain_http_and_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# --- Routing and inquiries: queues, agents, cases with known identity answers ---------
+@pytest.fixture
+def queues(db):
+    queues_load()
+
+
+@pytest.fixture
+def always_open(settings):
+    settings.LIVE_HELP_ALWAYS_OPEN = True
+
+
+@pytest.fixture
+def make_agent(db):
+    counter = iter(range(1, 100_000))
+
+    def make(
+        *,
+        tiers=("tier1",),
+        languages=("en",),
+        skills=(),
+        capacity=None,
+        presence=Presence.AVAILABLE,
+    ) -> Agent:
+        user = get_user_model().objects.create_user(username=f"agent{next(counter)}")
+        return Agent.objects.create(
+            user=user,
+            tiers=list(tiers),
+            languages=list(languages),
+            skills=list(skills),
+            capacity=capacity if capacity is not None else {"phone": 1, "chat": 3},
+            presence=presence,
+        )
+
+    return make
+
+
+@pytest.fixture
+def at():
+    def moment(*args):
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime(*args, tzinfo=ZoneInfo("America/New_York"))
+
+    return moment
+
+
+@pytest.fixture
+def make_case(db):
+    """A case with an applicant whose answers the identity tests know."""
+    from contactcenter.cases.models import Case, FormCategory, FormType
+    from contactcenter.offices.models import Office
+    from contactcenter.people.models import Person, Representative
+
+    counter = iter(range(1, 100_000))
+
+    def make(*, confidentiality="", with_representative=False) -> Case:
+        n = next(counter)
+        office, _ = Office.objects.get_or_create(
+            code="NSC", defaults={"kind": "service_center", "name_en": "Nebraska Service Center",
+                                  "name_es": "Centro de Servicios de Nebraska"}
+        )  # fmt: skip
+        form, _ = FormType.objects.get_or_create(
+            code="I-485", defaults={"title_en": "Adjust status", "title_es": "Ajuste de estatus"}
+        )
+        category, _ = FormCategory.objects.get_or_create(
+            form=form, code="family", defaults={"title_en": "Family", "title_es": "Familia"}
+        )
+        person = Person.objects.create(
+            given_name="Ana", family_name="Reyes", date_of_birth=dt.date(1985, 3, 14),
+            a_number=f"A{n:09d}", zip_code="68508", preferred_language="es",
+        )  # fmt: skip
+        rep = None
+        if with_representative:
+            rep = Representative.objects.create(
+                given_name="Lee", family_name="Park", bar_number=f"NE{n:05d}"
+            )
+        return Case.objects.create(
+            receipt_number=f"LIN24{n:08d}", form=form, category=category,
+            receipt_date=dt.date(2024, 1, 10), office=office, status="received",
+            status_date=dt.date(2024, 1, 10), applicant=person, representative=rep,
+            g28_accepted_on=dt.date(2024, 1, 10) if rep else None,
+            confidentiality=confidentiality,
+        )  # fmt: skip
+
+    return make
+
+
+@pytest.fixture
+def staff_user(db):
+    from django.contrib.auth.models import Group
+
+    counter = iter(range(1, 100_000))
+
+    def make(role: str):
+        user = get_user_model().objects.create_user(username=f"{role}{next(counter)}")
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make

@@ -1,0 +1,38 @@
+"""WhiteNoise in the async middleware chain: static files served, everything else passed on
+without leaving the event loop."""
+
+import asyncio
+
+from asgiref.sync import iscoroutinefunction
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from contactcenter.core.static_files import StaticFilesMiddleware
+
+
+def test_async_chain_serves_static_and_passes_the_rest(settings):
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+    seen = []
+
+    async def downstream(request):
+        seen.append(request.path)
+        return HttpResponse("from the view")
+
+    middleware = StaticFilesMiddleware(downstream)
+    assert iscoroutinefunction(middleware)
+    factory = RequestFactory()
+    static = asyncio.run(middleware(factory.get("/static/css/site.css")))
+    assert static.status_code == 200
+    assert static["Content-Type"].startswith("text/css")
+    page = asyncio.run(middleware(factory.get("/case-status/")))
+    assert page.content == b"from the view"
+    assert seen == ["/case-status/"]
+
+
+def test_sync_chain_still_works(settings):
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+    middleware = StaticFilesMiddleware(lambda request: HttpResponse("sync view"))
+    assert not iscoroutinefunction(middleware)
+    assert middleware(RequestFactory().get("/healthz")).content == b"sync view"
