@@ -7,11 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po)
+PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po contactcenter/*/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := contactcenter/static/vendor/.installed
 
-.PHONY: run test lint bench deps messages format clean browser
+.PHONY: run test lint bench deps messages catalogues format clean browser
 
 ## Virtual environment, refreshed whenever the dependency files change.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -40,6 +40,18 @@ $(VENDOR): node_modules/.installed
 	@$(BIN)/python -m contactcenter.core.compile_messages $<
 
 messages: $(MO_FILES)
+
+## Refresh the Spanish catalogues from the code (needs GNU gettext's xgettext). The project's
+## catalogue takes every app without its own `<app>/locale/`; such apps refresh their own.
+catalogues: $(BIN)/.installed
+	@apps=$$(cd contactcenter && ls -d */locale 2>/dev/null | cut -d/ -f1 | grep -v '^locale$$'); \
+	ignores=$$(for app in $$apps; do printf -- '--ignore=%s ' "$$app"; done); \
+	(cd contactcenter && ../$(BIN)/contactcenter makemessages -l es --ignore=.venv \
+		--ignore=node_modules --ignore=static $$ignores --add-location=file --no-obsolete) && \
+	for app in $$apps; do \
+		(cd contactcenter/$$app && ../../$(BIN)/contactcenter makemessages -l es \
+			--add-location=file --no-obsolete) || exit 1; \
+	done
 
 deps: $(BIN)/.installed $(VENDOR) messages
 
