@@ -40,7 +40,11 @@ from contactcenter.cases.api import router as cases_router  # noqa: E402
 api.add_router("/", cases_router)
 
 # Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
-for _module in ("contactcenter.servicerequests.api", "contactcenter.appointments.api"):
+for _module in (
+    "contactcenter.servicerequests.api",
+    "contactcenter.appointments.api",
+    "contactcenter.assistant.api",
+):
     try:
         _router = __import__(_module, fromlist=["router"]).router
     except ModuleNotFoundError as _missing:

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "contactcenter.desk",
     "contactcenter.servicerequests",
     "contactcenter.appointments",
+    "contactcenter.ivr",
+    "contactcenter.assistant",
+    "contactcenter.chat",
 ]
 
 MIDDLEWARE = [

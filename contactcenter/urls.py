@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("service-requests/", include("contactcenter.servicerequests.urls")),
     path("appointments/", include("contactcenter.appointments.urls")),
+    path("ivr/", include("contactcenter.ivr.urls")),
+    path("chat/", include("contactcenter.chat.urls")),
     path("", case_views.home, name="home"),
     path("case-status/", case_views.case_status, name="case-status"),
     path("processing-times/", case_views.processing_times, name="processing-times"),

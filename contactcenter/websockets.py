@@ -14,6 +14,11 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "code": "unknown_message"})
 
 
+from contactcenter.chat.routing import websocket_urlpatterns as chat_websockets  # noqa: E402
 from contactcenter.desk.routing import websocket_urlpatterns as desk_websockets  # noqa: E402
 
-websocket_urlpatterns = [path("ws/ping", PingConsumer.as_asgi()), *desk_websockets]
+websocket_urlpatterns = [
+    path("ws/ping", PingConsumer.as_asgi()),
+    *desk_websockets,
+    *chat_websockets,
+]

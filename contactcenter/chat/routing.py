@@ -1,0 +1,3 @@
+"""WebSocket routes for live chat."""
+
+websocket_urlpatterns: list = []
