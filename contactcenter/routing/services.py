@@ -34,6 +34,7 @@ from contactcenter.routing.models import (
     WorkKind,
     WorkState,
 )
+from contactcenter.routing.signals import work_item_accepted
 
 logger = logging.getLogger(__name__)
 
@@ -299,7 +300,19 @@ def work_item_accept(*, agent: Agent, item_id: int, now: dt.datetime | None = No
     Offer.objects.filter(item=item, agent=agent, outcome=OfferOutcome.PENDING).update(
         outcome=OfferOutcome.ACCEPTED, ended_at=now
     )
+    transaction.on_commit(lambda: _announce_accepted(item, agent))
     return item
+
+
+def _announce_accepted(item: WorkItem, agent: Agent) -> None:
+    for receiver, result in work_item_accepted.send_robust(sender=WorkItem, item=item, agent=agent):
+        if isinstance(result, Exception):
+            logger.error(
+                "work_item_accepted receiver %s failed for item %s: %s",
+                getattr(receiver, "__qualname__", receiver),
+                item.pk,
+                type(result).__name__,
+            )
 
 
 def _requeue(item: WorkItem, *, outcome: str, now: dt.datetime) -> None:
