@@ -1,0 +1,482 @@
+"""Turning a question into search terms: normalising, language, synonyms, spelling, stemming.
+
+Both the articles and the questions go through the same steps, so a synonym or a stem is
+matched the same way on each side.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Short, common words that carry no topic. Kept small on purpose: "not", "no" and question
+# words stay, since handoff and guardrail checks read the raw text anyway.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "a",
+            "an",
+            "the",
+            "and",
+            "or",
+            "but",
+            "if",
+            "of",
+            "to",
+            "in",
+            "on",
+            "at",
+            "by",
+            "for",
+            "with",
+            "from",
+            "as",
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "been",
+            "being",
+            "am",
+            "do",
+            "does",
+            "did",
+            "doing",
+            "i",
+            "me",
+            "my",
+            "mine",
+            "we",
+            "our",
+            "you",
+            "your",
+            "yours",
+            "he",
+            "she",
+            "it",
+            "its",
+            "they",
+            "them",
+            "their",
+            "this",
+            "that",
+            "these",
+            "those",
+            "there",
+            "here",
+            "what",
+            "which",
+            "who",
+            "whom",
+            "whose",
+            "how",
+            "can",
+            "could",
+            "would",
+            "should",
+            "will",
+            "shall",
+            "may",
+            "might",
+            "must",
+            "have",
+            "has",
+            "had",
+            "having",
+            "get",
+            "got",
+            "please",
+            "hi",
+            "hello",
+            "thanks",
+            "thank",
+            "so",
+            "about",
+            "into",
+            "than",
+            "too",
+            "very",
+            "just",
+            "also",
+            "any",
+            "some",
+            "all",
+            "im",
+            "ive",
+            "id",
+            "dont",
+            "cant",
+            "wont",
+            "want",
+            "need",
+            "know",
+            "tell",
+            "help",
+            "question",
+            "ask",
+            "asking",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "a",
+            "al",
+            "ante",
+            "con",
+            "contra",
+            "de",
+            "del",
+            "desde",
+            "en",
+            "entre",
+            "hacia",
+            "hasta",
+            "para",
+            "por",
+            "segun",
+            "sin",
+            "sobre",
+            "tras",
+            "el",
+            "la",
+            "los",
+            "las",
+            "lo",
+            "un",
+            "una",
+            "unos",
+            "unas",
+            "y",
+            "o",
+            "u",
+            "e",
+            "ni",
+            "que",
+            "como",
+            "cual",
+            "cuales",
+            "quien",
+            "quienes",
+            "cuando",
+            "donde",
+            "cuanto",
+            "cuanta",
+            "cuantos",
+            "cuantas",
+            "es",
+            "son",
+            "era",
+            "eran",
+            "fue",
+            "ser",
+            "estar",
+            "esta",
+            "estan",
+            "este",
+            "esto",
+            "estos",
+            "estas",
+            "ese",
+            "esa",
+            "eso",
+            "esos",
+            "esas",
+            "mi",
+            "mis",
+            "me",
+            "tu",
+            "tus",
+            "su",
+            "sus",
+            "yo",
+            "usted",
+            "ustedes",
+            "nos",
+            "nosotros",
+            "le",
+            "les",
+            "se",
+            "si",
+            "ya",
+            "muy",
+            "mas",
+            "hay",
+            "he",
+            "ha",
+            "han",
+            "hemos",
+            "tengo",
+            "tiene",
+            "tienen",
+            "puedo",
+            "puede",
+            "pueden",
+            "quiero",
+            "necesito",
+            "saber",
+            "favor",
+            "hola",
+            "gracias",
+            "buenas",
+            "dias",
+            "tardes",
+            "pregunta",
+            "algo",
+            "alguien",
+        ]
+    ),
+}
+
+_SPANISH_HINTS = frozenset(
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "que",
+        "por",
+        "para",
+        "con",
+        "mi",
+        "mis",
+        "como",
+        "donde",
+        "cuando",
+        "quiero",
+        "necesito",
+        "puedo",
+        "tengo",
+        "es",
+        "esta",
+        "estado",
+        "caso",
+        "tarjeta",
+        "cita",
+        "hablar",
+        "persona",
+        "ayuda",
+        "solicitud",
+        "residencia",
+        "permiso",
+        "trabajo",
+        "cambio",
+        "direccion",
+        "recibi",
+        "recibido",
+        "no",
+        "hay",
+        "un",
+        "una",
+        "se",
+        "pero",
+        "ya",
+        "mi",
+        "porque",
+        "cuanto",
+        "cuesta",
+        "formulario",
+    ]
+)
+_ENGLISH_HINTS = frozenset(
+    [
+        "the",
+        "my",
+        "is",
+        "what",
+        "how",
+        "do",
+        "does",
+        "i",
+        "can",
+        "where",
+        "when",
+        "to",
+        "of",
+        "and",
+        "for",
+        "with",
+        "card",
+        "case",
+        "status",
+        "need",
+        "want",
+        "get",
+        "change",
+        "address",
+        "receive",
+        "received",
+        "work",
+        "permit",
+        "appointment",
+        "you",
+        "your",
+        "it",
+        "not",
+        "why",
+        "form",
+        "fee",
+        "talk",
+        "person",
+    ]
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, only letters and digits separated by single spaces."""
+    lowered = strip_accents(text.lower()).replace("-", " ").replace("'", "")
+    return " ".join(_WORD.findall(lowered))
+
+
+def detect_language(text: str) -> str:
+    """``es`` or ``en`` from a few telling words and characters; English when unsure."""
+    lowered = text.lower()
+    score = 0.0
+    if any(ch in lowered for ch in "ñ¿¡"):
+        score += 2
+    if any(ch in lowered for ch in "áéíóú"):
+        score += 1
+    for word in normalize(lowered).split():
+        if word in _SPANISH_HINTS:
+            score += 1
+        if word in _ENGLISH_HINTS:
+            score -= 1
+    return "es" if score > 0 else "en"
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    canonical: str  # normalised; added to the text wherever any variant appears
+    variants: tuple[str, ...]
+    pattern: re.Pattern[str] = field(compare=False, repr=False)
+
+
+@lru_cache(maxsize=1)
+def _synonym_data() -> dict[str, list[list[str]]]:
+    data = yaml.safe_load((DATA_DIR / "synonyms.yaml").read_text(encoding="utf-8"))
+    return {language: data[language] for language in ("en", "es")}
+
+
+@lru_cache(maxsize=2)
+def synonym_groups(language: str) -> tuple[SynonymGroup, ...]:
+    groups = []
+    for raw in _synonym_data()[language]:
+        variants = tuple(normalize(v) for v in raw)
+        alternation = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+        groups.append(
+            SynonymGroup(
+                canonical=variants[0],
+                variants=variants,
+                pattern=re.compile(rf"\b(?:{alternation})\b"),
+            )
+        )
+    return tuple(groups)
+
+
+def expand_synonyms(normalized: str, language: str) -> str:
+    """The text with every group's canonical wording added where one of its variants appears."""
+    extra = [g.canonical for g in synonym_groups(language) if g.pattern.search(normalized)]
+    return " ".join([normalized, *extra]) if extra else normalized
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (adjacent swaps count as one slip)."""
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class Analyzer:
+    """Terms for one language: stopwords out, slips corrected against the known words, stems."""
+
+    def __init__(self, language: str, vocabulary: Iterable[str] = ()) -> None:
+        self.language = language
+        self.stopwords = STOPWORDS[language]
+        self._stemmer = Stemmer.Stemmer("english" if language == "en" else "spanish")
+        self._known: dict[str, int] = {}
+        self._by_delete: dict[str, list[str]] = {}
+        self.learn(vocabulary)
+
+    def learn(self, words: Iterable[str]) -> None:
+        for word in words:
+            if word in self.stopwords or len(word) < 4 or word.isdigit():
+                continue
+            count = self._known.get(word, 0)
+            self._known[word] = count + 1
+            if count == 0:
+                for deleted in _deletes(word):
+                    self._by_delete.setdefault(deleted, []).append(word)
+        self._correct.cache_clear()
+
+    def stem(self, word: str) -> str:
+        return self._stemmer.stemWord(word)
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one analyzer per language and index, kept with it
+    def _correct(self, word: str) -> str:
+        if word in self._known or len(word) < 4 or word.isdigit() or not self._known:
+            return word
+        allowed = 1 if len(word) <= 6 else 2
+        candidates: set[str] = set()
+        first = _deletes(word)
+        candidates.update(w for w in first if w in self._known)
+        candidates.update(self._by_delete.get(word, ()))
+        for deleted in first:
+            candidates.update(self._by_delete.get(deleted, ()))
+        if allowed > 1:
+            for deleted in first:
+                for twice in _deletes(deleted):
+                    if twice in self._known:
+                        candidates.add(twice)
+        best: tuple[int, int, str] | None = None
+        for candidate in candidates:
+            distance = edit_distance(word, candidate)
+            if distance > allowed:
+                continue
+            key = (distance, -self._known[candidate], candidate)
+            if best is None or key < best:
+                best = key
+        return best[2] if best else word
+
+    def words(self, text: str) -> list[str]:
+        """Normalised words with spelling slips corrected (stopwords kept)."""
+        return [self._correct(w) for w in normalize(text).split()]
+
+    def terms(self, text: str, *, correct: bool = True) -> list[str]:
+        """Search terms: normalised, corrected, synonyms added, stopwords dropped, stemmed."""
+        words = [self._correct(w) for w in normalize(text).split()] if correct else None
+        normalized = " ".join(words) if words is not None else normalize(text)
+        expanded = expand_synonyms(normalized, self.language)
+        return [self.stem(w) for w in expanded.split() if w not in self.stopwords]
+
+    def content_words(self, text: str) -> Sequence[str]:
+        return [w for w in normalize(text).split() if w not in self.stopwords]

@@ -1,0 +1,146 @@
+"""What the assistant must notice before it answers: a wish for a person, personal data,
+a question about one person's own case, and a request for legal advice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from contactcenter.assistant.analysis import DATA_DIR, normalize
+from contactcenter.core.redaction import redact
+
+# core.redaction's labels, as the API names them.
+_KINDS = {
+    "EMAIL": "email",
+    "RECEIPT-NUMBER": "receipt_number",
+    "SSN": "ssn",
+    "A-NUMBER": "a_number",
+    "DATE": "date_of_birth",
+    "PHONE": "phone",
+    "NUMBER": "number",
+}
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    "noviembre|diciembre"
+)
+# Dates written in words, which core.redaction (digits only) does not catch:
+# "March 3, 1985", "3 March 1985", "3 de marzo de 1985".
+_WORD_DATES = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\.?,?\s+(?:de\s+|del\s+)?\d{{4}})\b",
+    re.IGNORECASE,
+)
+# An SSN typed without separators, named as such ("ssn 123456789", "seguro social 123456789").
+_BARE_SSN = re.compile(
+    r"\b(?:ssn|social security(?: number)?|seguro social|numero de seguro social)"
+    r"(?:\s*(?:is|es|:|#|no\.?))*\s*(\d{9})\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    masked: str
+    kinds: list[str]
+
+
+def personal_data_find(text: str) -> PersonalData:
+    """The text with personal data masked, and the kinds found (in the order found)."""
+    kinds: list[str] = []
+
+    def bare_ssn(match: re.Match[str]) -> str:
+        kinds.append("ssn")
+        start, end = match.span(1)
+        whole = match.group(0)
+        offset = match.start(0)
+        return whole[: start - offset] + "[SSN]" + whole[end - offset :]
+
+    def word_date(match: re.Match[str]) -> str:
+        kinds.append("date_of_birth")
+        return "[DATE]"
+
+    text = _BARE_SSN.sub(bare_ssn, text)
+    text = _WORD_DATES.sub(word_date, text)
+    result = redact(text)
+    kinds.extend(_KINDS.get(label, label.lower()) for label in result.kinds)
+    return PersonalData(masked=result.text, kinds=list(dict.fromkeys(kinds)))
+
+
+@lru_cache(maxsize=1)
+def _handoff_phrases() -> dict[str, tuple[frozenset[str], tuple[re.Pattern[str], ...]]]:
+    data = yaml.safe_load((DATA_DIR / "handoff.yaml").read_text(encoding="utf-8"))
+    phrases = {}
+    for language in ("en", "es"):
+        whole = frozenset(normalize(p) for p in data[language]["whole"])
+        anywhere = tuple(
+            re.compile(rf"\b{re.escape(normalize(p))}\b") for p in data[language]["anywhere"]
+        )
+        phrases[language] = (whole, anywhere)
+    return phrases
+
+
+_POLITE = re.compile(
+    r"\b(?:please|pls|plz|now|hi|hello|hey|ok|okay|thanks|thank you|i want|i need|i would like"
+    r"|id like|can i|could i|may i|let me|give me|a|an|the|to|with|talk|speak|por favor|hola"
+    r"|ahora|gracias|quiero|necesito|puedo|un|una|el|la|con|hablar|ya|me|mi|my|just|yes|si)\b"
+)
+
+
+def wants_person(text: str) -> bool:
+    """Whether the message asks for a person (in either language), not about a topic."""
+    normalized = normalize(text)
+    if not normalized:
+        return False
+    for whole, anywhere in _handoff_phrases().values():
+        if normalized in whole:
+            return True
+        stripped = " ".join(_POLITE.sub(" ", normalized).split())
+        if stripped and stripped in whole:
+            return True
+        if any(pattern.search(normalized) for pattern in anywhere):
+            return True
+    return False
+
+
+# A question about the person's own case: the assistant never sees case data, so it points to
+# case status and the online account instead of guessing.
+_OWN_CASE = re.compile(
+    r"\b(?:my case|my application|my petition|my file|mi caso|mi solicitud|mi peticion"
+    r"|mi expediente|my status|mi estatus|mi estado)\b"
+)
+_CASE_QUESTION = re.compile(
+    r"\b(?:why|when will|what is happening|whats happening|what happened|is there|approved"
+    r"|denied|status|stuck|update|por que|cuando|que pasa|que esta pasando|aprobad|negad"
+    r"|estado|atascad|actualiz)"
+)
+
+# Requests for advice only a lawyer or accredited representative should give.
+_LEGAL = re.compile(
+    r"\b(?:should i (?:apply|file|marry|leave|travel|appeal|sign|lie|say|tell|go)"
+    r"|do i qualify|am i eligible|do i have a (?:good |strong )?case|will i be deported"
+    r"|can i be deported|could i be deported|get deported|deport|my chances|chances of"
+    r"|is it legal|legal advice|best option|what are my options|which visa should"
+    r"|which form should i|help me decide|califico|soy elegible|tengo posibilidades"
+    r"|me pueden deportar|me van a deportar|deportar|deportacion|deportado|mis opciones"
+    r"|que me recomienda|debo aplicar|debo solicitar|debo casarme|consejo legal|asesoria legal"
+    r"|mis posibilidades|es legal)\b"
+)
+
+
+def own_case_question(text: str) -> bool:
+    normalized = normalize(text)
+    if personal_data_find(text).kinds and re.search(
+        r"\b(?:status|estado|estatus|case|caso)\b", normalized
+    ):
+        return True
+    return bool(_OWN_CASE.search(normalized) and _CASE_QUESTION.search(normalized))
+
+
+def legal_question(text: str) -> bool:
+    return bool(_LEGAL.search(normalize(text)))

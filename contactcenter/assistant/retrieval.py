@@ -1,0 +1,181 @@
+"""Finding the topic for a question: one BM25 index per language over the published articles.
+
+Each article contributes several small documents (its title, its answer, each example
+question); a topic's score is the best of its documents, so one close example question is
+enough. Confidence combines that score with how much of the question the topic's own words
+cover, which is what separates "a question we answer" from "a question that shares a word".
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from contactcenter.assistant.analysis import Analyzer, normalize
+from contactcenter.assistant.knowledge import LANGUAGES, ArticleContent
+
+# Calibrated on held-out example questions against out-of-scope questions (see
+# ``assistant-eval --calibrate``); below it, no topic is claimed.
+CONFIDENCE_THRESHOLD = 0.45
+
+
+@dataclass(frozen=True)
+class Match:
+    slug: str
+    score: float
+    confidence: float
+
+
+class LanguageIndex:
+    def __init__(self, language: str, articles: Sequence[ArticleContent]) -> None:
+        self.language = language
+        vocabulary: list[str] = []
+        texts: list[str] = []
+        owners: list[int] = []
+        for number, article in enumerate(articles):
+            parts = [
+                article.title[language],
+                article.answer[language],
+                *article.examples[language],
+            ]
+            for part in parts:
+                texts.append(part)
+                owners.append(number)
+                vocabulary.extend(normalize(part).split())
+        self.analyzer = Analyzer(language, vocabulary)
+        self.slugs = [article.slug for article in articles]
+        documents = [self.analyzer.terms(text, correct=False) or ["_"] for text in texts]
+        self._owners = np.asarray(owners)
+        self._model = bm25s.BM25()
+        self._model.index(documents, show_progress=False)
+        self._vocab = self._model.vocab_dict
+        # The words of each topic, for coverage.
+        self._topic_terms: list[set[str]] = [set() for _ in articles]
+        for owner, terms in zip(owners, documents, strict=True):
+            self._topic_terms[owner].update(terms)
+        # Document frequency per term across topics: a term found in many topics says little.
+        topic_count: dict[str, int] = {}
+        for terms in self._topic_terms:
+            for term in terms:
+                topic_count[term] = topic_count.get(term, 0) + 1
+        self._topic_idf = {
+            term: math.log(1 + len(articles) / count) for term, count in topic_count.items()
+        }
+        self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        known = [t for t in terms if t in self._vocab]
+        if not known:
+            return np.zeros(len(self.slugs), dtype=np.float32)
+        per_document = self._model.get_scores(known)
+        return np.maximum.reduceat(per_document, self._starts)
+
+    def coverage(self, terms: Sequence[str], topic: int) -> float:
+        """Share of the question's weight that the topic's own words account for."""
+        unique = list(dict.fromkeys(terms))
+        if not unique:
+            return 0.0
+        total = 0.0
+        covered = 0.0
+        unknown_weight = math.log(1 + len(self.slugs))  # a word no topic uses weighs the most
+        for term in unique:
+            weight = self._topic_idf.get(term, unknown_weight)
+            total += weight
+            if term in self._topic_terms[topic]:
+                covered += weight
+        return covered / total
+
+    def search(self, text: str, *, limit: int = 3) -> list[Match]:
+        terms = self.analyzer.terms(text)
+        scores = self.scores(terms)
+        order = np.argsort(-scores)[:limit]
+        matches = []
+        best = float(scores[order[0]]) if len(order) else 0.0
+        for position, topic in enumerate(order):
+            score = float(scores[topic])
+            if score <= 0:
+                break
+            coverage = self.coverage(terms, int(topic))
+            strength = 1 - math.exp(-score / 4.0)
+            confidence = coverage * strength
+            if position == 0 and len(order) > 1:
+                runner_up = float(scores[order[1]])
+                margin = (best - runner_up) / best if best > 0 else 0.0
+                confidence *= 0.75 + 0.25 * min(1.0, margin * 4)
+            matches.append(
+                Match(slug=self.slugs[topic], score=score, confidence=round(confidence, 3))
+            )
+        return matches
+
+
+class KnowledgeIndex:
+    """Both languages' indexes over one set of published articles."""
+
+    def __init__(self, articles: Sequence[ArticleContent], *, fingerprint: str = "") -> None:
+        self.fingerprint = fingerprint
+        self.articles = {article.slug: article for article in articles}
+        ordered = list(self.articles.values())
+        self.languages = {language: LanguageIndex(language, ordered) for language in LANGUAGES}
+
+    def search(self, text: str, *, language: str, limit: int = 3) -> list[Match]:
+        if not self.articles:
+            return []
+        return self.languages[language].search(text, limit=limit)
+
+
+class PlainBM25:
+    """The baseline: BM25 over the same articles, one document each, no extra layers."""
+
+    def __init__(self, articles: Sequence[ArticleContent]) -> None:
+        self.slugs = [a.slug for a in articles]
+        self._models: dict[str, bm25s.BM25] = {}
+        for language in LANGUAGES:
+            corpus = [
+                " ".join([a.title[language], a.answer[language], *a.examples[language]])
+                for a in articles
+            ]
+            tokens = bm25s.tokenize(
+                corpus,
+                stopwords="en" if language == "en" else None,
+                show_progress=False,
+                return_ids=False,
+            )
+            model = bm25s.BM25()
+            model.index(tokens, show_progress=False)
+            self._models[language] = model
+
+    def search(self, text: str, *, language: str) -> str | None:
+        model = self._models[language]
+        tokens = [t for t in normalize(text).split() if t in model.vocab_dict]
+        if not tokens:
+            return None
+        scores = model.get_scores(tokens)
+        best = int(np.argmax(scores))
+        return self.slugs[best] if scores[best] > 0 else None
+
+
+_lock = threading.Lock()
+_index: KnowledgeIndex | None = None
+
+
+def index_get(articles_loader, fingerprint: str) -> KnowledgeIndex:
+    """The process's index, rebuilt only when the published articles' fingerprint changes."""
+    global _index
+    current = _index
+    if current is not None and current.fingerprint == fingerprint:
+        return current
+    with _lock:
+        if _index is None or _index.fingerprint != fingerprint:
+            _index = KnowledgeIndex(articles_loader(), fingerprint=fingerprint)
+        return _index
+
+
+def index_reset() -> None:
+    global _index
+    with _lock:
+        _index = None

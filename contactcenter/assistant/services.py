@@ -1,0 +1,352 @@
+"""The virtual assistant: answering a question, and keeping the knowledge base.
+
+``assistant_ask`` is the one entry point every channel uses (the API, the command line, live
+chat). It never reads case data: questions about one person's case are pointed to case status
+and the online account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import gettext as _
+
+from contactcenter.assistant import guardrails
+from contactcenter.assistant.analysis import DATA_DIR, detect_language
+from contactcenter.assistant.knowledge import (
+    LANGUAGES,
+    ArticleContent,
+    KnowledgeError,
+    LinkData,
+    article_content_parse,
+    article_files_read,
+)
+from contactcenter.assistant.models import Article, ArticleState, ArticleVersion
+from contactcenter.assistant.retrieval import (
+    CONFIDENCE_THRESHOLD,
+    KnowledgeIndex,
+    Match,
+    index_get,
+    index_reset,
+)
+from contactcenter.core.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+# How often a process checks whether the published articles changed (another process may
+# have published); a change made in this process resets the index at once.
+INDEX_CHECK_SECONDS = 2.0
+
+HANDOFF_TOPIC = "talk-to-person"
+LEGAL_TOPIC = "legal-help"
+CASE_TOPIC = "case-status"
+CASE_TOPICS = frozenset({"case-status", "processing-times", "case-outside-normal-time"})
+CALL_URL = "tel:+18003755283"
+
+
+class InvalidQuestion(ApplicationError):
+    """An empty or over-long question, or a language we do not answer in."""
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class AssistantAnswer:
+    topic: str | None  # a topic slug, or None when no topic fits
+    answer: str  # in ``language``
+    links: list[Link]
+    handoff: bool  # True: hand over to a person (live chat)
+    confidence: float  # 0..1
+    language: str  # "en" or "es"
+    personal_data: list[str]  # kinds spotted in the question, e.g. ["a_number", "email"]
+    question_masked: str  # the question with personal data masked (what may be stored)
+
+
+@lru_cache(maxsize=1)
+def replies() -> dict[str, dict[str, str]]:
+    data = yaml.safe_load((DATA_DIR / "replies.yaml").read_text(encoding="utf-8"))
+    return {language: data[language] for language in LANGUAGES}
+
+
+# --- Where the published articles come from -------------------------------------------------
+
+
+def _article_content(article: Article) -> ArticleContent:
+    return ArticleContent(
+        slug=article.slug,
+        title={"en": article.title_en, "es": article.title_es},
+        answer={"en": article.answer_en, "es": article.answer_es},
+        examples={"en": list(article.examples_en), "es": list(article.examples_es)},
+        links=[
+            LinkData(url=link["url"], label={lang: link[lang] for lang in LANGUAGES})
+            for link in article.links
+        ],
+    )
+
+
+def _published_fingerprint() -> str:
+    summary = Article.objects.aggregate(
+        rows=Count("id"),
+        published=Count("id", filter=Q(state=ArticleState.PUBLISHED)),
+        changed=Max("updated_at"),
+        versions=Sum("version"),
+    )
+    if not summary["rows"]:
+        # Never loaded (a fresh database, another app's tests): answer from the reviewed
+        # files shipped with the code, which is what kb-load would publish.
+        return "files"
+    return f"db:{summary['published']}:{summary['changed']}:{summary['versions']}"
+
+
+def published_articles() -> list[ArticleContent]:
+    if not Article.objects.exists():
+        return [file.content for file in article_files_read()]
+    return [
+        _article_content(article)
+        for article in Article.objects.filter(state=ArticleState.PUBLISHED).order_by("slug")
+    ]
+
+
+_checked: dict[str, Any] = {"at": -1e9, "fingerprint": None}
+
+
+def knowledge_index() -> KnowledgeIndex:
+    """The process's index over the published articles, rebuilt when they change."""
+    now = time.monotonic()
+    if _checked["fingerprint"] is None or now - _checked["at"] > INDEX_CHECK_SECONDS:
+        _checked["fingerprint"] = _published_fingerprint()
+        _checked["at"] = now
+    return index_get(published_articles, _checked["fingerprint"])
+
+
+def knowledge_index_reset() -> None:
+    _checked["fingerprint"] = None
+    index_reset()
+
+
+# --- Answering --------------------------------------------------------------------------------
+
+
+def _links(article: ArticleContent, language: str) -> list[Link]:
+    return [Link(label=link.label[language], url=link.url) for link in article.links]
+
+
+def _question_clean(question: str, language: str | None) -> tuple[str, str | None]:
+    if not isinstance(question, str) or not question.strip():
+        raise InvalidQuestion(_("Type a question for the assistant."))
+    question = question.strip()
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(
+            _("Keep the question under %(limit)d characters.") % {"limit": MAX_QUESTION_CHARS}
+        )
+    if language is not None and language not in LANGUAGES:
+        raise InvalidQuestion(_("The language must be en (English) or es (Spanish)."))
+    return question, language
+
+
+def _best_match(index: KnowledgeIndex, text: str, language: str) -> list[Match]:
+    matches = index.search(text, language=language)
+    if not matches or matches[0].confidence < CONFIDENCE_THRESHOLD:
+        # People sometimes write in the other language than the page they are on.
+        other = "es" if language == "en" else "en"
+        others = index.search(text, language=other)
+        if others and (not matches or others[0].confidence > matches[0].confidence):
+            return others
+    return matches
+
+
+def assistant_ask(*, question: str, language: str | None = None) -> AssistantAnswer:
+    """Answer one question in ``language`` (detected from the question when None).
+
+    Raises :class:`InvalidQuestion` for an empty or over-long question or an unknown
+    language. Reads only the published knowledge base; never case data.
+    """
+    question, language = _question_clean(question, language)
+    answer_language = language or detect_language(question)
+    texts = replies()[answer_language]
+    found = guardrails.personal_data_find(question)
+    index = knowledge_index()
+    notes: list[str] = []
+    if found.kinds:
+        notes.append(texts["personal_data"])
+
+    def reply(
+        *,
+        topic: str | None,
+        body: str,
+        links: Sequence[Link],
+        handoff: bool,
+        confidence: float,
+    ) -> AssistantAnswer:
+        return AssistantAnswer(
+            topic=topic,
+            answer=" ".join([*notes, body]),
+            links=list(links),
+            handoff=handoff,
+            confidence=round(max(0.0, min(1.0, confidence)), 3),
+            language=answer_language,
+            personal_data=found.kinds,
+            question_masked=found.masked,
+        )
+
+    if guardrails.wants_person(found.masked):
+        from contactcenter.routing.calendar import live_help_open
+
+        body = texts["handoff_open"] if live_help_open() else texts["handoff_closed"]
+        return reply(
+            topic=HANDOFF_TOPIC if HANDOFF_TOPIC in index.articles else None,
+            body=body,
+            links=[Link(label=texts["link_call"], url=CALL_URL)],
+            handoff=True,
+            confidence=1.0,
+        )
+
+    matches = _best_match(index, found.masked, answer_language)
+    best = matches[0] if matches else None
+    confident = best is not None and best.confidence >= CONFIDENCE_THRESHOLD
+
+    topic: str | None = best.slug if confident and best is not None else None
+    confidence = best.confidence if best is not None else 0.0
+    if guardrails.legal_question(found.masked) and LEGAL_TOPIC in index.articles:
+        topic, confidence = LEGAL_TOPIC, max(confidence, 0.9)
+    elif guardrails.own_case_question(question) and CASE_TOPIC in index.articles:
+        notes.append(texts["own_case"])
+        if topic is None or topic in CASE_TOPICS:
+            topic, confidence = CASE_TOPIC, max(confidence, CONFIDENCE_THRESHOLD)
+
+    if topic is None:
+        from contactcenter.routing.calendar import live_help_open
+
+        body = texts["not_sure"]
+        if live_help_open():
+            body = f"{body} {texts['not_sure_chat_open']}"
+        links: list[Link] = []
+        for match in matches[:2]:
+            links.extend(_links(index.articles[match.slug], answer_language)[:1])
+        links.append(Link(label=texts["link_call"], url=CALL_URL))
+        return reply(topic=None, body=body, links=links, handoff=False, confidence=confidence)
+
+    article = index.articles[topic]
+    return reply(
+        topic=topic,
+        body=article.answer[answer_language],
+        links=_links(article, answer_language),
+        handoff=False,
+        confidence=confidence,
+    )
+
+
+def follow_up_text(language: str) -> str:
+    """The question asked after every answer; "no" to it hands over (see handoff phrases)."""
+    return replies()[language]["follow_up"]
+
+
+# --- Keeping the knowledge base ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _snapshot(article: Article, *, source: str, changed_by: Any = None) -> None:
+    ArticleVersion.objects.create(
+        article=article,
+        version=article.version,
+        state=article.state,
+        reviewer=article.reviewer,
+        last_reviewed=article.last_reviewed,
+        content=_article_content(article).as_json(),
+        source=source,
+        changed_by=changed_by,
+    )
+
+
+def _apply_content(article: Article, content: ArticleContent) -> None:
+    article.title_en, article.title_es = content.title["en"], content.title["es"]
+    article.answer_en, article.answer_es = content.answer["en"], content.answer["es"]
+    article.examples_en, article.examples_es = content.examples["en"], content.examples["es"]
+    article.links = [{"url": link.url, **link.label} for link in content.links]
+
+
+@transaction.atomic
+def knowledge_base_load() -> LoadSummary:
+    """Publish the reviewed article files. Idempotent: a file already loaded changes nothing,
+    and an article edited in the admin is left alone until its file changes."""
+    files = article_files_read()
+    existing = {a.slug: a for a in Article.objects.select_for_update()}
+    created = updated = unchanged = 0
+    for file in files:
+        fingerprint = file.content.fingerprint()
+        article = existing.get(file.content.slug)
+        if article is not None and article.source_fingerprint == fingerprint:
+            unchanged += 1
+            continue
+        if article is None:
+            article = Article(slug=file.content.slug, version=1)
+            created += 1
+        else:
+            article.version += 1
+            updated += 1
+        _apply_content(article, file.content)
+        article.state = ArticleState.PUBLISHED
+        article.reviewer = file.reviewer
+        article.last_reviewed = file.last_reviewed
+        article.source_fingerprint = fingerprint
+        article.save()
+        _snapshot(article, source="file")
+    if created or updated:
+        transaction.on_commit(knowledge_index_reset)
+    logger.info(
+        "assistant.kb_loaded",
+        extra={"created": created, "updated": updated, "unchanged": unchanged},
+    )
+    return LoadSummary(created=created, updated=updated, unchanged=unchanged)
+
+
+@transaction.atomic
+def article_save(
+    *,
+    article: Article,
+    content: dict[str, Any],
+    state: str,
+    reviewer: str,
+    last_reviewed: dt.date | None,
+    changed_by: Any = None,
+) -> Article:
+    """Save an edit made by a person (the admin): checked like a file, a new version each time.
+
+    Publishing needs a reviewer and a last-reviewed date.
+    """
+    parsed = article_content_parse({**content, "slug": article.slug}, where=article.slug)
+    if state not in ArticleState.values:
+        raise KnowledgeError(_("Unknown state."))
+    if state == ArticleState.PUBLISHED and (not reviewer.strip() or last_reviewed is None):
+        raise KnowledgeError(_("A published article needs a reviewer and a last-reviewed date."))
+    if article.pk is not None:
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        article.version += 1
+    _apply_content(article, parsed)
+    article.state = state
+    article.reviewer = reviewer.strip()
+    article.last_reviewed = last_reviewed
+    article.save()
+    _snapshot(article, source="admin", changed_by=changed_by)
+    transaction.on_commit(knowledge_index_reset)
+    return article
