@@ -1,3 +1,10 @@
-"""WebSocket routes for live chat."""
+"""WebSocket routes for live chat: the person's socket and the agent desktop's."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from contactcenter.chat.consumers import DeskChatConsumer, PersonChatConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/chat", PersonChatConsumer.as_asgi()),
+    path("ws/chat/desk/<str:reference>", DeskChatConsumer.as_asgi()),
+]

@@ -1,3 +1,12 @@
-app_name = "chat"
+from django.urls import path
 
-urlpatterns: list = []
+from contactcenter.chat import views
+
+app_name = "chat"
+urlpatterns = [
+    path("ask/", views.ask, name="ask"),
+    path("handoff/", views.handoff, name="handoff"),
+    path("end/", views.end, name="end"),
+    path("restart/", views.restart, name="restart"),
+    path("transcript/", views.transcript, name="transcript"),
+]

@@ -1,0 +1,61 @@
+"""What the chat sockets receive, sent to the conversation's group after commit.
+
+Both sides of a conversation (the person's page and every member of staff working it) listen
+on one Channels group per conversation; with Redis as the channel layer the two sides may be
+connected to different server processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from contactcenter.chat.models import Message
+
+EVENT_TYPE = "chat.event"
+
+
+def group_name(conversation_id: int) -> str:
+    return f"chat.{int(conversation_id)}"
+
+
+def message_json(message: Message) -> dict[str, object]:
+    author = message.author
+    return {
+        "id": message.pk,
+        "sender": message.sender,
+        "body": message.body,
+        "notice": message.notice,
+        "masked": list(message.masked or []),
+        "data": dict(message.data or {}),
+        "name": (author.first_name if author is not None else "") or "",
+        "client_id": message.client_id,
+        "created_at": message.created_at.isoformat() if message.created_at else None,
+        "delivered": message.delivered_at is not None,
+        "read": message.read_at is not None,
+    }
+
+
+def send_after_commit(conversation_id: int, payload: Mapping[str, object]) -> None:
+    """Send ``payload`` to both sides once the current transaction commits (at once outside
+    one). A failure to send is swallowed: the message is stored and every client fetches what
+    it missed when it reconnects."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(
+                group_name(conversation_id), {"type": EVENT_TYPE, "payload": dict(payload)}
+            )
+
+    transaction.on_commit(send, robust=True)
+
+
+def message_after_commit(message: Message) -> None:
+    payload = {"type": "message", "message": message_json(message)}
+    send_after_commit(message.conversation_id, payload)

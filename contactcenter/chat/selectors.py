@@ -1,0 +1,118 @@
+"""Reads for live chat: whose conversation this is, what a client missed, the wait."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.utils import timezone
+
+from contactcenter.chat.models import Conversation, ConversationState, Message
+from contactcenter.chat.services import token_digest
+from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+from contactcenter.staff.models import Role
+from contactcenter.staff.roles import user_roles
+
+SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# With no recent chats to learn from, assume this many minutes per person in line.
+DEFAULT_MINUTES_PER_PLACE = 3.0
+
+
+def conversation_for_token(token: object) -> Conversation | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return Conversation.objects.filter(token_digest=token_digest(token)).first()
+
+
+def conversation_for_staff(*, user: User, reference_number: str) -> Conversation | None:
+    """The chat of an inquiry, for a member of staff who holds work on it (the agent who
+    accepted it, a supervisor who took its supervisor request) or any supervisor; None for
+    everyone else and for inquiries that are not chats, so the two cannot be told apart."""
+    conversation = (
+        Conversation.objects.select_related("inquiry")
+        .filter(inquiry__reference_number=reference_number)
+        .first()
+    )
+    if conversation is None or not user.is_authenticated:
+        return None
+    roles = user_roles(user)
+    if roles & SUPERVISOR_ROLES:
+        return conversation
+    holds = WorkItem.objects.filter(
+        inquiry_id=conversation.inquiry_id, state=WorkState.ASSIGNED, assigned_to__user=user
+    ).exists()
+    return conversation if holds else None
+
+
+def messages_after(*, conversation_id: int, after: object, limit: int = 500) -> list[Message]:
+    start = after if isinstance(after, int) and not isinstance(after, bool) and after > 0 else 0
+    return list(
+        Message.objects.filter(conversation_id=conversation_id, id__gt=start)
+        .select_related("author")
+        .order_by("id")[:limit]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChatStatus:
+    state: str
+    position: int | None  # 1 = next; None once an agent has joined
+    wait_minutes: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "type": "status",
+            "state": self.state,
+            "position": self.position,
+            "wait_minutes": self.wait_minutes,
+        }
+
+
+def chat_status(*, conversation: Conversation, now: dt.datetime | None = None) -> ChatStatus:
+    """Where the person stands. While waiting: their place among the queued items of their
+    queue (items of higher priority, or queued earlier, go first) and a rough estimate: the
+    place times the median wait of the last chats this queue answered (at least a minute), or
+    times three minutes when none were answered in the last two hours."""
+    conversation.refresh_from_db(fields=["state"])
+    if conversation.state != ConversationState.WAITING or conversation.inquiry_id is None:
+        return ChatStatus(conversation.state, None, None)
+    item = (
+        WorkItem.objects.filter(inquiry_id=conversation.inquiry_id, kind=WorkKind.CHAT)
+        .exclude(state__in=[WorkState.CANCELLED, WorkState.DONE])
+        .order_by("-id")
+        .first()
+    )
+    if item is None or item.state != WorkState.QUEUED:
+        return ChatStatus(conversation.state, 1, 1)
+    ahead = WorkItem.objects.filter(queue_id=item.queue_id, state=WorkState.QUEUED).filter(
+        Q(priority__gt=item.priority)
+        | Q(priority=item.priority, enqueued_at__lt=item.enqueued_at)
+        | Q(priority=item.priority, enqueued_at=item.enqueued_at, id__lt=item.pk)
+    )
+    position = ahead.count() + 1
+    now = now or timezone.now()
+    recent = list(
+        WorkItem.objects.filter(
+            queue_id=item.queue_id,
+            kind=WorkKind.CHAT,
+            assigned_at__isnull=False,
+            assigned_at__gte=now - dt.timedelta(hours=2),
+        )
+        .order_by("-assigned_at")
+        .values_list("enqueued_at", "assigned_at")[:20]
+    )
+    if recent:
+        per_place = (
+            statistics.median(
+                max((assigned - enqueued).total_seconds(), 0.0) for enqueued, assigned in recent
+            )
+            / 60.0
+        )
+        per_place = max(per_place, 1.0)
+    else:
+        per_place = DEFAULT_MINUTES_PER_PLACE
+    return ChatStatus(conversation.state, position, max(1, math.ceil(position * per_place)))

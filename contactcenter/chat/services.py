@@ -1,0 +1,359 @@
+"""Every write of live chat: start, ask the assistant, hand off, post, receipts, join, end.
+
+Each function is one transaction. Events to the sockets (``events.py``) are sent after the
+transaction commits, so nobody sees a message that was not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contactcenter.chat import events
+from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
+from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.redaction import redact
+from contactcenter.inquiries.models import Channel, Disposition, InquiryState
+from contactcenter.inquiries.services import (
+    inquiry_add_message,
+    inquiry_open,
+    inquiry_resolve,
+)
+from contactcenter.routing.calendar import live_help_open
+from contactcenter.routing.models import QueueTier, WorkItem, WorkKind
+from contactcenter.routing.services import (
+    QueueChoice,
+    queue_for,
+    work_item_enqueue,
+    work_items_cancel_for_inquiry,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+LANGUAGES = ("en", "es")
+S = ConversationState
+
+
+class ChatError(ApplicationError):
+    http_status = 409
+
+
+class LiveHelpClosed(ChatError):
+    """Live chat is outside its hours; the adapter offers the other ways to get help."""
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Language must be en or es."))
+    return language
+
+
+@transaction.atomic
+def conversation_start(*, language: str) -> tuple[Conversation, str]:
+    """A new conversation and its token (returned once, stored only as a digest)."""
+    token = secrets.token_urlsafe(32)
+    conversation = Conversation.objects.create(
+        token_digest=token_digest(token), language=_language(language)
+    )
+    return conversation, token
+
+
+def _clean_body(body: object) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise InvalidInput(_("A message cannot be empty."))
+    text = body.strip()
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(
+            _("A message can be at most %(limit)s characters.") % {"limit": MAX_MESSAGE_CHARS}
+        )
+    return text
+
+
+def _store(
+    conversation: Conversation,
+    *,
+    sender: str,
+    body: str = "",
+    notice: str = "",
+    author: User | None = None,
+    data: dict | None = None,
+    client_id: str = "",
+) -> Message:
+    masked = redact(body) if body else None
+    message = Message.objects.create(
+        conversation=conversation,
+        sender=sender,
+        author=author,
+        body=masked.text if masked else "",
+        masked=list(masked.kinds) if masked else [],
+        notice=notice,
+        data=data or {},
+        client_id=client_id[:64],
+    )
+    events.message_after_commit(message)
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    question: Message
+    reply: Message
+    handoff: bool
+    live_open: bool
+
+
+@transaction.atomic
+def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
+    """The person asks the virtual assistant; both the question (masked) and the answer are
+    stored on the conversation. Only while no agent has been asked for."""
+    from contactcenter.assistant.services import assistant_ask
+
+    text = _clean_body(question)
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.state != S.ASSISTANT:
+        raise ChatError(_("You are already talking with our staff in this chat."))
+    answer = assistant_ask(question=text, language=locked.language)
+    asked = _store(locked, sender=Sender.PERSON, body=text)
+    reply = _store(
+        locked,
+        sender=Sender.ASSISTANT,
+        body=answer.answer,
+        data={
+            "topic": answer.topic,
+            "links": [{"label": link.label, "url": link.url} for link in answer.links],
+            "handoff": answer.handoff,
+            "personal_data": sorted(set(answer.personal_data) | set(asked.masked)),
+        },
+    )
+    if answer.topic and not locked.topic:
+        locked.topic = answer.topic[:60]
+        locked.save(update_fields=["topic", "updated_at"])
+    conversation.topic = locked.topic
+    return AskResult(
+        question=asked, reply=reply, handoff=answer.handoff, live_open=live_help_open()
+    )
+
+
+@transaction.atomic
+def chat_handoff(*, conversation: Conversation) -> Conversation:
+    """Hand the conversation to a Tier 1 agent: an inquiry on the chat channel carrying the
+    conversation so far (masked) and a chat work item in the Tier 1 chat queue.
+
+    Asking again once handed off changes nothing. Outside live hours raises LiveHelpClosed.
+    """
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.state in (S.WAITING, S.ACTIVE):
+        return _copy(conversation, locked)
+    if locked.state == S.ENDED:
+        raise ChatError(_("This chat has ended. Start a new one to talk with us again."))
+    if not live_help_open():
+        raise LiveHelpClosed(_("Live chat is closed now."))
+    inquiry = inquiry_open(channel=Channel.CHAT, language=locked.language, topic=locked.topic)
+    for message in locked.messages.filter(sender__in=[Sender.PERSON, Sender.ASSISTANT]):
+        inquiry_add_message(inquiry=inquiry, body=message.body, actor_label=message.sender)
+    queue = queue_for(
+        QueueChoice(
+            tier=QueueTier.TIER1, language=locked.language, channel=Channel.CHAT,
+            topic=locked.topic,
+        )
+    )  # fmt: skip
+    work_item_enqueue(inquiry=inquiry, kind=WorkKind.CHAT, queue=queue)
+    locked.inquiry = inquiry
+    locked.state = S.WAITING
+    locked.save(update_fields=["inquiry", "state", "updated_at"])
+    _store(locked, sender=Sender.SYSTEM, notice="waiting")
+    logger.info("chat.handed_off", extra={"conversation_id": locked.pk, "inquiry_id": inquiry.pk})
+    return _copy(conversation, locked)
+
+
+def _copy(target: Conversation, source: Conversation) -> Conversation:
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    return target
+
+
+def _conversation_open(conversation_id: int) -> Conversation:
+    locked = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if locked.state == S.ENDED:
+        raise ChatError(_("This chat has ended."))
+    return locked
+
+
+@transaction.atomic
+def chat_post(
+    *,
+    conversation_id: int,
+    body: object,
+    sender: str,
+    author: User | None = None,
+    client_id: str = "",
+) -> tuple[Message, bool]:
+    """Store a message from the person or from staff (masked). Returns the message and
+    whether it is new: a message re-sent with a ``client_id`` already stored is kept once."""
+    text = _clean_body(body)
+    if sender not in (Sender.PERSON, Sender.AGENT):
+        raise InvalidInput(_("Unknown sender."))
+    if not isinstance(client_id, str):
+        raise InvalidInput(_("Unknown message id."))
+    if client_id:
+        existing = Message.objects.filter(
+            conversation_id=conversation_id, client_id=client_id[:64]
+        ).first()
+        if existing is not None:
+            return existing, False
+    conversation = _conversation_open(conversation_id)
+    if conversation.state == S.ASSISTANT:
+        raise ChatError(_("Ask to talk with a person first."))
+    try:
+        with transaction.atomic():
+            message = _store(
+                conversation, sender=sender, body=text, author=author, client_id=client_id
+            )
+    except IntegrityError:  # the same client id raced in from another connection
+        return Message.objects.get(conversation=conversation, client_id=client_id[:64]), False
+    return message, True
+
+
+@transaction.atomic
+def chat_mark(*, conversation_id: int, reader: str, up_to: object, read: bool) -> int:
+    """Mark the other side's messages up to id ``up_to`` delivered (and read, when ``read``).
+    Returns how many changed."""
+    if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 1:
+        raise InvalidInput(_("Give the id of the last message seen."))
+    others = (
+        [Sender.AGENT, Sender.ASSISTANT, Sender.SYSTEM]
+        if reader == Sender.PERSON
+        else [Sender.PERSON]
+    )
+    now = timezone.now()
+    mine = Message.objects.filter(conversation_id=conversation_id, sender__in=others, id__lte=up_to)
+    changed = mine.filter(delivered_at__isnull=True).update(delivered_at=now)
+    if read:
+        changed += mine.filter(read_at__isnull=True).update(read_at=now)
+    return changed
+
+
+@transaction.atomic
+def chat_staff_joined(*, item: WorkItem, user: User) -> Message | None:
+    """An agent accepted the chat (or a supervisor took the supervisor request of a chat):
+    tell the person, and the conversation is with staff now."""
+    conversation = (
+        Conversation.objects.select_for_update().filter(inquiry_id=item.inquiry_id).first()
+    )
+    if conversation is None or conversation.state == S.ENDED:
+        return None
+    if conversation.state != S.ACTIVE:
+        conversation.state = S.ACTIVE
+        conversation.save(update_fields=["state", "updated_at"])
+    notice = "supervisor_joined" if item.kind == WorkKind.SUPERVISOR_REQUEST else "agent_joined"
+    return _store(
+        conversation, sender=Sender.SYSTEM, notice=notice, data={"name": staff_name(user)}
+    )
+
+
+def staff_name(user: User | None) -> str:
+    """What the person sees of a member of staff: a first name, never the sign-in name."""
+    return (user.first_name if user is not None else "") or ""
+
+
+@transaction.atomic
+def chat_notice(*, conversation: Conversation, notice: str, data: dict | None = None) -> Message:
+    """A notice in the conversation (transferred, supervisor asked for, service request)."""
+    return _store(
+        _conversation_open(conversation.pk), sender=Sender.SYSTEM, notice=notice, data=data
+    )
+
+
+@transaction.atomic
+def chat_end(*, conversation_id: int, by: str) -> Conversation:
+    """End the chat. A person who leaves before an agent joined is taken out of the queue and
+    the inquiry is closed, so no agent is offered an empty chat."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.state == S.ENDED:
+        return conversation
+    was = conversation.state
+    conversation.state = S.ENDED
+    conversation.ended_at = timezone.now()
+    conversation.save(update_fields=["state", "ended_at", "updated_at"])
+    inquiry = conversation.inquiry
+    if was == S.WAITING and inquiry is not None and inquiry.state != InquiryState.CLOSED:
+        work_items_cancel_for_inquiry(inquiry=inquiry, kinds=[WorkKind.CHAT])
+        inquiry_resolve(
+            inquiry=inquiry,
+            actor=None,
+            disposition=Disposition.NO_ANSWER,
+            note="The person left the chat before an agent joined.",
+        )
+    _store(conversation, sender=Sender.SYSTEM, notice=f"ended_by_{by}")
+    return conversation
+
+
+TRANSCRIPT_TEMPLATE = "chat_transcript"
+
+
+def transcript_email_available() -> bool:
+    from contactcenter.notifications.catalogue import MESSAGES
+
+    return TRANSCRIPT_TEMPLATE in MESSAGES
+
+
+@transaction.atomic
+def chat_transcript_email(*, conversation: Conversation, email: object):
+    """Queue an email of the (masked) transcript to ``email``; sent after commit.
+
+    The message carries only the inquiry's reference number; the transcript is read when the
+    email is rendered (``templatetags/chat_transcript.py``), so the notification row holds no
+    personal data. Needs a handed-off conversation (the reference number names it).
+    """
+    from contactcenter.notifications.services import notification_queue
+
+    if conversation.inquiry is None:
+        raise InvalidInput(_("A transcript can be emailed once you have talked with our staff."))
+    if not isinstance(email, str) or not email.strip():
+        raise InvalidInput(_("Enter an email address."))
+    if not transcript_email_available():
+        raise ChatError(_("Emailing transcripts is not available on this installation."))
+    return notification_queue(
+        channel="email",
+        recipient=email,
+        template=TRANSCRIPT_TEMPLATE,
+        language=conversation.language,
+        inquiry=conversation.inquiry,
+    )
+
+
+# What the person is told in the chat after the agent acts on the inquiry from the desk.
+DESK_ACTION_NOTICES = {
+    "escalate": "transferred_tier2",
+    "supervisor": "supervisor_requested",
+    "callback": "callback_scheduled",
+}
+
+
+@transaction.atomic
+def chat_after_desk_action(*, inquiry, action: str) -> Message | Conversation | None:
+    """Tell the person in the chat what the agent did: transferred to Tier 2, asked for a
+    supervisor, scheduled a call back; resolving the inquiry ends the chat."""
+    conversation = Conversation.objects.filter(inquiry=inquiry).first()
+    if conversation is None or conversation.state == S.ENDED:
+        return None
+    if action == "resolve":
+        return chat_end(conversation_id=conversation.pk, by="agent")
+    notice = DESK_ACTION_NOTICES.get(action)
+    if notice is None:
+        return None
+    return chat_notice(
+        conversation=conversation, notice=notice, data={"reference": inquiry.reference_number}
+    )

@@ -1,0 +1,142 @@
+"""The widget's HTTP side: ask the assistant, hand off, end, email the transcript.
+
+Every view answers JSON. The chat token lives in the person's session (signed cookie naming a
+server-side session); the database keeps only its digest.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contactcenter.chat import selectors, services
+from contactcenter.chat.consumers import SESSION_KEY
+from contactcenter.chat.events import message_json
+from contactcenter.chat.models import Conversation
+from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
+from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.routing.calendar import live_help_open
+
+ASK_LIMIT_PER_MINUTE = 30
+
+
+def _language() -> str:
+    return "es" if (translation.get_language() or "en").startswith("es") else "en"
+
+
+def offline_options(language: str) -> list[dict[str, str]]:
+    """Where to turn when live chat is closed: pages the product has today. The secure inbox
+    and the web form belong to the online account, which is not built yet; until it is, the
+    widget says so instead of linking to a page that does not exist."""
+    with translation.override(language):
+        return [
+            {"label": _("Check your case status"), "url": reverse("case-status")},
+            {"label": _("See processing times"), "url": reverse("processing-times")},
+            {"label": _("See or move an appointment"), "url": reverse("appointments:manage")},
+        ]
+
+
+def _error(error: ApplicationError) -> JsonResponse:
+    body = error.as_dict()
+    if isinstance(error, services.LiveHelpClosed):
+        body["offline"] = offline_options(_language())
+    return JsonResponse(body, status=error.http_status)
+
+
+def _payload(request: HttpRequest) -> dict:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError as error:
+            raise InvalidInput(_("The request is not valid JSON.")) from error
+        if not isinstance(data, dict):
+            raise InvalidInput(_("The request is not valid JSON."))
+        return data
+    return request.POST.dict()
+
+
+def _current(request: HttpRequest) -> Conversation | None:
+    return selectors.conversation_for_token(request.session.get(SESSION_KEY))
+
+
+def _require(request: HttpRequest) -> Conversation:
+    conversation = _current(request)
+    if conversation is None:
+        raise NotFound(_("There is no chat to continue. Ask a question to start one."))
+    return conversation
+
+
+@require_POST
+def ask(request: HttpRequest) -> JsonResponse:
+    try:
+        rate_limit_hit(
+            scope="chat-ask",
+            key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
+            limit=ASK_LIMIT_PER_MINUTE,
+            window_seconds=60,
+        )
+        data = _payload(request)
+        conversation = _current(request)
+        if conversation is None or conversation.state == "ended":
+            conversation, token = services.conversation_start(language=_language())
+            request.session[SESSION_KEY] = token
+        result = services.chat_ask(conversation=conversation, question=data.get("question"))
+    except ApplicationError as error:
+        return _error(error)
+    return JsonResponse(
+        {
+            "question": message_json(result.question),
+            "reply": message_json(result.reply),
+            "handoff": result.handoff,
+            "live_open": result.live_open,
+        }
+    )
+
+
+@require_POST
+def handoff(request: HttpRequest) -> JsonResponse:
+    try:
+        conversation = _current(request)
+        if conversation is None or conversation.state == "ended":
+            conversation, token = services.conversation_start(language=_language())
+            request.session[SESSION_KEY] = token
+        conversation = services.chat_handoff(conversation=conversation)
+        status = selectors.chat_status(conversation=conversation)
+    except ApplicationError as error:
+        return _error(error)
+    return JsonResponse(status.as_dict())
+
+
+@require_POST
+def end(request: HttpRequest) -> JsonResponse:
+    try:
+        conversation = _require(request)
+        services.chat_end(conversation_id=conversation.pk, by="person")
+    except ApplicationError as error:
+        return _error(error)
+    return JsonResponse({"type": "status", "state": "ended"})
+
+
+@require_POST
+def restart(request: HttpRequest) -> JsonResponse:
+    """Forget this browser's chat (after it ended) so the next question starts a new one."""
+    request.session.pop(SESSION_KEY, None)
+    return JsonResponse({"live_open": live_help_open()})
+
+
+@require_POST
+def transcript(request: HttpRequest) -> JsonResponse:
+    try:
+        conversation = _require(request)
+        services.chat_transcript_email(
+            conversation=conversation, email=_payload(request).get("email")
+        )
+    except ApplicationError as error:
+        return _error(error)
+    return JsonResponse({"queued": True})

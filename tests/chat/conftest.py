@@ -1,0 +1,74 @@
+"""Fixtures for live chat: the knowledge base loaded, queues, staff, and a conversation handed
+off to the Tier 1 chat queue, all built through the services."""
+
+from __future__ import annotations
+
+import pytest
+
+from contactcenter.assistant.services import knowledge_base_load, knowledge_index_reset
+from contactcenter.chat.services import chat_ask, chat_handoff, conversation_start
+from contactcenter.routing.reference_data import queues_load
+from contactcenter.routing.services import agent_ensure_for_user
+from tests.factories import StaffUserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _chat_settings(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.REDIS_URL = ""
+
+
+@pytest.fixture
+def knowledge(db):
+    from unittest import mock  # TEMPORARY while the assistant's load log is being fixed
+
+    with mock.patch("contactcenter.assistant.services.logger"):
+        knowledge_base_load()
+    knowledge_index_reset()
+
+
+@pytest.fixture
+def queues(db):
+    queues_load()
+
+
+@pytest.fixture
+def always_open(settings):
+    settings.LIVE_HELP_ALWAYS_OPEN = True
+
+
+@pytest.fixture
+def staff(db):
+    def make(role: str, **kwargs):
+        return StaffUserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def agent_for(db):
+    return lambda user: agent_ensure_for_user(user=user)
+
+
+@pytest.fixture
+def waiting_chat(knowledge, queues, always_open):
+    """A conversation that asked the assistant one question and then asked for a person."""
+
+    def make(*, language: str = "en", question: str = "How do I replace my green card?"):
+        conversation, token = conversation_start(language=language)
+        chat_ask(conversation=conversation, question=question)
+        chat_handoff(conversation=conversation)
+        return conversation, token
+
+    return make
