@@ -5,3 +5,8 @@ class IvrConfig(AppConfig):
     name = "contactcenter.ivr"
     label = "ivr"
     verbose_name = "Phone line (IVR)"
+
+    def ready(self) -> None:
+        from contactcenter.ivr.receivers import connect
+
+        connect()

@@ -1,0 +1,55 @@
+"""Moving a waiting call to the agent who accepted it, through Twilio's REST API.
+
+The real ``twilio.rest.Client`` updates the live call with new TwiML (a short announcement and
+a ``<Dial>`` to the agent's softphone client, ``agent-<user id>``). ``TWILIO_API_BASE_URL``
+(default Twilio's own API) lets the same client talk to another TwiML provider's compatible
+API, or to a local stand-in in tests.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+from twilio.twiml.voice_response import Dial, VoiceResponse
+
+from contactcenter.ivr.twiml import VOICE_LANGUAGES
+
+TWILIO_API = "https://api.twilio.com"
+REST_TIMEOUT_SECONDS = 10
+
+
+class _BaseUrlHttpClient(TwilioHttpClient):
+    """Sends the client's requests to ``base_url`` instead of api.twilio.com."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(timeout=REST_TIMEOUT_SECONDS)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith(TWILIO_API):
+            url = self.base_url + url[len(TWILIO_API) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+def twilio_client() -> Client:
+    base_url = getattr(settings, "TWILIO_API_BASE_URL", "") or TWILIO_API
+    return Client(
+        settings.TWILIO_ACCOUNT_SID,
+        settings.TWILIO_AUTH_TOKEN,
+        http_client=_BaseUrlHttpClient(base_url),
+    )
+
+
+def agent_dial_twiml(*, agent, language: str, announcement: str) -> str:
+    response = VoiceResponse()
+    response.say(announcement, language=VOICE_LANGUAGES.get(language, "en-US"))
+    dial = Dial()
+    dial.client(f"agent-{agent.user_id}")
+    response.append(dial)
+    return str(response)
+
+
+def redirect_to_agent(*, call_sid: str, agent, language: str, announcement: str) -> None:
+    twiml = agent_dial_twiml(agent=agent, language=language, announcement=announcement)
+    twilio_client().calls(call_sid).update(twiml=twiml)

@@ -1,0 +1,372 @@
+"""The step function: flow, state and the caller's input in; prompts, next state, effects out.
+
+:func:`step` reads nothing and writes nothing. Whatever needs the outside world is returned as
+an :class:`Effect` for the caller of ``step`` to carry out: looking up a case, texting a link,
+putting the caller in line, taking a callback. When an effect's answer decides what is said
+next (a case look-up), the turn comes back with ``awaiting`` set and the runner calls ``step``
+again with the answer in ``Event.result``. The TwiML webhooks and the ``call`` simulator both
+go through :mod:`contactcenter.ivr.runner`, so the same code answers real calls and tests.
+
+The state is a plain JSON-able dict, stored between requests:
+
+    node        where the caller is ("_queued" once in line, "_ended" after the last turn)
+    language    "en" or "es"
+    tries       unusable answers at this node so far
+    vars        collected values (masked in transcripts)
+    topic       what the call is about, from the path taken
+    path        nodes visited, in order
+    self_served whether self-service met the caller's need
+    rep_asks    requests for a person since the last self-service answer
+    outcome     self_served, queued, callback, after_hours (empty until decided)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from contactcenter.core.errors import ApplicationError
+from contactcenter.ivr.flows import Flow
+from contactcenter.ivr.spoken import Unusable, parse_value, plain
+
+MAX_TRIES = 3
+QUEUED = "_queued"
+ENDED = "_ended"
+# Asking for a person or a supervisor works at every node that listens, in both languages.
+REPRESENTATIVE_WORDS = frozenset(
+    {"representative", "agent", "live agent", "operator", "infopass", "person", "human",
+     "agente", "representante", "operador", "operadora", "persona"}
+)  # fmt: skip
+SUPERVISOR_WORDS = frozenset({"supervisor", "supervisora", "manager"})
+REPRESENTATIVE_DIGIT = "0"
+HOLD_CALLBACK_DIGIT = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    text: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listen:
+    """What to gather next: keypad and speech, with hints for the recogniser."""
+
+    language: str
+    hints: tuple[str, ...] = ()
+    num_digits: int | None = None  # menus take one key; collects end with #
+    finish_on_key: str = "#"
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    kind: str  # lookup_case, send_link, enqueue, callback
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One request from the caller's side. ``result`` answers an awaited effect."""
+
+    digits: str = ""
+    speech: str = ""
+    start: bool = False
+    result: Mapping[str, Any] | None = None
+    live_open: bool = True
+    hours: Mapping[str, str] = field(default_factory=dict)  # by language, for after-hours
+    today: dt.date = field(default_factory=dt.date.today)
+    hold: Mapping[str, Any] = field(default_factory=dict)  # position, minutes while queued
+
+    @property
+    def heard(self) -> str:
+        return self.digits or self.speech
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    prompts: tuple[Prompt, ...]
+    state: dict[str, Any]
+    effects: tuple[Effect, ...] = ()
+    listen: Listen | None = None
+    hold: bool = False  # waiting in line: announce, pause, come back
+    hangup: bool = False
+    awaiting: str = ""  # an effect whose result the next step needs
+
+
+def initial_state(flow: Flow) -> dict[str, Any]:
+    return {
+        "node": flow.start,
+        "language": flow.default_language,
+        "tries": 0,
+        "vars": {},
+        "topic": "",
+        "path": [],
+        "self_served": False,
+        "rep_asks": 0,
+        "outcome": "",
+    }
+
+
+class _Fill(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _text(text_by_language: Mapping[str, str], language: str, **values: object) -> str:
+    return text_by_language[language].format_map(_Fill(values))
+
+
+class _Builder:
+    """Collects one turn's prompts and effects while the state moves through nodes."""
+
+    def __init__(self, flow: Flow, state: Mapping[str, Any], event: Event) -> None:
+        self.flow = flow
+        self.state: dict[str, Any] = {
+            **state,
+            "vars": dict(state.get("vars", {})),
+            "path": list(state.get("path", [])),
+        }
+        self.event = event
+        self.prompts: list[Prompt] = []
+        self.effects: list[Effect] = []
+
+    @property
+    def language(self) -> str:
+        return str(self.state["language"])
+
+    def say(self, texts: Mapping[str, str], **values: object) -> None:
+        self.prompts.append(Prompt(_text(texts, self.language, **values), self.language))
+
+    def flow_prompt(self, name: str, **values: object) -> None:
+        self.say(self.flow.prompts[name], **values)
+
+    def turn(self, **kwargs: Any) -> Turn:
+        if kwargs.get("awaiting"):
+            self.state["awaiting"] = kwargs["awaiting"]
+        return Turn(tuple(self.prompts), self.state, tuple(self.effects), **kwargs)
+
+    # --- Entering nodes -------------------------------------------------------------------
+
+    def enter(self, node_id: str) -> Turn:
+        """Move to ``node_id`` and run nodes that need no answer until one does."""
+        for _hop in range(50):  # a bound against loops of say nodes in a bad flow
+            node = self.flow.node(node_id)
+            self.state["node"] = node_id
+            self.state["tries"] = 0
+            self.state["path"].append(node_id)
+            if node.get("topic"):
+                self.state["topic"] = node["topic"]
+            kind = node["kind"]
+            if kind == "say":
+                self.say(node["prompt"], hours=self.event.hours.get(self.language, ""))
+                node_id = node["next"]
+                continue
+            if kind in ("menu", "collect"):
+                return self.ask(node)
+            if kind == "case_status":
+                receipt = self.state["vars"].get(node["receipt"]) or {}
+                self.effects.append(
+                    Effect(
+                        "lookup_case",
+                        {"candidates": receipt.get("candidates", []), "language": self.language},
+                    )
+                )
+                return self.turn(awaiting="lookup_case")
+            if kind == "send_link":
+                self.effects.append(Effect("send_link", {"via": node.get("via", "sms"),
+                                                         "language": self.language}))  # fmt: skip
+                self.say(node["prompt"])
+                node_id = node["next"]
+                continue
+            if kind == "transfer":
+                if not self.event.live_open:
+                    self.state["outcome"] = "after_hours"
+                    node_id = node["after_hours"]
+                    continue
+                self.say(node["prompt"])
+                self.effects.append(
+                    Effect(
+                        "enqueue",
+                        {
+                            "tier": node["tier"],
+                            "skill": node.get("skill", ""),
+                            "topic": node.get("topic", "") or self.state["topic"],
+                            "language": self.language,
+                        },
+                    )
+                )
+                self.state["outcome"] = "queued"
+                self.state["node"] = QUEUED
+                return self.turn(awaiting="enqueue")
+            if kind == "callback":
+                self.say(node["prompt"])
+                self.effects.append(Effect("callback", {"language": self.language}))
+                self.state["outcome"] = "callback"
+                return self.end()
+            if kind == "hangup":
+                if node.get("prompt"):
+                    self.say(node["prompt"])
+                if node.get("self_served"):
+                    self.state["self_served"] = True
+                return self.end()
+            raise ValueError(f"unknown node kind {kind}")  # pragma: no cover - flows are checked
+        raise ValueError("too many nodes without a question in a row")
+
+    def end(self) -> Turn:
+        if not self.state["outcome"] and self.state["self_served"]:
+            self.state["outcome"] = "self_served"
+        self.state["node"] = ENDED
+        return self.turn(hangup=True)
+
+    def ask(self, node: Mapping[str, Any], *, retry: bool = False) -> Turn:
+        if retry and node["kind"] == "collect":
+            self.say(node["retry"])
+        else:
+            if node.get("bilingual"):
+                for language in ("en", "es"):
+                    self.prompts.append(Prompt(node["prompt"][language], language))
+            else:
+                self.say(node["prompt"], hours=self.event.hours.get(self.language, ""))
+        hints: list[str] = []
+        for option in node.get("options") or []:
+            for language in ("en", "es"):
+                hints.extend(option["words"][language])
+        return self.turn(
+            listen=Listen(
+                language=self.language,
+                hints=tuple(dict.fromkeys(hints)),
+                num_digits=1 if node["kind"] == "menu" else None,
+            )
+        )
+
+    # --- Answers --------------------------------------------------------------------------
+
+    def unusable(self, node: Mapping[str, Any], *, heard_nothing: bool) -> Turn:
+        self.state["tries"] += 1
+        if self.state["tries"] >= MAX_TRIES:
+            return self.enter(node["fail"])
+        if heard_nothing or node["kind"] == "menu":
+            self.flow_prompt("no_input")
+        tries = self.state["tries"]
+        turn = self.ask(node, retry=True)
+        self.state["tries"] = tries
+        return turn
+
+    def asks_for(self) -> str:
+        words = plain(self.event.speech)
+        padded = f" {words} "
+        if any(f" {w} " in padded for w in SUPERVISOR_WORDS):
+            return "supervisor"
+        if self.event.digits == REPRESENTATIVE_DIGIT or any(
+            f" {plain(w)} " in padded for w in REPRESENTATIVE_WORDS
+        ):
+            return "representative"
+        return ""
+
+    def answer(self) -> Turn:
+        node_id = self.state["node"]
+        if node_id == ENDED:
+            return self.turn(hangup=True)
+        if node_id == QUEUED:
+            return self.waiting()
+        node = self.flow.node(node_id)
+        wanted = self.asks_for()
+        if wanted == "supervisor":
+            self.state["rep_asks"] = 0
+            return self.enter(self.flow.supervisor)
+        if wanted == "representative":
+            self.state["rep_asks"] += 1
+            if self.state["rep_asks"] >= 2:
+                self.state["rep_asks"] = 0
+                return self.enter(self.flow.representative)
+            self.flow_prompt("representative_first")
+            tries = self.state["tries"]
+            turn = self.ask(node)
+            self.state["tries"] = tries
+            return turn
+        if node["kind"] == "menu":
+            return self.choose(node)
+        if node["kind"] == "collect":
+            return self.collect(node)
+        raise ValueError(f"node {node_id} does not take answers")  # pragma: no cover
+
+    def choose(self, node: Mapping[str, Any]) -> Turn:
+        digits, spoken = self.event.digits.strip(), f" {plain(self.event.speech)} "
+        for option in node["options"]:
+            by_key = digits and digits == str(option["digit"])
+            by_word = not digits and any(
+                f" {plain(word)} " in spoken
+                for language in ("en", "es")
+                for word in option["words"][language]
+            )
+            if by_key or by_word:
+                if option.get("language"):
+                    self.state["language"] = option["language"]
+                if option.get("topic"):
+                    self.state["topic"] = option["topic"]
+                return self.enter(option["next"])
+        return self.unusable(node, heard_nothing=not self.event.heard.strip())
+
+    def collect(self, node: Mapping[str, Any]) -> Turn:
+        try:
+            value = parse_value(
+                node["value"], digits=self.event.digits, speech=self.event.speech,
+                today=self.event.today,
+            )  # fmt: skip
+        except (Unusable, ApplicationError):
+            return self.unusable(node, heard_nothing=not self.event.heard.strip())
+        self.state["vars"][node["store"]] = value
+        return self.enter(node["next"])
+
+    def waiting(self) -> Turn:
+        """In line: a key press of 1 asks for a callback; otherwise, refresh the announcement."""
+        if self.event.digits.strip() == HOLD_CALLBACK_DIGIT:
+            self.flow_prompt("hold_callback")
+            self.effects.append(Effect("callback", {"language": self.language}))
+            self.state["outcome"] = "callback"
+            return self.end()
+        if self.event.hold:
+            self.flow_prompt("hold", **dict(self.event.hold))
+        return self.turn(hold=True, listen=Listen(language=self.language, num_digits=1))
+
+    def resume(self, awaiting: str, result: Mapping[str, Any]) -> Turn:
+        """Carry on after an awaited effect, with its result."""
+        if awaiting == "enqueue":
+            return self.waiting()
+        node = self.flow.node(self.state["node"])
+        if result.get("found"):
+            self.say(node["found"], form=result["form"], status=result["status_text"],
+                     date=spoken_date(result["status_date"], self.language))  # fmt: skip
+            self.state["self_served"] = True
+            self.state["rep_asks"] = 0
+            return self.enter(node["next"])
+        self.say(node["not_found"])
+        return self.enter(node["not_found_next"])
+
+
+SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                  "septiembre", "octubre", "noviembre", "diciembre")  # fmt: skip
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")  # fmt: skip
+
+
+def spoken_date(iso: str, language: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    if language == "es":
+        return f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
+    return f"{ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def step(flow: Flow, state: Mapping[str, Any] | None, event: Event) -> Turn:
+    """One turn of the call. ``state`` None (or ``event.start``) begins a new call."""
+    if state is None or event.start:
+        builder = _Builder(flow, initial_state(flow), event)
+        return builder.enter(flow.start)
+    builder = _Builder(flow, state, event)
+    if event.result is not None:
+        awaiting = str(state.get("awaiting", ""))
+        builder.state.pop("awaiting", None)
+        return builder.resume(awaiting, event.result)
+    return builder.answer()

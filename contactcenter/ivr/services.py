@@ -1,0 +1,492 @@
+"""Every write of the phone line: loading flows, answering a turn of a call, ending a call.
+
+:func:`call_answer` is the one path a call takes, from the TwiML webhook or the simulator: it
+locks the call row, answers a retried step from the stored turn (so no effect happens twice),
+runs the pure step function, carries out its effects through the other apps' services, stores
+the turn and returns the TwiML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contactcenter.cases.selectors import CaseNotFound, case_status_public
+from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
+from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.core.redaction import redact
+from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
+from contactcenter.inquiries.services import (
+    inquiry_add_message,
+    inquiry_open,
+    inquiry_resolve,
+    inquiry_schedule_callback,
+)
+from contactcenter.ivr.engine import ENDED, QUEUED, Event, Turn, step
+from contactcenter.ivr.flows import Flow, FlowInvalid, flow_files, flow_parse
+from contactcenter.ivr.models import Call, CallTurn, FlowVersion, Outcome
+from contactcenter.ivr.twiml import render
+from contactcenter.routing.calendar import live_help_open
+from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+from contactcenter.routing.services import QueueChoice, queue_for, work_item_enqueue
+
+logger = logging.getLogger(__name__)
+
+ENDED_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+DEFAULT_SECONDS_PER_CALLER = 180  # estimate when a queue has answered nobody in the last hour
+
+
+class IvrError(ApplicationError):
+    pass
+
+
+class LineNotFound(NotFound):
+    pass
+
+
+class StepOutOfOrder(IvrError):
+    http_status = 409
+
+
+# --- Flows -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FlowLoadResult:
+    line: str
+    version: int
+    created: bool  # False: the file was unchanged and the active version kept
+
+
+@transaction.atomic
+def flow_load(*, path: Path) -> FlowLoadResult:
+    """Load one flow file as the active version of its line (a new version only if changed).
+
+    Raises FlowInvalid, naming the file, node and problem; nothing changes then."""
+    text = path.read_text(encoding="utf-8")
+    flow = flow_parse(text, file=path.name)
+    if path.stem != flow.line:
+        raise FlowInvalid([(path.name, "", f"the file of line {flow.line!r} must be named "
+                                           f"{flow.line}.yaml")])  # fmt: skip
+    checksum = hashlib.sha256(text.encode()).hexdigest()
+    versions = FlowVersion.objects.select_for_update().filter(line=flow.line)
+    latest = versions.order_by("-version").first()
+    if latest is not None and latest.checksum == checksum:
+        if not latest.active:
+            _activate(latest)
+        return FlowLoadResult(flow.line, latest.version, created=False)
+    version = FlowVersion.objects.create(
+        line=flow.line,
+        version=(latest.version + 1) if latest else 1,
+        source_file=path.name,
+        source=text,
+        checksum=checksum,
+        definition=flow.as_dict(),
+    )
+    _activate(version)
+    logger.info("ivr.flow_loaded", extra={"line": flow.line, "version": version.version})
+    return FlowLoadResult(flow.line, version.version, created=True)
+
+
+def flows_load_all(*, directory: Path | None = None) -> list[FlowLoadResult]:
+    """Every flow file; checks them all first, so one bad file loads none."""
+    paths = flow_files(directory) if directory else flow_files()
+    problems: list[tuple[str, str, str]] = []
+    for path in paths:
+        try:
+            flow_parse(path.read_text(encoding="utf-8"), file=path.name)
+        except FlowInvalid as error:
+            problems.extend(error.problems)
+    if problems:
+        raise FlowInvalid(problems)
+    with transaction.atomic():
+        return [flow_load(path=path) for path in paths]
+
+
+def _activate(version: FlowVersion) -> None:
+    now = timezone.now()
+    FlowVersion.objects.filter(line=version.line, active=True).exclude(pk=version.pk).update(
+        active=False
+    )
+    version.active = True
+    version.activated_at = now
+    version.save(update_fields=["active", "activated_at"])
+    _FLOW_CACHE.pop(version.line, None)
+
+
+@transaction.atomic
+def flow_activate(*, line: str, version: int | None = None) -> FlowVersion:
+    """Make ``version`` (default: the one before the active one) the active version."""
+    versions = FlowVersion.objects.select_for_update().filter(line=line)
+    if version is None:
+        active = versions.filter(active=True).first()
+        if active is None:
+            raise LineNotFound(_("No flow is loaded for line %(line)s.") % {"line": line})
+        target = versions.filter(version__lt=active.version).order_by("-version").first()
+        if target is None:
+            raise IvrError(_("Line %(line)s has no earlier version.") % {"line": line})
+    else:
+        target = versions.filter(version=version).first()
+        if target is None:
+            raise LineNotFound(
+                _("Line %(line)s has no version %(version)s.") % {"line": line, "version": version}
+            )
+    _activate(target)
+    return target
+
+
+# Parsed flows by line, checked against the active version's id on every use (one small
+# indexed query), so a newly loaded or restored version takes effect on the next call.
+_FLOW_CACHE: dict[str, tuple[int, Flow]] = {}
+
+
+def active_flow(line: str) -> tuple[FlowVersion, Flow]:
+    version = FlowVersion.objects.filter(line=line, active=True).only("id", "line").first()
+    if version is None:
+        raise LineNotFound(_("No phone line %(line)s.") % {"line": line})
+    return version, _flow_for(version)
+
+
+def _flow_for(version: FlowVersion) -> Flow:
+    cached = _FLOW_CACHE.get(version.line)
+    if cached and cached[0] == version.pk:
+        return cached[1]
+    definition = FlowVersion.objects.values_list("definition", flat=True).get(pk=version.pk)
+    flow = Flow.from_dict(definition)
+    _FLOW_CACHE[version.line] = (version.pk, flow)
+    return flow
+
+
+# --- Answering a call ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallRequest:
+    line: str
+    call_sid: str
+    step: int
+    from_number: str = ""
+    digits: str = ""
+    speech: str = ""
+
+
+def step_url(line: str, step_number: int) -> str:
+    return f"{reverse('ivr:step', args=[line])}?n={step_number}"
+
+
+def hours_text() -> dict[str, str]:
+    def clock(value: str, language: str) -> str:
+        hour, minute = (int(part) for part in value.split(":"))
+        suffix = ("a.m." if hour < 12 else "p.m.") if language == "en" else (
+            "a. m." if hour < 12 else "p. m.")  # fmt: skip
+        shown = hour % 12 or 12
+        return f"{shown}{f':{minute:02d}' if minute else ''} {suffix}"
+
+    # Both languages side by side, like the flow files.
+    opens, closes = settings.LIVE_HELP_OPENS_AT, settings.LIVE_HELP_CLOSES_AT
+    return {
+        "en": f"Monday through Friday, {clock(opens, 'en')} to {clock(closes, 'en')} "
+        "Eastern time, except federal holidays",
+        "es": f"de lunes a viernes, de {clock(opens, 'es')} a {clock(closes, 'es')}, hora del "
+        "Este, excepto los días feriados federales",
+    }
+
+
+def _mask_heard(flow: Flow, node_id: str, request: CallRequest) -> str:
+    heard = (request.digits or request.speech).strip()[:200]
+    if not heard:
+        return ""
+    node = flow.nodes.get(node_id)
+    if node and node.get("kind") == "collect":
+        return f"[{str(node['value']).upper().replace('_', '-')}]"  # never the value itself
+    return redact(heard).text
+
+
+def _ensure_inquiry(call: Call, flow: Flow, state: dict[str, Any]) -> Inquiry:
+    if call.inquiry_id is None:
+        topic = f"{flow.line}/{state.get('topic') or 'general'}"
+        call.inquiry = inquiry_open(
+            channel=flow.channel, language=state.get("language", "en"), topic=topic
+        )
+        call.save(update_fields=["inquiry", "updated_at"])
+    assert call.inquiry is not None
+    return call.inquiry
+
+
+def _post_transcript(call: Call, flow: Flow, state: dict[str, Any]) -> None:
+    """Append the turns not yet written to the inquiry, as one message (masked again there)."""
+    inquiry = _ensure_inquiry(call, flow, state)
+    turns = list(call.turns.filter(step__gte=call.transcript_posted).order_by("step"))
+    lines: list[str] = []
+    for turn in turns:
+        if turn.heard:
+            lines.append(f"Caller: {turn.heard}")
+        if turn.said:
+            lines.append(f"IVR: {turn.said}")
+    if turns:
+        call.transcript_posted = turns[-1].step + 1
+        call.save(update_fields=["transcript_posted", "updated_at"])
+    if lines and inquiry.state != InquiryState.CLOSED:
+        inquiry_add_message(inquiry=inquiry, body="\n".join(lines)[:10_000], actor_label="ivr")
+
+
+def hold_estimate(item: WorkItem, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Position in line and an estimated wait in minutes, from how fast the queue has been
+    answered in the last hour."""
+    now = now or timezone.now()
+    if item.state != WorkState.QUEUED:
+        position = 1
+    else:
+        position = WorkItem.objects.filter(
+            queue_id=item.queue_id, state=WorkState.QUEUED, enqueued_at__lte=item.enqueued_at
+        ).count()
+    answered = WorkItem.objects.filter(
+        queue_id=item.queue_id, assigned_at__gte=now - dt.timedelta(hours=1)
+    ).count()
+    seconds_per_caller = 3600 / answered if answered else DEFAULT_SECONDS_PER_CALLER
+    return {"position": max(position, 1),
+            "minutes": max(1, math.ceil(max(position, 1) * seconds_per_caller / 60))}  # fmt: skip
+
+
+def _lookup_case(data: dict[str, Any]) -> dict[str, Any]:
+    for candidate in data.get("candidates", []):
+        try:
+            status = case_status_public(
+                receipt_number=ReceiptNumber.parse(candidate), language=data["language"]
+            )
+        except (CaseNotFound, ApplicationError):
+            continue
+        return {
+            "found": True,
+            "form": status.form,
+            "status_text": status.status_text,
+            "status_date": status.status_date.isoformat(),
+        }
+    return {"found": False}
+
+
+def _perform(call: Call, flow: Flow, turn: Turn) -> dict[str, Any] | None:
+    """Carry out a turn's effects; return the awaited effect's result, if any."""
+    result: dict[str, Any] | None = None
+    for effect in turn.effects:
+        data = dict(effect.data)
+        if effect.kind == "lookup_case":
+            result = _lookup_case(data)
+        elif effect.kind == "send_link":
+            _send_link(call, flow, turn.state)
+        elif effect.kind == "enqueue":
+            inquiry = _ensure_inquiry(call, flow, turn.state)
+            queue = queue_for(
+                QueueChoice(
+                    tier=data["tier"],
+                    language=data["language"],
+                    channel=flow.channel,
+                    skill=data["skill"],
+                    topic=data["topic"],
+                )
+            )
+            call.work_item = work_item_enqueue(
+                inquiry=inquiry, kind=WorkKind.CALL, queue=queue, channel="phone"
+            )
+            call.queued_at = timezone.now()
+            call.save(update_fields=["work_item", "queued_at", "updated_at"])
+            result = {"queue": queue.code}
+        elif effect.kind == "callback":
+            _callback(call, flow, turn.state)
+    return result
+
+
+def _send_link(call: Call, flow: Flow, state: dict[str, Any]) -> None:
+    from contactcenter.notifications.services import notification_queue
+
+    inquiry = _ensure_inquiry(call, flow, state)
+    try:
+        notification_queue(
+            channel="sms", recipient=call.from_number, template="inquiry_updated",
+            language=state.get("language", "en"), inquiry=inquiry,
+        )  # fmt: skip
+    except InvalidInput:  # a withheld or non-E.164 caller id: nothing can be texted
+        logger.info("ivr.link_not_sent", extra={"call_id": call.pk})
+
+
+def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> None:
+    inquiry = _ensure_inquiry(call, flow, state)
+    if not call.from_number:
+        logger.info("ivr.callback_without_number", extra={"call_id": call.pk})
+        return
+    # The callback keeps the caller's place: their original arrival time, not now.
+    arrived = call.work_item.enqueued_at if call.work_item else call.started_at
+    _post_transcript(call, flow, state)
+    inquiry_schedule_callback(
+        inquiry=inquiry, actor=None, phone=call.from_number, enqueued_at=arrived
+    )
+
+
+def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> None:
+    """The call ended: record the outcome, write the transcript, close what is settled."""
+    call.outcome = outcome
+    call.ended_at = timezone.now()
+    call.save(update_fields=["outcome", "ended_at", "updated_at"])
+    _post_transcript(call, flow, state)
+    inquiry = call.inquiry
+    assert inquiry is not None
+    inquiry.refresh_from_db()
+    disposition = {
+        Outcome.SELF_SERVED: Disposition.RESOLVED_FIRST_CONTACT,
+        Outcome.AFTER_HOURS: Disposition.REFERRED,
+        Outcome.ABANDONED: Disposition.NO_ANSWER,
+    }.get(Outcome(outcome))
+    if disposition and inquiry.state != InquiryState.CLOSED:
+        inquiry_resolve(inquiry=inquiry, actor=None, disposition=disposition,
+                        note=f"IVR outcome: {outcome}")  # fmt: skip
+    logger.info("ivr.call_ended", extra={"call_id": call.pk, "outcome": outcome})
+
+
+def _locked_call(request: CallRequest) -> tuple[Call, bool]:
+    call = Call.objects.select_for_update().filter(call_sid=request.call_sid).first()
+    if call is not None:
+        return call, False
+    if request.step != 0:
+        raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
+    version, _flow = active_flow(request.line)
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(
+                call_sid=request.call_sid, line=request.line, flow_version=version,
+                from_number=request.from_number[:32], started_at=timezone.now(),
+            )  # fmt: skip
+        return call, True
+    except IntegrityError:  # the same new call arrived twice at once
+        return Call.objects.select_for_update().get(call_sid=request.call_sid), False
+
+
+@transaction.atomic
+def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
+    """Answer one request of a call with TwiML; a repeated step gets the stored answer."""
+    call, _created = _locked_call(request)
+    if call.line != request.line:
+        raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
+    stored = CallTurn.objects.filter(call=call, step=request.step).first()
+    if stored is not None:
+        return stored.twiml
+    if request.step != call.next_step:
+        raise StepOutOfOrder(
+            _("Step %(step)s is not the next step of this call.") % {"step": request.step}
+        )
+    flow = _flow_for(call.flow_version)
+    now = now or timezone.now()
+    previous = call.state or None
+    event = Event(
+        digits=request.digits.strip()[:40], speech=request.speech.strip()[:300],
+        start=request.step == 0, live_open=live_help_open(now), hours=hours_text(),
+        today=timezone.localdate(now), hold=_hold(call, previous),
+    )  # fmt: skip
+    heard_at = previous.get("node", "") if previous else ""
+    if previous and previous.get("node") == ENDED:
+        turn = Turn(prompts=(), state=previous, hangup=True)
+    else:
+        turn = step(flow, previous, event)
+    prompts = list(turn.prompts)
+    for _round in range(3):
+        result = _perform(call, flow, turn)
+        if not turn.awaiting:
+            break
+        resumed = Event(result=result or {}, live_open=event.live_open, hours=event.hours,
+                        today=event.today, hold=_hold(call, turn.state))  # fmt: skip
+        turn = step(flow, turn.state, resumed)
+        prompts.extend(turn.prompts)
+    state = dict(turn.state)
+    twiml = render(
+        Turn(
+            prompts=tuple(prompts),
+            state=state,
+            listen=turn.listen,
+            hold=turn.hold,
+            hangup=turn.hangup,
+        ),
+        next_url=step_url(call.line, request.step + 1),
+    )
+    CallTurn.objects.create(
+        call=call, step=request.step, node=str(state.get("node", ""))[:40],
+        heard=_mask_heard(flow, heard_at, request),
+        said=" ".join(p.text for p in prompts)[:5000], twiml=twiml,
+    )  # fmt: skip
+    call.state = state
+    call.next_step = request.step + 1
+    call.save(update_fields=["state", "next_step", "updated_at"])
+    if turn.effects and any(e.kind == "enqueue" for e in turn.effects):
+        _post_transcript(call, flow, state)
+    if turn.hangup and call.ended_at is None:
+        _finish(call, flow, state, outcome=state.get("outcome") or Outcome.ABANDONED)
+    return twiml
+
+
+def _hold(call: Call, state: dict[str, Any] | None) -> dict[str, int]:
+    if not state or state.get("node") != QUEUED or call.work_item_id is None:
+        return {}
+    item = WorkItem.objects.get(pk=call.work_item_id)
+    return hold_estimate(item)
+
+
+@transaction.atomic
+def call_status(*, line: str, call_sid: str, status: str) -> Call | None:
+    """The provider's status callback. A call that ends before it was settled is abandoned;
+    a caller who hangs up while in line leaves the line."""
+    call = Call.objects.select_for_update().filter(call_sid=call_sid, line=line).first()
+    if call is None or status not in ENDED_STATUSES or call.ended_at is not None:
+        return call
+    flow = _flow_for(call.flow_version)
+    state = dict(call.state or {})
+    outcome = state.get("outcome") or Outcome.ABANDONED
+    if outcome == Outcome.QUEUED and call.bridged_at is None:
+        outcome = Outcome.ABANDONED  # hung up while waiting in line
+    if outcome == Outcome.QUEUED:  # talked to an agent: the agent settles the inquiry
+        call.outcome = outcome
+        call.ended_at = timezone.now()
+        call.save(update_fields=["outcome", "ended_at", "updated_at"])
+        return call
+    _finish(call, flow, state, outcome=outcome)
+    return call
+
+
+# --- Bridging to the agent -------------------------------------------------------------------
+
+
+def call_bridge(*, item: WorkItem, agent) -> bool:
+    """An agent accepted a waiting call: move it to the agent through the provider's REST API.
+
+    Returns True when the call was redirected. Runs after the accepting transaction commits.
+    """
+    from contactcenter.ivr.bridge import redirect_to_agent
+
+    if item.kind != WorkKind.CALL:
+        return False
+    with transaction.atomic():
+        call = (
+            Call.objects.select_for_update()
+            .filter(work_item=item, ended_at__isnull=True, bridged_at__isnull=True)
+            .first()
+        )
+        if call is None:
+            return False
+        language = (call.state or {}).get("language", "en")
+        flow = _flow_for(call.flow_version)
+        redirect_to_agent(
+            call_sid=call.call_sid, agent=agent, language=language,
+            announcement=flow.prompts["connecting"][language],
+        )  # fmt: skip
+        call.bridged_at = timezone.now()
+        call.save(update_fields=["bridged_at", "updated_at"])
+    logger.info("ivr.bridged", extra={"call_id": call.pk, "agent_id": agent.pk})
+    return True
