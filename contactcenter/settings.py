@@ -135,6 +135,12 @@ else:
         "max_size": env_int("DATABASE_POOL_MAX", 20),
         "timeout": 10,
     }
+    # Django binds parameters on the client and never prepares; a few hot statements (the
+    # routing claim) use a server-binding cursor with prepare=True, which psycopg honours only
+    # when a threshold is set. This one is never reached, so nothing else gets prepared.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
+        "DATABASE_PREPARE_THRESHOLD", 1_000_000_000
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and channel layer ---------------------------------------------------------

@@ -10,10 +10,13 @@ the same guarantee with less concurrency.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
 
+import psycopg
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -229,8 +232,15 @@ RETURNING {columns}
 """
 
 
+@functools.cache
+def _claim_statement() -> tuple[str, list[str]]:
+    """The claim SQL returning every column of a work item, and the attribute names in order."""
+    fields = WorkItem._meta.concrete_fields
+    columns = ", ".join(f"routing_workitem.{field.column}" for field in fields)
+    return _CLAIM_SQL.format(columns=columns), [field.attname for field in fields]
+
+
 def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
-    import json
 
     params = {
         "agent": agent.pk,
@@ -242,17 +252,17 @@ def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
         "live_open": live_help_open(now),
         "calling_open": calling_window_open(now),
     }
-    fields = WorkItem._meta.concrete_fields
-    sql = _CLAIM_SQL.format(columns=", ".join(f"routing_workitem.{f.column}" for f in fields))
+    sql, attnames = _claim_statement()
     connection.ensure_connection()
-    # Django binds parameters on the client; this hot statement is prepared on the server
-    # instead (psycopg's own cursor), so PostgreSQL plans it once per connection.
-    with connection.connection.cursor() as cursor:
-        cursor.execute(sql, params, prepare=True)
+    # Django's cursors bind parameters on the client (psycopg's ClientCursor, which cannot
+    # prepare), so PostgreSQL would parse and plan this hot statement on every call. A plain
+    # psycopg cursor binds on the server and prepares it once per connection.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True, binary=True)
         row = cursor.fetchone()
     if row is None:
         return None
-    return WorkItem.from_db(connection.alias, [f.attname for f in fields], row)
+    return WorkItem.from_db(connection.alias, attnames, row)
 
 
 def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
