@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.chat.services import chat_after_desk_action
+from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk import events, forms, selectors, services
@@ -213,7 +214,7 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
         "locked": inquiry.state == InquiryState.LOCKED,
     }
     if inquiry.channel == Channel.CHAT:
-        context["chat_texts"] = _chat_texts()
+        context["chat_texts"] = desk_panel_texts()
     if inquiry.is_verified:
         # The one path to case data: checks the viewer's right and writes the disclosure log.
         try:
@@ -235,32 +236,6 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
             unlock_form=forms.UnlockForm(prefix="unlock"),
         )
     return context
-
-
-def _chat_texts() -> dict[str, str]:
-    """What the desk's chat panel says, in the agent's language."""
-    return {
-        "person": _("Person"),
-        "assistant": _("Virtual assistant"),
-        "agent": _("Agent"),
-        "you": _("You"),
-        "notice": _("Notice"),
-        "sending": _("sending"),
-        "sent": _("Sent"),
-        "delivered": _("Delivered"),
-        "read": _("Read"),
-        "typing": _("The person is typing…"),
-        "connected": _("Connected."),
-        "reconnecting": _("Connection lost; reconnecting. Nothing is lost."),
-        "waiting": _("The person is waiting for an agent."),
-        "agent_joined": _("An agent joined."),
-        "supervisor_joined": _("A supervisor joined."),
-        "transferred_tier2": _("Escalated to Tier 2."),
-        "supervisor_requested": _("A supervisor was asked to join."),
-        "callback_scheduled": _("A callback was scheduled."),
-        "ended_by_person": _("The person ended the chat."),
-        "ended_by_agent": _("The chat was ended."),
-    }
 
 
 @require_GET

@@ -1,0 +1,74 @@
+"""Everything the chat scripts say (the public widget and the desk's chat panel), in the
+language of the page they are on."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+def widget_texts() -> dict[str, str]:
+    """Everything the widget's script says, in the page's language."""
+    return {
+        "you": _("You"),
+        "assistant": _("Virtual assistant"),
+        "agent": _("Agent"),
+        "agent_named": _("Agent %(name)s"),
+        "sending": _("Sending…"),
+        "sent": _("Sent"),
+        "delivered": _("Delivered"),
+        "read": _("Read"),
+        "typing": _("The agent is typing…"),
+        "masked": _(
+            "For your safety we hid the personal information in your message (%(kinds)s). "
+            "Do not share it in this chat."
+        ),
+        "waiting": _("You are in line for a live agent."),
+        "position": _(
+            "You are number %(position)s in line. Estimated wait: about %(minutes)s minutes."
+        ),
+        "agent_joined": _("%(name)s joined the chat."),
+        "agent_joined_anonymous": _("An agent joined the chat."),
+        "supervisor_joined": _("A supervisor joined the chat."),
+        "transferred_tier2": _(
+            "Your question was passed to a Tier 2 officer. They will contact you; your "
+            "inquiry number is %(reference)s."
+        ),
+        "supervisor_requested": _("The agent asked a supervisor to join."),
+        "callback_scheduled": _("The agent scheduled a call back to you."),
+        "ended_by_person": _("You ended the chat."),
+        "ended_by_agent": _("The agent ended the chat."),
+        "ended": _("This chat has ended."),
+        "reconnecting": _("Connection lost. Reconnecting… Your messages are kept."),
+        "error": _("Something went wrong. Please try again."),
+        "closed_now": _(
+            "Live chat is closed now. It is open Monday to Friday, 8 a.m. to 8 p.m. "
+            "Eastern, except federal holidays."
+        ),
+        "thanks": _("Thank you. Ask another question any time."),
+    }
+
+
+def desk_panel_texts() -> dict[str, str]:
+    """What the desk's chat panel says, in the agent's language."""
+    return {
+        "person": _("Person"),
+        "assistant": _("Virtual assistant"),
+        "agent": _("Agent"),
+        "you": _("You"),
+        "notice": _("Notice"),
+        "sending": _("sending"),
+        "sent": _("Sent"),
+        "delivered": _("Delivered"),
+        "read": _("Read"),
+        "typing": _("The person is typing…"),
+        "connected": _("Connected."),
+        "reconnecting": _("Connection lost; reconnecting. Nothing is lost."),
+        "waiting": _("The person is waiting for an agent."),
+        "agent_joined": _("An agent joined."),
+        "supervisor_joined": _("A supervisor joined."),
+        "transferred_tier2": _("Escalated to Tier 2."),
+        "supervisor_requested": _("A supervisor was asked to join."),
+        "callback_scheduled": _("A callback was scheduled."),
+        "ended_by_person": _("The person ended the chat."),
+        "ended_by_agent": _("The chat was ended."),
+    }

@@ -1,0 +1,195 @@
+"""The chat sockets through the project's whole ASGI application (sessions, sign-in, the
+Origin check), driven by Channels' WebsocketCommunicator on the in-memory channel layer."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import types
+from pathlib import Path
+
+import channels
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+
+from contactcenter.chat.consumers import CLOSE_NO_CHAT, SESSION_KEY
+from contactcenter.chat.models import Message
+from contactcenter.desk.services import desk_offer_accept, desk_presence_set
+from contactcenter.staff.models import Role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# ``channels.testing``'s package module imports the Daphne live-server helper, and this project
+# serves with uvicorn, not Daphne. The communicator itself needs only asgiref, so its module is
+# imported without running the package's __init__.
+if "channels.testing" not in sys.modules:
+    _testing = types.ModuleType("channels.testing")
+    _testing.__path__ = [str(Path(channels.__file__).parent / "testing")]
+    sys.modules["channels.testing"] = _testing
+from channels.testing.websocket import WebsocketCommunicator  # noqa: E402
+
+
+def person_cookie(token: str) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = token
+    session.save()
+    return f"sessionid={session.session_key}"
+
+
+def staff_cookie(client, user) -> str:
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def socket(path: str, cookie: str = "") -> WebsocketCommunicator:
+    from contactcenter.asgi import application
+
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def until(communicator: WebsocketCommunicator, kind: str, **match) -> dict:
+    """The next event of ``kind`` (and matching fields), skipping others."""
+    while True:
+        event = await communicator.receive_json_from(timeout=5)
+        if event.get("type") == kind and all(event.get(k) == v for k, v in match.items()):
+            return event
+
+
+@pytest.fixture
+def accepted_chat(waiting_chat, staff, agent_for):
+    """A chat handed off and accepted by a Tier 1 agent named Rosa."""
+    conversation, token = waiting_chat()
+    user = staff(Role.TIER1, first_name="Rosa")
+    agent = agent_for(user)
+    offered = desk_presence_set(agent=agent, presence="available")
+    desk_offer_accept(agent=agent, item_id=offered.pk)
+    return conversation, token, user
+
+
+def test_person_and_agent_talk_with_receipts_typing_and_catch_up(accepted_chat, client):
+    conversation, token, agent_user = accepted_chat
+    reference = conversation.inquiry.reference_number
+    person_session, agent_session = person_cookie(token), staff_cookie(client, agent_user)
+
+    async def talk():
+        person = socket("/ws/chat", person_session)
+        assert (await person.connect())[0]
+        await person.send_json_to({"type": "hello", "after": 0})
+        history = [(await until(person, "message"))["message"] for _ in range(4)]
+        assert [m["sender"] for m in history] == ["person", "assistant", "system", "system"]
+        assert history[3]["notice"] == "agent_joined" and history[3]["data"]["name"] == "Rosa"
+        status = await until(person, "status")
+        assert status["state"] == "active" and status["position"] is None
+
+        agent = socket(f"/ws/chat/desk/{reference}", agent_session)
+        assert (await agent.connect())[0]
+
+        # Typing is passed on and not echoed to the typist.
+        await agent.send_json_to({"type": "typing", "active": True})
+        assert await until(person, "typing") == {"type": "typing", "by": "agent", "active": True}
+
+        await person.send_json_to(
+            {"type": "message", "body": "My receipt is LIN2412345678", "client_id": "p-1"}
+        )
+        got = (await until(agent, "message"))["message"]
+        echo = (await until(person, "message"))["message"]
+        assert got == echo and got["client_id"] == "p-1"
+        assert got["body"] == "My receipt is [RECEIPT-NUMBER]" and got["sender"] == "person"
+
+        await agent.send_json_to({"type": "read", "up_to": got["id"]})
+        receipt = await until(person, "receipt")
+        assert receipt == {"type": "receipt", "kind": "read", "up_to": got["id"], "by": "agent"}
+
+        # The person drops off; the agent's reply is stored and waits for them.
+        await person.disconnect()
+        await agent.send_json_to({"type": "message", "body": "Thanks, one moment."})
+        reply = (await until(agent, "message"))["message"]
+        assert reply["sender"] == "agent" and reply["name"] == "Rosa"
+
+        again = socket("/ws/chat", person_session)
+        assert (await again.connect())[0]
+        await again.send_json_to({"type": "hello", "after": got["id"]})
+        caught_up = (await until(again, "message"))["message"]
+        assert caught_up["id"] == reply["id"] and caught_up["body"] == "Thanks, one moment."
+        await until(again, "status")
+        assert await again.receive_nothing(timeout=0.2)
+
+        # A message re-sent after a dropped connection is stored once and echoed to the sender.
+        await again.send_json_to({"type": "message", "body": "again", "client_id": "p-1"})
+        echoed = (await until(again, "message"))["message"]
+        assert echoed["id"] == got["id"]
+        await again.disconnect()
+        await agent.disconnect()
+
+    asyncio.run(talk())
+    assert Message.objects.filter(client_id="p-1").count() == 1
+    assert Message.objects.get(client_id="p-1").read_at is not None
+    assert not Message.objects.filter(body__contains="LIN2412345678").exists()
+
+
+def test_bad_input_on_the_socket_gets_an_error_and_stores_nothing(accepted_chat):
+    _conversation, token, _user = accepted_chat
+    cookie = person_cookie(token)
+
+    async def talk():
+        person = socket("/ws/chat", cookie)
+        assert (await person.connect())[0]
+        await person.send_json_to({"type": "message", "body": "   "})
+        error = await until(person, "error")
+        assert error["code"] == "invalid_input" and error["message"]
+        await person.send_json_to({"type": "dance"})
+        assert (await until(person, "error"))["code"] == "unknown_message"
+        await person.send_json_to({"type": "read", "up_to": "all"})
+        assert (await until(person, "error"))["code"] == "invalid_input"
+        await person.disconnect()
+
+    before = Message.objects.count()
+    asyncio.run(talk())
+    assert Message.objects.count() == before
+
+
+def test_strangers_cannot_join_a_chat(accepted_chat, staff, client):
+    conversation, _token, _user = accepted_chat
+    reference = conversation.inquiry.reference_number
+
+    async def refused(path: str, cookie: str = "") -> int:
+        communicator = socket(path, cookie)
+        connected, code = await communicator.connect()
+        assert not connected
+        return code
+
+    guessed = person_cookie("guessed-token")
+    others = [staff_cookie(client, staff(role)) for role in (Role.TIER1, Role.OFFICE_STAFF)]
+    supervisor = staff_cookie(client, staff(Role.SUPERVISOR))
+
+    async def run():
+        assert await refused("/ws/chat") == CLOSE_NO_CHAT  # no chat in this session
+        assert await refused("/ws/chat", guessed) == CLOSE_NO_CHAT
+        assert await refused(f"/ws/chat/desk/{reference}") == CLOSE_NO_CHAT
+        for cookie in others:
+            assert await refused(f"/ws/chat/desk/{reference}", cookie) == CLOSE_NO_CHAT
+        watching = socket(f"/ws/chat/desk/{reference}", supervisor)
+        assert (await watching.connect())[0]  # supervisors may join any chat
+        await watching.disconnect()
+
+    asyncio.run(run())
+
+
+def test_waiting_person_sees_position_and_wait(waiting_chat):
+    _first, _ = waiting_chat()
+    _conversation, token = waiting_chat()
+    cookie = person_cookie(token)
+
+    async def talk():
+        person = socket("/ws/chat", cookie)
+        assert (await person.connect())[0]
+        await person.send_json_to({"type": "status"})
+        status = await until(person, "status")
+        await person.disconnect()
+        return status
+
+    status = asyncio.run(talk())
+    assert status == {"type": "status", "state": "waiting", "position": 2, "wait_minutes": 6}
