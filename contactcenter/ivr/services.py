@@ -47,6 +47,11 @@ ENDED_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "cancele
 DEFAULT_SECONDS_PER_CALLER = 180  # estimate when a queue has answered nobody in the last hour
 
 
+def clock() -> dt.datetime:
+    """The time live hours are judged by (one place, so tests can set the hour)."""
+    return timezone.now()
+
+
 class IvrError(ApplicationError):
     pass
 
@@ -337,7 +342,9 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
     """The call ended: record the outcome, write the transcript, close what is settled."""
     call.outcome = outcome
     call.ended_at = timezone.now()
-    call.save(update_fields=["outcome", "ended_at", "updated_at"])
+    # Collected values (receipt and A-Numbers, dates) are not kept once the call is over.
+    call.state = {**state, "vars": dict.fromkeys(state.get("vars") or {}, "[removed]")}
+    call.save(update_fields=["outcome", "ended_at", "state", "updated_at"])
     _post_transcript(call, flow, state)
     inquiry = call.inquiry
     assert inquiry is not None
@@ -385,7 +392,7 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
             _("Step %(step)s is not the next step of this call.") % {"step": request.step}
         )
     flow = _flow_for(call.flow_version)
-    now = now or timezone.now()
+    now = now or clock()
     previous = call.state or None
     event = Event(
         digits=request.digits.strip()[:40], speech=request.speech.strip()[:300],

@@ -26,6 +26,7 @@ from contactcenter.ivr.simulator import (
 
 class Command(BaseCommand):
     help = "Place a simulated call to an IVR line through its TwiML webhooks."
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("line")
