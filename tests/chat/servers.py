@@ -1,0 +1,95 @@
+"""Real uvicorn servers for the chat tests: one or more processes on one SQLite file, sharing
+a Redis database for the channel layer and cache when one is given."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+@dataclass
+class Servers:
+    urls: list[str]
+    data: dict
+    database: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start(tmp_path: Path, *, count: int, redis_url: str = "") -> Servers:
+    """Migrate and fill a fresh SQLite file, then start ``count`` servers on it. With
+    ``redis_url`` the Redis database is emptied first and every server uses it."""
+    database = tmp_path / "chat.sqlite3"
+    env = {
+        **os.environ,
+        "VAR_DIR": str(tmp_path / "var"),  # one secret key for every server
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "true",
+        "LIVE_HELP_ALWAYS_OPEN": "true",
+        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    run = {"env": env, "cwd": PROJECT_DIR, "capture_output": True, "check": True}
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--no-input"], **run)
+    filled = subprocess.run([sys.executable, "-m", "tests.chat.live_data"], **run)
+    servers = Servers(urls=[], data=json.loads(filled.stdout), database=database)
+    for _ in range(count):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "contactcenter.asgi:application",
+             "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
+            env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        servers.processes.append(process)
+        servers.urls.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    servers.stop()
+                    error = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"the server did not start: {error}") from None
+                time.sleep(0.1)
+    return servers
