@@ -1,0 +1,113 @@
+"""The chat widget in a real browser (Debian's chromium driven by Playwright) against a real
+uvicorn server: open it from the keyboard, ask, hand off, an agent accepts on the desk and
+replies, the person sees it, and a reload loses nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.chat.servers import start
+from tests.desk.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def server(tmp_path):
+    servers = start(tmp_path, count=1)
+    yield servers
+    servers.stop()
+
+
+def test_ask_hand_off_and_talk_with_an_agent(browser, server):
+    from playwright.sync_api import expect
+
+    base_url = server.urls[0]
+    person_context = browser.new_context(base_url=base_url)
+    agent_context = browser.new_context(base_url=base_url)
+    try:
+        person = person_context.new_page()
+        person.goto("/")
+        toggle = person.get_by_role("button", name="Chat with us")
+        toggle.focus()
+        person.keyboard.press("Enter")
+        dialog = person.get_by_role("dialog", name="Ask a question")
+        expect(dialog).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        message_box = dialog.get_by_label("Your message")
+        expect(message_box).to_be_focused()
+
+        # Escape closes the dialog and gives focus back to the button.
+        person.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        expect(toggle).to_be_focused()
+        person.keyboard.press("Enter")
+
+        message_box.fill("How do I change my address?")
+        message_box.press("Enter")
+        log = dialog.locator("[data-chat-log]")
+        expect(log.locator(".cc-chat__message--assistant")).to_have_count(1)
+        dialog.get_by_role("button", name="No", exact=True).click()
+        dialog.get_by_role("button", name="Talk to a person").click()
+        expect(dialog.locator("[data-chat-status-text]")).to_have_text(
+            re.compile(r"You are number 1 in line\. Estimated wait: about \d+ minutes\.")
+        )
+
+        agent = agent_context.new_page()
+        agent.goto("/desk/login/")
+        agent.get_by_label("Username").fill(server.data["agent"])
+        agent.get_by_label("Password").fill(PASSWORD)
+        agent.get_by_role("button", name="Sign in").click()
+        agent.get_by_role("button", name="Available").click()
+        agent.get_by_test_id("offer").get_by_role("button", name="Accept").click()
+        agent_log = agent.get_by_test_id("chat-log")
+        expect(agent_log).to_contain_text("How do I change my address?")
+
+        expect(log).to_contain_text("Rosa joined the chat.")
+        agent.get_by_label("Reply to the person").fill("Hello, I am Rosa. How can I help?")
+        agent.get_by_role("button", name="Send reply").click()
+        expect(log).to_contain_text("Agent Rosa: Hello, I am Rosa. How can I help?")
+
+        message_box.fill("My card never came")
+        dialog.get_by_role("button", name="Send", exact=True).click()
+        expect(agent_log).to_contain_text("My card never came")
+        mine = log.locator(".cc-chat__message--person").last
+        expect(mine.locator(".cc-chat__mark")).to_have_text(re.compile("Delivered|Read"))
+
+        # A reload loses nothing: the widget reconnects and asks for the whole conversation.
+        person.reload()
+        person.get_by_role("button", name="Chat with us").click()
+        expect(log).to_contain_text("Hello, I am Rosa. How can I help?")
+        expect(log).to_contain_text("My card never came")
+        agent.get_by_label("Reply to the person").fill("I will check that for you.")
+        agent.get_by_role("button", name="Send reply").click()
+        expect(log).to_contain_text("I will check that for you.")
+    finally:
+        person_context.close()
+        agent_context.close()
