@@ -1,0 +1,158 @@
+"""Flow files: checked with errors that name the file and node, loaded as versions, pictured."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from contactcenter.ivr import services
+from contactcenter.ivr.flows import FLOWS_DIR, FlowInvalid, flow_files, flow_parse
+from contactcenter.ivr.models import FlowVersion
+
+LINES = {"main", "tty", "international", "intercountry-adoption", "premium-processing"}
+
+
+def shipped(line: str) -> dict:
+    return yaml.safe_load((FLOWS_DIR / f"{line}.yaml").read_text())
+
+
+def problems(data: dict) -> list[tuple[str, str, str]]:
+    with pytest.raises(FlowInvalid) as caught:
+        flow_parse(yaml.safe_dump(data, allow_unicode=True), file="main.yaml")
+    return caught.value.problems
+
+
+def test_every_line_ships_a_valid_flow():
+    assert {path.stem for path in flow_files()} == LINES
+    for path in flow_files():
+        flow = flow_parse(path.read_text(), file=path.name)
+        assert flow.line == path.stem
+        for node in flow.nodes.values():
+            for key in ("prompt", "retry", "found", "not_found"):
+                if key in node:
+                    assert node[key]["en"].strip() and node[key]["es"].strip()
+
+
+def test_unknown_next_node_is_named():
+    data = shipped("main")
+    data["nodes"]["main_menu"]["options"][0]["next"] = "nowhere"
+    assert ("main.yaml", "main_menu", "unknown next node 'nowhere' (from 1)") in problems(data)
+
+
+def test_unreachable_node_is_named():
+    data = shipped("main")
+    data["nodes"]["orphan"] = {"kind": "hangup"}
+    assert ("main.yaml", "orphan", "unreachable node: nothing leads here from the start") in (
+        problems(data)
+    )
+
+
+def test_missing_spanish_prompt_is_named():
+    data = shipped("main")
+    del data["nodes"]["ask_receipt"]["retry"]["es"]
+    assert ("main.yaml", "ask_receipt", "missing Spanish retry prompt") in problems(data)
+
+
+def test_missing_spanish_words_and_duplicate_digits():
+    data = shipped("main")
+    data["nodes"]["main_menu"]["options"][1]["words"]["es"] = []
+    data["nodes"]["main_menu"]["options"][2]["digit"] = "1"
+    found = problems(data)
+    assert ("main.yaml", "main_menu", "option 2: missing Spanish words") in found
+    assert ("main.yaml", "main_menu", "option 3: digit 1 is used twice") in found
+
+
+def test_unknown_kind_value_and_placeholder():
+    data = shipped("main")
+    data["nodes"]["receipt_help"]["kind"] = "dance"
+    data["nodes"]["ask_receipt"]["value"] = "passport"
+    data["nodes"]["to_agent"]["prompt"]["en"] = "Hold {forever}"
+    messages = {(node, message.split(";")[0]) for _f, node, message in problems(data)}
+    assert ("receipt_help", "unknown kind 'dance'") in messages
+    assert any(n == "ask_receipt" and "value must be one of" in m for n, m in messages)
+    assert ("to_agent", "English prompt uses unknown placeholder {forever}") in messages
+
+
+def test_representative_must_be_a_transfer():
+    data = shipped("main")
+    data["representative"] = "goodbye"
+    found = problems(data)
+    assert any(node == "goodbye" and "must be a transfer" in m for _f, node, m in found)
+
+
+def test_not_yaml_at_all():
+    with pytest.raises(FlowInvalid, match="not valid YAML"):
+        flow_parse("nodes: [unclosed", file="main.yaml")
+
+
+@pytest.fixture
+def flow_dir(tmp_path: Path) -> Path:
+    for path in flow_files():
+        (tmp_path / path.name).write_text(path.read_text())
+    return tmp_path
+
+
+def test_versions_one_active_and_restore(db, flow_dir):
+    services.flows_load_all(directory=flow_dir)
+    again = services.flows_load_all(directory=flow_dir)
+    assert all(not r.created and r.version == 1 for r in again)
+    main = flow_dir / "main.yaml"
+    main.write_text(main.read_text().replace("Main menu.", "Main options."))
+    [changed] = [r for r in services.flows_load_all(directory=flow_dir) if r.created]
+    assert (changed.line, changed.version) == ("main", 2)
+    assert FlowVersion.objects.get(line="main", active=True).version == 2
+    _version, flow = services.active_flow("main")
+    assert "Main options." in flow.nodes["main_menu"]["prompt"]["en"]
+    restored = services.flow_activate(line="main")
+    assert restored.version == 1
+    _version, flow = services.active_flow("main")
+    assert "Main menu." in flow.nodes["main_menu"]["prompt"]["en"]
+    assert FlowVersion.objects.filter(line="main", active=True).count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FlowVersion.objects.filter(line="main", version=2).update(active=True)
+
+
+def test_one_bad_file_loads_nothing(db, flow_dir):
+    bad = flow_dir / "tty.yaml"
+    bad.write_text(bad.read_text().replace("next: case_status", "next: nowhere"))
+    with pytest.raises(CommandError) as caught:
+        call_command("flow_load", "--dir", str(flow_dir))
+    assert "tty.yaml: node ask_receipt: unknown next node 'nowhere'" in str(caught.value)
+    assert not FlowVersion.objects.exists()
+
+
+def test_file_must_be_named_after_its_line(db, flow_dir):
+    (flow_dir / "main.yaml").rename(flow_dir / "primary.yaml")
+    with pytest.raises(FlowInvalid, match=r"must be named main\.yaml"):
+        services.flows_load_all(directory=flow_dir)
+
+
+def test_flow_load_and_restore_commands(db, flow_dir):
+    out = StringIO()
+    call_command("flow_load", "--dir", str(flow_dir), stdout=out)
+    assert "main: loaded as version 1 (active)" in out.getvalue()
+    with pytest.raises(CommandError, match="no earlier version"):
+        call_command("flow_load", "--restore", "main")
+    with pytest.raises(CommandError, match="No flow is loaded"):
+        call_command("flow_load", "--restore", "nowhere")
+
+
+def test_flow_graph_dot_names_every_node(db):
+    services.flows_load_all()
+    out = StringIO()
+    call_command("flow_graph", "main", stdout=out)
+    dot = out.getvalue()
+    assert dot.startswith('digraph "ivr_main" {')
+    for node in shipped("main")["nodes"]:
+        assert f'"{node}" [shape=' in dot
+    assert '"main_menu" -> "ask_receipt" [label="1"];' in dot
+    outline = StringIO()
+    call_command("flow_graph", "tty", "--format", "outline", stdout=outline)
+    assert "  ask_receipt [collect]" in outline.getvalue()
+    with pytest.raises(CommandError, match="flow-load"):
+        call_command("flow_graph", "nowhere")

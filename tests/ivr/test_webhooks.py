@@ -1,0 +1,119 @@
+"""Signatures, retries and the edges of the webhooks."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from twilio.request_validator import RequestValidator
+
+from contactcenter.ivr.models import Call, CallTurn
+
+from .conftest import AUTH_TOKEN
+
+pytestmark = pytest.mark.django_db
+
+CALL = {"CallSid": "CA" + "b" * 32, "From": "+15555550142", "To": "+18005550100"}
+
+
+def sign(url: str, data: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, data)
+
+
+def post(path: str, data: dict[str, str], signature: str, **extra):
+    return Client().post(path, data, HTTP_X_TWILIO_SIGNATURE=signature, **extra)
+
+
+def test_missing_signature_is_refused(ivr):
+    answer = Client().post("/ivr/voice/main", CALL)
+    assert answer.status_code == 403
+    assert not Call.objects.exists()
+
+
+def test_signature_with_the_wrong_token_is_refused(ivr):
+    answer = post("/ivr/voice/main", CALL, sign("http://testserver/ivr/voice/main", CALL, "x"))
+    assert answer.status_code == 403
+    assert not Call.objects.exists()
+
+
+def test_tampered_parameters_are_refused_and_change_nothing(ivr):
+    url = "http://testserver/ivr/voice/main"
+    assert post("/ivr/voice/main", CALL, sign(url, CALL)).status_code == 200
+    step_url = "http://testserver/ivr/voice/main/step?n=1"
+    signed = {**CALL, "Digits": "1"}
+    answer = post("/ivr/voice/main/step?n=1", {**CALL, "Digits": "2"}, sign(step_url, signed))
+    assert answer.status_code == 403
+    call = Call.objects.get()
+    assert call.next_step == 1 and call.state["node"] == "language"
+    assert CallTurn.objects.count() == 1
+
+
+def test_public_url_behind_a_proxy(ivr, settings):
+    settings.TWILIO_WEBHOOK_BASE_URL = "https://contact.example.gov"
+    internal = sign("http://testserver/ivr/voice/main", CALL)
+    assert post("/ivr/voice/main", CALL, internal).status_code == 403
+    public = sign("https://contact.example.gov/ivr/voice/main", CALL)
+    assert post("/ivr/voice/main", CALL, public).status_code == 200
+
+
+def test_no_token_in_production_refuses_every_call(ivr, settings):
+    settings.TWILIO_AUTH_TOKEN = ""
+    settings.DEBUG = False
+    answer = post("/ivr/voice/main", CALL, sign("http://testserver/ivr/voice/main", CALL, ""))
+    assert answer.status_code == 403
+
+
+def test_unknown_line_is_404(ivr):
+    url = "http://testserver/ivr/voice/nowhere"
+    answer = post("/ivr/voice/nowhere", CALL, sign(url, CALL))
+    assert answer.status_code == 404
+    assert not Call.objects.exists()
+
+
+def test_step_for_an_unknown_call_is_404(ivr):
+    url = "http://testserver/ivr/voice/main/step?n=1"
+    answer = post("/ivr/voice/main/step?n=1", CALL, sign(url, CALL))
+    assert answer.status_code == 404
+
+
+def test_step_out_of_order_is_409_and_changes_nothing(ivr):
+    post("/ivr/voice/main", CALL, sign("http://testserver/ivr/voice/main", CALL))
+    url = "http://testserver/ivr/voice/main/step?n=3"
+    data = {**CALL, "Digits": "1"}
+    answer = post("/ivr/voice/main/step?n=3", data, sign(url, data))
+    assert answer.status_code == 409
+    assert Call.objects.get().next_step == 1
+
+
+@pytest.mark.parametrize("n", ["", "0", "abc", "99999"])
+def test_bad_step_number_is_400(ivr, n):
+    url = f"http://testserver/ivr/voice/main/step?n={n}"
+    answer = post(f"/ivr/voice/main/step?n={n}", CALL, sign(url, CALL))
+    assert answer.status_code == 400
+
+
+def test_missing_call_sid_is_400(ivr):
+    data = {"From": "+15555550142"}
+    answer = post("/ivr/voice/main", data, sign("http://testserver/ivr/voice/main", data))
+    assert answer.status_code == 400
+
+
+def test_status_callback_needs_a_signature(ivr):
+    post("/ivr/voice/main", CALL, sign("http://testserver/ivr/voice/main", CALL))
+    data = {"CallSid": CALL["CallSid"], "CallStatus": "completed"}
+    assert Client().post("/ivr/status/main", data).status_code == 403
+    assert Call.objects.get().ended_at is None
+    answer = post("/ivr/status/main", data, sign("http://testserver/ivr/status/main", data))
+    assert answer.status_code == 204
+    assert Call.objects.get().outcome == "abandoned"
+
+
+def test_the_same_request_twice_gives_the_same_twiml(ivr):
+    url = "http://testserver/ivr/voice/main"
+    first = post("/ivr/voice/main", CALL, sign(url, CALL)).content
+    step_url = "http://testserver/ivr/voice/main/step?n=1"
+    data = {**CALL, "Digits": "1"}
+    one = post("/ivr/voice/main/step?n=1", data, sign(step_url, data)).content
+    two = post("/ivr/voice/main/step?n=1", data, sign(step_url, data)).content
+    assert one == two
+    assert post("/ivr/voice/main", CALL, sign(url, CALL)).content == first
+    assert Call.objects.get().next_step == 2
