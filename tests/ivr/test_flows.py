@@ -156,3 +156,26 @@ def test_flow_graph_dot_names_every_node(db):
     assert "  ask_receipt [collect]" in outline.getvalue()
     with pytest.raises(CommandError, match="flow-load"):
         call_command("flow_graph", "nowhere")
+
+
+def test_admin_shows_the_flow_picture_and_calls(client, phone, staff_user):
+    from django.urls import reverse
+
+    from contactcenter.ivr.models import Call
+
+    call = phone("main")
+    call.run(["1", "2", "9"])
+    supervisor = staff_user("supervisor")
+    supervisor.is_staff = True
+    supervisor.save(update_fields=["is_staff"])
+    client.force_login(supervisor)
+    version = FlowVersion.objects.get(line="main", active=True)
+    page = client.get(reverse("admin:ivr_flowversion_change", args=[version.pk]))
+    assert page.status_code == 200
+    assert "digraph &quot;ivr_main&quot;" in page.content.decode()
+    assert client.get(reverse("admin:ivr_flowversion_changelist")).status_code == 200
+    row = Call.objects.get()
+    page = client.get(reverse("admin:ivr_call_change", args=[row.pk]))
+    assert page.status_code == 200
+    assert "+15555550142" not in page.content.decode()
+    assert client.get(reverse("admin:ivr_call_changelist")).status_code == 200
