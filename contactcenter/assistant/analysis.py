@@ -29,6 +29,11 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_WORDS["stopwords_en"].split()),
     "es": frozenset(_WORDS["stopwords_es"].split()),
 }
+COMMON_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(_WORDS["common_en"].split()),
+    "es": frozenset(_WORDS["common_es"].split()),
+}
+MIN_CORRECTED_LENGTH = 5
 _SPANISH_HINTS = frozenset(_WORDS["hints_es"].split())
 _ENGLISH_HINTS = frozenset(_WORDS["hints_en"].split())
 
@@ -114,6 +119,14 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+@dataclass(frozen=True)
+class Analysis:
+    terms: list[str]  # for BM25: the question's stems plus its synonyms' canonical stems
+    units: list[
+        tuple[str, frozenset[str]]
+    ]  # each word's stem, with the synonym stems it stands for
+
+
 class Analyzer:
     """Terms for one language: stopwords out, slips corrected against the known words, stems."""
 
@@ -141,9 +154,18 @@ class Analyzer:
 
     @lru_cache(maxsize=20_000)  # noqa: B019 - one analyzer per language and index, kept with it
     def _correct(self, word: str) -> str:
-        if word in self._known or len(word) < 4 or word.isdigit() or not self._known:
+        # Short words and the language's own small words are left alone: a slip there is
+        # rarer than a real word the articles happen not to use ("want" is not "wait").
+        if (
+            word in self._known
+            or len(word) < MIN_CORRECTED_LENGTH
+            or word in self.stopwords
+            or word in COMMON_WORDS[self.language]
+            or word.isdigit()
+            or not self._known
+        ):
             return word
-        allowed = 1 if len(word) <= 6 else 2
+        allowed = 1 if len(word) <= 8 else 2
         candidates: set[str] = set()
         first = _deletes(word)
         candidates.update(w for w in first if w in self._known)
@@ -157,6 +179,8 @@ class Analyzer:
                         candidates.add(twice)
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
+            if candidate[0] != word[0]:  # slips seldom touch the first letter
+                continue
             distance = edit_distance(word, candidate)
             if distance > allowed:
                 continue
@@ -171,10 +195,38 @@ class Analyzer:
 
     def terms(self, text: str, *, correct: bool = True) -> list[str]:
         """Search terms: normalised, corrected, synonyms added, stopwords dropped, stemmed."""
-        words = [self._correct(w) for w in normalize(text).split()] if correct else None
-        normalized = " ".join(words) if words is not None else normalize(text)
-        expanded = expand_synonyms(normalized, self.language)
-        return [self.stem(w) for w in expanded.split() if w not in self.stopwords]
+        return self.analyze(text, correct=correct).terms
+
+    def analyze(self, text: str, *, correct: bool = True) -> Analysis:
+        words = normalize(text).split()
+        if correct:
+            words = [self._correct(w) for w in words]
+        normalized = " ".join(words)
+        starts: list[int] = []
+        position = 0
+        for word in words:
+            starts.append(position)
+            position += len(word) + 1
+        alternatives: list[set[str]] = [set() for _ in words]
+        extra: list[str] = []
+        for group in synonym_groups(self.language):
+            matched = False
+            for match in group.pattern.finditer(normalized):
+                matched = True
+                canonical = {self.stem(w) for w in group.canonical.split()}
+                for number, start in enumerate(starts):
+                    if match.start() <= start < match.end():
+                        alternatives[number] |= canonical
+            if matched:
+                extra.append(group.canonical)
+        terms = [self.stem(w) for w in words if w not in self.stopwords]
+        terms += [self.stem(w) for w in " ".join(extra).split() if w not in self.stopwords]
+        units = [
+            (self.stem(word), frozenset(alternatives[number]))
+            for number, word in enumerate(words)
+            if word not in self.stopwords
+        ]
+        return Analysis(terms=terms, units=units)
 
     def content_words(self, text: str) -> Sequence[str]:
         return [w for w in normalize(text).split() if w not in self.stopwords]

@@ -122,7 +122,7 @@ _CASE_QUESTION = re.compile(
 
 # Requests for advice only a lawyer or accredited representative should give.
 _LEGAL = re.compile(
-    r"\b(?:should i (?:apply|file|marry|leave|travel|appeal|sign|lie|say|tell|go)"
+    r"\b(?:should i (?:apply|file|marry|leave|travel|appeal|sign|lie)"
     r"|do i qualify|am i eligible|do i have a (?:good |strong )?case|will i be deported"
     r"|can i be deported|could i be deported|get deported|deport|my chances|chances of"
     r"|is it legal|legal advice|best option|what are my options|which visa should"

@@ -203,7 +203,12 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
             question_masked=found.masked,
         )
 
-    if guardrails.wants_person(found.masked):
+    matches = _best_match(index, found.masked, answer_language)
+    best = matches[0] if matches else None
+    confident = best is not None and best.confidence >= CONFIDENCE_THRESHOLD
+    # Asking how to reach a person is asking for one: hand over rather than explain.
+    asks_for_person = confident and best is not None and best.slug == HANDOFF_TOPIC
+    if asks_for_person or guardrails.wants_person(found.masked):
         from contactcenter.routing.calendar import live_help_open
 
         body = texts["handoff_open"] if live_help_open() else texts["handoff_closed"]
@@ -214,10 +219,6 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
             handoff=True,
             confidence=1.0,
         )
-
-    matches = _best_match(index, found.masked, answer_language)
-    best = matches[0] if matches else None
-    confident = best is not None and best.confidence >= CONFIDENCE_THRESHOLD
 
     topic: str | None = best.slug if confident and best is not None else None
     confidence = best.confidence if best is not None else 0.0
@@ -350,3 +351,17 @@ def article_save(
     _snapshot(article, source="admin", changed_by=changed_by)
     transaction.on_commit(knowledge_index_reset)
     return article
+
+
+def assistant_answer_json(answer: AssistantAnswer) -> dict[str, Any]:
+    """The answer as the API and the command line show it."""
+    return {
+        "topic": answer.topic,
+        "answer": answer.answer,
+        "links": [{"label": link.label, "url": link.url} for link in answer.links],
+        "handoff": answer.handoff,
+        "confidence": answer.confidence,
+        "language": answer.language,
+        "personal_data": answer.personal_data,
+        "follow_up": follow_up_text(answer.language),
+    }
