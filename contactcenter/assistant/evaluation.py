@@ -148,7 +148,8 @@ def labelled_questions_read(path: Path) -> list[LabelledQuestion]:
                 if line.strip() and not line.lstrip().startswith("#")
             ]
     except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as error:
-        raise EvaluationFileError(f"{path.name} is not valid {suffix or 'JSON Lines'}: {error}")
+        kind = suffix or "JSON Lines"
+        raise EvaluationFileError(f"{path.name} is not valid {kind}: {error}") from error
     questions = [_row(raw, line) for line, raw in rows]
     if not questions:
         raise EvaluationFileError(f"{path.name} has no questions.")

@@ -256,6 +256,14 @@ def follow_up_text(language: str) -> str:
     return replies()[language]["follow_up"]
 
 
+def _index_reset_now_and_after_commit() -> None:
+    # Now, so this transaction's next question sees the change; after commit, so a question
+    # asked in between (from the old rows) does not outlive it. Other processes notice
+    # within INDEX_CHECK_SECONDS through the fingerprint.
+    knowledge_index_reset()
+    transaction.on_commit(knowledge_index_reset)
+
+
 # --- Keeping the knowledge base ---------------------------------------------------------------
 
 
@@ -313,10 +321,14 @@ def knowledge_base_load() -> LoadSummary:
         article.save()
         _snapshot(article, source="file")
     if created or updated:
-        transaction.on_commit(knowledge_index_reset)
+        _index_reset_now_and_after_commit()
     logger.info(
         "assistant.kb_loaded",
-        extra={"created": created, "updated": updated, "unchanged": unchanged},
+        extra={
+            "articles_created": created,
+            "articles_updated": updated,
+            "articles_unchanged": unchanged,
+        },
     )
     return LoadSummary(created=created, updated=updated, unchanged=unchanged)
 
@@ -349,7 +361,7 @@ def article_save(
     article.last_reviewed = last_reviewed
     article.save()
     _snapshot(article, source="admin", changed_by=changed_by)
-    transaction.on_commit(knowledge_index_reset)
+    _index_reset_now_and_after_commit()
     return article
 
 
@@ -365,3 +377,20 @@ def assistant_answer_json(answer: AssistantAnswer) -> dict[str, Any]:
         "personal_data": answer.personal_data,
         "follow_up": follow_up_text(answer.language),
     }
+
+
+def article_content_from_form(cleaned: dict[str, Any], *, slug: str) -> dict[str, Any]:
+    """An admin form's fields as article content (checked by ``article_save``)."""
+    content: dict[str, Any] = {"links": cleaned.get("links") or []}
+    for language in LANGUAGES:
+        examples = cleaned.get(f"examples_{language}") or ""
+        if isinstance(examples, str):
+            examples = [line.strip() for line in examples.splitlines() if line.strip()]
+        content[language] = {
+            "title": cleaned.get(f"title_{language}") or "",
+            "answer": cleaned.get(f"answer_{language}") or "",
+            "examples": examples,
+        }
+    # Check now, so the form shows the problem beside the fields.
+    article_content_parse({**content, "slug": slug}, where=slug)
+    return content

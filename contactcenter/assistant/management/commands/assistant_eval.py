@@ -17,9 +17,12 @@ from contactcenter.assistant.evaluation import (
     LabelledQuestion,
     Prediction,
     assistant_predict,
+    confidence_calibration_data,
+    confidence_threshold_calibrate,
     evaluate,
     labelled_questions_read,
 )
+from contactcenter.assistant.retrieval import CONFIDENCE_THRESHOLD
 
 
 class Command(BaseCommand):
@@ -28,8 +31,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--json", action="store_true", help="print one JSON document")
+        parser.add_argument(
+            "--calibrate",
+            action="store_true",
+            help="also print the confidence threshold calibrated on held-out article examples",
+        )
 
-    def handle(self, *args, file: Path, json: bool, **options):
+    def handle(self, *args, file: Path, json: bool, calibrate: bool, **options):
+        if calibrate:
+            threshold = confidence_threshold_calibrate(confidence_calibration_data())
+            self.stdout.write(
+                f"calibrated threshold:    {threshold:.3f} (in use: {CONFIDENCE_THRESHOLD:.3f})"
+            )
         try:
             questions = labelled_questions_read(file)
         except EvaluationFileError as error:

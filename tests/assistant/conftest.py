@@ -1,0 +1,32 @@
+"""Fixtures for the virtual assistant: a fresh index per test, the shipped knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from contactcenter.assistant.services import knowledge_base_load, knowledge_index_reset
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    # The index is cached per process; each test starts from what its database publishes.
+    knowledge_index_reset()
+    yield
+    knowledge_index_reset()
+
+
+@pytest.fixture
+def knowledge_base(db):
+    """The repository's articles, loaded and published as ``kb-load`` does."""
+    return knowledge_base_load()
+
+
+@pytest.fixture
+def live_chat_open(settings):
+    settings.LIVE_HELP_ALWAYS_OPEN = True
+
+
+@pytest.fixture
+def live_chat_closed(settings, monkeypatch):
+    settings.LIVE_HELP_ALWAYS_OPEN = False
+    monkeypatch.setattr("contactcenter.routing.calendar.live_help_open", lambda now=None: False)
