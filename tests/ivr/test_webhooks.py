@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
@@ -117,3 +118,33 @@ def test_the_same_request_twice_gives_the_same_twiml(ivr):
     assert one == two
     assert post("/ivr/voice/main", CALL, sign(url, CALL)).content == first
     assert Call.objects.get().next_step == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent first requests need PostgreSQL row locks (SQLite serialises writers)",
+)
+def test_simultaneous_retries_of_a_new_call_open_one_call(ivr):
+    import threading
+
+    from contactcenter.ivr.services import CallRequest, call_answer
+
+    barrier = threading.Barrier(4)
+    answers: list[str] = []
+
+    def answer() -> None:
+        try:
+            barrier.wait()
+            answers.append(call_answer(CallRequest(line="main", call_sid="CA" + "c" * 32, step=0)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 4 and len(set(answers)) == 1
+    assert Call.objects.count() == 1
+    assert CallTurn.objects.count() == 1
