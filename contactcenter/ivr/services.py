@@ -164,12 +164,16 @@ def active_flow(line: str) -> tuple[FlowVersion, Flow]:
 
 
 def _flow_for(version: FlowVersion) -> Flow:
-    cached = _FLOW_CACHE.get(version.line)
-    if cached and cached[0] == version.pk:
+    return _flow_by_id(version.line, version.pk)
+
+
+def _flow_by_id(line: str, version_id: int) -> Flow:
+    cached = _FLOW_CACHE.get(line)
+    if cached and cached[0] == version_id:
         return cached[1]
-    definition = FlowVersion.objects.values_list("definition", flat=True).get(pk=version.pk)
+    definition = FlowVersion.objects.values_list("definition", flat=True).get(pk=version_id)
     flow = Flow.from_dict(definition)
-    _FLOW_CACHE[version.line] = (version.pk, flow)
+    _FLOW_CACHE[line] = (version_id, flow)
     return flow
 
 
@@ -384,14 +388,14 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
     call, _created = _locked_call(request)
     if call.line != request.line:
         raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
-    stored = CallTurn.objects.filter(call=call, step=request.step).first()
-    if stored is not None:
-        return stored.twiml
+    if request.step < call.next_step:  # a retry: the stored answer, and nothing else happens
+        stored = CallTurn.objects.filter(call=call, step=request.step).values_list("twiml")
+        return str(stored.get()[0])
     if request.step != call.next_step:
         raise StepOutOfOrder(
             _("Step %(step)s is not the next step of this call.") % {"step": request.step}
         )
-    flow = _flow_for(call.flow_version)
+    flow = _flow_by_id(call.line, call.flow_version_id)
     now = now or clock()
     previous = call.state or None
     event = Event(
@@ -453,7 +457,7 @@ def call_status(*, line: str, call_sid: str, status: str) -> Call | None:
     call = Call.objects.select_for_update().filter(call_sid=call_sid, line=line).first()
     if call is None or status not in ENDED_STATUSES or call.ended_at is not None:
         return call
-    flow = _flow_for(call.flow_version)
+    flow = _flow_by_id(call.line, call.flow_version_id)
     state = dict(call.state or {})
     outcome = state.get("outcome") or Outcome.ABANDONED
     if outcome == Outcome.QUEUED and call.bridged_at is None:
@@ -488,7 +492,7 @@ def call_bridge(*, item: WorkItem, agent) -> bool:
         if call is None:
             return False
         language = (call.state or {}).get("language", "en")
-        flow = _flow_for(call.flow_version)
+        flow = _flow_by_id(call.line, call.flow_version_id)
         redirect_to_agent(
             call_sid=call.call_sid, agent=agent, language=language,
             announcement=flow.prompts["connecting"][language],
