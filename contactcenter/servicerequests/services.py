@@ -18,12 +18,13 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from contactcenter.cases.processing_times import inquiry_eligibility, processing
 from contactcenter.cases.selectors import CaseNotFound
 from contactcenter.cases.services import PersonDetails, case_status_record, person_upsert
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
+from contactcenter.core.db_inserts import insert_with_children
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.inquiries.models import Channel, Disposition, Inquiry, InquiryState
 from contactcenter.inquiries.services import inquiry_open, inquiry_resolve
@@ -63,7 +65,12 @@ from contactcenter.servicerequests.models import (
 )
 from contactcenter.servicerequests.request_types import details_clean
 from contactcenter.staff.models import Role
-from contactcenter.staff.roles import can_view_case_personal_data, person_is_protected, user_roles
+from contactcenter.staff.roles import (
+    can_view_case_personal_data,
+    person_is_protected,
+    protected_annotation,
+    user_roles,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +245,6 @@ def _office_contact(office: Office, language: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-@transaction.atomic
 def _create(
     *,
     inquiry: Inquiry,
@@ -290,7 +296,7 @@ def _create(
             or details.get("criterion") == ExpediteCriterion.URGENT_HUMANITARIAN
         )
     )
-    request = ServiceRequest.objects.create(
+    request = ServiceRequest(
         number=number,
         type=request_type,
         inquiry=inquiry,
@@ -307,21 +313,21 @@ def _create(
         resolved_at=now if referred else None,
         outcome=Outcome.REFERRED if referred else Outcome.NONE,
     )
-    ServiceRequestEvent.objects.bulk_create(
+    insert_with_children(
+        request,
         [
             ServiceRequestEvent(
-                request=request,
                 kind=EventKind.CREATED,
                 actor=actor,
                 data={"type": request_type.code, "by": submitter, "channel": inquiry.channel},
             ),
             ServiceRequestEvent(
-                request=request,
                 kind=EventKind.REFERRED if referred else EventKind.ROUTED,
                 office=office,
                 data={"how": how},
             ),
-        ]
+        ],
+        link="request",
     )
     _evidence_store(request, evidence)
     if request_type.rule == Rule.EXPEDITE and not referred:
@@ -365,6 +371,22 @@ def _evidence_store(request: ServiceRequest, evidence: Sequence) -> None:
         raise
 
 
+def _needs_transaction(*, evidence: Sequence, request_type: ServiceRequestType, **_: Any) -> bool:
+    """Whether this creation needs an explicit transaction around it.
+
+    The usual request (no evidence files, no case-status change) is written by one statement
+    on PostgreSQL, atomic by itself, so BEGIN and COMMIT would only cost two round trips.
+    Inside a caller's transaction a savepoint is still needed, so a refused attempt (a number
+    already taken) can be retried without spoiling the caller's work.
+    """
+    return (
+        bool(evidence)
+        or request_type.rule == Rule.EXPEDITE
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block
+    )
+
+
 def _create_with_number(**kwargs: Any) -> ServiceRequestCreated:
     """Create in one transaction, drawing numbers until one is free.
 
@@ -376,7 +398,8 @@ def _create_with_number(**kwargs: Any) -> ServiceRequestCreated:
     """
     for attempt in range(NUMBER_ATTEMPTS):
         try:
-            return _create(number=_number_draw(), check_duplicate=attempt > 0, **kwargs)
+            with transaction.atomic() if _needs_transaction(**kwargs) else nullcontext():
+                return _create(number=_number_draw(), check_duplicate=attempt > 0, **kwargs)
         except IntegrityError:
             continue
     raise ApplicationError(_("We could not create the request just now; please try again."))
@@ -427,7 +450,11 @@ def service_request_create(
             raise ForbiddenTransition(_("This inquiry is closed."))
         if not inquiry.is_verified or inquiry.case_id is None:
             raise InvalidInput(_("Verify the person's identity before creating a request."))
-        case = Case.objects.select_related("office", "applicant").get(pk=inquiry.case_id)
+        case = (
+            Case.objects.select_related("office", "applicant")
+            .annotate(**protected_annotation())
+            .get(pk=inquiry.case_id)
+        )
         if not can_view_case_personal_data(actor, case):
             raise CaseNotFound(_("No case was found with that receipt number."))
         request_type = _type_get(type_code)

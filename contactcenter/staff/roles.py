@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
+
 from contactcenter.staff.models import Role
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ def person_is_protected(case: Case) -> bool:
     """
     if case.is_confidential:
         return True
+    known = getattr(case, PROTECTED_ANNOTATION, None)
+    if known is not None:
+        return bool(known)
     from contactcenter.cases.models import Case as CaseModel
 
     return (
@@ -40,6 +45,24 @@ def person_is_protected(case: Case) -> bool:
         .exclude(confidentiality="")
         .exists()
     )
+
+
+PROTECTED_ANNOTATION = "applicant_is_protected"
+
+
+def protected_annotation() -> dict[str, Exists]:
+    """``Case.objects.annotate(**protected_annotation())`` reads whether the applicant is
+    protected in the same query as the case, so ``person_is_protected`` needs no query of its
+    own on a hot path."""
+    from contactcenter.cases.models import Case as CaseModel
+
+    return {
+        PROTECTED_ANNOTATION: Exists(
+            CaseModel.objects.filter(applicant_id=OuterRef("applicant_id")).exclude(
+                confidentiality=""
+            )
+        )
+    }
 
 
 def can_view_case_personal_data(user: AbstractBaseUser | AnonymousUser, case: Case) -> bool:

@@ -1,0 +1,98 @@
+"""Insert a row and the rows that hang off it in one round trip.
+
+A hot write (a service request with its history events) is several INSERTs; Django sends each
+one on its own, inside BEGIN ... COMMIT. On PostgreSQL, data-modifying common table expressions
+put them in one statement, which is atomic on its own, so the whole write costs one round trip
+instead of four. Elsewhere (SQLite) the same rows are written with the ORM in one transaction.
+
+Values go through each field's own ``pre_save`` and ``get_db_prep_save``, exactly as
+``Model.save`` would (``auto_now`` stamps, JSON, time zones), and the parent comes back with its
+primary key set and marked as saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models, transaction
+
+
+def _quoted(name: str | None) -> str:
+    assert name is not None, "a concrete field always has a column"
+    return connection.ops.quote_name(name)
+
+
+def _columns_and_values(obj: models.Model) -> tuple[list[str], list[Any]]:
+    columns: list[str] = []
+    values: list[Any] = []
+    for field in obj._meta.concrete_fields:
+        if field.primary_key and getattr(obj, field.attname) is None:
+            continue
+        value = field.pre_save(obj, add=True)
+        columns.append(_quoted(field.column))
+        values.append(field.get_db_prep_save(value, connection=connection))
+    return columns, values
+
+
+def insert_with_children(
+    parent: models.Model, children: Sequence[models.Model], *, link: str
+) -> None:
+    """Insert ``parent`` and then ``children``, each of which points at it through the foreign
+    key named ``link``. All or nothing: one statement on PostgreSQL, one transaction elsewhere.
+    """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            parent.save(force_insert=True)
+            for child in children:
+                setattr(child, link, parent)
+            if children:
+                type(children[0])._default_manager.bulk_create(children)
+        return
+
+    parent_meta = parent._meta
+    pk_column = _quoted(parent_meta.pk.column if parent_meta.pk else None)
+    columns, params = _columns_and_values(parent)
+    parts = [
+        # Only quoted identifiers are formatted into the SQL; every value is a parameter.
+        f"parent AS (INSERT INTO {connection.ops.quote_name(parent_meta.db_table)} "  # noqa: S608
+        f"({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"RETURNING {pk_column})"
+    ]
+    # Children of one model go in one multi-row INSERT, so their ids follow the list's order.
+    groups: list[list[models.Model]] = []
+    for child in children:
+        if groups and type(groups[-1][0]) is type(child):
+            groups[-1].append(child)
+        else:
+            groups.append([child])
+    for index, group in enumerate(groups):
+        link_field = group[0]._meta.get_field(link)
+        assert isinstance(link_field, models.ForeignKey)
+        link_column = _quoted(link_field.column)
+        rows: list[str] = []
+        child_columns: list[str] = []
+        for child in group:
+            child_columns = []
+            row_values: list[Any] = []
+            for column, value in zip(*_columns_and_values(child), strict=True):
+                if column != link_column:
+                    child_columns.append(column)
+                    row_values.append(value)
+            placeholders = ", ".join(["%s"] * len(row_values))
+            rows.append(f"((SELECT {pk_column} FROM parent), {placeholders})")  # noqa: S608
+            params.extend(row_values)
+        table = connection.ops.quote_name(group[0]._meta.db_table)
+        parts.append(
+            f"child_{index} AS (INSERT INTO {table} "  # noqa: S608  (identifiers only)
+            f"({link_column}, {', '.join(child_columns)}) VALUES {', '.join(rows)})"
+        )
+    sql = f"WITH {', '.join(parts)} SELECT {pk_column} FROM parent"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (primary_key,) = cursor.fetchone()
+    parent.pk = primary_key
+    parent._state.adding = False
+    parent._state.db = connection.alias
+    for child in children:
+        setattr(child, link, parent)
