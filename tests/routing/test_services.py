@@ -169,8 +169,14 @@ def test_not_before_holds_an_item(queues, make_agent, at):
     assert work_item_claim(agent=agent, now=at(2026, 11, 23, 14, 0)) is not None
 
 
-def test_overdue_items_are_flagged_once(queues, at):
+def test_overdue_items_are_flagged_once_and_supervisors_told(queues, at, monkeypatch):
+    from contactcenter.routing import periodic
     from contactcenter.routing.periodic import work_items_flag_overdue
+
+    told = []
+    monkeypatch.setattr(
+        periodic, "desk_event_send_on_commit", lambda group, payload: told.append((group, payload))
+    )
 
     inquiry = inquiry_open(channel="phone")
     item = work_item_enqueue(
@@ -182,6 +188,7 @@ def test_overdue_items_are_flagged_once(queues, at):
     assert work_items_flag_overdue(now=at(2026, 11, 25, 10, 0)) == 0
     item.refresh_from_db()
     assert item.breached_at == at(2026, 11, 25, 9, 0)
+    assert told == [("desk.supervisors", {"kind": "board", "origin": None, "breached": 1})]
 
 
 def test_agent_profile_follows_roles(db):
