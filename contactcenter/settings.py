@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "contactcenter.ivr",
     "contactcenter.assistant",
     "contactcenter.chat",
+    "contactcenter.portal",
 ]
 
 MIDDLEWARE = [

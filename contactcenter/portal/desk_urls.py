@@ -1,0 +1,3 @@
+app_name = "portal_desk"
+
+urlpatterns: list = []
