@@ -34,6 +34,9 @@ COMMON_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(_WORDS["common_es"].split()),
 }
 MIN_CORRECTED_LENGTH = 5
+# A corrected slip is a guess (it may be a real word the articles do not use), so it covers
+# only part of its weight.
+CORRECTION_CERTAINTY = 0.5
 _SPANISH_HINTS = frozenset(_WORDS["hints_es"].split())
 _ENGLISH_HINTS = frozenset(_WORDS["hints_en"].split())
 
@@ -120,6 +123,15 @@ def edit_distance(a: str, b: str) -> int:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """One word of a question, for coverage."""
+
+    stem: str
+    alternatives: frozenset[str]  # stems of the canonical wording of a synonym it is part of
+    certainty: float  # below 1 when the word was a guessed spelling slip
+
+
+@dataclass(frozen=True)
 class Analysis:
     terms: list[str]  # for BM25: the question's stems plus its synonyms' canonical stems
     units: list[
@@ -198,15 +210,14 @@ class Analyzer:
         return self.analyze(text, correct=correct).terms
 
     def analyze(self, text: str, *, correct: bool = True) -> Analysis:
-        words = normalize(text).split()
-        if correct:
-            words = [self._correct(w) for w in words]
-        normalized = " ".join(words)
+        typed = normalize(text).split()
+        words = [self._correct(w) for w in typed] if correct else typed
         starts: list[int] = []
         position = 0
         for word in words:
             starts.append(position)
             position += len(word) + 1
+        normalized = " ".join(words)
         alternatives: list[set[str]] = [set() for _ in words]
         extra: list[str] = []
         for group in synonym_groups(self.language):
@@ -222,7 +233,11 @@ class Analyzer:
         terms = [self.stem(w) for w in words if w not in self.stopwords]
         terms += [self.stem(w) for w in " ".join(extra).split() if w not in self.stopwords]
         units = [
-            (self.stem(word), frozenset(alternatives[number]))
+            Unit(
+                stem=self.stem(word),
+                alternatives=frozenset(alternatives[number]),
+                certainty=1.0 if word == typed[number] else CORRECTION_CERTAINTY,
+            )
             for number, word in enumerate(words)
             if word not in self.stopwords
         ]

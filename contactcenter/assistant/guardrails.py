@@ -108,6 +108,18 @@ def wants_person(text: str) -> bool:
     return False
 
 
+_PERSON_WORDS = re.compile(
+    r"\b(?:person|people|human|humans|someone|somebody|agent|agents|representative|operator"
+    r"|officer|staff|employee|live|persona|personas|humano|alguien|agente|agentes|representante"
+    r"|operador|operadora|oficial|empleado|personal|asesor)\b"
+)
+
+
+def mentions_person(text: str) -> bool:
+    """Whether the text names a person to talk to (used with the talk-to-person topic)."""
+    return bool(_PERSON_WORDS.search(normalize(text)))
+
+
 # A question about the person's own case: the assistant never sees case data, so it points to
 # case status and the online account instead of guessing.
 _OWN_CASE = re.compile(

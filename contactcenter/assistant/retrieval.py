@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from contactcenter.assistant.analysis import Analyzer, normalize
+from contactcenter.assistant.analysis import Analyzer, Unit, normalize
 from contactcenter.assistant.knowledge import LANGUAGES, ArticleContent
 
 # Below this confidence no topic is claimed. ``contactcenter assistant-eval --calibrate``
@@ -29,6 +29,8 @@ CONFIDENCE_THRESHOLD = 0.25
 SCORE_SCALE = 4.0
 RERANK_DEPTH = 6
 TOPIC_WEIGHT = 0.0
+COVERAGE_POWER = 1.0
+RERANK_MIN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class LanguageIndex:
             return best_document
         return best_document + TOPIC_WEIGHT * self._topic_model.get_scores(topic_known)
 
-    def coverage(self, units: Sequence[tuple[str, frozenset[str]]], topic: int) -> float:
+    def coverage(self, units: Sequence[Unit], topic: int) -> float:
         """Share of the question's weight that the topic's own words account for.
 
         Counted on the words as typed (a synonym counts when the topic has the word it stands
@@ -101,26 +103,28 @@ class LanguageIndex:
         total = 0.0
         covered = 0.0
         words = self._topic_terms[topic]
-        for stem, alternatives in units:
-            if stem in seen:
+        for unit in units:
+            if unit.stem in seen:
                 continue
-            seen.add(stem)
-            weight = self._topic_idf.get(stem, self._unknown_weight)
+            seen.add(unit.stem)
+            weight = self._topic_idf.get(unit.stem, self._unknown_weight)
             total += weight
-            if stem in words or (alternatives & words):
-                covered += weight
+            if unit.stem in words or (unit.alternatives & words):
+                covered += weight * unit.certainty
         return covered / total if total else 0.0
 
     def search(self, text: str, *, limit: int = 3) -> list[Match]:
         analysis = self.analyzer.analyze(text)
         scores = self.scores(analysis.terms)
-        candidates = [int(t) for t in np.argsort(-scores)[:RERANK_DEPTH] if scores[t] > 0]
+        order = np.argsort(-scores)[:RERANK_DEPTH]
+        floor = float(scores[order[0]]) * RERANK_MIN_SHARE if len(order) else 0.0
+        candidates = [int(t) for t in order if scores[t] > 0 and scores[t] >= floor]
         scored = []
         for topic in candidates:
             score = float(scores[topic])
             coverage = self.coverage(analysis.units, topic)
             strength = 1 - math.exp(-score / SCORE_SCALE)
-            scored.append((coverage * strength, score, topic))
+            scored.append((coverage**COVERAGE_POWER * strength, score, topic))
         scored.sort(reverse=True)
         matches = []
         for position, (confidence, score, topic) in enumerate(scored[:limit]):

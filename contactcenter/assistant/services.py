@@ -207,7 +207,12 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
     best = matches[0] if matches else None
     confident = best is not None and best.confidence >= CONFIDENCE_THRESHOLD
     # Asking how to reach a person is asking for one: hand over rather than explain.
-    asks_for_person = confident and best is not None and best.slug == HANDOFF_TOPIC
+    asks_for_person = (
+        confident
+        and best is not None
+        and best.slug == HANDOFF_TOPIC
+        and guardrails.mentions_person(found.masked)
+    )
     if asks_for_person or guardrails.wants_person(found.masked):
         from contactcenter.routing.calendar import live_help_open
 
