@@ -22,10 +22,10 @@ class FlowVersionAdmin(RoleAccess, admin.ModelAdmin):
     list_filter = ["line", "active"]
     view_roles = MANAGER_ROLES
     read_only = True
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "line", "version", "active", "source_file", "checksum", "loaded_at", "activated_at",
         "outline", "graphviz_dot", "source",
-    ]  # fmt: skip
+    )  # fmt: skip
     exclude = ["definition"]
 
     @admin.display(description=_("Flow, node by node"))
@@ -56,8 +56,8 @@ class CallAdmin(RoleAccess, admin.ModelAdmin):
     read_only = True
     # The caller's number and the raw state (which may hold a receipt number while the call
     # is live) are not shown.
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "line", "flow_version", "inquiry", "work_item", "outcome", "started_at", "queued_at",
         "bridged_at", "ended_at",
-    ]  # fmt: skip
+    )  # fmt: skip
     inlines = [CallTurnInline]
