@@ -67,7 +67,7 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
         }
         env.pop("REDIS_URL", None)
-        for command in (["migrate", "--no-input"], ["kb-load"]):
+        for command in (["migrate", "--no-input", "--skip-checks"], ["kb-load", "--skip-checks"]):
             done = subprocess.run(
                 [CONTACTCENTER, *command], env=env, cwd=PROJECT_DIR, capture_output=True, text=True
             )
