@@ -177,9 +177,7 @@ class _Builder:
             if kind == "send_link":
                 self.effects.append(Effect("send_link", {"via": node.get("via", "sms"),
                                                          "language": self.language}))  # fmt: skip
-                self.say(node["prompt"])
-                node_id = node["next"]
-                continue
+                return self.turn(awaiting="send_link")
             if kind == "transfer":
                 if not self.event.live_open:
                     self.state["outcome"] = "after_hours"
@@ -201,10 +199,9 @@ class _Builder:
                 self.state["node"] = QUEUED
                 return self.turn(awaiting="enqueue")
             if kind == "callback":
-                self.say(node["prompt"])
                 self.effects.append(Effect("callback", {"language": self.language}))
-                self.state["outcome"] = "callback"
-                return self.end()
+                self.state["callback_prompt"] = node_id
+                return self.turn(awaiting="callback")
             if kind == "hangup":
                 if node.get("prompt"):
                     self.say(node["prompt"])
@@ -323,19 +320,24 @@ class _Builder:
     def waiting(self) -> Turn:
         """In line: a key press of 1 asks for a callback; otherwise, refresh the announcement."""
         if self.event.digits.strip() == HOLD_CALLBACK_DIGIT:
-            self.flow_prompt("hold_callback")
             self.effects.append(Effect("callback", {"language": self.language}))
-            self.state["outcome"] = "callback"
-            return self.end()
+            self.state["callback_prompt"] = ""
+            return self.turn(awaiting="callback")
         if self.event.hold:
-            self.flow_prompt("hold", **dict(self.event.hold))
+            self.flow_prompt("hold", **dict(self.event.hold), wait=minutes_text(
+                int(self.event.hold["minutes"]), self.language))  # fmt: skip
         return self.turn(hold=True, listen=Listen(language=self.language, num_digits=1))
 
     def resume(self, awaiting: str, result: Mapping[str, Any]) -> Turn:
         """Carry on after an awaited effect, with its result."""
         if awaiting == "enqueue":
             return self.waiting()
+        if awaiting == "callback":
+            return self.called_back(bool(result.get("scheduled")))
         node = self.flow.node(self.state["node"])
+        if awaiting == "send_link":
+            self.say(node["prompt"] if result.get("sent") else node["not_sent"])
+            return self.enter(node["next"])
         if result.get("found"):
             self.say(node["found"], form=result["form"], status=result["status_text"],
                      date=spoken_date(result["status_date"], self.language))  # fmt: skip
@@ -344,6 +346,26 @@ class _Builder:
             return self.enter(node["next"])
         self.say(node["not_found"])
         return self.enter(node["not_found_next"])
+
+    def called_back(self, scheduled: bool) -> Turn:
+        node_id = self.state.pop("callback_prompt", "")
+        if not scheduled:  # no number to call back (withheld caller id)
+            self.flow_prompt("no_callback_number")
+            if self.state["node"] == QUEUED:
+                return self.waiting()
+            return self.end()
+        if node_id:
+            self.say(self.flow.node(node_id)["prompt"])
+        else:
+            self.flow_prompt("hold_callback")
+        self.state["outcome"] = "callback"
+        return self.end()
+
+
+def minutes_text(minutes: int, language: str) -> str:
+    if language == "es":
+        return f"{minutes} minuto" if minutes == 1 else f"{minutes} minutos"
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
 
 
 SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",

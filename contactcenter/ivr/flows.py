@@ -11,10 +11,12 @@ A flow names its start node and holds nodes keyed by id. Every node has a ``kind
                three, ``fail``. The value is kept under ``store``.
 ``case_status`` read the status of the receipt number kept under ``receipt`` (``found`` and
                ``not_found`` prompts), then ``next`` or ``not_found_next``.
-``send_link``  text a link to the number calling (``prompt``), then ``next``.
+``send_link``  text a link to the number calling (``prompt``; ``not_sent`` when the number
+               cannot take texts), then ``next``.
 ``transfer``   put the caller in line for ``tier`` (``skill`` and ``topic`` narrow the queue);
                outside live hours go to ``after_hours`` instead.
 ``callback``   take a callback to the calling number, keeping the caller's arrival time; ends.
+               (A withheld number cannot be called back: the flow's ``no_callback_number``.)
 ``hangup``     speak ``prompt`` (optional) and end the call.
 
 Every prompt carries English and Spanish text side by side (``{en: ..., es: ...}``). The flow's
@@ -52,13 +54,14 @@ FLOW_PROMPTS = (
     "hold_callback",  # a caller in line chose a callback
     "goodbye",
     "connecting",  # said as the call is moved to the agent who accepted it
+    "no_callback_number",  # a callback was asked for but the caller's number is withheld
 )
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LINE_ID = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 # Placeholders each place may use.
 ALLOWED_PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "hold": frozenset({"position", "minutes"}),
+    "hold": frozenset({"position", "minutes", "wait"}),
     "found": frozenset({"form", "status", "date"}),
     "transfer": frozenset(),
     "after_hours": frozenset({"hours"}),
@@ -164,7 +167,7 @@ _NODE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
         {"receipt", "found", "not_found", "next", "not_found_next"},
         {"topic"},
     ),
-    "send_link": ({"prompt", "next"}, {"via"}),
+    "send_link": ({"prompt", "not_sent", "next"}, {"via"}),
     "transfer": ({"prompt", "tier", "after_hours"}, {"skill", "topic"}),
     "callback": ({"prompt"}, set()),
     "hangup": (set(), {"prompt", "self_served"}),
@@ -203,6 +206,8 @@ def _check_node(check: _Checker, node_id: str, node: Any, node_ids: set[str]) ->
         check.text(node_id, "not_found prompt", node.get("not_found"), frozenset())
     if kind == "transfer" and node.get("tier") not in TIERS:
         check.bad(node_id, f"tier must be one of {sorted(TIERS)}")
+    if kind == "send_link":
+        check.text(node_id, "not_sent prompt", node.get("not_sent"), frozenset())
     if kind == "send_link" and node.get("via", "sms") != "sms":
         check.bad(node_id, "a phone line can only text a link (via: sms)")
     if kind == "menu":

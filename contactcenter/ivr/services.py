@@ -293,7 +293,7 @@ def _perform(call: Call, flow: Flow, turn: Turn) -> dict[str, Any] | None:
         if effect.kind == "lookup_case":
             result = _lookup_case(data)
         elif effect.kind == "send_link":
-            _send_link(call, flow, turn.state)
+            result = {"sent": _send_link(call, flow, turn.state)}
         elif effect.kind == "enqueue":
             inquiry = _ensure_inquiry(call, flow, turn.state)
             queue = queue_for(
@@ -312,11 +312,11 @@ def _perform(call: Call, flow: Flow, turn: Turn) -> dict[str, Any] | None:
             call.save(update_fields=["work_item", "queued_at", "updated_at"])
             result = {"queue": queue.code}
         elif effect.kind == "callback":
-            _callback(call, flow, turn.state)
+            result = {"scheduled": _callback(call, flow, turn.state)}
     return result
 
 
-def _send_link(call: Call, flow: Flow, state: dict[str, Any]) -> None:
+def _send_link(call: Call, flow: Flow, state: dict[str, Any]) -> bool:
     from contactcenter.notifications.services import notification_queue
 
     inquiry = _ensure_inquiry(call, flow, state)
@@ -327,19 +327,24 @@ def _send_link(call: Call, flow: Flow, state: dict[str, Any]) -> None:
         )  # fmt: skip
     except InvalidInput:  # a withheld or non-E.164 caller id: nothing can be texted
         logger.info("ivr.link_not_sent", extra={"call_id": call.pk})
+        return False
+    return True
 
 
-def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> None:
+def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> bool:
+    from contactcenter.notifications.recipients import is_e164
+
     inquiry = _ensure_inquiry(call, flow, state)
-    if not call.from_number:
+    if not is_e164(call.from_number):  # withheld ("anonymous") or not a dialable number
         logger.info("ivr.callback_without_number", extra={"call_id": call.pk})
-        return
+        return False
     # The callback keeps the caller's place: their original arrival time, not now.
     arrived = call.work_item.enqueued_at if call.work_item else call.started_at
     _post_transcript(call, flow, state)
     inquiry_schedule_callback(
         inquiry=inquiry, actor=None, phone=call.from_number, enqueued_at=arrived
     )
+    return True
 
 
 def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> None:
@@ -409,7 +414,7 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
     else:
         turn = step(flow, previous, event)
     prompts = list(turn.prompts)
-    for _round in range(3):
+    for _round in range(5):
         result = _perform(call, flow, turn)
         if not turn.awaiting:
             break

@@ -348,3 +348,26 @@ def test_retried_transfer_queues_once(phone):
     call.request("/ivr/voice/main/step?n=2", {"Digits": "4"})
     assert CallTurn.objects.get(call=record(call), step=2).twiml == twiml_before
     assert WorkItem.objects.count() == 1
+
+
+def test_withheld_number_gets_no_false_promises(phone, known_case, night):
+    call = phone("main", from_number="anonymous")
+    call.run(["1", "1", keyed(known_case.receipt_number), "1"])
+    assert "We cannot send a text message" in spoken(call)
+    assert not Notification.objects.exists()
+    call.send("1")  # main menu
+    call.send("4")  # a person: closed at night
+    call.send("1")  # a callback: impossible without a number
+    assert "we cannot call you back" in spoken(call)
+    assert call.hung_up
+    row = record(call)
+    assert row.outcome == Outcome.AFTER_HOURS
+    assert not WorkItem.objects.exists()
+
+
+def test_hold_announces_a_wait_in_words(phone):
+    call = phone("main")
+    call.run(["2", "4"])
+    assert "Usted es el número 1 en la fila. La espera estimada es de unos 3 minutos." in (
+        spoken(call)
+    )

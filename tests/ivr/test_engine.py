@@ -22,11 +22,12 @@ prompts:
   representative_first: {{en: Ask again, es: Pida otra vez}}
   no_input: {{en: Nothing heard, es: Nada}}
   hold:
-    en: "You are {{position}}, {{minutes}} min"
-    es: "Usted es {{position}}, {{minutes}} min"
+    en: "You are {{position}}, {{wait}}"
+    es: "Usted es {{position}}, {{wait}}"
   hold_callback: {{en: Will call back, es: Le llamaremos}}
   goodbye: {TEXT}
   connecting: {TEXT}
+  no_callback_number: {{en: No number, es: Sin numero}}
 nodes:
   pick:
     kind: menu
@@ -69,6 +70,7 @@ nodes:
   link:
     kind: send_link
     prompt: {{en: Sent, es: Enviado}}
+    not_sent: {{en: Not sent, es: No enviado}}
     next: bye
   receipt:
     kind: collect
@@ -167,9 +169,14 @@ def test_collect_retries_then_way_out(flow):
 
 def test_say_and_send_link_run_on_to_the_next_question(flow):
     turn = play(flow, "1", "20001")
-    assert texts(turn) == ["Open 9-5", "Sent", "Bye"]
+    assert texts(turn) == ["Open 9-5"]
+    assert turn.awaiting == "send_link"
     assert [e.kind for e in turn.effects] == ["send_link"]
     assert turn.state["vars"]["zip"] == {"value": "20001"}
+    sent = step(flow, turn.state, Event(result={"sent": True}))
+    assert texts(sent) == ["Sent", "Bye"]
+    not_sent = step(flow, turn.state, Event(result={"sent": False}))
+    assert texts(not_sent) == ["Not sent", "Bye"]
 
 
 def test_collect_date_and_a_number(flow):
@@ -225,10 +232,20 @@ def test_transfer_in_live_hours_queues_and_holds(flow):
     assert turn.awaiting == "enqueue" and turn.state["node"] == QUEUED
     assert turn.effects[0].data["tier"] == "tier1"
     held = step(flow, turn.state, Event(result={"queue": "x"}, hold={"position": 3, "minutes": 9}))
-    assert held.hold and texts(held) == ["You are 3, 9 min"]
-    callback = step(flow, held.state, Event(digits="1"))
-    assert [e.kind for e in callback.effects] == ["callback"]
-    assert callback.state["outcome"] == "callback" and callback.hangup
+    assert held.hold and texts(held) == ["You are 3, 9 minutes"]
+    again = step(flow, held.state, Event(hold={"position": 1, "minutes": 1}))
+    assert texts(again) == ["You are 1, 1 minute"]
+    asked = step(flow, held.state, Event(digits="1"))
+    assert [e.kind for e in asked.effects] == ["callback"] and asked.awaiting == "callback"
+    done = step(flow, asked.state, Event(result={"scheduled": True}))
+    assert texts(done) == ["Will call back"]
+    assert done.state["outcome"] == "callback" and done.hangup
+    # A withheld number cannot be called back: the caller stays in line.
+    kept = step(
+        flow, asked.state, Event(result={"scheduled": False}, hold={"position": 1, "minutes": 2})
+    )
+    assert texts(kept) == ["No number", "You are 1, 2 minutes"]
+    assert kept.hold and kept.state["outcome"] == "queued"
 
 
 def test_transfer_after_hours_goes_to_the_hours(flow):
@@ -236,7 +253,12 @@ def test_transfer_after_hours_goes_to_the_hours(flow):
     assert texts(turn)[-1] == "Closed. Open 9-5"
     assert turn.state["outcome"] == "after_hours" and not turn.effects
     turn = step(flow, turn.state, Event(digits="1", live_open=False))
-    assert turn.effects[0].kind == "callback" and turn.state["outcome"] == "callback"
+    assert turn.effects[0].kind == "callback" and turn.awaiting == "callback"
+    done = step(flow, turn.state, Event(result={"scheduled": True}))
+    assert texts(done) == ["English text"] and done.state["outcome"] == "callback"
+    withheld = step(flow, turn.state, Event(result={"scheduled": False}))
+    assert texts(withheld) == ["No number"] and withheld.hangup
+    assert withheld.state["outcome"] == "after_hours"
 
 
 def test_supervisor_word_at_any_time(flow):
