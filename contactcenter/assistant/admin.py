@@ -45,7 +45,7 @@ class ArticleForm(forms.ModelForm):
 
 class ArticleVersionInline(admin.TabularInline):
     model = ArticleVersion
-    fields = ["version", "state", "reviewer", "last_reviewed", "source", "changed_by", "created_at"]
+    fields = ("version", "state", "reviewer", "last_reviewed", "source", "changed_by", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -134,9 +134,7 @@ class Unit:
 @dataclass(frozen=True)
 class Analysis:
     terms: list[str]  # for BM25: the question's stems plus its synonyms' canonical stems
-    units: list[
-        tuple[str, frozenset[str]]
-    ]  # each word's stem, with the synonym stems it stands for
+    units: list[Unit]  # each word as typed, for coverage
 
 
 class Analyzer:

@@ -28,7 +28,6 @@ CONFIDENCE_THRESHOLD = 0.25
 # BM25 topics are re-ranked by confidence.
 SCORE_SCALE = 4.0
 RERANK_DEPTH = 6
-TOPIC_WEIGHT = 0.0
 COVERAGE_POWER = 1.0
 RERANK_MIN_SHARE = 0.5
 
@@ -69,18 +68,13 @@ class LanguageIndex:
             self._topic_terms[owner].update(terms)
         # Document frequency per term across topics: a term found in many topics says little.
         topic_count: dict[str, int] = {}
-        for terms in self._topic_terms:
-            for term in terms:
+        for topic_terms in self._topic_terms:
+            for term in topic_terms:
                 topic_count[term] = topic_count.get(term, 0) + 1
         self._topic_idf = {
             term: math.log(1 + len(articles) / count) for term, count in topic_count.items()
         }
         self._unknown_weight = math.log(1 + 2 * len(articles))
-        whole_topics = [[] for _ in articles]
-        for owner, terms in zip(owners, documents, strict=True):
-            whole_topics[owner].extend(terms)
-        self._topic_model = bm25s.BM25()
-        self._topic_model.index(whole_topics, show_progress=False)
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
@@ -88,11 +82,7 @@ class LanguageIndex:
         if not known:
             return np.zeros(len(self.slugs), dtype=np.float32)
         per_document = self._model.get_scores(known)
-        best_document = np.maximum.reduceat(per_document, self._starts)
-        topic_known = [t for t in known if t in self._topic_model.vocab_dict]
-        if not topic_known or TOPIC_WEIGHT == 0:
-            return best_document
-        return best_document + TOPIC_WEIGHT * self._topic_model.get_scores(topic_known)
+        return np.maximum.reduceat(per_document, self._starts)
 
     def coverage(self, units: Sequence[Unit], topic: int) -> float:
         """Share of the question's weight that the topic's own words account for.
@@ -124,12 +114,14 @@ class LanguageIndex:
             score = float(scores[topic])
             coverage = self.coverage(analysis.units, topic)
             strength = 1 - math.exp(-score / SCORE_SCALE)
-            scored.append((coverage**COVERAGE_POWER * strength, score, topic))
+            rank_key = coverage * strength
+            scored.append((rank_key, coverage**COVERAGE_POWER * strength, score, topic))
         scored.sort(reverse=True)
         matches = []
-        for position, (confidence, score, topic) in enumerate(scored[:limit]):
+        for position, (_, confidence, score, topic) in enumerate(scored[:limit]):
             if position == 0 and len(scored) > 1:
-                margin = (confidence - scored[1][0]) / confidence if confidence > 0 else 0.0
+                margin = (confidence - scored[1][1]) / confidence if confidence > 0 else 0.0
+                margin = max(0.0, margin)
                 confidence *= 0.8 + 0.2 * min(1.0, margin * 3)
             matches.append(
                 Match(slug=self.slugs[topic], score=score, confidence=round(confidence, 3))
