@@ -41,3 +41,13 @@ def test_call_command_plain_output(ivr):
     assert "ivr [en]: Main menu." in text
     assert "you: 2" in text
     assert "-- outcome: self_served" in text
+
+
+def test_call_command_reads_answers_one_per_line(ivr, monkeypatch):
+    """Without --input the caller types answers (here piped); q hangs up."""
+    monkeypatch.setattr("sys.stdin", StringIO("1\n4\nq\n"))
+    out = StringIO()
+    call_command("call", "main", "--json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["outcome"] == "abandoned"  # hung up while waiting in line
+    assert summary["queue"] == "t1-general-en"

@@ -2,7 +2,8 @@
 
     contactcenter call main --input 1 1 "E A C 22 1234 5678" 9 --json
     contactcenter call main --url http://127.0.0.1:8000      # against a running server
-    contactcenter call main                                   # interactive in a terminal
+    contactcenter call main                                   # interactive: type answers
+                                                              # (Enter = silence, q = hang up)
 
 Keys (digits, * and #) are sent as ``Digits``, anything else as ``SpeechResult``; an empty
 input (``""``) is silence. With ``--url`` the call goes over HTTP to that server; the summary is
@@ -41,10 +42,10 @@ class Command(BaseCommand):
         call = SimulatedCall(line=line, transport=transport, from_number=from_number)
         show = (lambda exchange: None) if json else self.show
         try:
-            if inputs is None and sys.stdin.isatty():
+            if inputs is None:  # interactive: answers typed (or piped) one per line
                 call.run(self.ask(call), on_exchange=show)
             else:
-                call.run(inputs or [], on_exchange=show)
+                call.run(inputs, on_exchange=show)
         except SimulatorError as error:
             raise CommandError(str(error)) from error
         summary = call_summary(call.call_sid)
@@ -67,7 +68,7 @@ class Command(BaseCommand):
     def ask(self, call: SimulatedCall):
         while not call.hung_up:
             try:
-                answer = input("> ")
+                answer = input("> " if sys.stdin.isatty() else "")
             except EOFError:
                 answer = "q"
             if answer.strip().lower() == "q":
