@@ -88,9 +88,13 @@ def flow_load(*, path: Path) -> FlowLoadResult:
     versions = FlowVersion.objects.select_for_update().filter(line=flow.line)
     latest = versions.order_by("-version").first()
     if latest is not None and latest.checksum == checksum:
-        if not latest.active:
+        # Unchanged: whatever is active stays active, so a version restored after a bad
+        # release is not undone by the next start; `flow-load --restore` moves it again.
+        active = versions.filter(active=True).first()
+        if active is None:
             _activate(latest)
-        return FlowLoadResult(flow.line, latest.version, created=False)
+            active = latest
+        return FlowLoadResult(flow.line, active.version, created=False)
     version = FlowVersion.objects.create(
         line=flow.line,
         version=(latest.version + 1) if latest else 1,

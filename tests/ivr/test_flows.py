@@ -113,6 +113,10 @@ def test_versions_one_active_and_restore(db, flow_dir):
     _version, flow = services.active_flow("main")
     assert "Main menu." in flow.nodes["main_menu"]["prompt"]["en"]
     assert FlowVersion.objects.filter(line="main", active=True).count() == 1
+    # Loading the unchanged files again (the next start) keeps the restored version.
+    [main_result] = [r for r in services.flows_load_all(directory=flow_dir) if r.line == "main"]
+    assert (main_result.created, main_result.version) == (False, 1)
+    assert services.flow_activate(line="main", version=2).version == 2
     with pytest.raises(IntegrityError), transaction.atomic():
         FlowVersion.objects.filter(line="main", version=2).update(active=True)
 

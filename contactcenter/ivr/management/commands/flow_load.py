@@ -41,5 +41,7 @@ class Command(BaseCommand):
         except FlowInvalid as error:
             raise CommandError(f"Flow files not loaded:\n{error}") from error
         for result in results:
-            state = "loaded as" if result.created else "unchanged,"
-            self.stdout.write(f"{result.line}: {state} version {result.version} (active)")
+            if result.created:
+                self.stdout.write(f"{result.line}: loaded as version {result.version} (active)")
+            else:
+                self.stdout.write(f"{result.line}: unchanged; version {result.version} is active")
