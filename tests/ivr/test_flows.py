@@ -118,7 +118,7 @@ def test_versions_one_active_and_restore(db, flow_dir):
     assert (main_result.created, main_result.version) == (False, 1)
     assert services.flow_activate(line="main", version=2).version == 2
     with pytest.raises(IntegrityError), transaction.atomic():
-        FlowVersion.objects.filter(line="main", version=2).update(active=True)
+        FlowVersion.objects.filter(line="main", version=1).update(active=True)
 
 
 def test_one_bad_file_loads_nothing(db, flow_dir):
