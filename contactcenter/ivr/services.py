@@ -418,7 +418,9 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
     else:
         turn = step(flow, previous, event)
     prompts = list(turn.prompts)
+    effects: list[str] = []
     for _round in range(5):
+        effects.extend(effect.kind for effect in turn.effects)
         result = _perform(call, flow, turn)
         if not turn.awaiting:
             break
@@ -445,7 +447,7 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
     call.state = state
     call.next_step = request.step + 1
     call.save(update_fields=["state", "next_step", "updated_at"])
-    if turn.effects and any(e.kind == "enqueue" for e in turn.effects):
+    if "enqueue" in effects:  # the agent who takes the call sees how it got here
         _post_transcript(call, flow, state)
     if turn.hangup and call.ended_at is None:
         _finish(call, flow, state, outcome=state.get("outcome") or Outcome.ABANDONED)

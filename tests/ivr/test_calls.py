@@ -141,6 +141,11 @@ def test_bad_receipt_three_times_reaches_a_person(phone):
     assert row.state["outcome"] == "queued"
     item = WorkItem.objects.get(inquiry=row.inquiry)
     assert item.kind == WorkKind.CALL and item.queue.code == "t1-general-en"
+    # The agent who takes the call can read how it got here, masked.
+    transcript = row.inquiry.events.get(kind="message").body
+    assert "Caller: [RECEIPT]" in transcript
+    assert "banana" not in transcript
+    assert "Let me find someone" in transcript
 
 
 def test_silence_reprompts_then_moves_on(phone):
