@@ -79,6 +79,13 @@ INSTALLED_APPS = [
     "contactcenter.assistant",
     "contactcenter.chat",
     "contactcenter.portal",
+    # Public accounts (the online account): allauth after our apps, so the portal's templates
+    # for its pages win.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -181,6 +189,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Staff keep Django's own backend (first); the public sign in by email through allauth.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- Online accounts (allauth) --------------------------------------------------------------
+ACCOUNT_ADAPTER = "contactcenter.portal.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+# Lock-out: after ACCOUNT_LOGIN_FAILURES wrong passwords for one account within the window,
+# sign-in for that account is refused until the window passes (counted in the shared cache).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "{}/m/ip,{}/{}s/key".format(
+        env_int("ACCOUNT_LOGIN_FAILURES_PER_IP_MINUTE", 20),
+        env_int("ACCOUNT_LOGIN_FAILURES", 5),
+        env_int("ACCOUNT_LOCKOUT_SECONDS", 900),
+    ),
+    "signup": os.environ.get("ACCOUNT_SIGNUP_RATE", "20/m/ip"),
+    "reset_password": os.environ.get("ACCOUNT_RESET_PASSWORD_RATE", "20/m/ip,5/5m/key"),
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Contact Center")
+SOCIALACCOUNT_ADAPTER = "contactcenter.portal.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_ONLY = False
+# OpenID Connect (for example Login.gov): off unless OIDC_CLIENT_ID and OIDC_SERVER_URL are set.
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"APPS": []}}
+if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": os.environ.get("OIDC_PROVIDER_ID", "logingov"),
+            "name": os.environ.get("OIDC_PROVIDER_NAME", "Login.gov"),
+            "client_id": os.environ["OIDC_CLIENT_ID"],
+            "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ["OIDC_SERVER_URL"],
+                "token_auth_method": os.environ.get(
+                    "OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
+                ),
+                "scope": env_list("OIDC_SCOPES", "openid,email"),
+                "fetch_userinfo": True,
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+# Online Access Codes and the portal's public forms.
+PORTAL_ACCESS_CODE_DAYS = env_int("PORTAL_ACCESS_CODE_DAYS", 90)
+PORTAL_ACCESS_CODE_MAX_ATTEMPTS = env_int("PORTAL_ACCESS_CODE_MAX_ATTEMPTS", 5)
+PORTAL_FORM_RATE_LIMIT = env_int("PORTAL_FORM_RATE_LIMIT", 5)
+PORTAL_FORM_RATE_WINDOW_SECONDS = env_int("PORTAL_FORM_RATE_WINDOW_SECONDS", 3600)
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("appointments/", include("contactcenter.appointments.urls")),
     path("ivr/", include("contactcenter.ivr.urls")),
     path("chat/", include("contactcenter.chat.urls")),
+    path("accounts/", include("allauth.urls")),
     path("account/", include("contactcenter.portal.urls")),
     path("desk/messages/", include("contactcenter.portal.desk_urls")),
     path("", include("contactcenter.portal.public_urls")),

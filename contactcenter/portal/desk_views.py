@@ -1,0 +1,109 @@
+"""Staff side of the secure inbox, mounted at /desk/messages/: the threads waiting for a reply,
+one thread with its case, and the reply. Also the representatives waiting for approval and
+Online Access Codes issued for a paper case (supervisors).
+
+Uses the desk's own sign-in and role checks. Opening a thread shows case data, so the case is
+read through ``cases.selectors.case_get_for_viewer`` (role check and disclosure log).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contactcenter.audit.models import DisclosureChannel
+from contactcenter.cases.selectors import case_get_for_viewer
+from contactcenter.core.errors import ApplicationError, NotFound
+from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.desk.access import SUPERVISOR_ROLES, desk_roles_required
+from contactcenter.portal import selectors, services
+from contactcenter.portal.forms import ReplyForm
+from contactcenter.portal.models import RepresentativeLink
+
+
+@desk_roles_required()
+def waiting(request: HttpRequest) -> HttpResponse:
+    threads = selectors.desk_threads_waiting()[:200]
+    return render(request, "portal/desk/waiting.html", {"threads": threads})
+
+
+@desk_roles_required()
+@require_http_methods(["GET", "POST"])
+def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+    try:
+        found = selectors.desk_thread(thread_id)
+        case = case_get_for_viewer(
+            viewer=request.user,
+            receipt_number=ReceiptNumber.parse(found.case.receipt_number),
+            channel=DisclosureChannel.SECURE_MESSAGE,
+            purpose="answer a secure message",
+            fields="receipt_number,status",
+        )
+    except NotFound:
+        raise Http404 from None
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.thread_reply_staff(
+                actor=request.user,  # type: ignore[arg-type]
+                thread=found,
+                body=form.cleaned_data["body"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Reply sent. The person was told a message is waiting."))
+            return redirect("portal_desk:waiting")
+    return render(
+        request,
+        "portal/desk/thread.html",
+        {"thread": found, "case": case, "thread_messages": found.messages.all(), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@desk_roles_required(SUPERVISOR_ROLES)
+def representatives(request: HttpRequest) -> HttpResponse:
+    pending = RepresentativeLink.objects.filter(approved_at__isnull=True).select_related(
+        "representative"
+    )
+    return render(request, "portal/desk/representatives.html", {"pending": pending})
+
+
+@desk_roles_required(SUPERVISOR_ROLES)
+@require_POST
+def representative_approve(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = RepresentativeLink.objects.filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    services.representative_link_approve(link=link, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Representative approved."))
+    return redirect("portal_desk:representatives")
+
+
+@desk_roles_required(SUPERVISOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def access_code(request: HttpRequest) -> HttpResponse:
+    code = None
+    error = None
+    if request.method == "POST":
+        try:
+            case = case_get_for_viewer(
+                viewer=request.user,
+                receipt_number=ReceiptNumber.parse(request.POST.get("receipt_number", "")),
+                channel=DisclosureChannel.DESK,
+                purpose="issue an Online Access Code",
+                fields="receipt_number",
+            )
+            _row, code = services.access_code_issue(case=case)
+        except ApplicationError as problem:
+            error = problem.message
+    return render(
+        request,
+        "portal/desk/access_code.html",
+        {"code": code, "error": error},
+        status=400 if error else 200,
+    )
