@@ -291,3 +291,39 @@ def test_the_labelled_set_is_written_apart_from_the_examples():
     labelled = [json.loads(line)["question"].lower() for line in LABELLED.open(encoding="utf-8")]
     assert len(labelled) >= 200
     assert not examples & set(labelled)
+
+
+def test_a_change_made_elsewhere_is_noticed_within_the_check_interval(knowledge_base, monkeypatch):
+    """Another process may publish or withdraw an article: this process's cached index
+    notices through the published articles' fingerprint, checked every few seconds."""
+    from django.utils import timezone
+
+    from contactcenter.assistant import services
+
+    question = "How do I report immigration fraud?"
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    assert assistant_ask(question=question).topic == "report-fraud"
+    # As another process would: straight to the table, no reset in this process.
+    Article.objects.filter(slug="report-fraud").update(
+        state=ArticleState.DRAFT, updated_at=timezone.now()
+    )
+    assert assistant_ask(question=question).topic == "report-fraud"  # still within the interval
+    clock[0] += services.INDEX_CHECK_SECONDS + 0.1
+    assert assistant_ask(question=question).topic != "report-fraud"
+
+
+def test_the_index_is_built_once_per_process(knowledge_base, monkeypatch):
+    from contactcenter.assistant import retrieval
+
+    builds = []
+    original = retrieval.KnowledgeIndex.__init__
+
+    def counting(self, *args, **kwargs):
+        builds.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(retrieval.KnowledgeIndex, "__init__", counting)
+    for question in ["green card", "work permit", "biometrics", "fees", "agent"]:
+        assistant_ask(question=question)
+    assert len(builds) == 1
