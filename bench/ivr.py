@@ -31,7 +31,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
+import os
 import secrets
 import statistics
 import subprocess
@@ -53,7 +55,6 @@ TURNS_PER_CALL = 7
 PEAK_TURNS_PER_SECOND = 50_000 * 0.15 / 3600 * 6  # 12.5
 THROUGHPUT_TARGET = 0.5
 P99_TARGET_MS = 200.0
-SERVER_PROCESSES = 1
 
 
 # --- The scripted call (runs in the driver process) ------------------------------------------
@@ -229,6 +230,37 @@ def drive(job: dict[str, Any]) -> None:
 # --- The benchmark (runs in the main process) -----------------------------------------------
 
 
+class IvrServer(cs.Server):
+    """case_status.Server with ``--workers N`` uvicorn processes; CPU counts them all."""
+
+    def __init__(self, env: dict[str, str], log: Path, workers: int) -> None:
+        # The same attributes case_status.Server sets up; only the command differs.
+        self.port = cs.free_port()
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log.open("w")
+        self.profiled = False
+        self.process = subprocess.Popen(
+            [cs.CONTACTCENTER, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--no-worker", "--workers", str(workers)],
+            env=env, cwd=cs.PROJECT_DIR, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.uvicorn_pid = 0
+
+    def cpu_seconds(self) -> float:
+        pids = [self.uvicorn_pid] if self.uvicorn_pid else []
+        children = Path(f"/proc/{self.uvicorn_pid}/task/{self.uvicorn_pid}/children")
+        with contextlib.suppress(OSError, ValueError):
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+
 class IvrLoad(cs.Load):
     """Healthz through loadgen.py (inherited); IVR calls through this file's driver."""
 
@@ -292,7 +324,7 @@ def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
         data_source = cs.load_data(env, args.cases)
         cs.run([cs.CONTACTCENTER, "flow-load"], env, "flow-load")
         receipts = cs.receipt_numbers(env)
-        server = cs.Server(env, args.artifacts / "server-ivr-postgres.log")
+        server = IvrServer(env, args.artifacts / "server-ivr-postgres.log", args.workers)
         try:
             server.wait_ready()
             load = IvrLoad(server, receipts)
@@ -338,7 +370,7 @@ def measure(load: IvrLoad, args: argparse.Namespace) -> list[dict[str, Any]]:
                 ),
                 "baseline_is": "GET /healthz from bench/loadgen.py, same server, same run, "
                                "same number of connections",
-                "server_processes": SERVER_PROCESSES,
+                "server_processes": args.workers,
                 "runs_rps": {k: [round(r["rps"], 1) for r in rs] for k, rs in runs.items()},
                 "runs": {k: [cs.summary(r, "calls_completed") for r in rs]
                          for k, rs in runs.items()},
@@ -377,7 +409,7 @@ def measure(load: IvrLoad, args: argparse.Namespace) -> list[dict[str, Any]]:
                 "latency from the due time"
             ),
             "baseline_is": f"GET /healthz from bench/loadgen.py at {rate:g} requests/s",
-            "server_processes": SERVER_PROCESSES,
+            "server_processes": args.workers,
             "ivr": cs.summary(latency["ivr"], "p50_ms", "p90_ms", "p99_ms", "max_ms",
                               "send_lag_max_ms", "connections_opened", "scheduled"),
             "healthz": cs.summary(latency["healthz"], "p50_ms", "p90_ms", "p99_ms", "max_ms",
@@ -428,6 +460,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds between a call's turns in the latency run (default 1)",
     )
     parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes serving the app (default 1)",
+    )
     parser.add_argument("--artifacts", type=Path, default=cs.PROJECT_DIR / "var" / "bench")
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "ivr.jsonl")
     args = parser.parse_args(argv)  # fmt: skip
@@ -435,7 +473,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         return args
     args.concurrency = [int(c) for c in str(args.concurrency).split(",") if c.strip()]
     if (args.duration <= 0 or args.latency_duration <= 0 or args.rate <= 0 or args.runs < 1
-            or args.think <= 0 or not args.concurrency or min(args.concurrency) < 1):  # fmt: skip
+            or args.think <= 0 or not args.concurrency or min(args.concurrency) < 1
+            or args.workers < 1):  # fmt: skip
         parser.error("durations, rate, think time, runs and concurrency must be positive")
     return args
 
@@ -446,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         drive(json.loads(args.drive))
         return 0
     cs.progress(
-        f"IVR benchmark on PostgreSQL: {SERVER_PROCESSES} server process, {args.cases} cases, "
+        f"IVR benchmark on PostgreSQL: {args.workers} server process(es), {args.cases} cases, "
         f"{TURNS_PER_CALL} turns a call"
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
