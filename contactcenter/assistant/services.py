@@ -50,7 +50,6 @@ INDEX_CHECK_SECONDS = 2.0
 HANDOFF_TOPIC = "talk-to-person"
 LEGAL_TOPIC = "legal-help"
 CASE_TOPIC = "case-status"
-CASE_TOPICS = frozenset({"case-status", "processing-times", "case-outside-normal-time"})
 CALL_URL = "tel:+18003755283"
 
 
@@ -231,7 +230,7 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
         topic, confidence = LEGAL_TOPIC, max(confidence, 0.9)
     elif guardrails.own_case_question(question) and CASE_TOPIC in index.articles:
         notes.append(texts["own_case"])
-        if topic is None or topic in CASE_TOPICS:
+        if topic is None:
             topic, confidence = CASE_TOPIC, max(confidence, CONFIDENCE_THRESHOLD)
 
     if topic is None:
