@@ -17,21 +17,68 @@ its id, which is its acknowledgement.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from contactcenter.chat import selectors, services
 from contactcenter.chat.events import EVENT_TYPE, group_name, message_json
 from contactcenter.chat.models import Conversation, ConversationState, Sender
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.db_threads import db_thread
+from contactcenter.core.errors import ApplicationError, InvalidInput
 
 logger = logging.getLogger(__name__)
 
 CLOSE_NO_CHAT = 4404  # no conversation for this person, or not this member of staff's
 SESSION_KEY = "chat_token"
+
+
+class _DeliveredMarks:
+    """Delivered marks, written together a moment later instead of one write per message.
+
+    Every message gets one (the receiving page acknowledges it), so writing each at once would
+    double the writes of a busy chat. The mark is passed on to the sender at once; the stored
+    copy follows within ``FLUSH_SECONDS`` in one statement for the whole process. A process
+    that stops in between loses those stored marks, never a message; a read mark is written
+    at once, and sets the delivered time too.
+    """
+
+    FLUSH_SECONDS = 0.5
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[int, str], int] = {}
+        self.task: asyncio.Task | None = None
+
+    def add(self, conversation_id: int, reader: str, up_to: int) -> None:
+        key = (conversation_id, reader)
+        self.pending[key] = max(self.pending.get(key, 0), up_to)
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(self.FLUSH_SECONDS)
+        await self.flush()
+
+    async def flush(self) -> None:
+        marks, self.pending = self.pending, {}
+        if not marks:
+            return
+        try:
+            await db_thread(
+                services.chat_marks_delivered,
+                marks=[(conversation, reader, up_to) for (conversation, reader), up_to in
+                       marks.items()],
+            )  # fmt: skip
+        except Exception:  # the marks are a courtesy; the messages are already safe
+            logger.exception("chat.delivered_marks_failed")
+
+
+DELIVERED_MARKS = _DeliveredMarks()
 
 
 def _person_conversation(session) -> Conversation | None:
@@ -58,6 +105,7 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        await DELIVERED_MARKS.flush()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if self.side == Sender.PERSON:
@@ -96,8 +144,10 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _hello(self, content: dict) -> None:
         assert self.conversation is not None
-        missed = await database_sync_to_async(selectors.messages_after)(
-            conversation_id=self.conversation.pk, after=content.get("after")
+        missed = await db_thread(
+            selectors.messages_after,
+            conversation_id=self.conversation.pk,
+            after=content.get("after"),
         )
         for message in missed:
             await self.send_json({"type": "message", "message": message_json(message)})
@@ -112,10 +162,13 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
                 return services.chat_post(
                     conversation_id=self.conversation.pk, body=content.get("body"),
                     sender=self.side, author=user, client_id=content.get("client_id") or "",
+                    announce=False,
                 )  # fmt: skip
 
-        message, new = await database_sync_to_async(post)()
-        if not new:  # a re-send: this client missed the echo, the others already have it
+        message, new = await db_thread(post)
+        if new:  # stored and committed: now both sides may hear of it
+            await self._broadcast({"type": "message", "message": message_json(message)})
+        else:  # a re-send: this client missed the echo, the others already have it
             await self.send_json({"type": "message", "message": message_json(message)})
 
     async def _typing(self, content: dict) -> None:
@@ -126,13 +179,19 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _mark(self, content: dict, *, read: bool) -> None:
         assert self.conversation is not None
         up_to = content.get("up_to")
-        changed = await database_sync_to_async(services.chat_mark)(
-            conversation_id=self.conversation.pk, reader=self.side, up_to=up_to, read=read
-        )
-        if changed:
-            kind = "read" if read else "delivered"
-            await self._broadcast({"type": "receipt", "kind": kind, "up_to": up_to,
-                                   "by": self.side})  # fmt: skip
+        if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 1:
+            raise InvalidInput(_("Give the id of the last message seen."))
+        if read:
+            changed = await db_thread(
+                services.chat_mark, conversation_id=self.conversation.pk, reader=self.side,
+                up_to=up_to, read=True,
+            )  # fmt: skip
+            if not changed:
+                return
+        else:
+            DELIVERED_MARKS.add(self.conversation.pk, self.side, up_to)
+        kind = "read" if read else "delivered"
+        await self._broadcast({"type": "receipt", "kind": kind, "up_to": up_to, "by": self.side})
 
     async def _delivered(self, content: dict) -> None:
         await self._mark(content, read=False)
@@ -142,7 +201,7 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _status(self, content: dict) -> None:
         assert self.conversation is not None
-        status = await database_sync_to_async(selectors.chat_status)(conversation=self.conversation)
+        status = await db_thread(selectors.chat_status, conversation=self.conversation)
         await self.send_json(status.as_dict())
 
     async def _ping(self, content: dict) -> None:

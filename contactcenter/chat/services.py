@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,7 +85,7 @@ def _clean_body(body: object) -> str:
 
 
 def _store(
-    conversation: Conversation,
+    conversation: Conversation | int,
     *,
     sender: str,
     body: str = "",
@@ -90,19 +93,21 @@ def _store(
     author: User | None = None,
     data: dict | None = None,
     client_id: str = "",
+    announce: bool = True,
 ) -> Message:
     masked = redact(body) if body else None
     message = Message.objects.create(
-        conversation=conversation,
+        conversation_id=conversation if isinstance(conversation, int) else conversation.pk,
         sender=sender,
         author=author,
         body=masked.text if masked else "",
         masked=list(masked.kinds) if masked else [],
         notice=notice,
         data=data or {},
-        client_id=client_id[:64],
+        client_id=client_id,
     )
-    events.message_after_commit(message)
+    if announce:
+        events.message_after_commit(message)
     return message
 
 
@@ -191,7 +196,6 @@ def _conversation_open(conversation_id: int) -> Conversation:
     return locked
 
 
-@transaction.atomic
 def chat_post(
     *,
     conversation_id: int,
@@ -199,50 +203,83 @@ def chat_post(
     sender: str,
     author: User | None = None,
     client_id: str = "",
+    announce: bool = True,
 ) -> tuple[Message, bool]:
     """Store a message from the person or from staff (masked). Returns the message and
-    whether it is new: a message re-sent with a ``client_id`` already stored is kept once."""
+    whether it is new: a message re-sent with a ``client_id`` already stored is kept once.
+
+    One statement (the insert), so a busy chat never waits on a lock. The
+    conversation's state is read, not locked: a message that crosses the end of the chat in
+    flight is kept rather than lost. With ``announce`` the message is sent to both sides after
+    the commit; the socket consumer passes False and sends it itself once this returns.
+    """
     text = _clean_body(body)
     if sender not in (Sender.PERSON, Sender.AGENT):
         raise InvalidInput(_("Unknown sender."))
-    if not isinstance(client_id, str):
+    if not isinstance(client_id, str) or len(client_id) > 64:
         raise InvalidInput(_("Unknown message id."))
-    if client_id:
-        existing = Message.objects.filter(
-            conversation_id=conversation_id, client_id=client_id[:64]
-        ).first()
-        if existing is not None:
-            return existing, False
-    conversation = _conversation_open(conversation_id)
-    if conversation.state == S.ASSISTANT:
+    state = Conversation.objects.filter(pk=conversation_id).values_list("state", flat=True).first()
+    if state is None or state == S.ENDED:
+        raise ChatError(_("This chat has ended."))
+    if state == S.ASSISTANT:
         raise ChatError(_("Ask to talk with a person first."))
+
+    def store() -> Message:
+        return _store(
+            conversation_id, sender=sender, body=text, author=author, client_id=client_id,
+            announce=announce,
+        )  # fmt: skip
+
     try:
-        with transaction.atomic():
-            message = _store(
-                conversation, sender=sender, body=text, author=author, client_id=client_id
-            )
-    except IntegrityError:  # the same client id raced in from another connection
-        return Message.objects.get(conversation=conversation, client_id=client_id[:64]), False
+        if connection.in_atomic_block:  # a savepoint: a duplicate leaves the caller's intact
+            with transaction.atomic():
+                message = store()
+        else:  # one INSERT, committed on its own: nothing else is written with it
+            message = store()
+    except IntegrityError:
+        if not client_id:
+            raise
+        # Sent before, over a connection that dropped before its echo arrived.
+        existing = Message.objects.select_related("author").get(
+            conversation_id=conversation_id, client_id=client_id
+        )
+        return existing, False
     return message, True
 
 
-@transaction.atomic
+# Whose messages a reader marks: the person marks what staff and the assistant said.
+_OTHERS = {
+    Sender.PERSON: [Sender.AGENT, Sender.ASSISTANT, Sender.SYSTEM],
+    Sender.AGENT: [Sender.PERSON],
+}
+
+
 def chat_mark(*, conversation_id: int, reader: str, up_to: object, read: bool) -> int:
-    """Mark the other side's messages up to id ``up_to`` delivered (and read, when ``read``).
-    Returns how many changed."""
+    """Mark the other side's messages up to id ``up_to`` delivered (and read, when ``read``),
+    in one statement. Returns how many changed."""
     if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 1:
         raise InvalidInput(_("Give the id of the last message seen."))
-    others = (
-        [Sender.AGENT, Sender.ASSISTANT, Sender.SYSTEM]
-        if reader == Sender.PERSON
-        else [Sender.PERSON]
-    )
+    others = _OTHERS[Sender.PERSON if reader == Sender.PERSON else Sender.AGENT]
     now = timezone.now()
     mine = Message.objects.filter(conversation_id=conversation_id, sender__in=others, id__lte=up_to)
-    changed = mine.filter(delivered_at__isnull=True).update(delivered_at=now)
     if read:
-        changed += mine.filter(read_at__isnull=True).update(read_at=now)
-    return changed
+        return mine.filter(read_at__isnull=True).update(
+            read_at=now, delivered_at=Coalesce("delivered_at", Value(now))
+        )
+    return mine.filter(delivered_at__isnull=True).update(delivered_at=now)
+
+
+def chat_marks_delivered(*, marks: Sequence[tuple[int, str, int]]) -> int:
+    """Several delivered marks (conversation id, reader, up to id) in one statement."""
+    condition = Q()
+    for conversation_id, reader, up_to in marks:
+        others = _OTHERS[Sender.PERSON if reader == Sender.PERSON else Sender.AGENT]
+        condition |= Q(conversation_id=conversation_id, sender__in=others, id__lte=up_to)
+    if not condition:
+        return 0
+    return Message.objects.filter(condition, delivered_at__isnull=True).update(
+        delivered_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -99,6 +99,9 @@ def test_person_and_agent_talk_with_receipts_typing_and_catch_up(accepted_chat, 
         assert got == echo and got["client_id"] == "p-1"
         assert got["body"] == "My receipt is [RECEIPT-NUMBER]" and got["sender"] == "person"
 
+        await agent.send_json_to({"type": "delivered", "up_to": got["id"]})
+        delivered = await until(person, "receipt")
+        assert delivered["kind"] == "delivered" and delivered["up_to"] == got["id"]
         await agent.send_json_to({"type": "read", "up_to": got["id"]})
         receipt = await until(person, "receipt")
         assert receipt == {"type": "receipt", "kind": "read", "up_to": got["id"], "by": "agent"}
@@ -126,7 +129,8 @@ def test_person_and_agent_talk_with_receipts_typing_and_catch_up(accepted_chat, 
 
     asyncio.run(talk())
     assert Message.objects.filter(client_id="p-1").count() == 1
-    assert Message.objects.get(client_id="p-1").read_at is not None
+    stored = Message.objects.get(client_id="p-1")
+    assert stored.read_at is not None and stored.delivered_at is not None
     assert not Message.objects.filter(body__contains="LIN2412345678").exists()
 
 

@@ -251,3 +251,22 @@ def test_transcript_email_refuses_bad_requests(
     from contactcenter.notifications.models import Notification
 
     assert not Notification.objects.exists()
+
+
+def test_delivered_marks_are_written_together(waiting_chat):
+    first, _ = waiting_chat()
+    second, _ = waiting_chat()
+    a, _ = services.chat_post(conversation_id=first.pk, body="one", sender="person")
+    b, _ = services.chat_post(conversation_id=second.pk, body="two", sender="agent")
+    c, _ = services.chat_post(conversation_id=second.pk, body="three", sender="agent")
+    changed = services.chat_marks_delivered(
+        marks=[(first.pk, "agent", a.pk), (second.pk, "person", b.pk)]
+    )
+    # Each mark covers every earlier message of the other side: the person's question to the
+    # assistant in the first chat; the assistant's answer and the notices in the second.
+    expected = first.messages.filter(sender="person", id__lte=a.pk).count()
+    expected += second.messages.exclude(sender="person").filter(id__lte=b.pk).count()
+    assert (changed, expected) == (5, 5)
+    a.refresh_from_db(), b.refresh_from_db(), c.refresh_from_db()
+    assert a.delivered_at and b.delivered_at and c.delivered_at is None
+    assert services.chat_marks_delivered(marks=[]) == 0

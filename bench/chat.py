@@ -1,0 +1,572 @@
+"""Live-chat benchmark: many chats open across two server processes sharing Redis.
+
+Setup: a fresh database (PostgreSQL by default, or a SQLite file), ``migrate``, then N chats
+built through the product's own services (asked the assistant, handed off, accepted by an
+agent on the desk), and two uvicorn processes on that database sharing one Redis database for
+the channel layer. For every chat the person's socket is on one server and the agent's on the
+other, so every message crosses processes through Redis.
+
+Load (open loop): messages are sent on a fixed schedule, ``--rate`` per second in all, spread
+over the chats in turn, alternating person and agent; latency runs from the *scheduled* send
+time to the moment the other side's socket receives the stored message, so time spent waiting
+in the client or the servers is counted rather than hidden. Like the browser, the receiving
+side answers every message with a delivered mark (one more write per message).
+
+Baseline, same run, same servers, same sockets' worth of connections: the round trip of a bare
+Channels consumer (``/ws/ping``: no database, no channel layer) at the same rate.
+
+Figures, one JSON line each on stdout and appended to ``bench/results/latest.jsonl``:
+p99 and p50 send-to-receipt in milliseconds against the ping round trip. Progress on stderr.
+Target: chat p99 under 100 ms. Exit status 1 when any message was lost.
+
+    .venv/bin/python bench/chat.py                     # 200 chats, 100 messages/s, 20 s
+    .venv/bin/python bench/chat.py --database sqlite --duration 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+PYTHON = sys.executable
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# redis-py 8 gives every read a 5-second timeout, while the channel layer's idle receive
+# blocks for 5 seconds on the server: without a longer timeout idle sockets are torn down
+# (channels_redis issue 422). The URL carries one until the project's settings set it.
+REDIS_URL = "redis://127.0.0.1:6379/5?socket_timeout=60"
+P99_TARGET_MS = 100.0
+AGENT_CHAT_CAPACITY = 10
+
+_started = time.monotonic()
+
+
+def progress(message: str) -> None:
+    print(f"[{time.monotonic() - _started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def machine_busy() -> float:
+    """CPU seconds every process on the machine has used (Linux /proc/stat), 0 if unknown."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# --- Databases and servers ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def sqlite_database(workdir: Path) -> Iterator[str]:
+    yield f"sqlite:///{workdir / 'bench-chat.sqlite3'}"
+
+
+@contextlib.contextmanager
+def postgres_database(workdir: Path) -> Iterator[str]:
+    import psycopg
+
+    name = f"bench_chat_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    progress(f"postgres: created database {name}")
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        progress(f"postgres: dropped database {name}")
+
+
+DATABASES = {"sqlite": sqlite_database, "postgres": postgres_database}
+
+
+def server_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "VAR_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+            "VAR_DIR": str(workdir),
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DEBUG": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LIVE_HELP_ALWAYS_OPEN": "true",
+            "LOG_LEVEL": "WARNING",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def run(command: list[str], env: dict[str, str], what: str) -> str:
+    t0 = time.monotonic()
+    done = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"bench: {what} failed (exit {done.returncode})")
+    progress(f"{what}: done in {time.monotonic() - t0:.1f}s")
+    return done.stdout
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log_path: Path, profile: Path | None = None) -> None:
+        self.port = free_port()
+        self.log = log_path.open("w")
+        self.profile = profile
+        if profile is not None:  # the same application under cProfile (bench/profile_server.py)
+            command = [PYTHON, str(BENCH_DIR / "profile_server.py"), str(self.port), str(profile)]
+        else:
+            command = [PYTHON, "-m", "uvicorn", "contactcenter.asgi:application", "--host",
+                       "127.0.0.1", "--port", str(self.port), "--lifespan", "off",
+                       "--log-level", "warning", "--no-access-log"]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, env=env, cwd=PROJECT_DIR, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit(f"bench: server did not start; see {log_path}") from None
+                time.sleep(0.1)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cpu_seconds(self) -> float:
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.profile is not None:
+            # The profiler writes its file on the way out; a second SIGINT stops uvicorn
+            # waiting for sockets the load generator may still hold.
+            self.process.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=3)
+            if self.process.poll() is None:
+                self.process.send_signal(signal.SIGINT)
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+# --- Filling the database (runs in a subprocess with Django set up) --------------------------
+
+
+def fill(chats: int) -> None:
+    """Open ``chats`` chats through the services, each accepted by an agent; print what the
+    sockets need (session keys and reference numbers) as JSON."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group, User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from contactcenter.chat.consumers import SESSION_KEY as CHAT_SESSION_KEY
+    from contactcenter.chat.services import chat_handoff, conversation_start
+    from contactcenter.desk.services import desk_offer_accept
+    from contactcenter.routing.models import Agent, Presence
+    from contactcenter.routing.reference_data import queues_load
+    from contactcenter.routing.services import agent_set_presence, work_item_offer_next
+    from contactcenter.staff.models import Role
+
+    queues_load()
+    tier1, _ = Group.objects.get_or_create(name=Role.TIER1)
+    agents = []
+    staff_sessions = {}
+    for n in range(-(-chats // AGENT_CHAT_CAPACITY)):
+        user = User.objects.create_user(username=f"bench-agent-{n}", first_name=f"Agent{n}")
+        user.groups.add(tier1)
+        agents.append(Agent.objects.create(
+            user=user, tiers=["tier1"], languages=["en"], capacity={"chat": AGENT_CHAT_CAPACITY},
+            presence=Presence.OFFLINE,
+        ))  # fmt: skip
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        staff_sessions[user.pk] = session.session_key
+    out = []
+    for n in range(chats):
+        conversation, token = conversation_start(language="en")
+        chat_handoff(conversation=conversation)
+        agent = agents[n // AGENT_CHAT_CAPACITY]
+        agent_set_presence(agent=agent, presence=Presence.AVAILABLE)
+        item = work_item_offer_next(agent=agent)
+        assert item is not None and item.inquiry_id == conversation.inquiry_id
+        desk_offer_accept(agent=agent, item_id=item.pk)
+        session = SessionStore()
+        session[CHAT_SESSION_KEY] = token
+        session.save()
+        out.append({
+            "person": session.session_key,
+            "agent": staff_sessions[agent.user_id],
+            "reference": conversation.inquiry.reference_number,
+        })  # fmt: skip
+    sys.stdout.write(json.dumps(out))
+
+
+# --- The load --------------------------------------------------------------------------------
+
+
+class Side:
+    """One open socket: the person's or the agent's end of a chat, or a ping socket."""
+
+    def __init__(self, websocket, role: str) -> None:
+        self.websocket = websocket
+        self.role = role
+
+
+async def _connect(url: str, origin: str, cookie: str = ""):
+    import websockets
+
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
+    return await websockets.connect(url, origin=origin, additional_headers=headers,
+                                    max_queue=None, compression=None)  # fmt: skip
+
+
+async def _drain_hello(websocket) -> None:
+    await websocket.send(json.dumps({"type": "hello", "after": 10**12}))
+    while True:
+        event = json.loads(await websocket.recv())
+        if event.get("type") == "status":
+            return
+
+
+async def open_loop(
+    pairs: list[tuple[Side, Side]], *, rate: float, duration: float, warmup: float
+) -> dict[str, Any]:
+    """Send on schedule, one message per tick over the pairs in turn, alternating sides;
+    return the latencies of the messages scheduled after the warm-up."""
+    pending: dict[str, float] = {}
+    latencies: list[float] = []
+    counted_from = [0.0]
+    received = [0]
+
+    async def reader(side: Side, other_role: str) -> None:
+        async for raw in side.websocket:
+            now = time.perf_counter()
+            event = json.loads(raw)
+            if event.get("type") == "message" and event["message"]["sender"] == other_role:
+                key = event["message"]["client_id"]
+                # Like the browser: tell the sender the message arrived.
+                await side.websocket.send(
+                    json.dumps({"type": "delivered", "up_to": event["message"]["id"]})
+                )
+            else:
+                continue
+            scheduled = pending.pop(key, None) if key else None
+            if scheduled is not None:
+                received[0] += 1
+                if scheduled >= counted_from[0]:
+                    latencies.append(now - scheduled)
+
+    readers = []
+    for person, agent in pairs:
+        readers.append(asyncio.create_task(reader(person, "agent")))
+        readers.append(asyncio.create_task(reader(agent, "person")))
+
+    total = int((duration + warmup) * rate)
+    start = time.perf_counter() + 0.5
+    counted_from[0] = start + warmup
+    sends = []
+    for n in range(total):
+        scheduled = start + n / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        person, agent = pairs[n % len(pairs)]
+        sender = person if (n // len(pairs)) % 2 == 0 else agent
+        key = f"b{n}"
+        pending[key] = scheduled
+        payload = {"type": "message", "body": f"bench message {n}", "client_id": key}
+        sends.append(asyncio.create_task(sender.websocket.send(json.dumps(payload))))
+    await asyncio.gather(*sends)
+    deadline = time.perf_counter() + 10
+    while pending and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    for task in readers:
+        task.cancel()
+    latencies.sort()
+    counted = sum(1 for n in range(total) if start + n / rate >= counted_from[0])
+    return {
+        "sent": total,
+        "received": received[0],
+        "lost": len(pending),
+        "counted": counted,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": (latencies[-1] * 1000) if latencies else float("nan"),
+        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+    }
+
+
+async def ping_pairs(servers: list[Server], count: int) -> list[tuple[Side, Side]]:
+    pairs = []
+    for n in range(count):
+        server = servers[n % 2]
+        websocket = await _connect(f"ws://127.0.0.1:{server.port}/ws/ping", server.origin)
+        side = Side(websocket, "ping")
+        pairs.append((side, side))
+    return pairs
+
+
+async def chat_pairs(servers: list[Server], chats: list[dict]) -> list[tuple[Side, Side]]:
+    pairs = []
+    for n, chat in enumerate(chats):
+        person_server, agent_server = servers[n % 2], servers[(n + 1) % 2]
+        person = await _connect(
+            f"ws://127.0.0.1:{person_server.port}/ws/chat", person_server.origin, chat["person"]
+        )
+        agent = await _connect(
+            f"ws://127.0.0.1:{agent_server.port}/ws/chat/desk/{chat['reference']}",
+            agent_server.origin,
+            chat["agent"],
+        )
+        await _drain_hello(person)
+        await _drain_hello(agent)
+        pairs.append((Side(person, "person"), Side(agent, "agent")))
+    return pairs
+
+
+async def measure(servers: list[Server], chats: list[dict], args: argparse.Namespace) -> dict:
+    """The ping baseline and the chat load, each on its own set of sockets, same servers."""
+
+    async def ping_phase() -> dict:
+        pairs = await ping_pairs(servers, len(chats))
+        result = await open_loop_ping(pairs, rate=args.rate, duration=args.duration,
+                                      warmup=args.warmup)  # fmt: skip
+        await asyncio.gather(*(person.websocket.close() for person, _agent in pairs))
+        return result
+
+    async def chat_phase() -> dict:
+        pairs = await chat_pairs(servers, chats)
+        progress(f"{len(pairs)} chats connected ({2 * len(pairs)} sockets)")
+        result = await open_loop(pairs, rate=args.rate, duration=args.duration,
+                                 warmup=args.warmup)  # fmt: skip
+        await asyncio.gather(*(side.websocket.close() for pair in pairs for side in pair))
+        return result
+
+    machine_before, client_before, wall_before = machine_busy(), time.process_time(), time.time()
+    cpu_before = [server.cpu_seconds() for server in servers]
+    progress(f"baseline: /ws/ping round trips at {args.rate}/s for {args.duration}s")
+    baseline = await ping_phase()
+    cpu_mid = [server.cpu_seconds() for server in servers]
+    progress(f"chat: {args.rate} messages/s for {args.duration}s")
+    chat = await chat_phase()
+    cpu_after = [server.cpu_seconds() for server in servers]
+    machine_after = machine_busy()
+    baseline["server_cpu_s"] = round(sum(cpu_mid) - sum(cpu_before), 2)
+    chat["server_cpu_s"] = round(sum(cpu_after) - sum(cpu_mid), 2)
+    # The machine's busy CPU seconds against ours: others' work competes for the same cores.
+    client = time.process_time() - client_before
+    ours = sum(cpu_after) - sum(cpu_before) + client
+    elapsed = time.time() - wall_before
+    other = max(machine_after - machine_before - ours, 0.0)
+    return {"baseline": baseline, "chat": chat, "client_cpu_s": round(client, 2),
+            "other_cores_busy": round(other / elapsed, 2) if elapsed else None}  # fmt: skip
+
+
+async def open_loop_ping(
+    pairs: list[tuple[Side, Side]], *, rate: float, duration: float, warmup: float
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    total = int((duration + warmup) * rate)
+    start = time.perf_counter() + 0.5
+    counted_from = start + warmup
+    in_flight: dict[int, list[float]] = {n: [] for n in range(len(pairs))}
+
+    async def reader(n: int, side: Side) -> None:
+        async for raw in side.websocket:
+            now = time.perf_counter()
+            if json.loads(raw).get("type") != "pong" or not in_flight[n]:
+                continue
+            scheduled = in_flight[n].pop(0)
+            if scheduled >= counted_from:
+                latencies.append(now - scheduled)
+
+    # A pong does not say which ping it answers; replies on one socket come in order, so each
+    # is matched to the oldest ping still waiting on that socket.
+    readers = [asyncio.create_task(reader(n, side)) for n, (side, _) in enumerate(pairs)]
+    sends = []
+    for n in range(total):
+        scheduled = start + n / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        index = n % len(pairs)
+        in_flight[index].append(scheduled)
+        sends.append(asyncio.create_task(
+            pairs[index][0].websocket.send(json.dumps({"type": "ping"}))
+        ))  # fmt: skip
+    await asyncio.gather(*sends)
+    deadline = time.perf_counter() + 10
+    while any(in_flight.values()) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    lost = sum(len(v) for v in in_flight.values())
+    for task in readers:
+        task.cancel()
+    latencies.sort()
+    return {
+        "sent": total,
+        "lost": lost,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": (latencies[-1] * 1000) if latencies else float("nan"),
+    }
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chats", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=100.0, help="messages per second in all")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds measured")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds not counted")
+    parser.add_argument("--runs", type=int, default=1, help="repeat and report the median")
+    parser.add_argument("--database", choices=sorted(DATABASES), default="postgres")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="emptied before the run")
+    parser.add_argument("--artifacts", type=Path, default=PROJECT_DIR / "var" / "bench")
+    parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "latest.jsonl")
+    parser.add_argument(
+        "--profile", action="store_true", help="run the first server under cProfile (var/bench/)"
+    )
+    parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)  # internal: the subprocess
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.fill is not None:
+        fill(args.fill)
+        return 0
+    import redis
+
+    try:
+        redis.Redis.from_url(args.redis_url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        raise SystemExit(f"bench: Redis at {args.redis_url} is needed: {error}") from None
+    args.artifacts.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-chat-") as tmp,
+        DATABASES[args.database](Path(tmp)) as database_url,
+    ):
+        env = server_env(Path(tmp), database_url, args.redis_url)
+        run([PYTHON, "-m", "django", "migrate", "--no-input"], env, "migrate")
+        chats = json.loads(run([PYTHON, str(Path(__file__)), "--fill", str(args.chats)], env,
+                               f"open {args.chats} chats through the services"))  # fmt: skip
+        profile = args.artifacts / "chat-server-0.pstats" if args.profile else None
+        servers = [
+            Server(env, args.artifacts / f"chat-server-{n}.log", profile if n == 0 else None)
+            for n in range(2)
+        ]
+        progress(f"servers up on ports {servers[0].port} and {servers[1].port}")
+        try:
+            try:
+                import uvloop
+
+                uvloop.install()
+            except ImportError:
+                pass
+            results = [asyncio.run(measure(servers, chats, args)) for _ in range(args.runs)]
+        finally:
+            for server in servers:
+                server.stop()
+            progress("servers stopped")
+        if profile is not None:
+            import pstats
+
+            pstats.Stats(str(profile), stream=sys.stderr).sort_stats("tottime").print_stats(25)
+
+    def median(phase: str, key: str) -> float:
+        return statistics.median(result[phase][key] for result in results)
+
+    lost = sum(result["chat"]["lost"] for result in results)
+    detail = {
+        "chats": args.chats,
+        "servers": 2,
+        "rate_per_s": args.rate,
+        "per_chat_every_s": round(args.chats / args.rate, 2),
+        "duration_s": args.duration,
+        "runs": args.runs,
+        "lost": lost,
+        "target_ms": P99_TARGET_MS,
+        "runs_detail": results,
+        "baseline_is": "/ws/ping round trip (a bare Channels consumer), same rate and servers",
+    }
+    lines = []
+    for metric, key in (("p99_send_to_receipt", "p99_ms"), ("p50_send_to_receipt", "p50_ms")):
+        value, baseline = median("chat", key), median("baseline", key)
+        lines.append({
+            "bench": "chat", "metric": metric, "value": round(value, 2),
+            "baseline": round(baseline, 2),
+            "ratio": round(value / baseline, 2) if baseline else None,
+            "unit": "ms", "database": args.database, "detail": detail,
+        })  # fmt: skip
+        detail = {"see": "p99_send_to_receipt"}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with args.output.open("a") as out:
+        for line in lines:
+            print(json.dumps(line), flush=True)
+            out.write(json.dumps(line) + "\n")
+    if lost:
+        progress(f"{lost} chat messages were never received")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
