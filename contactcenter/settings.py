@@ -242,11 +242,6 @@ if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
             },
         }
     )
-# Online Access Codes and the portal's public forms.
-PORTAL_ACCESS_CODE_DAYS = env_int("PORTAL_ACCESS_CODE_DAYS", 90)
-PORTAL_ACCESS_CODE_MAX_ATTEMPTS = env_int("PORTAL_ACCESS_CODE_MAX_ATTEMPTS", 5)
-PORTAL_FORM_RATE_LIMIT = env_int("PORTAL_FORM_RATE_LIMIT", 5)
-PORTAL_FORM_RATE_WINDOW_SECONDS = env_int("PORTAL_FORM_RATE_WINDOW_SECONDS", 3600)
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
