@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import yaml
 
-from contactcenter.assistant.analysis import DATA_DIR, normalize
+from contactcenter.assistant.analysis import DATA_DIR, edit_distance, normalize
 from contactcenter.core.redaction import redact
 
 # core.redaction's labels, as the API names them.
@@ -73,15 +73,16 @@ def personal_data_find(text: str) -> PersonalData:
 
 
 @lru_cache(maxsize=1)
-def _handoff_phrases() -> dict[str, tuple[frozenset[str], tuple[re.Pattern[str], ...]]]:
+def _handoff_phrases() -> dict[str, tuple[frozenset[str], re.Pattern[str]]]:
     data = yaml.safe_load((DATA_DIR / "handoff.yaml").read_text(encoding="utf-8"))
     phrases = {}
     for language in ("en", "es"):
         whole = frozenset(normalize(p) for p in data[language]["whole"])
-        anywhere = tuple(
-            re.compile(rf"\b{re.escape(normalize(p))}\b") for p in data[language]["anywhere"]
+        alternation = "|".join(
+            re.escape(normalize(p))
+            for p in sorted(data[language]["anywhere"], key=len, reverse=True)
         )
-        phrases[language] = (whole, anywhere)
+        phrases[language] = (whole, re.compile(rf"\b(?:{alternation})\b"))
     return phrases
 
 
@@ -92,18 +93,28 @@ _POLITE = re.compile(
 )
 
 
+def _slip_of(word: str, targets: frozenset[str]) -> bool:
+    """Whether one typed word is a slip of one of the one-word requests ("represenative")."""
+    for target in targets:
+        if " " in target or len(target) < 5 or word[:1] != target[:1]:
+            continue
+        if edit_distance(word, target) <= (1 if len(target) <= 6 else 2):
+            return True
+    return False
+
+
 def wants_person(text: str) -> bool:
     """Whether the message asks for a person (in either language), not about a topic."""
     normalized = normalize(text)
     if not normalized:
         return False
+    stripped = " ".join(_POLITE.sub(" ", normalized).split())
     for whole, anywhere in _handoff_phrases().values():
-        if normalized in whole:
+        if normalized in whole or (stripped and stripped in whole):
             return True
-        stripped = " ".join(_POLITE.sub(" ", normalized).split())
-        if stripped and stripped in whole:
+        if anywhere.search(normalized):
             return True
-        if any(pattern.search(normalized) for pattern in anywhere):
+        if stripped and " " not in stripped and _slip_of(stripped, whole):
             return True
     return False
 
