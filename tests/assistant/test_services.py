@@ -172,6 +172,7 @@ def test_language_is_detected_and_the_answer_follows_it(knowledge_base):
         "That didn't answer my question", "no", "I want to speak with someone, please",
         "representante", "agente", "quiero hablar con una persona",
         "Eso no respondió mi pregunta", "hablar con un agente",
+        "representitive", "agnet please", "No, I still need help", "represntante",
     ],
 )  # fmt: skip
 def test_handoff_phrases_hand_over(knowledge_base, live_chat_open, question):
@@ -185,6 +186,19 @@ def test_handoff_outside_live_hours_offers_other_ways(knowledge_base, live_chat_
     assert answer.handoff is True
     assert "Monday to Friday" in answer.answer
     assert "online account" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Quién me ayuda si USCIS no responde?",
+        "I need an in person appointment",
+        "no tengo mi número de recibo",
+        "USCIS did not answer my letter about my address",
+    ],
+)
+def test_sentences_with_handoff_words_are_not_handoffs(knowledge_base, question):
+    assert assistant_ask(question=question).handoff is False
 
 
 def test_a_question_about_representatives_is_not_a_handoff(knowledge_base):
