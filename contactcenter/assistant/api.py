@@ -47,7 +47,7 @@ class AnswerOut(Schema):
     confidence: float
     language: str
     personal_data: list[str]
-    follow_up: str
+    follow_up: str | None
 
 
 @router.post(

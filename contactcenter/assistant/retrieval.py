@@ -8,6 +8,7 @@ cover, which is what separates "a question we answer" from "a question that shar
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Sequence
@@ -18,6 +19,9 @@ import numpy as np
 
 from contactcenter.assistant.analysis import Analyzer, Unit, normalize
 from contactcenter.assistant.knowledge import LANGUAGES, ArticleContent
+
+# bm25s logs every index build at DEBUG; a build is routine here.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Below this confidence no topic is claimed. ``contactcenter assistant-eval --calibrate``
 # computes it from article examples held out of the index against questions no topic covers

@@ -379,7 +379,8 @@ def assistant_answer_json(answer: AssistantAnswer) -> dict[str, Any]:
         "confidence": answer.confidence,
         "language": answer.language,
         "personal_data": answer.personal_data,
-        "follow_up": follow_up_text(answer.language),
+        # Asked after an answer; a "no" hands over. Nothing to ask when handing over already.
+        "follow_up": None if answer.handoff else follow_up_text(answer.language),
     }
 
 

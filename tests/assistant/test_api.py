@@ -39,6 +39,7 @@ def test_detects_spanish_when_no_language_is_given(client, knowledge_base):
 def test_handoff_and_personal_data(client, knowledge_base):
     body = ask(client, {"question": "agent please, my A-Number is A012345678"}).json()
     assert body["handoff"] is True
+    assert body["follow_up"] is None
     assert body["personal_data"] == ["a_number"]
     assert "012345678" not in body["answer"]
 
