@@ -197,6 +197,7 @@ class _Builder:
                 )
                 self.state["outcome"] = "queued"
                 self.state["node"] = QUEUED
+                self.state["transfer_node"] = node_id
                 return self.turn(awaiting="enqueue")
             if kind == "callback":
                 self.effects.append(Effect("callback", {"language": self.language}))
@@ -331,6 +332,10 @@ class _Builder:
     def resume(self, awaiting: str, result: Mapping[str, Any]) -> Turn:
         """Carry on after an awaited effect, with its result."""
         if awaiting == "enqueue":
+            transfer = self.flow.node(self.state.pop("transfer_node"))
+            if not result.get("queue"):  # no queue takes this work: no dead end, the hours
+                self.state["outcome"] = "after_hours"
+                return self.enter(transfer["after_hours"])
             return self.waiting()
         if awaiting == "callback":
             return self.called_back(bool(result.get("scheduled")))

@@ -39,7 +39,7 @@ from contactcenter.ivr.models import Call, CallTurn, FlowVersion, Outcome
 from contactcenter.ivr.twiml import render
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
-from contactcenter.routing.services import QueueChoice, queue_for, work_item_enqueue
+from contactcenter.routing.services import NoQueue, QueueChoice, queue_for, work_item_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -300,15 +300,16 @@ def _perform(call: Call, flow: Flow, turn: Turn) -> dict[str, Any] | None:
             result = {"sent": _send_link(call, flow, turn.state)}
         elif effect.kind == "enqueue":
             inquiry = _ensure_inquiry(call, flow, turn.state)
-            queue = queue_for(
-                QueueChoice(
-                    tier=data["tier"],
-                    language=data["language"],
-                    channel=flow.channel,
-                    skill=data["skill"],
-                    topic=data["topic"],
-                )
-            )
+            choice = QueueChoice(
+                tier=data["tier"], language=data["language"], channel=flow.channel,
+                skill=data["skill"], topic=data["topic"],
+            )  # fmt: skip
+            try:
+                queue = queue_for(choice)
+            except NoQueue:  # the queues are not loaded, or none takes this work
+                logger.error("ivr.no_queue", extra={"call_id": call.pk, "tier": data["tier"]})
+                result = {"queue": ""}
+                continue
             call.work_item = work_item_enqueue(
                 inquiry=inquiry, kind=WorkKind.CALL, queue=queue, channel="phone"
             )

@@ -376,3 +376,17 @@ def test_hold_announces_a_wait_in_words(phone):
     assert "Usted es el número 1 en la fila. La espera estimada es de unos 3 minutos." in (
         spoken(call)
     )
+
+
+def test_no_queue_for_the_work_is_no_dead_end(phone):
+    """With no queue loaded for the work, the caller hears the hours and the other options."""
+    from contactcenter.routing.models import Queue
+
+    Queue.objects.filter(tier="supervisor").update(active=False)
+    call = phone("main")
+    call.run(["1", "supervisor"])
+    assert "Representatives are available" in spoken(call)
+    assert not call.holding
+    assert not WorkItem.objects.exists()
+    call.send("9")
+    assert record(call).outcome == Outcome.AFTER_HOURS
