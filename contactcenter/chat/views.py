@@ -10,7 +10,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,16 +30,25 @@ def _language() -> str:
     return "es" if (translation.get_language() or "en").startswith("es") else "en"
 
 
+# Where to turn when live chat is closed, best first: the secure inbox of the online account
+# (for questions about one's case), the web form for account problems, then pages anyone can
+# use. Each is offered only when its page is installed.
 def offline_options(language: str) -> list[dict[str, str]]:
-    """Where to turn when live chat is closed: pages the product has today. The secure inbox
-    and the web form belong to the online account, which is not built yet; until it is, the
-    widget says so instead of linking to a page that does not exist."""
     with translation.override(language):
-        return [
-            {"label": _("Check your case status"), "url": reverse("case-status")},
-            {"label": _("See processing times"), "url": reverse("processing-times")},
-            {"label": _("See or move an appointment"), "url": reverse("appointments:manage")},
+        choices = [
+            ("portal:inbox", _("Send a secure message from your online account")),
+            ("portal_public:account-help", _("Get help with your online account (web form)")),
+            ("case-status", _("Check your case status")),
+            ("processing-times", _("See processing times")),
+            ("appointments:manage", _("See or move an appointment")),
         ]
+        options = []
+        for name, label in choices:
+            try:
+                options.append({"label": str(label), "url": reverse(name)})
+            except NoReverseMatch:
+                continue
+        return options
 
 
 def _error(error: ApplicationError) -> JsonResponse:

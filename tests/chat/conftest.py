@@ -31,10 +31,7 @@ def _chat_settings(settings):
 
 @pytest.fixture
 def knowledge(db):
-    from unittest import mock  # TEMPORARY while the assistant's load log is being fixed
-
-    with mock.patch("contactcenter.assistant.services.logger"):
-        knowledge_base_load()
+    knowledge_base_load()
     knowledge_index_reset()
 
 
