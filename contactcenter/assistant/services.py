@@ -51,6 +51,8 @@ HANDOFF_TOPIC = "talk-to-person"
 LEGAL_TOPIC = "legal-help"
 CASE_TOPIC = "case-status"
 CALL_URL = "tel:+18003755283"
+INBOX_URL = "/account/messages/"
+ACCOUNT_HELP_URL = "/account-help/"
 
 
 class InvalidQuestion(ApplicationError):
@@ -215,11 +217,21 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
     if asks_for_person or guardrails.wants_person(found.masked):
         from contactcenter.routing.calendar import live_help_open
 
-        body = texts["handoff_open"] if live_help_open() else texts["handoff_closed"]
+        handoff_links = [Link(label=texts["link_call"], url=CALL_URL)]
+        if live_help_open():
+            body = texts["handoff_open"]
+        else:
+            # Never a dead end: the secure inbox and the account-help form work at any hour.
+            body = texts["handoff_closed"]
+            handoff_links = [
+                Link(label=texts["link_inbox"], url=INBOX_URL),
+                Link(label=texts["link_account_help"], url=ACCOUNT_HELP_URL),
+                *handoff_links,
+            ]
         return reply(
             topic=HANDOFF_TOPIC if HANDOFF_TOPIC in index.articles else None,
             body=body,
-            links=[Link(label=texts["link_call"], url=CALL_URL)],
+            links=handoff_links,
             handoff=True,
             confidence=1.0,
         )

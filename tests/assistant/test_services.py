@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.urls import resolve
 
 from contactcenter.assistant import knowledge
 from contactcenter.assistant.evaluation import (
@@ -186,6 +187,10 @@ def test_handoff_outside_live_hours_offers_other_ways(knowledge_base, live_chat_
     assert answer.handoff is True
     assert "Monday to Friday" in answer.answer
     assert "online account" in answer.answer
+    urls = [link.url for link in answer.links]
+    assert urls[:2] == ["/account/messages/", "/account-help/"]
+    for url in urls[:2]:
+        resolve(url)
 
 
 @pytest.mark.parametrize(
