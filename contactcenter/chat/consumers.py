@@ -23,7 +23,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from contactcenter.chat import selectors, services
 from contactcenter.chat.events import EVENT_TYPE, group_name, message_json
@@ -155,12 +155,13 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _message(self, content: dict) -> None:
         assert self.conversation is not None
+        conversation_id = self.conversation.pk
         user = self.scope.get("user") if self.side == Sender.AGENT else None
 
         def post():
             with translation.override(self._language()):
                 return services.chat_post(
-                    conversation_id=self.conversation.pk, body=content.get("body"),
+                    conversation_id=conversation_id, body=content.get("body"),
                     sender=self.side, author=user, client_id=content.get("client_id") or "",
                     announce=False,
                 )  # fmt: skip
@@ -180,7 +181,8 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
         assert self.conversation is not None
         up_to = content.get("up_to")
         if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 1:
-            raise InvalidInput(_("Give the id of the last message seen."))
+            with translation.override(self._language()):
+                raise InvalidInput(_("Give the id of the last message seen."))
         if read:
             changed = await db_thread(
                 services.chat_mark, conversation_id=self.conversation.pk, reader=self.side,

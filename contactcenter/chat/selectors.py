@@ -37,7 +37,7 @@ def conversation_for_staff(*, user: User, reference_number: str) -> Conversation
         .filter(inquiry__reference_number=reference_number)
         .first()
     )
-    if conversation is None or not user.is_authenticated:
+    if conversation is None or conversation.inquiry_id is None or not user.is_authenticated:
         return None
     roles = user_roles(user)
     if roles & SUPERVISOR_ROLES:
@@ -108,7 +108,9 @@ def chat_status(*, conversation: Conversation, now: dt.datetime | None = None) -
     if recent:
         per_place = (
             statistics.median(
-                max((assigned - enqueued).total_seconds(), 0.0) for enqueued, assigned in recent
+                max((assigned - enqueued).total_seconds(), 0.0)
+                for enqueued, assigned in recent
+                if assigned is not None
             )
             / 60.0
         )
