@@ -156,6 +156,14 @@ _LEGAL = re.compile(
 )
 
 
+_MASK_LABEL = re.compile(r"\[[A-Z-]+\]")
+
+
+def only_personal_data(masked: str) -> bool:
+    """Whether a masked message held nothing but personal data (someone pasting a number)."""
+    return bool(_MASK_LABEL.search(masked)) and not normalize(_MASK_LABEL.sub(" ", masked))
+
+
 def own_case_question(text: str) -> bool:
     normalized = normalize(text)
     if personal_data_find(text).kinds and re.search(

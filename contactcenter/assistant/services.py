@@ -240,6 +240,11 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
     confidence = best.confidence if best is not None else 0.0
     if guardrails.legal_question(found.masked) and LEGAL_TOPIC in index.articles:
         topic, confidence = LEGAL_TOPIC, max(confidence, 0.9)
+    elif guardrails.only_personal_data(found.masked) and CASE_TOPIC in index.articles:
+        # Someone pasting a number is after their case: point to case status, whatever the
+        # masked labels happen to match.
+        notes.append(texts["own_case"])
+        topic, confidence = CASE_TOPIC, max(CONFIDENCE_THRESHOLD, min(confidence, 0.5))
     elif guardrails.own_case_question(question) and CASE_TOPIC in index.articles:
         notes.append(texts["own_case"])
         if topic is None:

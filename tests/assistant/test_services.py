@@ -246,6 +246,14 @@ def test_a_question_about_ones_own_case_never_gets_case_data(knowledge_base, mak
     assert {link.url for link in answer.links} >= {"/case-status/", "/account/"}
 
 
+@pytest.mark.parametrize("question", ["EAC2212345678", "A123456789", "A123456789 03/14/1985"])
+def test_a_bare_number_points_to_case_status(knowledge_base, question):
+    answer = assistant_ask(question=question, language="en")
+    assert answer.topic == "case-status"
+    assert answer.personal_data
+    assert "cannot see or discuss your case" in answer.answer
+
+
 @pytest.mark.parametrize(
     "question",
     [
