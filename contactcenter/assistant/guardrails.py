@@ -93,6 +93,21 @@ _POLITE = re.compile(
 )
 
 
+# "<verb of reaching> (to|with) (a|an|some...) <person>", in either language: catches the
+# many ways of asking for a person that the phrase lists cannot all spell out.
+_REACH_PERSON = re.compile(
+    r"\b(?:talk|speak|chat|connect|transfer|put|reach|get|contact)(?: me)?"
+    r"(?: through)? (?:to|with)? ?(?:a|an|the|some|one of your|your)? ?(?:real |live |actual )?"
+    r"(?:person|human|human being|agent|representative|rep|someone|somebody|operator|officer"
+    r"|staff member|employee)\b"
+    r"|\b(?:hablar|comunicar|comunicarme|comunicarse|comunique|comuniqueme|conversar|chatear"
+    r"|platicar|pasar|pasarme|paseme|pasame|transferir|transfiera|transfierame|contactar"
+    r"|conectar|conecteme|conectarme|atender|atienda)(?: me)? (?:con|a)? ?(?:un|una|el|la|algun"
+    r"|alguna)? ?(?:persona|humano|ser humano|agente|representante|alguien|operador|operadora"
+    r"|asesor|asesora|oficial|empleado|empleada)\b"
+)
+
+
 def _slip_of(word: str, targets: frozenset[str]) -> bool:
     """Whether one typed word is a slip of one of the one-word requests ("represenative")."""
     for target in targets:
@@ -112,7 +127,7 @@ def wants_person(text: str) -> bool:
     for whole, anywhere in _handoff_phrases().values():
         if normalized in whole or (stripped and stripped in whole):
             return True
-        if anywhere.search(normalized):
+        if anywhere.search(normalized) or _REACH_PERSON.search(normalized):
             return True
         if stripped and " " not in stripped and _slip_of(stripped, whole):
             return True

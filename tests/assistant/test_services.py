@@ -174,6 +174,8 @@ def test_language_is_detected_and_the_answer_follows_it(knowledge_base):
         "representante", "agente", "quiero hablar con una persona",
         "Eso no respondió mi pregunta", "hablar con un agente",
         "representitive", "agnet please", "No, I still need help", "represntante",
+        "put me through to a representative", "can I get a real person",
+        "me puede comunicar con una persona", "páseme con un asesor",
     ],
 )  # fmt: skip
 def test_handoff_phrases_hand_over(knowledge_base, live_chat_open, question):
