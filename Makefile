@@ -67,6 +67,7 @@ run: deps
 	@mkdir -p var
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter seed --if-empty
+	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter flow-load
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
 
 test: deps browser
@@ -87,6 +88,7 @@ bench: deps
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/service_requests.py
 	$(BIN)/python bench/appointments.py
+	$(BIN)/python bench/ivr.py
 
 clean:
 	rm -rf $(VENV) node_modules contactcenter/static/vendor
