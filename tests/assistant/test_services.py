@@ -17,6 +17,7 @@ from contactcenter.assistant.evaluation import (
 )
 from contactcenter.assistant.knowledge import KnowledgeError
 from contactcenter.assistant.models import Article, ArticleState, ArticleVersion
+from contactcenter.assistant.retrieval import CONFIDENCE_THRESHOLD
 from contactcenter.assistant.services import (
     InvalidQuestion,
     article_save,
@@ -278,7 +279,7 @@ def test_an_unrelated_question_is_declined_politely(knowledge_base, live_chat_op
     assert answer.answer.startswith("Sorry, I am not sure I understood")
     assert "agent" in answer.answer  # live chat is open
     assert answer.links  # the most likely pages, and the phone line
-    assert answer.confidence < 0.25
+    assert answer.confidence < CONFIDENCE_THRESHOLD
 
 
 def test_declining_outside_live_hours_does_not_mention_chat(knowledge_base, live_chat_closed):
