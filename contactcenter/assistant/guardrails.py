@@ -163,9 +163,9 @@ _LEGAL = re.compile(
     r"\b(?:should i (?:apply|file|marry|leave|travel|appeal|sign|lie)"
     r"|do i qualify|am i eligible|do i have a (?:good |strong )?case|will i be deported"
     r"|can i be deported|could i be deported|get deported|deport|my chances|chances of"
-    r"|is it legal|legal advice|best option|what are my options|which visa should"
+    r"|is it legal|legal advice|best option|which visa should"
     r"|which form should i|help me decide|califico|soy elegible|tengo posibilidades"
-    r"|me pueden deportar|me van a deportar|deportar|deportacion|deportado|mis opciones"
+    r"|me pueden deportar|me van a deportar|deportar|deportacion|deportado"
     r"|que me recomienda|debo aplicar|debo solicitar|debo casarme|consejo legal|asesoria legal"
     r"|mis posibilidades|es legal)\b"
 )
