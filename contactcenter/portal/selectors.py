@@ -16,8 +16,12 @@ from django.utils import timezone
 
 from contactcenter.appointments.models import AppointmentRequest
 from contactcenter.cases.models import Case, CaseStatusEvent, ProcessingTime
-from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
-from contactcenter.cases.statuses import CaseStatus
+from contactcenter.cases.processing_times import (
+    InquiryEligibility,
+    inquiry_eligibility,
+    inquiry_eligible_on,
+)
+from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.portal.models import AccountLink, Message, RepresentativeLink, Thread, Upload
 from contactcenter.portal.services import not_found
 from contactcenter.servicerequests.models import ServiceRequest
@@ -87,7 +91,10 @@ def case_for_user(user: User, case_id: int) -> Case:
 @dataclass(frozen=True, slots=True)
 class CaseRow:
     case: Case
-    eligibility: InquiryEligibility
+    # The first day a slow-case inquiry may be made; None when it does not apply (a decided
+    # case, or no processing time posted). The sentence explaining it is on the case page.
+    eligible_on: dt.date | None
+    allowed_now: bool
     unread: int
 
 
@@ -113,9 +120,13 @@ def my_cases(user: User) -> list[CaseRow]:
     today = timezone.localdate()
     cases = list(
         cases_for_user(user)
-        .select_related("form", "category", "office")
+        .select_related("form")
+        .only(
+            "receipt_number", "receipt_date", "status", "status_date", "category_id",
+            "office_id", "form__code", "form__title_en", "form__title_es",
+        )
         .order_by("-receipt_date", "receipt_number")
-    )
+    )  # fmt: skip
     times = _current_times(cases, today)
     unread = dict(
         Message.objects.filter(thread__user_id=user.pk, from_staff=True, read_at__isnull=True)
@@ -123,19 +134,21 @@ def my_cases(user: User) -> list[CaseRow]:
         .annotate(n=Count("pk"))
         .values_list("thread__case_id", "n")
     )
-    return [
-        CaseRow(
-            case=case,
-            eligibility=inquiry_eligibility(
-                receipt_date=case.receipt_date,
-                status=case.status,
-                processing_time=times.get((case.form_id, case.category_id, case.office_id)),
-                today=today,
-            ),
-            unread=unread.get(case.pk, 0),
+    rows = []
+    for case in cases:
+        posted = times.get((case.form_id, case.category_id, case.office_id))
+        eligible_on = None
+        if posted is not None and case.status not in FINAL_STATUSES:
+            eligible_on = inquiry_eligible_on(receipt_date=case.receipt_date, months=posted.months)
+        rows.append(
+            CaseRow(
+                case=case,
+                eligible_on=eligible_on,
+                allowed_now=eligible_on is not None and today >= eligible_on,
+                unread=unread.get(case.pk, 0),
+            )
         )
-        for case in cases
-    ]
+    return rows
 
 
 # Statuses that come with a paper notice (receipt, appointment, request, decision, transfer).

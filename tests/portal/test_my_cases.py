@@ -65,7 +65,7 @@ def test_case_shows_processing_time_and_slow_case_date(client, applicant):
     assert detail.eligibility.eligible_on == dt.date(2024, 7, 10)
     assert "6" in page.content.decode()
     home = client.get("/account/")
-    assert home.context["rows"][0].eligibility.eligible_on == dt.date(2024, 7, 10)
+    assert home.context["rows"][0].eligible_on == dt.date(2024, 7, 10)
 
 
 def test_case_page_in_spanish(client, applicant):

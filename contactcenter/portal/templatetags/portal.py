@@ -42,3 +42,58 @@ def status_label(code: str, language: str) -> str:
 def titled(item, language: str) -> str:
     """``item.title(language)`` for models and catalogue entries with both languages."""
     return item.title("es" if str(language).startswith("es") else "en")
+
+
+@register.simple_tag
+def case_rows(rows, language: str) -> str:
+    """The "My cases" table body, drawn in Python: the same markup as a template loop at a
+    fraction of the cost, which matters for accounts (representatives) with many cases."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.html import format_html, format_html_join
+    from django.utils.translation import gettext
+
+    from contactcenter.cases.statuses import status_text
+
+    lang = "es" if str(language).startswith("es") else "en"
+    labels = {
+        "receipt": gettext("Receipt number"),
+        "form": gettext("Form"),
+        "status": gettext("Current status"),
+        "ask": gettext("You can ask about a slow case from"),
+        "unread": gettext("New replies"),
+    }
+    now, not_applicable = gettext("Now"), gettext("Does not apply")
+    first = reverse("portal:case", args=[0])
+    prefix = first[: first.rindex("0/")]
+    dates: dict = {}
+
+    def day(value) -> str:
+        if value not in dates:
+            dates[value] = date_format(value, "DATE_FORMAT")
+        return dates[value]
+
+    def cells(row):
+        case = row.case
+        if row.allowed_now:
+            ask = now
+        elif row.eligible_on:
+            ask = day(row.eligible_on)
+        else:
+            ask = not_applicable
+        return (
+            labels["receipt"], f"{prefix}{case.pk}/", case.receipt_number,
+            labels["form"], case.form.code, case.form.title(lang),
+            labels["status"], status_text(case.status, lang), day(case.status_date),
+            labels["ask"], ask,
+            labels["unread"], row.unread,
+        )  # fmt: skip
+
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row" data-label="{}"><a href="{}">{}</a></th>'
+        '<td data-label="{}">{}, {}</td>'
+        '<td data-label="{}">{} <span class="text-base">({})</span></td>'
+        '<td data-label="{}">{}</td><td data-label="{}">{}</td></tr>',
+        (cells(row) for row in rows),
+    ) or format_html("")
