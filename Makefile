@@ -66,6 +66,7 @@ browser:
 run: deps
 	@mkdir -p var
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter kb-load
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter seed --if-empty
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter flow-load
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
@@ -89,6 +90,7 @@ bench: deps
 	$(BIN)/python bench/service_requests.py
 	$(BIN)/python bench/appointments.py
 	$(BIN)/python bench/ivr.py
+	$(BIN)/python bench/assistant.py
 
 clean:
 	rm -rf $(VENV) node_modules contactcenter/static/vendor
