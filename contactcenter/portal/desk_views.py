@@ -2,15 +2,22 @@
 one thread with its case, and the reply. Also the representatives waiting for approval and
 Online Access Codes issued for a paper case (supervisors).
 
-Uses the desk's own sign-in and role checks. Opening a thread shows case data, so the case is
-read through ``cases.selectors.case_get_for_viewer`` (role check and disclosure log).
+Uses the desk's own sign-in and role checks, then asks for two-step verification. Opening a
+thread shows case data, so the case is read through ``cases.selectors.case_get_for_viewer``
+(role check and disclosure log).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,13 +31,43 @@ from contactcenter.portal.forms import ReplyForm
 from contactcenter.portal.models import RepresentativeLink
 
 
-@desk_roles_required()
+def staff_two_step_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff answering secure messages must have two-step verification on, and this session
+    must have passed it: the desk's own sign-in asks for a password only, so a session without
+    a verified code is sent to give one (allauth's page) and comes back here."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_mfa_enabled(request.user):
+            messages.warning(
+                request, _("Staff must turn on two-step verification to answer secure messages.")
+            )
+            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+        records = get_authentication_records(request, request.user)
+        if not any(record.get("method") == "mfa" for record in records):
+            return redirect(f"{reverse('mfa_reauthenticate')}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def staff_page(roles=None) -> Callable:
+    """The desk's role check, then two-step verification."""
+    check = desk_roles_required() if roles is None else desk_roles_required(roles)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        return check(staff_two_step_required(view))
+
+    return decorator
+
+
+@staff_page()
 def waiting(request: HttpRequest) -> HttpResponse:
     threads = selectors.desk_threads_waiting()[:200]
     return render(request, "portal/desk/waiting.html", {"threads": threads})
 
 
-@desk_roles_required()
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     try:
@@ -65,7 +102,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     )
 
 
-@desk_roles_required(SUPERVISOR_ROLES)
+@staff_page(SUPERVISOR_ROLES)
 def representatives(request: HttpRequest) -> HttpResponse:
     pending = RepresentativeLink.objects.filter(approved_at__isnull=True).select_related(
         "representative"
@@ -73,7 +110,7 @@ def representatives(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/desk/representatives.html", {"pending": pending})
 
 
-@desk_roles_required(SUPERVISOR_ROLES)
+@staff_page(SUPERVISOR_ROLES)
 @require_POST
 def representative_approve(request: HttpRequest, link_id: int) -> HttpResponse:
     link = RepresentativeLink.objects.filter(pk=link_id).first()
@@ -84,7 +121,7 @@ def representative_approve(request: HttpRequest, link_id: int) -> HttpResponse:
     return redirect("portal_desk:representatives")
 
 
-@desk_roles_required(SUPERVISOR_ROLES)
+@staff_page(SUPERVISOR_ROLES)
 @require_http_methods(["GET", "POST"])
 def access_code(request: HttpRequest) -> HttpResponse:
     code = None

@@ -24,7 +24,7 @@ from contactcenter.portal.models import OutreachEvent, Thread, Upload
 from contactcenter.portal.services import access_code_issue
 from contactcenter.staff.models import Role
 from tests.factories import StaffUserFactory
-from tests.portal.conftest import PASSWORD, PDF
+from tests.portal.conftest import PASSWORD, PDF, totp_code, two_step_on
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -155,12 +155,18 @@ def test_sign_up_link_a_case_message_and_agent_reply(new_page, make_portal_case)
 
     agent_page = new_page()
     desk = agent_page.locator("main")
-    StaffUserFactory(username="agent.smith", role=Role.TIER1)
+    secret = two_step_on(StaffUserFactory(username="agent.smith", role=Role.TIER1))
     agent_page.goto("/desk/login/")
     desk.get_by_label("Username").fill("agent.smith")
     desk.get_by_label("Password").fill(STAFF_PASSWORD)
     desk.get_by_role("button", name="Sign in").click()
     agent_page.goto("/desk/messages/")
+    # The desk's sign-in asks for a password only; these pages then ask for the code.
+    expect(agent_page).to_have_url(re.compile("/accounts/2fa/reauthenticate/"))
+    axe_check(agent_page)
+    desk.locator("input[name=code]").fill(totp_code(secret))
+    desk.locator("form.usa-form button[type=submit]").click()
+    expect(desk.get_by_role("heading", name="Secure messages waiting")).to_be_visible()
     axe_check(agent_page)
     desk.get_by_role("link", name="My evidence").click()
     expect(desk.get_by_text("Which pages of my birth certificate")).to_be_visible()

@@ -14,6 +14,7 @@ from contactcenter.portal.services import thread_message_add, thread_reply_staff
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 from contactcenter.staff.models import Role
 from tests.factories import StaffUserFactory
+from tests.portal.conftest import desk_sign_in, two_step_on
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_whole_flow_through_the_pages(client, applicant):
     client.logout()
 
     agent = StaffUserFactory(role=Role.TIER1)
-    client.force_login(agent)
+    desk_sign_in(client, agent)
     waiting = client.get("/desk/messages/")
     assert "My card" in waiting.content.decode()
     page = client.get(f"/desk/messages/{thread.pk}/")
@@ -124,9 +125,9 @@ def test_tier1_cannot_open_a_protected_case_thread(client, make_account, make_po
     case = make_portal_case(confidentiality="vawa")
     AccountLink.objects.create(user=user, person=case.applicant)
     thread = thread_start(user=user, case=case, subject="Q", body="Question", language="en")
-    client.force_login(StaffUserFactory(role=Role.TIER1))
+    desk_sign_in(client, StaffUserFactory(role=Role.TIER1))
     assert client.get(f"/desk/messages/{thread.pk}/").status_code == 404
-    client.force_login(StaffUserFactory(role=Role.TIER2))
+    desk_sign_in(client, StaffUserFactory(role=Role.TIER2))
     assert client.get(f"/desk/messages/{thread.pk}/").status_code == 200
 
 
@@ -135,7 +136,7 @@ def test_supervisor_issues_a_code_and_approves_a_representative(client, make_por
     from tests.factories import RepresentativeFactory
 
     case = make_portal_case()
-    client.force_login(StaffUserFactory(role=Role.SUPERVISOR))
+    desk_sign_in(client, StaffUserFactory(role=Role.SUPERVISOR))
     issued = client.post("/desk/messages/access-codes/", {"receipt_number": case.receipt_number})
     assert issued.status_code == 200
     assert issued.context["code"]
@@ -145,5 +146,15 @@ def test_supervisor_issues_a_code_and_approves_a_representative(client, make_por
     assert client.post(f"/desk/messages/representatives/{link.pk}/approve/").status_code == 302
     link.refresh_from_db()
     assert link.approved_at is not None
-    client.force_login(StaffUserFactory(role=Role.TIER1))
+    desk_sign_in(client, StaffUserFactory(role=Role.TIER1))
     assert client.get("/desk/messages/access-codes/").status_code == 403
+
+
+def test_staff_need_two_step_verification_passed_in_this_session(client):
+    agent = StaffUserFactory(role=Role.TIER1)
+    client.force_login(agent)
+    response = client.get("/desk/messages/")
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+    two_step_on(agent)
+    response = client.get("/desk/messages/")
+    assert response["Location"] == "/accounts/2fa/reauthenticate/?next=/desk/messages/"
