@@ -63,7 +63,7 @@ class EvidenceForm(forms.Form):
     label = forms.CharField(
         label=_("What are you sending? (optional)"), max_length=120, required=False
     )
-    files = MultipleFileField(label=_("Files (PDF, JPEG or PNG, at most 10 MB each)"))
+    evidence_files = MultipleFileField(label=_("Files (PDF, JPEG or PNG, at most 10 MB each)"))
 
 
 def service_request_form(request_type: ServiceRequestType, *args, **kwargs) -> forms.Form:

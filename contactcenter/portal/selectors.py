@@ -210,6 +210,14 @@ def case_detail(user: User, case_id: int) -> CaseDetail:
     )
 
 
+def threads_for_user(user: User) -> QuerySet[Thread]:
+    return (
+        Thread.objects.filter(user_id=user.pk, case__in=cases_for_user(user))
+        .select_related("case")
+        .order_by("-last_message_at")
+    )
+
+
 def thread_for_user(user: User, thread_id: int) -> Thread:
     """A thread the account started, about a case it may still see."""
     thread = (

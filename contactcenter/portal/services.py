@@ -155,7 +155,7 @@ def access_code_redeem(
         raise _refused() from None
     with transaction.atomic():
         active = (
-            AccessCode.objects.select_for_update()
+            AccessCode.objects.select_for_update(of=("self",))
             .select_related("case")
             .filter(
                 case__receipt_number=receipt.value,
@@ -310,7 +310,11 @@ def thread_start(*, user: User, case: Case, subject: str, body: str, language: s
 def thread_message_add(*, user: User, thread: Thread, body: str, language: str) -> Message:
     """The person writes again in a thread: the open inquiry is extended, or a new one opened."""
     body = _clean_body(body)
-    locked = Thread.objects.select_for_update().select_related("inquiry", "case").get(pk=thread.pk)
+    locked = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("inquiry", "case")
+        .get(pk=thread.pk)
+    )
     message = Message.objects.create(thread=locked, author=user, body=body)
     locked.inquiry = _inquiry_for_message(
         thread=locked, user=user, body=body, language=language, case=locked.case
@@ -334,7 +338,9 @@ def thread_reply_staff(*, actor: User, thread: Thread, body: str) -> Message:
     Work items for the thread's inquiry that are waiting or held by this agent are finished.
     """
     body = _clean_body(body)
-    locked = Thread.objects.select_for_update().select_related("inquiry").get(pk=thread.pk)
+    locked = (
+        Thread.objects.select_for_update(of=("self",)).select_related("inquiry").get(pk=thread.pk)
+    )
     message = Message.objects.create(thread=locked, author=actor, from_staff=True, body=body)
     inquiry = locked.inquiry
     language = inquiry.language if inquiry else "en"

@@ -13,7 +13,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -40,15 +40,15 @@ def language() -> str:
     return "es" if (get_language() or "en").startswith("es") else "en"
 
 
-def account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def account_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed-in public accounts only. A representative must have two-step verification on
     before seeing any case; a NotFound from a selector becomes a plain 404."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("account_login"))
-        role = selectors.account_role(request.user)  # type: ignore[arg-type]
+        role = selectors.account_role(request.user)
         if role.is_representative and not is_mfa_enabled(request.user):
             messages.warning(
                 request,
@@ -193,14 +193,7 @@ def ask(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @account_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    threads = (
-        selectors.Thread.objects.filter(
-            user_id=request.user.pk,
-            case__in=selectors.cases_for_user(request.user),  # type: ignore[arg-type]
-        )
-        .select_related("case")
-        .order_by("-last_message_at")
-    )
+    threads = selectors.threads_for_user(request.user)  # type: ignore[arg-type]
     return render(request, "portal/inbox.html", {"threads": threads})
 
 
@@ -239,7 +232,7 @@ def evidence(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         files = [
             EvidenceUpload(name=f.name or "", content=f.read())
-            for f in request.FILES.getlist("files")
+            for f in request.FILES.getlist("evidence_files")
         ]
         try:
             services.rfe_response_upload(

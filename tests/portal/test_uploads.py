@@ -85,11 +85,14 @@ def test_upload_page_and_download(client, rfe_case):
     user, case = rfe_case
     client.force_login(user)
     url = f"/account/cases/{case.pk}/evidence/"
-    bad = client.post(url, {"files": SimpleUploadedFile("x.png", b"GIF89a....", "image/png")})
+    bad = client.post(
+        url, {"evidence_files": SimpleUploadedFile("x.png", b"GIF89a....", "image/png")}
+    )
     assert bad.status_code == 400
     assert "not a PDF, JPEG or PNG" in bad.content.decode()
     good = client.post(
-        url, {"files": [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.png", PNG)]}
+        url,
+        {"evidence_files": [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.png", PNG)]},
     )
     assert good.status_code == 302
     assert Upload.objects.count() == 2

@@ -19,7 +19,7 @@ def uswds(field: BoundField) -> str:
     widget = field.field.widget
     kind = getattr(widget, "input_type", None) or widget.__class__.__name__.lower()
     css = _CLASSES.get("textarea" if "textarea" in kind else kind, "usa-input")
-    attrs = {"class": css}
+    attrs: dict[str, str | bool] = {"class": css}
     described = []
     if field.errors:
         described.append(f"{field.id_for_label}-error")
