@@ -33,6 +33,10 @@ COMMON_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_WORDS["common_en"].split()),
     "es": frozenset(_WORDS["common_es"].split()),
 }
+OUTSIDE_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(_WORDS["outside_en"].split()),
+    "es": frozenset(_WORDS["outside_es"].split()),
+}
 MIN_CORRECTED_LENGTH = 5
 # A corrected slip is a guess (it may be a real word the articles do not use), so it covers
 # only part of its weight.
@@ -120,6 +124,15 @@ def edit_distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def _word_starts(words: Sequence[str]) -> list[int]:
+    starts: list[int] = []
+    position = 0
+    for word in words:
+        starts.append(position)
+        position += len(word) + 1
+    return starts
 
 
 @dataclass(frozen=True)
@@ -210,22 +223,21 @@ class Analyzer:
     def analyze(self, text: str, *, correct: bool = True) -> Analysis:
         typed = normalize(text).split()
         words = [self._correct(w) for w in typed] if correct else typed
-        starts: list[int] = []
-        position = 0
-        for word in words:
-            starts.append(position)
-            position += len(word) + 1
-        normalized = " ".join(words)
+        # Synonyms are looked for in the words as typed and as corrected: a correction can
+        # turn a word of a phrase into another known word ("stands" into "stand").
+        readings = [words] if words == typed else [words, typed]
         alternatives: list[set[str]] = [set() for _ in words]
         extra: list[str] = []
         for group in synonym_groups(self.language):
             matched = False
-            for match in group.pattern.finditer(normalized):
-                matched = True
-                canonical = {self.stem(w) for w in group.canonical.split()}
-                for number, start in enumerate(starts):
-                    if match.start() <= start < match.end():
-                        alternatives[number] |= canonical
+            for reading in readings:
+                starts = _word_starts(reading)
+                for match in group.pattern.finditer(" ".join(reading)):
+                    matched = True
+                    canonical = {self.stem(w) for w in group.canonical.split()}
+                    for number, start in enumerate(starts):
+                        if match.start() <= start < match.end():
+                            alternatives[number] |= canonical
             if matched:
                 extra.append(group.canonical)
         terms = [self.stem(w) for w in words if w not in self.stopwords]
