@@ -121,3 +121,29 @@ def test_link_page_refuses_with_400_and_links_with_redirect(client, make_account
     good = client.post("/account/link/", {"receipt_number": case.receipt_number, "code": code})
     assert good.status_code == 302
     assert good["Location"] == f"/account/cases/{case.pk}/"
+
+
+def test_command_issues_a_code_that_links(make_account, make_portal_case):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    case = make_portal_case()
+    out = StringIO()
+    call_command("issue_access_code", case.receipt_number, stdout=out)
+    code = out.getvalue().split()[0]
+    access_code_redeem(user=make_account(), receipt_number=case.receipt_number, code=code)
+    with pytest.raises(CommandError):
+        call_command("issue_access_code", "EAC9999999999", stdout=StringIO())
+
+
+def test_admin_lists_events_and_representative_links(client, make_portal_case):
+    from contactcenter.staff.models import Role
+    from tests.factories import StaffUserFactory
+
+    client.force_login(StaffUserFactory(role=Role.SUPERVISOR, is_staff=True))
+    for url in ("/admin/portal/outreachevent/", "/admin/portal/outreachevent/add/",
+                "/admin/portal/representativelink/"):  # fmt: skip
+        assert client.get(url).status_code == 200, url
+    client.force_login(StaffUserFactory(role=Role.TIER1, is_staff=True))
+    assert client.get("/admin/portal/outreachevent/add/").status_code == 403
