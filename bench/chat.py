@@ -47,9 +47,10 @@ PROJECT_DIR = BENCH_DIR.parent
 PYTHON = sys.executable
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # redis-py 8 gives every read a 5-second timeout, while the channel layer's idle receive
-# blocks for 5 seconds on the server: without a longer timeout idle sockets are torn down
-# (channels_redis issue 422). The URL carries one until the project's settings set it.
-REDIS_URL = "redis://127.0.0.1:6379/5?socket_timeout=60"
+# blocks for 5 seconds on the server, so idle sockets are torn down (channels_redis issue
+# 422); and it caps a process at 100 connections, which hundreds of sockets closing at once
+# (each leaving its group) exceed. The URL lifts both until the project's settings do.
+REDIS_URL = "redis://127.0.0.1:6379/5?socket_timeout=60&max_connections=2000"
 P99_TARGET_MS = 100.0
 AGENT_CHAT_CAPACITY = 10
 
@@ -320,6 +321,7 @@ async def open_loop(
     total = int((duration + warmup) * rate)
     start = time.perf_counter() + 0.5
     counted_from[0] = start + warmup
+    run_id = secrets.token_hex(4)  # client ids are unique per chat: a repeat would be a re-send
     sends = []
     for n in range(total):
         scheduled = start + n / rate
@@ -328,7 +330,7 @@ async def open_loop(
             await asyncio.sleep(delay)
         person, agent = pairs[n % len(pairs)]
         sender = person if (n // len(pairs)) % 2 == 0 else agent
-        key = f"b{n}"
+        key = f"{run_id}-{n}"
         pending[key] = scheduled
         payload = {"type": "message", "body": f"bench message {n}", "client_id": key}
         sends.append(asyncio.create_task(sender.websocket.send(json.dumps(payload))))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -26,10 +27,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from contactcenter.chat import selectors, services
-from contactcenter.chat.events import EVENT_TYPE, group_name, message_json
+from contactcenter.chat.events import EVENT_TYPE, group_name, message_json, side_group_name
 from contactcenter.chat.models import Conversation, ConversationState, Sender
 from contactcenter.core.db_threads import db_thread
-from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.errors import ApplicationError, InvalidInput, RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -87,32 +88,58 @@ def _person_conversation(session) -> Conversation | None:
     return selectors.conversation_for_token(session.get(SESSION_KEY))
 
 
+# At most this many messages per socket in any window of this many seconds; more are refused
+# with an error and not stored (a stuck key or a script cannot flood the agent).
+MESSAGES_PER_WINDOW = 20
+WINDOW_SECONDS = 10.0
+
+
+OTHER_SIDE = {Sender.PERSON: Sender.AGENT, Sender.AGENT: Sender.PERSON}
+
+
 class _ChatConsumer(AsyncJsonWebsocketConsumer):
     side: str = Sender.PERSON
     conversation: Conversation | None = None
     group: str = ""
+    own_group: str = ""
+    other_group: str = ""
+    sent_at: list[float]
 
     async def find_conversation(self) -> Conversation | None:
         raise NotImplementedError
 
     async def connect(self) -> None:
+        self.sent_at = []
         self.conversation = await self.find_conversation()
         if self.conversation is None:
             await self.close(code=CLOSE_NO_CHAT)
             return
         self.group = group_name(self.conversation.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.own_group = side_group_name(self.conversation.pk, self.side)
+        self.other_group = side_group_name(self.conversation.pk, OTHER_SIDE[self.side])
+        for group in (self.group, self.own_group):
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         await DELIVERED_MARKS.flush()
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            try:
+                for group in (self.group, self.own_group):
+                    await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # the layer drops the stale member when the group expires
+                logger.warning("chat.group_discard_failed", exc_info=True)
+                return
             if self.side == Sender.PERSON:
-                await self._broadcast({"type": "typing", "by": self.side, "active": False})
+                await self._tell_other_side({"type": "typing", "by": self.side, "active": False})
 
     async def _broadcast(self, payload: dict) -> None:
         await self.channel_layer.group_send(self.group, {"type": EVENT_TYPE, "payload": payload})
+
+    async def _tell_other_side(self, payload: dict) -> None:
+        await self.channel_layer.group_send(
+            self.other_group, {"type": EVENT_TYPE, "payload": payload}
+        )
 
     async def _error(self, error: ApplicationError) -> None:
         with translation.override(self._language()):
@@ -155,6 +182,15 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _message(self, content: dict) -> None:
         assert self.conversation is not None
+        now = time.monotonic()
+        self.sent_at = [t for t in self.sent_at if now - t < WINDOW_SECONDS]
+        if len(self.sent_at) >= MESSAGES_PER_WINDOW:
+            with translation.override(self._language()):
+                raise RateLimited(
+                    _("You are sending messages too fast. Wait a few seconds and try again."),
+                    retry_after=int(WINDOW_SECONDS),
+                )
+        self.sent_at.append(now)
         conversation_id = self.conversation.pk
         user = self.scope.get("user") if self.side == Sender.AGENT else None
 
@@ -173,7 +209,7 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "message", "message": message_json(message)})
 
     async def _typing(self, content: dict) -> None:
-        await self._broadcast(
+        await self._tell_other_side(
             {"type": "typing", "by": self.side, "active": bool(content.get("active"))}
         )
 
@@ -193,7 +229,9 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
         else:
             DELIVERED_MARKS.add(self.conversation.pk, self.side, up_to)
         kind = "read" if read else "delivered"
-        await self._broadcast({"type": "receipt", "kind": kind, "up_to": up_to, "by": self.side})
+        await self._tell_other_side(
+            {"type": "receipt", "kind": kind, "up_to": up_to, "by": self.side}
+        )
 
     async def _delivered(self, content: dict) -> None:
         await self._mark(content, read=False)

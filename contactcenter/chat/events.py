@@ -21,7 +21,13 @@ EVENT_TYPE = "chat.event"
 
 
 def group_name(conversation_id: int) -> str:
+    """Everyone in the conversation: messages and notices."""
     return f"chat.{int(conversation_id)}"
+
+
+def side_group_name(conversation_id: int, side: str) -> str:
+    """One side of it ("person" or "agent"): receipts and typing go only to the other side."""
+    return f"chat.{int(conversation_id)}.{side}"
 
 
 def message_json(message: Message) -> dict[str, object]:

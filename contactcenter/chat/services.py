@@ -379,6 +379,10 @@ DESK_ACTION_NOTICES = {
 }
 
 
+# After these the person is called back, so the chat ends once they have been told.
+ENDS_CHAT = frozenset({"escalate", "callback"})
+
+
 @transaction.atomic
 def chat_after_desk_action(*, inquiry, action: str) -> Message | Conversation | None:
     """Tell the person in the chat what the agent did: transferred to Tier 2, asked for a
@@ -391,6 +395,9 @@ def chat_after_desk_action(*, inquiry, action: str) -> Message | Conversation | 
     notice = DESK_ACTION_NOTICES.get(action)
     if notice is None:
         return None
-    return chat_notice(
+    told = chat_notice(
         conversation=conversation, notice=notice, data={"reference": inquiry.reference_number}
     )
+    if action in ENDS_CHAT:  # the inquiry goes on by telephone; this chat is over
+        chat_end(conversation_id=conversation.pk, by="agent")
+    return told

@@ -12,7 +12,7 @@ import channels
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
-from contactcenter.chat.consumers import CLOSE_NO_CHAT, SESSION_KEY
+from contactcenter.chat.consumers import CLOSE_NO_CHAT, MESSAGES_PER_WINDOW, SESSION_KEY
 from contactcenter.chat.models import Message
 from contactcenter.desk.services import desk_offer_accept, desk_presence_set
 from contactcenter.staff.models import Role
@@ -150,9 +150,20 @@ def test_bad_input_on_the_socket_gets_an_error_and_stores_nothing(accepted_chat)
         assert (await until(person, "error"))["code"] == "invalid_input"
         await person.disconnect()
 
+    async def flood():
+        person = socket("/ws/chat", cookie)
+        assert (await person.connect())[0]
+        for n in range(MESSAGES_PER_WINDOW + 1):
+            await person.send_json_to({"type": "message", "body": f"spam {n}"})
+        refused = await until(person, "error")
+        assert refused["code"] == "rate_limited" and refused["message"]
+        await person.disconnect()
+
     before = Message.objects.count()
     asyncio.run(talk())
     assert Message.objects.count() == before
+    asyncio.run(flood())
+    assert Message.objects.filter(body__startswith="spam").count() == MESSAGES_PER_WINDOW
 
 
 def test_strangers_cannot_join_a_chat(accepted_chat, staff, client):

@@ -186,13 +186,24 @@ def test_position_and_wait_count_the_people_ahead(waiting_chat):
 
 
 def test_desk_actions_are_told_in_the_chat(waiting_chat):
-    conversation, _token = waiting_chat()
-    services.chat_after_desk_action(inquiry=conversation.inquiry, action="escalate")
-    notice = conversation.messages.get(notice="transferred_tier2")
-    assert notice.data == {"reference": conversation.inquiry.reference_number}
-    services.chat_after_desk_action(inquiry=conversation.inquiry, action="resolve")
-    conversation.refresh_from_db()
-    assert conversation.state == ConversationState.ENDED
+    asked_supervisor, _token = waiting_chat()
+    services.chat_after_desk_action(inquiry=asked_supervisor.inquiry, action="supervisor")
+    assert asked_supervisor.messages.filter(notice="supervisor_requested").exists()
+    services.chat_after_desk_action(inquiry=asked_supervisor.inquiry, action="note")  # nothing
+    asked_supervisor.refresh_from_db()
+    assert asked_supervisor.state == ConversationState.WAITING
+    services.chat_after_desk_action(inquiry=asked_supervisor.inquiry, action="resolve")
+    asked_supervisor.refresh_from_db()
+    assert asked_supervisor.state == ConversationState.ENDED
+
+    # Sent to Tier 2, the person will be called back: told so, and the chat ends.
+    escalated, _token = waiting_chat()
+    services.chat_after_desk_action(inquiry=escalated.inquiry, action="escalate")
+    notice = escalated.messages.get(notice="transferred_tier2")
+    assert notice.data == {"reference": escalated.inquiry.reference_number}
+    escalated.refresh_from_db()
+    assert escalated.state == ConversationState.ENDED
+    assert escalated.messages.order_by("id").last().notice == "ended_by_agent"
 
 
 @pytest.fixture
