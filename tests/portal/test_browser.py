@@ -100,6 +100,8 @@ def new_page(browser, server):
 
 def axe_check(page) -> None:
     """No serious or critical axe-core violation on the page as it is now."""
+    page.wait_for_load_state("load")
+    page.locator("main#main-content").wait_for()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -197,6 +199,21 @@ def test_sign_up_link_a_case_message_and_agent_reply(new_page, make_portal_case)
     main.get_by_role("button", name="Send files").click()
     expect(main.get_by_text("We received your files.")).to_be_visible()
     assert Upload.objects.count() == 1
+
+    # Two-step verification, offered to everyone: the password again, then a code.
+    main.get_by_role("link", name="Two-step verification").click()
+    main.get_by_role("link", name="Activate").click()
+    expect(page).to_have_url(re.compile("/accounts/reauthenticate/"))
+    axe_check(page)
+    main.locator("input[name=password]").fill(PASSWORD)
+    main.locator("form.usa-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile("/accounts/2fa/totp/activate/"))
+    axe_check(page)
+    secret = main.locator("#authenticator_secret").input_value()
+    main.locator("input[name=code]").fill(totp_code(secret))
+    main.locator("form.usa-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile("/accounts/2fa/"))
+    axe_check(page)
 
 
 def test_account_help_by_keyboard_and_an_anonymous_fraud_tip(new_page, portal_data):
