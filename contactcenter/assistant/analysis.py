@@ -184,6 +184,7 @@ class Analyzer:
             or len(word) < MIN_CORRECTED_LENGTH
             or word in self.stopwords
             or word in COMMON_WORDS[self.language]
+            or word in OUTSIDE_WORDS[self.language]
             or word.isdigit()
             or not self._known
         ):
