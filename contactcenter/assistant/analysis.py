@@ -227,20 +227,38 @@ class Analyzer:
         # Synonyms are looked for in the words as typed and as corrected: a correction can
         # turn a word of a phrase into another known word ("stands" into "stand").
         readings = [words] if words == typed else [words, typed]
-        alternatives: list[set[str]] = [set() for _ in words]
-        extra: list[str] = []
-        for group in synonym_groups(self.language):
-            matched = False
+        # Every phrase found, as (first word, last word, group). Where phrases of different
+        # groups overlap, the longer one wins ("moved forward" is progress on a case, not a
+        # move to a new address); phrases of one group never compete.
+        found: list[tuple[int, int, int]] = []
+        groups = synonym_groups(self.language)
+        for number, group in enumerate(groups):
             for reading in readings:
                 starts = _word_starts(reading)
                 for match in group.pattern.finditer(" ".join(reading)):
-                    matched = True
-                    canonical = {self.stem(w) for w in group.canonical.split()}
-                    for number, start in enumerate(starts):
-                        if match.start() <= start < match.end():
-                            alternatives[number] |= canonical
-            if matched:
-                extra.append(group.canonical)
+                    covered = [
+                        i for i, start in enumerate(starts) if match.start() <= start < match.end()
+                    ]
+                    if covered:
+                        found.append((covered[0], covered[-1], number))
+        found.sort(key=lambda f: (f[0] - f[1], f[0], f[2]))
+        owner: list[int | None] = [None for _ in words]
+        kept: list[tuple[int, int, int]] = []
+        for first, last, number in found:
+            if any(owner[i] not in (None, number) for i in range(first, last + 1)):
+                continue
+            for i in range(first, last + 1):
+                owner[i] = number
+            kept.append((first, last, number))
+        alternatives: list[set[str]] = [set() for _ in words]
+        extra: list[str] = []
+        for first, last, number in kept:
+            canonical = groups[number].canonical
+            stems = {self.stem(w) for w in canonical.split()}
+            for i in range(first, last + 1):
+                alternatives[i] |= stems
+            if canonical not in extra:
+                extra.append(canonical)
         terms = [self.stem(w) for w in words if w not in self.stopwords]
         terms += [self.stem(w) for w in " ".join(extra).split() if w not in self.stopwords]
         units = [

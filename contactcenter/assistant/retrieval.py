@@ -150,6 +150,9 @@ class LanguageIndex:
             if unit.stem in self._outside:
                 total += self._unknown_weight
                 continue
+            if unit.stem.isdigit() and unit.stem not in self._topic_idf:
+                # A count or a date ("14 months") that no article uses says nothing either way.
+                continue
             weight = self._topic_idf.get(unit.stem, self._unknown_weight)
             total += weight
             if unit.stem in words or (unit.alternatives & words):
