@@ -100,3 +100,19 @@ def test_a_clear_lead_keeps_more_confidence_than_a_tie():
     tied = KnowledgeIndex([first, twin]).search("ferry ticket", language="en")
     clear = KnowledgeIndex([first, other]).search("ferry ticket", language="en")
     assert tied[0].confidence < clear[0].confidence
+
+
+def test_the_longer_of_two_overlapping_synonym_phrases_wins():
+    analyzer = Analyzer("en")
+    forward = analyzer.analyze("has my petition moved forward")
+    assert analyzer.stem("status") in forward.terms
+    assert analyzer.stem("address") not in forward.terms
+    moved = analyzer.analyze("I moved last month")
+    assert analyzer.stem("address") in moved.terms
+
+
+def test_a_number_no_article_uses_does_not_lower_confidence(index):
+    plain = index.search("longer than normal processing time", language="en")[0]
+    counted = index.search("14 longer than normal processing time", language="en")[0]
+    assert counted.slug == plain.slug
+    assert counted.confidence == pytest.approx(plain.confidence, abs=0.01)
