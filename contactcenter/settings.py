@@ -204,7 +204,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http" if DEBUG else "https"
+)
 # Lock-out: after ACCOUNT_LOGIN_FAILURES wrong passwords for one account within the window,
 # sign-in for that account is refused until the window passes (counted in the shared cache).
 ACCOUNT_RATE_LIMITS = {
@@ -217,6 +219,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": os.environ.get("ACCOUNT_RESET_PASSWORD_RATE", "20/m/ip,5/5m/key"),
     "confirm_email": "1/3m/key",
 }
+# allauth counts per client address: the same proxy rule as the product's own rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Contact Center")
 SOCIALACCOUNT_ADAPTER = "contactcenter.portal.adapters.SocialAccountAdapter"
