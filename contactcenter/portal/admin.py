@@ -15,8 +15,8 @@ from contactcenter.staff.admin import MANAGER_ROLES, RoleAccess
 class EventRegistrationInline(RoleAccess, admin.TabularInline):
     model = EventRegistration
     extra = 0
-    fields = ["name", "email", "language", "created_at"]
-    readonly_fields = fields
+    fields = ("name", "email", "language", "created_at")
+    readonly_fields = ("name", "email", "language", "created_at")
     view_roles = MANAGER_ROLES
     read_only = True
 
