@@ -91,6 +91,7 @@ bench: deps
 	$(BIN)/python bench/appointments.py
 	$(BIN)/python bench/ivr.py
 	$(BIN)/python bench/assistant.py
+	$(BIN)/python bench/portal.py
 
 clean:
 	rm -rf $(VENV) node_modules contactcenter/static/vendor

@@ -247,6 +247,13 @@ if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
         }
     )
 
+# Online account: access codes, public-form rate limits, upload scanning hook.
+PORTAL_ACCESS_CODE_DAYS = env_int("PORTAL_ACCESS_CODE_DAYS", 90)
+PORTAL_ACCESS_CODE_MAX_ATTEMPTS = env_int("PORTAL_ACCESS_CODE_MAX_ATTEMPTS", 5)
+PORTAL_FORM_RATE_LIMIT = env_int("PORTAL_FORM_RATE_LIMIT", 5)
+PORTAL_FORM_RATE_WINDOW_SECONDS = env_int("PORTAL_FORM_RATE_WINDOW_SECONDS", 3600)
+PORTAL_UPLOAD_SCANNER = os.environ.get("PORTAL_UPLOAD_SCANNER", "")
+
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -291,6 +298,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # look-up would let anyone walk the whole caseload.
 CASE_STATUS_RATE_LIMIT = env_int("CASE_STATUS_RATE_LIMIT", 30)
 CASE_STATUS_RATE_WINDOW_SECONDS = env_int("CASE_STATUS_RATE_WINDOW_SECONDS", 60)
+ASSISTANT_RATE_LIMIT = env_int("ASSISTANT_RATE_LIMIT", 60)
+ASSISTANT_RATE_WINDOW_SECONDS = env_int("ASSISTANT_RATE_WINDOW_SECONDS", 60)
 # When several proxies sit in front, the client address is the right-most untrusted hop.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
