@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import os
@@ -294,11 +295,21 @@ async def open_loop(
     latencies: list[float] = []
     counted_from = [0.0]
     received = [0]
+    errors: collections.Counter[str] = collections.Counter()
 
     async def reader(side: Side, other_role: str) -> None:
+        try:
+            await read(side, other_role)
+        except Exception as error:  # a socket that closed under us: its messages count lost
+            errors[f"socket {type(error).__name__}"] += 1
+
+    async def read(side: Side, other_role: str) -> None:
         async for raw in side.websocket:
             now = time.perf_counter()
             event = json.loads(raw)
+            if event.get("type") == "error":
+                errors[str(event.get("code"))] += 1
+                continue
             if event.get("type") == "message" and event["message"]["sender"] == other_role:
                 key = event["message"]["client_id"]
                 # Like the browser: tell the sender the message arrived.
@@ -346,6 +357,7 @@ async def open_loop(
         "sent": total,
         "received": received[0],
         "lost": len(pending),
+        "errors": dict(errors),
         "counted": counted,
         "p50_ms": percentile(latencies, 0.50) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
