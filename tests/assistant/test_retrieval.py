@@ -116,3 +116,10 @@ def test_a_number_no_article_uses_does_not_lower_confidence(index):
     counted = index.search("14 longer than normal processing time", language="en")[0]
     assert counted.slug == plain.slug
     assert counted.confidence == pytest.approx(plain.confidence, abs=0.01)
+
+
+def test_naming_a_place_does_not_lower_confidence(index):
+    plain = index.search("how do I become a citizen", language="en")[0]
+    placed = index.search("how do I become a citizen in Texas", language="en")[0]
+    assert placed.slug == plain.slug == "naturalization"
+    assert placed.confidence == pytest.approx(plain.confidence, abs=0.01)
