@@ -37,7 +37,7 @@ OUTSIDE_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_WORDS["outside_en"].split()),
     "es": frozenset(_WORDS["outside_es"].split()),
 }
-PLACES = frozenset(_WORDS["places"].split())
+NEUTRAL_WORDS = frozenset(_WORDS["neutral"].split())
 MIN_CORRECTED_LENGTH = 5
 # A corrected slip is a guess (it may be a real word the articles do not use), so it covers
 # only part of its weight.

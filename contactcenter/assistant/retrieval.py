@@ -21,8 +21,8 @@ import bm25s
 import numpy as np
 
 from contactcenter.assistant.analysis import (
+    NEUTRAL_WORDS,
     OUTSIDE_WORDS,
-    PLACES,
     Analyzer,
     Unit,
     normalize,
@@ -104,7 +104,7 @@ class LanguageIndex:
         }
         self._unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + 2 * len(articles))
         self._outside = frozenset(self.analyzer.stem(w) for w in OUTSIDE_WORDS[language])
-        self._places = frozenset(self.analyzer.stem(w) for w in PLACES)
+        self._neutral = frozenset(self.analyzer.stem(w) for w in NEUTRAL_WORDS)
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
         # Field indexes, one document per topic each: the title, the answer, and all the
         # example questions together; and the whole topic as one document.
@@ -161,9 +161,9 @@ class LanguageIndex:
             if unit.stem in self._outside:
                 total += self._unknown_weight
                 continue
-            if (unit.stem.isdigit() or unit.stem in self._places) and unit.stem not in words:
-                # A count, a date ("14 months") or a place that the topic does not use says
-                # nothing either way.
+            if (unit.stem.isdigit() or unit.stem in self._neutral) and unit.stem not in words:
+                # A count, a date ("14 months"), a place or an everyday verb that the topic
+                # does not use says nothing either way.
                 continue
             weight = self._topic_idf.get(unit.stem, self._unknown_weight)
             total += weight
