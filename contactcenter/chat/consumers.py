@@ -94,7 +94,7 @@ MESSAGES_PER_WINDOW = 20
 WINDOW_SECONDS = 10.0
 
 
-OTHER_SIDE = {Sender.PERSON: Sender.AGENT, Sender.AGENT: Sender.PERSON}
+OTHER_SIDE: dict[str, str] = {Sender.PERSON: Sender.AGENT, Sender.AGENT: Sender.PERSON}
 
 
 class _ChatConsumer(AsyncJsonWebsocketConsumer):
