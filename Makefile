@@ -90,7 +90,7 @@ bench: deps
 	$(BIN)/python bench/service_requests.py
 	$(BIN)/python bench/appointments.py
 	$(BIN)/python bench/ivr.py
-	$(BIN)/python bench/assistant.py
+	$(BIN)/python bench/assistant.py --labelled contactcenter/assistant/data/labelled_questions*.jsonl
 	$(BIN)/python bench/portal.py
 
 clean:
