@@ -92,6 +92,7 @@ bench: deps
 	$(BIN)/python bench/ivr.py
 	$(BIN)/python bench/assistant.py --labelled contactcenter/assistant/data/labelled_questions*.jsonl
 	$(BIN)/python bench/portal.py
+	$(BIN)/python bench/chat.py
 
 clean:
 	rm -rf $(VENV) node_modules contactcenter/static/vendor

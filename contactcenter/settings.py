@@ -165,7 +165,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 gives every read a 5-second timeout and a process 100 connections; the
+            # layer's idle receive blocks on the server for 5 seconds, so idle sockets would be
+            # torn down, and many sockets closing at once each leave their groups.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}]
+            },
         }
     }
 else:

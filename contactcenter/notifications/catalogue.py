@@ -74,6 +74,7 @@ MESSAGES: dict[str, MessageSpec] = {
         MessageSpec("callback_text_ahead", frozenset({SMS}), {"reference_number": _REF}),
         MessageSpec("callback_missed", frozenset({EMAIL, SMS}), {"reference_number": _REF}),
         MessageSpec("secure_message_waiting", frozenset({EMAIL, SMS})),
+        MessageSpec("chat_transcript", frozenset({EMAIL}), {"reference_number": _REF}),
         MessageSpec("appointment_confirmed", frozenset({EMAIL, SMS}), _APPOINTMENT),
         MessageSpec("appointment_moved", frozenset({EMAIL, SMS}), _APPOINTMENT),
         MessageSpec(
