@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -209,15 +208,18 @@ def work_item_offer_next(*, agent: Agent, now: dt.datetime | None = None) -> Wor
 # the update to assigned, in a single round trip without an explicit transaction. SKIP LOCKED
 # keeps two claimers off the same row.
 _CLAIM_SQL = """
-WITH room AS (
-    SELECT cap.key AS channel FROM jsonb_each_text(%(capacity)s::jsonb) AS cap
-    LEFT JOIN routing_agentload held ON held.agent_id = %(agent)s AND held.channel = cap.key
-    WHERE coalesce(held.held, 0) < cap.value::int
-), picked AS (
+WITH picked AS (
     SELECT w.id FROM routing_workitem w
     WHERE w.state = 'queued'
       AND w.tier = ANY(%(tiers)s) AND w.language = ANY(%(languages)s)
-      AND w.skill = ANY(%(skills)s) AND w.channel IN (SELECT channel FROM room)
+      AND w.skill = ANY(%(skills)s)
+      AND w.channel = ANY(ARRAY(
+          SELECT cap.channel FROM unnest(%(channels)s::text[], %(limits)s::int[])
+              AS cap(channel, lim)
+          WHERE cap.lim > coalesce((
+              SELECT held.held FROM routing_agentload held
+              WHERE held.agent_id = %(agent)s AND held.channel = cap.channel), 0)
+      ))
       AND (w.not_before IS NULL OR w.not_before <= %(now)s)
       AND (%(live_open)s OR NOT w.live_hours_only)
       AND (%(calling_open)s OR w.kind <> 'callback')
@@ -242,9 +244,11 @@ def _claim_statement() -> tuple[str, list[str]]:
 
 def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
 
+    capacity = {str(channel): int(limit) for channel, limit in (agent.capacity or {}).items()}
     params = {
         "agent": agent.pk,
-        "capacity": json.dumps({k: int(v) for k, v in (agent.capacity or {}).items()}),
+        "channels": list(capacity),
+        "limits": list(capacity.values()),
         "tiers": list(agent.tiers or []),
         "languages": list(agent.languages or []),
         "skills": [*(agent.skills or []), ""],
