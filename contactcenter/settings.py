@@ -252,6 +252,9 @@ if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
         }
     )
 
+# Staff pages need TOTP and a session that passed a code; off by default in the demo (DEBUG).
+STAFF_REQUIRE_TWO_STEP = env_bool("STAFF_REQUIRE_TWO_STEP", not DEBUG)
+
 # Online account: access codes, public-form rate limits, upload scanning hook.
 PORTAL_ACCESS_CODE_DAYS = env_int("PORTAL_ACCESS_CODE_DAYS", 90)
 PORTAL_ACCESS_CODE_MAX_ATTEMPTS = env_int("PORTAL_ACCESS_CODE_MAX_ATTEMPTS", 5)

@@ -23,6 +23,9 @@ def _plain_http_and_static(settings):
     """Tests speak plain HTTP to the test client and have no collected static manifest; the
     production defaults for both are checked by the deploy-check test instead."""
     settings.SECURE_SSL_REDIRECT = False
+    # Staff two-step verification has its own tests (tests/staff/test_two_step.py); elsewhere
+    # staff are signed in with a password only, as the demo does.
+    settings.STAFF_REQUIRE_TWO_STEP = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

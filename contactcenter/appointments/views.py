@@ -41,6 +41,7 @@ from contactcenter.core.rate_limits import client_address, rate_limit_hit
 from contactcenter.offices.models import Office
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
+from contactcenter.staff.two_step import staff_two_step_redirect
 
 ROSTER_ROLES = frozenset({*services.REVIEWER_ROLES, Role.OFFICE_STAFF})
 
@@ -59,6 +60,9 @@ def roles_required(roles: Iterable[str]) -> Callable:
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
             if not user_roles(request.user) & allowed:
                 raise PermissionDenied
+            second_step = staff_two_step_redirect(request)
+            if second_step is not None:
+                return second_step
             return view(request, *args, **kwargs)
 
         return wrapped

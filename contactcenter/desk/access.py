@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
+from contactcenter.staff.two_step import staff_two_step_redirect
 
 DESK_ROLES = frozenset({Role.TIER1, Role.TIER2, Role.SUPERVISOR, Role.ADMIN})
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -35,6 +36,9 @@ def desk_roles_required(roles: Iterable[str] = DESK_ROLES) -> Callable:
                 return redirect_to_login(request.get_full_path(), reverse("desk:login"))
             if not user_roles(request.user) & allowed:
                 raise PermissionDenied
+            second_step = staff_two_step_redirect(request)
+            if second_step is not None:
+                return second_step
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from allauth.account.internal.flows.login import get_authentication_records
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,6 +26,7 @@ from contactcenter.desk.access import SUPERVISOR_ROLES, desk_roles_required
 from contactcenter.portal import selectors, services
 from contactcenter.portal.forms import ReplyForm
 from contactcenter.portal.models import RepresentativeLink
+from contactcenter.staff.two_step import staff_two_step_redirect
 
 
 def staff_two_step_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -38,14 +36,9 @@ def staff_two_step_required(view: Callable[..., HttpResponse]) -> Callable[..., 
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_mfa_enabled(request.user):
-            messages.warning(
-                request, _("Staff must turn on two-step verification to answer secure messages.")
-            )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
-        records = get_authentication_records(request, request.user)
-        if not any(record.get("method") == "mfa" for record in records):
-            return redirect(f"{reverse('mfa_reauthenticate')}?next={request.get_full_path()}")
+        second_step = staff_two_step_redirect(request, always=True)
+        if second_step is not None:
+            return second_step
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -28,6 +28,7 @@ from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
 from contactcenter.servicerequests.models import Rule, ServiceRequestType
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
+from contactcenter.staff.two_step import staff_two_step_redirect
 
 CREATE_ROLES = frozenset({Role.TIER1, Role.TIER2, Role.SUPERVISOR, Role.ADMIN})
 
@@ -37,6 +38,9 @@ def _signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespo
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        second_step = staff_two_step_redirect(request) if user_roles(request.user) else None
+        if second_step is not None:
+            return second_step
         try:
             return view(request, *args, **kwargs)
         except selectors.NotOfficeStaff:
@@ -163,6 +167,9 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not user_roles(request.user) & CREATE_ROLES:
         raise PermissionDenied
+    second_step = staff_two_step_redirect(request)
+    if second_step is not None:
+        return second_step
     user = request.user
     assert isinstance(user, User)
     inquiry = Inquiry.objects.filter(reference_number=reference).first()

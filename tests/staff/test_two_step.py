@@ -1,0 +1,71 @@
+"""Staff pages ask for two-step verification when STAFF_REQUIRE_TWO_STEP is on: TOTP must be
+turned on, and the session must have passed a code, on every kind of staff page."""
+
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from contactcenter.staff.models import Role
+from tests.factories import StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = [
+    (Role.TIER1, "/desk/"),
+    (Role.TIER2, "/desk/callbacks/"),
+    (Role.SUPERVISOR, "/desk/supervisor/"),
+    (Role.OFFICE_STAFF, "/service-requests/office/"),
+    (Role.TIER2, "/appointments/staff/"),
+]
+
+
+@pytest.fixture
+def required(settings):
+    settings.STAFF_REQUIRE_TWO_STEP = True
+
+
+def passed_code(client, user) -> None:
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "mfa", "at": time.time()}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+@pytest.mark.parametrize(("role", "path"), STAFF_PAGES)
+def test_without_totp_staff_are_sent_to_turn_it_on(client, required, reference_data, role, path):
+    user = StaffUserFactory(role=role)
+    client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate")
+    assert f"next={path}" in response["Location"]
+
+
+@pytest.mark.parametrize(("role", "path"), STAFF_PAGES)
+def test_with_totp_the_session_must_pass_a_code(client, required, reference_data, role, path):
+    from contactcenter.offices.models import Office
+
+    user = StaffUserFactory(role=role, office=Office.objects.get(code="NBC"))
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/code/") or (
+        "reauthenticate" in response["Location"]
+    )
+    passed_code(client, user)
+    assert client.get(path).status_code == 200
+
+
+def test_the_rule_can_be_turned_off_for_a_demo(client, settings, reference_data):
+    settings.STAFF_REQUIRE_TWO_STEP = False
+    client.force_login(StaffUserFactory(role=Role.TIER1))
+    assert client.get("/desk/").status_code == 200
+
+
+def test_people_without_a_staff_role_are_refused_not_asked_for_a_code(
+    client, required, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user(username="someone"))
+    assert client.get("/desk/").status_code == 403
