@@ -7,9 +7,7 @@ import pytest
 
 from contactcenter.assistant.services import knowledge_base_load, knowledge_index_reset
 from contactcenter.chat.services import chat_ask, chat_handoff, conversation_start
-from contactcenter.routing.reference_data import queues_load
 from contactcenter.routing.services import agent_ensure_for_user
-from tests.factories import StaffUserFactory
 
 PASSWORD = "correct horse battery staple"
 
@@ -33,24 +31,6 @@ def _chat_settings(settings):
 def knowledge(db):
     knowledge_base_load()
     knowledge_index_reset()
-
-
-@pytest.fixture
-def queues(db):
-    queues_load()
-
-
-@pytest.fixture
-def always_open(settings):
-    settings.LIVE_HELP_ALWAYS_OPEN = True
-
-
-@pytest.fixture
-def staff(db):
-    def make(role: str, **kwargs):
-        return StaffUserFactory(role=role, **kwargs)
-
-    return make
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ import pytest
 
 from contactcenter.inquiries.services import inquiry_open
 from contactcenter.routing.models import QueueTier, WorkKind
-from contactcenter.routing.reference_data import queues_load
 from contactcenter.routing.services import (
     QueueChoice,
     agent_ensure_for_user,
     queue_for,
     work_item_enqueue,
 )
-from tests.factories import CaseFactory, PersonFactory, StaffUserFactory
+from tests.factories import CaseFactory, PersonFactory
 
 PASSWORD = "correct horse battery staple"
 
@@ -34,24 +33,6 @@ def _web_settings(settings):
     # Password hashing is deliberately slow; the desk's tests sign in dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-
-
-@pytest.fixture
-def queues(db):
-    queues_load()
-
-
-@pytest.fixture
-def always_open(settings):
-    settings.LIVE_HELP_ALWAYS_OPEN = True
-
-
-@pytest.fixture
-def staff(db):
-    def make(role: str, **kwargs):
-        return StaffUserFactory(role=role, **kwargs)
-
-    return make
 
 
 @pytest.fixture

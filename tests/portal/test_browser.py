@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 import re
 from pathlib import Path
 
@@ -23,35 +22,17 @@ from contactcenter.inquiries.models import Inquiry
 from contactcenter.portal.models import OutreachEvent, Thread, Upload
 from contactcenter.portal.services import access_code_issue
 from contactcenter.staff.models import Role
+from tests.browser import needs_chromium
 from tests.factories import StaffUserFactory
 from tests.portal.conftest import PASSWORD, PDF, totp_code, two_step_on
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 STAFF_PASSWORD = "correct horse battery staple"
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin"),
+    needs_chromium,
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (run npm ci)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
