@@ -47,35 +47,12 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 PYTHON = sys.executable
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-# redis-py 8 gives every read a 5-second timeout, while the channel layer's idle receive
-# blocks for 5 seconds on the server, so idle sockets are torn down (channels_redis issue
-# 422); and it caps a process at 100 connections, which hundreds of sockets closing at once
-# (each leaving its group) exceed. The URL lifts both until the project's settings do.
-REDIS_URL = "redis://127.0.0.1:6379/5?socket_timeout=60&max_connections=2000"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from case_status import free_port, machine_busy, progress, run  # noqa: E402  (shared helpers)
+
+REDIS_URL = "redis://127.0.0.1:6379/5"
 P99_TARGET_MS = 100.0
 AGENT_CHAT_CAPACITY = 10
-
-_started = time.monotonic()
-
-
-def progress(message: str) -> None:
-    print(f"[{time.monotonic() - _started:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def machine_busy() -> float:
-    """CPU seconds every process on the machine has used (Linux /proc/stat), 0 if unknown."""
-    try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return 0.0
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(ordered: list[float], fraction: float) -> float:
@@ -134,16 +111,6 @@ def server_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, st
         }
     )
     return env
-
-
-def run(command: list[str], env: dict[str, str], what: str) -> str:
-    t0 = time.monotonic()
-    done = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"bench: {what} failed (exit {done.returncode})")
-    progress(f"{what}: done in {time.monotonic() - t0:.1f}s")
-    return done.stdout
 
 
 class Server:

@@ -18,10 +18,9 @@ import websockets
 from tests.chat.servers import redis_reachable, start
 from tests.desk.conftest import PASSWORD
 
-# A read timeout longer than the channel layer's 5-second blocking receive (redis-py 8's
-# default of 5 seconds tears idle sockets down: channels_redis issue 422), and room for more
-# than redis-py's default 100 connections a process.
-REDIS_URL = "redis://127.0.0.1:6379/6?socket_timeout=60&max_connections=2000"
+# A Redis database of its own. The project's settings lift redis-py 8's read timeout and
+# connection cap for the channel layer (contactcenter/settings.py).
+REDIS_URL = "redis://127.0.0.1:6379/6"
 
 pytestmark = pytest.mark.skipif(
     not redis_reachable(REDIS_URL), reason="Redis at 127.0.0.1:6379 is not reachable"
