@@ -97,3 +97,21 @@ def test_the_load_trigger_follows_every_change(queues, make_agent, at):
     work_items_cancel_for_inquiry(inquiry=items[4].inquiry)
     WorkItem.objects.filter(pk=claimed[2].pk).delete()
     assert stored() == counted()
+
+
+def test_the_claim_is_prepared_once_per_connection(queues, make_agent, at):
+    """Django's own cursors never prepare; the claim must, or PostgreSQL plans it every time."""
+    now = at(*MONDAY_10AM)
+    for _ in range(3):
+        enqueue("t1-general-en")
+    agent = make_agent(capacity={"phone": 5})
+    for _ in range(3):
+        assert work_item_claim(agent=agent, now=now) is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%FOR UPDATE SKIP LOCKED%%'"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 1  # one prepared statement, reused
+    assert rows[0][0] == 3

@@ -608,3 +608,20 @@ def test_office_staff_of_another_office_cannot_act(create):
             act()
     request.refresh_from_db()
     assert request.state == ServiceRequestState.ROUTED
+
+
+def test_the_protected_flag_read_with_the_case_costs_no_query(django_assert_num_queries):
+    """service_request_create reads whether the applicant is protected in the case query; the
+    flag must then answer without a query of its own, and agree with the query it replaces."""
+    from contactcenter.cases.models import Case
+    from contactcenter.staff.roles import person_is_protected, protected_annotation
+    from tests.factories import CaseFactory
+
+    plain = CaseFactory(confidentiality="")
+    CaseFactory(applicant=plain.applicant, confidentiality="vawa")  # protection follows the person
+    other = CaseFactory(confidentiality="")
+    for case, expected in ((plain, True), (other, False)):
+        annotated = Case.objects.annotate(**protected_annotation()).get(pk=case.pk)
+        with django_assert_num_queries(0):
+            assert person_is_protected(annotated) is expected
+        assert person_is_protected(Case.objects.get(pk=case.pk)) is expected
