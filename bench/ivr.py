@@ -237,6 +237,25 @@ def drive(job: dict[str, Any]) -> None:
 
 # --- The benchmark (runs in the main process) -----------------------------------------------
 
+REDIS_URL = "redis://127.0.0.1:6379/6"  # a Redis database of its own, apart from other benches
+
+
+@contextlib.contextmanager
+def postgres_database() -> Any:
+    """A fresh PostgreSQL database named for this benchmark, dropped afterwards."""
+    import psycopg
+
+    name = f"bench_helper_ivr_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(cs.POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    cs.progress(f"postgres: created database {name}")
+    try:
+        yield {"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}", "REDIS_URL": REDIS_URL}
+    finally:
+        with psycopg.connect(cs.POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cs.progress(f"postgres: dropped database {name}")
+
 
 class IvrServer(cs.Server):
     """case_status.Server with ``--workers N`` uvicorn processes; CPU counts them all."""
@@ -326,7 +345,7 @@ def non_200(statuses: dict[str, int]) -> int:
 def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     with (
         tempfile.TemporaryDirectory(prefix="bench-ivr-") as tmp,
-        cs.postgres_database(Path(tmp)) as database_env,
+        postgres_database() as database_env,
     ):
         workdir = Path(tmp)
         env = cs.server_env(workdir, database_env)
