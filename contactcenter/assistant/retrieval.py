@@ -16,18 +16,23 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bm25s
 import numpy as np
+import yaml
 
 from contactcenter.assistant.analysis import (
+    DATA_DIR,
     NEUTRAL_WORDS,
     OUTSIDE_WORDS,
     Analyzer,
     Unit,
     normalize,
+    synonym_groups,
 )
 from contactcenter.assistant.knowledge import LANGUAGES, ArticleContent
+from contactcenter.assistant.question_types import question_topics, question_types_for
 
 # bm25s logs every index build at DEBUG; a build is routine here.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -60,43 +65,94 @@ UNKNOWN_WEIGHT_SHARE = 1.0
 MARGIN_FLOOR = 0.8
 
 
+# A question of a known kind (see question_types.py) has this added to its topic's rank.
+QUESTION_TYPE_WEIGHT = 0.6
+
+
 @dataclass(frozen=True)
 class Match:
     slug: str
     score: float
     confidence: float
+    # True when an out-of-scope subject ranked first: the question is declined, whatever
+    # the topics after it score (each then has confidence 0).
+    outside: bool = False
+
+
+@dataclass(frozen=True)
+class OutsideSubject:
+    """Something that is not ours, indexed beside the articles so that it can win."""
+
+    slug: str
+    examples: dict[str, list[str]]
+
+
+@lru_cache(maxsize=1)
+def outside_subjects() -> tuple[OutsideSubject, ...]:
+    data = yaml.safe_load((DATA_DIR / "out_of_scope.yaml").read_text(encoding="utf-8"))
+    subjects = []
+    for entry in data:
+        examples = {language: [str(q) for q in entry.get(language) or ()] for language in LANGUAGES}
+        if not all(examples.values()):
+            raise ValueError(
+                f"out_of_scope.yaml: {entry['subject']} needs questions in each language."
+            )
+        subjects.append(OutsideSubject(slug=f"outside:{entry['subject']}", examples=examples))
+    return tuple(subjects)
 
 
 class LanguageIndex:
-    def __init__(self, language: str, articles: Sequence[ArticleContent]) -> None:
+    def __init__(
+        self,
+        language: str,
+        articles: Sequence[ArticleContent],
+        outside: Sequence[OutsideSubject] = (),
+    ) -> None:
         self.language = language
-        vocabulary: list[str] = []
-        texts: list[str] = []
-        owners: list[int] = []
+        # Every document as (topic number, field, text). Out-of-scope subjects come after the
+        # articles as topics of their own, with example questions only.
+        parts: list[tuple[int, str, str]] = []
         for number, article in enumerate(articles):
-            parts = [
-                article.title[language],
-                article.answer[language],
-                *article.examples[language],
-            ]
-            for part in parts:
-                texts.append(part)
-                owners.append(number)
-                vocabulary.extend(normalize(part).split())
+            parts.append((number, "title", article.title[language]))
+            parts.append((number, "answer", article.answer[language]))
+            parts.extend((number, "examples", q) for q in article.examples[language])
+        for offset, subject in enumerate(outside):
+            parts.extend(
+                (len(articles) + offset, "examples", q) for q in subject.examples[language]
+            )
+        topic_total = len(articles) + len(outside)
+        vocabulary: list[str] = []
+        for _, _, text in parts:
+            vocabulary.extend(normalize(text).split())
         self.analyzer = Analyzer(language, vocabulary)
-        self.slugs = [article.slug for article in articles]
-        documents = [self.analyzer.terms(text, correct=False) or ["_"] for text in texts]
+        self.slugs = [article.slug for article in articles] + [s.slug for s in outside]
+        self._article_count = len(articles)
+        documents = [self.analyzer.terms(text, correct=False) or ["_"] for _, _, text in parts]
+        owners = [number for number, _, _ in parts]
         self._owners = np.asarray(owners)
         self._model = bm25s.BM25()
         self._model.index(documents, show_progress=False)
         self._vocab = self._model.vocab_dict
         # The words of each topic, for coverage.
-        self._topic_terms: list[set[str]] = [set() for _ in articles]
+        self._topic_terms: list[set[str]] = [set() for _ in range(topic_total)]
         for owner, terms in zip(owners, documents, strict=True):
             self._topic_terms[owner].update(terms)
-        # Document frequency per term across topics: a term found in many topics says little.
+        # An out-of-scope subject may win only on a word none of our articles uses ("lottery",
+        # "refund", "walmart"): sharing "green card" with us is not enough.
+        # Words of our synonym lists count as ours too ("green card" in a Spanish question).
+        ours = set().union(*self._topic_terms[: len(articles)]) if articles else set()
+        for group in synonym_groups(language):
+            for variant in group.variants:
+                ours.update(self.analyzer.stem(word) for word in variant.split())
+        self._distinctive = {
+            topic: frozenset(self._topic_terms[topic] - ours)
+            for topic in range(len(articles), topic_total)
+        }
+        # Document frequency per term across the articles: a term found in many topics says
+        # little. Out-of-scope subjects are left out, so they do not change what a word of
+        # ours weighs.
         topic_count: dict[str, int] = {}
-        for topic_terms in self._topic_terms:
+        for topic_terms in self._topic_terms[: len(articles)]:
             for term in topic_terms:
                 topic_count[term] = topic_count.get(term, 0) + 1
         self._topic_idf = {
@@ -106,24 +162,17 @@ class LanguageIndex:
         self._outside = frozenset(self.analyzer.stem(w) for w in OUTSIDE_WORDS[language])
         self._neutral = frozenset(self.analyzer.stem(w) for w in NEUTRAL_WORDS)
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
+        self._question_types = question_types_for(language, self.slugs[: len(articles)])
         # Field indexes, one document per topic each: the title, the answer, and all the
         # example questions together; and the whole topic as one document.
         self._fields: dict[str, bm25s.BM25] = {}
         per_topic: dict[str, list[list[str]]] = {
-            "title": [[] for _ in articles],
-            "answer": [[] for _ in articles],
-            "examples": [[] for _ in articles],
-            "whole": [[] for _ in articles],
+            name: [[] for _ in range(topic_total)]
+            for name in ("title", "answer", "examples", "whole")
         }
-        position = 0
-        for number, article in enumerate(articles):
-            count = 2 + len(article.examples[language])
-            for offset in range(count):
-                terms = documents[position + offset]
-                field_name = "title" if offset == 0 else "answer" if offset == 1 else "examples"
-                per_topic[field_name][number].extend(terms)
-                per_topic["whole"][number].extend(terms)
-            position += count
+        for (number, field_name, _), terms in zip(parts, documents, strict=True):
+            per_topic[field_name][number].extend(terms)
+            per_topic["whole"][number].extend(terms)
         for field_name, topic_documents in per_topic.items():
             model = bm25s.BM25()
             model.index([d or ["_"] for d in topic_documents], show_progress=False)
@@ -183,34 +232,71 @@ class LanguageIndex:
             top = float(values.max())
             if top > 0:
                 rank += weight * values / top
+        terms = set(analysis.terms)
+        for topic, distinctive in self._distinctive.items():
+            if not distinctive & terms:
+                rank[topic] = 0.0
         order = [int(t) for t in np.argsort(-rank)[:RERANK_DEPTH] if rank[t] > 0]
+        lifted: set[int] = set()
+        if not any(unit.stem in self._outside for unit in analysis.units):
+            kinds = question_topics(self._question_types, normalize(text))
+            lifted = {self.slugs.index(slug) for slug in kinds}
+            order += [topic for topic in lifted if topic not in order]
         scored = []
         for topic in order:
             coverage = self.coverage(analysis.units, topic)
             rank_key = float(rank[topic]) + COVERAGE_WEIGHT * coverage
+            if topic in lifted:
+                rank_key += QUESTION_TYPE_WEIGHT
             score = float(best_document[topic])
             strength = 1 - math.exp(-float(fields["whole"][topic]) / SCORE_SCALE)
             scored.append((rank_key, coverage**COVERAGE_POWER * strength, score, topic))
         scored.sort(reverse=True)
+        outside = bool(scored) and scored[0][3] >= self._article_count
         matches = []
-        for position, (key, confidence, score, topic) in enumerate(scored[:limit]):
-            if position == 0 and len(scored) > 1:
+        for position, (key, confidence, score, topic) in enumerate(scored):
+            if outside and position == 0:
+                matches.append(
+                    Match(slug=self.slugs[topic], score=score, confidence=0.0, outside=True)
+                )
+                continue
+            if topic >= self._article_count:
+                continue
+            if outside:
+                confidence = 0.0
+            elif position == 0 and len(scored) > 1:
                 margin = (key - scored[1][0]) / key if key > 0 else 0.0
                 confidence *= MARGIN_FLOOR + (1 - MARGIN_FLOOR) * min(1.0, max(0.0, margin) * 3)
             matches.append(
-                Match(slug=self.slugs[topic], score=score, confidence=round(confidence, 3))
+                Match(
+                    slug=self.slugs[topic],
+                    score=score,
+                    confidence=round(confidence, 3),
+                    outside=outside,
+                )
             )
+            if len(matches) >= limit:
+                break
         return matches
 
 
 class KnowledgeIndex:
     """Both languages' indexes over one set of published articles."""
 
-    def __init__(self, articles: Sequence[ArticleContent], *, fingerprint: str = "") -> None:
+    def __init__(
+        self,
+        articles: Sequence[ArticleContent],
+        *,
+        fingerprint: str = "",
+        outside: Sequence[OutsideSubject] | None = None,
+    ) -> None:
         self.fingerprint = fingerprint
         self.articles = {article.slug: article for article in articles}
         ordered = list(self.articles.values())
-        self.languages = {language: LanguageIndex(language, ordered) for language in LANGUAGES}
+        subjects = outside_subjects() if outside is None else tuple(outside)
+        self.languages = {
+            language: LanguageIndex(language, ordered, subjects) for language in LANGUAGES
+        }
 
     def search(self, text: str, *, language: str, limit: int = 3) -> list[Match]:
         if not self.articles:

@@ -161,6 +161,10 @@ def _question_clean(question: str, language: str | None) -> tuple[str, str | Non
 
 def _best_match(index: KnowledgeIndex, text: str, language: str) -> list[Match]:
     matches = index.search(text, language=language)
+    if matches and matches[0].outside:
+        # Something we know is not ours (another agency's business): no second guess in the
+        # other language.
+        return matches
     if not matches or matches[0].confidence < CONFIDENCE_THRESHOLD:
         # People sometimes write in the other language than the page they are on.
         other = "es" if language == "en" else "en"
@@ -206,7 +210,9 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
 
     matches = _best_match(index, found.masked, answer_language)
     best = matches[0] if matches else None
-    confident = best is not None and best.confidence >= CONFIDENCE_THRESHOLD
+    confident = (
+        best is not None and not best.outside and best.confidence >= CONFIDENCE_THRESHOLD
+    )
     # Asking how to reach a person is asking for one: hand over rather than explain.
     asks_for_person = (
         confident
@@ -257,7 +263,7 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
         if live_help_open():
             body = f"{body} {texts['not_sure_chat_open']}"
         links: list[Link] = []
-        for match in matches[:2]:
+        for match in [m for m in matches if m.slug in index.articles][:2]:
             links.extend(_links(index.articles[match.slug], answer_language)[:1])
         links.append(Link(label=texts["link_call"], url=CALL_URL))
         return reply(topic=None, body=body, links=links, handoff=False, confidence=confidence)
