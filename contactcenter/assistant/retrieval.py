@@ -66,7 +66,9 @@ MARGIN_FLOOR = 0.8
 
 
 # A question of a known kind (see question_types.py) has this added to its topic's rank.
-QUESTION_TYPE_WEIGHT = 0.6
+QUESTION_TYPE_WEIGHT = 0.8
+# ...and, when that topic comes first, at least this confidence (above the threshold).
+QUESTION_TYPE_CONFIDENCE = 0.3
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,12 @@ class LanguageIndex:
         for group in synonym_groups(language):
             for variant in group.variants:
                 ours.update(self.analyzer.stem(word) for word in variant.split())
+        # Words of other agencies' business (words.yaml, outside_*) always count as theirs.
+        self._outside = frozenset(self.analyzer.stem(w) for w in OUTSIDE_WORDS[language])
         self._distinctive = {
-            topic: frozenset(self._topic_terms[topic] - ours)
+            topic: frozenset(
+                (self._topic_terms[topic] - ours) | (self._topic_terms[topic] & self._outside)
+            )
             for topic in range(len(articles), topic_total)
         }
         # Document frequency per term across the articles: a term found in many topics says
@@ -159,7 +165,6 @@ class LanguageIndex:
             term: math.log(1 + len(articles) / count) for term, count in topic_count.items()
         }
         self._unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + 2 * len(articles))
-        self._outside = frozenset(self.analyzer.stem(w) for w in OUTSIDE_WORDS[language])
         self._neutral = frozenset(self.analyzer.stem(w) for w in NEUTRAL_WORDS)
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
         self._question_types = question_types_for(language, self.slugs[: len(articles)])
@@ -195,6 +200,7 @@ class LanguageIndex:
         return np.maximum.reduceat(per_document, self._starts)
 
     def coverage(self, units: Sequence[Unit], topic: int) -> float:
+        outside_subject = topic >= self._article_count
         """Share of the question's weight that the topic's own words account for.
 
         Counted on the words as typed (a synonym counts when the topic has the word it stands
@@ -209,6 +215,8 @@ class LanguageIndex:
             seen.add(unit.stem)
             if unit.stem in self._outside:
                 total += self._unknown_weight
+                if outside_subject and unit.stem in words:
+                    covered += self._unknown_weight
                 continue
             if (unit.stem.isdigit() or unit.stem in self._neutral) and unit.stem not in words:
                 # A count, a date ("14 months"), a place or an everyday verb that the topic
@@ -267,6 +275,10 @@ class LanguageIndex:
             elif position == 0 and len(scored) > 1:
                 margin = (key - scored[1][0]) / key if key > 0 else 0.0
                 confidence *= MARGIN_FLOOR + (1 - MARGIN_FLOOR) * min(1.0, max(0.0, margin) * 3)
+            if position == 0 and topic in lifted and not outside:
+                # The kind of question was recognised and its topic came first: sure enough
+                # even when the wording shares few words with the article.
+                confidence = max(confidence, QUESTION_TYPE_CONFIDENCE)
             matches.append(
                 Match(
                     slug=self.slugs[topic],
