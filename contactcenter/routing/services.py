@@ -203,23 +203,19 @@ def work_item_offer_next(*, agent: Agent, now: dt.datetime | None = None) -> Wor
     return item
 
 
-# One statement on PostgreSQL: the channels where the agent has room (routing_agentload, kept
-# by a trigger on work items), the oldest eligible item of the highest priority among them, and
-# the update to assigned, in a single round trip without an explicit transaction. SKIP LOCKED
-# keeps two claimers off the same row.
+# One statement on PostgreSQL: the oldest eligible item of the highest priority on the channels
+# the agent works, and the update to assigned, in a single round trip without an explicit
+# transaction. SKIP LOCKED keeps two claimers off the same row. The statement does not read the
+# agent's load: the trigger that counts it refuses a claim past capacity (SQLSTATE CC001, see
+# migration 0004), and the claim then tries again without that channel. Reading the load row,
+# which every claim updates, cost more than the rest of the statement.
 _CLAIM_SQL = """
 WITH picked AS (
     SELECT w.id FROM routing_workitem w
     WHERE w.state = 'queued'
       AND w.tier = ANY(%(tiers)s) AND w.language = ANY(%(languages)s)
       AND w.skill = ANY(%(skills)s)
-      AND w.channel = ANY(ARRAY(
-          SELECT cap.channel FROM unnest(%(channels)s::text[], %(limits)s::int[])
-              AS cap(channel, lim)
-          WHERE cap.lim > coalesce((
-              SELECT held.held FROM routing_agentload held
-              WHERE held.agent_id = %(agent)s AND held.channel = cap.channel), 0)
-      ))
+      AND w.channel = ANY(%(channels)s)
       AND (w.not_before IS NULL OR w.not_before <= %(now)s)
       AND (%(live_open)s OR NOT w.live_hours_only)
       AND (%(calling_open)s OR w.kind <> 'callback')
@@ -233,6 +229,9 @@ FROM picked WHERE routing_workitem.id = picked.id
 RETURNING {columns}
 """
 
+# The trigger's refusal when a change would put an agent past capacity on a channel.
+CAPACITY_SQLSTATE = "CC001"
+
 
 @functools.cache
 def _claim_statement() -> tuple[str, list[str]]:
@@ -243,12 +242,12 @@ def _claim_statement() -> tuple[str, list[str]]:
 
 
 def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
-
-    capacity = {str(channel): int(limit) for channel, limit in (agent.capacity or {}).items()}
+    channels = [
+        str(channel) for channel, limit in (agent.capacity or {}).items() if int(limit) > 0
+    ]
     params = {
         "agent": agent.pk,
-        "channels": list(capacity),
-        "limits": list(capacity.values()),
+        "channels": channels,
         "tiers": list(agent.tiers or []),
         "languages": list(agent.languages or []),
         "skills": [*(agent.skills or []), ""],
@@ -258,22 +257,32 @@ def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
     }
     sql, attnames = _claim_statement()
     connection.ensure_connection()
-    # Django's cursors bind parameters on the client (psycopg's ClientCursor, which cannot
-    # prepare), so PostgreSQL would parse and plan this hot statement on every call. A plain
-    # psycopg cursor binds on the server and prepares it once per connection.
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True, binary=True)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return WorkItem.from_db(connection.alias, attnames, row)
+    while channels:
+        # Django's cursors bind parameters on the client (psycopg's ClientCursor, which cannot
+        # prepare), so PostgreSQL would parse and plan this hot statement on every call. A
+        # plain psycopg cursor binds on the server and prepares it once per connection.
+        try:
+            with psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(sql, params, prepare=True, binary=True)
+                row = cursor.fetchone()
+        except psycopg.Error as error:
+            full = error.diag.message_detail if error.sqlstate == CAPACITY_SQLSTATE else None
+            if full not in channels:
+                raise
+            # The agent is at capacity on that channel: look again on the others.
+            channels.remove(full)
+            continue
+        if row is None:
+            return None
+        return WorkItem.from_db(connection.alias, attnames, row)
+    return None
 
 
 def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
     """Take the next item straight to assigned (pull mode: an officer working a list).
 
-    Two claims by the same agent at the same instant may both see room on a channel and take
-    one item each; offers (work_item_offer_next) lock the agent row and never over-commit.
+    On PostgreSQL the trigger that counts each agent's load refuses a claim past capacity, so
+    two claims by the same agent at the same instant never over-commit either.
     """
     now = now or timezone.now()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -398,6 +407,11 @@ def work_item_reassign(*, item_id: int, to_agent: Agent) -> WorkItem:
     item.assigned_at = now
     item.offered_to = None
     item.offer_expires_at = None
+    if connection.vendor == "postgresql":
+        # A supervisor may give an agent more than their usual capacity; the load trigger
+        # lets it through for this transaction only.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('routing.capacity_override', 'on', true)")
     item.save()
     return item
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from contactcenter.inquiries.services import inquiry_open
-from contactcenter.routing.models import Queue, WorkState
+from contactcenter.routing.models import Queue, WorkItem, WorkState
 from contactcenter.routing.services import work_item_claim, work_item_enqueue
 
 pytestmark = [
@@ -101,17 +101,92 @@ def test_the_load_trigger_follows_every_change(queues, make_agent, at):
 
 def test_the_claim_is_prepared_once_per_connection(queues, make_agent, at):
     """Django's own cursors never prepare; the claim must, or PostgreSQL plans it every time."""
+
+    def prepared_runs():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+                "WHERE statement LIKE '%%FOR UPDATE SKIP LOCKED%%'"
+            )
+            rows = cursor.fetchall()
+        assert len(rows) <= 1  # never more than one prepared statement for it
+        return rows[0][0] if rows else 0
+
     now = at(*MONDAY_10AM)
     for _ in range(3):
         enqueue("t1-general-en")
     agent = make_agent(capacity={"phone": 5})
+    connection.ensure_connection()
+    before = prepared_runs()
     for _ in range(3):
         assert work_item_claim(agent=agent, now=now) is not None
+    assert prepared_runs() - before == 3  # the same prepared statement ran three times
+
+
+def test_a_full_channel_is_skipped_for_the_others(queues, make_agent, at):
+    """The trigger refuses a claim past capacity; the claim then looks at the other channels."""
+    now = at(*MONDAY_10AM)
+    calls = [enqueue("t1-general-en", urgent=True) for _ in range(3)]  # always ranked first
+    chats = [enqueue("t1-general-en", channel="chat", kind="chat") for _ in range(3)]
+    agent = make_agent(capacity={"phone": 1, "chat": 2})
+    taken = [work_item_claim(agent=agent, now=now) for _ in range(4)]
+    assert [item.pk for item in taken[:3]] == [calls[0].pk, chats[0].pk, chats[1].pk]
+    assert taken[3] is None
+    assert set(
+        WorkItem.objects.filter(assigned_to=agent).values_list("channel", flat=True)
+    ) == {"phone", "chat"}
+    assert WorkItem.objects.filter(assigned_to=agent).count() == 3
+    assert WorkItem.objects.filter(state=WorkState.QUEUED).count() == 3
+
+
+def test_the_trigger_refuses_any_change_past_capacity(queues, make_agent, at):
+    from django.db import DatabaseError, transaction
+
+    from contactcenter.routing.models import AgentLoad
+    from contactcenter.routing.services import work_item_reassign
+
+    now = at(*MONDAY_10AM)
+    first, second = enqueue("t1-general-en"), enqueue("t1-general-en")
+    agent = make_agent(capacity={"phone": 1})
+    assert work_item_claim(agent=agent, now=now).pk == first.pk
+    with pytest.raises(DatabaseError, match="no room on channel phone"), transaction.atomic():
+        WorkItem.objects.filter(pk=second.pk).update(state=WorkState.ASSIGNED, assigned_to=agent)
+    second.refresh_from_db()
+    assert second.state == WorkState.QUEUED and second.assigned_to_id is None
+    assert AgentLoad.objects.get(agent=agent, channel="phone").held == 1
+    # A supervisor may go past it on purpose, for that one transaction only.
+    work_item_reassign(item_id=second.pk, to_agent=agent)
+    assert AgentLoad.objects.get(agent=agent, channel="phone").held == 2
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
-            "WHERE statement LIKE '%%FOR UPDATE SKIP LOCKED%%'"
-        )
-        rows = cursor.fetchall()
-    assert len(rows) == 1  # one prepared statement, reused
-    assert rows[0][0] == 3
+        cursor.execute("SELECT current_setting('routing.capacity_override', true)")
+        assert cursor.fetchone()[0] in (None, "")
+
+
+def test_one_agent_claiming_from_many_connections_never_goes_past_capacity(
+    queues, make_agent, at
+):
+    import threading
+
+    now = at(*MONDAY_10AM)
+    for _ in range(12):
+        enqueue("t1-general-en")
+    agent = make_agent(capacity={"phone": 3})
+    start = threading.Barrier(6)
+    results = []
+
+    def claim_some():
+        try:
+            start.wait()
+            for _ in range(4):
+                results.append(work_item_claim(agent=agent, now=now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim_some) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(item is not None for item in results) == 3
+    assert WorkItem.objects.filter(assigned_to=agent).count() == 3
+    assert WorkItem.objects.filter(state=WorkState.QUEUED).count() == 9
