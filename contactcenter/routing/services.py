@@ -242,9 +242,7 @@ def _claim_statement() -> tuple[str, list[str]]:
 
 
 def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
-    channels = [
-        str(channel) for channel, limit in (agent.capacity or {}).items() if int(limit) > 0
-    ]
+    channels = [str(channel) for channel, limit in (agent.capacity or {}).items() if int(limit) > 0]
     params = {
         "agent": agent.pk,
         "channels": channels,

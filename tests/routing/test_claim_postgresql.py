@@ -132,9 +132,10 @@ def test_a_full_channel_is_skipped_for_the_others(queues, make_agent, at):
     taken = [work_item_claim(agent=agent, now=now) for _ in range(4)]
     assert [item.pk for item in taken[:3]] == [calls[0].pk, chats[0].pk, chats[1].pk]
     assert taken[3] is None
-    assert set(
-        WorkItem.objects.filter(assigned_to=agent).values_list("channel", flat=True)
-    ) == {"phone", "chat"}
+    assert set(WorkItem.objects.filter(assigned_to=agent).values_list("channel", flat=True)) == {
+        "phone",
+        "chat",
+    }
     assert WorkItem.objects.filter(assigned_to=agent).count() == 3
     assert WorkItem.objects.filter(state=WorkState.QUEUED).count() == 3
 
@@ -162,9 +163,7 @@ def test_the_trigger_refuses_any_change_past_capacity(queues, make_agent, at):
         assert cursor.fetchone()[0] in (None, "")
 
 
-def test_one_agent_claiming_from_many_connections_never_goes_past_capacity(
-    queues, make_agent, at
-):
+def test_one_agent_claiming_from_many_connections_never_goes_past_capacity(queues, make_agent, at):
     import threading
 
     now = at(*MONDAY_10AM)
