@@ -118,15 +118,34 @@ def _slip_of(word: str, targets: frozenset[str]) -> bool:
     return False
 
 
+# "When can I talk to an agent?" asks about our hours, not for a person now: the
+# talk-to-person and contact-hours topics answer it (and say how to reach one).
+_WHEN_QUESTION = re.compile(
+    r"^(?:(?:hi|hello|hey|hola|buenas|buenos dias|buenas tardes) )?(?:when|what time|what hours"
+    r"|what days|which days|what are the hours|are (?:the |your )?(?:live )?(?:agents|people|"
+    r"representatives|staff) (?:available|working|open)|is there (?:someone|anyone|a person) "
+    r"(?:available )?(?:on|at|during)|cuando|a que hora|a que horas|que horario|en que horario"
+    r"|que dias|hay (?:agentes|alguien|personas) (?:el|los|en|a))\b"
+)
+
+
+def asks_when(text: str) -> bool:
+    """Whether the message asks when (hours, days) rather than asking for something now."""
+    return bool(_WHEN_QUESTION.search(normalize(text)))
+
+
 def wants_person(text: str) -> bool:
     """Whether the message asks for a person (in either language), not about a topic."""
     normalized = normalize(text)
     if not normalized:
         return False
     stripped = " ".join(_POLITE.sub(" ", normalized).split())
+    asks_when = bool(_WHEN_QUESTION.search(normalized))
     for whole, anywhere in _handoff_phrases().values():
         if normalized in whole or (stripped and stripped in whole):
             return True
+        if asks_when:
+            continue
         if anywhere.search(normalized) or _REACH_PERSON.search(normalized):
             return True
         if stripped and " " not in stripped and _slip_of(stripped, whole):

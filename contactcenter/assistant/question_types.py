@@ -21,6 +21,7 @@ from contactcenter.assistant.analysis import DATA_DIR
 class QuestionType:
     topic: str
     patterns: tuple[re.Pattern[str], ...]
+    outranks: frozenset[str] = frozenset()  # topics whose kind this one cancels
 
     def matches(self, normalized: str) -> bool:
         return any(pattern.search(normalized) for pattern in self.patterns)
@@ -34,7 +35,13 @@ def _question_types() -> dict[str, tuple[QuestionType, ...]]:
         for language in kinds:
             patterns = tuple(re.compile(p) for p in entry.get(language) or ())
             if patterns:
-                kinds[language].append(QuestionType(topic=entry["topic"], patterns=patterns))
+                kinds[language].append(
+                    QuestionType(
+                        topic=entry["topic"],
+                        patterns=patterns,
+                        outranks=frozenset(entry.get("outranks") or ()),
+                    )
+                )
     return {language: tuple(found) for language, found in kinds.items()}
 
 
@@ -45,5 +52,8 @@ def question_types_for(language: str, slugs: Sequence[str]) -> tuple[QuestionTyp
 
 
 def question_topics(kinds: Sequence[QuestionType], normalized: str) -> list[str]:
-    """The topics whose kind of question ``normalized`` (see analysis.normalize) asks."""
-    return [kind.topic for kind in kinds if kind.matches(normalized)]
+    """The topics whose kind of question ``normalized`` (see analysis.normalize) asks; a kind
+    that outranks another ("past the posted time" over "how long") leaves it out."""
+    found = [kind for kind in kinds if kind.matches(normalized)]
+    cancelled = set().union(*(kind.outranks for kind in found)) if found else set()
+    return [kind.topic for kind in found if kind.topic not in cancelled]

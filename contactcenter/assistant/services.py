@@ -210,15 +210,14 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
 
     matches = _best_match(index, found.masked, answer_language)
     best = matches[0] if matches else None
-    confident = (
-        best is not None and not best.outside and best.confidence >= CONFIDENCE_THRESHOLD
-    )
+    confident = best is not None and not best.outside and best.confidence >= CONFIDENCE_THRESHOLD
     # Asking how to reach a person is asking for one: hand over rather than explain.
     asks_for_person = (
         confident
         and best is not None
         and best.slug == HANDOFF_TOPIC
         and guardrails.mentions_person(found.masked)
+        and not guardrails.asks_when(found.masked)
     )
     if asks_for_person or guardrails.wants_person(found.masked):
         from contactcenter.routing.calendar import live_help_open
