@@ -38,6 +38,7 @@ OUTSIDE_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(_WORDS["outside_es"].split()),
 }
 NEUTRAL_WORDS = frozenset(_WORDS["neutral"].split())
+SHORTHAND: dict[str, str] = {str(k): str(v) for k, v in _WORDS["shorthand"].items()}
 MIN_CORRECTED_LENGTH = 5
 # A corrected slip is a guess (it may be a real word the articles do not use), so it covers
 # only part of its weight.
@@ -54,7 +55,7 @@ def strip_accents(text: str) -> str:
 def normalize(text: str) -> str:
     """Lower case, no accents, only letters and digits separated by single spaces."""
     lowered = strip_accents(text.lower()).replace("-", " ").replace("'", "")
-    return " ".join(_WORD.findall(lowered))
+    return " ".join(SHORTHAND.get(word, word) for word in _WORD.findall(lowered))
 
 
 def detect_language(text: str) -> str:
