@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from contactcenter.assistant.analysis import OUTSIDE_WORDS, Analyzer
+from contactcenter.assistant.analysis import OUTSIDE_WORDS, Analyzer, normalize
 from contactcenter.assistant.knowledge import ArticleContent, LinkData, article_files_read
-from contactcenter.assistant.retrieval import CONFIDENCE_THRESHOLD, KnowledgeIndex
+from contactcenter.assistant.retrieval import (
+    CONFIDENCE_THRESHOLD,
+    KnowledgeIndex,
+    OutsideSubject,
+    outside_subjects,
+)
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +128,83 @@ def test_naming_a_place_does_not_lower_confidence(index):
     placed = index.search("how do I become a citizen in Texas", language="en")[0]
     assert placed.slug == plain.slug == "naturalization"
     assert placed.confidence == pytest.approx(plain.confidence, abs=0.01)
+
+
+# --- Kinds of question and out-of-scope subjects ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "topic"),
+    [
+        # The benefit named (a green card, citizenship) loses to the kind of question.
+        ("what is the status of my I-485", "en", "case-status"),
+        ("estatus de mi I-485", "es", "case-status"),
+        ("how long does the N-400 take", "en", "processing-times"),
+        ("cuanto tarda el N-400", "es", "processing-times"),
+        ("where can I download the I-765 form", "en", "forms-help"),
+        # A kind that outranks another: past the posted time is not "how long".
+        ("my I-130 is way past the posted processing time", "en", "case-outside-normal-time"),
+    ],
+)
+def test_the_kind_of_question_outranks_the_benefit_named(index, question, language, topic):
+    matches = index.search(question, language=language)
+    assert matches[0].slug == topic
+    assert not matches[0].outside
+    assert matches[0].confidence >= CONFIDENCE_THRESHOLD
+
+
+def test_without_the_kind_the_benefit_named_still_wins(index):
+    assert index.search("how do I get a green card", language="en")[0].slug == "green-card"
+    assert index.search("como me hago ciudadano", language="es")[0].slug == "naturalization"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("green card lottery", "en"),
+        ("loteria de visas", "es"),
+        ("where is my tax refund", "en"),
+        ("como renuevo mi pasaporte", "es"),
+        ("what is the weather like today", "en"),
+        ("cual es el clima hoy", "es"),
+    ],
+)
+def test_an_out_of_scope_subject_that_wins_declines(index, question, language):
+    matches = index.search(question, language=language)
+    assert matches[0].outside
+    assert all(match.confidence == 0 for match in matches)
+
+
+def _subject(slug: str, questions: list[str]) -> OutsideSubject:
+    return OutsideSubject(slug=slug, examples={"en": questions, "es": questions})
+
+
+def test_an_out_of_scope_subject_wins_only_on_a_word_of_its_own():
+    ferries = _article(
+        "ferries",
+        "Ferry tickets",
+        "Buy ferry tickets at the pier.",
+        ["how do I buy a ferry ticket", "ferry ticket price", "a", "b"],
+    )
+    lottery = _subject("outside:lottery", ["ferry ticket lottery", "win the ferry lottery"])
+    index = KnowledgeIndex([ferries], outside=[lottery])
+    declined = index.search("ferry lottery", language="en")
+    assert declined[0].outside and declined[0].slug == "outside:lottery"
+    # Sharing "ferry ticket" with the subject is not enough to decline.
+    answered = index.search("ferry ticket", language="en")
+    assert answered[0].slug == "ferries" and not answered[0].outside
+
+
+def test_every_out_of_scope_subject_has_questions_in_both_languages():
+    subjects = outside_subjects()
+    assert len(subjects) >= 8
+    for subject in subjects:
+        assert subject.examples["en"] and subject.examples["es"], subject.slug
+        assert subject.slug.startswith("outside:")
+
+
+def test_texting_shorthand_reads_as_the_word_it_stands_for():
+    assert normalize("kiero saber q pasa xq") == "quiero saber que pasa porque"
+    assert normalize("pls help w my appt") == "please help w my appointment"
+    # "u" stays: it is the U visa.
+    assert normalize("U visa") == "u visa"

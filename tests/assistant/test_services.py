@@ -386,3 +386,61 @@ def test_the_index_is_built_once_per_process(knowledge_base, monkeypatch):
     for question in ["green card", "work permit", "biometrics", "fees", "agent"]:
         assistant_ask(question=question)
     assert len(builds) == 1
+
+
+# --- Kinds of question, out-of-scope subjects, questions about when -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("green card lottery", "en"),
+        ("how do I enter the green card lottery", None),
+        ("loteria de visas", "es"),
+        ("como entro a la loteria de la green card", None),
+        ("how do I renew my passport at the post office", "en"),
+        ("donde pido el reembolso de mis impuestos", "es"),
+    ],
+)
+def test_an_out_of_scope_subject_is_declined_in_either_language(knowledge_base, question, language):
+    answer = assistant_ask(question=question, language=language)
+    assert answer.topic is None
+    assert answer.handoff is False
+    # Declining still points somewhere useful: at least the phone line.
+    assert answer.links
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what is the status of my I-485", "case-status"),
+        ("cual es el estatus de mi I-130", "case-status"),
+        ("how long does the N-400 take", "processing-times"),
+        ("cuanto tiempo tarda el I-765", "processing-times"),
+        ("how do I get a green card", "green-card"),
+        ("como saco la green card", "green-card"),
+    ],
+)
+def test_a_question_about_a_named_form_goes_to_what_it_asks(knowledge_base, question, topic):
+    answer = assistant_ask(question=question)
+    assert answer.topic == topic
+    assert answer.handoff is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["when can I talk to an agent", "what days are agents available", "a que hora hay agentes"],
+)
+def test_asking_when_agents_work_is_answered_not_handed_over(knowledge_base, question):
+    answer = assistant_ask(question=question)
+    assert answer.handoff is False
+    assert answer.topic in ("talk-to-person", "contact-hours-phone")
+
+
+@pytest.mark.parametrize("name", ["labelled_questions_dev2.jsonl", "labelled_questions_dev3.jsonl"])
+def test_the_later_development_sets_meet_the_targets(knowledge_base, name):
+    report = evaluate(labelled_questions_read(DATA / name), assistant_predict)
+    assert report.covered >= 80 and report.out_of_scope >= 20
+    assert report.top1_accuracy is not None and report.top1_accuracy >= 0.90, report.misses
+    assert report.out_of_scope_declined_share is not None
+    assert report.out_of_scope_declined_share >= 0.90, report.misses
