@@ -61,6 +61,8 @@ COVERAGE_WEIGHT = 1.0
 # A word no article uses counts for this share of log(1 + 2 * topics) in coverage (the
 # rarest known word counts for log(1 + topics)).
 UNKNOWN_WEIGHT_SHARE = 1.0
+# An out-of-scope subject whose rank is at least this share of the first topic's declines.
+OUTSIDE_CLOSE = 0.8
 # A first topic barely ahead of the second keeps this share of its confidence.
 MARGIN_FLOOR = 0.8
 
@@ -260,6 +262,13 @@ class LanguageIndex:
             strength = 1 - math.exp(-float(fields["whole"][topic]) / SCORE_SCALE)
             scored.append((rank_key, coverage**COVERAGE_POWER * strength, score, topic))
         scored.sort(reverse=True)
+        # An out-of-scope subject close behind the first topic declines too: the question
+        # names something of theirs (it matched one of their own words) as strongly as ours.
+        if scored and scored[0][3] < self._article_count:
+            for position, entry in enumerate(scored[1:], start=1):
+                if entry[3] >= self._article_count and entry[0] >= OUTSIDE_CLOSE * scored[0][0]:
+                    scored.insert(0, scored.pop(position))
+                    break
         outside = bool(scored) and scored[0][3] >= self._article_count
         matches = []
         for position, (key, confidence, score, topic) in enumerate(scored):
