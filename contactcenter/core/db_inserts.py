@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
+from contactcenter.core.db_prepared import run_prepared
+
 
 def _quoted(name: str | None) -> str:
     assert name is not None, "a concrete field always has a column"
@@ -88,9 +90,9 @@ def insert_with_children(
             f"({link_column}, {', '.join(child_columns)}) VALUES {', '.join(rows)})"
         )
     sql = f"WITH {', '.join(parts)} SELECT {pk_column} FROM parent"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (primary_key,) = cursor.fetchone()
+    # The text is the same for every write of the same shape, so it is prepared once per
+    # connection rather than parsed and planned each time.
+    ((primary_key,),) = run_prepared(sql, params)
     parent.pk = primary_key
     parent._state.adding = False
     parent._state.db = connection.alias
