@@ -129,9 +129,13 @@ _WHEN_QUESTION = re.compile(
 )
 
 
+_HOURS_WORDS = re.compile(r"\b(?:hours|schedule|what days|horario|horarios|que dias)\b")
+
+
 def asks_when(text: str) -> bool:
     """Whether the message asks when (hours, days) rather than asking for something now."""
-    return bool(_WHEN_QUESTION.search(normalize(text)))
+    normalized = normalize(text)
+    return bool(_WHEN_QUESTION.search(normalized) or _HOURS_WORDS.search(normalized))
 
 
 def wants_person(text: str) -> bool:
