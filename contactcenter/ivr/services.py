@@ -9,6 +9,7 @@ the turn and returns the TwiML.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import math
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,7 +196,13 @@ class CallRequest:
 
 
 def step_url(line: str, step_number: int) -> str:
-    return f"{reverse('ivr:step', args=[line])}?n={step_number}"
+    return f"{_step_path(line, get_script_prefix())}?n={step_number}"
+
+
+@functools.lru_cache(maxsize=256)
+def _step_path(line: str, _script_prefix: str) -> str:
+    # Reversed once per line (and prefix): reverse() on every turn was a measurable cost.
+    return reverse("ivr:step", args=[line])
 
 
 def hours_text() -> dict[str, str]:
@@ -379,9 +386,32 @@ def _call_locked(call_sid: str) -> Call | None:
 
     Raw SQL because this runs on every turn and compiling the ORM's query for it was the
     largest part of a turn's own CPU; the statement and its one parameter are fixed."""
+    fields = _call_fields()
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT * FROM {Call._meta.db_table} WHERE call_sid = %s{lock}"  # noqa: S608
-    return next(iter(Call.objects.raw(sql, [call_sid])), None)
+    sql = f"SELECT {columns} FROM {Call._meta.db_table} WHERE call_sid = %s{lock}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [call_sid])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, column in enumerate(_call_columns()):  # what the ORM converts, converted alike
+        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            values[index] = converter(values[index], column, connection)
+    return Call.from_db(connection.alias, [field.attname for field in fields], values)
+
+
+@functools.cache
+def _call_fields() -> tuple[Any, ...]:
+    return tuple(Call._meta.concrete_fields)
+
+
+@functools.cache
+def _call_columns() -> tuple[Any, ...]:
+    return tuple(field.get_col(Call._meta.db_table) for field in _call_fields())
 
 
 def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twiml: str,
