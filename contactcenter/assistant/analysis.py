@@ -38,6 +38,7 @@ OUTSIDE_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(_WORDS["outside_es"].split()),
 }
 NEUTRAL_WORDS = frozenset(_WORDS["neutral"].split())
+OUTSIDE_SHARED_WORDS = frozenset(_WORDS["outside_shared"].split())
 SHORTHAND: dict[str, str] = {str(k): str(v) for k, v in _WORDS["shorthand"].items()}
 MIN_CORRECTED_LENGTH = 5
 # A corrected slip is a guess (it may be a real word the articles do not use), so it covers

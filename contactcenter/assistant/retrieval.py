@@ -25,6 +25,7 @@ import yaml
 from contactcenter.assistant.analysis import (
     DATA_DIR,
     NEUTRAL_WORDS,
+    OUTSIDE_SHARED_WORDS,
     OUTSIDE_WORDS,
     Analyzer,
     Unit,
@@ -150,9 +151,11 @@ class LanguageIndex:
                 ours.update(self.analyzer.stem(word) for word in variant.split())
         # Words of other agencies' business (words.yaml, outside_*) always count as theirs.
         self._outside = frozenset(self.analyzer.stem(w) for w in OUTSIDE_WORDS[language])
+        self._outside_shared = frozenset(self.analyzer.stem(w) for w in OUTSIDE_SHARED_WORDS)
         self._distinctive = {
             topic: frozenset(
-                (self._topic_terms[topic] - ours) | (self._topic_terms[topic] & self._outside)
+                ((self._topic_terms[topic] - ours) | (self._topic_terms[topic] & self._outside))
+                - {"_"}
             )
             for topic in range(len(articles), topic_total)
         }
@@ -268,6 +271,22 @@ class LanguageIndex:
             for position, entry in enumerate(scored[1:], start=1):
                 if entry[3] >= self._article_count and entry[0] >= OUTSIDE_CLOSE * scored[0][0]:
                     scored.insert(0, scored.pop(position))
+                    break
+        # A word of other agencies' business ("passport", "unemployment") that the first
+        # topic's own text never uses, and that an out-of-scope subject has: the question is
+        # about their business even when it is worded like ours ("how long does a passport
+        # take"). A topic that does use the word ("closed for bad weather") keeps it.
+        if scored and scored[0][3] < self._article_count:
+            theirs = {
+                u.stem
+                for u in analysis.units
+                if u.stem in self._outside and u.stem not in self._outside_shared
+            }
+            unexplained = theirs - self._topic_terms[scored[0][3]]
+            for topic, distinctive in self._distinctive.items():
+                if unexplained & distinctive:
+                    score = float(best_document[topic])
+                    scored.insert(0, (scored[0][0], 0.0, score, topic))
                     break
         outside = bool(scored) and scored[0][3] >= self._article_count
         matches = []

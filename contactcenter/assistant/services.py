@@ -250,7 +250,11 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
         # masked labels happen to match.
         notes.append(texts["own_case"])
         topic, confidence = CASE_TOPIC, max(CONFIDENCE_THRESHOLD, min(confidence, 0.5))
-    elif guardrails.own_case_question(question) and CASE_TOPIC in index.articles:
+    elif (
+        guardrails.own_case_question(question)
+        and CASE_TOPIC in index.articles
+        and not (best is not None and best.outside)
+    ):
         notes.append(texts["own_case"])
         if topic is None:
             topic, confidence = CASE_TOPIC, max(confidence, CONFIDENCE_THRESHOLD)
