@@ -444,3 +444,32 @@ def test_the_later_development_sets_meet_the_targets(knowledge_base, name):
     assert report.top1_accuracy is not None and report.top1_accuracy >= 0.90, report.misses
     assert report.out_of_scope_declined_share is not None
     assert report.out_of_scope_declined_share >= 0.90, report.misses
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        # Worded like ours ("how long", "status of my application"), about their business.
+        ("how long does it take to get a passport", "en"),
+        ("cuanto tarda el pasaporte", "es"),
+        ("how do I appeal my unemployment denial", "en"),
+        ("estado de mi solicitud del seguro social", "es"),
+    ],
+)
+def test_our_kind_of_question_about_their_business_is_declined(knowledge_base, question, language):
+    answer = assistant_ask(question=question, language=language)
+    assert answer.topic is None
+    assert answer.handoff is False
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # Their word used by the topic that answers ("closed for bad weather").
+        ("is the field office closed because of the weather", "office-closures"),
+        # "seguro" is also "safe": an everyday word never declines on its own.
+        ("es seguro dar mis datos en este chat", "privacy"),
+    ],
+)
+def test_a_shared_word_does_not_decline_our_question(knowledge_base, question, topic):
+    assert assistant_ask(question=question).topic == topic
