@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "contactcenter.staff.admin_config.StaffAdminConfig",  # django.contrib.admin with two-step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

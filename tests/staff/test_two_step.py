@@ -69,3 +69,28 @@ def test_people_without_a_staff_role_are_refused_not_asked_for_a_code(
 ):
     client.force_login(django_user_model.objects.create_user(username="someone"))
     assert client.get("/desk/").status_code == 403
+
+
+def test_the_admin_asks_for_two_step_verification_too(client, required):
+    admin_user = StaffUserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate")
+    assert "next=/admin/" in response["Location"]
+    TOTP.activate(admin_user, generate_totp_secret())
+    response = client.get("/admin/cases/case/")
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    passed_code(client, admin_user)
+    assert client.get("/admin/cases/case/").status_code == 200
+
+
+def test_signing_out_of_the_admin_never_asks_for_a_code(client, required):
+    client.force_login(StaffUserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    assert client.post("/admin/logout/").status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_sign_in_page_still_answers_signed_out(client, required):
+    assert client.get("/admin/login/").status_code == 200
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
