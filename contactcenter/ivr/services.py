@@ -233,20 +233,25 @@ def _mask_heard(flow: Flow, node_id: str, request: CallRequest) -> str:
     return redact(heard).text
 
 
-def _ensure_inquiry(call: Call, flow: Flow, state: dict[str, Any]) -> Inquiry:
+def _ensure_inquiry(call: Call, flow: Flow, state: dict[str, Any], *, save: bool = True) -> Inquiry:
+    """The call's inquiry, opened now if it has none (``save=False``: the caller saves the
+    call's ``inquiry`` field itself)."""
     if call.inquiry_id is None:
         topic = f"{flow.line}/{state.get('topic') or 'general'}"
         call.inquiry = inquiry_open(
             channel=flow.channel, language=state.get("language", "en"), topic=topic
         )
-        call.save(update_fields=["inquiry", "updated_at"])
+        if save:
+            call.save(update_fields=["inquiry", "updated_at"])
     assert call.inquiry is not None
     return call.inquiry
 
 
-def _post_transcript(call: Call, flow: Flow, state: dict[str, Any]) -> None:
-    """Append the turns not yet written to the inquiry, as one message (masked again there)."""
-    inquiry = _ensure_inquiry(call, flow, state)
+def _post_transcript(call: Call, flow: Flow, state: dict[str, Any], *, save: bool = True) -> None:
+    """Append the turns not yet written to the inquiry, as one message (masked again there).
+
+    ``save=False``: the caller saves the call's ``inquiry`` and ``transcript_posted``."""
+    inquiry = _ensure_inquiry(call, flow, state, save=save)
     turns = list(call.turns.filter(step__gte=call.transcript_posted).order_by("step"))
     lines: list[str] = []
     for turn in turns:
@@ -256,7 +261,8 @@ def _post_transcript(call: Call, flow: Flow, state: dict[str, Any]) -> None:
             lines.append(f"IVR: {turn.said}")
     if turns:
         call.transcript_posted = turns[-1].step + 1
-        call.save(update_fields=["transcript_posted", "updated_at"])
+        if save:
+            call.save(update_fields=["transcript_posted", "updated_at"])
     if lines and inquiry.state != InquiryState.CLOSED:
         inquiry_add_message(inquiry=inquiry, body="\n".join(lines)[:10_000], actor_label="ivr")
 
@@ -365,8 +371,10 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
     call.ended_at = timezone.now()
     # Collected values (receipt and A-Numbers, dates) are not kept once the call is over.
     call.state = {**state, "vars": dict.fromkeys(state.get("vars") or {}, "[removed]")}
-    call.save(update_fields=["outcome", "ended_at", "state", "updated_at"])
-    _post_transcript(call, flow, state)
+    _post_transcript(call, flow, state, save=False)
+    # One write of the call for all of the above (the last turn was the slowest by far).
+    call.save(update_fields=["outcome", "ended_at", "state", "inquiry", "transcript_posted",
+                             "updated_at"])  # fmt: skip
     inquiry = call.inquiry
     assert inquiry is not None
     inquiry.refresh_from_db()

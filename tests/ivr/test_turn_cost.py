@@ -1,0 +1,101 @@
+"""What a turn costs the database, and the hand-written statements of the turn's hot path
+(reading the call row, storing the answer) against what the ORM reads and writes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import set_script_prefix
+
+from contactcenter.ivr import services
+from contactcenter.ivr.models import Call, CallTurn, Outcome
+
+pytestmark = pytest.mark.django_db
+
+CALL_UPDATE = re.compile(r'UPDATE "?ivr_call"? ')
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def statements(captured: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
+    ]
+
+
+def test_a_menu_turn_is_three_statements(phone):
+    call = phone("main")
+    call.start()
+    with CaptureQueriesContext(connection) as captured:
+        call.send("1")  # English: the main menu, no effect
+    sql = statements(captured)
+    assert len(sql) == 3, sql
+    assert sql[0].startswith("SELECT")
+    if connection.features.has_select_for_update:
+        assert sql[0].rstrip().endswith("FOR UPDATE")
+    assert sql[1].startswith("INSERT INTO") and "ivr_callturn" in sql[1]
+    assert CALL_UPDATE.match(sql[2])
+
+
+def test_the_last_turn_writes_the_call_twice_at_most(phone, known_case):
+    call = phone("main")
+    call.start()
+    call.send("1")
+    call.send("1")
+    call.send("546" + known_case.receipt_number[3:] + "#")
+    with CaptureQueriesContext(connection) as captured:
+        call.send("9")  # goodbye: outcome, transcript, inquiry closed
+    call_updates = [sql for sql in statements(captured) if CALL_UPDATE.match(sql)]
+    assert len(call_updates) == 2, call_updates  # the turn itself, then the end of the call
+    row = Call.objects.select_related("inquiry").get(call_sid=call.call_sid)
+    assert row.outcome == Outcome.SELF_SERVED
+    assert row.ended_at is not None
+    assert row.transcript_posted == row.next_step == CallTurn.objects.filter(call=row).count()
+    assert row.inquiry is not None and row.inquiry.disposition
+    # Collected values are not kept once the call is over.
+    assert set(row.state["vars"].values()) == {"[removed]"}
+
+
+def test_the_call_read_by_hand_matches_the_orm(phone):
+    call = phone("main", from_number="+15555550199")
+    call.start()
+    call.send("1")
+    call.send("0")
+    call.send("0")  # twice for a person: queued, with an inquiry and a work item
+    expected = Call.objects.get(call_sid=call.call_sid)
+    with transaction.atomic():
+        read = services._call_locked(call.call_sid)
+    assert read is not None
+    for field in Call._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+    assert read.started_at.tzinfo is not None
+    assert read.state["node"] == expected.state["node"] and read.work_item_id is not None
+    assert not read._state.adding  # a saved row: save() updates it
+    assert services._call_locked("CA" + "0" * 32) is None
+
+
+def test_the_turn_written_by_hand_is_read_back_by_the_orm(phone):
+    call = phone("main")
+    call.start()
+    call.send("2")  # Spanish
+    row = Call.objects.get(call_sid=call.call_sid)
+    turn = CallTurn.objects.get(call=row, step=1)
+    assert row.next_step == 2
+    assert row.state["language"] == "es" and row.state["node"] == "main_menu"
+    assert turn.heard == "2" and turn.node == "main_menu"
+    assert "<Gather" in turn.twiml and "n=2" in turn.twiml
+    assert turn.created_at is not None and turn.created_at.tzinfo is not None
+    assert row.updated_at >= turn.created_at
+
+
+def test_step_url_follows_the_script_prefix():
+    try:
+        assert services.step_url("main", 3) == "/ivr/voice/main/step?n=3"
+        set_script_prefix("/phone/")
+        assert services.step_url("main", 4) == "/phone/ivr/voice/main/step?n=4"
+    finally:
+        set_script_prefix("/")
