@@ -120,8 +120,10 @@ class Upload(models.Model):
     """A file sent in answer to a request for evidence, kept outside the web root."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    # What a person sent in belongs to the case record: an account that uploaded anything can
+    # be deactivated but not deleted, as with the secure messages it wrote.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_uploads"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="portal_uploads"
     )
     stored_path = models.CharField(max_length=200)
     content_type = models.CharField(max_length=40)

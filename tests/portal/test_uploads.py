@@ -101,3 +101,19 @@ def test_upload_page_and_download(client, rfe_case):
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_account_that_sent_evidence_cannot_be_deleted_and_the_files_stay(rfe_case):
+    from django.db.models import ProtectedError
+
+    user, case = rfe_case
+    (row,) = rfe_response_upload(
+        user=user, case=case, files=[EvidenceUpload("a.pdf", PDF)], label="Passport"
+    )
+    with pytest.raises(ProtectedError):
+        user.delete()
+    assert Upload.objects.filter(pk=row.pk, user=user).exists()
+    assert (private_files_root() / row.stored_path).read_bytes() == PDF
+    user.is_active = False  # closing the account is deactivating it
+    user.save(update_fields=["is_active"])
+    assert Upload.objects.get(pk=row.pk).case_id == case.pk
