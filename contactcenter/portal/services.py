@@ -29,8 +29,12 @@ from contactcenter.cases.statuses import CaseStatus
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
-from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
-from contactcenter.inquiries.services import inquiry_add_message, inquiry_open
+from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
+from contactcenter.inquiries.services import (
+    inquiry_add_message,
+    inquiry_open,
+    inquiry_verified_by_account,
+)
 from contactcenter.notifications.services import notification_queue
 from contactcenter.people.models import Person, Representative
 from contactcenter.portal.models import (
@@ -273,7 +277,7 @@ def _inquiry_for_message(
     if inquiry is not None and inquiry.state != InquiryState.CLOSED:
         inquiry_add_message(inquiry=inquiry, body=body)
         return inquiry
-    return inquiry_open(
+    inquiry = inquiry_open(
         channel=Channel.SECURE_MESSAGE,
         language=language,
         topic="secure message",
@@ -282,6 +286,20 @@ def _inquiry_for_message(
         contact_email=user.email,
         first_message=body,
     )
+    return inquiry_verified_by_account(
+        inquiry=inquiry, case=case, verified_as=account_verified_as(user, case)
+    )
+
+
+def account_verified_as(user: User, case: Case) -> str:
+    """Who a signed-in account holder is on ``case``, which the caller found through the
+    account (so the link is already checked): its applicant, or the representative."""
+    from contactcenter.portal.selectors import account_role
+
+    role = account_role(user)
+    if role.representative_id is not None and role.representative_id == case.representative_id:
+        return VerifiedAs.REPRESENTATIVE
+    return VerifiedAs.APPLICANT
 
 
 @transaction.atomic
@@ -467,13 +485,20 @@ def rfe_response_upload(
 
 
 def service_request_online(
-    *, case: Case, type_code: str, details: dict, language: str, reply_channel: str | None = None
+    *,
+    user: User,
+    case: Case,
+    type_code: str,
+    details: dict,
+    language: str,
+    reply_channel: str | None = None,
 ) -> ServiceRequestCreated:
     """A request made from the account, for the case's applicant (a representative acts for
     them); the service checks the rules and opens the inquiry."""
     return service_request_submit_online(
         person=case.applicant,
         case=case,
+        verified_as=account_verified_as(user, case),
         type_code=type_code,
         details=details,
         language=language,
@@ -503,6 +528,9 @@ def appointment_request_online(
             person=case.applicant,
             case=case,
             contact_email=user.email,
+        )
+        inquiry = inquiry_verified_by_account(
+            inquiry=inquiry, case=case, verified_as=account_verified_as(user, case)
         )
         return appointment_request_create(
             inquiry=inquiry,

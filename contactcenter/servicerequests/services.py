@@ -36,8 +36,18 @@ from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.db_inserts import insert_with_children
 from contactcenter.core.db_prepared import PreparedGet
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
-from contactcenter.inquiries.models import Channel, Disposition, Inquiry, InquiryState
-from contactcenter.inquiries.services import inquiry_open, inquiry_resolve
+from contactcenter.inquiries.models import (
+    Channel,
+    Disposition,
+    Inquiry,
+    InquiryState,
+    VerifiedAs,
+)
+from contactcenter.inquiries.services import (
+    inquiry_open,
+    inquiry_resolve,
+    inquiry_verified_by_account,
+)
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.offices.selectors import InvalidZipCode, field_office_for_zip
 from contactcenter.people.models import Person
@@ -492,13 +502,15 @@ def service_request_submit_online(
     language: str,
     evidence: Sequence[EvidenceUpload] = (),
     reply_channel: str | None = None,
+    verified_as: str = VerifiedAs.APPLICANT,
 ) -> ServiceRequestCreated:
-    """The person submits a request from their online account (issue 7 calls this).
+    """The person submits a request from their online account (the portal calls this).
 
     Preconditions: the account has proved that ``person`` is the applicant on ``case`` (the
     account link or an Online Access Code); this is checked again here. An inquiry is opened on
     the secure-message channel and closed with the matching disposition, so every request has
-    its inquiry. On refusal nothing is written, not even the inquiry.
+    its inquiry, marked verified by the account (``verified_as``: the applicant, or their
+    representative). On refusal nothing is written, not even the inquiry.
     """
     if language not in ("en", "es"):
         raise InvalidInput(_("Language must be en or es."))
@@ -522,6 +534,7 @@ def service_request_submit_online(
             contact_email=person.email,
             contact_phone=person.phone,
         )
+        inquiry = inquiry_verified_by_account(inquiry=inquiry, case=case, verified_as=verified_as)
         created = _create_with_number(
             inquiry=inquiry,
             case=_CASE_FOR_REQUEST.get(case.pk),

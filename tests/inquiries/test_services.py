@@ -248,3 +248,25 @@ def test_starting_work_does_not_lift_an_identity_lock(queues, staff_user, make_c
         inquiry_start_work(inquiry=inquiry, actor=actor)
     inquiry.refresh_from_db()
     assert inquiry.state == S.LOCKED
+
+
+def test_an_account_verifies_an_open_inquiry_but_not_a_locked_one(queues, staff_user, make_case):
+    from contactcenter.inquiries.services import ForbiddenTransition, inquiry_verified_by_account
+
+    case = make_case()
+    inquiry = inquiry_open(channel="secure_message")
+    with pytest.raises(InvalidInput):
+        inquiry_verified_by_account(inquiry=inquiry, case=case, verified_as="cousin")
+    inquiry.refresh_from_db()
+    assert not inquiry.is_verified and not inquiry.events.filter(kind=EventKind.IDENTITY)
+    inquiry_verified_by_account(inquiry=inquiry, case=case, verified_as="applicant")
+    inquiry.refresh_from_db()
+    assert inquiry.is_verified and inquiry.case == case and inquiry.person == case.applicant
+    locked = inquiry_open(channel="secure_message")
+    for _ in range(3):
+        inquiry_verify_identity(inquiry=locked, actor=staff_user("tier1"), case=case,
+                                claimed_as="applicant", answers={})  # fmt: skip
+    with pytest.raises(ForbiddenTransition):
+        inquiry_verified_by_account(inquiry=locked, case=case, verified_as="applicant")
+    locked.refresh_from_db()
+    assert not locked.is_verified

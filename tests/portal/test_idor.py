@@ -27,6 +27,7 @@ def victim(other_applicant):
         user=user, case=case, files=[EvidenceUpload(name="a.pdf", content=PDF)]
     )
     created = service_request_online(
+        user=user,
         case=case,
         type_code="typographic-error",
         details={"document": "notice", "description": "My name is misspelled on it."},

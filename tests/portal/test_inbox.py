@@ -158,3 +158,21 @@ def test_staff_need_two_step_verification_passed_in_this_session(client):
     two_step_on(agent)
     response = client.get("/desk/messages/")
     assert response["Location"] == "/accounts/2fa/reauthenticate/?next=/desk/messages/"
+
+
+def test_a_message_from_the_account_is_an_identity_verified_inquiry(applicant):
+    """The account's link to the case is who the person is: no questions asked again, and the
+    history says how identity was established."""
+    user, case = applicant
+    thread = thread_start(user=user, case=case, subject="Card", body="Where is it?", language="en")
+    inquiry = thread.inquiry
+    assert inquiry.is_verified and inquiry.verified_as == "applicant"
+    assert inquiry.person_id == case.applicant_id
+    event = InquiryEvent.objects.get(inquiry=inquiry, kind="identity")
+    assert event.data["passed"] is True and event.data["method"] == "online_account"
+
+
+def test_a_representatives_message_is_verified_as_the_representative(approved_representative):
+    user, case = approved_representative
+    thread = thread_start(user=user, case=case, subject="Client", body="Any news?", language="en")
+    assert thread.inquiry.verified_as == "representative"
