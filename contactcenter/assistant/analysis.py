@@ -162,6 +162,14 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer("english" if language == "en" else "spanish")
         self._known: dict[str, int] = {}
         self._by_delete: dict[str, list[str]] = {}
+        # Words of other agencies' business that would stem onto an everyday word of ours
+        # ("medicaid" onto "medic", as in "medica") stay whole, so they still decline.
+        shared = {self._stemmer.stemWord(w) for w in OUTSIDE_SHARED_WORDS}
+        self._whole = frozenset(
+            w
+            for w in OUTSIDE_WORDS[language]
+            if w not in OUTSIDE_SHARED_WORDS and self._stemmer.stemWord(w) in shared
+        )
         self.learn(vocabulary)
 
     def learn(self, words: Iterable[str]) -> None:
@@ -176,7 +184,7 @@ class Analyzer:
         self._correct.cache_clear()
 
     def stem(self, word: str) -> str:
-        return self._stemmer.stemWord(word)
+        return word if word in self._whole else self._stemmer.stemWord(word)
 
     @lru_cache(maxsize=20_000)  # noqa: B019 - one analyzer per language and index, kept with it
     def _correct(self, word: str) -> str:

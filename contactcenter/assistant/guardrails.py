@@ -138,30 +138,81 @@ def asks_when(text: str) -> bool:
     return bool(_WHEN_QUESTION.search(normalized) or _HOURS_WORDS.search(normalized))
 
 
+_PERSON_WORDS = re.compile(
+    r"\b(?:person|people|human|humans|someone|somebody|agent|agents|representative|operator"
+    r"|officer|staff|employee|live|persona|personas|humano|alguien|agente|agentes|representante"
+    r"|operador|operadora|oficial|empleado|personal|asesor|supervisor|anyone|anybody|rep)\b"
+)
+
+
+# A supervisor or manager asked for: always handed over, however it is worded ("can I talk
+# to a supervisor", "how do I get a supervisor", "quiero hablar con su supervisor"). "My
+# manager" or "mi jefe" (someone's employer) is not a request; a supervisor named with "a",
+# "your" or after a verb of reaching is.
+_SUPERVISOR = re.compile(
+    r"^(?:(?:a|the|your|un|una|el|la|su) )?(?:supervisor|supervisora|manager|gerente)"
+    r"(?: (?:please|now|por favor|ya))?$"
+    r"|\b(?:a|an|the|your|ur|to|with|un|una|el|la|al|su|tu|con) (?:supervisor|supervisora"
+    r"|supervisors|supervisores)\b"
+    r"|\b(?:talk|speak|chat|connect|transfer|put|reach|get|contact|escalate|give|want|need)"
+    r"(?: me)?(?: through)? (?:to|with)? ?(?:a|an|the|your|ur)? ?(?:manager|boss|superior"
+    r"|someone higher up|someone in charge|higher up)\b"
+    r"|\b(?:hablar|comunicar|comunicarme|pasar|pasarme|paseme|pasame|transferir|transfierame"
+    r"|contactar|quiero|necesito|deme|dame) (?:con )?(?:un|una|el|la|al|su|tu)? ?(?:gerente"
+    r"|jefe|jefa|encargado|encargada|superior)\b"
+)
+
+# "How do I get through to an officer?" asks how to reach someone: the talk-to-person topic
+# answers it (and says to type "agent"). "Can I talk to someone" or "agent please" asks for
+# one now and is handed over.
+_HOW_TO = re.compile(
+    r"\b(?:how (?:do|can|could|should|would|might|does|will) (?:i|we|you|one|someone|a person)"
+    r"|how to|hows|how is it possible|whats the (?:best |easiest |fastest |quickest |right )?"
+    r"(?:way|trick|secret|process)|what is the (?:best |easiest |fastest |quickest |right )?"
+    r"(?:way|trick|secret|process)|is there (?:a|any|some) (?:way|trick|method)|any (?:way|tips)"
+    r"|is it possible to|como (?:puedo|hago|hacemos|se puede|se hace|podria|le hago|debo|me)"
+    r"|hay (?:alguna |una )?(?:manera|forma|modo)|de que (?:manera|forma|modo)"
+    r"|que (?:tengo|hay|debo) que hacer para|cual es (?:la )?(?:mejor )?(?:manera|forma)"
+    r"|existe (?:alguna |una )?(?:manera|forma)|es posible)\b"
+)
+
+
+def asks_for_supervisor(text: str) -> bool:
+    """Whether the message asks for a supervisor or manager (always handed over)."""
+    return bool(_SUPERVISOR.search(normalize(text)))
+
+
+def asks_how_to_reach(text: str) -> bool:
+    """Whether the message asks how to reach someone rather than asking for someone now."""
+    normalized = normalize(text)
+    return bool(_HOW_TO.search(normalized)) and bool(_PERSON_WORDS.search(normalized))
+
+
 def wants_person(text: str) -> bool:
     """Whether the message asks for a person (in either language), not about a topic."""
     normalized = normalize(text)
     if not normalized:
         return False
+    if _SUPERVISOR.search(normalized):
+        return True
     stripped = " ".join(_POLITE.sub(" ", normalized).split())
     asks_when = bool(_WHEN_QUESTION.search(normalized))
+    asks_how = bool(_HOW_TO.search(normalized))
     for whole, anywhere in _handoff_phrases().values():
         if normalized in whole or (stripped and stripped in whole):
             return True
         if asks_when:
+            continue
+        if asks_how:
+            # Only what is not about reaching a person still hands over ("that did not help").
+            if any(not _PERSON_WORDS.search(m.group(0)) for m in anywhere.finditer(normalized)):
+                return True
             continue
         if anywhere.search(normalized) or _REACH_PERSON.search(normalized):
             return True
         if stripped and " " not in stripped and _slip_of(stripped, whole):
             return True
     return False
-
-
-_PERSON_WORDS = re.compile(
-    r"\b(?:person|people|human|humans|someone|somebody|agent|agents|representative|operator"
-    r"|officer|staff|employee|live|persona|personas|humano|alguien|agente|agentes|representante"
-    r"|operador|operadora|oficial|empleado|personal|asesor)\b"
-)
 
 
 def mentions_person(text: str) -> bool:

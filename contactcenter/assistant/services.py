@@ -211,13 +211,16 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
     matches = _best_match(index, found.masked, answer_language)
     best = matches[0] if matches else None
     confident = best is not None and not best.outside and best.confidence >= CONFIDENCE_THRESHOLD
-    # Asking how to reach a person is asking for one: hand over rather than explain.
+    # Naming a person with the talk-to-person topic is asking for one: hand over rather than
+    # explain; unless the question asks when ("when are agents in") or how ("how do I get
+    # through to an officer"), which the topic answers.
     asks_for_person = (
         confident
         and best is not None
         and best.slug == HANDOFF_TOPIC
         and guardrails.mentions_person(found.masked)
         and not guardrails.asks_when(found.masked)
+        and not guardrails.asks_how_to_reach(found.masked)
     )
     if asks_for_person or guardrails.wants_person(found.masked):
         from contactcenter.routing.calendar import live_help_open
@@ -243,18 +246,20 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
 
     topic: str | None = best.slug if confident and best is not None else None
     confidence = best.confidence if best is not None else 0.0
-    if guardrails.legal_question(found.masked) and LEGAL_TOPIC in index.articles:
+    outside = best is not None and best.outside
+    if (
+        guardrails.legal_question(found.masked)
+        and LEGAL_TOPIC in index.articles
+        # "Am I eligible for Medicaid" is another agency's question, not one for a lawyer.
+        and not outside
+    ):
         topic, confidence = LEGAL_TOPIC, max(confidence, 0.9)
     elif guardrails.only_personal_data(found.masked) and CASE_TOPIC in index.articles:
         # Someone pasting a number is after their case: point to case status, whatever the
         # masked labels happen to match.
         notes.append(texts["own_case"])
         topic, confidence = CASE_TOPIC, max(CONFIDENCE_THRESHOLD, min(confidence, 0.5))
-    elif (
-        guardrails.own_case_question(question)
-        and CASE_TOPIC in index.articles
-        and not (best is not None and best.outside)
-    ):
+    elif guardrails.own_case_question(question) and CASE_TOPIC in index.articles and not outside:
         notes.append(texts["own_case"])
         if topic is None:
             topic, confidence = CASE_TOPIC, max(confidence, CONFIDENCE_THRESHOLD)

@@ -473,3 +473,82 @@ def test_our_kind_of_question_about_their_business_is_declined(knowledge_base, q
 )
 def test_a_shared_word_does_not_decline_our_question(knowledge_base, question, topic):
     assert assistant_ask(question=question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I talk to a supervisor",
+        "I want your manager",
+        "supervisor please",
+        "how do I get a supervisor on the line",
+        "quiero hablar con un supervisor",
+        "paseme con su supervisora por favor",
+        "necesito hablar con el gerente",
+    ],
+)
+def test_a_supervisor_asked_for_is_always_handed_over(knowledge_base, live_chat_open, question):
+    answer = assistant_ask(question=question)
+    assert answer.handoff is True
+    assert answer.topic == "talk-to-person"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Someone's own boss is not a request for ours.
+        "my manager at work wants to sponsor me for a green card",
+        "mi jefe quiere patrocinar mi residencia",
+    ],
+)
+def test_an_employers_manager_is_not_a_request_for_a_supervisor(knowledge_base, question):
+    assert assistant_ask(question=question).handoff is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I get through to an officer when I call",
+        "is there any way to reach a real person on the phone line",
+        "como hago para hablar con un agente por telefono",
+        "hay alguna forma de comunicarme con un oficial de inmigracion",
+    ],
+)
+def test_asking_how_to_reach_a_person_is_answered_not_handed_over(knowledge_base, question):
+    answer = assistant_ask(question=question)
+    assert answer.handoff is False
+    assert answer.topic == "talk-to-person"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["agent please", "connect me with a representative", "quiero un agente ya"],
+)
+def test_a_direct_request_for_a_person_is_still_handed_over(knowledge_base, question):
+    assert assistant_ask(question=question).handoff is True
+
+
+def test_a_complaint_in_a_how_question_still_hands_over(knowledge_base):
+    # Only reaching a person is explained; "that did not help" is still a request for one.
+    assert assistant_ask(question="that did not help, how do I fix this").handoff is True
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("where do I go to register to vote", "en"),
+        ("donde me registro como votante", "es"),
+        ("can I move my appointment with the dentist", "en"),
+        ("quiero cambiar la cita con mi dentista", "es"),
+        ("where is my amazon package", "en"),
+        ("how much are airline tickets to Mexico", "en"),
+        ("cuanto cuesta volar en avion a Honduras", "es"),
+        ("do I qualify for medicaid", "en"),
+        ("me negaron el medicaid", "es"),
+        ("the consulate cancelled my tourist visa interview", "en"),
+    ],
+)
+def test_other_agencies_and_everyday_business_is_declined(knowledge_base, question, language):
+    answer = assistant_ask(question=question, language=language)
+    assert answer.topic is None
+    assert answer.handoff is False
