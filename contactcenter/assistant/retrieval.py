@@ -257,11 +257,19 @@ class LanguageIndex:
             if not distinctive & terms:
                 rank[topic] = 0.0
         order = [int(t) for t in np.argsort(-rank)[:RERANK_DEPTH] if rank[t] > 0]
-        lifted: set[int] = set()
-        if not any(unit.stem in self._outside for unit in analysis.units):
-            kinds = question_topics(self._question_types, normalize(text))
-            lifted = {self.slugs.index(slug) for slug in kinds}
-            order += [topic for topic in lifted if topic not in order]
+        # A kind of question does not lift a topic over a word of other agencies' business
+        # that the topic never uses ("status of my tax refund"); it does when the topic uses
+        # it ("an ADIT stamp in my passport" is an office appointment).
+        theirs = {unit.stem for unit in analysis.units if unit.stem in self._outside}
+        lifted = {
+            topic
+            for topic in (
+                self.slugs.index(slug)
+                for slug in question_topics(self._question_types, normalize(text))
+            )
+            if not theirs - self._topic_terms[topic]
+        }
+        order += [topic for topic in lifted if topic not in order]
         scored = []
         for topic in order:
             coverage = self.coverage(analysis.units, topic)

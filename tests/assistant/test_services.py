@@ -552,3 +552,31 @@ def test_other_agencies_and_everyday_business_is_declined(knowledge_base, questi
     answer = assistant_ask(question=question, language=language)
     assert answer.topic is None
     assert answer.handoff is False
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # Kinds of question named by what they ask, whatever benefit they mention.
+        ("do I sign the N-400 myself or can my daughter sign it", "forms-help"),
+        ("I need more space for my addresses on the form, can I add a sheet", "forms-help"),
+        ("hay formularios en espanol para la residencia", "forms-help"),
+        (
+            "my question was forwarded to an officer two weeks ago and nothing yet",
+            "escalation-followup",
+        ),
+        ("enviaron mi consulta a un oficial, cuando me contestan", "escalation-followup"),
+        ("I can't make my fingerprint appointment, I'll be out of town", "biometrics-appointment"),
+        ("can I ask you to expedite my work permit", "expedite-request"),
+        (
+            "my work permit was approved a month ago but I never received the card",
+            "card-not-received",
+        ),
+        ("ya se pasaron los tiempos de procesamiento de mi I-130", "case-outside-normal-time"),
+        ("what happens to the information I type in this chat", "privacy"),
+    ],
+)
+def test_a_kind_of_question_finds_its_topic(knowledge_base, question, topic):
+    answer = assistant_ask(question=question)
+    assert answer.topic == topic
+    assert answer.handoff is False
