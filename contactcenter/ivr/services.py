@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import get_script_prefix, reverse
@@ -392,15 +393,13 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
 def _call_locked(call_sid: str) -> Call | None:
     """The call row, locked until the transaction ends.
 
-    Raw SQL because this runs on every turn and compiling the ORM's query for it was the
+    Hand-written because this runs on every turn and compiling the ORM's query for it was the
     largest part of a turn's own CPU; the statement and its one parameter are fixed."""
     fields = _call_fields()
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = f"SELECT {columns} FROM {Call._meta.db_table} WHERE call_sid = %s{lock}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [call_sid])
-        row = cursor.fetchone()
+    row = _hot_statement(sql, [call_sid], fetch=True)
     if row is None:
         return None
     values = list(row)
@@ -410,6 +409,22 @@ def _call_locked(call_sid: str) -> Call | None:
         ):
             values[index] = converter(values[index], column, connection)
     return Call.from_db(connection.alias, [field.attname for field in fields], values)
+
+
+def _hot_statement(sql: str, params: list[Any], *, fetch: bool = False) -> Any:
+    """Run one of a turn's fixed statements (and fetch one row when ``fetch``).
+
+    Django binds parameters on the client, so PostgreSQL would parse and plan these on every
+    turn; there a plain psycopg cursor binds on the server and prepares each once per pooled
+    connection (as the routing claim does). Text results, so Django's converters apply."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone() if fetch else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if fetch else None
 
 
 @functools.cache
@@ -422,24 +437,29 @@ def _call_columns() -> tuple[Any, ...]:
     return tuple(field.get_col(Call._meta.db_table) for field in _call_fields())
 
 
+_TURN_INSERT = (
+    f"INSERT INTO {CallTurn._meta.db_table} (call_id, step, heard, said, node, twiml, created_at) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+)
+_CALL_ADVANCE = (
+    f"UPDATE {Call._meta.db_table} SET state = %s, next_step = %s, updated_at = %s WHERE id = %s"  # noqa: S608
+)
+
+
 def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twiml: str,
                 state: dict[str, Any]) -> None:  # fmt: skip
-    """Store the answered turn and move the call on: the two writes of every turn, in plain
-    SQL for the same reason as :func:`_call_locked` (what is written is what the ORM wrote)."""
+    """Store the answered turn and move the call on: the two writes of every turn, by hand for
+    the same reason as :func:`_call_locked` (what is written is what the ORM wrote). On
+    PostgreSQL both go in one statement, one round trip."""
     now = timezone.now()
-    turn_table, call_table = CallTurn._meta.db_table, Call._meta.db_table
     state_value = Call._meta.get_field("state").get_db_prep_save(state, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {turn_table} (call_id, step, heard, said, node, twiml, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [call.pk, step, heard, said, node, twiml, now],
-        )
-        cursor.execute(
-            f"UPDATE {call_table} SET state = %s, next_step = %s, updated_at = %s "  # noqa: S608
-            "WHERE id = %s",
-            [state_value, step + 1, now, call.pk],
-        )
+    turn = [call.pk, step, heard, said, node, twiml, now]
+    advance = [state_value, step + 1, now, call.pk]
+    if connection.vendor == "postgresql":
+        _hot_statement(f"WITH turn AS ({_TURN_INSERT}) {_CALL_ADVANCE}", turn + advance)
+    else:
+        _hot_statement(_TURN_INSERT, turn)
+        _hot_statement(_CALL_ADVANCE, advance)
     call.state, call.next_step, call.updated_at = state, step + 1, now
 
 
