@@ -130,12 +130,25 @@ _WHEN_QUESTION = re.compile(
 
 
 _HOURS_WORDS = re.compile(r"\b(?:hours|schedule|what days|horario|horarios|que dias)\b")
+# "Is live chat open?", "hay alguien disponible?": whether people are in, answered by the
+# talk-to-person topic (which says when and how), not a request.
+_AVAILABLE = re.compile(
+    r"\b(?:is|are) (?:the |your )?(?:live chat|chat|agents?|someone|anyone|anybody|people"
+    r"|representatives?|staff) (?:open|available|online|working|in|there)\b"
+    r"|\b(?:hay|habra) (?:alguien|agentes|personas|asesores) disponibles?\b"
+    r"|\b(?:esta|estan) (?:abierto|disponible|disponibles|abiertos) (?:el chat|los agentes)\b"
+)
 
 
 def asks_when(text: str) -> bool:
-    """Whether the message asks when (hours, days) rather than asking for something now."""
+    """Whether the message asks when (hours, days) or whether anyone is in, rather than
+    asking for someone now."""
     normalized = normalize(text)
-    return bool(_WHEN_QUESTION.search(normalized) or _HOURS_WORDS.search(normalized))
+    return bool(
+        _WHEN_QUESTION.search(normalized)
+        or _HOURS_WORDS.search(normalized)
+        or _AVAILABLE.search(normalized)
+    )
 
 
 _PERSON_WORDS = re.compile(
@@ -177,9 +190,27 @@ _HOW_TO = re.compile(
 )
 
 
+_REACH_VERB = re.compile(
+    r"\b(?:talk|speak|chat|connect|transfer|get me|give me|hablar|pasame|paseme|comuniqueme"
+    r"|transfierame|comunicarme|chatear|conversar|platicar|dame)\b"
+)
+
+
 def asks_for_supervisor(text: str) -> bool:
     """Whether the message asks for a supervisor or manager (always handed over)."""
     return bool(_SUPERVISOR.search(normalize(text)))
+
+
+# A person to be seen at an office ("an appointment to talk to someone at the office") is the
+# in-person appointment topic; a person named in a complaint ("the agent hung up on me") is
+# feedback. Neither asks to be handed over now.
+_NOT_A_REQUEST = re.compile(
+    r"\b(?:in person|(?:make|book|get|schedule) an appointment"
+    r"|(?:at|in|to) (?:the|a|my|your|our) (?:local |field )?office"
+    r"|en persona|(?:hacer|sacar|pedir) (?:una )?cita|(?:en|a) (?:la|una|mi) oficina"
+    r"|hung up|hang up|rude|yelled|unprofessional|me colgo|colgaron|grosero|grosera"
+    r"|me trato mal|me trataron mal)\b"
+)
 
 
 def asks_how_to_reach(text: str) -> bool:
@@ -197,7 +228,7 @@ def wants_person(text: str) -> bool:
         return True
     stripped = " ".join(_POLITE.sub(" ", normalized).split())
     asks_when = bool(_WHEN_QUESTION.search(normalized))
-    asks_how = bool(_HOW_TO.search(normalized))
+    asks_how = bool(_HOW_TO.search(normalized) or _NOT_A_REQUEST.search(normalized))
     for whole, anywhere in _handoff_phrases().values():
         if normalized in whole or (stripped and stripped in whole):
             return True
@@ -205,7 +236,10 @@ def wants_person(text: str) -> bool:
             continue
         if asks_how:
             # Only what is not about reaching a person still hands over ("that did not help").
-            if any(not _PERSON_WORDS.search(m.group(0)) for m in anywhere.finditer(normalized)):
+            if any(
+                not _PERSON_WORDS.search(m.group(0)) and not _REACH_VERB.search(m.group(0))
+                for m in anywhere.finditer(normalized)
+            ):
                 return True
             continue
         if anywhere.search(normalized) or _REACH_PERSON.search(normalized):
@@ -264,3 +298,8 @@ def own_case_question(text: str) -> bool:
 
 def legal_question(text: str) -> bool:
     return bool(_LEGAL.search(normalize(text)))
+
+
+def names_person_elsewhere(text: str) -> bool:
+    """Whether a person is named for an office visit or in a complaint, not asked for now."""
+    return bool(_NOT_A_REQUEST.search(normalize(text)))

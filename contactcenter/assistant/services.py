@@ -221,6 +221,7 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
         and guardrails.mentions_person(found.masked)
         and not guardrails.asks_when(found.masked)
         and not guardrails.asks_how_to_reach(found.masked)
+        and not guardrails.names_person_elsewhere(found.masked)
     )
     if asks_for_person or guardrails.wants_person(found.masked):
         from contactcenter.routing.calendar import live_help_open

@@ -580,3 +580,19 @@ def test_a_kind_of_question_finds_its_topic(knowledge_base, question, topic):
     answer = assistant_ask(question=question)
     assert answer.topic == topic
     assert answer.handoff is False
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # A person named for an office visit, in a complaint, or asked about: not a request.
+        ("I want to meet with an officer at my local office", "in-person-appointment"),
+        ("quiero ver a un oficial en la oficina de mi ciudad", "in-person-appointment"),
+        ("the agent hung up on me twice", "feedback-complaint"),
+        ("are agents available right now", "talk-to-person"),
+    ],
+)
+def test_a_person_named_but_not_asked_for_is_not_handed_over(knowledge_base, question, topic):
+    answer = assistant_ask(question=question)
+    assert answer.handoff is False
+    assert answer.topic == topic
