@@ -76,7 +76,7 @@ MARGIN_FLOOR = 0.8
 
 
 # A question of a known kind (see question_types.py) has this added to its topic's rank.
-QUESTION_TYPE_WEIGHT = 2.0
+QUESTION_TYPE_WEIGHT = 2.5
 # ...and, when that topic comes first, at least this confidence (above the threshold).
 QUESTION_TYPE_CONFIDENCE = 0.3
 
