@@ -574,6 +574,9 @@ def test_other_agencies_and_everyday_business_is_declined(knowledge_base, questi
         ),
         ("ya se pasaron los tiempos de procesamiento de mi I-130", "case-outside-normal-time"),
         ("what happens to the information I type in this chat", "privacy"),
+        ("I have tried everything and nobody will fix my problem", "ombudsman"),
+        ("me robaron la mica, que hago", "replace-green-card"),
+        ("an officer was supposed to contact me a month ago", "escalation-followup"),
     ],
 )
 def test_a_kind_of_question_finds_its_topic(knowledge_base, question, topic):
