@@ -577,6 +577,10 @@ def test_other_agencies_and_everyday_business_is_declined(knowledge_base, questi
         ("I have tried everything and nobody will fix my problem", "ombudsman"),
         ("me robaron la mica, que hago", "replace-green-card"),
         ("an officer was supposed to contact me a month ago", "escalation-followup"),
+        ("my work permit application was rejected, what now", "denial-next-steps"),
+        ("are the forms free or do I have to pay for them", "forms-help"),
+        ("como traigo a mi papa a vivir conmigo", "family-petition"),
+        ("I'm living overseas, who helps me with my case", "international-offices"),
     ],
 )
 def test_a_kind_of_question_finds_its_topic(knowledge_base, question, topic):
