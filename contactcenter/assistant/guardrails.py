@@ -187,7 +187,9 @@ _HOW_TO = re.compile(
     r"|logro|consigo|conseguir|lograr)"
     r"|hay (?:alguna |una )?(?:manera|forma|modo)|de que (?:manera|forma|modo)"
     r"|que (?:tengo|hay|debo) que hacer para|cual es (?:la )?(?:mejor )?(?:manera|forma)"
-    r"|existe (?:alguna |una )?(?:manera|forma)|es posible)\b"
+    r"|existe (?:alguna |una )?(?:manera|forma)|es posible"
+    r"|what (?:number|phone number) (?:do|should|can) i (?:call|dial|use)|(?:who|where) do i call"
+    r"|(?:a )?que numero (?:llamo|marco|debo llamar|hay que llamar)|a quien llamo)\b"
 )
 
 

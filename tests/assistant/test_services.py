@@ -512,6 +512,7 @@ def test_an_employers_manager_is_not_a_request_for_a_supervisor(knowledge_base, 
         "is there any way to reach a real person on the phone line",
         "como hago para hablar con un agente por telefono",
         "hay alguna forma de comunicarme con un oficial de inmigracion",
+        "what number should I call to speak with an agent",
     ],
 )
 def test_asking_how_to_reach_a_person_is_answered_not_handed_over(knowledge_base, question):
@@ -581,6 +582,8 @@ def test_other_agencies_and_everyday_business_is_declined(knowledge_base, questi
         ("are the forms free or do I have to pay for them", "forms-help"),
         ("como traigo a mi papa a vivir conmigo", "family-petition"),
         ("I'm living overseas, who helps me with my case", "international-offices"),
+        ("my son is sick and I cannot go to the interview on Monday", "interview-reschedule"),
+        ("no voy a poder ir a mi entrevista, la quiero cambiar", "interview-reschedule"),
     ],
 )
 def test_a_kind_of_question_finds_its_topic(knowledge_base, question, topic):
