@@ -403,12 +403,22 @@ def _call_locked(call_sid: str) -> Call | None:
     if row is None:
         return None
     values = list(row)
-    for index, column in enumerate(_call_columns()):  # what the ORM converts, converted alike
-        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
+    for index, column, converters in _call_converters(connection.vendor):
+        for converter in converters:  # what the ORM converts, converted alike
             values[index] = converter(values[index], column, connection)
     return Call.from_db(connection.alias, [field.attname for field in fields], values)
+
+
+@functools.cache
+def _call_converters(vendor: str) -> tuple[tuple[int, Any, tuple[Any, ...]], ...]:
+    # Per backend, looked up once (the ones Django's compiler finds for each query): what they
+    # take from the connection they were found on is the database's time zone, from settings.
+    found = []
+    for index, column in enumerate(_call_columns()):
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            found.append((index, column, tuple(converters)))
+    return tuple(found)
 
 
 def _hot_statement(sql: str, params: list[Any], *, fetch: bool = False) -> Any:
