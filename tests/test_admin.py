@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from contactcenter.audit.models import DisclosureLog
 from contactcenter.audit.services import disclosure_record
-from contactcenter.cases.admin import visible_cases_q
 from contactcenter.cases.models import (
     Case,
     CaseStatusEvent,
@@ -33,7 +32,7 @@ from contactcenter.offices.models import (
 )
 from contactcenter.people.models import Person, Representative
 from contactcenter.staff.models import Role, StaffProfile
-from contactcenter.staff.roles import can_view_case_personal_data
+from contactcenter.staff.roles import can_view_case_personal_data, visible_cases_q
 
 _serial = itertools.count(1)
 
@@ -342,6 +341,10 @@ def test_list_filter_agrees_with_the_role_rule_for_every_role(world):
         for office in (world.vsc, world.nbc)
         for confidentiality in Confidentiality.values
     ]
+    # Protection follows the person: an ordinary case of someone who also has a VAWA case.
+    sheltered = world.person("Sheltered")
+    cases.append(world.case(person=sheltered, office=world.vsc))
+    cases.append(world.case(person=sheltered, office=world.nbc, confidentiality="vawa"))
     viewers = [make_staff()]
     viewers += [make_staff(role, office=world.vsc) for role in Role.values]
     viewers.append(make_staff(Role.OFFICE_STAFF))  # no office on the profile

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -30,34 +30,13 @@ from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.core.errors import ApplicationError
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.staff.admin import ALL_ROLES, NOBODY, RoleAccess
-from contactcenter.staff.models import Role
-from contactcenter.staff.roles import can_view_case_personal_data, user_roles
+from contactcenter.staff.roles import can_view_case_personal_data, visible_cases_q
 
 ADMIN_CHANNEL = "admin"
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
 # --- Who may see which case, as a query ------------------------------------------------------
-
-
-def visible_cases_q(user: Any) -> Q | None:
-    """The cases whose personal data ``user`` may see, as a filter (``None``: all of them).
-
-    This mirrors ``staff.roles.can_view_case_personal_data`` so lists can be filtered in SQL;
-    that function stays the authority (the selector applies it to every case page), and a
-    test checks the two agree for every role.
-    """
-    roles = user_roles(user)
-    if roles & {Role.TIER2, Role.SUPERVISOR, Role.ADMIN}:
-        return None
-    visible = Q(pk__in=[])
-    if Role.TIER1 in roles:
-        visible |= Q(confidentiality=Confidentiality.NONE)
-    if Role.OFFICE_STAFF in roles:
-        profile = getattr(user, "staff_profile", None)
-        if profile is not None and profile.office_id is not None:
-            visible |= Q(confidentiality=Confidentiality.NONE, office_id=profile.office_id)
-    return visible
 
 
 def hidden_case_exists(user: Any, **link: Any) -> Exists | None:

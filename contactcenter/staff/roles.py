@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from contactcenter.staff.models import Role
 
@@ -79,3 +79,34 @@ def can_view_case_personal_data(user: AbstractBaseUser | AnonymousUser, case: Ca
         profile = getattr(user, "staff_profile", None)
         return profile is not None and profile.office_id == case.office_id
     return False
+
+
+def visible_cases_q(user: AbstractBaseUser | AnonymousUser) -> Q | None:
+    """The cases whose personal data ``user`` may see, as a filter (``None``: all of them).
+
+    The same rule as ``can_view_case_personal_data``, in SQL, so lists can be filtered in the
+    database; that function stays the authority (the selector applies it to every case page),
+    and a test checks the two agree for every role. Protection follows the person here too:
+    an ordinary case of someone with a VAWA, T or U case is hidden from Tier 1.
+    """
+    from contactcenter.cases.models import Case as CaseModel
+    from contactcenter.cases.models import Confidentiality
+
+    roles = user_roles(user)
+    if roles & {Role.TIER2, Role.SUPERVISOR, Role.ADMIN}:
+        return None
+    unprotected = Q(confidentiality=Confidentiality.NONE) & ~Q(
+        Exists(
+            CaseModel.objects.filter(applicant_id=OuterRef("applicant_id")).exclude(
+                confidentiality=Confidentiality.NONE
+            )
+        )
+    )
+    visible = Q(pk__in=[])
+    if Role.TIER1 in roles:
+        visible |= unprotected
+    if Role.OFFICE_STAFF in roles:
+        profile = getattr(user, "staff_profile", None)
+        if profile is not None and profile.office_id is not None:
+            visible |= unprotected & Q(office_id=profile.office_id)
+    return visible
