@@ -165,14 +165,15 @@ _PERSON_WORDS = re.compile(
 _SUPERVISOR = re.compile(
     r"^(?:(?:a|the|your|un|una|el|la|su) )?(?:supervisor|supervisora|manager|gerente)"
     r"(?: (?:please|now|por favor|ya))?$"
-    r"|\b(?:a|an|the|your|ur|to|with|un|una|el|la|al|su|tu|con) (?:supervisor|supervisora"
-    r"|supervisors|supervisores)\b"
-    r"|\b(?:talk|speak|chat|connect|transfer|put|reach|get|contact|escalate|give|want|need)"
-    r"(?: me)?(?: through)? (?:to|with)? ?(?:a|an|the|your|ur)? ?(?:manager|boss|superior"
-    r"|someone higher up|someone in charge|higher up)\b"
-    r"|\b(?:hablar|comunicar|comunicarme|pasar|pasarme|paseme|pasame|transferir|transfierame"
-    r"|contactar|quiero|necesito|deme|dame) (?:con )?(?:un|una|el|la|al|su|tu)? ?(?:gerente"
-    r"|jefe|jefa|encargado|encargada|superior)\b"
+    r"|\b(?:supervisor|supervisora|manager|gerente) (?:please|now|por favor|ahora)\b"
+    r"|\b(?:talk|speak|chat|connect|transfer|put|reach|get|contact|escalate|give|want|need"
+    r"|see|request|ask for|demand)(?: me| this| it)?(?: through)? (?:to|with|for)? ?"
+    r"(?:a|an|the|your|ur|some)? ?(?:supervisor|supervisors|manager|boss|superior"
+    r"|someone higher up|someone in charge)\b"
+    r"|\b(?:hablar|comunicar|comunicarme|comuniqueme|comunique|pasar|pasarme|paseme|pasame"
+    r"|transferir|transfierame|contactar|quiero|necesito|deme|dame|atienda|atender|pido|ver)"
+    r"(?: me)? (?:con |a )?(?:un|una|el|la|al|su|tu)? ?(?:supervisor|supervisora|supervisores"
+    r"|gerente|jefe|jefa|encargado|encargada|superior)\b"
 )
 
 # "How do I get through to an officer?" asks how to reach someone: the talk-to-person topic
@@ -212,7 +213,9 @@ _NOT_A_REQUEST = re.compile(
     r"|(?:at|in|to) (?:the|a|my|your|our) (?:local |field )?office"
     r"|en persona|(?:hacer|sacar|pedir) (?:una )?cita|(?:en|a) (?:la|una|mi) oficina"
     r"|hung up|hang up|rude|yelled|unprofessional|me colgo|colgaron|grosero|grosera"
-    r"|me trato mal|me trataron mal)\b"
+    r"|me trato mal|me trataron mal"
+    # Reported speech: "my lawyer said I should talk to an officer".
+    r"|said|says|told me|told us|was told|were told|me dijo|me dijeron|dijo que|dijeron que)\b"
 )
 
 

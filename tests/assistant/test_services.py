@@ -499,6 +499,8 @@ def test_a_supervisor_asked_for_is_always_handed_over(knowledge_base, live_chat_
         # Someone's own boss is not a request for ours.
         "my manager at work wants to sponsor me for a green card",
         "mi jefe quiere patrocinar mi residencia",
+        "la supervisora de mi trabajo me pidio el permiso de trabajo",
+        "el supervisor de la oficina me dijo que esperara",
     ],
 )
 def test_an_employers_manager_is_not_a_request_for_a_supervisor(knowledge_base, question):
@@ -527,6 +529,17 @@ def test_asking_how_to_reach_a_person_is_answered_not_handed_over(knowledge_base
 )
 def test_a_direct_request_for_a_person_is_still_handed_over(knowledge_base, question):
     assert assistant_ask(question=question).handoff is True
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my lawyer said I should talk to an officer about the RFE",
+        "I called and the agent told me to wait 30 days",
+    ],
+)
+def test_a_person_in_reported_speech_is_not_a_request(knowledge_base, question):
+    assert assistant_ask(question=question).handoff is False
 
 
 def test_a_complaint_in_a_how_question_still_hands_over(knowledge_base):
