@@ -242,8 +242,13 @@ if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
             "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
             "settings": {
                 "server_url": os.environ["OIDC_SERVER_URL"],
+                # With no client secret (Login.gov takes none) the client is a public PKCE
+                # client: the token request carries the client id and the PKCE verifier only.
                 "token_auth_method": os.environ.get(
-                    "OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
+                    "OIDC_TOKEN_AUTH_METHOD",
+                    "client_secret_basic"
+                    if os.environ.get("OIDC_CLIENT_SECRET")
+                    else "client_secret_post",
                 ),
                 "scope": env_list("OIDC_SCOPES", "openid,email"),
                 "fetch_userinfo": True,
@@ -251,6 +256,12 @@ if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
             },
         }
     )
+    if os.environ.get(
+        "OIDC_ACR_VALUES"
+    ):  # Login.gov requires one, e.g. urn:acr.login.gov:auth-only
+        SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]["settings"]["auth_params"] = {
+            "acr_values": os.environ["OIDC_ACR_VALUES"]
+        }
 
 # Staff pages need TOTP and a session that passed a code; off by default in the demo (DEBUG).
 STAFF_REQUIRE_TWO_STEP = env_bool("STAFF_REQUIRE_TWO_STEP", not DEBUG)

@@ -4,7 +4,8 @@ Login.gov is outside this machine, so a small identity provider runs here on a l
 publishes its discovery document and keys, takes the authorization code with its PKCE verifier
 at the token endpoint, and returns an ID token signed with its own RSA key. allauth's real
 client talks to it over HTTP exactly as it would to Login.gov, from the settings the product
-builds out of OIDC_* variables.
+builds out of OIDC_* variables: once with a client secret, and once as Login.gov takes it, a
+public client proven by PKCE alone, with the ``acr_values`` Login.gov requires.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,12 +32,14 @@ pytestmark = pytest.mark.django_db
 
 CLIENT_ID = "urn:gov:gsa:openidconnect.profiles:sp:sso:agency:contact-center"
 CLIENT_SECRET = "a-client-secret-for-tests"
+ACR = "urn:acr.login.gov:auth-only"
 
 
 class IdentityProvider:
     """Just enough of an OpenID Connect provider for one authorization-code sign-in."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, public_client: bool) -> None:
+        self.public_client = public_client
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.codes: dict[str, dict] = {}
         self.token_requests: list[dict] = []
@@ -99,6 +105,7 @@ class IdentityProvider:
         query = {k: v[0] for k, v in parse_qs(urlparse(authorize_url).query).items()}
         assert query["client_id"] == CLIENT_ID and query["response_type"] == "code"
         assert query["code_challenge_method"] == "S256"
+        assert query.get("acr_values") == (ACR if self.public_client else None)
         code = secrets.token_urlsafe(16)
         self.codes[code] = {
             "challenge": query["code_challenge"],
@@ -112,10 +119,14 @@ class IdentityProvider:
 
     def token(self, form: dict, authorization: str) -> tuple[int, dict]:
         self.token_requests.append(form)
-        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-        posted = form.get("client_id") == CLIENT_ID and form.get("client_secret") == CLIENT_SECRET
-        if authorization != f"Basic {expected}" and not posted:
-            return 401, {"error": "invalid_client"}
+        if self.public_client:
+            # Login.gov's PKCE mode: the client id, no secret; the verifier proves the client.
+            if form.get("client_id") != CLIENT_ID or "client_secret" in form or authorization:
+                return 401, {"error": "invalid_client"}
+        else:
+            expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+            if authorization != f"Basic {expected}":
+                return 401, {"error": "invalid_client"}
         grant = self.codes.pop(form.get("code", ""), None)
         if grant is None or form.get("redirect_uri") != grant["redirect_uri"]:
             return 400, {"error": "invalid_grant"}
@@ -148,28 +159,33 @@ class IdentityProvider:
         return {"sub": grant["subject"], "email": grant["email"], "email_verified": True}
 
 
-@pytest.fixture
-def identity_provider(settings):
-    provider = IdentityProvider()
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                {
-                    "provider_id": "logingov",
-                    "name": "Login.gov",
-                    "client_id": CLIENT_ID,
-                    "secret": CLIENT_SECRET,
-                    "settings": {
-                        "server_url": provider.url,
-                        "token_auth_method": "client_secret_basic",
-                        "scope": ["openid", "email"],
-                        "fetch_userinfo": True,
-                        "oauth_pkce_enabled": True,
-                    },
-                }
-            ]
-        }
-    }
+def providers_from_environment(env: dict[str, str]) -> dict:
+    """SOCIALACCOUNT_PROVIDERS as contactcenter.settings builds it from these OIDC_* variables."""
+    code = (
+        "import json, os;"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'contactcenter.settings');"
+        "from django.conf import settings; print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(params=["secret", "pkce"])
+def identity_provider(request, settings):
+    """The provider, and the product configured for it from OIDC_* variables: with a client
+    secret (sent by HTTP basic auth), or as Login.gov wants it, a public PKCE client with no
+    secret at all and an ``acr_values`` on the sign-in request."""
+    provider = IdentityProvider(public_client=request.param == "pkce")
+    env = {"OIDC_CLIENT_ID": CLIENT_ID, "OIDC_SERVER_URL": provider.url}
+    if request.param == "secret":
+        env["OIDC_CLIENT_SECRET"] = CLIENT_SECRET
+    else:
+        env["OIDC_ACR_VALUES"] = ACR
+    settings.SOCIALACCOUNT_PROVIDERS = providers_from_environment(env)
     yield provider
     provider.close()
 
