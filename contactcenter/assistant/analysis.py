@@ -38,6 +38,10 @@ OUTSIDE_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(_WORDS["outside_es"].split()),
 }
 NEUTRAL_WORDS = frozenset(_WORDS["neutral"].split())
+ANCHOR_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(_WORDS["anchors_en"].split()),
+    "es": frozenset(_WORDS["anchors_es"].split()),
+}
 OUTSIDE_SHARED_WORDS = frozenset(_WORDS["outside_shared"].split())
 SHORTHAND: dict[str, str] = {str(k): str(v) for k, v in _WORDS["shorthand"].items()}
 MIN_CORRECTED_LENGTH = 5

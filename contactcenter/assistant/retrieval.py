@@ -30,6 +30,7 @@ import numpy as np
 import yaml
 
 from contactcenter.assistant.analysis import (
+    ANCHOR_WORDS,
     DATA_DIR,
     NEUTRAL_WORDS,
     OUTSIDE_SHARED_WORDS,
@@ -73,6 +74,9 @@ UNKNOWN_WEIGHT_SHARE = 1.0
 OUTSIDE_CLOSE = 0.8
 # A first topic barely ahead of the second keeps this share of its confidence.
 MARGIN_FLOOR = 0.8
+# Words only we use (words.yaml, anchors_*: "rfe", "biometrics", "fee waiver") and form
+# numbers ("485") anchor a question to us when the first topic uses them: a word of other
+# agencies' business beside one ("can I send my tax returns for the RFE") does not decline it.
 
 
 # A question of a known kind (see question_types.py) has this added to its topic's rank.
@@ -177,6 +181,9 @@ class LanguageIndex:
             term: math.log(1 + len(articles) / count) for term, count in topic_count.items()
         }
         self._unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + 2 * len(articles))
+        self._anchors = frozenset(self.analyzer.stem(w) for w in ANCHOR_WORDS[language]) | {
+            term for term in topic_count if term.isdigit() and len(term) == 3 and term != "800"
+        }
         self._neutral = frozenset(self.analyzer.stem(w) for w in NEUTRAL_WORDS)
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
         self._question_types = question_types_for(language, self.slugs[: len(articles)])
@@ -280,9 +287,20 @@ class LanguageIndex:
             strength = 1 - math.exp(-float(fields["whole"][topic]) / SCORE_SCALE)
             scored.append((rank_key, coverage**COVERAGE_POWER * strength, score, topic))
         scored.sort(reverse=True)
+        typed = {unit.stem for unit in analysis.units}.union(
+            *(unit.alternatives for unit in analysis.units)
+        )
+        first_article = next((e for e in scored if e[3] < self._article_count), None)
+        anchored = first_article is not None and bool(
+            self._anchors & typed & self._topic_terms[first_article[3]]
+        )
+        if anchored and first_article is not None and scored[0][3] >= self._article_count:
+            # Ours by a word only we use: the subject that shares another word gives way.
+            scored.remove(first_article)
+            scored.insert(0, first_article)
         # An out-of-scope subject close behind the first topic declines too: the question
         # names something of theirs (it matched one of their own words) as strongly as ours.
-        if scored and scored[0][3] < self._article_count:
+        if scored and scored[0][3] < self._article_count and not anchored:
             for position, entry in enumerate(scored[1:], start=1):
                 if entry[3] >= self._article_count and entry[0] >= OUTSIDE_CLOSE * scored[0][0]:
                     scored.insert(0, scored.pop(position))
@@ -291,7 +309,7 @@ class LanguageIndex:
         # topic's own text never uses, and that an out-of-scope subject has: the question is
         # about their business even when it is worded like ours ("how long does a passport
         # take"). A topic that does use the word ("closed for bad weather") keeps it.
-        if scored and scored[0][3] < self._article_count:
+        if scored and scored[0][3] < self._article_count and not anchored:
             theirs = {
                 u.stem
                 for u in analysis.units

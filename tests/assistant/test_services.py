@@ -619,3 +619,17 @@ def test_a_person_named_but_not_asked_for_is_not_handed_over(knowledge_base, que
     answer = assistant_ask(question=question)
     assert answer.handoff is False
     assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # A word only we use anchors the question beside another agency's word.
+        ("can I send my tax returns as evidence for the RFE", "request-for-evidence"),
+        ("I'm on medicaid, can I get a fee waiver", "fees-and-waivers"),
+        ("do I need to bring my passport to the biometrics appointment", "biometrics-appointment"),
+        ("tengo que llevar el pasaporte a la cita de biometricos?", "biometrics-appointment"),
+    ],
+)
+def test_a_word_only_we_use_keeps_the_question_ours(knowledge_base, question, topic):
+    assert assistant_ask(question=question).topic == topic
