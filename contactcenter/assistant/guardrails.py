@@ -96,13 +96,16 @@ _POLITE = re.compile(
 # "<verb of reaching> (to|with) (a|an|some...) <person>", in either language: catches the
 # many ways of asking for a person that the phrase lists cannot all spell out.
 _REACH_PERSON = re.compile(
-    r"\b(?:talk|speak|chat|connect|transfer|put|reach|get|contact)(?: me)?"
-    r"(?: through)? (?:to|with)? ?(?:a|an|the|some|one of your|your)? ?(?:real |live |actual )?"
+    r"\b(?:talk|speak|chat|connect|transfer|put|reach|get|contact|transferred|connected)"
+    r"(?: me)?(?: through)? (?:to|with)? ?(?:a|an|the|some|one of your|your)? ?"
+    r"(?:real |live |actual )?"
     r"(?:person|human|human being|agent|representative|rep|someone|somebody|operator|officer"
     r"|staff member|employee)\b"
     r"|\b(?:hablar|comunicar|comunicarme|comunicarse|comunique|comuniqueme|conversar|chatear"
     r"|platicar|pasar|pasarme|paseme|pasame|transferir|transfiera|transfierame|contactar"
-    r"|conectar|conecteme|conectarme|atender|atienda)(?: me)? (?:con|a)? ?(?:un|una|el|la|algun"
+    r"|conectar|conecteme|conectarme|atender|atienda|me pasas|me pasa|me pase|me pasan"
+    r"|me comunica|me comunicas|me comunican|me transfiere|me transfieres)(?: me)? (?:con|a)? ?"
+    r"(?:un|una|el|la|algun"
     r"|alguna)? ?(?:persona|humano|ser humano|agente|representante|alguien|operador|operadora"
     r"|asesor|asesora|oficial|empleado|empleada)\b"
 )
@@ -167,11 +170,13 @@ _SUPERVISOR = re.compile(
     r"(?: (?:please|now|por favor|ya))?$"
     r"|\b(?:supervisor|supervisora|manager|gerente) (?:please|now|por favor|ahora)\b"
     r"|\b(?:talk|speak|chat|connect|transfer|put|reach|get|contact|escalate|give|want|need"
+    r"|transferred|connected"
     r"|see|request|ask for|demand)(?: me| this| it)?(?: through)? (?:to|with|for)? ?"
     r"(?:a|an|the|your|ur|some)? ?(?:supervisor|supervisors|manager|boss|superior"
     r"|someone higher up|someone in charge)\b"
     r"|\b(?:hablar|comunicar|comunicarme|comuniqueme|comunique|pasar|pasarme|paseme|pasame"
-    r"|transferir|transfierame|contactar|quiero|necesito|deme|dame|atienda|atender|pido|ver)"
+    r"|transferir|transfierame|contactar|quiero|necesito|deme|dame|atienda|atender|pido|ver"
+    r"|me pasas|me pasa|me pase|me comunica|me comunicas|me transfiere)"
     r"(?: me)? (?:con |a )?(?:un|una|el|la|al|su|tu)? ?(?:supervisor|supervisora|supervisores"
     r"|gerente|jefe|jefa|encargado|encargada|superior)\b"
 )

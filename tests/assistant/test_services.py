@@ -485,6 +485,7 @@ def test_a_shared_word_does_not_decline_our_question(knowledge_base, question, t
         "quiero hablar con un supervisor",
         "paseme con su supervisora por favor",
         "necesito hablar con el gerente",
+        "can I get transferred to a supervisor",
     ],
 )
 def test_a_supervisor_asked_for_is_always_handed_over(knowledge_base, live_chat_open, question):
@@ -525,7 +526,12 @@ def test_asking_how_to_reach_a_person_is_answered_not_handed_over(knowledge_base
 
 @pytest.mark.parametrize(
     "question",
-    ["agent please", "connect me with a representative", "quiero un agente ya"],
+    [
+        "agent please",
+        "connect me with a representative",
+        "quiero un agente ya",
+        "me pasas con un operador",
+    ],
 )
 def test_a_direct_request_for_a_person_is_still_handed_over(knowledge_base, question):
     assert assistant_ask(question=question).handoff is True
