@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import AsyncToSync, sync_to_async
 from django.db import connection
 
 P = ParamSpec("P")
@@ -31,6 +31,11 @@ def _with_connection_hygiene(function: Callable[P, T]) -> Callable[P, T]:
 
 
 async def db_thread(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    if getattr(AsyncToSync.executors, "current", None) is not None:
+        # Called from sync code through async_to_sync (a WSGI server, Django's test client):
+        # the work goes back to that thread, as a sync view's would, with its connection and
+        # its transaction.
+        return await sync_to_async(function, thread_sensitive=True)(*args, **kwargs)
     return await sync_to_async(_with_connection_hygiene(function), thread_sensitive=False)(
         *args, **kwargs
     )

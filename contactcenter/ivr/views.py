@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from twilio.request_validator import RequestValidator
 
+from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError
 from contactcenter.ivr.services import CallRequest, call_answer, call_status
 
@@ -53,19 +54,22 @@ def _field(request: HttpRequest, name: str) -> str:
     return str(source.get(name, ""))
 
 
-def _answer(request: HttpRequest, line: str, step_number: int) -> HttpResponse:
+async def _answer(request: HttpRequest, line: str, step_number: int) -> HttpResponse:
+    # The signature check and the form are CPU only: they run on the event loop, and the
+    # turn's database work goes to a long-lived thread in one hand-off (core/db_threads.py).
     if not signature_valid(request):
         return HttpResponse("Invalid signature.", status=403, content_type="text/plain")
     call_sid = _field(request, "CallSid")
     if not call_sid or len(call_sid) > 64:
         return HttpResponse("CallSid is missing.", status=400, content_type="text/plain")
     try:
-        twiml = call_answer(
+        twiml = await db_thread(
+            call_answer,
             CallRequest(
                 line=line, call_sid=call_sid, step=step_number,
                 from_number=_field(request, "From"), digits=_field(request, "Digits"),
                 speech=_field(request, "SpeechResult"),
-            )
+            ),
         )  # fmt: skip
     except ApplicationError as error:
         return HttpResponse(error.message, status=error.http_status, content_type="text/plain")
@@ -74,25 +78,27 @@ def _answer(request: HttpRequest, line: str, step_number: int) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def voice(request: HttpRequest, line: str) -> HttpResponse:
-    return _answer(request, line, 0)
+async def voice(request: HttpRequest, line: str) -> HttpResponse:
+    return await _answer(request, line, 0)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def voice_step(request: HttpRequest, line: str) -> HttpResponse:
+async def voice_step(request: HttpRequest, line: str) -> HttpResponse:
     raw = request.GET.get("n", "")
     if not raw.isdigit() or not 0 < int(raw) < 10_000:
         return HttpResponse("Step number n is missing or wrong.", status=400,
                             content_type="text/plain")  # fmt: skip
-    return _answer(request, line, int(raw))
+    return await _answer(request, line, int(raw))
 
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def status(request: HttpRequest, line: str) -> HttpResponse:
+async def status(request: HttpRequest, line: str) -> HttpResponse:
     if not signature_valid(request):
         return HttpResponse("Invalid signature.", status=403, content_type="text/plain")
-    call_status(line=line, call_sid=_field(request, "CallSid"),
-                status=_field(request, "CallStatus"))  # fmt: skip
+    await db_thread(
+        call_status, line=line, call_sid=_field(request, "CallSid"),
+        status=_field(request, "CallStatus"),
+    )  # fmt: skip
     return HttpResponse(status=204)
