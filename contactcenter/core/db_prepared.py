@@ -92,7 +92,10 @@ class PreparedGet(Generic[ModelT]):
                     compiler=compiler,
                     init_list=[column[0].target.attname for column in select[model_slice]],
                     model_slice=model_slice,
-                    populators=get_related_populators(klass_info, select, connection.alias),
+                    # Django 5.2's signature; the type stubs follow a later release.
+                    populators=get_related_populators(  # type: ignore[call-arg]
+                        klass_info, select, connection.alias
+                    ),
                     annotations=dict(compiler.annotation_col_map),
                 )
             return self._plan

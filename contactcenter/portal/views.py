@@ -280,7 +280,7 @@ def service_request_new(request: HttpRequest, case_id: int, type_code: str) -> H
         }
         try:
             created = services.service_request_online(
-                user=request.user,
+                user=request.user,  # type: ignore[arg-type]
                 case=found,
                 type_code=type_code,
                 details=details,
