@@ -496,6 +496,16 @@ def test_a_supervisor_asked_for_is_always_handed_over(knowledge_base, live_chat_
 
 @pytest.mark.parametrize(
     "question",
+    ["comunícame con un representante ya", "conéctame con un agente", "ponme con una persona"],
+)
+def test_spanish_imperatives_asking_for_a_person_hand_over(
+    knowledge_base, live_chat_open, question
+):
+    assert assistant_ask(question=question, language="es").handoff is True
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         # Someone's own boss is not a request for ours.
         "my manager at work wants to sponsor me for a green card",
