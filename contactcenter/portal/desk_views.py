@@ -26,6 +26,7 @@ from contactcenter.desk.access import SUPERVISOR_ROLES, desk_roles_required
 from contactcenter.portal import selectors, services
 from contactcenter.portal.forms import ReplyForm
 from contactcenter.portal.models import RepresentativeLink
+from contactcenter.portal.views import form_page
 from contactcenter.staff.two_step import staff_two_step_redirect
 
 
@@ -87,11 +88,10 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Reply sent. The person was told a message is waiting."))
             return redirect("portal_desk:waiting")
-    return render(
+    return form_page(
         request,
         "portal/desk/thread.html",
         {"thread": found, "case": case, "thread_messages": found.messages.all(), "form": form},
-        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -67,6 +67,11 @@ def _form_error(form, error: ApplicationError) -> None:
     form.add_error(None, error.message)
 
 
+def form_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A page with a form: 400 when a POST came back to it (refused or invalid), else 200."""
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
 @account_required
 def home(request: HttpRequest) -> HttpResponse:
     """ "My cases": every case with its status, processing time and slow-case inquiry date."""
@@ -183,12 +188,7 @@ def ask(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your message was sent."))
             return redirect("portal:thread", thread_id=thread.pk)
-    return render(
-        request,
-        "portal/ask.html",
-        {"form": form, "c": found},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "portal/ask.html", {"form": form, "c": found})
 
 
 @account_required
@@ -216,11 +216,10 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             messages.success(request, _("Your message was sent."))
             return redirect("portal:thread", thread_id=found.pk)
     services.thread_mark_read(thread=found)
-    return render(
+    return form_page(
         request,
         "portal/thread.html",
         {"thread": found, "thread_messages": found.messages.all(), "form": form},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -246,11 +245,10 @@ def evidence(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("We received your files."))
             return redirect("portal:case", case_id=found.pk)
-    return render(
+    return form_page(
         request,
         "portal/evidence.html",
         {"form": form, "c": found, "rfe_open": found.status in services.RFE_STATUSES},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -298,11 +296,10 @@ def service_request_new(request: HttpRequest, case_id: int, type_code: str) -> H
             return redirect(
                 "portal:service-request", case_id=found.pk, number=created.request.number
             )
-    return render(
+    return form_page(
         request,
         "portal/service_request_new.html",
         {"form": form, "c": found, "request_type": request_type, "language": language()},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -339,12 +336,7 @@ def appointment_new(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your appointment request was received."))
             return redirect("portal:appointment", case_id=found.pk, request_id=created.pk)
-    return render(
-        request,
-        "portal/appointment_new.html",
-        {"form": form, "c": found},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "portal/appointment_new.html", {"form": form, "c": found})
 
 
 @account_required
