@@ -74,6 +74,8 @@ class PreparedGet(Generic[ModelT]):
         self._lock = threading.Lock()
 
     def _compiled(self) -> _Plan:
+        if self._plan is not None:  # the usual case: no lock on the hot path
+            return self._plan
         with self._lock:
             if self._plan is None:
                 queryset = self._build().filter(pk=_MARKER)
