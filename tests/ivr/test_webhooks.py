@@ -148,3 +148,48 @@ def test_simultaneous_retries_of_a_new_call_open_one_call(ivr):
     assert len(answers) == 4 and len(set(answers)) == 1
     assert Call.objects.count() == 1
     assert CallTurn.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_asgi_a_turn_is_one_hand_off_to_a_database_thread(ivr, monkeypatch):
+    """The webhooks are async: the signature check and the form stay on the event loop and
+    the turn's database work is handed to a thread once (no middleware hook, no sync view;
+    Django's own request_started and request_finished signals hop as for any request)."""
+    import asyncio
+    from urllib.parse import urlencode
+
+    import asgiref.sync
+    from django.test import AsyncClient
+
+    from contactcenter.ivr.models import Call
+
+    handed: list[str] = []
+    original = asgiref.sync.SyncToAsync.__call__
+
+    async def counted(self, *args, **kwargs):
+        handed.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(asgiref.sync.SyncToAsync, "__call__", counted)
+    data = {"CallSid": "CA" + "7" * 32, "From": "+15555550142", "To": "+18005550100"}
+    url = "http://testserver/ivr/voice/main"
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, data)
+    form = "application/x-www-form-urlencoded"  # as Twilio posts
+
+    def post(signature: str):
+        return asyncio.run(
+            AsyncClient().post("/ivr/voice/main", urlencode(data), content_type=form,
+                               headers={"x-twilio-signature": signature})
+        )  # fmt: skip
+
+    def ours() -> list[str]:  # leaving out Django's signals and its logging of a 4xx
+        return [name for name in handed if "Signal" not in name
+                and "close" not in name and "log_response" not in name]  # fmt: skip
+
+    response = post(signature)
+    assert response.status_code == 200 and b"<Response>" in response.content
+    assert ours() == ["_with_connection_hygiene.<locals>.run"]
+    assert Call.objects.filter(call_sid=data["CallSid"]).exists()
+    del handed[:]
+    assert post("forged").status_code == 403
+    assert ours() == []  # refused on the loop: nothing handed to a thread
