@@ -354,6 +354,8 @@ def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
         data_source = cs.load_data(env, args.cases)
         cs.run([cs.CONTACTCENTER, "flow-load"], env, "flow-load")
         receipts = cs.receipt_numbers(env)
+        if args.profile:
+            return [profile(env, receipts, args)]
         server = IvrServer(env, args.artifacts / "server-ivr-postgres.log", args.workers)
         try:
             server.wait_ready()
@@ -365,6 +367,39 @@ def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     for line in lines:
         line.update({k: v for k, v in common.items() if k not in line})
     return lines
+
+
+def profile(env: dict[str, str], receipts: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """Whole calls at saturation on one server process running under cProfile (all threads)."""
+    import pstats
+
+    out = args.artifacts / "profile-ivr-postgres.pstats"
+    server = cs.Server(env, args.artifacts / "server-ivr-profile.log", profile_to=out)
+    concurrency = args.concurrency[0]
+    try:
+        server.wait_ready()
+        cs.progress(f"profiling IVR calls (server pid {server.uvicorn_pid})")
+        load = IvrLoad(server, receipts)
+        result = load.ivr_closed(concurrency=concurrency, duration=args.duration,
+                                 warmup=args.call_warmup)  # fmt: skip
+    finally:
+        server.stop()
+    report = args.artifacts / "profile-ivr-postgres.txt"
+    with report.open("w") as handle:
+        stats = pstats.Stats(str(out), stream=handle)
+        stats.sort_stats("tottime").print_stats(50)
+        stats.sort_stats("cumulative").print_stats(80)
+    cs.progress(f"profile written to {out} and {report}")
+    return {
+        "bench": "ivr",
+        "metric": "profiled_turns_per_s",
+        "value": round(result["rps"], 1),
+        "baseline": None,
+        "ratio": None,
+        "unit": "turns/s (under cProfile: slower than real, compare shapes not figures)",
+        "detail": {"profile": str(out), "concurrency": concurrency,
+                   "run": cs.summary(result, "calls_completed")},
+    }  # fmt: skip
 
 
 def measure(load: IvrLoad, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -509,6 +544,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--artifacts", type=Path, default=cs.PROJECT_DIR / "var" / "bench")
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "ivr.jsonl")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of the figures, profile one server process (cProfile, all threads) at "
+        "the first concurrency; writes var/bench/profile-ivr-postgres.pstats and .txt",
+    )
     args = parser.parse_args(argv)  # fmt: skip
     if args.drive:
         return args
@@ -537,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
             print(text, flush=True)
             out.write(text + "\n")
     cs.progress(f"results written to {args.output}")
-    errors = next(line["value"] for line in lines if line["metric"] == "non_200_turns")
+    errors = next((line["value"] for line in lines if line["metric"] == "non_200_turns"), 0)
     if errors:
         print(f"FAIL: {errors} IVR turns answered with something other than 200 (server log: "
               f"{args.artifacts / 'server-ivr-postgres.log'})", file=sys.stderr)  # fmt: skip

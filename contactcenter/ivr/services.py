@@ -32,6 +32,7 @@ from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
     inquiry_open,
+    inquiry_record_settled,
     inquiry_resolve,
     inquiry_schedule_callback,
 )
@@ -248,24 +249,36 @@ def _ensure_inquiry(call: Call, flow: Flow, state: dict[str, Any], *, save: bool
     return call.inquiry
 
 
+def _transcript(call: Call) -> tuple[str, int]:
+    """The turns not yet written to the inquiry, as one text, and the step to start from next
+    time (the stored TwiML is not read)."""
+    turns = list(
+        call.turns.filter(step__gte=call.transcript_posted)
+        .order_by("step")
+        .values_list("step", "heard", "said")
+    )
+    lines: list[str] = []
+    for _step, heard, said in turns:
+        if heard:
+            lines.append(f"Caller: {heard}")
+        if said:
+            lines.append(f"IVR: {said}")
+    posted = turns[-1][0] + 1 if turns else call.transcript_posted
+    return "\n".join(lines)[:10_000], posted
+
+
 def _post_transcript(call: Call, flow: Flow, state: dict[str, Any], *, save: bool = True) -> None:
     """Append the turns not yet written to the inquiry, as one message (masked again there).
 
     ``save=False``: the caller saves the call's ``inquiry`` and ``transcript_posted``."""
     inquiry = _ensure_inquiry(call, flow, state, save=save)
-    turns = list(call.turns.filter(step__gte=call.transcript_posted).order_by("step"))
-    lines: list[str] = []
-    for turn in turns:
-        if turn.heard:
-            lines.append(f"Caller: {turn.heard}")
-        if turn.said:
-            lines.append(f"IVR: {turn.said}")
-    if turns:
-        call.transcript_posted = turns[-1].step + 1
+    text, posted = _transcript(call)
+    if posted != call.transcript_posted:
+        call.transcript_posted = posted
         if save:
             call.save(update_fields=["transcript_posted", "updated_at"])
-    if lines and inquiry.state != InquiryState.CLOSED:
-        inquiry_add_message(inquiry=inquiry, body="\n".join(lines)[:10_000], actor_label="ivr")
+    if text and inquiry.state != InquiryState.CLOSED:
+        inquiry_add_message(inquiry=inquiry, body=text, actor_label="ivr")
 
 
 def hold_estimate(item: WorkItem, *, now: dt.datetime | None = None) -> dict[str, int]:
@@ -372,21 +385,31 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
     call.ended_at = timezone.now()
     # Collected values (receipt and A-Numbers, dates) are not kept once the call is over.
     call.state = {**state, "vars": dict.fromkeys(state.get("vars") or {}, "[removed]")}
-    _post_transcript(call, flow, state, save=False)
-    # One write of the call for all of the above (the last turn was the slowest by far).
-    call.save(update_fields=["outcome", "ended_at", "state", "inquiry", "transcript_posted",
-                             "updated_at"])  # fmt: skip
-    inquiry = call.inquiry
-    assert inquiry is not None
-    inquiry.refresh_from_db()
     disposition = {
         Outcome.SELF_SERVED: Disposition.RESOLVED_FIRST_CONTACT,
         Outcome.AFTER_HOURS: Disposition.REFERRED,
         Outcome.ABANDONED: Disposition.NO_ANSWER,
     }.get(Outcome(outcome))
-    if disposition and inquiry.state != InquiryState.CLOSED:
-        inquiry_resolve(inquiry=inquiry, actor=None, disposition=disposition,
-                        note=f"IVR outcome: {outcome}")  # fmt: skip
+    fields = ["outcome", "ended_at", "state", "inquiry", "transcript_posted", "updated_at"]
+    if call.inquiry_id is None and disposition:
+        # Nothing was opened for the call on the way (no queue, text or callback): the most
+        # common call, written as one inquiry already closed.
+        text, call.transcript_posted = _transcript(call)
+        call.inquiry = inquiry_record_settled(
+            channel=flow.channel, language=state.get("language", "en"),
+            topic=f"{flow.line}/{state.get('topic') or 'general'}", transcript=text,
+            actor_label="ivr", disposition=disposition, note=f"IVR outcome: {outcome}",
+        )  # fmt: skip
+        call.save(update_fields=fields)
+    else:
+        _post_transcript(call, flow, state, save=False)
+        call.save(update_fields=fields)  # one write of the call for all of the above
+        inquiry = call.inquiry
+        assert inquiry is not None
+        inquiry.refresh_from_db()
+        if disposition and inquiry.state != InquiryState.CLOSED:
+            inquiry_resolve(inquiry=inquiry, actor=None, disposition=disposition,
+                            note=f"IVR outcome: {outcome}")  # fmt: skip
     logger.info("ivr.call_ended", extra={"call_id": call.pk, "outcome": outcome})
 
 

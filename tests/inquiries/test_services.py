@@ -19,6 +19,7 @@ from contactcenter.inquiries.services import (
     inquiry_add_message,
     inquiry_escalate,
     inquiry_open,
+    inquiry_record_settled,
     inquiry_reopen,
     inquiry_request_supervisor,
     inquiry_resolve,
@@ -270,3 +271,72 @@ def test_an_account_verifies_an_open_inquiry_but_not_a_locked_one(queues, staff_
         inquiry_verified_by_account(inquiry=locked, case=case, verified_as="applicant")
     locked.refresh_from_db()
     assert not locked.is_verified
+
+
+# --- A contact settled by self-service, written in one go ---------------------------------
+
+
+def _history(inquiry):
+    return [
+        (event.kind, event.actor_id, event.actor_label, event.body, event.data)
+        for event in inquiry.events.order_by("created_at", "id")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_settled_contact_has_the_history_of_open_message_and_resolve():
+    transcript = "Caller: 1\nIVR: Your case was approved. Call me at 202-555-0143."
+    stepwise = inquiry_open(channel="phone", language="es", topic="main/case-status")
+    inquiry_add_message(inquiry=stepwise, body=transcript, actor_label="ivr")
+    inquiry_resolve(inquiry=stepwise, actor=None, disposition=Disposition.RESOLVED_FIRST_CONTACT,
+                    note="IVR outcome: self_served")  # fmt: skip
+    stepwise.refresh_from_db()
+
+    settled = inquiry_record_settled(
+        channel="phone", language="es", topic="main/case-status", transcript=transcript,
+        actor_label="ivr", disposition=Disposition.RESOLVED_FIRST_CONTACT,
+        note="IVR outcome: self_served",
+    )  # fmt: skip
+    settled.refresh_from_db()
+
+    assert _history(settled) == _history(stepwise)
+    assert "202-555-0143" not in _history(settled)[1][3]  # masked, as a message would be
+    for field in ("channel", "language", "topic", "state", "disposition", "tier", "urgency"):
+        assert getattr(settled, field) == getattr(stepwise, field), field
+    assert settled.closed_at is not None and settled.reference_number != stepwise.reference_number
+    assert ReferenceNumber.parse(settled.reference_number).value == settled.reference_number
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [{"channel": "carrier-pigeon"}, {"language": "fr"}, {"disposition": "sorted"},
+     {"transcript": "x" * 10_001}],
+)  # fmt: skip
+def test_a_settled_contact_with_bad_input_writes_nothing(change):
+    values = {
+        "channel": "phone",
+        "language": "en",
+        "topic": "main/general",
+        "transcript": "hi",
+        "actor_label": "ivr",
+        "disposition": Disposition.RESOLVED_FIRST_CONTACT,
+    }
+    with pytest.raises(InvalidInput):
+        inquiry_record_settled(**{**values, **change})
+    assert not Inquiry.objects.exists() and not InquiryEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_settled_contact_draws_again_when_its_reference_number_is_taken(monkeypatch):
+    taken = inquiry_open(channel="phone")
+    fresh = ReferenceNumber.generate()
+    draws = iter([ReferenceNumber.parse(taken.reference_number), fresh])
+    monkeypatch.setattr(ReferenceNumber, "generate", classmethod(lambda cls: next(draws)))
+    settled = inquiry_record_settled(
+        channel="phone", language="en", topic="main/general", transcript="",
+        actor_label="ivr", disposition=Disposition.NO_ANSWER,
+    )  # fmt: skip
+    assert settled.reference_number == fresh.value
+    assert [kind for kind, *_ in _history(settled)] == ["opened", "state", "disposition"]
+    assert Inquiry.objects.count() == 2

@@ -122,3 +122,33 @@ def test_step_url_follows_the_script_prefix():
         assert services.step_url("main", 4) == "/phone/ivr/voice/main/step?n=4"
     finally:
         set_script_prefix("/")
+
+
+def test_a_self_served_call_ends_in_a_handful_of_statements(phone, known_case, hot):
+    """The caller heard their status and hung up: the call's inquiry is written already closed
+    (core/db_inserts.py: one statement on PostgreSQL) rather than opened, added to and resolved
+    in some twenty."""
+    call = phone("main")
+    call.start()
+    call.send("1")
+    call.send("1")
+    call.send("546" + known_case.receipt_number[3:] + "#")
+    hot.clear()
+    with CaptureQueriesContext(connection) as captured:
+        call.send("9")
+    sent = statements(captured) + (hot if connection.vendor == "postgresql" else [])
+    inserts = [sql for sql in sent if "INSERT INTO" in sql.upper()]
+    if connection.vendor == "postgresql":
+        # the call read and the turn written (as every turn); the transcript read; the inquiry
+        # with its history; the call's end
+        assert len(sent) == 5, sent
+        assert len(inserts) == 2
+    row = Call.objects.select_related("inquiry").get(call_sid=call.call_sid)
+    inquiry = row.inquiry
+    assert inquiry is not None and inquiry.state == "closed"
+    assert inquiry.disposition == "resolved_first_contact"
+    kinds = list(inquiry.events.order_by("created_at", "id").values_list("kind", flat=True))
+    assert kinds == ["opened", "message", "state", "disposition"]
+    message = inquiry.events.get(kind="message")
+    assert message.actor_label == "ivr" and "Caller: [RECEIPT]" in message.body
+    assert known_case.receipt_number not in message.body
