@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from twilio.request_validator import RequestValidator
@@ -51,6 +51,11 @@ class HttpTransport:
     def __init__(self, url: str) -> None:
         import httpx
 
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SimulatorError(
+                f"{url!r} is not a server address: give one like http://127.0.0.1:8000"
+            )
         self.url = url.rstrip("/")
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
@@ -58,8 +63,23 @@ class HttpTransport:
         return self.url
 
     def post(self, path: str, data: dict[str, str], signature: str) -> tuple[int, str]:
-        response = self.http.post(path, data=data, headers={"X-Twilio-Signature": signature})
+        import httpx
+
+        try:
+            response = self.http.post(path, data=data, headers={"X-Twilio-Signature": signature})
+        except httpx.HTTPError as error:
+            # Refused, unknown host, timed out: one line that says where and why, no traceback.
+            raise SimulatorError(
+                f"could not reach {self.url}{path}: {error or type(error).__name__}"
+            ) from error
+        if response.is_redirect:
+            # Twilio does not follow a redirect on a webhook either (an http:// address of a
+            # server that insists on https, say); say where it pointed.
+            return response.status_code, f"redirected to {response.headers.get('location', '')}"
         return response.status_code, response.text
+
+    def close(self) -> None:
+        self.http.close()
 
 
 @dataclass
@@ -93,17 +113,20 @@ class SimulatedCall:
         data = {"CallSid": self.call_sid, "From": self.from_number, "To": self.to_number,
                 "AccountSid": settings.TWILIO_ACCOUNT_SID or "AC-simulated",
                 "CallStatus": "in-progress", **(extra or {})}  # fmt: skip
-        status, body = self.transport.post(path, data, self._sign(path, data))
-        if status != 200:
-            raise SimulatorError(f"{path} answered {status}: {body[:200]}")
+        body = self._post(path, data, expected=200)
         exchange = self.parse(body, path, sent)
         self.exchanges.append(exchange)
         return exchange
 
     def parse(self, body: str, path: str, sent: str) -> Exchange:
-        root = ET.fromstring(body)  # noqa: S314 (our own server's TwiML, no entities)
+        try:
+            root = ET.fromstring(body)  # noqa: S314 (our own server's TwiML, no entities)
+        except ET.ParseError as error:
+            raise SimulatorError(
+                f"{path} did not answer with TwiML: {body.strip()[:200]}"
+            ) from error
         if root.tag != "Response":
-            raise SimulatorError(f"not TwiML: {body[:200]}")
+            raise SimulatorError(f"{path} did not answer with TwiML: {body.strip()[:200]}")
         said = [(say.get("language", "en-US")[:2], (say.text or "").strip())
                 for say in root.iter("Say")]  # fmt: skip
         gather = root.find("Gather")
@@ -137,9 +160,19 @@ class SimulatedCall:
     def status(self, call_status: str = "completed") -> None:
         path = f"/ivr/status/{self.line}"
         data = {"CallSid": self.call_sid, "CallStatus": call_status, "From": self.from_number}
-        code, body = self.transport.post(path, data, self._sign(path, data))
-        if code != 204:
-            raise SimulatorError(f"status callback answered {code}: {body[:200]}")
+        self._post(path, data, expected=204)
+
+    def _post(self, path: str, data: dict[str, str], *, expected: int) -> str:
+        status, body = self.transport.post(path, data, self._sign(path, data))
+        if status == 403:
+            raise SimulatorError(
+                f"{path} answered 403 ({body.strip()[:200] or 'forbidden'}): the server refused "
+                "the request, most likely its signature; TWILIO_AUTH_TOKEN (and "
+                "TWILIO_WEBHOOK_BASE_URL, if set) here must match the server's"
+            )
+        if status != expected:
+            raise SimulatorError(f"{path} answered {status}: {body.strip()[:200]}")
+        return body
 
     def run(self, inputs: Iterator[str] | list[str],
             on_exchange: Callable[[Exchange], None] | None = None) -> None:  # fmt: skip

@@ -6,14 +6,16 @@
                                                               # (Enter = silence, q = hang up)
 
 Keys (digits, * and #) are sent as ``Digits``, anything else as ``SpeechResult``; an empty
-input (``""``) is silence. With ``--url`` the call goes over HTTP to that server; the summary is
-read from this process's database settings, so point both at the same database.
+input (``""``) is silence. With ``--url`` the call goes over HTTP to that server, signed with this
+process's TWILIO_AUTH_TOKEN; the summary is read from this process's database settings, so point
+both at the same database (otherwise the summary says ``"found": false``).
 """
 
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from contactcenter.ivr.simulator import (
     DjangoTransport,
@@ -38,17 +40,27 @@ class Command(BaseCommand):
         parser.add_argument("--url", help="base URL of a running server")
 
     def handle(self, *args, line, from_number, inputs, json: bool, url, **options):
-        transport = HttpTransport(url) if url else DjangoTransport()
-        call = SimulatedCall(line=line, transport=transport, from_number=from_number)
         show = (lambda exchange: None) if json else self.show
+        transport: HttpTransport | DjangoTransport | None = None
         try:
+            transport = HttpTransport(url) if url else DjangoTransport()
+            call = SimulatedCall(line=line, transport=transport, from_number=from_number)
             if inputs is None:  # interactive: answers typed (or piped) one per line
                 call.run(self.ask(call), on_exchange=show)
             else:
                 call.run(inputs, on_exchange=show)
         except SimulatorError as error:
             raise CommandError(str(error)) from error
-        summary = call_summary(call.call_sid)
+        finally:
+            if isinstance(transport, HttpTransport):
+                transport.close()
+        try:
+            summary = call_summary(call.call_sid)
+        except DatabaseError as error:
+            # With --url the call is recorded in the server's database; this process may not
+            # have one (or not the same one). The call itself went through.
+            self.stderr.write(f"the call's records could not be read here: {error}")
+            summary = {"call_sid": call.call_sid, "found": False}
         if json:
             self.stdout.write(_dumps(summary))
         else:
