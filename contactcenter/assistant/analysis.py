@@ -43,6 +43,7 @@ ANCHOR_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(_WORDS["anchors_es"].split()),
 }
 OUTSIDE_SHARED_WORDS = frozenset(_WORDS["outside_shared"].split())
+SMALL_TALK_WORDS = frozenset(_WORDS["small_talk"].split())
 SHORTHAND: dict[str, str] = {str(k): str(v) for k, v in _WORDS["shorthand"].items()}
 MIN_CORRECTED_LENGTH = 5
 # A corrected slip is a guess (it may be a real word the articles do not use), so it covers
@@ -160,8 +161,13 @@ class Analysis:
 class Analyzer:
     """Terms for one language: stopwords out, slips corrected against the known words, stems."""
 
-    def __init__(self, language: str, vocabulary: Iterable[str] = ()) -> None:
+    def __init__(
+        self, language: str, vocabulary: Iterable[str] = (), kept: Iterable[str] = ()
+    ) -> None:
         self.language = language
+        # Words left as typed but never offered as a correction: the out-of-scope subjects'
+        # words, so that "fight" does not become "flight" and a question of ours theirs.
+        self._kept = frozenset(kept)
         self.stopwords = STOPWORDS[language]
         self._stemmer = Stemmer.Stemmer("english" if language == "en" else "spanish")
         self._known: dict[str, int] = {}
@@ -196,6 +202,7 @@ class Analyzer:
         # rarer than a real word the articles happen not to use ("want" is not "wait").
         if (
             word in self._known
+            or word in self._kept
             or len(word) < MIN_CORRECTED_LENGTH
             or word in self.stopwords
             or word in COMMON_WORDS[self.language]

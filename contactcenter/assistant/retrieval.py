@@ -13,7 +13,8 @@ Two layers sit on top. Kinds of question (``question_types.py``: "status of my I
 benefit named. Out-of-scope subjects (``data/out_of_scope.yaml``: the visa lottery, taxes,
 passports...) are indexed as topics of their own; when one ranks first, or close behind the
 first, or the question uses a word of other agencies' business that the first topic never
-uses and a subject has, the question is declined.
+uses and a subject has, the question is declined. A greeting or small talk with nothing
+else in it (``small_talk`` in ``words.yaml``) is declined the same way.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from contactcenter.assistant.analysis import (
     NEUTRAL_WORDS,
     OUTSIDE_SHARED_WORDS,
     OUTSIDE_WORDS,
+    SMALL_TALK_WORDS,
     Analyzer,
     Unit,
     normalize,
@@ -83,6 +85,11 @@ MARGIN_FLOOR = 0.8
 QUESTION_TYPE_WEIGHT = 2.5
 # ...and, when that topic comes first, at least this confidence (above the threshold).
 QUESTION_TYPE_CONFIDENCE = 0.3
+
+
+# The match returned for a greeting or small talk and nothing else: declined like another
+# agency's business.
+SMALL_TALK = "outside:small-talk"
 
 
 @dataclass(frozen=True)
@@ -138,9 +145,10 @@ class LanguageIndex:
             )
         topic_total = len(articles) + len(outside)
         vocabulary: list[str] = []
-        for _, _, text in parts:
-            vocabulary.extend(normalize(text).split())
-        self.analyzer = Analyzer(language, vocabulary)
+        kept: list[str] = []
+        for number, _, text in parts:
+            (vocabulary if number < len(articles) else kept).extend(normalize(text).split())
+        self.analyzer = Analyzer(language, vocabulary, kept)
         self.slugs = [article.slug for article in articles] + [s.slug for s in outside]
         self._article_count = len(articles)
         documents = [self.analyzer.terms(text, correct=False) or ["_"] for _, _, text in parts]
@@ -163,9 +171,12 @@ class LanguageIndex:
         # Words of other agencies' business (words.yaml, outside_*) always count as theirs.
         self._outside = frozenset(self.analyzer.stem(w) for w in OUTSIDE_WORDS[language])
         self._outside_shared = frozenset(self.analyzer.stem(w) for w in OUTSIDE_SHARED_WORDS)
+        # Words of their business that are also everyday words of ours ("credit", "security")
+        # never make a subject distinct: "can I pay by credit card" is a fee question.
         self._distinctive = {
             topic: frozenset(
                 ((self._topic_terms[topic] - ours) | (self._topic_terms[topic] & self._outside))
+                - self._outside_shared
                 - {"_"}
             )
             for topic in range(len(articles), topic_total)
@@ -248,6 +259,10 @@ class LanguageIndex:
         return covered / total if total else 0.0
 
     def search(self, text: str, *, limit: int = 3) -> list[Match]:
+        content = self.analyzer.content_words(text)
+        if content and all(word in SMALL_TALK_WORDS for word in content):
+            # "hello how are you today": nothing asked, whatever "today" scores.
+            return [Match(slug=SMALL_TALK, score=0.0, confidence=0.0, outside=True)]
         analysis = self.analyzer.analyze(text)
         best_document = self.scores(analysis.terms)
         if not best_document.any():
@@ -265,8 +280,9 @@ class LanguageIndex:
                 rank[topic] = 0.0
         order = [int(t) for t in np.argsort(-rank)[:RERANK_DEPTH] if rank[t] > 0]
         # A kind of question does not lift a topic over a word of other agencies' business
-        # that the topic never uses ("status of my tax refund"); it does when the topic uses
-        # it ("an ADIT stamp in my passport" is an office appointment).
+        # that the topic never uses ("status of my tax refund", "status of my package"); it
+        # does when the topic uses it ("an ADIT stamp in my passport" is an office
+        # appointment).
         theirs = {unit.stem for unit in analysis.units if unit.stem in self._outside}
         lifted = {
             topic

@@ -8,6 +8,7 @@ from contactcenter.assistant.analysis import OUTSIDE_WORDS, Analyzer, normalize
 from contactcenter.assistant.knowledge import ArticleContent, LinkData, article_files_read
 from contactcenter.assistant.retrieval import (
     CONFIDENCE_THRESHOLD,
+    SMALL_TALK,
     KnowledgeIndex,
     OutsideSubject,
     outside_subjects,
@@ -208,3 +209,55 @@ def test_texting_shorthand_reads_as_the_word_it_stands_for():
     assert normalize("pls help w my appt") == "please help w my appointment"
     # "u" stays: it is the U visa.
     assert normalize("U visa") == "u visa"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("good afternoon, how's it going", "en"),
+        ("hello there, have a nice day", "en"),
+        ("hola, buenas tardes, que tal", "es"),
+        ("buenos dias, como estas", "es"),
+    ],
+)
+def test_a_greeting_alone_is_small_talk(index, question, language):
+    # "today", "tardes" and "dias" each score against some topic; nothing is asked.
+    matches = index.search(question, language=language)
+    assert [(m.slug, m.outside, m.confidence) for m in matches] == [(SMALL_TALK, True, 0.0)]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "topic"),
+    [
+        ("good morning, is the field office open today", "en", "office-closures"),
+        ("buenas tardes, cuanto cuesta la ciudadania", "es", "fees-and-waivers"),
+    ],
+)
+def test_a_greeting_before_a_question_leaves_the_question(index, question, language, topic):
+    matches = index.search(question, language=language)
+    assert matches[0].slug == topic and not matches[0].outside
+
+
+def test_an_out_of_scope_word_is_never_offered_as_a_spelling_correction():
+    # Without the guard "fight" would be read as "flight" once a subject uses that word.
+    assert Analyzer("en", ["flight", "denied"]).words("fight") == ["flight"]
+    guarded = Analyzer("en", ["denied"], kept=["flight"])
+    assert guarded.words("fight") == ["fight"]
+    # The subject's own word, typed, is left as it is.
+    assert guarded.words("flight") == ["flight"]
+
+
+def test_a_word_theirs_by_list_and_ours_by_use_never_makes_a_subject_distinct():
+    fees = _article(
+        "fees",
+        "Paying the fee",
+        "Pay by card or check.",
+        ["can I pay the fee by card", "how do I pay", "pay by check", "x"],
+    )
+    cards = _subject("outside:cards", ["my credit card was declined", "credit card debt"])
+    index = KnowledgeIndex([fees], outside=[cards])
+    # "credit" is theirs and an everyday word (outside_shared): paying by it is ours.
+    answered = index.search("can I pay by credit card", language="en")
+    assert answered[0].slug == "fees" and not answered[0].outside
+    declined = index.search("credit card debt", language="en")
+    assert declined[0].outside and declined[0].slug == "outside:cards"

@@ -649,3 +649,50 @@ def test_a_person_named_but_not_asked_for_is_not_handed_over(knowledge_base, que
 )
 def test_a_word_only_we_use_keeps_the_question_ours(knowledge_base, question, topic):
     assert assistant_ask(question=question).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        # Everyday business in our words: stolen, lost, card, form, status, renew, appointment.
+        ("someone stole my wallet and my bank cards", "en"),
+        ("perdi mi cartera en el autobus", "es"),
+        ("the census form asks about everyone in my house", "en"),
+        ("necesito ayuda con el formulario fafsa", "es"),
+        ("my flight to Houston got cancelled", "en"),
+        ("cual es el estado de mi vuelo a Guatemala", "es"),
+        ("when does my gym membership need renewing", "en"),
+        ("cita con el veterinario para mi gato", "es"),
+        # Small talk.
+        ("good afternoon, how's it going", "en"),
+        ("hola, buenas tardes, que tal", "es"),
+    ],
+)
+def test_everyday_business_in_our_words_is_declined(knowledge_base, question, language):
+    answer = assistant_ask(question=question, language=language)
+    assert answer.topic is None
+    assert answer.handoff is False
+    assert answer.links
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "topic"),
+    [
+        # The same words in our sense stay ours.
+        ("my green card was stolen", "en", "replace-green-card"),
+        ("me robaron la tarjeta verde", "es", "replace-green-card"),
+        ("renew my work permit card", "en", "work-permit"),
+        ("como renuevo mi permiso de trabajo", "es", "work-permit"),
+        ("hello, how do I check my case status", "en", "case-status"),
+        ("hola buenos dias, como veo el estado de mi caso", "es", "case-status"),
+        # A fraud seen on social media is ours; paying by credit card is a fee question; a
+        # subject's word ("flight") is never a spelling correction for ours ("fight").
+        ("someone on facebook is selling green cards", "en", "report-fraud"),
+        ("puedo pagar con tarjeta de credito", "es", "fees-and-waivers"),
+        ("my case got denied, can i fight it", "en", "denial-next-steps"),
+    ],
+)
+def test_our_questions_in_everyday_words_are_answered(knowledge_base, question, language, topic):
+    answer = assistant_ask(question=question, language=language)
+    assert answer.topic == topic
+    assert answer.handoff is False
