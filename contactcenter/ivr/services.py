@@ -413,15 +413,15 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
     logger.info("ivr.call_ended", extra={"call_id": call.pk, "outcome": outcome})
 
 
-def _call_locked(call_sid: str) -> Call | None:
-    """The call row, locked until the transaction ends.
+def _call_locked(call_sid: str, *, lock: bool = True) -> Call | None:
+    """The call row, locked until the transaction ends (``lock=False``: read as it stands).
 
     Hand-written because this runs on every turn and compiling the ORM's query for it was the
     largest part of a turn's own CPU; the statement and its one parameter are fixed."""
     fields = _call_fields()
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT {columns} FROM {Call._meta.db_table} WHERE call_sid = %s{lock}"  # noqa: S608
+    locking = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    sql = f"SELECT {columns} FROM {Call._meta.db_table} WHERE call_sid = %s{locking}"  # noqa: S608
     row = _hot_statement(sql, [call_sid], fetch=True)
     if row is None:
         return None
@@ -477,23 +477,48 @@ _TURN_INSERT = (
 _CALL_ADVANCE = (
     f"UPDATE {Call._meta.db_table} SET state = %s, next_step = %s, updated_at = %s WHERE id = %s"  # noqa: S608
 )
+# A turn taken without the row lock moves the call on only if it is still at this step, and
+# stores the turn only if it did: one statement, atomic on its own.
+_CALL_ADVANCE_IF_AT = _CALL_ADVANCE + " AND next_step = %s"
+_TURN_INSERT_AFTER_ADVANCE = (  # identifiers only are formatted in; values are parameters
+    f"WITH moved AS ({_CALL_ADVANCE_IF_AT} RETURNING id) "  # noqa: S608
+    f"INSERT INTO {CallTurn._meta.db_table} (call_id, step, heard, said, node, twiml, created_at) "
+    "SELECT id, %s, %s, %s, %s, %s, %s FROM moved RETURNING call_id"
+)
 
 
 def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twiml: str,
-                state: dict[str, Any]) -> None:  # fmt: skip
+                state: dict[str, Any], only_if_next: bool = False) -> bool:  # fmt: skip
     """Store the answered turn and move the call on: the two writes of every turn, by hand for
     the same reason as :func:`_call_locked` (what is written is what the ORM wrote). On
-    PostgreSQL both go in one statement, one round trip."""
+    PostgreSQL both go in one statement, one round trip.
+
+    ``only_if_next``: the call's row is not locked; nothing is written (and False is returned)
+    if another request already answered this step."""
     now = timezone.now()
     state_value = Call._meta.get_field("state").get_db_prep_save(state, connection)
-    turn = [call.pk, step, heard, said, node, twiml, now]
-    advance = [state_value, step + 1, now, call.pk]
-    if connection.vendor == "postgresql":
+    turn: list[Any] = [call.pk, step, heard, said, node, twiml, now]
+    advance: list[Any] = [state_value, step + 1, now, call.pk]
+    if only_if_next:
+        if connection.vendor == "postgresql":
+            stored = _hot_statement(
+                _TURN_INSERT_AFTER_ADVANCE, [*advance, step, *turn[1:]], fetch=True
+            )
+            if stored is None:
+                return False
+        else:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_CALL_ADVANCE_IF_AT, [*advance, step])
+                if cursor.rowcount != 1:
+                    return False
+                cursor.execute(_TURN_INSERT, turn)
+    elif connection.vendor == "postgresql":
         _hot_statement(f"WITH turn AS ({_TURN_INSERT}) {_CALL_ADVANCE}", turn + advance)
     else:
         _hot_statement(_TURN_INSERT, turn)
         _hot_statement(_CALL_ADVANCE, advance)
     call.state, call.next_step, call.updated_at = state, step + 1, now
+    return True
 
 
 def _locked_call(request: CallRequest) -> tuple[Call, bool]:
@@ -514,19 +539,64 @@ def _locked_call(request: CallRequest) -> tuple[Call, bool]:
         return Call.objects.select_for_update().get(call_sid=request.call_sid), False
 
 
-@transaction.atomic
-def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
-    """Answer one request of a call with TwiML; a repeated step gets the stored answer."""
-    call, _created = _locked_call(request)
+# Effects that only read: a turn whose effects are all of these needs no lock on the call.
+_READ_ONLY_EFFECTS = frozenset({"lookup_case"})
+
+
+class _NeedsLock(Exception):
+    """The turn writes more than itself (a queue, a text, a callback, the end of the call)."""
+
+
+def _stored_answer(call: Call, step_number: int) -> str:
+    stored = CallTurn.objects.filter(call=call, step=step_number).values_list("twiml")
+    return str(stored.get()[0])
+
+
+def _check_step(call: Call, request: CallRequest) -> str | None:
+    """The stored answer for a retried step, None for the call's next step; else an error."""
     if call.line != request.line:
         raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
     if request.step < call.next_step:  # a retry: the stored answer, and nothing else happens
-        stored = CallTurn.objects.filter(call=call, step=request.step).values_list("twiml")
-        return str(stored.get()[0])
+        return _stored_answer(call, request.step)
     if request.step != call.next_step:
         raise StepOutOfOrder(
             _("Step %(step)s is not the next step of this call.") % {"step": request.step}
         )
+    return None
+
+
+def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
+    """Answer one request of a call with TwiML; a repeated step gets the stored answer.
+
+    Most turns only read (a menu choice, a status read out): they read the call without a lock
+    and store the turn with one statement that moves the call on only if it is still at this
+    step, so a retry racing the original cannot answer twice. A call's first request and any
+    turn that writes more (a queue, a text, a callback, the end of the call) run in one
+    transaction holding the call's row lock."""
+    if request.step > 0:
+        call = _call_locked(request.call_sid, lock=False)
+        if call is None:
+            raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
+        stored = _check_step(call, request)
+        if stored is not None:
+            return stored
+        try:
+            return _answer(call, request, now=now, locked=False)
+        except _NeedsLock:
+            pass
+    return _answer_locked(request, now=now)
+
+
+@transaction.atomic
+def _answer_locked(request: CallRequest, *, now: dt.datetime | None) -> str:
+    call, _created = _locked_call(request)
+    stored = _check_step(call, request)
+    if stored is not None:
+        return stored
+    return _answer(call, request, now=now, locked=True)
+
+
+def _answer(call: Call, request: CallRequest, *, now: dt.datetime | None, locked: bool) -> str:
     flow = _flow_by_id(call.line, call.flow_version_id)
     now = now or clock()
     previous = call.state or None
@@ -537,13 +607,18 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
     )  # fmt: skip
     heard_at = previous.get("node", "") if previous else ""
     if previous and previous.get("node") == ENDED:
+        if not locked:
+            raise _NeedsLock
         turn = Turn(prompts=(), state=previous, hangup=True)
     else:
         turn = step(flow, previous, event)
     prompts = list(turn.prompts)
     effects: list[str] = []
     for _round in range(5):
-        effects.extend(effect.kind for effect in turn.effects)
+        kinds = [effect.kind for effect in turn.effects]
+        if not locked and not _READ_ONLY_EFFECTS.issuperset(kinds):
+            raise _NeedsLock  # before anything is done: the locked attempt starts afresh
+        effects.extend(kinds)
         result = _perform(call, flow, turn)
         if not turn.awaiting:
             break
@@ -562,11 +637,28 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
         ),
         next_url=step_url(call.line, request.step + 1),
     )
-    _turn_store(
-        call, step=request.step, node=str(state.get("node", ""))[:40],
-        heard=_mask_heard(flow, heard_at, request),
-        said=" ".join(p.text for p in prompts)[:5000], twiml=twiml, state=state,
+    store = functools.partial(
+        _store_turn, call, flow, request, turn, state=state, twiml=twiml, effects=effects,
+        heard=_mask_heard(flow, heard_at, request), said=" ".join(p.text for p in prompts),
+        locked=locked,
     )  # fmt: skip
+    if locked or not turn.hangup:
+        return store()
+    # The call ends and nothing else was written: the conditional move takes the row's lock,
+    # and the end of the call is written in the same transaction.
+    with transaction.atomic():
+        return store()
+
+
+def _store_turn(call: Call, flow: Flow, request: CallRequest, turn: Turn, *,
+                state: dict[str, Any], twiml: str, effects: list[str], heard: str, said: str,
+                locked: bool) -> str:  # fmt: skip
+    stored = _turn_store(
+        call, step=request.step, node=str(state.get("node", ""))[:40], heard=heard,
+        said=said[:5000], twiml=twiml, state=state, only_if_next=not locked,
+    )  # fmt: skip
+    if not stored:  # another request for this step got there first: its answer stands
+        return _stored_answer(call, request.step)
     if "enqueue" in effects:  # the agent who takes the call sees how it got here
         _post_transcript(call, flow, state)
     if turn.hangup and call.ended_at is None:

@@ -43,23 +43,58 @@ def hot(monkeypatch) -> list[str]:
 
 
 def test_a_menu_turn_is_one_read_and_one_write(phone, hot):
+    """A turn that only reads takes no lock: it reads the call, then stores the turn with one
+    statement that moves the call on only if it is still at this step."""
     call = phone("main")
     call.start()
     hot.clear()
     with CaptureQueriesContext(connection) as captured:
         call.send("1")  # English: the main menu, no effect
-    # Nothing else: on SQLite the same statements also reach Django's query log.
-    assert len(statements(captured)) == (0 if connection.vendor == "postgresql" else len(hot))
     assert hot[0].startswith("SELECT") and "ivr_call" in hot[0]
+    assert not hot[0].endswith("FOR UPDATE")
+    if connection.vendor == "postgresql":  # prepared: Django's query log does not see them
+        assert statements(captured) == []
+        assert len(hot) == 2 and hot[1].startswith("WITH moved AS (UPDATE ivr_call SET")
+        assert "AND next_step = %s" in hot[1] and "INSERT INTO ivr_callturn" in hot[1]
+    else:  # SQLite: the read, then the conditional move and the turn in one transaction
+        sent = statements(captured)
+        assert len(hot) == 1 and len(sent) == 3, sent
+        assert CALL_UPDATE.match(sent[1]) and re.search(r"AND next_step = \d+$", sent[1])
+        assert sent[2].startswith("INSERT INTO ivr_callturn")
+
+
+def test_a_turn_that_queues_the_caller_takes_the_lock(phone, hot):
+    call = phone("main", from_number="+15555550199")
+    call.start()
+    call.send("1")
+    call.send("0")
+    hot.clear()
+    call.send("0")  # twice for a person: queued, with an inquiry and a work item
+    reads = [sql for sql in hot if sql.startswith("SELECT")]
+    # First read as it stands; the queue is a write, so the turn starts again under the lock.
+    assert not reads[0].endswith("FOR UPDATE")
     if connection.features.has_select_for_update:
-        assert hot[0].endswith("FOR UPDATE")
-    writes = hot[1:]
-    if connection.vendor == "postgresql":  # the turn and the call's move, one round trip
-        assert len(writes) == 1 and writes[0].startswith("WITH turn AS (INSERT INTO ivr_callturn")
-        assert CALL_UPDATE.search(writes[0])
-    else:
-        assert len(writes) == 2 and writes[0].startswith("INSERT INTO ivr_callturn")
-        assert CALL_UPDATE.match(writes[1])
+        assert reads[1].endswith("FOR UPDATE")
+    row = Call.objects.get(call_sid=call.call_sid)
+    assert row.work_item_id is not None and row.next_step == 4
+    assert CallTurn.objects.filter(call=row, step=3).count() == 1
+
+
+def test_a_stale_turn_loses_to_the_answer_already_stored(phone):
+    """A retry that read the call before the original stored its answer writes nothing and
+    answers what the original answered."""
+    call = phone("main")
+    call.start()
+    stale = services._call_locked(call.call_sid, lock=False)
+    assert stale is not None and stale.next_step == 1
+    first = call.send("1")  # the original, answered meanwhile
+    request = services.CallRequest(line="main", call_sid=call.call_sid, step=1, digits="2")
+    answer = services._answer(stale, request, now=None, locked=False)
+    assert answer == CallTurn.objects.get(call__call_sid=call.call_sid, step=1).twiml
+    assert "n=2" in answer and first.said
+    row = Call.objects.get(call_sid=call.call_sid)
+    assert row.next_step == 2 and row.state["language"] == "en"  # "2" (Spanish) was not taken
+    assert CallTurn.objects.filter(call=row).count() == 2
 
 
 def test_the_last_turn_writes_the_call_twice_at_most(phone, known_case, hot):

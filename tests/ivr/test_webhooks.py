@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
+from contactcenter.inquiries.models import Inquiry
 from contactcenter.ivr.models import Call, CallTurn
 
 from .conftest import AUTH_TOKEN
@@ -148,6 +149,55 @@ def test_simultaneous_retries_of_a_new_call_open_one_call(ivr):
     assert len(answers) == 4 and len(set(answers)) == 1
     assert Call.objects.count() == 1
     assert CallTurn.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent turns need PostgreSQL's row-level concurrency (SQLite serialises writers)",
+)
+@pytest.mark.parametrize("digits", ["1", "9"], ids=["menu-turn", "last-turn"])
+def test_simultaneous_retries_of_a_turn_answer_once(ivr, known_case, digits):
+    """Four copies of the same step at once, taken without the row lock: one moves the call
+    on and stores its answer, the others answer with what it stored."""
+    import threading
+
+    from contactcenter.ivr.services import CallRequest, call_answer
+
+    sid = "CA" + "d" * 32
+    call_answer(CallRequest(line="main", call_sid=sid, step=0))
+    before = []
+    if digits == "9":  # English, case status, a receipt number; then goodbye ends the call
+        before = ["1", "1", "546" + known_case.receipt_number[3:] + "#"]
+    for number, pressed in enumerate(before, 1):
+        call_answer(CallRequest(line="main", call_sid=sid, step=number, digits=pressed))
+    step_number = len(before) + 1
+    barrier = threading.Barrier(4)
+    answers: list[str] = []
+    failures: list[BaseException] = []
+
+    def answer() -> None:
+        try:
+            barrier.wait()
+            request = CallRequest(line="main", call_sid=sid, step=step_number, digits=digits)
+            answers.append(call_answer(request))
+        except BaseException as error:  # reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures and len(answers) == 4 and len(set(answers)) == 1
+    call = Call.objects.get(call_sid=sid)
+    assert call.next_step == step_number + 1
+    assert CallTurn.objects.filter(call=call, step=step_number).count() == 1
+    if digits == "9":
+        assert call.outcome and call.inquiry is not None
+        assert Inquiry.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
