@@ -19,6 +19,15 @@ Figures, one JSON line each on stdout and appended to ``bench/results/latest.jso
 p99 and p50 send-to-receipt in milliseconds against the ping round trip. Progress on stderr.
 Target: chat p99 under 100 ms. Exit status 1 when any message was lost.
 
+A tail is placed, for each phase of each run (``tail`` in the run's detail, one line on
+stderr): the messages over ``SLOW_MS`` by second and by route (sender's server to receiver's),
+what paused each process (garbage collections and late event-loop wake-ups with the stack
+seen, recorded in the servers and in this driver on the machine's monotonic clock; the database
+pool opening connections), the channel layer's backlog in Redis every 0.1 s, and the CPU taken
+each second by processes other than ours. A run with a second in which others took half a core
+or more is flagged ``contended``: on two cores its tail says more about the machine than the
+product.
+
     .venv/bin/python bench/chat.py                     # 200 chats, 100 messages/s, 20 s
     .venv/bin/python bench/chat.py --database sqlite --duration 10
 """
@@ -30,6 +39,7 @@ import asyncio
 import collections
 import contextlib
 import json
+import math
 import os
 import secrets
 import signal
@@ -114,12 +124,18 @@ def server_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, st
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log_path: Path, profile: Path | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, profile: Path | None = None,
+        stalls: Path | None = None,
+    ) -> None:  # fmt: skip
         self.port = free_port()
         self.log = log_path.open("w")
         self.profile = profile
+        self.stalls = stalls
         if profile is not None:  # the same application under cProfile (bench/profile_server.py)
             command = [PYTHON, str(BENCH_DIR / "profile_server.py"), str(self.port), str(profile)]
+        elif stalls is not None:  # the same uvicorn, with the stall recorder (serve() below)
+            command = [PYTHON, str(Path(__file__)), "--serve", str(self.port), str(stalls)]
         else:
             command = [PYTHON, "-m", "uvicorn", "contactcenter.asgi:application", "--host",
                        "127.0.0.1", "--port", str(self.port), "--lifespan", "off",
@@ -165,6 +181,218 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+
+
+# --- What paused a process: the stall recorder ----------------------------------------------
+
+STALL_MS = 15.0  # a pause at least this long is recorded
+
+
+class StallRecorder:
+    """Records what paused this process, on the system's monotonic clock (the same in every
+    process on the machine, so the driver can line it up with its slow messages): each garbage
+    collection of ``STALL_MS`` or more, each time the event loop woke that much late (with the
+    main thread's stack as a watchdog thread saw it during the stall), the default executor's
+    queue when work waits for a thread, and the database pool growing or dropping connections.
+    """
+
+    def __init__(self, out: Path | None = None) -> None:
+        import threading
+
+        self.events: list[dict[str, Any]] = []
+        self.out = out.open("a") if out is not None else None
+        self._lock = threading.Lock()
+        self._gc_started = 0.0
+        self._tick = time.monotonic()
+        self._stack: list[str] | None = None
+        self._main = threading.main_thread().ident
+
+    def record(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            self.events.append(event)
+            if self.out is not None:
+                self.out.write(json.dumps(event) + "\n")
+                self.out.flush()
+
+    def install(self) -> None:
+        import gc
+        import logging
+        import threading
+
+        gc.callbacks.append(self._gc)
+        threading.Thread(target=self._watchdog, name="stall-watchdog", daemon=True).start()
+        recorder = self
+
+        class PoolEvents(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                text = record.getMessage()
+                if text.startswith(("growing", "adding new", "discarding", "shrinking")):
+                    recorder.record({"kind": "pool", "at": time.monotonic(), "what": text})
+
+        pool_logger = logging.getLogger("psycopg.pool")
+        pool_logger.setLevel(logging.INFO)
+        pool_logger.addHandler(PoolEvents())
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.monotonic()
+            return
+        ms = (time.monotonic() - self._gc_started) * 1000
+        if ms >= STALL_MS:
+            self.record({"kind": "gc", "at": self._gc_started, "ms": round(ms, 1),
+                         "generation": info["generation"],
+                         "collected": info["collected"]})  # fmt: skip
+
+    def _watchdog(self) -> None:
+        import sys as _sys
+        import traceback
+
+        while True:
+            time.sleep(0.005)
+            if self._stack is None and time.monotonic() - self._tick > STALL_MS / 1000 + 0.01:
+                frame = _sys._current_frames().get(self._main)
+                if frame is not None:
+                    self._stack = [line.strip() for line in traceback.format_stack(frame)[-8:]]
+
+    async def watch_loop(self) -> None:
+        """Run on the event loop: wake every 10 ms and note how late each wake-up was."""
+        loop = asyncio.get_running_loop()
+        ticks = 0
+        while True:
+            self._tick = before = time.monotonic()
+            self._stack = None
+            await asyncio.sleep(0.01)
+            late_ms = (time.monotonic() - before - 0.01) * 1000
+            if late_ms >= STALL_MS:
+                self.record({"kind": "loop", "at": before, "ms": round(late_ms, 1),
+                             "stack": self._stack})  # fmt: skip
+            ticks += 1
+            executor = getattr(loop, "_default_executor", None)
+            if ticks % 10 == 0 and executor is not None:
+                waiting = executor._work_queue.qsize()
+                if waiting >= 4:
+                    self.record({"kind": "executor_queue", "at": before, "waiting": waiting})
+
+
+def serve(port: int, stalls: Path) -> None:
+    """The same server as ``uvicorn contactcenter.asgi:application`` with the benchmark's
+    options, and a stall recorder writing to ``stalls``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
+    import uvicorn
+
+    recorder = StallRecorder(stalls)
+    recorder.install()
+    from contactcenter.asgi import application
+
+    watching: list[asyncio.Task] = []
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        if not watching:
+            watching.append(asyncio.get_running_loop().create_task(recorder.watch_loop()))
+        await application(scope, receive, send)
+
+    uvicorn.run(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
+                access_log=False)  # fmt: skip
+
+
+def read_stalls(path: Path | None, since: float, until: float) -> list[dict[str, Any]]:
+    if path is None or not path.exists():
+        return []
+    events = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [event for event in events if since <= event["at"] < until]
+
+
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """Every process's name and CPU seconds so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        fields = tail.split()
+        out[int(entry.name)] = (head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+class MachineWatch:
+    """Samples, once a second on a thread of its own, how much CPU the processes other than
+    ours (the two servers, this driver, PostgreSQL and Redis) took: on two cores, a second in
+    which others took half a core or more is a contended second."""
+
+    OURS_NAMES = ("postgres", "redis-server")
+
+    def __init__(self, our_pids: set[int], redis_url: str) -> None:
+        import threading
+
+        import redis
+
+        self.our_pids = our_pids
+        self.samples: list[tuple[float, float, list[tuple[str, float]]]] = []
+        # Every 0.1 s: how many messages wait in each server's channel-layer inbox in Redis
+        # (one sorted set per process, capped by the layer's capacity; past it sends are dropped).
+        self.redis = redis.Redis.from_url(redis_url)
+        self.db = int(self.redis.connection_pool.connection_kwargs.get("db", 0))
+        self.inbox: list[tuple[float, dict[str, int]]] = []
+        # With a publish/subscribe layer nothing waits in a list: what Redis has pushed and a
+        # server has not yet read stays in that connection's output buffer (bytes).
+        self.pushed: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="machine-watch", daemon=True)
+
+    def __enter__(self) -> MachineWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _inbox_depths(self) -> dict[str, int]:
+        keys = sorted(
+            k for k in self.redis.scan_iter(match="asgispecific.*", count=1000) if k.endswith(b"!")
+        )
+        pipe = self.redis.pipeline()
+        for key in keys:
+            pipe.zcard(key)
+        return {key.decode()[-5:-1]: depth for key, depth in zip(keys, pipe.execute(), strict=True)}
+
+    def _pubsub_backlog(self) -> int:
+        deepest = 0
+        for client in self.redis.client_list():
+            if int(client.get("db", -1)) == self.db and int(client.get("sub", 0)) > 0:
+                deepest = max(deepest, int(client.get("omem", 0)))
+        return deepest
+
+    def _run(self) -> None:
+        before, at = cpu_by_process(), time.monotonic()
+        ticks = 0
+        while not self._stop.wait(0.1):
+            self.inbox.append((time.monotonic(), self._inbox_depths()))
+            self.pushed.append((time.monotonic(), self._pubsub_backlog()))
+            ticks += 1
+            if ticks % 10:
+                continue
+            now, now_at = cpu_by_process(), time.monotonic()
+            others: dict[str, float] = collections.defaultdict(float)
+            for pid, (name, cpu) in now.items():
+                if pid in self.our_pids or name.startswith(self.OURS_NAMES):
+                    continue
+                used = cpu - before.get(pid, (name, 0.0))[1]
+                if used > 0:
+                    others[name] += used
+            span = now_at - at
+            top = sorted(others.items(), key=lambda item: -item[1])[:3]
+            self.samples.append(
+                (at, sum(others.values()) / span, [(n, round(c / span, 2)) for n, c in top])
+            )
+            before, at = now, now_at
+
+    def between(self, since: float, until: float) -> list[tuple[float, float, list]]:
+        return [sample for sample in self.samples if since <= sample[0] < until]
 
 
 # --- Filling the database (runs in a subprocess with Django set up) --------------------------
@@ -232,9 +460,10 @@ def fill(chats: int) -> None:
 class Side:
     """One open socket: the person's or the agent's end of a chat, or a ping socket."""
 
-    def __init__(self, websocket, role: str) -> None:
+    def __init__(self, websocket, role: str, server: int = 0) -> None:
         self.websocket = websocket
         self.role = role
+        self.server = server  # which of the two servers it is connected to
 
 
 async def _connect(url: str, origin: str, cookie: str = ""):
@@ -258,8 +487,11 @@ async def open_loop(
 ) -> dict[str, Any]:
     """Send on schedule, one message per tick over the pairs in turn, alternating sides;
     return the latencies of the messages scheduled after the warm-up."""
-    pending: dict[str, float] = {}
+    pending: dict[str, tuple[float, Side]] = {}
     latencies: list[float] = []
+    # Each counted message: when it was due (s after the warm-up), its latency (s), and the
+    # servers it went through (sender's, receiver's), to place a tail in time and on a server.
+    records: list[tuple[float, float, str, int, int]] = []
     counted_from = [0.0]
     received = [0]
     errors: collections.Counter[str] = collections.Counter()
@@ -285,11 +517,14 @@ async def open_loop(
                 )
             else:
                 continue
-            scheduled = pending.pop(key, None) if key else None
-            if scheduled is not None:
+            sent = pending.pop(key, None) if key else None
+            if sent is not None:
+                scheduled, sender = sent
                 received[0] += 1
                 if scheduled >= counted_from[0]:
                     latencies.append(now - scheduled)
+                    records.append((scheduled - counted_from[0], now - scheduled, sender.role,
+                                    sender.server, side.server))  # fmt: skip
 
     readers = []
     for person, agent in pairs:
@@ -309,7 +544,7 @@ async def open_loop(
         person, agent = pairs[n % len(pairs)]
         sender = person if (n // len(pairs)) % 2 == 0 else agent
         key = f"{run_id}-{n}"
-        pending[key] = scheduled
+        pending[key] = (scheduled, sender)
         payload = {"type": "message", "body": f"bench message {n}", "client_id": key}
         sends.append(asyncio.create_task(sender.websocket.send(json.dumps(payload))))
     await asyncio.gather(*sends)
@@ -330,6 +565,8 @@ async def open_loop(
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "max_ms": (latencies[-1] * 1000) if latencies else float("nan"),
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+        "counted_from": counted_from[0],
+        "records": records,
     }
 
 
@@ -338,7 +575,7 @@ async def ping_pairs(servers: list[Server], count: int) -> list[tuple[Side, Side
     for n in range(count):
         server = servers[n % 2]
         websocket = await _connect(f"ws://127.0.0.1:{server.port}/ws/ping", server.origin)
-        side = Side(websocket, "ping")
+        side = Side(websocket, "ping", n % 2)
         pairs.append((side, side))
     return pairs
 
@@ -357,12 +594,91 @@ async def chat_pairs(servers: list[Server], chats: list[dict]) -> list[tuple[Sid
         )
         await _drain_hello(person)
         await _drain_hello(agent)
-        pairs.append((Side(person, "person"), Side(agent, "agent")))
+        pairs.append((Side(person, "person", n % 2), Side(agent, "agent", (n + 1) % 2)))
     return pairs
 
 
-async def measure(servers: list[Server], chats: list[dict], args: argparse.Namespace) -> dict:
+SLOW_MS = 25.0  # a message this late counts in the tail report
+CONTENDED_CORES = 0.5  # others busy this much of the 2 cores in a second: a contended second
+
+
+def tail_report(
+    result: dict[str, Any], servers: list[Server], since: float, until: float,
+    client: StallRecorder, machine: MachineWatch, duration: float,
+) -> dict[str, Any]:  # fmt: skip
+    """Where the slow messages of one phase were, beside what paused each process and what
+    else used the machine, in seconds from the end of the warm-up (negative: during it)."""
+    start = result.pop("counted_from") + (time.monotonic() - time.perf_counter())
+    records = result.pop("records")
+    slow = [record for record in records if record[1] * 1000 >= SLOW_MS]
+    by_second: dict[int, list[float]] = collections.defaultdict(list)
+    for due, latency, *_ in slow:
+        by_second[int(due)].append(latency * 1000)
+    routes = collections.Counter(f"{role}@{a}->{b}" for _due, _lat, role, a, b in slow)
+    stalls = []
+    for who, events in [("client", [e for e in client.events if since <= e["at"] < until])] + [
+        (f"server{n}", read_stalls(server.stalls, since, until)) for n, server in enumerate(servers)
+    ]:
+        for event in events:
+            stalls.append({"who": who, "t": round(event["at"] - start, 2),
+                           **{k: v for k, v in event.items() if k != "at"}})  # fmt: skip
+    stalls.sort(key=lambda event: event["t"])
+    # The machine during the measured seconds only (not connecting, warming up or draining).
+    samples = machine.between(max(since, start), min(until, start + duration))
+    deepest: dict[int, int] = {}
+    for at, depths in machine.inbox:
+        if since <= at < until and depths:
+            second = math.floor(at - start)
+            deepest[second] = max(deepest.get(second, 0), *depths.values())
+    contended = [(round(at - start), round(busy, 2), top) for at, busy, top in samples
+                 if busy >= CONTENDED_CORES]  # fmt: skip
+    return {
+        "slow_ms": SLOW_MS,
+        "slow": len(slow),
+        "slow_by_second": {
+            second: [len(values), round(max(values), 1)]
+            for second, values in sorted(by_second.items())
+        },
+        "slow_by_route": dict(routes.most_common()),
+        "stalls": stalls,
+        # The deepest channel-layer inbox (messages waiting in Redis for one server) each second.
+        "inbox_max": max(deepest.values(), default=0),
+        "inbox_by_second": {s: d for s, d in sorted(deepest.items()) if d >= 5},
+        "pubsub_backlog_bytes_max": max(
+            (b for at, b in machine.pushed if since <= at < until), default=0
+        ),
+        "others_cores_max": round(max((busy for _, busy, _ in samples), default=0.0), 2),
+        "contended_seconds": contended,
+        "contended": bool(contended),
+        "slow_in_contended_seconds": sum(
+            len(by_second.get(second, [])) for second in {second for second, *_ in contended}
+        ),
+    }
+
+
+def tail_line(name: str, result: dict[str, Any]) -> str:
+    tail = result["tail"]
+    seconds = ", ".join(f"{s}s:{n}x<={m}ms" for s, (n, m) in tail["slow_by_second"].items())
+    stalls = "; ".join(
+        f"{e['who']} {e['kind']} {e.get('ms', e.get('waiting', e.get('what', '')))} @{e['t']}s"
+        for e in tail["stalls"][:12]
+    )
+    flag = " CONTENDED" if tail["contended"] else ""
+    return (
+        f"{name}: p50 {result['p50_ms']:.1f} p99 {result['p99_ms']:.1f} max "
+        f"{result['max_ms']:.1f} ms; {tail['slow']} over {SLOW_MS:.0f} ms [{seconds}] "
+        f"routes {tail['slow_by_route']}; stalls [{stalls}]; others max "
+        f"{tail['others_cores_max']} cores{flag}; inbox max {tail['inbox_max']} "
+        f"{tail['inbox_by_second']}; pushed, unread max {tail['pubsub_backlog_bytes_max']} B"
+    )
+
+
+async def measure(
+    servers: list[Server], chats: list[dict], args: argparse.Namespace,
+    client: StallRecorder, machine: MachineWatch,
+) -> dict:  # fmt: skip
     """The ping baseline and the chat load, each on its own set of sockets, same servers."""
+    watching = asyncio.get_running_loop().create_task(client.watch_loop())
 
     async def ping_phase() -> dict:
         pairs = await ping_pairs(servers, len(chats))
@@ -382,10 +698,19 @@ async def measure(servers: list[Server], chats: list[dict], args: argparse.Names
     machine_before, client_before, wall_before = machine_busy(), time.process_time(), time.time()
     cpu_before = [server.cpu_seconds() for server in servers]
     progress(f"baseline: /ws/ping round trips at {args.rate}/s for {args.duration}s")
+    since = time.monotonic()
     baseline = await ping_phase()
+    middle = time.monotonic()
+    baseline["tail"] = tail_report(baseline, servers, since, middle, client, machine, args.duration)
+    progress(tail_line("baseline", baseline))
     cpu_mid = [server.cpu_seconds() for server in servers]
     progress(f"chat: {args.rate} messages/s for {args.duration}s")
     chat = await chat_phase()
+    chat["tail"] = tail_report(
+        chat, servers, middle, time.monotonic(), client, machine, args.duration
+    )
+    progress(tail_line("chat", chat))
+    watching.cancel()
     cpu_after = [server.cpu_seconds() for server in servers]
     machine_after = machine_busy()
     baseline["server_cpu_s"] = round(sum(cpu_mid) - sum(cpu_before), 2)
@@ -407,6 +732,7 @@ async def open_loop_ping(
     start = time.perf_counter() + 0.5
     counted_from = start + warmup
     in_flight: dict[int, list[float]] = {n: [] for n in range(len(pairs))}
+    records: list[tuple[float, float, str, int, int]] = []
 
     async def reader(n: int, side: Side) -> None:
         async for raw in side.websocket:
@@ -416,6 +742,8 @@ async def open_loop_ping(
             scheduled = in_flight[n].pop(0)
             if scheduled >= counted_from:
                 latencies.append(now - scheduled)
+                records.append((scheduled - counted_from, now - scheduled, "ping", side.server,
+                                side.server))  # fmt: skip
 
     # A pong does not say which ping it answers; replies on one socket come in order, so each
     # is matched to the oldest ping still waiting on that socket.
@@ -445,6 +773,8 @@ async def open_loop_ping(
         "p50_ms": percentile(latencies, 0.50) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "max_ms": (latencies[-1] * 1000) if latencies else float("nan"),
+        "counted_from": counted_from,
+        "records": records,
     }
 
 
@@ -466,6 +796,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile", action="store_true", help="run the first server under cProfile (var/bench/)"
     )
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)  # internal: the subprocess
+    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)  # internal: PORT STALLS
     return parser.parse_args(argv)
 
 
@@ -473,6 +804,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.fill is not None:
         fill(args.fill)
+        return 0
+    if args.serve is not None:
+        serve(int(args.serve[0]), Path(args.serve[1]))
         return 0
     import redis
 
@@ -490,8 +824,16 @@ def main(argv: list[str] | None = None) -> int:
         chats = json.loads(run([PYTHON, str(Path(__file__)), "--fill", str(args.chats)], env,
                                f"open {args.chats} chats through the services"))  # fmt: skip
         profile = args.artifacts / "chat-server-0.pstats" if args.profile else None
+        stalls = [args.artifacts / f"chat-server-{n}.stalls.jsonl" for n in range(2)]
+        for path in stalls:
+            path.unlink(missing_ok=True)
         servers = [
-            Server(env, args.artifacts / f"chat-server-{n}.log", profile if n == 0 else None)
+            Server(
+                env,
+                args.artifacts / f"chat-server-{n}.log",
+                profile if n == 0 else None,
+                stalls[n] if not (profile and n == 0) else None,
+            )
             for n in range(2)
         ]
         progress(f"servers up on ports {servers[0].port} and {servers[1].port}")
@@ -502,7 +844,14 @@ def main(argv: list[str] | None = None) -> int:
                 uvloop.install()
             except ImportError:
                 pass
-            results = [asyncio.run(measure(servers, chats, args)) for _ in range(args.runs)]
+            client = StallRecorder()
+            client.install()
+            ours = {os.getpid(), *(server.process.pid for server in servers)}
+            with MachineWatch(ours, args.redis_url) as machine:
+                results = [
+                    asyncio.run(measure(servers, chats, args, client, machine))
+                    for _ in range(args.runs)
+                ]
         finally:
             for server in servers:
                 server.stop()
@@ -527,6 +876,8 @@ def main(argv: list[str] | None = None) -> int:
         "target_ms": P99_TARGET_MS,
         "runs_detail": results,
         "baseline_is": "/ws/ping round trip (a bare Channels consumer), same rate and servers",
+        # Runs in which processes other than ours took half a core or more in some second.
+        "contended_runs": [result["chat"]["tail"]["contended"] for result in results],
     }
     lines = []
     for metric, key in (("p99_send_to_receipt", "p99_ms"), ("p50_send_to_receipt", "p50_ms")):
