@@ -177,7 +177,12 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}]
             },
-        }
+        },
+        # Live chat: publish/subscribe, pushed by Redis to every server (chat/events.py).
+        "chat": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+        },
     }
 else:
     # One process only: rate-limit counters and chat events stay in this process's memory.

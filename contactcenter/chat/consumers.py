@@ -27,7 +27,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from contactcenter.chat import selectors, services
-from contactcenter.chat.events import EVENT_TYPE, group_name, message_json, side_group_name
+from contactcenter.chat.events import (
+    EVENT_TYPE,
+    group_name,
+    layer_alias,
+    message_json,
+    side_group_name,
+)
 from contactcenter.chat.models import Conversation, ConversationState, Sender
 from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError, InvalidInput, RateLimited
@@ -104,6 +110,10 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
     own_group: str = ""
     other_group: str = ""
     sent_at: list[float]
+
+    @property  # read by Channels when the socket opens; see events.layer_alias
+    def channel_layer_alias(self) -> str:
+        return layer_alias()
 
     async def find_conversation(self) -> Conversation | None:
         raise NotImplementedError
