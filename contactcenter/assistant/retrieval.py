@@ -13,8 +13,8 @@ Two layers sit on top. Kinds of question (``question_types.py``: "status of my I
 benefit named. Out-of-scope subjects (``data/out_of_scope.yaml``: the visa lottery, taxes,
 passports...) are indexed as topics of their own; when one ranks first, or close behind the
 first, or the question uses a word of other agencies' business that the first topic never
-uses and a subject has, the question is declined. A greeting or small talk with nothing
-else in it (``small_talk`` in ``words.yaml``) is declined the same way.
+uses, the question is declined. A greeting or small talk with nothing else in it
+(``small_talk`` in ``words.yaml``) is declined the same way.
 """
 
 from __future__ import annotations
@@ -90,6 +90,11 @@ QUESTION_TYPE_CONFIDENCE = 0.3
 # The match returned for a greeting or small talk and nothing else: declined like another
 # agency's business.
 SMALL_TALK = "outside:small-talk"
+
+
+# ...and for a question that uses a word of other agencies' business (words.yaml) that no
+# out-of-scope subject's examples use.
+OTHER_BUSINESS = "outside:other-business"
 
 
 @dataclass(frozen=True)
@@ -321,6 +326,7 @@ class LanguageIndex:
                 if entry[3] >= self._article_count and entry[0] >= OUTSIDE_CLOSE * scored[0][0]:
                     scored.insert(0, scored.pop(position))
                     break
+        other_business = False
         # A word of other agencies' business ("passport", "unemployment") that the first
         # topic's own text never uses, and that an out-of-scope subject has: the question is
         # about their business even when it is worded like ours ("how long does a passport
@@ -337,10 +343,16 @@ class LanguageIndex:
                     score = float(best_document[topic])
                     scored.insert(0, (scored[0][0], 0.0, score, topic))
                     break
-        outside = bool(scored) and scored[0][3] >= self._article_count
+            else:
+                # A word of theirs that no subject's examples happen to use ("status of my
+                # home loan") is still theirs.
+                other_business = bool(unexplained)
+        outside = other_business or (bool(scored) and scored[0][3] >= self._article_count)
         matches = []
+        if other_business:
+            matches.append(Match(slug=OTHER_BUSINESS, score=0.0, confidence=0.0, outside=True))
         for position, (key, confidence, score, topic) in enumerate(scored):
-            if outside and position == 0:
+            if outside and position == 0 and not other_business:
                 matches.append(
                     Match(slug=self.slugs[topic], score=score, confidence=0.0, outside=True)
                 )

@@ -8,6 +8,7 @@ from contactcenter.assistant.analysis import OUTSIDE_WORDS, Analyzer, normalize
 from contactcenter.assistant.knowledge import ArticleContent, LinkData, article_files_read
 from contactcenter.assistant.retrieval import (
     CONFIDENCE_THRESHOLD,
+    OTHER_BUSINESS,
     SMALL_TALK,
     KnowledgeIndex,
     OutsideSubject,
@@ -218,6 +219,7 @@ def test_texting_shorthand_reads_as_the_word_it_stands_for():
         ("hello there, have a nice day", "en"),
         ("hola, buenas tardes, que tal", "es"),
         ("buenos dias, como estas", "es"),
+        ("are you a robot", "en"),
     ],
 )
 def test_a_greeting_alone_is_small_talk(index, question, language):
@@ -261,3 +263,39 @@ def test_a_word_theirs_by_list_and_ours_by_use_never_makes_a_subject_distinct():
     assert answered[0].slug == "fees" and not answered[0].outside
     declined = index.search("credit card debt", language="en")
     assert declined[0].outside and declined[0].slug == "outside:cards"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("status of my home loan application", "en"), ("cuanto tarda la hipoteca", "es")],
+)
+def test_a_word_of_theirs_that_no_subject_uses_still_declines(index, question, language):
+    # Worded as our kind of question (status, how long); "loan" and "hipoteca" are theirs.
+    matches = index.search(question, language=language)
+    assert matches[0].slug == OTHER_BUSINESS
+    assert all(match.outside and match.confidence == 0 for match in matches)
+
+
+def test_a_word_of_theirs_that_our_topic_uses_does_not_decline():
+    assert "mortgage" in OUTSIDE_WORDS["en"]
+    ferries = _article(
+        "ferries",
+        "Ferry tickets",
+        "Buy ferry tickets at the pier.",
+        ["how do I buy a ferry ticket", "ferry ticket price", "a", "b"],
+    )
+    loans = _article(
+        "loans",
+        "Ferry loans",
+        "A mortgage on a ferry is arranged at the pier.",
+        ["ferry mortgage", "can I get a mortgage for a ferry", "a", "b"],
+    )
+    lottery = _subject("outside:lottery", ["ferry ticket lottery", "win the ferry lottery"])
+    declined = KnowledgeIndex([ferries], outside=[lottery]).search(
+        "ferry ticket mortgage", language="en"
+    )
+    assert declined[0].slug == OTHER_BUSINESS
+    answered = KnowledgeIndex([ferries, loans], outside=[lottery]).search(
+        "ferry mortgage", language="en"
+    )
+    assert answered[0].slug == "loans" and not answered[0].outside
