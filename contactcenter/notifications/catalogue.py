@@ -74,6 +74,10 @@ MESSAGES: dict[str, MessageSpec] = {
         MessageSpec("callback_text_ahead", frozenset({SMS}), {"reference_number": _REF}),
         MessageSpec("callback_missed", frozenset({EMAIL, SMS}), {"reference_number": _REF}),
         MessageSpec("secure_message_waiting", frozenset({EMAIL, SMS})),
+        # Asked for on the phone line after a status was read out. No values at all: a text
+        # goes to whatever number called and an email to the address on file, so it says
+        # only where to look (the common context), never which case or what it says.
+        MessageSpec("case_status_link", frozenset({EMAIL, SMS})),
         MessageSpec("chat_transcript", frozenset({EMAIL}), {"reference_number": _REF}),
         MessageSpec("appointment_confirmed", frozenset({EMAIL, SMS}), _APPOINTMENT),
         MessageSpec("appointment_moved", frozenset({EMAIL, SMS}), _APPOINTMENT),
@@ -189,6 +193,7 @@ def common_context(language: str) -> dict[str, object]:
     return {
         "sender": _sender_name(language),
         "account_url": getattr(settings, "NOTIFICATIONS_ACCOUNT_URL", f"{base}/account/"),
+        "case_status_url": f"{base}/case-status/",
         "contact_phone": getattr(settings, "NOTIFICATIONS_CONTACT_PHONE", "800-375-5283"),
         "appointments_url": f"{base}/appointments/manage/",
     }

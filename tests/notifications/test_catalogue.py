@@ -5,8 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import resolve
 
 from contactcenter.cases.statuses import STATUS_TEXT_ES, CaseStatus
+from contactcenter.core.errors import InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.notifications.catalogue import (
     EMAIL,
@@ -64,6 +66,7 @@ def test_the_required_messages_exist():
         "callback_text_ahead",
         "callback_missed",
         "secure_message_waiting",
+        "case_status_link",
     } <= set(MESSAGES)
     assert MESSAGES["callback_text_ahead"].channels == {SMS}
 
@@ -137,6 +140,31 @@ def test_spanish_dates_are_written_in_spanish():
     assert "jueves 13 de marzo de 2025" in spanish.body
     assert "13 de marzo" in text.body
     assert "usted" in spanish.body
+
+
+@pytest.mark.parametrize("channel", [EMAIL, SMS])
+def test_the_case_status_link_says_where_to_look_and_nothing_else(channel, settings):
+    """Sent from the phone line to whatever number called or the address on file: the
+    public case-status page, the online account and our number, in the caller's language."""
+    settings.PUBLIC_BASE_URL = "https://contact.example.gov/"
+    assert MESSAGES["case_status_link"].values == {}
+    with pytest.raises(InvalidInput, match="Unexpected context"):
+        context_clean(key="case_status_link", channel=channel,
+                      context={"reference_number": "3135577744"})  # fmt: skip
+    english = message_render(key="case_status_link", language="en", channel=channel, context={})
+    spanish = message_render(key="case_status_link", language="es", channel=channel, context={})
+
+    for message in (english, spanish):
+        assert "https://contact.example.gov/case-status/" in message.body
+        assert "https://contact.example.gov/account/" in message.body
+        assert not RECEIPT_NUMBER.search(message.body)
+    assert resolve("/case-status/").url_name == "case-status"
+    assert "case status" in english.body and "estado de su caso" in spanish.body
+    if channel == EMAIL:
+        assert english.subject == "Check your case status online"
+        assert spanish.subject == "Vea el estado de su caso en línea"
+        assert "800-375-5283" in english.body and "800-375-5283" in spanish.body
+        assert "usted" in spanish.body  # a caller we cannot see: the formal address
 
 
 def test_plain_text_is_not_html_escaped(settings):
