@@ -1,7 +1,7 @@
 """The step function: flow, state and the caller's input in; prompts, next state, effects out.
 
 :func:`step` reads nothing and writes nothing. Whatever needs the outside world is returned as
-an :class:`Effect` for the caller of ``step`` to carry out: looking up a case, texting a link,
+an :class:`Effect` for the caller of ``step`` to carry out: looking up a case, sending a link,
 putting the caller in line, taking a callback. When an effect's answer decides what is said
 next (a case look-up), the turn comes back with ``awaiting`` set and the runner calls ``step``
 again with the answer in ``Event.result``. The TwiML webhooks and the ``call`` simulator both
@@ -12,7 +12,8 @@ The state is a plain JSON-able dict, stored between requests:
     node        where the caller is ("_queued" once in line, "_ended" after the last turn)
     language    "en" or "es"
     tries       unusable answers at this node so far
-    vars        collected values (masked in transcripts)
+    vars        collected values (masked in transcripts; removed when the call ends), and
+                under ``_found_case`` the receipt number of the last case a look-up found
     topic       what the call is about, from the path taken
     path        nodes visited, in order
     self_served whether self-service met the caller's need
@@ -41,6 +42,8 @@ REPRESENTATIVE_WORDS = frozenset(
 )  # fmt: skip
 SUPERVISOR_WORDS = frozenset({"supervisor", "supervisora", "manager"})
 REPRESENTATIVE_DIGIT = "0"
+# Where the last case a look-up found is kept: a flow's ``store`` names cannot start with "_".
+FOUND_CASE = "_found_case"
 HOLD_CALLBACK_DIGIT = "1"
 
 
@@ -175,8 +178,10 @@ class _Builder:
                 )
                 return self.turn(awaiting="lookup_case")
             if kind == "send_link":
-                self.effects.append(Effect("send_link", {"via": node.get("via", "sms"),
-                                                         "language": self.language}))  # fmt: skip
+                self.effects.append(Effect("send_link", {
+                    "via": node.get("via", "sms"), "language": self.language,
+                    "case": self.state["vars"].get(FOUND_CASE, ""),
+                }))  # fmt: skip
                 return self.turn(awaiting="send_link")
             if kind == "transfer":
                 if not self.event.live_open:
@@ -344,6 +349,9 @@ class _Builder:
             self.say(node["prompt"] if result.get("sent") else node["not_sent"])
             return self.enter(node["next"])
         if result.get("found"):
+            # The case an emailed link goes to (a later failed look-up leaves it as it is).
+            if result.get("receipt"):
+                self.state["vars"][FOUND_CASE] = result["receipt"]
             self.say(node["found"], form=result["form"], status=result["status_text"],
                      date=spoken_date(result["status_date"], self.language))  # fmt: skip
             self.state["self_served"] = True

@@ -11,8 +11,11 @@ A flow names its start node and holds nodes keyed by id. Every node has a ``kind
                three, ``fail``. The value is kept under ``store``.
 ``case_status`` read the status of the receipt number kept under ``receipt`` (``found`` and
                ``not_found`` prompts), then ``next`` or ``not_found_next``.
-``send_link``  text a link to the number calling (``prompt``; ``not_sent`` when the number
-               cannot take texts), then ``next``.
+``send_link``  send the link to check a case status online (``prompt``; ``not_sent`` when it
+               cannot be sent), then ``next``. ``via: sms`` (the default) texts the number
+               calling; ``via: email`` emails the address on file for the applicant of the case
+               found by the call's last successful ``case_status`` (a keypad cannot take an
+               address), so a flow that emails needs a ``case_status`` node.
 ``transfer``   put the caller in line for ``tier`` (``skill`` and ``topic`` narrow the queue);
                outside live hours go to ``after_hours`` instead.
 ``callback``   take a callback to the calling number, keeping the caller's arrival time; ends.
@@ -44,6 +47,7 @@ NODE_KINDS = frozenset(
     {"say", "menu", "collect", "case_status", "send_link", "transfer", "callback", "hangup"}
 )
 VALUE_KINDS = frozenset({"receipt", "a_number", "zip", "date"})
+LINK_CHANNELS = ("sms", "email")
 TIERS = frozenset({"tier1", "tier2", "supervisor"})
 CHANNELS = frozenset({"phone", "tty"})
 # Texts the engine may speak at any node; each flow supplies them in both languages.
@@ -208,8 +212,8 @@ def _check_node(check: _Checker, node_id: str, node: Any, node_ids: set[str]) ->
         check.bad(node_id, f"tier must be one of {sorted(TIERS)}")
     if kind == "send_link":
         check.text(node_id, "not_sent prompt", node.get("not_sent"), frozenset())
-    if kind == "send_link" and node.get("via", "sms") != "sms":
-        check.bad(node_id, "a phone line can only text a link (via: sms)")
+    if kind == "send_link" and node.get("via", "sms") not in LINK_CHANNELS:
+        check.bad(node_id, f"via must be one of {list(LINK_CHANNELS)} (sms is the default)")
     if kind == "menu":
         _check_menu(check, node_id, node)
 
@@ -258,6 +262,18 @@ def _check_menu(check: _Checker, node_id: str, node: Mapping[str, Any]) -> None:
                 words[language].add(key)
         if option.get("language") not in (None, *LANGUAGES):
             check.bad(node_id, f"{where}: language must be en or es")
+
+
+def _check_email_links(check: _Checker, nodes: Mapping[str, Any]) -> None:
+    """An emailed link goes to the address on file for the case found in the call, so a flow
+    without a case look-up would promise an email it could never send."""
+    mappings = {str(k): v for k, v in nodes.items() if isinstance(v, Mapping)}
+    if any(node.get("kind") == "case_status" for node in mappings.values()):
+        return
+    for node_id, node in mappings.items():
+        if node.get("kind") == "send_link" and node.get("via") == "email":
+            check.bad(node_id, "a link sent by email needs a case_status node in the flow (it "
+                               "goes to the address on file for the case found)")  # fmt: skip
 
 
 def _reachable(start: str, nodes: Mapping[str, Mapping[str, Any]], extra: list[str]) -> set[str]:
@@ -323,6 +339,7 @@ def flow_parse(text: str, *, file: str) -> Flow:
             check.bad(str(data.get(role)), f"the {role} node must be a transfer to {sorted(tiers)}")
     for node_id, node in nodes.items():
         _check_node(check, str(node_id), node, node_ids)
+    _check_email_links(check, nodes)
     if data.get("start") in node_ids:
         reached = _reachable(
             data["start"], nodes, [data.get("representative", ""), data.get("supervisor", "")]

@@ -24,6 +24,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.cases.models import Case, Confidentiality
 from contactcenter.cases.selectors import CaseNotFound, case_status_public
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
@@ -309,6 +310,7 @@ def _lookup_case(data: dict[str, Any]) -> dict[str, Any]:
             continue
         return {
             "found": True,
+            "receipt": status.receipt_number,  # kept in the call's state until it ends
             "form": status.form,
             "status_text": status.status_text,
             "status_date": status.status_date.isoformat(),
@@ -324,7 +326,7 @@ def _perform(call: Call, flow: Flow, turn: Turn) -> dict[str, Any] | None:
         if effect.kind == "lookup_case":
             result = _lookup_case(data)
         elif effect.kind == "send_link":
-            result = {"sent": _send_link(call, flow, turn.state)}
+            result = {"sent": _send_link(call, flow, turn.state, data)}
         elif effect.kind == "enqueue":
             inquiry = _ensure_inquiry(call, flow, turn.state)
             choice = QueueChoice(
@@ -348,19 +350,62 @@ def _perform(call: Call, flow: Flow, turn: Turn) -> dict[str, Any] | None:
     return result
 
 
-def _send_link(call: Call, flow: Flow, state: dict[str, Any]) -> bool:
+LINK_MESSAGE = "case_status_link"
+# One emailed link per address a day: anyone who knows a receipt number can ask for one, and
+# the person on file should not be flooded by repeated calls.
+LINK_EMAIL_EVERY = dt.timedelta(days=1)
+
+
+def _send_link(call: Call, flow: Flow, state: dict[str, Any], data: dict[str, Any]) -> bool:
+    """Text the link to the number calling, or email it to the address on file for the case
+    the call found (``data["case"]``); False when there is nowhere to send it."""
+    from contactcenter.notifications.models import Notification
     from contactcenter.notifications.services import notification_queue
 
+    language = state.get("language", "en")
+    if data.get("via") == "email":
+        recipient = _case_email(str(data.get("case") or ""))
+        if not recipient:
+            logger.info("ivr.link_not_emailed", extra={"call_id": call.pk})
+            return False
+        recent = Notification.objects.filter(
+            channel="email", recipient__iexact=recipient, template=LINK_MESSAGE,
+            created_at__gte=timezone.now() - LINK_EMAIL_EVERY,
+        )  # fmt: skip
+        if recent.exists():  # already on its way today: the caller hears it was sent
+            logger.info("ivr.link_email_recent", extra={"call_id": call.pk})
+            return True
+        channel = "email"
+    else:
+        recipient, channel = call.from_number, "sms"
     inquiry = _ensure_inquiry(call, flow, state)
     try:
         notification_queue(
-            channel="sms", recipient=call.from_number, template="inquiry_updated",
-            language=state.get("language", "en"), inquiry=inquiry,
+            channel=channel, recipient=recipient, template=LINK_MESSAGE, language=language,
+            inquiry=inquiry,
         )  # fmt: skip
-    except InvalidInput:  # a withheld or non-E.164 caller id: nothing can be texted
-        logger.info("ivr.link_not_sent", extra={"call_id": call.pk})
+    except InvalidInput:  # a withheld or non-E.164 caller id, or an address that cannot be used
+        logger.info("ivr.link_not_sent", extra={"call_id": call.pk, "channel": channel})
         return False
     return True
+
+
+def _case_email(receipt: str) -> str:
+    """The email address on file for the applicant of the case, or "" when there is none.
+
+    A confidential case (VAWA, T, U and other protected cases) gets no email asked for by an
+    unidentified caller; the caller hears the same "cannot send" as for no address, so the
+    answer does not tell anyone that a case is protected."""
+    if not receipt:
+        return ""
+    row = (
+        Case.objects.filter(receipt_number=receipt)
+        .values_list("applicant__email", "confidentiality")
+        .first()
+    )
+    if row is None or row[1] != Confidentiality.NONE:
+        return ""
+    return str(row[0] or "").strip()
 
 
 def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> bool:

@@ -283,6 +283,7 @@ def test_text_link_is_sent_once(phone, known_case):
     notification = Notification.objects.get()
     assert notification.channel == "sms"
     assert notification.recipient == "+15555550142"
+    assert notification.template == "case_status_link"
     assert notification.inquiry_id == record(call).inquiry_id
     # Twilio retries the same request: same answer, no second text.
     path = f"/ivr/voice/main/step?n={len(call.exchanges) - 1}"

@@ -78,6 +78,43 @@ def test_unknown_kind_value_and_placeholder():
     assert ("to_agent", "English prompt uses unknown placeholder {forever}") in messages
 
 
+def test_a_link_goes_by_text_or_email_only():
+    data = shipped("main")
+    data["nodes"]["email_link"]["via"] = "fax"
+    assert (
+        "main.yaml",
+        "email_link",
+        "via must be one of ['sms', 'email'] (sms is the default)",
+    ) in (problems(data))
+
+
+def test_an_emailed_link_needs_a_case_look_up_in_the_flow():
+    """The email goes to the address on file for the case found: no look-up, no address."""
+    data = shipped("main")
+    data["nodes"]["ask_receipt"]["next"] = "after_status"
+    del data["nodes"]["case_status"], data["nodes"]["not_found_menu"]
+    found = problems(data)
+    assert any(node == "email_link" and "needs a case_status node" in m for _f, node, m in found)
+    data["nodes"]["email_link"]["via"] = "sms"  # a text needs no case: this alone is fine
+    flow_parse(yaml.safe_dump(data, allow_unicode=True), file="main.yaml")
+
+
+def test_every_status_look_up_offers_the_link_by_text_and_by_email():
+    for path in flow_files():
+        flow = flow_parse(path.read_text(), file=path.name)
+        if not any(node["kind"] == "case_status" for node in flow.nodes.values()):
+            continue
+        options = {str(o["digit"]): o["next"] for o in flow.node("after_status")["options"]}
+        assert flow.node(options["1"])["via"] == "sms", path.name
+        assert flow.node(options["4"])["via"] == "email", path.name
+        assert options["2"] == "ask_receipt", path.name  # the keys already in use are unchanged
+        assert flow.node(options["9"])["kind"] == "hangup", path.name
+        prompt = flow.node("after_status")["prompt"]
+        key = "type" if flow.channel == "tty" else "press"
+        assert f"at the address on file for this case, {key} 4." in " ".join(prompt["en"].split())
+        assert "4." in prompt["es"] and "correo electrónico" in prompt["es"]
+
+
 def test_representative_must_be_a_transfer():
     data = shipped("main")
     data["representative"] = "goodbye"
