@@ -21,6 +21,7 @@ import asyncio
 import logging
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
@@ -114,6 +115,21 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
     @property  # read by Channels when the socket opens; see events.layer_alias
     def channel_layer_alias(self) -> str:
         return layer_alias()
+
+    async def dispatch(self, message: dict) -> None:
+        """Channels' dispatch without its ``close_old_connections`` before every handler.
+
+        That call goes to the process's one shared sync thread and back: a message crossing
+        two servers went there five times (its receipt, the echo, the delivery, the delivered
+        mark and its receipt), and at a hundred messages a second that single thread was the
+        queue every socket of the process waited in. Nothing here needs it: database work runs
+        through ``db_thread`` (the connection goes back to the pool after each use) or
+        ``database_sync_to_async`` (which closes stale connections itself).
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def find_conversation(self) -> Conversation | None:
         raise NotImplementedError

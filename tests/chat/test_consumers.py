@@ -208,3 +208,49 @@ def test_waiting_person_sees_position_and_wait(waiting_chat):
 
     status = asyncio.run(talk())
     assert status == {"type": "status", "state": "waiting", "position": 2, "wait_minutes": 6}
+
+
+def test_chat_traffic_sends_nothing_to_the_shared_sync_thread(accepted_chat, client, monkeypatch):
+    """Channels closes stale database connections before every handler by a trip to the
+    process's one shared sync thread; the chat sockets skip it (their database work returns its
+    connection itself), so a busy process does not queue every socket behind that thread."""
+    import channels.consumer
+
+    trips = []
+    original = channels.consumer.aclose_old_connections
+
+    async def counted():
+        trips.append(1)
+        await original()
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    conversation, token, agent_user = accepted_chat
+    reference = conversation.inquiry.reference_number
+    person_session, agent_session = person_cookie(token), staff_cookie(client, agent_user)
+
+    async def talk() -> tuple[int, int]:
+        person = socket("/ws/chat", person_session)
+        assert (await person.connect())[0]
+        agent = socket(f"/ws/chat/desk/{reference}", agent_session)
+        assert (await agent.connect())[0]
+        before = len(trips)
+        await person.send_json_to({"type": "message", "body": "Hello", "client_id": "t-1"})
+        got = (await until(agent, "message"))["message"]
+        await until(person, "message")
+        await agent.send_json_to({"type": "delivered", "up_to": got["id"]})
+        assert (await until(person, "receipt"))["up_to"] == got["id"]
+        chat_trips = len(trips) - before
+        # The bare ping socket keeps Channels' own dispatch: the counter does see those trips.
+        ping = socket("/ws/ping")
+        assert (await ping.connect())[0]
+        await ping.send_json_to({"type": "ping"})
+        assert await ping.receive_json_from(timeout=5) == {"type": "pong"}
+        ping_trips = len(trips) - before - chat_trips
+        for sock in (ping, agent, person):
+            await sock.disconnect()
+        return chat_trips, ping_trips
+
+    chat_trips, ping_trips = asyncio.run(talk())
+    assert chat_trips == 0
+    assert ping_trips >= 1
+    assert Message.objects.filter(client_id="t-1").count() == 1
