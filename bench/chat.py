@@ -21,12 +21,13 @@ Target: chat p99 under 100 ms. Exit status 1 when any message was lost.
 
 A tail is placed, for each phase of each run (``tail`` in the run's detail, one line on
 stderr): the messages over ``SLOW_MS`` by second and by route (sender's server to receiver's),
-what paused each process (garbage collections and late event-loop wake-ups with the stack
-seen, recorded in the servers and in this driver on the machine's monotonic clock; the database
-pool opening connections), the channel layer's backlog in Redis every 0.1 s, and the CPU taken
-each second by processes other than ours. A run with a second in which others took half a core
-or more is flagged ``contended``: on two cores its tail says more about the machine than the
-product.
+what paused each process (garbage collections and late event-loop wake-ups, with the stack
+seen in each if ``--stacks``; recorded in the servers and in this driver on the machine's
+monotonic clock; the database pool opening connections), the channel layer's backlog in Redis
+every 0.25 s, and the CPU taken each second by processes other than ours. A run with a second
+in which others took half a core or more is flagged ``contended``: on two cores its tail says
+more about the machine than the product. ``--no-trace`` runs the servers plain and samples
+only the CPU.
 
     .venv/bin/python bench/chat.py                     # 200 chats, 100 messages/s, 20 s
     .venv/bin/python bench/chat.py --database sqlite --duration 10
@@ -126,7 +127,7 @@ def server_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, st
 class Server:
     def __init__(
         self, env: dict[str, str], log_path: Path, profile: Path | None = None,
-        stalls: Path | None = None,
+        stalls: Path | None = None, stacks: bool = False,
     ) -> None:  # fmt: skip
         self.port = free_port()
         self.log = log_path.open("w")
@@ -135,7 +136,8 @@ class Server:
         if profile is not None:  # the same application under cProfile (bench/profile_server.py)
             command = [PYTHON, str(BENCH_DIR / "profile_server.py"), str(self.port), str(profile)]
         elif stalls is not None:  # the same uvicorn, with the stall recorder (serve() below)
-            command = [PYTHON, str(Path(__file__)), "--serve", str(self.port), str(stalls)]
+            command = [PYTHON, str(Path(__file__)), "--serve", str(self.port), str(stalls),
+                       "1" if stacks else "0"]  # fmt: skip
         else:
             command = [PYTHON, "-m", "uvicorn", "contactcenter.asgi:application", "--host",
                        "127.0.0.1", "--port", str(self.port), "--lifespan", "off",
@@ -214,13 +216,17 @@ class StallRecorder:
                 self.out.write(json.dumps(event) + "\n")
                 self.out.flush()
 
-    def install(self) -> None:
+    def install(self, *, stacks: bool = False) -> None:
+        """Watch garbage collections and the pool; with ``stacks``, also a thread that wakes
+        every 5 ms to catch the main thread's stack in a stall (it competes for the GIL, so it
+        is off unless asked for)."""
         import gc
         import logging
         import threading
 
         gc.callbacks.append(self._gc)
-        threading.Thread(target=self._watchdog, name="stall-watchdog", daemon=True).start()
+        if stacks:
+            threading.Thread(target=self._watchdog, name="stall-watchdog", daemon=True).start()
         recorder = self
 
         class PoolEvents(logging.Handler):
@@ -274,14 +280,14 @@ class StallRecorder:
                     self.record({"kind": "executor_queue", "at": before, "waiting": waiting})
 
 
-def serve(port: int, stalls: Path) -> None:
+def serve(port: int, stalls: Path, stacks: bool) -> None:
     """The same server as ``uvicorn contactcenter.asgi:application`` with the benchmark's
     options, and a stall recorder writing to ``stalls``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
     import uvicorn
 
     recorder = StallRecorder(stalls)
-    recorder.install()
+    recorder.install(stacks=stacks)
     from contactcenter.asgi import application
 
     watching: list[asyncio.Task] = []
@@ -325,17 +331,18 @@ class MachineWatch:
 
     OURS_NAMES = ("postgres", "redis-server")
 
-    def __init__(self, our_pids: set[int], redis_url: str) -> None:
+    def __init__(self, our_pids: set[int], redis_url: str | None) -> None:
         import threading
 
         import redis
 
         self.our_pids = our_pids
         self.samples: list[tuple[float, float, list[tuple[str, float]]]] = []
-        # Every 0.1 s: how many messages wait in each server's channel-layer inbox in Redis
+        # Every 0.25 s: how many messages wait in each server's channel-layer inbox in Redis
         # (one sorted set per process, capped by the layer's capacity; past it sends are dropped).
-        self.redis = redis.Redis.from_url(redis_url)
-        self.db = int(self.redis.connection_pool.connection_kwargs.get("db", 0))
+        self.redis = redis.Redis.from_url(redis_url) if redis_url else None
+        kwargs = self.redis.connection_pool.connection_kwargs if self.redis else {}
+        self.db = int(kwargs.get("db", 0))
         self.inbox: list[tuple[float, dict[str, int]]] = []
         # With a publish/subscribe layer nothing waits in a list: what Redis has pushed and a
         # server has not yet read stays in that connection's output buffer (bytes).
@@ -370,11 +377,12 @@ class MachineWatch:
     def _run(self) -> None:
         before, at = cpu_by_process(), time.monotonic()
         ticks = 0
-        while not self._stop.wait(0.1):
-            self.inbox.append((time.monotonic(), self._inbox_depths()))
-            self.pushed.append((time.monotonic(), self._pubsub_backlog()))
+        while not self._stop.wait(0.25):
+            if self.redis is not None:
+                self.inbox.append((time.monotonic(), self._inbox_depths()))
+                self.pushed.append((time.monotonic(), self._pubsub_backlog()))
             ticks += 1
-            if ticks % 10:
+            if ticks % 4:
                 continue
             now, now_at = cpu_by_process(), time.monotonic()
             others: dict[str, float] = collections.defaultdict(float)
@@ -796,7 +804,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile", action="store_true", help="run the first server under cProfile (var/bench/)"
     )
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)  # internal: the subprocess
-    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)  # internal: PORT STALLS
+    parser.add_argument(
+        "--no-trace", dest="trace", action="store_false",
+        help="plain servers, no stall recorders and no Redis sampling (CPU is still watched)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stacks", action="store_true", help="catch the main thread's stack in each stall"
+    )
+    parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)  # internal: PORT STALLS 0|1
     return parser.parse_args(argv)
 
 
@@ -806,7 +821,7 @@ def main(argv: list[str] | None = None) -> int:
         fill(args.fill)
         return 0
     if args.serve is not None:
-        serve(int(args.serve[0]), Path(args.serve[1]))
+        serve(int(args.serve[0]), Path(args.serve[1]), args.serve[2] == "1")
         return 0
     import redis
 
@@ -832,7 +847,8 @@ def main(argv: list[str] | None = None) -> int:
                 env,
                 args.artifacts / f"chat-server-{n}.log",
                 profile if n == 0 else None,
-                stalls[n] if not (profile and n == 0) else None,
+                stalls[n] if args.trace and not (profile and n == 0) else None,
+                args.stacks,
             )
             for n in range(2)
         ]
@@ -845,9 +861,10 @@ def main(argv: list[str] | None = None) -> int:
             except ImportError:
                 pass
             client = StallRecorder()
-            client.install()
+            if args.trace:
+                client.install(stacks=args.stacks)
             ours = {os.getpid(), *(server.process.pid for server in servers)}
-            with MachineWatch(ours, args.redis_url) as machine:
+            with MachineWatch(ours, args.redis_url if args.trace else None) as machine:
                 results = [
                     asyncio.run(measure(servers, chats, args, client, machine))
                     for _ in range(args.runs)
