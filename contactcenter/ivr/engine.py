@@ -24,6 +24,7 @@ The state is a plain JSON-able dict, stored between requests:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -260,10 +261,10 @@ class _Builder:
     def asks_for(self) -> str:
         words = plain(self.event.speech)
         padded = f" {words} "
-        if any(f" {w} " in padded for w in SUPERVISOR_WORDS):
+        if words and any(f" {w} " in padded for w in SUPERVISOR_WORDS):
             return "supervisor"
-        if self.event.digits == REPRESENTATIVE_DIGIT or any(
-            f" {plain(w)} " in padded for w in REPRESENTATIVE_WORDS
+        if self.event.digits == REPRESENTATIVE_DIGIT or (
+            words and any(f" {_keyword(w)} " in padded for w in REPRESENTATIVE_WORDS)
         ):
             return "representative"
         return ""
@@ -300,7 +301,7 @@ class _Builder:
         for option in node["options"]:
             by_key = digits and digits == str(option["digit"])
             by_word = not digits and any(
-                f" {plain(word)} " in spoken
+                f" {_keyword(word)} " in spoken
                 for language in ("en", "es")
                 for word in option["words"][language]
             )
@@ -392,6 +393,12 @@ def spoken_date(iso: str, language: str) -> str:
     if language == "es":
         return f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
     return f"{ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _keyword(word: str) -> str:
+    """A flow's keyword as :func:`plain` writes it, worked out once per word."""
+    return plain(word)
 
 
 def step(flow: Flow, state: Mapping[str, Any] | None, event: Event) -> Turn:

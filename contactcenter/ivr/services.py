@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,10 +164,17 @@ def flow_activate(*, line: str, version: int | None = None) -> FlowVersion:
 _FLOW_CACHE: dict[str, tuple[int, Flow]] = {}
 
 
+_ACTIVE_VERSION = (
+    f"SELECT id FROM {FlowVersion._meta.db_table} WHERE line = %s AND active = %s "  # noqa: S608
+    "ORDER BY id LIMIT 1"
+)
+
+
 def active_flow(line: str) -> tuple[FlowVersion, Flow]:
-    version = FlowVersion.objects.filter(line=line, active=True).only("id", "line").first()
-    if version is None:
+    row = _hot_statement(_ACTIVE_VERSION, [line, True], fetch=True)  # every new call
+    if row is None:
         raise LineNotFound(_("No phone line %(line)s.") % {"line": line})
+    version = FlowVersion.from_db(connection.alias, ["id", "line"], [row[0], line])
     return version, _flow_for(version)
 
 
@@ -250,14 +257,16 @@ def _ensure_inquiry(call: Call, flow: Flow, state: dict[str, Any], *, save: bool
     return call.inquiry
 
 
+_TRANSCRIPT = (
+    f"SELECT step, heard, said FROM {CallTurn._meta.db_table} "  # noqa: S608
+    "WHERE call_id = %s AND step >= %s ORDER BY step"
+)
+
+
 def _transcript(call: Call) -> tuple[str, int]:
     """The turns not yet written to the inquiry, as one text, and the step to start from next
     time (the stored TwiML is not read)."""
-    turns = list(
-        call.turns.filter(step__gte=call.transcript_posted)
-        .order_by("step")
-        .values_list("step", "heard", "said")
-    )
+    turns = _hot_statement(_TRANSCRIPT, [call.pk, call.transcript_posted], fetch="all")
     lines: list[str] = []
     for _step, heard, said in turns:
         if heard:
@@ -435,7 +444,6 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
         Outcome.AFTER_HOURS: Disposition.REFERRED,
         Outcome.ABANDONED: Disposition.NO_ANSWER,
     }.get(Outcome(outcome))
-    fields = ["outcome", "ended_at", "state", "inquiry", "transcript_posted", "updated_at"]
     if call.inquiry_id is None and disposition:
         # Nothing was opened for the call on the way (no queue, text or callback): the most
         # common call, written as one inquiry already closed.
@@ -445,10 +453,10 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
             topic=f"{flow.line}/{state.get('topic') or 'general'}", transcript=text,
             actor_label="ivr", disposition=disposition, note=f"IVR outcome: {outcome}",
         )  # fmt: skip
-        call.save(update_fields=fields)
+        _call_end_store(call)
     else:
         _post_transcript(call, flow, state, save=False)
-        call.save(update_fields=fields)  # one write of the call for all of the above
+        _call_end_store(call)  # one write of the call for all of the above
         inquiry = call.inquiry
         assert inquiry is not None
         inquiry.refresh_from_db()
@@ -458,23 +466,57 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
     logger.info("ivr.call_ended", extra={"call_id": call.pk, "outcome": outcome})
 
 
+_CALL_END = (
+    f"UPDATE {Call._meta.db_table} SET outcome = %s, ended_at = %s, state = %s, "  # noqa: S608
+    "inquiry_id = %s, transcript_posted = %s, updated_at = %s WHERE id = %s"
+)
+
+
+def _call_end_store(call: Call) -> None:
+    """Write what the end of a call changed (outcome, end time, cleared state, inquiry,
+    transcript position), as ``save(update_fields=...)`` would, by hand like every turn."""
+    db = connections[DEFAULT_DB_ALIAS]
+    call.updated_at = timezone.now()
+    values = [
+        _call_field(name).get_db_prep_save(getattr(call, name), db)
+        for name in ("outcome", "ended_at", "state", "inquiry_id", "transcript_posted",
+                     "updated_at", "id")
+    ]  # fmt: skip
+    _hot_statement(_CALL_END, values)
+
+
+@functools.cache
+def _call_select(vendor: str, lock: bool) -> str:
+    db = connections[DEFAULT_DB_ALIAS]
+    columns = ", ".join(db.ops.quote_name(field.column) for field in _call_fields())
+    locking = " FOR UPDATE" if lock and db.features.has_select_for_update else ""
+    return f"SELECT {columns} FROM {Call._meta.db_table} WHERE call_sid = %s{locking}"  # noqa: S608
+
+
+@functools.cache
+def _call_field(attname: str) -> Any:
+    return next(field for field in _call_fields() if field.attname == attname)
+
+
+@functools.cache
+def _call_attnames() -> list[str]:
+    return [field.attname for field in _call_fields()]
+
+
 def _call_locked(call_sid: str, *, lock: bool = True) -> Call | None:
     """The call row, locked until the transaction ends (``lock=False``: read as it stands).
 
     Hand-written because this runs on every turn and compiling the ORM's query for it was the
     largest part of a turn's own CPU; the statement and its one parameter are fixed."""
-    fields = _call_fields()
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    locking = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    sql = f"SELECT {columns} FROM {Call._meta.db_table} WHERE call_sid = %s{locking}"  # noqa: S608
-    row = _hot_statement(sql, [call_sid], fetch=True)
+    db = connections[DEFAULT_DB_ALIAS]
+    row = _hot_statement(_call_select(db.vendor, lock), [call_sid], fetch=True)
     if row is None:
         return None
     values = list(row)
-    for index, column, converters in _call_converters(connection.vendor):
+    for index, column, converters in _call_converters(db.vendor):
         for converter in converters:  # what the ORM converts, converted alike
-            values[index] = converter(values[index], column, connection)
-    return Call.from_db(connection.alias, [field.attname for field in fields], values)
+            values[index] = converter(values[index], column, db)
+    return Call.from_db(db.alias, _call_attnames(), values)
 
 
 @functools.cache
@@ -489,20 +531,27 @@ def _call_converters(vendor: str) -> tuple[tuple[int, Any, tuple[Any, ...]], ...
     return tuple(found)
 
 
-def _hot_statement(sql: str, params: list[Any], *, fetch: bool = False) -> Any:
-    """Run one of a turn's fixed statements (and fetch one row when ``fetch``).
+def _hot_statement(sql: str, params: list[Any], *, fetch: bool | str = False) -> Any:
+    """Run one of a call's fixed statements; ``fetch`` True gives one row, "all" every row.
 
     Django binds parameters on the client, so PostgreSQL would parse and plan these on every
     turn; there a plain psycopg cursor binds on the server and prepares each once per pooled
     connection (as the routing claim does). Text results, so Django's converters apply."""
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql":
+        db.ensure_connection()
+        with psycopg.Cursor(db.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone() if fetch else None
-    with connection.cursor() as cursor:
+            return _fetched(cursor, fetch)
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone() if fetch else None
+        return _fetched(cursor, fetch)
+
+
+def _fetched(cursor: Any, fetch: bool | str) -> Any:
+    if fetch == "all":
+        return cursor.fetchall()
+    return cursor.fetchone() if fetch else None
 
 
 @functools.cache
