@@ -12,28 +12,35 @@ primary key set and marked as saved.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from contactcenter.core.db_prepared import run_prepared
 
 
 def _quoted(name: str | None) -> str:
     assert name is not None, "a concrete field always has a column"
-    return connection.ops.quote_name(name)
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(name)
 
 
-def _columns_and_values(obj: models.Model) -> tuple[list[str], list[Any]]:
+@functools.cache
+def _insert_fields(model: type[models.Model]) -> tuple[tuple[Any, str], ...]:
+    """Every concrete field of ``model`` with its quoted column, worked out once per model."""
+    return tuple((field, _quoted(field.column)) for field in model._meta.concrete_fields)
+
+
+def _columns_and_values(obj: models.Model, db: Any) -> tuple[list[str], list[Any]]:
     columns: list[str] = []
     values: list[Any] = []
-    for field in obj._meta.concrete_fields:
+    for field, column in _insert_fields(type(obj)):
         if field.primary_key and getattr(obj, field.attname) is None:
             continue
         value = field.pre_save(obj, add=True)
-        columns.append(_quoted(field.column))
-        values.append(field.get_db_prep_save(value, connection=connection))
+        columns.append(column)
+        values.append(field.get_db_prep_save(value, connection=db))
     return columns, values
 
 
@@ -43,7 +50,8 @@ def insert_with_children(
     """Insert ``parent`` and then ``children``, each of which points at it through the foreign
     key named ``link``. All or nothing: one statement on PostgreSQL, one transaction elsewhere.
     """
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
         with transaction.atomic():
             parent.save(force_insert=True)
             for child in children:
@@ -54,10 +62,10 @@ def insert_with_children(
 
     parent_meta = parent._meta
     pk_column = _quoted(parent_meta.pk.column if parent_meta.pk else None)
-    columns, params = _columns_and_values(parent)
+    columns, params = _columns_and_values(parent, db)
     parts = [
         # Only quoted identifiers are formatted into the SQL; every value is a parameter.
-        f"parent AS (INSERT INTO {connection.ops.quote_name(parent_meta.db_table)} "  # noqa: S608
+        f"parent AS (INSERT INTO {db.ops.quote_name(parent_meta.db_table)} "  # noqa: S608
         f"({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
         f"RETURNING {pk_column})"
     ]
@@ -77,14 +85,14 @@ def insert_with_children(
         for child in group:
             child_columns = []
             row_values: list[Any] = []
-            for column, value in zip(*_columns_and_values(child), strict=True):
+            for column, value in zip(*_columns_and_values(child, db), strict=True):
                 if column != link_column:
                     child_columns.append(column)
                     row_values.append(value)
             placeholders = ", ".join(["%s"] * len(row_values))
             rows.append(f"((SELECT {pk_column} FROM parent), {placeholders})")  # noqa: S608
             params.extend(row_values)
-        table = connection.ops.quote_name(group[0]._meta.db_table)
+        table = db.ops.quote_name(group[0]._meta.db_table)
         parts.append(
             f"child_{index} AS (INSERT INTO {table} "  # noqa: S608  (identifiers only)
             f"({link_column}, {', '.join(child_columns)}) VALUES {', '.join(rows)})"
@@ -95,6 +103,6 @@ def insert_with_children(
     ((primary_key,),) = run_prepared(sql, params)
     parent.pk = primary_key
     parent._state.adding = False
-    parent._state.db = connection.alias
+    parent._state.db = db.alias
     for child in children:
         setattr(child, link, parent)
