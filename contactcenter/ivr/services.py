@@ -403,18 +403,24 @@ def _case_email(receipt: str) -> str:
     """The email address on file for the applicant of the case, or "" when there is none.
 
     A confidential case (VAWA, T, U and other protected cases) gets no email asked for by an
-    unidentified caller; the caller hears the same "cannot send" as for no address, so the
-    answer does not tell anyone that a case is protected."""
+    unidentified caller, and neither does any other case of a person who has one (protection
+    follows the person, as on staff pages); the caller hears the same "cannot send" as for no
+    address, so the answer does not tell anyone that a case is protected."""
     if not receipt:
         return ""
     row = (
         Case.objects.filter(receipt_number=receipt)
-        .values_list("applicant__email", "confidentiality")
+        .values_list("applicant_id", "applicant__email")
         .first()
     )
-    if row is None or row[1] != Confidentiality.NONE:
+    if row is None:
         return ""
-    return str(row[0] or "").strip()
+    protected = Case.objects.filter(applicant_id=row[0]).exclude(
+        confidentiality=Confidentiality.NONE
+    )
+    if protected.exists():
+        return ""
+    return str(row[1] or "").strip()
 
 
 def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> bool:

@@ -131,6 +131,20 @@ def test_a_protected_case_gets_the_same_answer_and_no_email(phone, make_case):
     assert not Notification.objects.exists()
 
 
+def test_an_ordinary_case_of_a_protected_person_gets_no_email(phone, make_case):
+    """Protection follows the person: a VAWA petitioner's other case is not emailed about."""
+    protected = make_case(confidentiality=Confidentiality.VAWA)
+    ordinary = on_file(make_case())
+    ordinary.applicant = protected.applicant
+    ordinary.save(update_fields=["applicant"])
+    on_file(ordinary)
+    call = phone("main")
+    call.run(["1", "1", keyed(ordinary.receipt_number), "4"])
+
+    assert NOT_SENT_EN in spoken(call)
+    assert not Notification.objects.exists()
+
+
 def test_the_email_goes_for_the_last_case_found(phone, make_case):
     first = on_file(make_case())
     second = on_file(make_case(), "")
