@@ -219,3 +219,25 @@ class StaffUserFactory(UserFactory):
         if role == Role.ADMIN:
             obj.is_staff = True
             obj.save(update_fields=["is_staff"])
+
+
+def clear_disclosure_log_for_flush() -> None:
+    """Empty the append-only disclosure log so a transactional test's flush can run, for the
+    fixtures that start a live server.
+
+    On SQLite the flush deletes row by row and the log's trigger refuses (PostgreSQL
+    truncates, which row triggers do not see). The trigger is put back at once.
+    """
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    trigger = importlib.import_module("contactcenter.audit.migrations.0002_append_only_trigger")
+    with connection.cursor() as cursor:
+        for statement in trigger.SQLITE_DOWN:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM audit_disclosurelog")
+        for statement in trigger.SQLITE_UP:
+            cursor.execute(statement)

@@ -24,7 +24,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.cases.models import Case, Confidentiality
+from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import CaseNotFound, case_status_public
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
@@ -44,6 +44,7 @@ from contactcenter.ivr.twiml import render
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import NoQueue, QueueChoice, queue_for, work_item_enqueue
+from contactcenter.staff.roles import person_is_protected
 
 logger = logging.getLogger(__name__)
 
@@ -408,19 +409,10 @@ def _case_email(receipt: str) -> str:
     address, so the answer does not tell anyone that a case is protected."""
     if not receipt:
         return ""
-    row = (
-        Case.objects.filter(receipt_number=receipt)
-        .values_list("applicant_id", "applicant__email")
-        .first()
-    )
-    if row is None:
+    case = Case.objects.filter(receipt_number=receipt).select_related("applicant").first()
+    if case is None or person_is_protected(case):
         return ""
-    protected = Case.objects.filter(applicant_id=row[0]).exclude(
-        confidentiality=Confidentiality.NONE
-    )
-    if protected.exists():
-        return ""
-    return str(row[1] or "").strip()
+    return (case.applicant.email or "").strip()
 
 
 def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> bool:

@@ -23,6 +23,7 @@ from contactcenter.routing.models import CallbackAttempt, WorkItem, WorkKind, Wo
 from contactcenter.staff.models import Role
 from tests.browser import needs_chromium
 from tests.desk.conftest import PASSWORD
+from tests.factories import clear_disclosure_log_for_flush
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -38,28 +39,7 @@ def desk_live_server(transactional_db, _web_settings):
     server = LiveServer("localhost")
     yield server
     server.stop()
-    _clear_disclosure_log_for_flush()
-
-
-def _clear_disclosure_log_for_flush() -> None:
-    """Empty the append-only disclosure log so the transactional test's flush can run.
-
-    On SQLite the flush deletes row by row and the log's trigger refuses (PostgreSQL
-    truncates, which row triggers do not see). The trigger is put back at once.
-    """
-    import importlib
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    trigger = importlib.import_module("contactcenter.audit.migrations.0002_append_only_trigger")
-    with connection.cursor() as cursor:
-        for statement in trigger.SQLITE_DOWN:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM audit_disclosurelog")
-        for statement in trigger.SQLITE_UP:
-            cursor.execute(statement)
+    clear_disclosure_log_for_flush()
 
 
 @pytest.fixture

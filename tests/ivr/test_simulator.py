@@ -20,6 +20,7 @@ from django.core.management.base import CommandError
 from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
 from contactcenter.ivr.models import Call, CallTurn, Outcome
 from contactcenter.routing.models import WorkItem
+from tests.factories import clear_disclosure_log_for_flush
 
 from .conftest import AUTH_TOKEN
 
@@ -103,26 +104,7 @@ def ivr_server(transactional_db, ivr):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-    _clear_disclosure_log_for_flush()
-
-
-def _clear_disclosure_log_for_flush() -> None:
-    """Empty the append-only disclosure log so the transactional test's flush can run: on
-    SQLite the flush deletes row by row and the log's trigger refuses (PostgreSQL truncates,
-    which row triggers do not see). The trigger is put back at once."""
-    import importlib
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    trigger = importlib.import_module("contactcenter.audit.migrations.0002_append_only_trigger")
-    with connection.cursor() as cursor:
-        for statement in trigger.SQLITE_DOWN:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM audit_disclosurelog")
-        for statement in trigger.SQLITE_UP:
-            cursor.execute(statement)
+    clear_disclosure_log_for_flush()
 
 
 def _call_over_http(url: str, *args: str) -> dict:

@@ -9,7 +9,6 @@ account help form by keyboard alone; an anonymous fraud tip.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from contactcenter.portal.models import OutreachEvent, Thread, Upload
 from contactcenter.portal.services import access_code_issue
 from contactcenter.staff.models import Role
 from tests.browser import needs_chromium
-from tests.factories import StaffUserFactory
+from tests.factories import StaffUserFactory, clear_disclosure_log_for_flush
 from tests.portal.conftest import PASSWORD, PDF, totp_code, two_step_on
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,23 +45,7 @@ def server(transactional_db, settings):
     live = LiveServer("localhost")
     yield live
     live.stop()
-    _clear_disclosure_log_for_flush()
-
-
-def _clear_disclosure_log_for_flush() -> None:
-    """The append-only disclosure log refuses row deletes on SQLite; the flush at the end of a
-    transactional test needs them, so the trigger is lifted for that moment only."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    trigger = importlib.import_module("contactcenter.audit.migrations.0002_append_only_trigger")
-    with connection.cursor() as cursor:
-        for statement in trigger.SQLITE_DOWN:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM audit_disclosurelog")
-        for statement in trigger.SQLITE_UP:
-            cursor.execute(statement)
+    clear_disclosure_log_for_flush()
 
 
 @pytest.fixture
