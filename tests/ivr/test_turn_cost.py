@@ -42,6 +42,16 @@ def hot(monkeypatch) -> list[str]:
     return seen
 
 
+def _status_read(phone, case):
+    """A call that has chosen English and case status and heard ``case``'s status."""
+    call = phone("main")
+    call.start()
+    call.send("1")
+    call.send("1")
+    call.send("546" + case.receipt_number[3:] + "#")
+    return call
+
+
 def test_a_menu_turn_is_one_read_and_one_write(phone, hot):
     """A turn that only reads takes no lock: it reads the call, then stores the turn with one
     statement that moves the call on only if it is still at this step."""
@@ -98,11 +108,7 @@ def test_a_stale_turn_loses_to_the_answer_already_stored(phone):
 
 
 def test_the_last_turn_writes_the_call_twice_at_most(phone, known_case, hot):
-    call = phone("main")
-    call.start()
-    call.send("1")
-    call.send("1")
-    call.send("546" + known_case.receipt_number[3:] + "#")
+    call = _status_read(phone, known_case)
     hot.clear()
     with CaptureQueriesContext(connection) as captured:
         call.send("9")  # goodbye: outcome, transcript, inquiry closed
@@ -163,11 +169,7 @@ def test_a_self_served_call_ends_in_a_handful_of_statements(phone, known_case, h
     """The caller heard their status and hung up: the call's inquiry is written already closed
     (core/db_inserts.py: one statement on PostgreSQL) rather than opened, added to and resolved
     in some twenty."""
-    call = phone("main")
-    call.start()
-    call.send("1")
-    call.send("1")
-    call.send("546" + known_case.receipt_number[3:] + "#")
+    call = _status_read(phone, known_case)
     hot.clear()
     with CaptureQueriesContext(connection) as captured:
         call.send("9")

@@ -121,31 +121,44 @@ def test_the_same_request_twice_gives_the_same_twiml(ivr):
     assert Call.objects.get().next_step == 2
 
 
+def _at_once(count: int, work) -> list:
+    """Run ``work`` in ``count`` threads released together, each on its own connection; the
+    answers, or the first thread's error raised here."""
+    import threading
+
+    barrier = threading.Barrier(count)
+    answers: list = []
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            answers.append(work())
+        except BaseException as error:  # raised below, in the test's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return answers
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="concurrent first requests need PostgreSQL row locks (SQLite serialises writers)",
 )
 def test_simultaneous_retries_of_a_new_call_open_one_call(ivr):
-    import threading
-
     from contactcenter.ivr.services import CallRequest, call_answer
 
-    barrier = threading.Barrier(4)
-    answers: list[str] = []
-
-    def answer() -> None:
-        try:
-            barrier.wait()
-            answers.append(call_answer(CallRequest(line="main", call_sid="CA" + "c" * 32, step=0)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=answer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    request = CallRequest(line="main", call_sid="CA" + "c" * 32, step=0)
+    answers = _at_once(4, lambda: call_answer(request))
     assert len(answers) == 4 and len(set(answers)) == 1
     assert Call.objects.count() == 1
     assert CallTurn.objects.count() == 1
@@ -160,8 +173,6 @@ def test_simultaneous_retries_of_a_new_call_open_one_call(ivr):
 def test_simultaneous_retries_of_a_turn_answer_once(ivr, known_case, digits):
     """Four copies of the same step at once, taken without the row lock: one moves the call
     on and stores its answer, the others answer with what it stored."""
-    import threading
-
     from contactcenter.ivr.services import CallRequest, call_answer
 
     sid = "CA" + "d" * 32
@@ -172,26 +183,9 @@ def test_simultaneous_retries_of_a_turn_answer_once(ivr, known_case, digits):
     for number, pressed in enumerate(before, 1):
         call_answer(CallRequest(line="main", call_sid=sid, step=number, digits=pressed))
     step_number = len(before) + 1
-    barrier = threading.Barrier(4)
-    answers: list[str] = []
-    failures: list[BaseException] = []
-
-    def answer() -> None:
-        try:
-            barrier.wait()
-            request = CallRequest(line="main", call_sid=sid, step=step_number, digits=digits)
-            answers.append(call_answer(request))
-        except BaseException as error:  # reported below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=answer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures and len(answers) == 4 and len(set(answers)) == 1
+    request = CallRequest(line="main", call_sid=sid, step=step_number, digits=digits)
+    answers = _at_once(4, lambda: call_answer(request))
+    assert len(answers) == 4 and len(set(answers)) == 1
     call = Call.objects.get(call_sid=sid)
     assert call.next_step == step_number + 1
     assert CallTurn.objects.filter(call=call, step=step_number).count() == 1
