@@ -728,6 +728,7 @@ def _answer(call: Call, request: CallRequest, *, now: dt.datetime | None, locked
             hangup=turn.hangup,
         ),
         next_url=step_url(call.line, request.step + 1),
+        reuse=not effects,  # a case read out or a queue position is not kept
     )
     store = functools.partial(
         _store_turn, call, flow, request, turn, state=state, twiml=twiml, effects=effects,

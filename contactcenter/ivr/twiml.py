@@ -7,31 +7,43 @@ request is recognised and answered from the stored turn.
 
 from __future__ import annotations
 
+import functools
+
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from contactcenter.ivr.engine import Turn
+from contactcenter.ivr.engine import Listen, Prompt, Turn
 
 VOICE_LANGUAGES = {"en": "en-US", "es": "es-US"}
 GATHER_TIMEOUT_SECONDS = 6
 HOLD_PAUSE_SECONDS = 20
 
 
-def render(turn: Turn, *, next_url: str) -> str:
+def render(turn: Turn, *, next_url: str, reuse: bool = True) -> str:
+    """The turn's TwiML. Menus and questions are said to every caller alike, so their TwiML is
+    kept once made (a few thousand small strings at most); ``reuse=False`` for a turn that
+    carries one caller's case, which is built, answered and not kept."""
+    key = (turn.prompts, turn.listen, turn.hold, turn.hangup or turn.listen is None, next_url)
+    if reuse:
+        return _render_kept(*key)
+    return _render(*key)
+
+
+def _render(prompts: tuple[Prompt, ...], listen: Listen | None, hold: bool, hangup: bool,
+            next_url: str) -> str:  # fmt: skip
     response = VoiceResponse()
-    if turn.hangup or turn.listen is None:
-        for prompt in turn.prompts:
+    if hangup or listen is None:
+        for prompt in prompts:
             response.say(prompt.text, language=VOICE_LANGUAGES[prompt.language])
         response.hangup()
         return str(response)
-    listen = turn.listen
-    if turn.hold:
+    if hold:
         # Waiting in line: one key (1 for a callback) while the announcement and a pause play;
         # with no key pressed the caller comes back for a fresh position and wait.
         gather = Gather(
             input="dtmf", action=next_url, method="POST", num_digits=1, timeout=1,
             action_on_empty_result=False,
         )  # fmt: skip
-        for prompt in turn.prompts:
+        for prompt in prompts:
             gather.say(prompt.text, language=VOICE_LANGUAGES[prompt.language])
         gather.pause(length=HOLD_PAUSE_SECONDS)
     else:
@@ -45,8 +57,11 @@ def render(turn: Turn, *, next_url: str) -> str:
             language=VOICE_LANGUAGES[listen.language], timeout=GATHER_TIMEOUT_SECONDS,
             speech_timeout="auto", finish_on_key=listen.finish_on_key, **options,
         )  # fmt: skip
-        for prompt in turn.prompts:
+        for prompt in prompts:
             gather.say(prompt.text, language=VOICE_LANGUAGES[prompt.language])
     response.append(gather)
     response.redirect(next_url, method="POST")
     return str(response)
+
+
+_render_kept = functools.lru_cache(maxsize=4096)(_render)

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import set_script_prefix
 
-from contactcenter.ivr import services
+from contactcenter.ivr import services, twiml
 from contactcenter.ivr.models import Call, CallTurn, Outcome
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +189,24 @@ def test_a_self_served_call_ends_in_a_handful_of_statements(phone, known_case, h
     message = inquiry.events.get(kind="message")
     assert message.actor_label == "ivr" and "Caller: [RECEIPT]" in message.body
     assert known_case.receipt_number not in message.body
+
+
+def test_the_same_menu_is_built_once_and_a_case_read_out_is_not_kept(phone, known_case):
+    """TwiML said alike to every caller (menus, questions, goodbyes) is built by the library's
+    builders once and reused; a turn that carries one caller's case is built and not kept."""
+    twiml._render_kept.cache_clear()
+    first = phone("main")
+    first.start()
+    first.send("1")
+    built = twiml._render_kept.cache_info()
+    assert built.currsize == 2 and built.hits == 0  # the welcome and the main menu
+    second = phone("main")
+    second.start()
+    second.send("1")
+    assert twiml._render_kept.cache_info().hits == 2
+    assert second.exchanges[-1].said == first.exchanges[-1].said  # the same menu, another call
+    first.send("1")  # case status: asks for the receipt number (kept: the same for everyone)
+    kept = twiml._render_kept.cache_info().currsize
+    heard = first.send("546" + known_case.receipt_number[3:] + "#")
+    assert any("Received" in text or "received" in text for _language, text in heard.said)
+    assert twiml._render_kept.cache_info().currsize == kept  # the status read out: not kept
