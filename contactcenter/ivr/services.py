@@ -613,6 +613,43 @@ def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twim
     return True
 
 
+@functools.cache
+def _call_insert(vendor: str) -> str:
+    """A new call's row from the line's active flow version, in one statement that writes
+    nothing when the call is already there (a retried or doubled first request) or the line
+    has no active flow: both then come back as no row."""
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [field for field in _call_fields() if not field.primary_key]
+    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+    values = ", ".join("v.id" if field.attname == "flow_version_id" else "%s" for field in fields)
+    return (
+        f"INSERT INTO {Call._meta.db_table} ({columns}) SELECT {values} "  # noqa: S608
+        f"FROM {FlowVersion._meta.db_table} v WHERE v.line = %s AND v.active = %s "
+        "ON CONFLICT (call_sid) DO NOTHING RETURNING id, flow_version_id"
+    )
+
+
+def _call_start(request: CallRequest) -> Call | None:
+    """The call's row written for its first request (no transaction, no lock: the turn is
+    then stored like any other, only if the call is still at step 0); None when it was not
+    written."""
+    db = connections[DEFAULT_DB_ALIAS]
+    now = timezone.now()
+    call = Call(call_sid=request.call_sid, line=request.line, from_number=request.from_number[:32],
+                started_at=now, created_at=now, updated_at=now)  # fmt: skip
+    params = [
+        field.get_db_prep_save(getattr(call, field.attname), db)
+        for field in _call_fields()
+        if not field.primary_key and field.attname != "flow_version_id"
+    ]
+    row = _hot_statement(_call_insert(db.vendor), [*params, request.line, True], fetch=True)
+    if row is None:
+        return None
+    call.pk, call.flow_version_id = row
+    call._state.adding, call._state.db = False, db.alias
+    return call
+
+
 def _locked_call(request: CallRequest) -> tuple[Call, bool]:
     call = _call_locked(request.call_sid)
     if call is not None:
@@ -662,21 +699,24 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
 
     Most turns only read (a menu choice, a status read out): they read the call without a lock
     and store the turn with one statement that moves the call on only if it is still at this
-    step, so a retry racing the original cannot answer twice. A call's first request and any
-    turn that writes more (a queue, a text, a callback, the end of the call) run in one
-    transaction holding the call's row lock."""
-    if request.step > 0:
+    step, so a retry racing the original cannot answer twice. A call's first request writes its
+    row with one statement that does nothing if the row is there, then goes on the same way.
+    Any turn that writes more (a queue, a text, a callback) starts again in one transaction
+    holding the call's row lock."""
+    call = _call_start(request) if request.step == 0 else None
+    if call is None:
         call = _call_locked(request.call_sid, lock=False)
         if call is None:
+            if request.step == 0:
+                active_flow(request.line)  # raises LineNotFound: that is why nothing was written
             raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
         stored = _check_step(call, request)
         if stored is not None:
             return stored
-        try:
-            return _answer(call, request, now=now, locked=False)
-        except _NeedsLock:
-            pass
-    return _answer_locked(request, now=now)
+    try:
+        return _answer(call, request, now=now, locked=False)
+    except _NeedsLock:
+        return _answer_locked(request, now=now)
 
 
 @transaction.atomic

@@ -210,3 +210,28 @@ def test_the_same_menu_is_built_once_and_a_case_read_out_is_not_kept(phone, know
     heard = first.send("546" + known_case.receipt_number[3:] + "#")
     assert any("Received" in text or "received" in text for _language, text in heard.said)
     assert twiml._render_kept.cache_info().currsize == kept  # the status read out: not kept
+
+
+def test_a_first_request_writes_the_call_and_its_turn_without_a_transaction(phone, hot):
+    """The new call's row comes from one INSERT ... ON CONFLICT DO NOTHING that also picks the
+    line's active flow version; its turn is then stored like any other."""
+    phone("main").start()  # the flow is parsed and kept by the first call
+    hot.clear()
+    call = phone("main", from_number="+15555550199")
+    with CaptureQueriesContext(connection) as captured:
+        first = call.start()
+    assert hot[0].startswith("INSERT INTO ivr_call") and "ON CONFLICT (call_sid)" in hot[0]
+    if connection.vendor == "postgresql":
+        assert captured.captured_queries == []  # no BEGIN, no savepoint, no ORM statement
+        assert len(hot) == 2 and hot[1].startswith("WITH moved AS (UPDATE ivr_call SET")
+    row = Call.objects.select_related("flow_version").get(call_sid=call.call_sid)
+    assert row.flow_version.active and row.flow_version.line == "main" and row.line == "main"
+    assert row.from_number == "+15555550199" and row.next_step == 1
+    assert row.state["node"] and row.inquiry_id is None and row.work_item_id is None
+    assert row.outcome == "" and row.transcript_posted == 0 and row.ended_at is None
+    assert row.started_at.tzinfo is not None and row.created_at <= row.updated_at
+    # The same first request again: the stored answer, nothing written twice.
+    again = call.request(f"/ivr/voice/{call.line}")
+    assert again.said == first.said
+    assert Call.objects.filter(call_sid=call.call_sid).count() == 1
+    assert CallTurn.objects.filter(call=row).count() == 1
