@@ -71,8 +71,11 @@ run: deps
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter flow-load
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
 
+## One pytest-xdist worker per core, whole files to a worker (module-scoped fixtures such as the
+## browser stay shared); `make test PYTEST_ARGS=-n0` runs the suite in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: deps browser
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

@@ -2,21 +2,194 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import importlib
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from contactcenter.cases.reference_data import ReferenceDataSummary, reference_data_load
 from contactcenter.routing.models import Agent, Presence
 from contactcenter.routing.reference_data import queues_load
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """Settings for the whole run, set once before any test.
+
+    Password hashing is slow on purpose (PBKDF2, a million rounds); every factory-made user
+    and every sign-in would pay for it. Tests that are about hashing set their own hasher.
+
+    Under pytest-xdist (``make test`` runs one worker per core) each worker already has its own
+    test database (pytest-django adds ``_gw0``, ``_gw1``); it gets its own Redis database too,
+    the number in ``REDIS_URL`` plus the worker's index, because tests empty the cache (a
+    FLUSHDB) and count rate limits in it. Subprocesses started by tests inherit the worker's
+    ``REDIS_URL``.
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    overrides: dict = {"PASSWORD_HASHERS": FAST_PASSWORD_HASHERS}
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and settings.REDIS_URL:
+        worker_url = redis_url_for_worker(settings.REDIS_URL, int(worker[2:]))
+        overrides["REDIS_URL"] = worker_url
+        overrides["CACHES"] = _url_replaced(settings.CACHES, settings.REDIS_URL, worker_url)
+        overrides["CHANNEL_LAYERS"] = _url_replaced(
+            settings.CHANNEL_LAYERS, settings.REDIS_URL, worker_url
+        )
+        os.environ["REDIS_URL"] = worker_url
+    # Never disabled: it holds for the life of this process. setting_changed resets the
+    # hashers, caches and channel layers Django or Channels may have built already.
+    override_settings(**overrides).enable()
+    post_migrate.connect(_role_groups_after_flush, dispatch_uid="tests-role-groups")
+
+
+def _role_groups_after_flush(sender, **kwargs) -> None:
+    """A transactional test ends by emptying every table (a flush), which takes the role
+    groups a data migration made; the flush then sends post_migrate, and this puts them back,
+    as Django itself does for content types and permissions.
+
+    One process runs the tests of a whole file together (xdist's ``--dist loadfile``), so a
+    test that needs the groups may come after another file's transactional test.
+    """
+    if sender.label != "staff":
+        return
+    role_groups = importlib.import_module("contactcenter.staff.migrations.0002_role_groups")
+    role_groups.create_groups(kwargs.get("apps") or django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever the test before it activated."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+def redis_url_for_worker(url: str, index: int) -> str:
+    """``url`` with its database number moved up by ``index`` (redis://host:6379/0 -> /1)."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + index}"))
+
+
+def _url_replaced(value, old: str, new: str):
+    if isinstance(value, dict):
+        return {key: _url_replaced(item, old, new) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_url_replaced(item, old, new) for item in value]
+    return new if value == old else value
+
 
 @pytest.fixture
 def reference_data(db) -> ReferenceDataSummary:
-    """The agency's offices (with hours and ZIP codes) and the forms catalogue, as shipped."""
-    return reference_data_load()
+    """The agency's offices (with hours and ZIP codes) and the forms catalogue, as shipped.
+
+    The load writes some 12,000 ZIP-code rows through the ORM, seconds a test, and a few
+    hundred tests ask for it. So the first load in a process into empty tables is done by
+    ``reference_data_load`` and its rows are kept; later tests whose tables are empty too get
+    the same rows written straight back, ids included. Anything else loads for real.
+    """
+    return _reference_data_restored() or _reference_data_loaded_and_kept()
+
+
+class _ReferenceSnapshot:
+    summary: ReferenceDataSummary | None = None
+    # (table, column names, rows), in the order they were read.
+    tables: list[tuple[str, list[str], list[tuple]]] = []
+
+
+def _row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        model._meta.db_table: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+def _reference_data_loaded_and_kept() -> ReferenceDataSummary:
+    from django.db import connection
+
+    before = _row_counts()
+    summary = reference_data_load()
+    after = _row_counts()
+    written = [table for table, count in after.items() if count != before[table]]
+    offices, forms = summary.offices, summary.forms
+    everything_new = not (
+        offices.updated or offices.unchanged or offices.service_areas_removed
+        or forms.updated or forms.unchanged
+    )  # fmt: skip
+    if (
+        _ReferenceSnapshot.summary is None
+        and everything_new
+        and not any(before[table] for table in written)
+    ):
+        quote = connection.ops.quote_name
+        tables = []
+        with connection.cursor() as cursor:
+            for table in written:
+                cursor.execute(f"SELECT * FROM {quote(table)}")
+                columns = [column[0] for column in cursor.description]
+                rows = [tuple(map(_writable, row)) for row in cursor.fetchall()]
+                tables.append((table, columns, rows))
+        _ReferenceSnapshot.tables = tables
+        _ReferenceSnapshot.summary = copy.deepcopy(summary)
+    return summary
+
+
+def _writable(value):
+    """A value as read back, as the driver takes it again (SQLite reads times as ``time``)."""
+    from django.db import connection
+
+    if isinstance(value, dt.time):
+        return connection.ops.adapt_timefield_value(value)
+    return value
+
+
+def _reference_data_restored() -> ReferenceDataSummary | None:
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    if _ReferenceSnapshot.summary is None:
+        return None
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, _columns, _rows in _ReferenceSnapshot.tables:
+            cursor.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1")
+            if cursor.fetchone():
+                return None
+    models = {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, columns, rows in _ReferenceSnapshot.tables:
+            names = ", ".join(quote(column) for column in columns)
+            row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            # Many rows a statement (one round trip each), within SQLite's 999 parameters.
+            per_statement = max(1, 999 // len(columns))
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                cursor.execute(
+                    f"INSERT INTO {quote(table)} ({names}) VALUES "
+                    + ", ".join([row_marks] * len(chunk)),
+                    [value for row in chunk for value in row],
+                )
+        # PostgreSQL's sequences move past the ids written (SQLite needs nothing).
+        reset = connection.ops.sequence_reset_sql(
+            no_style(), [models[table] for table, _columns, _rows in _ReferenceSnapshot.tables]
+        )
+        for statement in reset:
+            cursor.execute(statement)
+    return copy.deepcopy(_ReferenceSnapshot.summary)
 
 
 @pytest.fixture(autouse=True)

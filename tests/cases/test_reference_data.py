@@ -74,6 +74,17 @@ def test_load_is_idempotent(db):
     )
 
 
+@pytest.mark.parametrize("turn", ["first", "second"])
+def test_the_reference_data_fixture_gives_what_a_load_gives(reference_data, turn):
+    # The fixture loads once per process and writes the same rows back for later tests
+    # (tests/conftest.py); a real load over them must find nothing to change either way.
+    again = reference_data_load()
+    assert not again.changed, again
+    assert again.offices.unchanged == Office.objects.count() > 0
+    assert again.offices.service_areas_removed == 0
+    assert again.forms.unchanged == FormType.objects.count() > 0
+
+
 def test_edited_titles_are_updated_in_place(db, tmp_path):
     form_catalogue_load(path=_write(tmp_path, [_form()]))
     category_id = FormCategory.objects.get().pk
