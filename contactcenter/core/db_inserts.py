@@ -7,13 +7,16 @@ instead of four. Elsewhere (SQLite) the same rows are written with the ORM in on
 
 Values go through each field's own ``pre_save`` and ``get_db_prep_save``, exactly as
 ``Model.save`` would (``auto_now`` stamps, JSON, time zones), and the parent comes back with its
-primary key set and marked as saved.
+primary key set and marked as saved. ``then_save`` points one existing row at the new parent in
+the same statement (a phone call at the inquiry it settled), saved as ``save(update_fields=...)``
+would save it.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -44,11 +47,26 @@ def _columns_and_values(obj: models.Model, db: Any) -> tuple[list[str], list[Any
     return columns, values
 
 
+@dataclass(frozen=True, slots=True)
+class ThenSave:
+    """An existing row to point at the new parent in the same write: ``obj``'s foreign key
+    ``link`` is set to the parent and saved with ``fields`` (as ``save(update_fields=...)``)."""
+
+    obj: models.Model
+    link: str
+    fields: tuple[str, ...] = ()
+
+
 def insert_with_children(
-    parent: models.Model, children: Sequence[models.Model], *, link: str
+    parent: models.Model,
+    children: Sequence[models.Model],
+    *,
+    link: str,
+    then_save: ThenSave | None = None,
 ) -> None:
     """Insert ``parent`` and then ``children``, each of which points at it through the foreign
-    key named ``link``. All or nothing: one statement on PostgreSQL, one transaction elsewhere.
+    key named ``link``; then, if asked, update one existing row to point at the parent. All or
+    nothing: one statement on PostgreSQL, one transaction elsewhere.
     """
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
@@ -58,6 +76,9 @@ def insert_with_children(
                 setattr(child, link, parent)
             if children:
                 type(children[0])._default_manager.bulk_create(children)
+            if then_save is not None:
+                setattr(then_save.obj, then_save.link, parent)
+                then_save.obj.save(update_fields=[then_save.link, *then_save.fields])
         return
 
     parent_meta = parent._meta
@@ -97,6 +118,8 @@ def insert_with_children(
             f"child_{index} AS (INSERT INTO {table} "  # noqa: S608  (identifiers only)
             f"({link_column}, {', '.join(child_columns)}) VALUES {', '.join(rows)})"
         )
+    if then_save is not None:
+        parts.append(_then_save_part(then_save, pk_column, params, db))
     sql = f"WITH {', '.join(parts)} SELECT {pk_column} FROM parent"  # noqa: S608
     # The text is the same for every write of the same shape, so it is prepared once per
     # connection rather than parsed and planned each time.
@@ -106,3 +129,26 @@ def insert_with_children(
     parent._state.db = db.alias
     for child in children:
         setattr(child, link, parent)
+    if then_save is not None:
+        setattr(then_save.obj, then_save.link, parent)
+
+
+def _then_save_part(then_save: ThenSave, pk_column: str, params: list[Any], db: Any) -> str:
+    obj = then_save.obj
+    meta = obj._meta
+    assert meta.pk is not None and obj.pk is not None, "only a saved row can be pointed"
+    link_field = meta.get_field(then_save.link)
+    assert isinstance(link_field, models.ForeignKey)
+    # Only quoted identifiers are formatted into the SQL; every value is a parameter.
+    assignments = [f"{_quoted(link_field.column)} = (SELECT {pk_column} FROM parent)"]  # noqa: S608
+    for name in then_save.fields:
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field) and field.concrete
+        value = field.pre_save(obj, add=False)  # auto_now stamps, as save() would
+        assignments.append(f"{_quoted(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection=db))
+    params.append(meta.pk.get_db_prep_save(obj.pk, connection=db))
+    return (
+        f"then_save AS (UPDATE {db.ops.quote_name(meta.db_table)} "  # noqa: S608  (identifiers)
+        f"SET {', '.join(assignments)} WHERE {_quoted(meta.pk.column)} = %s)"
+    )

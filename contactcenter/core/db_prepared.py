@@ -24,11 +24,35 @@ from typing import Any, Generic, TypeVar
 import psycopg
 from django.db import connection, models
 from django.db.models.query import get_related_populators
+from psycopg._queries import PostgresQuery, _query2pg  # the conversion psycopg itself keeps
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 # A value no primary key takes, so its place among the compiled parameters can be found.
 _MARKER = -8_191_001_337
+
+
+class _KeptQuery(PostgresQuery):
+    """psycopg turns a statement's ``%s`` placeholders into ``$n`` once and keeps the result,
+    but not for a statement of more than 50 parameters (ORMs build those afresh each time).
+    The hot statements here are a handful of fixed texts, some with more (an inquiry and its
+    four history rows): theirs are kept too. The conversion itself is psycopg's own."""
+
+    def convert(self, query: Any, vars: Any) -> None:
+        if vars is None or not isinstance(query, str | bytes):
+            super().convert(query, vars)
+            return
+        query = self._ensure_bytes(query)
+        self.query, self._want_formats, self._order, self._parts = _query2pg(
+            query, self._tx.encoding
+        )
+        self.dump(vars)
+
+
+class HotCursor(psycopg.Cursor):
+    """A server-binding cursor for the fixed hot statements (see :class:`_KeptQuery`)."""
+
+    _query_cls = _KeptQuery
 
 
 def run_prepared(sql: str, params: Sequence[Any] | dict[str, Any]) -> list[tuple]:
@@ -39,7 +63,7 @@ def run_prepared(sql: str, params: Sequence[Any] | dict[str, Any]) -> list[tuple
     """
     connection.ensure_connection()
     started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, HotCursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         rows = cursor.fetchall() if cursor.description is not None else []
     if connection.queries_logged:

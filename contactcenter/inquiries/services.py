@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.cases.models import Case
-from contactcenter.core.db_inserts import insert_with_children
+from contactcenter.core.db_inserts import ThenSave, insert_with_children
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.core.reference_numbers import ReferenceNumber
@@ -184,7 +184,6 @@ def inquiry_open(
     return inquiry
 
 
-@transaction.atomic
 def inquiry_record_settled(
     *,
     channel: str,
@@ -194,12 +193,14 @@ def inquiry_record_settled(
     actor_label: str,
     disposition: str,
     note: str = "",
+    then_save: ThenSave | None = None,
 ) -> Inquiry:
     """A contact that self-service settled from start to finish (a caller who heard their case
     status and hung up): the inquiry is written already closed, with the history that opening
     it, adding the transcript and resolving it would have written (opened, message, state,
     disposition). One statement on PostgreSQL instead of some twenty, because every such call
-    ends this way."""
+    ends this way; ``then_save`` points the contact's own record (the call) at the inquiry in
+    the same statement."""
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel %(channel)s.") % {"channel": channel})
     if language not in ("en", "es"):
@@ -232,7 +233,7 @@ def inquiry_record_settled(
         ]  # fmt: skip
         try:
             with transaction.atomic():
-                insert_with_children(inquiry, events, link="inquiry")
+                insert_with_children(inquiry, events, link="inquiry", then_save=then_save)
             break
         except IntegrityError:  # a reference number collision: draw again
             continue

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.urls import get_script_prefix, reverse
@@ -26,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import CaseNotFound, case_status_public
+from contactcenter.core.db_inserts import ThenSave
+from contactcenter.core.db_prepared import HotCursor
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
@@ -268,13 +269,17 @@ def _transcript(call: Call) -> tuple[str, int]:
     """The turns not yet written to the inquiry, as one text, and the step to start from next
     time (the stored TwiML is not read)."""
     turns = _hot_statement(_TRANSCRIPT, [call.pk, call.transcript_posted], fetch="all")
+    return _transcript_text(turns, call.transcript_posted)
+
+
+def _transcript_text(turns: list[tuple[int, str, str]], posted: int) -> tuple[str, int]:
     lines: list[str] = []
     for _step, heard, said in turns:
         if heard:
             lines.append(f"Caller: {heard}")
         if said:
             lines.append(f"IVR: {said}")
-    posted = turns[-1][0] + 1 if turns else call.transcript_posted
+    posted = turns[-1][0] + 1 if turns else posted
     return "\n".join(lines)[:10_000], posted
 
 
@@ -431,8 +436,11 @@ def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> bool:
     return True
 
 
-def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> None:
-    """The call ended: record the outcome, write the transcript, close what is settled."""
+def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str,
+            transcript: tuple[str, int] | None = None) -> None:  # fmt: skip
+    """The call ended: record the outcome, write the transcript, close what is settled.
+
+    ``transcript``: the turns not yet posted and the next step to post, already read."""
     call.outcome = outcome
     call.ended_at = timezone.now()
     # Collected values (receipt and A-Numbers, dates) are not kept once the call is over.
@@ -445,13 +453,13 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
     if call.inquiry_id is None and disposition:
         # Nothing was opened for the call on the way (no queue, text or callback): the most
         # common call, written as one inquiry already closed.
-        text, call.transcript_posted = _transcript(call)
+        text, call.transcript_posted = transcript or _transcript(call)
         call.inquiry = inquiry_record_settled(
             channel=flow.channel, language=state.get("language", "en"),
             topic=f"{flow.line}/{state.get('topic') or 'general'}", transcript=text,
             actor_label="ivr", disposition=disposition, note=f"IVR outcome: {outcome}",
+            then_save=ThenSave(call, "inquiry", _CALL_END_FIELDS),  # the call's end, with it
         )  # fmt: skip
-        _call_end_store(call)
     else:
         _post_transcript(call, flow, state, save=False)
         _call_end_store(call)  # one write of the call for all of the above
@@ -464,6 +472,7 @@ def _finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str) -> N
     logger.info("ivr.call_ended", extra={"call_id": call.pk, "outcome": outcome})
 
 
+_CALL_END_FIELDS = ("outcome", "ended_at", "state", "transcript_posted", "updated_at")
 _CALL_END = (
     f"UPDATE {Call._meta.db_table} SET outcome = %s, ended_at = %s, state = %s, "  # noqa: S608
     "inquiry_id = %s, transcript_posted = %s, updated_at = %s WHERE id = %s"
@@ -538,7 +547,7 @@ def _hot_statement(sql: str, params: list[Any], *, fetch: bool | str = False) ->
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor == "postgresql":
         db.ensure_connection()
-        with psycopg.Cursor(db.connection) as cursor:
+        with HotCursor(db.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
             return _fetched(cursor, fetch)
     with db.cursor() as cursor:
@@ -579,20 +588,47 @@ _TURN_INSERT_AFTER_ADVANCE = (  # identifiers only are formatted in; values are 
 )
 
 
+# The last turn of a call, taken without the row lock: the same conditional move and turn,
+# and in the same statement the turns still to be posted to the inquiry. The turn written here
+# is not visible to the statement's own read, so the caller adds it; the first row (-1) says
+# the call was moved at all.
+_LAST_TURN_STORE = (  # identifiers only are formatted in; values are parameters
+    f"WITH moved AS ({_CALL_ADVANCE_IF_AT} RETURNING id), "  # noqa: S608
+    f"turn AS (INSERT INTO {CallTurn._meta.db_table} "
+    "(call_id, step, heard, said, node, twiml, created_at) "
+    "SELECT id, %s, %s, %s, %s, %s, %s FROM moved RETURNING call_id) "
+    "SELECT -1 AS step, '' AS heard, '' AS said FROM turn UNION ALL "
+    f"SELECT step, heard, said FROM {CallTurn._meta.db_table} "
+    "WHERE call_id = %s AND step >= %s AND EXISTS (SELECT 1 FROM turn) ORDER BY 1"
+)
+
+
 def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twiml: str,
-                state: dict[str, Any], only_if_next: bool = False) -> bool:  # fmt: skip
+                state: dict[str, Any], only_if_next: bool = False,
+                unposted: list[tuple[int, str, str]] | None = None) -> bool:  # fmt: skip
     """Store the answered turn and move the call on: the two writes of every turn, by hand for
     the same reason as :func:`_call_locked` (what is written is what the ORM wrote). On
     PostgreSQL both go in one statement, one round trip.
 
     ``only_if_next``: the call's row is not locked; nothing is written (and False is returned)
-    if another request already answered this step."""
+    if another request already answered this step. ``unposted`` (with ``only_if_next``, on
+    PostgreSQL): filled with the call's turns not yet posted to its inquiry, this one last."""
     now = timezone.now()
     state_value = Call._meta.get_field("state").get_db_prep_save(state, connection)
     turn: list[Any] = [call.pk, step, heard, said, node, twiml, now]
     advance: list[Any] = [state_value, step + 1, now, call.pk]
     if only_if_next:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and unposted is not None:
+            rows = _hot_statement(
+                _LAST_TURN_STORE,
+                [*advance, step, *turn[1:], call.pk, call.transcript_posted],
+                fetch="all",
+            )
+            if not rows:
+                return False
+            unposted.extend((row[0], row[1], row[2]) for row in rows[1:])
+            unposted.append((step, heard, said))
+        elif connection.vendor == "postgresql":
             stored = _hot_statement(
                 _TURN_INSERT_AFTER_ADVANCE, [*advance, step, *turn[1:]], fetch=True
             )
@@ -786,16 +822,25 @@ def _answer(call: Call, request: CallRequest, *, now: dt.datetime | None, locked
 def _store_turn(call: Call, flow: Flow, request: CallRequest, turn: Turn, *,
                 state: dict[str, Any], twiml: str, effects: list[str], heard: str, said: str,
                 locked: bool) -> str:  # fmt: skip
+    ending = turn.hangup and call.ended_at is None
+    # A self-served call's last turn reads the transcript with the move (one round trip less).
+    unposted: list[tuple[int, str, str]] | None = (
+        [] if ending and not locked and call.inquiry_id is None else None
+    )
     stored = _turn_store(
         call, step=request.step, node=str(state.get("node", ""))[:40], heard=heard,
-        said=said[:5000], twiml=twiml, state=state, only_if_next=not locked,
+        said=said[:5000], twiml=twiml, state=state, only_if_next=not locked, unposted=unposted,
     )  # fmt: skip
     if not stored:  # another request for this step got there first: its answer stands
         return _stored_answer(call, request.step)
     if "enqueue" in effects:  # the agent who takes the call sees how it got here
         _post_transcript(call, flow, state)
-    if turn.hangup and call.ended_at is None:
-        _finish(call, flow, state, outcome=state.get("outcome") or Outcome.ABANDONED)
+    if ending:
+        transcript = None
+        if unposted is not None and connection.vendor == "postgresql":
+            transcript = _transcript_text(unposted, call.transcript_posted)
+        _finish(call, flow, state, outcome=state.get("outcome") or Outcome.ABANDONED,
+                transcript=transcript)  # fmt: skip
     return twiml
 
 

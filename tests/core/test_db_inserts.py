@@ -3,9 +3,11 @@ values Model.save would have written (auto_now stamps, JSON), on SQLite and on P
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from contactcenter.core.db_inserts import insert_with_children
+from contactcenter.core.db_inserts import ThenSave, insert_with_children
 from contactcenter.inquiries.models import Inquiry, InquiryEvent
+from contactcenter.ivr.models import Call, FlowVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,41 @@ def test_a_refused_parent_writes_no_children():
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_with_children(duplicate, [InquiryEvent(kind="opened")], link="inquiry")
     assert InquiryEvent.objects.count() == 0
+
+
+def _call() -> Call:
+    version = FlowVersion.objects.create(
+        line="main", version=1, source_file="main.yaml", source="", checksum="0", definition={}
+    )
+    return Call.objects.create(
+        call_sid="CA" + "5" * 32, line="main", flow_version=version, started_at=timezone.now()
+    )
+
+
+def test_then_save_points_a_row_at_the_parent_in_the_same_write():
+    call = _call()
+    before = call.updated_at
+    call.outcome, call.transcript_posted = "self_served", 4
+    inquiry = new_inquiry("1000000033")
+    insert_with_children(
+        inquiry, [InquiryEvent(kind="opened")], link="inquiry",
+        then_save=ThenSave(call, "inquiry", ("outcome", "transcript_posted", "updated_at")),
+    )  # fmt: skip
+    assert call.inquiry is inquiry
+    stored = Call.objects.get(pk=call.pk)
+    assert stored.inquiry_id == inquiry.pk
+    assert (stored.outcome, stored.transcript_posted) == ("self_served", 4)
+    assert stored.updated_at > before  # auto_now, as save(update_fields=...) stamps it
+
+
+def test_then_save_changes_nothing_when_the_parent_is_refused():
+    call = _call()
+    insert_with_children(new_inquiry("1000000041"), [], link="inquiry")
+    call.outcome = "abandoned"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_with_children(
+            new_inquiry("1000000041"), [InquiryEvent(kind="opened")], link="inquiry",
+            then_save=ThenSave(call, "inquiry", ("outcome",)),
+        )  # fmt: skip
+    stored = Call.objects.get(pk=call.pk)
+    assert stored.inquiry_id is None and stored.outcome == ""

@@ -3,9 +3,10 @@ on PostgreSQL it runs as a statement prepared once per connection."""
 
 import pytest
 from django.db import connection
+from psycopg._queries import _query2pg
 
 from contactcenter.cases.models import Case
-from contactcenter.core.db_prepared import PreparedGet
+from contactcenter.core.db_prepared import PreparedGet, run_prepared
 from contactcenter.staff.roles import PROTECTED_ANNOTATION, protected_annotation
 from tests.factories import CaseFactory
 
@@ -57,3 +58,15 @@ def test_it_is_prepared_once_and_reused():
         )
         rows = cursor.fetchall()
     assert len(rows) == 1 and rows[0][0] >= 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="preparing is PostgreSQL's")
+def test_a_statement_of_many_parameters_is_converted_once():
+    """psycopg keeps its placeholder conversion only for statements of up to 50 parameters;
+    run_prepared keeps it for its fixed statements of more."""
+    sql = "SELECT " + " + ".join(["%s::int"] * 60)
+    _query2pg.cache_clear()
+    assert run_prepared(sql, list(range(60))) == [(sum(range(60)),)]
+    assert run_prepared(sql, [1] * 60) == [(60,)]
+    info = _query2pg.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
