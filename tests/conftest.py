@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as dt
 import importlib
@@ -48,6 +49,11 @@ def pytest_configure(config):
         os.environ["REDIS_URL"] = worker_url
     # Never disabled: it holds for the life of this process. setting_changed resets the
     # hashers, caches and channel layers Django or Channels may have built already.
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Tests never need a commit to outlive a crash; not waiting for the disk at each
+        # commit (and at each flush of a transactional test) saves most of their waiting.
+        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     override_settings(**overrides).enable()
     post_migrate.connect(_role_groups_after_flush, dispatch_uid="tests-role-groups")
 
@@ -64,6 +70,39 @@ def _role_groups_after_flush(sender, **kwargs) -> None:
         return
     role_groups = importlib.import_module("contactcenter.staff.migrations.0002_role_groups")
     role_groups.create_groups(kwargs.get("apps") or django_apps, None)
+
+
+_LANGUAGE_INDEXES: collections.OrderedDict[tuple, object] = collections.OrderedDict()
+
+
+@pytest.fixture(autouse=True)
+def _language_indexes_shared(monkeypatch):
+    """The assistant's index over the same articles, built once per process.
+
+    Each assistant test starts with the process's index dropped (tests/assistant/conftest.py)
+    and the next question rebuilds it, seconds each. The costly part, one language's index,
+    depends only on the articles' content and the out-of-scope subjects, so one built for the
+    same content is handed back; everything around it runs as before.
+    """
+    from contactcenter.assistant import retrieval
+
+    build = retrieval.LanguageIndex
+
+    def shared(language, articles, outside=()):
+        key = (
+            language,
+            tuple((article.slug, article.fingerprint()) for article in articles),
+            repr(tuple(outside)),
+        )
+        if key in _LANGUAGE_INDEXES:
+            _LANGUAGE_INDEXES.move_to_end(key)
+        else:
+            _LANGUAGE_INDEXES[key] = build(language, articles, outside)
+            while len(_LANGUAGE_INDEXES) > 8:
+                _LANGUAGE_INDEXES.popitem(last=False)
+        return _LANGUAGE_INDEXES[key]
+
+    monkeypatch.setattr(retrieval, "LanguageIndex", shared)
 
 
 @pytest.fixture(autouse=True)
