@@ -8,11 +8,14 @@ the turn and returns the TwiML.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -581,8 +584,12 @@ _CALL_ADVANCE = (
 # A turn taken without the row lock moves the call on only if it is still at this step, and
 # stores the turn only if it did: one statement, atomic on its own.
 _CALL_ADVANCE_IF_AT = _CALL_ADVANCE + " AND next_step = %s"
+# On PostgreSQL also only if nothing else wrote the row since it was read (its updated_at): the
+# row may have been read a turn ago (_KnownCalls), or an agent or the provider may have written
+# it meanwhile.
+_CALL_ADVANCE_IF_UNCHANGED = _CALL_ADVANCE_IF_AT + " AND updated_at = %s"
 _TURN_INSERT_AFTER_ADVANCE = (  # identifiers only are formatted in; values are parameters
-    f"WITH moved AS ({_CALL_ADVANCE_IF_AT} RETURNING id) "  # noqa: S608
+    f"WITH moved AS ({_CALL_ADVANCE_IF_UNCHANGED} RETURNING id) "  # noqa: S608
     f"INSERT INTO {CallTurn._meta.db_table} (call_id, step, heard, said, node, twiml, created_at) "
     "SELECT id, %s, %s, %s, %s, %s, %s FROM moved RETURNING call_id"
 )
@@ -593,7 +600,7 @@ _TURN_INSERT_AFTER_ADVANCE = (  # identifiers only are formatted in; values are 
 # is not visible to the statement's own read, so the caller adds it; the first row (-1) says
 # the call was moved at all.
 _LAST_TURN_STORE = (  # identifiers only are formatted in; values are parameters
-    f"WITH moved AS ({_CALL_ADVANCE_IF_AT} RETURNING id), "  # noqa: S608
+    f"WITH moved AS ({_CALL_ADVANCE_IF_UNCHANGED} RETURNING id), "  # noqa: S608
     f"turn AS (INSERT INTO {CallTurn._meta.db_table} "
     "(call_id, step, heard, said, node, twiml, created_at) "
     "SELECT id, %s, %s, %s, %s, %s, %s FROM moved RETURNING call_id) "
@@ -611,7 +618,8 @@ def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twim
     PostgreSQL both go in one statement, one round trip.
 
     ``only_if_next``: the call's row is not locked; nothing is written (and False is returned)
-    if another request already answered this step. ``unposted`` (with ``only_if_next``, on
+    if another request already answered this step, or (PostgreSQL) anything else wrote the row
+    since it was read. ``unposted`` (with ``only_if_next``, on
     PostgreSQL): filled with the call's turns not yet posted to its inquiry, this one last."""
     now = timezone.now()
     state_value = Call._meta.get_field("state").get_db_prep_save(state, connection)
@@ -621,7 +629,7 @@ def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twim
         if connection.vendor == "postgresql" and unposted is not None:
             rows = _hot_statement(
                 _LAST_TURN_STORE,
-                [*advance, step, *turn[1:], call.pk, call.transcript_posted],
+                [*advance, step, call.updated_at, *turn[1:], call.pk, call.transcript_posted],
                 fetch="all",
             )
             if not rows:
@@ -630,7 +638,9 @@ def _turn_store(call: Call, *, step: int, node: str, heard: str, said: str, twim
             unposted.append((step, heard, said))
         elif connection.vendor == "postgresql":
             stored = _hot_statement(
-                _TURN_INSERT_AFTER_ADVANCE, [*advance, step, *turn[1:]], fetch=True
+                _TURN_INSERT_AFTER_ADVANCE,
+                [*advance, step, call.updated_at, *turn[1:]],
+                fetch=True,
             )
             if stored is None:
                 return False
@@ -712,6 +722,64 @@ class _NeedsLock(Exception):
     """The turn writes more than itself (a queue, a text, a callback, the end of the call)."""
 
 
+class _Moved(Exception):
+    """The call's row changed after it was read (another request answered this step, or an
+    agent or the provider wrote it): nothing was written; read it again."""
+
+
+class _KnownCalls:
+    """The calls this process answered last, as their last turn left them, so the next turn
+    of the same call (Twilio sends a call's requests one after another) needs no read.
+
+    Only a hint: the next turn's write goes through only if the row still has the step and
+    ``updated_at`` kept here, and otherwise the turn starts again from a read. An entry is
+    taken when used, dropped when the call ends or takes the locked path, and the oldest go
+    past ``size``. What is kept is what the row holds (the state of the call, with any value
+    collected so far), in this process's memory only. PostgreSQL only, like the statements
+    that check it."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._rows: collections.OrderedDict[str, tuple[Any, ...]] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, call: Call) -> None:
+        values = tuple(
+            json.dumps(call.state) if name == "state" else getattr(call, name)
+            for name in _call_attnames()
+        )
+        with self._lock:
+            self._rows[call.call_sid] = values
+            self._rows.move_to_end(call.call_sid)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def take(self, request: CallRequest) -> Call | None:
+        with self._lock:
+            values = self._rows.pop(request.call_sid, None)
+        if values is None:
+            return None
+        names = _call_attnames()
+        call = Call.from_db(DEFAULT_DB_ALIAS, names, [
+            json.loads(value) if name == "state" else value
+            for name, value in zip(names, values, strict=True)
+        ])  # fmt: skip
+        if call.line != request.line or call.next_step != request.step:
+            return None  # a retry or a step out of order: the read decides
+        return call
+
+    def forget(self, call_sid: str) -> None:
+        with self._lock:
+            self._rows.pop(call_sid, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+_KNOWN_CALLS = _KnownCalls()
+
+
 def _stored_answer(call: Call, step_number: int) -> str:
     stored = CallTurn.objects.filter(call=call, step=step_number).values_list("twiml")
     return str(stored.get()[0])
@@ -739,24 +807,32 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
     row with one statement that does nothing if the row is there, then goes on the same way.
     Any turn that writes more (a queue, a text, a callback) starts again in one transaction
     holding the call's row lock."""
-    call = _call_start(request) if request.step == 0 else None
-    if call is None:
-        call = _call_locked(request.call_sid, lock=False)
+    if request.step == 0:
+        call = _call_start(request)
+    else:
+        call = _KNOWN_CALLS.take(request) if connection.vendor == "postgresql" else None
+    for _attempt in range(3):
         if call is None:
-            if request.step == 0:
-                active_flow(request.line)  # raises LineNotFound: that is why nothing was written
-            raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
-        stored = _check_step(call, request)
-        if stored is not None:
-            return stored
-    try:
-        return _answer(call, request, now=now, locked=False)
-    except _NeedsLock:
-        return _answer_locked(request, now=now)
+            call = _call_locked(request.call_sid, lock=False)
+            if call is None:
+                if request.step == 0:
+                    active_flow(request.line)  # raises LineNotFound: why nothing was written
+                raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
+            stored = _check_step(call, request)
+            if stored is not None:
+                return stored
+        try:
+            return _answer(call, request, now=now, locked=False)
+        except _NeedsLock:
+            return _answer_locked(request, now=now)
+        except _Moved:
+            call = None
+    raise IvrError(_("The call changed while this step was answered; try again."))
 
 
 @transaction.atomic
 def _answer_locked(request: CallRequest, *, now: dt.datetime | None) -> str:
+    _KNOWN_CALLS.forget(request.call_sid)
     call, _created = _locked_call(request)
     stored = _check_step(call, request)
     if stored is not None:
@@ -831,8 +907,10 @@ def _store_turn(call: Call, flow: Flow, request: CallRequest, turn: Turn, *,
         call, step=request.step, node=str(state.get("node", ""))[:40], heard=heard,
         said=said[:5000], twiml=twiml, state=state, only_if_next=not locked, unposted=unposted,
     )  # fmt: skip
-    if not stored:  # another request for this step got there first: its answer stands
-        return _stored_answer(call, request.step)
+    if not stored:  # another request for this step got there first, or the row changed
+        raise _Moved
+    if not locked and not ending and connection.vendor == "postgresql":
+        _KNOWN_CALLS.remember(call)
     if "enqueue" in effects:  # the agent who takes the call sees how it got here
         _post_transcript(call, flow, state)
     if ending:
