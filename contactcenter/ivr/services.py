@@ -1,9 +1,10 @@
 """Every write of the phone line: loading flows, answering a turn of a call, ending a call.
 
 :func:`call_answer` is the one path a call takes, from the TwiML webhook or the simulator: it
-locks the call row, answers a retried step from the stored turn (so no effect happens twice),
-runs the pure step function, carries out its effects through the other apps' services, stores
-the turn and returns the TwiML.
+reads the call row (or writes it, for the first request), answers a retried step from the stored
+turn (so no effect happens twice), runs the pure step function, carries out its effects through
+the other apps' services (under the row lock when they write), stores the turn only if the call
+is still where it was read, and returns the TwiML.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,10 @@ class LineNotFound(NotFound):
 
 
 class StepOutOfOrder(IvrError):
+    http_status = 409
+
+
+class CallChanging(IvrError):
     http_status = 409
 
 
@@ -696,22 +701,13 @@ def _call_start(request: CallRequest) -> Call | None:
     return call
 
 
-def _locked_call(request: CallRequest) -> tuple[Call, bool]:
+def _locked_call(request: CallRequest) -> Call:
+    """The call's row, locked; it exists by now (even a first request wrote it before any turn
+    took this path)."""
     call = _call_locked(request.call_sid)
-    if call is not None:
-        return call, False
-    if request.step != 0:
+    if call is None:
         raise NotFound(_("No call %(sid)s is in progress.") % {"sid": request.call_sid})
-    version, _flow = active_flow(request.line)
-    try:
-        with transaction.atomic():
-            call = Call.objects.create(
-                call_sid=request.call_sid, line=request.line, flow_version=version,
-                from_number=request.from_number[:32], started_at=timezone.now(),
-            )  # fmt: skip
-        return call, True
-    except IntegrityError:  # the same new call arrived twice at once
-        return Call.objects.select_for_update().get(call_sid=request.call_sid), False
+    return call
 
 
 # Effects that only read: a turn whose effects are all of these needs no lock on the call.
@@ -827,13 +823,13 @@ def call_answer(request: CallRequest, *, now: dt.datetime | None = None) -> str:
             return _answer_locked(request, now=now)
         except _Moved:
             call = None
-    raise IvrError(_("The call changed while this step was answered; try again."))
+    raise CallChanging(_("The call changed while this step was answered; try again."))
 
 
 @transaction.atomic
 def _answer_locked(request: CallRequest, *, now: dt.datetime | None) -> str:
     _KNOWN_CALLS.forget(request.call_sid)
-    call, _created = _locked_call(request)
+    call = _locked_call(request)
     stored = _check_step(call, request)
     if stored is not None:
         return stored
@@ -880,7 +876,7 @@ def _answer(call: Call, request: CallRequest, *, now: dt.datetime | None, locked
             hangup=turn.hangup,
         ),
         next_url=step_url(call.line, request.step + 1),
-        reuse=not effects,  # a case read out or a queue position is not kept
+        reuse=not effects and not turn.hold,  # a case read out or a place in line: not kept
     )
     store = functools.partial(
         _store_turn, call, flow, request, turn, state=state, twiml=twiml, effects=effects,

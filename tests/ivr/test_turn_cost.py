@@ -265,3 +265,28 @@ def test_a_call_written_by_someone_else_is_read_again_before_its_next_turn(phone
     assert CallTurn.objects.filter(call=row).count() == 2
     if connection.vendor == "postgresql":  # the kept copy's write, the read, the write
         assert [sql.split()[0] for sql in hot] == ["WITH", "SELECT", "WITH"]
+
+
+def test_a_place_in_line_is_not_kept(phone):
+    """The hold loop says a position and a wait: built for the caller, not kept."""
+    call = phone("main", from_number="+15555550101")
+    call.run(["1", "4"])  # English, then a person: queued, holding
+    assert call.holding
+    twiml._render_kept.cache_clear()
+    call.send("")  # the hold loop comes back with a fresh position
+    assert call.holding and "in line" in call.exchanges[-1].said[-1][1]
+    assert twiml._render_kept.cache_info().currsize == 0
+
+
+def test_a_call_that_keeps_changing_gets_a_conflict_and_nothing_is_written(phone, monkeypatch):
+    call = phone("main")
+    call.start()
+    # Every attempt to store the turn finds the row changed since it was read.
+    monkeypatch.setattr(services, "_turn_store", lambda *args, **kwargs: False)
+    with pytest.raises(services.CallChanging) as raised:
+        services.call_answer(
+            services.CallRequest(line="main", call_sid=call.call_sid, step=1, digits="1")
+        )
+    assert raised.value.http_status == 409
+    row = Call.objects.get(call_sid=call.call_sid)
+    assert row.next_step == 1 and CallTurn.objects.filter(call=row).count() == 1
