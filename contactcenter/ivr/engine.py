@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,21 +297,18 @@ class _Builder:
         raise ValueError(f"node {node_id} does not take answers")  # pragma: no cover
 
     def choose(self, node: Mapping[str, Any]) -> Turn:
-        digits, spoken = self.event.digits.strip(), f" {plain(self.event.speech)} "
-        for option in node["options"]:
-            by_key = digits and digits == str(option["digit"])
-            by_word = not digits and any(
-                f" {_keyword(word)} " in spoken
-                for language in ("en", "es")
-                for word in option["words"][language]
-            )
-            if by_key or by_word:
-                if option.get("language"):
-                    self.state["language"] = option["language"]
-                if option.get("topic"):
-                    self.state["topic"] = option["topic"]
-                return self.enter(option["next"])
-        return self.unusable(node, heard_nothing=not self.event.heard.strip())
+        digits = self.event.digits.strip()
+        if digits:
+            option = next((o for o in node["options"] if digits == str(o["digit"])), None)
+        else:
+            option = spoken_choice(node["options"], self.event.speech)
+        if option is None:
+            return self.unusable(node, heard_nothing=not self.event.heard.strip())
+        if option.get("language"):
+            self.state["language"] = option["language"]
+        if option.get("topic"):
+            self.state["topic"] = option["topic"]
+        return self.enter(option["next"])
 
     def collect(self, node: Mapping[str, Any]) -> Turn:
         try:
@@ -393,6 +390,53 @@ def spoken_date(iso: str, language: str) -> str:
     if language == "es":
         return f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
     return f"{ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+# A menu answered by saying the key: "one", "uno", "press two", "opción tres", "number 4".
+SPOKEN_KEYS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "cero": "0", "uno": "1", "una": "1", "dos": "2",
+    "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7", "ocho": "8",
+    "nueve": "9", **{str(digit): str(digit) for digit in range(10)},
+}  # fmt: skip
+KEY_LEAD_WORDS = frozenset({
+    "press", "pressing", "option", "number", "the", "oprimo", "oprimir", "marco", "marcar",
+    "opcion", "numero", "el", "la",
+})  # fmt: skip
+
+
+def spoken_choice(options: Sequence[Mapping[str, Any]], speech: str) -> Mapping[str, Any] | None:
+    """The menu option a caller's words pick, or None when they pick none or more than one.
+
+    Every keyword of every option (both languages) is looked for as whole words; the option
+    with the longest keyword heard wins, so "the status of my zip code" picks "zip code" over
+    "status". Two options tied for the longest ("status or birthday") pick nothing, and the
+    caller is asked again rather than sent down a path they may not have meant. With no
+    keyword heard, saying the key itself ("two", "opción dos") picks that option."""
+    words = plain(speech)
+    if not words:
+        return None
+    spoken = f" {words} "
+    best: Mapping[str, Any] | None = None
+    best_length, tied = 0, False
+    for option in options:
+        length = max(
+            (len(_keyword(word).split())
+             for language in ("en", "es") for word in option["words"][language]
+             if f" {_keyword(word)} " in spoken),
+            default=0,
+        )  # fmt: skip
+        if length > best_length:
+            best, best_length, tied = option, length, False
+        elif length and length == best_length:
+            tied = True
+    if best is not None:
+        return None if tied else best
+    said = [word for word in words.split() if word not in KEY_LEAD_WORDS]
+    if len(said) == 1 and said[0] in SPOKEN_KEYS:
+        key = SPOKEN_KEYS[said[0]]
+        return next((option for option in options if str(option["digit"]) == key), None)
+    return None
 
 
 @functools.lru_cache(maxsize=4096)

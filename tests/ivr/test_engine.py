@@ -141,6 +141,35 @@ def test_menu_by_key_and_by_word(flow):
     assert play(flow, "1").state["topic"] == "zip"
 
 
+def test_menu_words_pick_the_longest_keyword_heard(flow):
+    # "status" (option 3) and "zip code" (option 1) are both heard: the longer phrase wins.
+    assert texts(play(flow, "the status of my zip code")) == ["Zip please"]
+    # A later option's longer keyword beats an earlier option's shorter one.
+    assert play(flow, "status of my a number").state["node"] == "anumber"
+    assert play(flow, "estado del codigo postal").state["node"] == "zip"
+
+
+def test_menu_words_for_two_options_ask_again(flow):
+    turn = play(flow, "status or birthday")
+    assert texts(turn) == ["Nothing heard", "Pick"]
+    assert turn.state["node"] == "pick" and turn.state["tries"] == 1
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [("three", "receipt"), ("Press 3.", "receipt"), ("opción tres", "receipt"),
+     ("número cuatro", "born"), ("Uno", "zip")],
+)  # fmt: skip
+def test_menu_key_said_aloud(flow, said, node):
+    assert play(flow, said).state["node"] == node
+
+
+@pytest.mark.parametrize("said", ["seven", "one or two", "I want to go home", "for"])
+def test_menu_key_said_aloud_must_be_alone_and_offered(flow, said):
+    turn = play(flow, said)
+    assert turn.state["node"] == "pick" and turn.state["tries"] == 1
+
+
 def test_menu_language_choice_switches_every_prompt(flow):
     turn = play(flow, "spanish")
     assert turn.state["language"] == "es"
