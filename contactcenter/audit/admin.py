@@ -14,11 +14,12 @@ from contactcenter.staff.admin import MANAGER_ROLES, NOBODY, RoleAccess
 
 @admin.register(DisclosureLog)
 class DisclosureLogAdmin(RoleAccess, admin.ModelAdmin):
-    list_display = ["disclosed_at", "viewer", "case", "channel", "purpose", "fields"]
+    list_display = ["disclosed_at", "viewer", "system_actor", "case", "channel", "purpose",
+                    "fields"]  # fmt: skip
     list_filter = ["channel", "disclosed_at", "viewer__groups"]
     list_select_related = ["viewer", "case"]
-    search_fields = ["=case__receipt_number", "=viewer__username"]
-    search_help_text = _("A full receipt number or a staff username.")
+    search_fields = ["=case__receipt_number", "=viewer__username", "=system_actor"]
+    search_help_text = _("A full receipt number, a staff username or a service name (ivr).")
     date_hierarchy = "disclosed_at"
     ordering = ["-disclosed_at", "-id"]
     show_full_result_count = False
@@ -26,7 +27,9 @@ class DisclosureLogAdmin(RoleAccess, admin.ModelAdmin):
     read_only = True
     view_roles = MANAGER_ROLES
     add_roles = change_roles = delete_roles = NOBODY
-    fields = readonly_fields = ("disclosed_at", "viewer", "case", "channel", "purpose", "fields")
+    fields = readonly_fields = (
+        "disclosed_at", "viewer", "system_actor", "case", "channel", "purpose", "fields"
+    )  # fmt: skip
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}

@@ -25,9 +25,17 @@ class DisclosureLog(models.Model):
     migration) refuses them too, so not even a raw query or the admin can rewrite history.
     """
 
+    # A member of staff, or (viewer empty) a service of the contact center that used the data
+    # for a person on its own, named in ``system_actor``: the phone line emailing a status link
+    # to the address on file. Never neither (a database constraint).
     viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures",
+        null=True, blank=True,
+    )  # fmt: skip
+    system_actor = models.CharField(
+        max_length=40, blank=True,
+        help_text=_("The automated service that used the data, when no member of staff did."),
+    )  # fmt: skip
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="disclosures")
     channel = models.CharField(max_length=20, choices=DisclosureChannel.choices)
     purpose = models.CharField(max_length=200)
@@ -37,9 +45,16 @@ class DisclosureLog(models.Model):
     class Meta:
         ordering = ["-disclosed_at", "-id"]
         indexes = [models.Index(fields=["case", "-disclosed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(viewer__isnull=False) | ~models.Q(system_actor=""),
+                name="audit_disclosure_names_who",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.viewer_id} saw case {self.case_id} ({self.channel})"
+        who = self.viewer_id if self.viewer_id is not None else self.system_actor
+        return f"{who} saw case {self.case_id} ({self.channel})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

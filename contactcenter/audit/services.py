@@ -13,13 +13,22 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def disclosure_record(
-    *, viewer: User, case: Case, channel: str, purpose: str, fields: str
+    *,
+    viewer: User | None = None,
+    system_actor: str = "",
+    case: Case,
+    channel: str,
+    purpose: str,
+    fields: str,
 ) -> DisclosureLog:
+    """One row of the disclosure log: a member of staff (``viewer``) or, for data a service
+    used on its own, that service (``system_actor``, e.g. "ivr"), never neither."""
+    if viewer is None and not system_actor.strip():
+        raise ValueError("a disclosure names a viewer or a system actor")
     entry = DisclosureLog.objects.create(
-        viewer=viewer, case=case, channel=channel, purpose=purpose[:200], fields=fields[:200]
-    )
-    logger.info(
-        "audit.disclosure",
-        extra={"viewer_id": viewer.pk, "case_id": case.pk, "channel": channel},
-    )
+        viewer=viewer, system_actor=system_actor.strip()[:40], case=case, channel=channel,
+        purpose=purpose[:200], fields=fields[:200],
+    )  # fmt: skip
+    who = {"viewer_id": viewer.pk} if viewer else {"system_actor": entry.system_actor}
+    logger.info("audit.disclosure", extra={**who, "case_id": case.pk, "channel": channel})
     return entry

@@ -19,7 +19,7 @@ from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eli
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
-from contactcenter.staff.roles import can_view_case_personal_data
+from contactcenter.staff.roles import can_view_case_personal_data, person_is_protected
 
 
 class CaseNotFound(NotFound):
@@ -133,6 +133,30 @@ def case_get_for_viewer(
     assert isinstance(viewer, User)
     disclosure_record(viewer=viewer, case=case, channel=channel, purpose=purpose, fields=fields)
     return case
+
+
+def case_contact_email_for_service(
+    *, receipt_number: ReceiptNumber, service: str, channel: str, purpose: str
+) -> str:
+    """The email address on file for the applicant of a case, for a service of the contact
+    center to send something to (never to show to whoever asked), or "" when there is none.
+
+    A protected case (VAWA, T, U), or any case of a person who has one, gives no address: a
+    caller who only knows a receipt number must not be able to have mail sent to a protected
+    person. Every address given out is written to the disclosure log under ``service``."""
+    case = (
+        Case.objects.select_related("applicant")
+        .filter(receipt_number=receipt_number.value)
+        .first()
+    )
+    if case is None or person_is_protected(case):
+        return ""
+    email = (case.applicant.email or "").strip()
+    if email:
+        disclosure_record(
+            system_actor=service, case=case, channel=channel, purpose=purpose, fields="email"
+        )
+    return email
 
 
 def processing_times_current(

@@ -27,8 +27,12 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.cases.models import Case
-from contactcenter.cases.selectors import CaseNotFound, case_status_public
+from contactcenter.audit.models import DisclosureChannel
+from contactcenter.cases.selectors import (
+    CaseNotFound,
+    case_contact_email_for_service,
+    case_status_public,
+)
 from contactcenter.core.db_inserts import ThenSave
 from contactcenter.core.db_prepared import HotCursor
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
@@ -49,7 +53,6 @@ from contactcenter.ivr.twiml import render
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import NoQueue, QueueChoice, queue_for, work_item_enqueue
-from contactcenter.staff.roles import person_is_protected
 
 logger = logging.getLogger(__name__)
 
@@ -414,18 +417,20 @@ def _send_link(call: Call, flow: Flow, state: dict[str, Any], data: dict[str, An
 
 
 def _case_email(receipt: str) -> str:
-    """The email address on file for the applicant of the case, or "" when there is none.
-
-    A confidential case (VAWA, T, U and other protected cases) gets no email asked for by an
-    unidentified caller, and neither does any other case of a person who has one (protection
-    follows the person, as on staff pages); the caller hears the same "cannot send" as for no
-    address, so the answer does not tell anyone that a case is protected."""
+    """The email address on file for the applicant of the case, or "" when there is none (or
+    the case is protected: the caller hears the same "cannot send" as for no address, so the
+    answer does not tell anyone that a case is protected). Read through the case selector that
+    writes the disclosure log, under the phone line's name."""
     if not receipt:
         return ""
-    case = Case.objects.filter(receipt_number=receipt).select_related("applicant").first()
-    if case is None or person_is_protected(case):
+    try:
+        number = ReceiptNumber.parse(receipt)
+    except ApplicationError:
         return ""
-    return (case.applicant.email or "").strip()
+    return case_contact_email_for_service(
+        receipt_number=number, service="ivr", channel=DisclosureChannel.PHONE,
+        purpose="status link emailed to the address on file at the caller's request",
+    )  # fmt: skip
 
 
 def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> bool:

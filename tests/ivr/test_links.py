@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import resolve
 
+from contactcenter.audit.models import DisclosureLog
 from contactcenter.cases.models import Confidentiality
 from contactcenter.ivr import services
 from contactcenter.ivr.engine import FOUND_CASE, Event, step
@@ -129,6 +130,27 @@ def test_a_protected_case_gets_the_same_answer_and_no_email(phone, make_case):
 
     assert NOT_SENT_EN in spoken(call)
     assert not Notification.objects.exists()
+    assert not DisclosureLog.objects.exists()  # no address was read
+
+
+def test_the_address_read_for_the_email_is_in_the_disclosure_log(phone, known_case):
+    on_file(known_case)
+    call = phone("main")
+    call.run(["1", "1", keyed(known_case.receipt_number), "4"])
+
+    entry = DisclosureLog.objects.get()
+    assert entry.case_id == known_case.pk
+    assert entry.viewer is None and entry.system_actor == "ivr"
+    assert (entry.channel, entry.fields) == ("phone", "email")
+    assert "status link" in entry.purpose
+    assert Notification.objects.get().channel == "email"
+
+
+def test_no_address_on_file_writes_no_disclosure(phone, known_case):
+    on_file(known_case, "")
+    call = phone("main")
+    call.run(["1", "1", keyed(known_case.receipt_number), "4"])
+    assert not DisclosureLog.objects.exists()
 
 
 def test_an_ordinary_case_of_a_protected_person_gets_no_email(phone, make_case):
