@@ -145,9 +145,7 @@ def case_contact_email_for_service(
     caller who only knows a receipt number must not be able to have mail sent to a protected
     person. Every address given out is written to the disclosure log under ``service``."""
     case = (
-        Case.objects.select_related("applicant")
-        .filter(receipt_number=receipt_number.value)
-        .first()
+        Case.objects.select_related("applicant").filter(receipt_number=receipt_number.value).first()
     )
     if case is None or person_is_protected(case):
         return ""
