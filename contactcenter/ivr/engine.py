@@ -263,8 +263,10 @@ class _Builder:
         padded = f" {words} "
         if words and any(f" {w} " in padded for w in SUPERVISOR_WORDS):
             return "supervisor"
-        if self.event.digits == REPRESENTATIVE_DIGIT or (
-            words and any(f" {_keyword(w)} " in padded for w in REPRESENTATIVE_WORDS)
+        if (
+            self.event.digits == REPRESENTATIVE_DIGIT
+            or (words and any(f" {_keyword(w)} " in padded for w in REPRESENTATIVE_WORDS))
+            or (not self.event.digits and spoken_key(words) == REPRESENTATIVE_DIGIT)
         ):
             return "representative"
         return ""
@@ -432,11 +434,15 @@ def spoken_choice(options: Sequence[Mapping[str, Any]], speech: str) -> Mapping[
             tied = True
     if best is not None:
         return None if tied else best
+    key = spoken_key(words)
+    return next((option for option in options if str(option["digit"]) == key), None)
+
+
+def spoken_key(words: str) -> str | None:
+    """The key a caller said instead of pressing it ("two", "press 2", "opción dos"), from
+    words already made :func:`plain`; None unless that is all they said."""
     said = [word for word in words.split() if word not in KEY_LEAD_WORDS]
-    if len(said) == 1 and said[0] in SPOKEN_KEYS:
-        key = SPOKEN_KEYS[said[0]]
-        return next((option for option in options if str(option["digit"]) == key), None)
-    return None
+    return SPOKEN_KEYS.get(said[0]) if len(said) == 1 else None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -5,8 +5,8 @@ A flow names its start node and holds nodes keyed by id. Every node has a ``kind
 ``say``        speak ``prompt``, go to ``next``.
 ``menu``       speak ``prompt``; ``options`` are chosen by keypad ``digit`` or spoken ``words``
                (synonyms per language; the longest keyword heard wins, two options tied ask
-               again, and saying the key alone, "two" or "dos", picks it); an option may set
-               the ``language`` or the ``topic``.
+               again, and saying the key alone, "two" or "dos", picks it, as "zero" asks for a
+               person like the 0 key); an option may set the ``language`` or the ``topic``.
                After three unusable answers the caller goes to ``fail``.
 ``collect``    ask for a value (``value``: receipt, a_number, zip, date) by keypad or speech,
                checked with the value types; ``retry`` is spoken after a bad answer; after

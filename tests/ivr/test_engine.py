@@ -164,6 +164,12 @@ def test_menu_key_said_aloud(flow, said, node):
     assert play(flow, said).state["node"] == node
 
 
+@pytest.mark.parametrize("said", ["zero", "Press 0.", "cero"])
+def test_zero_said_aloud_asks_for_a_representative(flow, said):
+    assert texts(play(flow, said)) == ["Ask again", "Pick"]
+    assert texts(play(flow, said, said)) == ["Hold please"]
+
+
 @pytest.mark.parametrize("said", ["seven", "one or two", "I want to go home", "for"])
 def test_menu_key_said_aloud_must_be_alone_and_offered(flow, said):
     turn = play(flow, said)
