@@ -15,6 +15,8 @@ Django's LTS release and tests both paths.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +26,6 @@ from typing import Any, Generic, TypeVar
 import psycopg
 from django.db import connection, models
 from django.db.models.query import get_related_populators
-from psycopg._queries import PostgresQuery, _query2pg  # the conversion psycopg itself keeps
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -32,30 +33,42 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 _MARKER = -8_191_001_337
 
 
-class _KeptQuery(PostgresQuery):
-    """psycopg turns a statement's ``%s`` placeholders into ``$n`` once and keeps the result,
-    but not for a statement of more than 50 parameters (ORMs build those afresh each time).
-    The hot statements here are a handful of fixed texts, some with more (an inquiry and its
-    four history rows): theirs are kept too. The conversion itself is psycopg's own."""
+@functools.lru_cache(maxsize=1024)
+def dollar_placeholders(sql: str) -> str:
+    """A fixed statement's ``%s`` placeholders as PostgreSQL's ``$1``, ``$2`` ... (and ``%%``
+    as ``%``), worked out once per statement text.
 
-    def convert(self, query: Any, vars: Any) -> None:
-        if vars is None or not isinstance(query, str | bytes):
-            super().convert(query, vars)
-            return
-        query = self._ensure_bytes(query)
-        self.query, self._want_formats, self._order, self._parts = _query2pg(
-            query, self._tx.encoding
-        )
-        self.dump(vars)
+    psycopg does the same conversion itself but keeps the result only for statements of up to
+    50 parameters (ORMs build longer ones afresh each time); the hot statements here are a
+    handful of fixed texts, some with more (an inquiry and its four history rows), so doing it
+    once here and running them on psycopg's raw cursor spares that work on every call. Named
+    placeholders (``%(name)s``) are not taken."""
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(1) == "%":
+            return "%"
+        if match.group(1) != "s":
+            raise ValueError(f"only %s placeholders are taken, not %{match.group(1)}")
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(replace, sql)
 
 
-class HotCursor(psycopg.Cursor):
-    """A server-binding cursor for the fixed hot statements (see :class:`_KeptQuery`)."""
-
-    _query_cls = _KeptQuery
+_PLACEHOLDER = re.compile(r"%(.)", re.DOTALL)
 
 
-def run_prepared(sql: str, params: Sequence[Any] | dict[str, Any]) -> list[tuple]:
+class HotCursor(psycopg.RawCursor):
+    """A server-binding cursor for the fixed hot statements, written with ``%s`` placeholders
+    like any Django statement (see :func:`dollar_placeholders`)."""
+
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> HotCursor:
+        return super().execute(dollar_placeholders(query), params, **kwargs)
+
+
+def run_prepared(sql: str, params: Sequence[Any]) -> list[tuple]:
     """Run ``sql`` on the default connection as a prepared statement and return its rows.
 
     Errors come back as Django's (``IntegrityError`` and so on), and the statement appears in

@@ -3,10 +3,9 @@ on PostgreSQL it runs as a statement prepared once per connection."""
 
 import pytest
 from django.db import connection
-from psycopg._queries import _query2pg
 
 from contactcenter.cases.models import Case
-from contactcenter.core.db_prepared import PreparedGet, run_prepared
+from contactcenter.core.db_prepared import PreparedGet, dollar_placeholders, run_prepared
 from contactcenter.staff.roles import PROTECTED_ANNOTATION, protected_annotation
 from tests.factories import CaseFactory
 
@@ -63,10 +62,23 @@ def test_it_is_prepared_once_and_reused():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="preparing is PostgreSQL's")
 def test_a_statement_of_many_parameters_is_converted_once():
     """psycopg keeps its placeholder conversion only for statements of up to 50 parameters;
-    run_prepared keeps it for its fixed statements of more."""
+    the fixed statements here are converted once, whatever their length."""
     sql = "SELECT " + " + ".join(["%s::int"] * 60)
-    _query2pg.cache_clear()
+    dollar_placeholders.cache_clear()
     assert run_prepared(sql, list(range(60))) == [(sum(range(60)),)]
     assert run_prepared(sql, [1] * 60) == [(60,)]
-    info = _query2pg.cache_info()
+    info = dollar_placeholders.cache_info()
     assert (info.misses, info.hits) == (1, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="preparing is PostgreSQL's")
+def test_a_literal_percent_sign_stays_one():
+    assert run_prepared("SELECT %s::text || '%%'", ["50"]) == [("50%",)]
+
+
+def test_placeholders_become_numbered():
+    assert dollar_placeholders("SELECT %s, %s WHERE a LIKE '%%x' AND b = %s") == (
+        "SELECT $1, $2 WHERE a LIKE '%x' AND b = $3"
+    )
+    with pytest.raises(ValueError, match="only %s"):
+        dollar_placeholders("SELECT %(name)s")
