@@ -29,7 +29,8 @@ class Transport(Protocol):
 
 
 class DjangoTransport:
-    """In-process, through Django's test client (the full middleware stack and URLconf)."""
+    """In-process, through Django's test client (the full middleware stack and URLconf), over
+    HTTPS as the provider calls a production server (which redirects plain HTTP)."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         from django.test import Client
@@ -38,10 +39,10 @@ class DjangoTransport:
         self.client = Client(HTTP_HOST=host)
 
     def signed_base(self) -> str:
-        return f"http://{self.host}"
+        return f"https://{self.host}"
 
     def post(self, path: str, data: dict[str, str], signature: str) -> tuple[int, str]:
-        response = self.client.post(path, data, HTTP_X_TWILIO_SIGNATURE=signature)
+        response = self.client.post(path, data, HTTP_X_TWILIO_SIGNATURE=signature, secure=True)
         return response.status_code, response.content.decode()
 
 

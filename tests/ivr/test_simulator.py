@@ -52,6 +52,16 @@ def test_call_command_to_a_queue(ivr):
     assert summary["queue"] == "t1-intercountry-adoption"
 
 
+def test_call_command_in_process_on_a_production_configuration(ivr, known_case, settings):
+    """A server that sends plain HTTP to HTTPS (as in production, DEBUG off) is still driven
+    in-process: the simulator calls it over HTTPS, signed for the HTTPS address."""
+    settings.SECURE_SSL_REDIRECT = True
+    out = StringIO()
+    call_command("call", "main", "--input", "1", "1", f"L I N {known_case.receipt_number[3:]}",
+                 "9", "--json", stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["outcome"] == "self_served"
+
+
 def test_call_command_plain_output(ivr):
     out = StringIO()
     call_command("call", "main", "--input", "1", "2", "9", stdout=out)
