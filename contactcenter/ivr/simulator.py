@@ -165,6 +165,11 @@ class SimulatedCall:
 
     def _post(self, path: str, data: dict[str, str], *, expected: int) -> str:
         status, body = self.transport.post(path, data, self._sign(path, data))
+        if status == 403 and not settings.TWILIO_AUTH_TOKEN:
+            raise SimulatorError(
+                f"{path} answered 403: TWILIO_AUTH_TOKEN is not set here, and a server that is "
+                "not in DEBUG answers no call without one; set it (the same as the server's)"
+            )
         if status == 403:
             raise SimulatorError(
                 f"{path} answered 403 ({body.strip()[:200] or 'forbidden'}): the server refused "

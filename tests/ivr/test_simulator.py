@@ -62,6 +62,13 @@ def test_call_command_in_process_on_a_production_configuration(ivr, known_case, 
     assert json.loads(out.getvalue())["outcome"] == "self_served"
 
 
+def test_no_auth_token_on_a_production_configuration_is_named(ivr, settings):
+    settings.DEBUG, settings.TWILIO_AUTH_TOKEN = False, ""
+    with pytest.raises(CommandError, match="TWILIO_AUTH_TOKEN is not set here"):
+        call_command("call", "main", "--input", "1", stdout=StringIO())
+    assert not Call.objects.exists()
+
+
 def test_call_command_plain_output(ivr):
     out = StringIO()
     call_command("call", "main", "--input", "1", "2", "9", stdout=out)
