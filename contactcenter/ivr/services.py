@@ -560,7 +560,9 @@ def _hot_statement(sql: str, params: list[Any], *, fetch: bool | str = False) ->
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor == "postgresql":
         db.ensure_connection()
-        with HotCursor(db.connection) as cursor:
+        # Django's error classes (and its note that the connection may be broken), as for any
+        # statement run through Django.
+        with db.wrap_database_errors, HotCursor(db.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
             return _fetched(cursor, fetch)
     with db.cursor() as cursor:

@@ -20,6 +20,7 @@ from django.conf import settings
 from twilio.request_validator import RequestValidator
 
 KEYS = re.compile(r"^[0-9*#]+$")
+MAX_BARE_REDIRECTS = 5
 
 
 class Transport(Protocol):
@@ -105,6 +106,7 @@ class SimulatedCall:
     next_path: str = ""
     hung_up: bool = False
     holding: bool = False
+    redirects: int = 0  # bare redirects followed in a row
 
     def _sign(self, path: str, data: dict[str, str]) -> str:
         base = settings.TWILIO_WEBHOOK_BASE_URL.rstrip("/") or self.transport.signed_base()
@@ -117,6 +119,14 @@ class SimulatedCall:
         body = self._post(path, data, expected=200)
         exchange = self.parse(body, path, sent)
         self.exchanges.append(exchange)
+        if not exchange.listening and not exchange.hung_up and self.next_path:
+            # A bare <Redirect> (after an apology for a technical problem): the provider
+            # follows it at once, with nothing pressed.
+            self.redirects += 1
+            if self.redirects > MAX_BARE_REDIRECTS:
+                raise SimulatorError(f"{path} kept redirecting without asking anything")
+            return self.request(self.next_path)
+        self.redirects = 0
         return exchange
 
     def parse(self, body: str, path: str, sent: str) -> Exchange:

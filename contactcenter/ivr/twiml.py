@@ -65,3 +65,35 @@ def _render(prompts: tuple[Prompt, ...], listen: Listen | None, hold: bool, hang
 
 
 _render_kept = functools.lru_cache(maxsize=4096)(_render)
+
+
+# Said when the turn could not be answered because the database failed (a restart, a lost
+# connection). The call's language is not known then, so both are said.
+TROUBLE_RETRYING = (
+    ("en", "We are sorry, we are having a technical problem. Please stay on the line while we "
+           "try again."),
+    ("es", "Lo sentimos, tenemos un problema técnico. Por favor, permanezca en la línea "
+           "mientras lo intentamos de nuevo."),
+)  # fmt: skip
+TROUBLE_GIVING_UP = (
+    ("en", "We are sorry, we cannot take your call right now because of a technical problem. "
+           "Please call again later, or visit uscis.gov. Goodbye."),
+    ("es", "Lo sentimos, no podemos atender su llamada en este momento por un problema técnico. "
+           "Por favor, llame más tarde o visite uscis.gov. Adiós."),
+)  # fmt: skip
+TROUBLE_PAUSE_SECONDS = 2
+
+
+def trouble(*, retry_url: str | None) -> str:
+    """TwiML for a turn that failed before anything of it was kept: an apology in both
+    languages, then the same step again (``retry_url``, with nothing pressed, so the caller
+    hears the question again), or, with ``retry_url`` None, a goodbye."""
+    response = VoiceResponse()
+    for language, text in TROUBLE_RETRYING if retry_url else TROUBLE_GIVING_UP:
+        response.say(text, language=VOICE_LANGUAGES[language])
+    if retry_url:
+        response.pause(length=TROUBLE_PAUSE_SECONDS)
+        response.redirect(retry_url, method="POST")
+    else:
+        response.hangup()
+    return str(response)

@@ -10,19 +10,26 @@ valid ``X-Twilio-Signature`` for the auth token in settings; the URL signed is t
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from twilio.request_validator import RequestValidator
 
 from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError
-from contactcenter.ivr.services import CallRequest, call_answer, call_status
+from contactcenter.ivr.services import CallRequest, call_answer, call_status, step_url
+from contactcenter.ivr.twiml import trouble
 
 logger = logging.getLogger(__name__)
 TWIML = "application/xml"
+TROUBLE_RETRIES = 2  # a turn the database failed is asked again this many times, then goodbye
+RECONNECT_ATTEMPTS = 3
+RECONNECT_WITHIN_SECONDS = 1.0
 
 
 def signed_url(request: HttpRequest) -> str:
@@ -64,7 +71,7 @@ async def _answer(request: HttpRequest, line: str, step_number: int) -> HttpResp
         return HttpResponse("CallSid is missing.", status=400, content_type="text/plain")
     try:
         twiml = await db_thread(
-            call_answer,
+            _answer_reconnecting,
             CallRequest(
                 line=line, call_sid=call_sid, step=step_number,
                 from_number=_field(request, "From"), digits=_field(request, "Digits"),
@@ -73,7 +80,53 @@ async def _answer(request: HttpRequest, line: str, step_number: int) -> HttpResp
         )  # fmt: skip
     except ApplicationError as error:
         return HttpResponse(error.message, status=error.http_status, content_type="text/plain")
+    except DatabaseError as error:
+        return _database_trouble(request, line, step_number, error)
     return HttpResponse(twiml, content_type=TWIML)
+
+
+def _answer_reconnecting(call: CallRequest) -> str:
+    """``call_answer``, tried again at once on a fresh connection when the database failed
+    fast (a pooled connection that died with a database restart fails on first use; the
+    pool's other idle connections are then checked, so one caller meets the restart, not one
+    per pooled connection; a turn is safe to run again, as a retried request is). A slow
+    failure (the database down, the pool waiting for a connection) is not tried again here:
+    the caller hears why instead."""
+    started = time.monotonic()
+    for attempt in range(1, RECONNECT_ATTEMPTS + 1):
+        try:
+            return call_answer(call)
+        except DatabaseError:
+            quick = time.monotonic() - started < RECONNECT_WITHIN_SECONDS
+            if attempt == RECONNECT_ATTEMPTS or not quick or connection.in_atomic_block:
+                raise
+            connection.close_if_unusable_or_obsolete()  # a dead connection is let go
+            pool = getattr(connection, "pool", None)
+            if pool is not None:
+                pool.check()  # and the others that died with it, before one is taken again
+            logger.warning("ivr.database_reconnect", extra={"step": call.step, "attempt": attempt})
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _database_trouble(request: HttpRequest, line: str, step_number: int,
+                      error: DatabaseError) -> HttpResponse:  # fmt: skip
+    """The database failed under a turn (a restart, a lost connection): nothing of the turn
+    was kept (a turn is stored in one statement or one transaction), so rather than the
+    provider's own error message and a dropped call, the caller hears an apology and the same
+    step is asked for again, up to TROUBLE_RETRIES times; then a goodbye."""
+    raw = request.GET.get("retry", "0")
+    retries = int(raw) if raw.isdigit() else TROUBLE_RETRIES
+    logger.error(
+        "ivr.database_trouble",
+        extra={"line": line, "step": step_number, "retry": retries, "error": type(error).__name__},
+    )
+    if retries >= TROUBLE_RETRIES:
+        return HttpResponse(trouble(retry_url=None), content_type=TWIML)
+    if step_number == 0:
+        retry_url = f"{reverse('ivr:voice', args=[line])}?retry={retries + 1}"
+    else:
+        retry_url = f"{step_url(line, step_number)}&retry={retries + 1}"
+    return HttpResponse(trouble(retry_url=retry_url), content_type=TWIML)
 
 
 @csrf_exempt
