@@ -7,6 +7,8 @@ class IvrConfig(AppConfig):
     verbose_name = "Phone line (IVR)"
 
     def ready(self) -> None:
+        from contactcenter.ivr import periodic
         from contactcenter.ivr.receivers import connect
 
         connect()
+        periodic.register()

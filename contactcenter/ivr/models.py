@@ -62,6 +62,16 @@ class Call(TimeStampedModel):
     bridged_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            # Calls still open, oldest first, for the job that closes calls whose end was never
+            # reported. On started_at, which never changes, so a turn's update of the row
+            # touches no index.
+            models.Index(
+                fields=["started_at"], condition=Q(ended_at__isnull=True), name="ivr_call_open"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.line} call {self.pk}"
 

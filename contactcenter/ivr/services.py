@@ -953,6 +953,42 @@ def call_status(*, line: str, call_sid: str, status: str) -> Call | None:
     return call
 
 
+# A call still open with no request for this long is over: every answer asks again or
+# redirects within seconds, and a caller in line comes back every few seconds for a fresh
+# position. A call handed to an agent sends no more requests; it is given the provider's
+# longest call (four hours by default) from when it was handed over.
+CALL_SILENT_AFTER = dt.timedelta(minutes=30)
+BRIDGED_CALL_LIMIT = dt.timedelta(hours=4)
+UNREPORTED_BATCH = 200
+
+
+def calls_close_unreported(*, now: dt.datetime | None = None) -> int:
+    """End the calls whose end the provider never reported (a status callback lost while the
+    server or the database was down), as the status callback would have: what was said is
+    posted to an inquiry, and a self-served call is recorded as such. Returns how many."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    silent = now - CALL_SILENT_AFTER
+    stale = (
+        Call.objects.filter(ended_at__isnull=True, started_at__lt=silent)
+        .filter(
+            Q(bridged_at__isnull=True, updated_at__lt=silent)
+            | Q(bridged_at__lt=now - BRIDGED_CALL_LIMIT)
+        )
+        .order_by("started_at")
+        .values_list("line", "call_sid")[:UNREPORTED_BATCH]
+    )
+    closed = 0
+    for line, call_sid in stale:
+        call = call_status(line=line, call_sid=call_sid, status="completed")
+        if call is not None and call.ended_at is not None:
+            closed += 1
+    if closed:
+        logger.info("ivr.unreported_calls_closed", extra={"count": closed})
+    return closed
+
+
 # --- Bridging to the agent -------------------------------------------------------------------
 
 

@@ -1,0 +1,15 @@
+"""The phone line's periodic job, registered when the app is ready."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from contactcenter.core.periodic import periodic_register
+
+
+def register() -> None:
+    from contactcenter.ivr.services import calls_close_unreported
+
+    periodic_register(
+        "ivr.close_unreported_calls", every=dt.timedelta(minutes=5), run=calls_close_unreported
+    )
