@@ -110,8 +110,10 @@ def _answer_reconnecting(call: CallRequest) -> str:
 
 def _database_trouble(request: HttpRequest, line: str, step_number: int,
                       error: DatabaseError) -> HttpResponse:  # fmt: skip
-    """The database failed under a turn (a restart, a lost connection): nothing of the turn
-    was kept (a turn is stored in one statement or one transaction), so rather than the
+    """The database failed under a turn (a restart, a lost connection): the turn was not kept
+    (it is stored in one statement or one transaction; a new call's row, written first, is
+    found again by the retry, and a turn stored just before the failure is answered from
+    storage, as any retried request is), so rather than the
     provider's own error message and a dropped call, the caller hears an apology and the same
     step is asked for again, up to TROUBLE_RETRIES times; then a goodbye."""
     raw = request.GET.get("retry", "0")
