@@ -72,8 +72,9 @@ run: deps
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
 
 ## One pytest-xdist worker per core, whole files to a worker (module-scoped fixtures such as the
-## browser stay shared); `make test PYTEST_ARGS=-n0` runs the suite in one process.
-PYTEST_ARGS ?= -n auto --dist loadfile
+## browser stay shared), the slowest files handed out first (tests/conftest.py; xdist's own order,
+## by number of tests, is turned off); `make test PYTEST_ARGS=-n0` runs the suite in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile --no-loadscope-reorder
 test: deps browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
