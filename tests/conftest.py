@@ -5,8 +5,13 @@ from __future__ import annotations
 import collections
 import copy
 import datetime as dt
+import fcntl
 import importlib
 import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -333,6 +338,42 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file as ``migrate`` leaves it, for the tests that start the project's servers
+    in other processes on a file of their own: each copies this one rather than running
+    ``migrate`` again (seconds each). Made once for the whole run; pytest-xdist's workers
+    share it, the first to need it making it while the others wait."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's directory, above each worker's own
+    template = root / "migrated.sqlite3"
+    with open(root / "migrated.sqlite3.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            making = root / "migrated-making.sqlite3"
+            env = {
+                **os.environ,
+                "DATABASE_URL": f"sqlite:///{making}",
+                "VAR_DIR": str(root / "migrated-var"),
+                "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+                "LOG_LEVEL": "WARNING",
+            }
+            env.pop("REDIS_URL", None)
+            env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            subprocess.run(
+                [sys.executable, "-m", "django", "migrate", "--no-input"],
+                env=env, cwd=Path(__file__).resolve().parents[1], capture_output=True, check=True,
+            )  # fmt: skip
+            # The settings put SQLite in WAL mode: fold the log into the file, so that copying
+            # the one file copies everything.
+            database = sqlite3.connect(making)
+            database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            database.close()
+            making.rename(template)
+    return template
 
 
 @pytest.fixture

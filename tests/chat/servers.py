@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,9 +48,13 @@ class Servers:
                 process.kill()
 
 
-def start(tmp_path: Path, *, count: int, redis_url: str = "") -> Servers:
+def start(
+    tmp_path: Path, *, count: int, redis_url: str = "", migrated: Path | None = None
+) -> Servers:
     """Migrate and fill a fresh SQLite file, then start ``count`` servers on it. With
-    ``redis_url`` the Redis database is emptied first and every server uses it."""
+    ``redis_url`` the Redis database is emptied first and every server uses it. ``migrated``,
+    a file ``migrate`` already made (the ``migrated_sqlite`` fixture), is copied instead of
+    migrating again."""
     database = tmp_path / "chat.sqlite3"
     env = {
         **os.environ,
@@ -69,7 +74,10 @@ def start(tmp_path: Path, *, count: int, redis_url: str = "") -> Servers:
     else:
         env.pop("REDIS_URL", None)
     run = {"env": env, "cwd": PROJECT_DIR, "capture_output": True, "check": True}
-    subprocess.run([sys.executable, "-m", "django", "migrate", "--no-input"], **run)
+    if migrated is not None:
+        shutil.copyfile(migrated, database)
+    else:
+        subprocess.run([sys.executable, "-m", "django", "migrate", "--no-input"], **run)
     filled = subprocess.run([sys.executable, "-m", "tests.chat.live_data"], **run)
     servers = Servers(urls=[], data=json.loads(filled.stdout), database=database)
     for _ in range(count):

@@ -16,8 +16,8 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture
-def server(tmp_path):
-    servers = start(tmp_path, count=1)
+def server(tmp_path, migrated_sqlite):
+    servers = start(tmp_path, count=1, migrated=migrated_sqlite)
     yield servers
     servers.stop()
 

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def two_servers(tmp_path):
-    servers = start(tmp_path, count=2, redis_url=REDIS_URL)
+def two_servers(tmp_path, migrated_sqlite):
+    servers = start(tmp_path, count=2, redis_url=REDIS_URL, migrated=migrated_sqlite)
     yield servers
     servers.stop()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -146,12 +147,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def asgi_server(tmp_path):
-    """uvicorn serving the project on its own migrated and filled SQLite file."""
+def asgi_server(tmp_path, migrated_sqlite):
+    """uvicorn serving the project on its own migrated and filled SQLite file (a copy of the
+    run's migrated file, tests/conftest.py)."""
+    database = tmp_path / "desk.sqlite3"
+    shutil.copyfile(migrated_sqlite, database)
     env = {
         **os.environ,
         "VAR_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'desk.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "DEBUG": "true",
         "LIVE_HELP_ALWAYS_OPEN": "true",
         "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
@@ -160,7 +164,6 @@ def asgi_server(tmp_path):
     env.pop("REDIS_URL", None)  # one process: the in-memory channel layer is enough
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     run = {"env": env, "cwd": PROJECT_DIR, "capture_output": True, "check": True}
-    subprocess.run([sys.executable, "-m", "django", "migrate", "--no-input"], **run)
     filled = subprocess.run([sys.executable, "-m", "tests.desk.live_data"], **run)
     data = json.loads(filled.stdout)
     port = _free_port()
