@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -20,6 +21,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def spare_redis_url() -> str:
+    """A Redis database of this worker's own for tests whose servers run in other processes
+    (they empty it first).
+
+    Each pytest-xdist worker already has a database of its own, the number in ``REDIS_URL``
+    plus the worker's index (tests/conftest.py); the spare one is as many again above it
+    (``REDIS_URL`` /10 with two workers: gw0 /10 and spare /12, gw1 /11 and spare /13), so it
+    is neither a worker's own nor another worker's spare. Without ``REDIS_URL`` (the run on
+    SQLite) the numbers count from ``TESTS_REDIS_URL``, redis://127.0.0.1:6379/6 if unset.
+    """
+    from django.conf import settings
+
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if settings.REDIS_URL:  # this worker's own already
+        url, above = settings.REDIS_URL, workers
+    else:
+        url = os.environ.get("TESTS_REDIS_URL", "redis://127.0.0.1:6379/6")
+        above = workers + (int(worker[2:]) if worker.startswith("gw") else 0)
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{int(parts.path.strip('/') or 0) + above}"))
 
 
 def redis_reachable(url: str) -> bool:

@@ -23,10 +23,10 @@ from contactcenter import settings as project_settings
 from contactcenter.chat import events, services
 from contactcenter.chat.consumers import DeskChatConsumer, PersonChatConsumer
 from contactcenter.chat.models import Message, Sender
-from tests.chat.servers import redis_reachable
+from tests.chat.servers import redis_reachable, spare_redis_url
 from tests.chat.test_consumers import person_cookie, socket, until
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = spare_redis_url()  # a Redis database of this worker's own
 IN_MEMORY = {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 
 

@@ -2,7 +2,8 @@
 agent works on server B, and each sees what the other says; a person who reconnects to the
 other server gets what they missed.
 
-Both uvicorn processes run on one fresh SQLite file and Redis database 6 (emptied first).
+Both uvicorn processes run on one fresh SQLite file and a Redis database of this worker's own
+(emptied first; tests/chat/servers.py).
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import httpx
 import pytest
 import websockets
 
-from tests.chat.servers import redis_reachable, start
+from tests.chat.servers import redis_reachable, spare_redis_url, start
 from tests.desk.conftest import PASSWORD
 
 # A Redis database of its own. The project's settings lift redis-py 8's read timeout and
 # connection cap for the channel layer (contactcenter/settings.py).
-REDIS_URL = "redis://127.0.0.1:6379/6"
+REDIS_URL = spare_redis_url()
 
 pytestmark = pytest.mark.skipif(
     not redis_reachable(REDIS_URL), reason="Redis at 127.0.0.1:6379 is not reachable"
