@@ -205,13 +205,55 @@ def reference_data(db) -> ReferenceDataSummary:
     ``reference_data_load`` and its rows are kept; later tests whose tables are empty too get
     the same rows written straight back, ids included. Anything else loads for real.
     """
-    return _reference_data_restored() or _reference_data_loaded_and_kept()
+
+    def everything_new(summary: ReferenceDataSummary) -> bool:
+        offices, forms = summary.offices, summary.forms
+        return not (
+            offices.updated or offices.unchanged or offices.service_areas_removed
+            or forms.updated or forms.unchanged
+        )  # fmt: skip
+
+    return loaded_once("reference data", reference_data_load, everything_new)
 
 
-class _ReferenceSnapshot:
-    summary: ReferenceDataSummary | None = None
-    # (table, column names, rows), in the order they were read.
-    tables: list[tuple[str, list[str], list[tuple]]] = []
+class _Snapshot:
+    """What one loader returned and the rows it wrote into empty tables."""
+
+    def __init__(self) -> None:
+        self.result: object = None
+        # (table, column names, rows), in the order they were read.
+        self.tables: list[tuple[str, list[str], list[tuple]]] = []
+
+
+_SNAPSHOTS: dict[str, _Snapshot] = {}
+
+
+def loaded_once(name: str, load, everything_new, after_restore=None):
+    """``load()``, whose rows are written straight back when it is asked for again.
+
+    The first call in a process that loads into empty tables and creates everything
+    (``everything_new(result)``) keeps the rows it wrote and a copy of its result. A later
+    call whose tables are all empty again (each test's rows are rolled back or flushed) gets
+    the same rows, ids included, and a copy of the same result; ``after_restore()`` then does
+    whatever else the loader does besides writing rows. Anything else loads for real.
+    """
+    snapshot = _SNAPSHOTS.setdefault(name, _Snapshot())
+    if snapshot.tables and _snapshot_restored(snapshot):
+        if after_restore is not None:
+            after_restore()
+        return copy.deepcopy(snapshot.result)
+    before = _row_counts()
+    result = load()
+    after = _row_counts()
+    written = [table for table, count in after.items() if count != before[table]]
+    if (
+        not snapshot.tables
+        and written
+        and everything_new(result)
+        and not any(before[table] for table in written)
+    ):
+        _snapshot_taken(snapshot, written, result)
+    return result
 
 
 def _row_counts() -> dict[str, int]:
@@ -224,34 +266,19 @@ def _row_counts() -> dict[str, int]:
     }
 
 
-def _reference_data_loaded_and_kept() -> ReferenceDataSummary:
+def _snapshot_taken(snapshot: _Snapshot, written: list[str], result: object) -> None:
     from django.db import connection
 
-    before = _row_counts()
-    summary = reference_data_load()
-    after = _row_counts()
-    written = [table for table, count in after.items() if count != before[table]]
-    offices, forms = summary.offices, summary.forms
-    everything_new = not (
-        offices.updated or offices.unchanged or offices.service_areas_removed
-        or forms.updated or forms.unchanged
-    )  # fmt: skip
-    if (
-        _ReferenceSnapshot.summary is None
-        and everything_new
-        and not any(before[table] for table in written)
-    ):
-        quote = connection.ops.quote_name
-        tables = []
-        with connection.cursor() as cursor:
-            for table in written:
-                cursor.execute(f"SELECT * FROM {quote(table)}")
-                columns = [column[0] for column in cursor.description]
-                rows = [tuple(map(_writable, row)) for row in cursor.fetchall()]
-                tables.append((table, columns, rows))
-        _ReferenceSnapshot.tables = tables
-        _ReferenceSnapshot.summary = copy.deepcopy(summary)
-    return summary
+    quote = connection.ops.quote_name
+    tables = []
+    with connection.cursor() as cursor:
+        for table in written:
+            cursor.execute(f"SELECT * FROM {quote(table)}")
+            columns = [column[0] for column in cursor.description]
+            rows = [tuple(map(_writable, row)) for row in cursor.fetchall()]
+            tables.append((table, columns, rows))
+    snapshot.tables = tables
+    snapshot.result = copy.deepcopy(result)
 
 
 def _writable(value):
@@ -263,25 +290,24 @@ def _writable(value):
     return value
 
 
-def _reference_data_restored() -> ReferenceDataSummary | None:
+def _snapshot_restored(snapshot: _Snapshot) -> bool:
+    """The snapshot's rows written back, if its tables are all empty."""
     from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    if _ReferenceSnapshot.summary is None:
-        return None
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for table, _columns, _rows in _ReferenceSnapshot.tables:
+        for table, _columns, _rows in snapshot.tables:
             cursor.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1")
             if cursor.fetchone():
-                return None
+                return False
     models = {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
     with transaction.atomic(), connection.cursor() as cursor:
-        for table, columns, rows in _ReferenceSnapshot.tables:
+        for table, columns, rows in snapshot.tables:
             names = ", ".join(quote(column) for column in columns)
             if connection.vendor == "postgresql":
-                # COPY takes the 12,000 rows in a third of the time INSERTs do.
+                # COPY takes the 12,000 ZIP codes in a third of the time INSERTs do.
                 with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as writer:
                     for row in rows:
                         writer.write_row(row)
@@ -298,11 +324,11 @@ def _reference_data_restored() -> ReferenceDataSummary | None:
                 )
         # PostgreSQL's sequences move past the ids written (SQLite needs nothing).
         reset = connection.ops.sequence_reset_sql(
-            no_style(), [models[table] for table, _columns, _rows in _ReferenceSnapshot.tables]
+            no_style(), [models[table] for table, _columns, _rows in snapshot.tables]
         )
         for statement in reset:
             cursor.execute(statement)
-    return copy.deepcopy(_ReferenceSnapshot.summary)
+    return True
 
 
 @pytest.fixture(autouse=True)

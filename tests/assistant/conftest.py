@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from contactcenter.assistant import services
 from contactcenter.assistant.services import knowledge_base_load, knowledge_index_reset
+from tests.conftest import loaded_once
 
 
 @pytest.fixture(autouse=True)
@@ -17,8 +19,18 @@ def _fresh_index():
 
 @pytest.fixture
 def knowledge_base(db):
-    """The repository's articles, loaded and published as ``kb-load`` does."""
-    return knowledge_base_load()
+    """The repository's articles, loaded and published as ``kb-load`` does.
+
+    Most assistant tests ask for it; after the first load in a process its rows are written
+    straight back (``loaded_once`` in tests/conftest.py) and the index is reset as the load
+    resets it.
+    """
+    return loaded_once(
+        "knowledge base",
+        knowledge_base_load,
+        lambda summary: summary.created and not (summary.updated or summary.unchanged),
+        after_restore=services._index_reset_now_and_after_commit,
+    )
 
 
 @pytest.fixture
