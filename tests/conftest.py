@@ -196,6 +196,28 @@ def _url_replaced(value, old: str, new: str):
     return new if value == old else value
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the connections threads left open closed first.
+
+    Tests that run threads or servers in this process (live servers, racing claims) can leave
+    a thread's connection open; PostgreSQL then waits five seconds before refusing to drop
+    the database at the end of the run, and the database is left behind. Whatever else is
+    still connected to this process's test database when the run ends is disconnected.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 @pytest.fixture
 def reference_data(db) -> ReferenceDataSummary:
     """The agency's offices (with hours and ZIP codes) and the forms catalogue, as shipped.
