@@ -97,14 +97,15 @@ SLOW_FILES_FIRST = (
     "tests/portal/test_browser.py",  # Chromium and a live server
     "tests/desk/test_browser.py",  # Chromium, a live server, uvicorn in another process
     "tests/chat/test_browser.py",  # Chromium, uvicorn in another process
-    "tests/assistant/test_services.py",  # 181 tests, most loading the knowledge base
-    "tests/chat/test_two_servers.py",  # two uvicorn processes
     "tests/ivr/test_simulator.py",  # uvicorn, the simulator's console script
-    "tests/routing/test_concurrency.py",  # threads racing, transactional (PostgreSQL only)
-    "tests/servicerequests/test_services.py",  # reference data in most tests
     "tests/cases/test_import_cases.py",  # the console script in another process
+    "tests/servicerequests/test_services.py",  # reference data in most tests
+    "tests/chat/test_two_servers.py",  # two uvicorn processes
+    "tests/routing/test_concurrency.py",  # threads racing, transactional (PostgreSQL only)
+    "tests/assistant/test_services.py",  # 181 tests
     "tests/appointments/test_services.py",
-    "tests/portal/test_oidc.py",
+    "tests/test_admin.py",
+    "tests/cases/test_seed.py",
     "tests/cases/test_api.py",
 )
 
