@@ -77,6 +77,20 @@ def test_supervisor_reads_the_log_with_filters(client, entry):
 
 
 @pytest.mark.django_db
+def test_a_row_naming_a_service_is_listed_and_found(client, entry):
+    by_phone = disclosure_record(
+        system_actor="ivr", case=entry.case, channel="phone",
+        purpose="status link emailed to the address on file", fields="email",
+    )  # fmt: skip
+    client.force_login(staff("sup", Role.SUPERVISOR))
+    changelist = reverse("admin:audit_disclosurelog_changelist")
+    body = client.get(changelist, {"q": "ivr"}).content.decode()
+    assert "status link emailed" in body and "Caller asked for status" not in body
+    detail = client.get(reverse("admin:audit_disclosurelog_change", args=[by_phone.pk]))
+    assert detail.status_code == 200 and "ivr" in detail.content.decode()
+
+
+@pytest.mark.django_db
 def test_agents_cannot_read_the_log(client, entry):
     client.force_login(staff("t1", Role.TIER1))
     assert client.get(reverse("admin:audit_disclosurelog_changelist")).status_code == 403
