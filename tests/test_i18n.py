@@ -55,6 +55,22 @@ def test_every_entry_is_translated_and_none_is_fuzzy(catalogue):
     assert empty == [], f"untranslated entries: {empty}"
 
 
+def test_plural_entries_have_every_spanish_form(catalogue):
+    """As many forms as the header's nplurals (a missing one falls back to English), and none
+    left as the English text."""
+    forms = int(re.search(r"nplurals=(\d+)", catalogue.metadata["Plural-Forms"]).group(1))
+    wrong = [
+        entry.msgid
+        for entry in live_entries(catalogue)
+        if entry.msgid_plural
+        and (
+            sorted(entry.msgstr_plural) != list(range(forms))
+            or {entry.msgid, entry.msgid_plural} & set(entry.msgstr_plural.values())
+        )
+    ]
+    assert wrong == [], f"plural entries missing a form or left in English: {wrong}"
+
+
 def test_translations_keep_every_placeholder(catalogue):
     def names(text: str) -> set[str]:
         return {a or b for a, b in PLACEHOLDER.findall(text)}
