@@ -20,6 +20,7 @@ from contactcenter.core.errors import NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk.access import is_supervisor
 from contactcenter.inquiries.models import Inquiry, InquiryEvent
+from contactcenter.ivr.selectors import LineDay, phone_lines_today
 from contactcenter.routing.callbacks import callbacks_for_officer
 from contactcenter.routing.models import Agent, CallbackAttempt, Queue, WorkItem, WorkKind
 from contactcenter.routing.models import WorkState as W
@@ -128,6 +129,7 @@ class SupervisorBoard:
     agents: Sequence[Agent]  # each with ``current_work``: its assigned items
     open_items: list[WorkItem]
     supervisor_requests: list[WorkItem]
+    phone_lines: list[LineDay]  # how today's calls ended, per line
 
 
 def _open_items() -> QuerySet[WorkItem]:
@@ -138,9 +140,10 @@ def _open_items() -> QuerySet[WorkItem]:
     )
 
 
-def supervisor_board(*, now: dt.datetime | None = None) -> SupervisorBoard:
+def supervisor_board(*, now: dt.datetime | None = None, language: str = "en") -> SupervisorBoard:
     """Every queue with its depth and oldest wait, every agent with presence and current work,
-    open work and supervisor requests: five queries whatever the numbers."""
+    open work, supervisor requests and the phone lines' day: seven queries whatever the
+    numbers."""
     now = now or timezone.now()
     queued = Q(items__state=W.QUEUED)
     queues = [
@@ -174,6 +177,7 @@ def supervisor_board(*, now: dt.datetime | None = None) -> SupervisorBoard:
         supervisor_requests=list(
             _open_items().filter(kind=WorkKind.SUPERVISOR_REQUEST)[:OPEN_ITEMS_SHOWN]
         ),
+        phone_lines=phone_lines_today(language=language, now=now),
     )
 
 

@@ -545,13 +545,15 @@ def callback_resolve(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_GET
 @desk_roles_required(SUPERVISOR_ROLES)
 def supervisor(request: HttpRequest) -> HttpResponse:
-    return _page(request, "desk/supervisor.html", {"board": selectors.supervisor_board()})
+    board = selectors.supervisor_board(language=_language())
+    return _page(request, "desk/supervisor.html", {"board": board})
 
 
 @require_GET
 @desk_roles_required(SUPERVISOR_ROLES)
 def supervisor_fragment(request: HttpRequest) -> HttpResponse:
-    return _page(request, "desk/_board.html", {"board": selectors.supervisor_board()})
+    board = selectors.supervisor_board(language=_language())
+    return _page(request, "desk/_board.html", {"board": board})
 
 
 @require_POST

@@ -69,7 +69,9 @@ class Call(TimeStampedModel):
             # touches no index.
             models.Index(
                 fields=["started_at"], condition=Q(ended_at__isnull=True), name="ivr_call_open"
-            )
+            ),
+            # Today's calls for the supervisors' board.
+            models.Index(fields=["started_at"], name="ivr_call_started"),
         ]
 
     def __str__(self) -> str:

@@ -112,3 +112,43 @@ def test_finished_items_cannot_be_reassigned(signed_in, staff, held_call):
     response = client.post(f"/desk/supervisor/items/{item.pk}/assign/", {"take": "1"},
                            follow=True)  # fmt: skip
     assert "This item is already finished." in messages_of(response)
+
+
+def _phone_calls(outcomes: list[str]) -> None:
+    from django.utils import timezone
+
+    from contactcenter.ivr.models import Call, FlowVersion
+    from contactcenter.ivr.services import flows_load_all
+
+    flows_load_all()
+    version = FlowVersion.objects.get(line="main", active=True)
+    now = timezone.now()
+    for n, outcome in enumerate(outcomes):
+        Call.objects.create(call_sid=f"CA{n:032d}", line="main", flow_version=version,
+                            started_at=now, ended_at=now, outcome=outcome)  # fmt: skip
+
+
+def test_board_charts_the_phone_lines_day(signed_in):
+    client, _sup = signed_in(Role.SUPERVISOR)
+    _phone_calls(["self_served", "self_served", "self_served", "abandoned"])
+    content = client.get("/desk/supervisor/board/").content.decode()
+    assert "Phone lines today" in content
+    assert "Main contact center line" in content and "75% self-served" in content
+    assert content.count('data-testid="line-bar"') == 1
+    assert '<rect class="desk-outcome--self_served" x="0.00" y="0" width="75.00"' in content
+    assert '<rect class="desk-outcome--abandoned" x="75.00" y="0" width="25.00"' in content
+    assert '<tr data-outcome="abandoned">' in content  # the figures, beside the picture
+
+
+def test_board_phone_lines_in_spanish_keep_a_decimal_point_in_the_chart(signed_in):
+    client, _sup = signed_in(Role.SUPERVISOR)
+    _phone_calls(["self_served", "self_served", "abandoned"])
+    content = client.get("/desk/supervisor/board/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Líneas telefónicas hoy" in content
+    assert "Línea principal del centro de contacto" in content and "Autoservicio" in content
+    assert 'width="66.67"' in content and 'x="66.67"' in content
+
+
+def test_board_says_when_no_call_came_today(signed_in):
+    client, _sup = signed_in(Role.SUPERVISOR)
+    assert "No calls yet today." in client.get("/desk/supervisor/board/").content.decode()
