@@ -60,8 +60,21 @@ def pytest_configure(config):
         options = settings.DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     override_settings(**overrides).enable()
+    _browser_waits_for_a_busy_machine()
     post_migrate.connect(_role_groups_after_flush, dispatch_uid="tests-role-groups")
     _yaml_parsed_once_per_text()
+
+
+def _browser_waits_for_a_busy_machine() -> None:
+    """Playwright's ``expect`` waits up to 15 s for a page to get where a test says it must
+    (5 s by default). Under ``make test`` the browser, live servers and both workers share two
+    cores, and a page that is right but slow failed a run now and then; a test that passes
+    still passes as soon as the page is right, and one that is wrong still fails."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # pragma: no cover (a dev dependency)
+        return
+    expect.set_options(timeout=15_000)
 
 
 def _yaml_parsed_once_per_text() -> None:
