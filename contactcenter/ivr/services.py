@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -966,8 +967,6 @@ def calls_close_unreported(*, now: dt.datetime | None = None) -> int:
     """End the calls whose end the provider never reported (a status callback lost while the
     server or the database was down), as the status callback would have: what was said is
     posted to an inquiry, and a self-served call is recorded as such. Returns how many."""
-    from django.db.models import Q
-
     now = now or timezone.now()
     silent = now - CALL_SILENT_AFTER
     stale = (
