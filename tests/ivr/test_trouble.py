@@ -160,3 +160,49 @@ def test_every_connection_dropped_mid_call_loses_nothing(phone, known_case):
     assert call.hung_up and row.outcome == "self_served"
     steps = list(CallTurn.objects.filter(call=row).values_list("step", flat=True))
     assert steps == list(range(len(steps)))  # every step once, none lost or doubled
+
+
+@pytest.mark.parametrize("retry", ["abc", "-1", "99"])
+def test_a_retry_count_that_is_not_one_we_gave_ends_the_call(ivr, monkeypatch, retry):
+    """A count the server never wrote (tampered, or past the limit) is not retried again."""
+    failing(monkeypatch, 1)
+    data = {"CallSid": "CA" + "e" * 32, "From": "+15555550142"}
+    path = f"/ivr/voice/main/step?n=2&retry={retry}"
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(f"http://testserver{path}", data)
+    answer = Client().post(path, data, HTTP_X_TWILIO_SIGNATURE=signature)
+    root = ET.fromstring(answer.content)  # our own TwiML
+    assert root.find("Hangup") is not None and root.find("Redirect") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_quick_failure_is_run_again_at_once_with_no_apology(phone, monkeypatch):
+    """Outside a transaction (as in production) a failure that came at once is tried again on
+    a new connection within the same request."""
+    failed = failing(monkeypatch, 1)
+    call = phone("main")
+    call.start()
+    assert failed == [0]
+    assert len(call.exchanges) == 1 and call.exchanges[0].listening
+    assert Call.objects.get().next_step == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_failure_is_not_run_again_in_the_request(phone, monkeypatch):
+    """A failure that took its time (the database down, the pool waiting) is not tried again
+    while the provider waits: the caller hears the apology and the step comes back."""
+    real = views.call_answer
+    clock = iter([0.0, 5.0, 100.0, 100.0, 100.0])
+    monkeypatch.setattr(views.time, "monotonic", lambda: next(clock, 100.0))
+    calls: list[int] = []
+
+    def slow_then_fine(request, **kwargs):
+        calls.append(request.step)
+        if len(calls) == 1:
+            raise OperationalError("connection timeout expired")
+        return real(request, **kwargs)
+
+    monkeypatch.setattr(views, "call_answer", slow_then_fine)
+    call = phone("main")
+    call.start()
+    assert said(call.exchanges[0]) == [APOLOGY_EN, APOLOGY_ES]
+    assert call.exchanges[-1].listening and calls == [0, 0]
