@@ -135,6 +135,55 @@ def case_get_for_viewer(
     return case
 
 
+@dataclass(frozen=True, slots=True)
+class IdentityRecord:
+    """What a person's answers to the identity questions are checked against, on the server.
+
+    Never shown to the member of staff who asks: only whether the answers matched."""
+
+    case: Case
+    date_of_birth: str  # ISO date, or "" when none is on file
+    zip_code: str
+    a_number_last4: str
+    # The representative's bar number when a G-28 on the case is accepted, else "".
+    bar_number: str
+
+
+IDENTITY_FIELDS = "date_of_birth,zip_code,a_number,bar_number"
+
+
+def case_identity_record_for_check(
+    *, viewer: User | AnonymousUser, receipt_number: ReceiptNumber, channel: str, purpose: str
+) -> IdentityRecord:
+    """The record a caller's identity answers are checked against, for a member of staff who
+    may see the case.
+
+    The viewer's right is checked before anything is compared, so a case the viewer may not
+    see (Tier 1 and a VAWA, T or U case) gives the same ``CaseNotFound`` as a number that does
+    not exist: no question is asked and nothing tells the two apart. Each record handed out is
+    one disclosure-log row, though the answers themselves are never shown."""
+    case = (
+        Case.objects.select_related("applicant", "representative")
+        .filter(receipt_number=receipt_number.value)
+        .first()
+    )
+    if case is None or not can_view_case_personal_data(viewer, case):
+        raise CaseNotFound(_("No case was found with that receipt number."))
+    assert isinstance(viewer, User)
+    disclosure_record(
+        viewer=viewer, case=case, channel=channel, purpose=purpose, fields=IDENTITY_FIELDS
+    )
+    applicant = case.applicant
+    representative = case.representative
+    return IdentityRecord(
+        case=case,
+        date_of_birth=applicant.date_of_birth.isoformat() if applicant.date_of_birth else "",
+        zip_code=applicant.zip_code or "",
+        a_number_last4=(applicant.a_number or "")[-4:],
+        bar_number=(representative.bar_number if representative and case.g28_accepted_on else ""),
+    )
+
+
 def case_contact_email_for_service(
     *, receipt_number: ReceiptNumber, service: str, channel: str, purpose: str
 ) -> str:

@@ -13,6 +13,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     RATE_LIMITED = "rate_limited"
     PERMISSION_DENIED = "permission_denied"
+    ALREADY_VERIFIED = "already_verified"
 
 
 class ApplicationError(Exception):

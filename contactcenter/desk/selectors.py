@@ -15,9 +15,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.cases.models import Case
 from contactcenter.core.errors import NotFound
-from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk.access import is_supervisor
 from contactcenter.inquiries.models import Inquiry, InquiryEvent
 from contactcenter.ivr.selectors import LineDay, phone_lines_today
@@ -84,15 +82,6 @@ def inquiry_for_desk(
 
 def inquiry_history(*, inquiry: Inquiry) -> list[InquiryEvent]:
     return list(inquiry.events.select_related("actor").order_by("created_at", "id"))
-
-
-def case_for_identity_check(*, receipt_number: ReceiptNumber) -> Case | None:
-    """The case the caller names, to check their answers against. Nothing of it is shown."""
-    return (
-        Case.objects.select_related("applicant", "representative")
-        .filter(receipt_number=receipt_number.value)
-        .first()
-    )
 
 
 def callbacks_for_desk(*, agent: Agent) -> list[WorkItem]:

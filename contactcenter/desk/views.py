@@ -280,13 +280,10 @@ def _act_identity(act: _Act) -> tuple[bool, bool]:
         messages.error(act.request, _("Enter the receipt number, who is calling and the answers."))
         return False, False
 
-    def check() -> IdentityResult | None:
-        receipt = ReceiptNumber.parse(form.cleaned_data["receipt_number"])
-        case = selectors.case_for_identity_check(receipt_number=receipt)
-        if case is None:
-            return None
+    def check() -> IdentityResult:
         return inquiry_verify_identity(
-            inquiry=act.inquiry, actor=act.user, case=case,
+            inquiry=act.inquiry, actor=act.user,
+            receipt_number=ReceiptNumber.parse(form.cleaned_data["receipt_number"]),
             claimed_as=form.cleaned_data["claimed_as"], answers=form.answers(),
         )  # fmt: skip
 
@@ -295,8 +292,10 @@ def _act_identity(act: _Act) -> tuple[bool, bool]:
     except ApplicationError as error:
         messages.error(act.request, str(error.message))
         return False, False
-    if result is None:
-        # Said the same way as wrong answers, so a caller cannot learn which numbers exist.
+    if not result.case_found:
+        # A number that does not exist and a case this agent may not see (Tier 1 and a VAWA,
+        # T or U case) are said the same way as wrong answers, before any answer is compared:
+        # nobody can learn which numbers exist or which cases are protected.
         messages.error(act.request, _("The answers do not match our records."))
     elif result.passed:
         messages.success(
@@ -316,7 +315,7 @@ def _act_identity(act: _Act) -> tuple[bool, bool]:
             _("The answers do not match our records (%(failures)s of %(limit)s attempts used).")
             % {"failures": result.failures, "limit": settings.IDENTITY_MAX_FAILURES},
         )
-    return result is not None, False
+    return result.case_found, False
 
 
 def _act_note(act: _Act) -> tuple[bool, bool]:

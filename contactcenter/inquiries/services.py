@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.cases.models import Case
+from contactcenter.cases.selectors import CaseNotFound, case_identity_record_for_check
 from contactcenter.core.db_inserts import ThenSave, insert_with_children
-from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
+from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.inquiries.models import (
@@ -60,6 +62,11 @@ class ForbiddenTransition(ApplicationError):
 
 class IdentityLocked(ApplicationError):
     http_status = 423
+
+
+class AlreadyVerified(ApplicationError):
+    code = ErrorCode.ALREADY_VERIFIED
+    http_status = 409
 
 
 def _lock(inquiry: Inquiry) -> Inquiry:
@@ -435,6 +442,8 @@ class IdentityResult:
     failures: int
     locked: bool
     verified_as: str
+    # False when no case the actor may see has that number: said like wrong answers.
+    case_found: bool = True
 
 
 def _answer_matches(expected: str, given: str) -> bool:
@@ -446,36 +455,60 @@ def inquiry_verify_identity(
     *,
     inquiry: Inquiry,
     actor: User,
-    case: Case,
+    receipt_number: ReceiptNumber,
     claimed_as: str,
     answers: dict[str, str],
+    channel: str = "desk",
 ) -> IdentityResult:
-    """Check the person's answers against the record, on the server.
+    """Check the person's answers against the record of the case they name, on the server.
 
     Applicants answer date of birth (ISO), ZIP code on file and the last four digits of the
     A-Number; a representative answers their bar number and the applicant's date of birth, and
     passes only if a G-28 on the case names them. Three failures lock and flag the inquiry.
     The answers themselves are never stored, only which questions failed.
+
+    The record is read through ``cases.selectors.case_identity_record_for_check``, which checks
+    the actor's right to the case first and logs the read. A number that does not exist and a
+    case the actor may not see both give ``case_found=False`` before any answer is compared,
+    and count no failure. An inquiry already verified for one case is never moved to another:
+    a person asking about a second case starts a second inquiry.
     """
     locked = _lock(inquiry)
     if locked.state == S.LOCKED:
         raise IdentityLocked(_("Identity checks are locked for this inquiry."))
     if locked.state == S.CLOSED:
         raise ForbiddenTransition(_("This inquiry is closed."))
-    applicant = case.applicant
-    dob = applicant.date_of_birth.isoformat() if applicant.date_of_birth else ""
+    try:
+        record = case_identity_record_for_check(
+            viewer=actor,
+            receipt_number=receipt_number,
+            channel=channel,
+            purpose=f"identity check, inquiry {locked.reference_number}",
+        )
+    except CaseNotFound:
+        return IdentityResult(
+            passed=False,
+            failures=locked.failed_identity_checks,
+            locked=False,
+            verified_as=locked.verified_as,
+            case_found=False,
+        )
+    case = record.case
+    if locked.verified_at is not None and locked.case_id not in (None, case.pk):
+        raise AlreadyVerified(
+            _(
+                "This inquiry is already verified for another case. Open a new inquiry to "
+                "help the person with a different case."
+            )
+        )
     if claimed_as == VerifiedAs.APPLICANT:
         expected = {
-            "date_of_birth": dob,
-            "zip_code": applicant.zip_code,
-            "a_number_last4": (applicant.a_number or "")[-4:],
+            "date_of_birth": record.date_of_birth,
+            "zip_code": record.zip_code,
+            "a_number_last4": record.a_number_last4,
         }
     elif claimed_as == VerifiedAs.REPRESENTATIVE:
-        rep = case.representative
-        expected = {
-            "bar_number": rep.bar_number if rep and case.g28_accepted_on else "",
-            "date_of_birth": dob,
-        }
+        expected = {"bar_number": record.bar_number, "date_of_birth": record.date_of_birth}
     else:
         raise InvalidInput(_("Say whether the person is the applicant or a representative."))
     failed = sorted(
@@ -488,7 +521,7 @@ def inquiry_verify_identity(
         locked.verified_as = claimed_as
         locked.verified_at = timezone.now()
         locked.case = case
-        locked.person = applicant
+        locked.person_id = case.applicant_id
         locked.save(update_fields=["verified_as", "verified_at", "case", "person", "updated_at"])
     else:
         locked.failed_identity_checks += 1

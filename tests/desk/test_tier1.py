@@ -167,8 +167,11 @@ def test_verified_identity_shows_the_case_and_audits_it(working, case):
     assert "Identity verified: the caller is the applicant." in messages_of(response)
     content = response.content.decode()
     assert 'data-testid="case"' in content and "Ana Reyes" in content and "A012345678" in content
-    log = DisclosureLog.objects.get()
-    assert log.viewer == user and log.case == case and log.channel == "desk"
+    # One row for the record the answers were checked against, one for the case shown.
+    check, shown = DisclosureLog.objects.order_by("id")
+    assert (check.viewer, check.case, check.channel) == (user, case, "desk")
+    assert check.purpose.startswith("identity check") and "date_of_birth" in check.fields
+    assert (shown.viewer, shown.case, shown.channel) == (user, case, "desk")
     item.inquiry.refresh_from_db()
     assert item.inquiry.verified_as == "applicant" and item.inquiry.case == case
 
@@ -203,7 +206,9 @@ def test_wrong_answers_count_and_the_third_locks(working, case):
     assert "Identity checks are locked for this inquiry." in messages_of(fourth)
     inquiry = Inquiry.objects.get(pk=item.inquiry_id)
     assert inquiry.state == InquiryState.LOCKED and not inquiry.is_verified
-    assert not DisclosureLog.objects.exists()
+    # Each of the three checks read the record once; the refused fourth read nothing.
+    assert DisclosureLog.objects.filter(purpose__startswith="identity check").count() == 3
+    assert DisclosureLog.objects.count() == 3
 
 
 def test_unknown_or_malformed_receipt_number_is_refused_without_a_failure(working, case):
@@ -223,25 +228,54 @@ def test_unknown_or_malformed_receipt_number_is_refused_without_a_failure(workin
     assert inquiry.failed_identity_checks == 0 and not inquiry.is_verified
 
 
-def test_protected_case_is_not_shown_to_tier1_even_after_verification(working):
+def test_a_protected_case_looks_exactly_like_a_missing_one_to_tier1(working):
+    """Tier 1 naming a VAWA case with every answer right hears what a number that does not
+    exist gets, before any answer is compared: no verification, no failure counted, no read."""
     from tests.factories import CaseFactory, PersonFactory
 
     applicant = PersonFactory(with_a_number=True)
     protected = CaseFactory(confidentiality="vawa", applicant=applicant)
-    client, _user, _item, url = working
-    answers = {
+    client, _user, item, url = working
+    right_answers = {
         **GOOD_ANSWERS,
         "identity-receipt_number": protected.receipt_number,
         "identity-date_of_birth": applicant.date_of_birth.isoformat(),
         "identity-zip_code": applicant.zip_code,
         "identity-a_number_last4": applicant.a_number[-4:],
     }
-    response = client.post(url + "identity/", answers, follow=True)
-    assert "Identity verified: the caller is the applicant." in messages_of(response)
-    content = response.content.decode()
-    assert "No case was found with that receipt number." in content
-    assert applicant.family_name not in content and 'data-testid="case"' not in content
+    missing = {**right_answers, "identity-receipt_number": "LIN2499999999"}
+    answers = []
+    for posted in (right_answers, missing):
+        response = client.post(url + "identity/", posted, follow=True)
+        inquiry = Inquiry.objects.get(pk=item.inquiry_id)
+        events = list(inquiry.events.values_list("kind", flat=True))
+        answers.append((response.status_code, messages_of(response), inquiry.state,
+                        inquiry.failed_identity_checks, inquiry.is_verified, events))  # fmt: skip
+        content = response.content.decode()
+        assert applicant.family_name not in content and 'data-testid="case"' not in content
+    assert answers[0] == answers[1]
+    assert answers[0][1] == ["The answers do not match our records."]
+    assert answers[0][3] == 0 and answers[0][4] is False
     assert not DisclosureLog.objects.exists()
+
+
+def test_a_verified_inquiry_is_not_moved_to_another_case(working, case):
+    from tests.factories import CaseFactory, PersonFactory
+
+    client, _user, item, url = working
+    client.post(url + "identity/", GOOD_ANSWERS)
+    other_person = PersonFactory(with_a_number=True)
+    other = CaseFactory(applicant=other_person)
+    response = client.post(url + "identity/", {
+        **GOOD_ANSWERS,
+        "identity-receipt_number": other.receipt_number,
+        "identity-date_of_birth": other_person.date_of_birth.isoformat(),
+        "identity-zip_code": other_person.zip_code,
+        "identity-a_number_last4": other_person.a_number[-4:],
+    }, follow=True)  # fmt: skip
+    assert any("already verified for another case" in m for m in messages_of(response))
+    inquiry = Inquiry.objects.get(pk=item.inquiry_id)
+    assert inquiry.case == case and inquiry.person_id == case.applicant_id
 
 
 def test_note_is_added_and_an_empty_note_refused(working):

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from contactcenter.core.errors import InvalidInput
+from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.inquiries.models import (
     Disposition,
@@ -31,6 +32,10 @@ from contactcenter.inquiries.services import (
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 
 S = InquiryState
+
+
+def receipt_of(case) -> ReceiptNumber:
+    return ReceiptNumber.parse(case.receipt_number)
 
 
 def applicant_answers(case, **overrides):
@@ -62,9 +67,12 @@ def in_state(state, *, actor=None, make_case=None) -> Inquiry:
         case = make_case()
         for _ in range(3):
             inquiry_verify_identity(
-                inquiry=inquiry, actor=actor, case=case, claimed_as="applicant",
+                inquiry=inquiry,
+                actor=actor,
+                receipt_number=receipt_of(case),
+                claimed_as="applicant",
                 answers={"date_of_birth": "1900-01-01"},
-            )  # fmt: skip
+            )
         return inquiry
     raise AssertionError(state)
 
@@ -196,9 +204,12 @@ def test_applicant_passes_with_the_right_answers(queues, staff_user, make_case):
     case = make_case()
     inquiry = inquiry_open(channel="phone")
     result = inquiry_verify_identity(
-        inquiry=inquiry, actor=staff_user("tier1"), case=case, claimed_as="applicant",
+        inquiry=inquiry,
+        actor=staff_user("tier1"),
+        receipt_number=receipt_of(case),
+        claimed_as="applicant",
         answers=applicant_answers(case),
-    )  # fmt: skip
+    )
     assert result.passed and result.verified_as == "applicant"
     inquiry.refresh_from_db()
     assert inquiry.case == case and inquiry.is_verified
@@ -213,9 +224,12 @@ def test_three_failures_lock_and_flag(queues, staff_user, make_case):
     inquiry = inquiry_open(channel="phone")
     for expected_failures in (1, 2, 3):
         result = inquiry_verify_identity(
-            inquiry=inquiry, actor=actor, case=case, claimed_as="applicant",
+            inquiry=inquiry,
+            actor=actor,
+            receipt_number=receipt_of(case),
+            claimed_as="applicant",
             answers=applicant_answers(case, zip_code="10001"),
-        )  # fmt: skip
+        )
         assert not result.passed and result.failures == expected_failures
     assert result.locked
     inquiry.refresh_from_db()
@@ -223,8 +237,13 @@ def test_three_failures_lock_and_flag(queues, staff_user, make_case):
     failed = inquiry.events.filter(kind=EventKind.IDENTITY).last().data["failed_questions"]
     assert failed == ["zip_code"]
     with pytest.raises(IdentityLocked):
-        inquiry_verify_identity(inquiry=inquiry, actor=actor, case=case, claimed_as="applicant",
-                                answers=applicant_answers(case))  # fmt: skip
+        inquiry_verify_identity(
+            inquiry=inquiry,
+            actor=actor,
+            receipt_number=receipt_of(case),
+            claimed_as="applicant",
+            answers=applicant_answers(case),
+        )
 
 
 def test_representative_is_verified_only_with_a_g28(queues, staff_user, make_case):
@@ -232,13 +251,23 @@ def test_representative_is_verified_only_with_a_g28(queues, staff_user, make_cas
     case = make_case(with_representative=True)
     answers = {"bar_number": case.representative.bar_number, "date_of_birth": "1985-03-14"}
     inquiry = inquiry_open(channel="phone")
-    result = inquiry_verify_identity(inquiry=inquiry, actor=actor, case=case,
-                                     claimed_as="representative", answers=answers)  # fmt: skip
+    result = inquiry_verify_identity(
+        inquiry=inquiry,
+        actor=actor,
+        receipt_number=receipt_of(case),
+        claimed_as="representative",
+        answers=answers,
+    )
     assert result.passed and result.verified_as == "representative"
     no_g28 = make_case()
     other = inquiry_open(channel="phone")
-    result = inquiry_verify_identity(inquiry=other, actor=actor, case=no_g28,
-                                     claimed_as="representative", answers=answers)  # fmt: skip
+    result = inquiry_verify_identity(
+        inquiry=other,
+        actor=actor,
+        receipt_number=receipt_of(no_g28),
+        claimed_as="representative",
+        answers=answers,
+    )
     assert not result.passed
 
 
@@ -265,8 +294,13 @@ def test_an_account_verifies_an_open_inquiry_but_not_a_locked_one(queues, staff_
     assert inquiry.is_verified and inquiry.case == case and inquiry.person == case.applicant
     locked = inquiry_open(channel="secure_message")
     for _ in range(3):
-        inquiry_verify_identity(inquiry=locked, actor=staff_user("tier1"), case=case,
-                                claimed_as="applicant", answers={})  # fmt: skip
+        inquiry_verify_identity(
+            inquiry=locked,
+            actor=staff_user("tier1"),
+            receipt_number=receipt_of(case),
+            claimed_as="applicant",
+            answers={},
+        )
     with pytest.raises(ForbiddenTransition):
         inquiry_verified_by_account(inquiry=locked, case=case, verified_as="applicant")
     locked.refresh_from_db()
