@@ -1,10 +1,12 @@
-"""Live chat joins the agent when routing says an item was accepted (after commit)."""
+"""Live chat follows the contact: it joins the agent when routing says an item was accepted,
+and tells the person what staff did to their inquiry (both after commit)."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
 
-from contactcenter.chat.services import chat_staff_joined
+from contactcenter.chat.services import chat_after_desk_action, chat_staff_joined
+from contactcenter.core.domain_events import ContactEvent, ContactEventKind, contact_event
 from contactcenter.inquiries.models import Channel
 from contactcenter.routing.models import WorkItem, WorkKind
 from contactcenter.routing.signals import work_item_accepted
@@ -16,3 +18,22 @@ JOINS = frozenset({WorkKind.CHAT, WorkKind.SUPERVISOR_REQUEST})
 def join_staff_to_chat(sender, *, item: WorkItem, agent, **kwargs) -> None:
     if item.kind in JOINS and item.inquiry.channel == Channel.CHAT:
         chat_staff_joined(item=item, user=agent.user)
+
+
+# Inquiry steps the person in the chat hears about (the chat's own notice for each).
+_STEP_ACTIONS = {
+    ContactEventKind.ESCALATED: "escalate",
+    ContactEventKind.CALLBACK_SCHEDULED: "callback",
+    ContactEventKind.RESOLVED: "resolve",
+}
+
+
+@receiver(contact_event, dispatch_uid="chat.follow_inquiry")
+def tell_chat_of_inquiry_step(sender, *, event: ContactEvent, **kwargs) -> None:
+    if event.channel != Channel.CHAT or event.inquiry_id is None or event.work_item_id:
+        return
+    action = _STEP_ACTIONS.get(event.kind)
+    if event.kind == ContactEventKind.TRANSFERRED and event.detail.get("to") == "supervisor":
+        action = "supervisor"
+    if action is not None:
+        chat_after_desk_action(inquiry_id=event.inquiry_id, action=action)

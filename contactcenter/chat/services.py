@@ -384,11 +384,16 @@ ENDS_CHAT = frozenset({"escalate", "callback"})
 
 
 @transaction.atomic
-def chat_after_desk_action(*, inquiry, action: str) -> Message | Conversation | None:
-    """Tell the person in the chat what the agent did: transferred to Tier 2, asked for a
+def chat_after_desk_action(*, inquiry_id: int, action: str) -> Message | Conversation | None:
+    """Tell the person in the chat what staff did: transferred to Tier 2, asked for a
     supervisor, scheduled a call back; resolving the inquiry ends the chat."""
-    conversation = Conversation.objects.filter(inquiry=inquiry).first()
-    if conversation is None or conversation.state == S.ENDED:
+    conversation = (
+        Conversation.objects.select_related("inquiry").filter(inquiry_id=inquiry_id).first()
+    )
+    if conversation is None or conversation.inquiry is None:
+        return None
+    inquiry = conversation.inquiry
+    if conversation.state == S.ENDED:
         return None
     if action == "resolve":
         return chat_end(conversation_id=conversation.pk, by="agent")

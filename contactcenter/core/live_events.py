@@ -35,31 +35,20 @@ def user_group(user_id: int) -> str:
     return f"desk.user.{int(user_id)}"
 
 
-def desk_event_send_on_commit(group: str, payload: Mapping[str, object]) -> None:
-    """Send ``payload`` to every socket in ``group`` after the current transaction commits.
-
-    Outside a transaction it is sent at once. A failure to send is logged and swallowed: the
-    write it reports on is already safe, and pages still show it on their next refresh.
-    """
-
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
+def desk_event_send(group: str, payload: Mapping[str, object]) -> None:
+    """Send ``payload`` to every socket in ``group`` now: for callers already after a commit
+    (domain-event receivers). A failure to send is logged and swallowed: the write it reports
+    on is already safe, and pages still show it on their next refresh."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(group, {"type": "desk.event", "payload": dict(payload)})
+    except Exception:
+        logger.exception("live_events.send_failed", extra={"group": group})
 
-    transaction.on_commit(send, robust=True)
 
-
-def desk_events_after_change(
-    *, origin_user_id: int | None, work_added: bool = False, assigned_user_ids: tuple = ()
-) -> None:
-    """The usual fan-out after a desk action: supervisors' board, and agents when new work
-    was queued, and the people an item was given to or taken from."""
-    origin = {"origin": origin_user_id}
-    desk_event_send_on_commit(SUPERVISORS_GROUP, {"kind": KIND_BOARD, **origin})
-    if work_added:
-        desk_event_send_on_commit(AGENTS_GROUP, {"kind": KIND_WORK, **origin})
-    for user_id in dict.fromkeys(assigned_user_ids):
-        if user_id is not None:
-            desk_event_send_on_commit(user_group(user_id), {"kind": KIND_ASSIGNED, **origin})
+def desk_event_send_on_commit(group: str, payload: Mapping[str, object]) -> None:
+    """Send ``payload`` to ``group`` after the current transaction commits (at once outside
+    a transaction)."""
+    transaction.on_commit(lambda: desk_event_send(group, payload), robust=True)

@@ -6,7 +6,7 @@ from contactcenter.core.live_events import (  # noqa: F401  (re-exported for the
     KIND_BOARD,
     KIND_WORK,
     SUPERVISORS_GROUP,
+    desk_event_send,
     desk_event_send_on_commit,
-    desk_events_after_change,
     user_group,
 )

@@ -168,16 +168,3 @@ def supervisor_board(*, now: dt.datetime | None = None, language: str = "en") ->
         ),
         phone_lines=phone_lines_today(language=language, now=now),
     )
-
-
-def open_item_holder(*, item_id: int) -> int | None:
-    """The user id of whoever holds or is offered an item now (told when it is taken away)."""
-    row = (
-        WorkItem.objects.filter(pk=item_id)
-        .values_list("assigned_to__user_id", "offered_to__user_id", "state")
-        .first()
-    )
-    if row is None:
-        return None
-    assigned, offered, state = row
-    return assigned if state == W.ASSIGNED else offered if state == W.OFFERED else None

@@ -23,11 +23,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from contactcenter.chat.services import chat_after_desk_action
 from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
-from contactcenter.desk import events, forms, selectors, services
+from contactcenter.desk import forms, selectors, services
 from contactcenter.desk.access import (
     DESK_ROLES,
     SUPERVISOR_ROLES,
@@ -141,13 +140,10 @@ def presence(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose available, away, wrap-up or offline."))
         return redirect("desk:home")
     agent = _agent(request)
-    before = agent.presence
     result = _run(
         request,
         lambda: services.desk_presence_set(agent=agent, presence=form.cleaned_data["presence"]),
     )
-    if agent.presence != before or result is not None:
-        events.desk_events_after_change(origin_user_id=request.user.pk)
     if agent.presence == Presence.AVAILABLE and result is None:
         messages.info(request, _("You are available. Work will be offered as it comes in."))
     return redirect("desk:home")
@@ -168,8 +164,6 @@ def offer_next(request: HttpRequest) -> HttpResponse:
             item = _run(request, lambda: services.work_item_offer_next(agent=agent))
             if item is None:
                 note = "" if auto else _("No work is waiting for you right now.")
-            else:
-                events.desk_events_after_change(origin_user_id=request.user.pk)
     if _is_htmx(request):
         context = {**_home_context(agent), "offer_note": note}
         return _page(request, "desk/_work_panels.html", context)
@@ -185,7 +179,6 @@ def offer_accept(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _run(request, lambda: services.desk_offer_accept(agent=agent, item_id=item_id))
     if item is None:
         return redirect("desk:home")
-    events.desk_events_after_change(origin_user_id=request.user.pk)
     return redirect("desk:inquiry", reference=item.inquiry.reference_number)
 
 
@@ -195,7 +188,6 @@ def offer_decline(request: HttpRequest, item_id: int) -> HttpResponse:
     agent = _agent(request)
     if _run(request, lambda: work_item_decline(agent=agent, item_id=item_id)) is not None:
         messages.info(request, _("You declined the offer; it went back to the queue."))
-        events.desk_events_after_change(origin_user_id=request.user.pk, work_added=True)
     return redirect("desk:home")
 
 
@@ -273,12 +265,12 @@ class _Act:
         return True
 
 
-# Each returns (something changed, new work was queued).
-def _act_identity(act: _Act) -> tuple[bool, bool]:
+# Each runs one action; the services' domain events refresh live pages and tell a chat.
+def _act_identity(act: _Act) -> None:
     form = forms.IdentityForm(act.request.POST, prefix="identity")
     if not form.is_valid():
         messages.error(act.request, _("Enter the receipt number, who is calling and the answers."))
-        return False, False
+        return
 
     def check() -> IdentityResult:
         return inquiry_verify_identity(
@@ -291,7 +283,7 @@ def _act_identity(act: _Act) -> tuple[bool, bool]:
         result = check()
     except ApplicationError as error:
         messages.error(act.request, str(error.message))
-        return False, False
+        return
     if not result.case_found:
         # A number that does not exist and a case this agent may not see (Tier 1 and a VAWA,
         # T or U case) are said the same way as wrong answers, before any answer is compared:
@@ -315,78 +307,88 @@ def _act_identity(act: _Act) -> tuple[bool, bool]:
             _("The answers do not match our records (%(failures)s of %(limit)s attempts used).")
             % {"failures": result.failures, "limit": settings.IDENTITY_MAX_FAILURES},
         )
-    return result.case_found, False
 
 
-def _act_note(act: _Act) -> tuple[bool, bool]:
+def _act_note(act: _Act) -> None:
     form = act.form(forms.NoteForm, "note")
-    done = form is not None and act.run(
-        lambda: inquiry_add_note(inquiry=act.inquiry, actor=act.user,
-                                 body=form.cleaned_data["body"]),
-        _("Note added."),
-    )  # fmt: skip
-    return done, False
+    if form is not None:
+        act.run(
+            lambda: inquiry_add_note(
+                inquiry=act.inquiry, actor=act.user, body=form.cleaned_data["body"]
+            ),
+            _("Note added."),
+        )
 
 
-def _act_escalate(act: _Act) -> tuple[bool, bool]:
+def _act_escalate(act: _Act) -> None:
     form = act.form(forms.EscalateForm, "escalate")
-    done = form is not None and act.run(
-        lambda: services.desk_inquiry_escalate(
-            agent=act.agent, actor=act.user, inquiry=act.inquiry,
-            held_item_ids=act.found.held_item_ids, reason=form.cleaned_data["reason"],
-            urgency=form.cleaned_data["urgency"],
-        ),
-        _("Escalated to Tier 2. An officer will call back."),
-    )  # fmt: skip
-    return done, done
+    if form is not None:
+        act.run(
+            lambda: services.desk_inquiry_escalate(
+                agent=act.agent,
+                actor=act.user,
+                inquiry=act.inquiry,
+                held_item_ids=act.found.held_item_ids,
+                reason=form.cleaned_data["reason"],
+                urgency=form.cleaned_data["urgency"],
+            ),
+            _("Escalated to Tier 2. An officer will call back."),
+        )
 
 
-def _act_supervisor(act: _Act) -> tuple[bool, bool]:
+def _act_supervisor(act: _Act) -> None:
     form = act.form(forms.SupervisorRequestForm, "supervisor")
-    done = form is not None and act.run(
-        lambda: inquiry_request_supervisor(inquiry=act.inquiry, actor=act.user,
-                                           reason=form.cleaned_data["reason"]),
-        _("A supervisor has been asked to join."),
-    )  # fmt: skip
-    return done, done
+    if form is not None:
+        act.run(
+            lambda: inquiry_request_supervisor(
+                inquiry=act.inquiry, actor=act.user, reason=form.cleaned_data["reason"]
+            ),
+            _("A supervisor has been asked to join."),
+        )
 
 
-def _act_callback(act: _Act) -> tuple[bool, bool]:
+def _act_callback(act: _Act) -> None:
     form = act.form(forms.CallbackForm, "callback")
-    done = form is not None and act.run(
-        lambda: services.desk_inquiry_schedule_callback(
-            agent=act.agent, actor=act.user, inquiry=act.inquiry,
-            held_item_ids=act.found.held_item_ids, phone=form.cleaned_data["phone"],
-        ),
-        _("Callback scheduled."),
-    )  # fmt: skip
-    return done, done
+    if form is not None:
+        act.run(
+            lambda: services.desk_inquiry_schedule_callback(
+                agent=act.agent,
+                actor=act.user,
+                inquiry=act.inquiry,
+                held_item_ids=act.found.held_item_ids,
+                phone=form.cleaned_data["phone"],
+            ),
+            _("Callback scheduled."),
+        )
 
 
-def _act_resolve(act: _Act) -> tuple[bool, bool]:
+def _act_resolve(act: _Act) -> None:
     form = act.form(forms.ResolveForm, "resolve")
-    done = form is not None and act.run(
-        lambda: services.desk_inquiry_resolve(
-            agent=act.agent, actor=act.user, inquiry=act.inquiry,
-            held_item_ids=act.found.held_item_ids,
-            disposition=form.cleaned_data["disposition"], note=form.cleaned_data["note"],
-        ),
-        _("Inquiry resolved and closed."),
-    )  # fmt: skip
-    return done, False
+    if form is not None:
+        act.run(
+            lambda: services.desk_inquiry_resolve(
+                agent=act.agent,
+                actor=act.user,
+                inquiry=act.inquiry,
+                held_item_ids=act.found.held_item_ids,
+                disposition=form.cleaned_data["disposition"],
+                note=form.cleaned_data["note"],
+            ),
+            _("Inquiry resolved and closed."),
+        )
 
 
-def _act_unlock(act: _Act) -> tuple[bool, bool]:
+def _act_unlock(act: _Act) -> None:
     form = act.form(forms.UnlockForm, "unlock")
-    done = form is not None and act.run(
+    if form is not None:
+        act.run(
         lambda: inquiry_unlock(inquiry=act.inquiry, actor=act.user,
                                reason=form.cleaned_data["reason"]),
         _("Identity lock lifted."),
     )  # fmt: skip
-    return done, False
 
 
-ACTIONS: dict[str, Callable[[_Act], tuple[bool, bool]]] = {
+ACTIONS: dict[str, Callable[[_Act], None]] = {
     "identity": _act_identity,
     "note": _act_note,
     "escalate": _act_escalate,
@@ -394,7 +396,7 @@ ACTIONS: dict[str, Callable[[_Act], tuple[bool, bool]]] = {
     "callback": _act_callback,
     "resolve": _act_resolve,
 }
-SUPERVISOR_ACTIONS: dict[str, Callable[[_Act], tuple[bool, bool]]] = {"unlock": _act_unlock}
+SUPERVISOR_ACTIONS: dict[str, Callable[[_Act], None]] = {"unlock": _act_unlock}
 
 
 @require_POST
@@ -415,12 +417,7 @@ def inquiry_action(request: HttpRequest, reference: str, action: str) -> HttpRes
         messages.error(request, _("Unknown action."))
         return back
     user = cast(User, request.user)  # desk_roles_required let only signed-in staff through
-    changed, work_added = handler(_Act(request=request, found=found, user=user,
-                                       agent=_agent(request)))  # fmt: skip
-    if changed:
-        events.desk_events_after_change(origin_user_id=user.pk, work_added=work_added)
-        if found.inquiry.channel == Channel.CHAT:
-            chat_after_desk_action(inquiry=found.inquiry, action=action)
+    handler(_Act(request=request, found=found, user=user, agent=_agent(request)))
     return back
 
 
@@ -477,7 +474,6 @@ def callbacks_claim(request: HttpRequest) -> HttpResponse:
             request,
             _("Callback %(reference)s is yours.") % {"reference": item.inquiry.reference_number},
         )
-        events.desk_events_after_change(origin_user_id=request.user.pk)
     return redirect("desk:callbacks")
 
 
@@ -499,7 +495,6 @@ def callback_attempt(request: HttpRequest, item_id: int) -> HttpResponse:
                 )  # fmt: skip
             else:
                 messages.success(request, _("Call attempt logged."))
-            events.desk_events_after_change(origin_user_id=request.user.pk)
     return redirect("desk:callbacks")
 
 
@@ -534,7 +529,6 @@ def callback_resolve(request: HttpRequest, item_id: int) -> HttpResponse:
                 request,
                 _("Inquiry %(reference)s resolved.") % {"reference": item.inquiry.reference_number},
             )
-            events.desk_events_after_change(origin_user_id=request.user.pk)
     return redirect("desk:callbacks")
 
 
@@ -566,20 +560,16 @@ def reassign(request: HttpRequest, item_id: int) -> HttpResponse:
             if not form.is_valid():
                 raise InvalidInput(_("Choose an agent from the list."))
             to_agent = selectors.agent_for_reassign(agent_id=form.cleaned_data["agent"])
-        before = selectors.open_item_holder(item_id=item_id)
-        item = work_item_reassign(item_id=item_id, to_agent=to_agent)
-        return item, to_agent, before
+        item = work_item_reassign(item_id=item_id, to_agent=to_agent, actor_user_id=request.user.pk)
+        return item, to_agent
 
     result = _run(request, act)
     if result is not None:
-        item, to_agent, before = result
+        item, to_agent = result
         messages.success(
             request,
             _("Item for inquiry %(reference)s given to %(agent)s.")
             % {"reference": item.inquiry.reference_number, "agent": to_agent.user.get_username()},
-        )
-        events.desk_events_after_change(
-            origin_user_id=request.user.pk, assigned_user_ids=(to_agent.user_id, before)
         )
         if "take" in request.POST:
             return redirect("desk:inquiry", reference=item.inquiry.reference_number)

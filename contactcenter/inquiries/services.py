@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import CaseNotFound, case_identity_record_for_check
 from contactcenter.core.db_inserts import ThenSave, insert_with_children
+from contactcenter.core.domain_events import ContactEventKind as Event
+from contactcenter.core.domain_events import DetailValue, contact_event_emit
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
@@ -149,6 +151,22 @@ def _sync(target: Inquiry, source: Inquiry) -> Inquiry:
     return target
 
 
+def _report(
+    kind: Event,
+    inquiry: Inquiry,
+    *,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+    **detail: DetailValue,
+) -> None:
+    """One step of the inquiry's contact, as a domain event (ids and codes, no personal data)."""
+    contact_event_emit(
+        kind, channel=inquiry.channel, at=at, language=inquiry.language, inquiry_id=inquiry.pk,
+        actor_user_id=actor.pk if actor is not None else None,
+        detail={"tier": int(inquiry.tier), "state": str(inquiry.state), **detail},
+    )  # fmt: skip
+
+
 @transaction.atomic
 def inquiry_open(
     *,
@@ -188,6 +206,7 @@ def inquiry_open(
     if first_message:
         _message(inquiry, body=first_message, actor=actor, actor_label="person")
     logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
+    _report(Event.STARTED, inquiry, actor=actor, at=inquiry.created_at, topic=inquiry.topic)
     return inquiry
 
 
@@ -247,6 +266,10 @@ def inquiry_record_settled(
     else:  # pragma: no cover - needs five collisions in a row among 9e9 numbers
         raise ApplicationError(_("Could not open the inquiry; try again."))
     logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
+    # Reported after the statement, so the events carry the new row's id.
+    _report(Event.STARTED, inquiry, at=now, topic=inquiry.topic)
+    _report(Event.SELF_SERVED, inquiry, at=now, by=actor_label)
+    _report(Event.RESOLVED, inquiry, at=now, disposition=disposition)
     return inquiry
 
 
@@ -337,6 +360,7 @@ def inquiry_escalate(*, inquiry: Inquiry, actor: User | None, reason: str, urgen
     _notify(locked, "inquiry_escalated", contact_by=timezone.localdate(due_at))
     _record(locked, EventKind.ACTION, actor=actor, body=reason.strip()[:500],
             data={"action": "escalate", "urgency": urgency})  # fmt: skip
+    _report(Event.ESCALATED, locked, actor=actor, urgency=urgency)
     return _sync(inquiry, locked)
 
 
@@ -361,6 +385,7 @@ def inquiry_request_supervisor(
             queue=queue,
             channel=locked.channel if locked.channel in queue.channels else queue.channels[0],
         )
+        _report(Event.TRANSFERRED, locked, actor=actor, to="supervisor")
     _record(locked, EventKind.ACTION, actor=actor, body=reason[:500],
             data={"action": "supervisor_requested"})  # fmt: skip
     return _sync(inquiry, locked)
@@ -396,6 +421,7 @@ def inquiry_schedule_callback(
     )
     _record(locked, EventKind.ACTION, actor=actor, data={"action": "callback_scheduled"})
     _notify_update(locked, previous)
+    _report(Event.CALLBACK_SCHEDULED, locked, actor=actor)
     return _sync(inquiry, locked)
 
 
@@ -416,6 +442,7 @@ def inquiry_resolve(
             data={"disposition": disposition})  # fmt: skip
     if disposition != Disposition.NO_ANSWER:  # a missed callback sends its own message
         _notify_update(locked, previous)
+    _report(Event.RESOLVED, locked, actor=actor, at=locked.closed_at, disposition=disposition)
     return _sync(inquiry, locked)
 
 
@@ -430,6 +457,7 @@ def inquiry_reopen(*, inquiry: Inquiry, actor: User | None, reason: str) -> Inqu
     locked.save(update_fields=["state", "disposition", "closed_at", "updated_at"])
     _record(locked, EventKind.ACTION, actor=actor, body=reason[:500],
             data={"action": "reopened"})  # fmt: skip
+    _report(Event.REOPENED, locked, actor=actor)
     return _sync(inquiry, locked)
 
 
@@ -535,6 +563,8 @@ def inquiry_verify_identity(
             data={"passed": passed, "claimed_as": claimed_as, "failed_questions": failed,
                   "case_id": case.pk})  # fmt: skip
     logger.info("inquiry.identity_checked", extra={"inquiry_id": locked.pk, "passed": passed})
+    if passed:
+        _report(Event.VERIFIED, locked, actor=actor, verified_as=claimed_as, method="questions")
     _sync(inquiry, locked)
     return IdentityResult(
         passed=passed,
@@ -566,6 +596,7 @@ def inquiry_verified_by_account(*, inquiry: Inquiry, case: Case, verified_as: st
             data={"passed": True, "claimed_as": verified_as, "failed_questions": [],
                   "case_id": case.pk, "method": "online_account"})  # fmt: skip
     logger.info("inquiry.verified_by_account", extra={"inquiry_id": locked.pk})
+    _report(Event.VERIFIED, locked, verified_as=verified_as, method="online_account")
     return _sync(inquiry, locked)
 
 

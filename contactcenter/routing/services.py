@@ -21,8 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.core.domain_events import ContactEventKind as Event
+from contactcenter.core.domain_events import DetailValue, contact_event_emit
 from contactcenter.core.errors import ApplicationError, NotFound
-from contactcenter.core.live_events import desk_events_after_change
 from contactcenter.routing.calendar import calling_window_open, live_help_open
 from contactcenter.routing.models import (
     Agent,
@@ -36,7 +37,7 @@ from contactcenter.routing.models import (
     WorkKind,
     WorkState,
 )
-from contactcenter.routing.signals import work_item_accepted
+from contactcenter.routing.signals import agent_presence_changed, work_item_accepted
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,27 @@ ACTIVE_STATES = (WorkState.OFFERED, WorkState.ASSIGNED)
 
 class RoutingError(ApplicationError):
     pass
+
+
+def _report(
+    kind: Event,
+    item: WorkItem,
+    *,
+    at: dt.datetime | None = None,
+    agent_id: int | None = None,
+    actor_user_id: int | None = None,
+    **detail: DetailValue,
+) -> None:
+    """One step of the item's contact, as a domain event: queue, channel, language and ids."""
+    contact_event_emit(
+        kind, channel=item.channel, at=at, language=item.language, inquiry_id=item.inquiry_id,
+        queue_id=item.queue_id, work_item_id=item.pk, agent_id=agent_id,
+        actor_user_id=actor_user_id, detail={"work": str(item.kind), **detail},
+    )  # fmt: skip
+
+
+def _waited(item: WorkItem, now: dt.datetime) -> float:
+    return round((now - item.enqueued_at).total_seconds(), 3)
 
 
 class NoQueue(RoutingError):
@@ -121,8 +143,7 @@ def work_item_enqueue(
         not_before=not_before,
     )
     logger.info("routing.enqueued", extra={"item_id": item.pk, "queue": queue.code})
-    # Available agents' pages ask for an offer; supervisors' boards refresh.
-    desk_events_after_change(origin_user_id=None, work_added=True)
+    _report(Event.QUEUED, item, at=item.enqueued_at, urgent=urgent)
     return item
 
 
@@ -135,6 +156,13 @@ def agent_set_presence(*, agent: Agent, presence: str, reason: str = "") -> Agen
         locked.presence_since = timezone.now()
         locked.save(update_fields=["presence", "presence_since", "updated_at"])
         PresenceChange.objects.create(agent=locked, presence=presence, reason=reason[:100])
+        transaction.on_commit(
+            lambda: agent_presence_changed.send_robust(
+                sender=Agent, agent_id=locked.pk, user_id=locked.user_id,
+                presence=str(presence), at=locked.presence_since,
+            ),
+            robust=True,
+        )  # fmt: skip
     agent.presence, agent.presence_since = locked.presence, locked.presence_since
     return locked
 
@@ -200,6 +228,7 @@ def work_item_offer_next(*, agent: Agent, now: dt.datetime | None = None) -> Wor
     item.offer_expires_at = now + timeout
     item.save(update_fields=["state", "offered_to", "offer_expires_at", "updated_at"])
     Offer.objects.create(item=item, agent=agent, offered_at=now)
+    _report(Event.OFFERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id)
     return item
 
 
@@ -272,7 +301,10 @@ def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
             continue
         if row is None:
             return None
-        return WorkItem.from_db(connection.alias, attnames, row)
+        item = WorkItem.from_db(connection.alias, attnames, row)
+        _report(Event.ANSWERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id,
+                waited_seconds=_waited(item, now), how="claimed")  # fmt: skip
+        return item
     return None
 
 
@@ -293,6 +325,8 @@ def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem
         item.assigned_to = agent
         item.assigned_at = now
         item.save(update_fields=["state", "assigned_to", "assigned_at", "updated_at"])
+        _report(Event.ANSWERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id,
+                waited_seconds=_waited(item, now), how="claimed")  # fmt: skip
         return item
 
 
@@ -321,6 +355,8 @@ def work_item_accept(*, agent: Agent, item_id: int, now: dt.datetime | None = No
     Offer.objects.filter(item=item, agent=agent, outcome=OfferOutcome.PENDING).update(
         outcome=OfferOutcome.ACCEPTED, ended_at=now
     )
+    _report(Event.ANSWERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id,
+            waited_seconds=_waited(item, now), how="accepted")  # fmt: skip
     transaction.on_commit(lambda: _announce_accepted(item, agent))
     return item
 
@@ -336,14 +372,17 @@ def _announce_accepted(item: WorkItem, agent: Agent) -> None:
             )
 
 
-def _requeue(item: WorkItem, *, outcome: str, now: dt.datetime) -> None:
+def _requeue(item: WorkItem, *, outcome: str, now: dt.datetime, actor_user_id: int | None) -> None:
     Offer.objects.filter(item=item, outcome=OfferOutcome.PENDING).update(
         outcome=outcome, ended_at=now
     )
+    agent_id = item.offered_to_id
     item.state = WorkState.QUEUED
     item.offered_to = None
     item.offer_expires_at = None
     item.save(update_fields=["state", "offered_to", "offer_expires_at", "updated_at"])
+    _report(Event.OFFER_ENDED, item, at=now, agent_id=agent_id, actor_user_id=actor_user_id,
+            outcome=str(outcome))  # fmt: skip
 
 
 @transaction.atomic
@@ -352,7 +391,7 @@ def work_item_decline(*, agent: Agent, item_id: int, now: dt.datetime | None = N
     item = _locked_item(item_id)
     if item.state != WorkState.OFFERED or item.offered_to_id != agent.pk:
         raise RoutingError(_("This item is no longer offered to you."))
-    _requeue(item, outcome=OfferOutcome.DECLINED, now=now)
+    _requeue(item, outcome=OfferOutcome.DECLINED, now=now, actor_user_id=agent.user_id)
     return item
 
 
@@ -372,8 +411,7 @@ def work_items_expire_offers(*, now: dt.datetime | None = None) -> int:
             if item is None:
                 return expired
             agent = item.offered_to
-            _requeue(item, outcome=OfferOutcome.TIMED_OUT, now=now)
-            desk_events_after_change(origin_user_id=None, work_added=True)
+            _requeue(item, outcome=OfferOutcome.TIMED_OUT, now=now, actor_user_id=None)
             if agent is not None:
                 agent_set_presence(agent=agent, presence=Presence.AWAY, reason="missed offer")
             expired += 1
@@ -387,13 +425,25 @@ def work_item_complete(*, agent: Agent, item_id: int) -> WorkItem:
     item.state = WorkState.DONE
     item.completed_at = timezone.now()
     item.save(update_fields=["state", "completed_at", "updated_at"])
+    _report(Event.WRAPPED_UP, item, at=item.completed_at, agent_id=agent.pk,
+            actor_user_id=agent.user_id)  # fmt: skip
     return item
 
 
 @transaction.atomic
-def work_item_reassign(*, item_id: int, to_agent: Agent) -> WorkItem:
+def work_item_reassign(
+    *, item_id: int, to_agent: Agent, actor_user_id: int | None = None
+) -> WorkItem:
     """A supervisor moves an item to a named agent (or takes it), whatever its state."""
     item = _locked_item(item_id)
+    holder_id = item.assigned_to_id if item.state == WorkState.ASSIGNED else item.offered_to_id
+    if item.state not in (WorkState.ASSIGNED, WorkState.OFFERED):
+        holder_id = None
+    from_user_id = (
+        Agent.objects.filter(pk=holder_id).values_list("user_id", flat=True).first()
+        if holder_id is not None
+        else None
+    )
     if item.state in (WorkState.DONE, WorkState.CANCELLED):
         raise RoutingError(_("This item is already finished."))
     now = timezone.now()
@@ -411,20 +461,30 @@ def work_item_reassign(*, item_id: int, to_agent: Agent) -> WorkItem:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('routing.capacity_override', 'on', true)")
     item.save()
+    _report(Event.TRANSFERRED, item, at=now, agent_id=to_agent.pk, actor_user_id=actor_user_id,
+            from_user_id=from_user_id, to_user_id=to_agent.user_id)  # fmt: skip
     return item
 
 
 @transaction.atomic
-def work_items_cancel_for_inquiry(*, inquiry, kinds: list[str] | None = None) -> int:
+def work_items_cancel_for_inquiry(
+    *, inquiry, kinds: list[str] | None = None, abandoned: bool = False
+) -> int:
+    """Take the inquiry's waiting work out of line. ``abandoned``: the person left before
+    anyone answered (hung up, closed the chat), reported per item with how long they waited."""
     items = WorkItem.objects.filter(
         inquiry=inquiry, state__in=[WorkState.QUEUED, WorkState.OFFERED]
     )
     if kinds:
         items = items.filter(kind__in=kinds)
-    return items.update(
-        state=WorkState.CANCELLED, offered_to=None, offer_expires_at=None,
-        updated_at=timezone.now(),
+    now = timezone.now()
+    waiting = list(items.select_for_update()) if abandoned else []
+    cancelled = items.update(
+        state=WorkState.CANCELLED, offered_to=None, offer_expires_at=None, updated_at=now,
     )  # fmt: skip
+    for item in waiting:
+        _report(Event.ABANDONED, item, at=now, waited_seconds=_waited(item, now))
+    return cancelled
 
 
 __all__ = [

@@ -4,8 +4,16 @@
 accepted ``WorkItem``) and ``agent``. A phone line uses it to bridge the waiting call to the
 agent; live chat uses it to join the agent to the conversation. Receivers run their own
 transactions; an error in one is logged and does not undo the acceptance.
+
+``agent_presence_changed`` is sent after commit when an agent's presence changes, with
+``agent_id``, ``user_id``, ``presence`` and ``at``: supervisors' boards show it, and the
+operations counts will measure time in each state from it.
+
+What happens to the contacts themselves (queued, offered, answered ...) travels as domain
+events (``core.domain_events``), which routing's services emit like every other domain.
 """
 
 from django.dispatch import Signal
 
 work_item_accepted = Signal()
+agent_presence_changed = Signal()

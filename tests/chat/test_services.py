@@ -187,18 +187,20 @@ def test_position_and_wait_count_the_people_ahead(waiting_chat):
 
 def test_desk_actions_are_told_in_the_chat(waiting_chat):
     asked_supervisor, _token = waiting_chat()
-    services.chat_after_desk_action(inquiry=asked_supervisor.inquiry, action="supervisor")
+    services.chat_after_desk_action(inquiry_id=asked_supervisor.inquiry_id, action="supervisor")
     assert asked_supervisor.messages.filter(notice="supervisor_requested").exists()
-    services.chat_after_desk_action(inquiry=asked_supervisor.inquiry, action="note")  # nothing
+    services.chat_after_desk_action(
+        inquiry_id=asked_supervisor.inquiry_id, action="note"
+    )  # nothing
     asked_supervisor.refresh_from_db()
     assert asked_supervisor.state == ConversationState.WAITING
-    services.chat_after_desk_action(inquiry=asked_supervisor.inquiry, action="resolve")
+    services.chat_after_desk_action(inquiry_id=asked_supervisor.inquiry_id, action="resolve")
     asked_supervisor.refresh_from_db()
     assert asked_supervisor.state == ConversationState.ENDED
 
     # Sent to Tier 2, the person will be called back: told so, and the chat ends.
     escalated, _token = waiting_chat()
-    services.chat_after_desk_action(inquiry=escalated.inquiry, action="escalate")
+    services.chat_after_desk_action(inquiry_id=escalated.inquiry_id, action="escalate")
     notice = escalated.messages.get(notice="transferred_tier2")
     assert notice.data == {"reference": escalated.inquiry.reference_number}
     escalated.refresh_from_db()
