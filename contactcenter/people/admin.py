@@ -25,6 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from contactcenter.cases.access import can_view_case_personal_data
 from contactcenter.cases.admin import (
     ADMIN_CHANNEL,
     hidden_case_exists,
@@ -38,7 +39,6 @@ from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.people.models import Person, Representative
 from contactcenter.staff.admin import ADMIN_ONLY, ALL_ROLES, RoleAccess, has_any_role
 from contactcenter.staff.models import Role
-from contactcenter.staff.roles import can_view_case_personal_data
 
 
 def _case_links(cases: QuerySet[Case]) -> SafeString:

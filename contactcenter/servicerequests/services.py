@@ -28,6 +28,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from contactcenter.cases.access import (
+    can_view_case_personal_data,
+    person_is_protected,
+    protected_annotation,
+)
 from contactcenter.cases.models import Case
 from contactcenter.cases.processing_times import inquiry_eligibility, processing_time_current
 from contactcenter.cases.selectors import CaseNotFound
@@ -76,12 +81,7 @@ from contactcenter.servicerequests.models import (
 )
 from contactcenter.servicerequests.request_types import details_clean
 from contactcenter.staff.models import Role
-from contactcenter.staff.roles import (
-    can_view_case_personal_data,
-    person_is_protected,
-    protected_annotation,
-    user_roles,
-)
+from contactcenter.staff.roles import user_roles
 
 logger = logging.getLogger(__name__)
 
