@@ -1,5 +1,9 @@
 """Applicants and representatives in the admin, without names in any list.
 
+These pages belong to cases rather than to people: a person's record is opened through their
+cases, and the people app, which cases build on, imports nothing of cases. ``CasesConfig``
+registers them.
+
 A person's record is the personal data of every case they are the applicant on, so opening it
 goes through ``case_get_for_viewer`` once per case: each case gets its own disclosure-log row,
 and the page opens only if the viewer may see every one of those cases (otherwise a Tier 1 agent
