@@ -35,6 +35,7 @@ from contactcenter.desk.access import (
     TIER2_PAGE_ROLES,
     desk_roles_required,
 )
+from contactcenter.desk.callbacks import callback_text_ahead
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
 from contactcenter.inquiries.services import (
@@ -45,7 +46,6 @@ from contactcenter.inquiries.services import (
     inquiry_verify_identity,
 )
 from contactcenter.routing.calendar import calling_window_open
-from contactcenter.routing.callbacks import callback_text_ahead
 from contactcenter.routing.models import Agent, Presence
 from contactcenter.routing.services import (
     agent_ensure_for_user,
