@@ -32,6 +32,7 @@ from contactcenter.routing.services import RoutingError
 
 logger = logging.getLogger(__name__)
 
+TEXT_AHEAD_TEMPLATE = "callback_text_ahead"
 FAILED_OUTCOMES = frozenset(
     {CallOutcome.NO_ANSWER, CallOutcome.VOICEMAIL, CallOutcome.BUSY, CallOutcome.WRONG_NUMBER}
 )
@@ -114,7 +115,7 @@ def callback_text_ahead(*, agent: Agent, item_id: int, now: dt.datetime | None =
     notification_queue(
         channel="sms",
         recipient=item.inquiry.contact_phone,
-        template="callback_text_ahead",
+        template=TEXT_AHEAD_TEMPLATE,
         language=item.inquiry.language,
         context={"reference_number": item.inquiry.reference_number},
         inquiry=item.inquiry,

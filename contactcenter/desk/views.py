@@ -35,7 +35,7 @@ from contactcenter.desk.access import (
     TIER2_PAGE_ROLES,
     desk_roles_required,
 )
-from contactcenter.desk.callbacks import callback_text_ahead
+from contactcenter.desk.callbacks import TEXT_AHEAD_TEMPLATE, callback_text_ahead
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
 from contactcenter.inquiries.services import (
@@ -45,6 +45,7 @@ from contactcenter.inquiries.services import (
     inquiry_unlock,
     inquiry_verify_identity,
 )
+from contactcenter.notifications.catalogue import MESSAGES
 from contactcenter.routing.calendar import calling_window_open
 from contactcenter.routing.models import Agent, Presence
 from contactcenter.routing.services import (
@@ -76,12 +77,9 @@ def _language() -> str:
 
 
 def _text_ahead_available() -> bool:
-    """Texting ahead needs the notifications app's queue; without it the button is disabled."""
-    try:
-        from contactcenter.notifications.services import notification_queue  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Texting ahead needs its message in the notifications catalogue; without it the button
+    is disabled."""
+    return TEXT_AHEAD_TEMPLATE in MESSAGES
 
 
 def _run(request: HttpRequest, action: Callable[[], T]) -> T | None:

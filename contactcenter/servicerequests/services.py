@@ -53,6 +53,7 @@ from contactcenter.inquiries.services import (
     inquiry_resolve,
     inquiry_verified_by_account,
 )
+from contactcenter.notifications.services import notification_queue
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.offices.selectors import InvalidZipCode, field_office_for_zip
 from contactcenter.people.models import Person
@@ -607,8 +608,6 @@ def _sync(target: ServiceRequest, source: ServiceRequest) -> ServiceRequest:
 def _notify(request: ServiceRequest) -> bool:
     """Tell the person there is news, by the channel they chose, in their language (sent after
     commit). The text itself waits in their account: messages carry no case details."""
-    from contactcenter.notifications.services import notification_queue
-
     inquiry = request.inquiry
     if request.reply_channel == ReplyChannel.EMAIL:
         recipient = inquiry.contact_email or Person.objects.get(pk=request.case.applicant_id).email
