@@ -28,13 +28,7 @@ from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk import events, forms, selectors, services
-from contactcenter.desk.access import (
-    DESK_ROLES,
-    SUPERVISOR_ROLES,
-    TIER1_PAGE_ROLES,
-    TIER2_PAGE_ROLES,
-    desk_roles_required,
-)
+from contactcenter.desk.access import TIER1_PAGE_ROLES, TIER2_PAGE_ROLES, desk_roles_required
 from contactcenter.desk.callbacks import TEXT_AHEAD_TEMPLATE, callback_text_ahead
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
@@ -54,6 +48,7 @@ from contactcenter.routing.services import (
     work_item_decline,
     work_item_reassign,
 )
+from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
 from contactcenter.staff.roles import user_roles
 
 T = TypeVar("T")
