@@ -82,6 +82,7 @@ lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy contactcenter
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/contactcenter makemigrations --check --dry-run
 
 format: deps

@@ -118,7 +118,7 @@ SLOW_FILES_FIRST = (
     "tests/assistant/test_services.py",  # 181 tests
     "tests/appointments/test_services.py",
     "tests/test_admin.py",
-    "tests/cases/test_seed.py",
+    "tests/setup/test_seed.py",
     "tests/cases/test_api.py",
 )
 

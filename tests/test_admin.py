@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from contactcenter.audit.models import DisclosureLog
 from contactcenter.audit.services import disclosure_record
+from contactcenter.cases.access import can_view_case_personal_data, visible_cases_q
 from contactcenter.cases.models import (
     Case,
     CaseStatusEvent,
@@ -32,7 +33,6 @@ from contactcenter.offices.models import (
 )
 from contactcenter.people.models import Person, Representative
 from contactcenter.staff.models import Role, StaffProfile
-from contactcenter.staff.roles import can_view_case_personal_data, visible_cases_q
 
 _serial = itertools.count(1)
 

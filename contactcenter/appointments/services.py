@@ -42,6 +42,7 @@ from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.inquiries.models import Inquiry, InquiryState
+from contactcenter.inquiries.services import inquiry_add_note
 from contactcenter.offices.models import Office, OfficeClosure, OfficeHours, OfficeKind
 from contactcenter.offices.selectors import field_office_for_zip, zip_code_parse
 from contactcenter.routing.calendar import live_help_calendar
@@ -634,8 +635,6 @@ def appointment_move(
             office=fresh.office,
         )
     if inquiry is not None and actor is not None:
-        from contactcenter.inquiries.services import inquiry_add_note
-
         local = timezone.localtime(fresh.starts_at, ZoneInfo(fresh.office.time_zone))
         inquiry_add_note(
             inquiry=inquiry,

@@ -10,14 +10,11 @@ list with the accommodations each person needs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,35 +36,14 @@ from contactcenter.appointments.reasons import catalogue
 from contactcenter.core.errors import ApplicationError
 from contactcenter.core.rate_limits import client_address, rate_limit_hit
 from contactcenter.offices.models import Office
+from contactcenter.staff.access import staff_roles_required
 from contactcenter.staff.models import Role
-from contactcenter.staff.roles import user_roles
-from contactcenter.staff.two_step import staff_two_step_redirect
 
 ROSTER_ROLES = frozenset({*services.REVIEWER_ROLES, Role.OFFICE_STAFF})
 
 
 def _language() -> str:
     return "es" if (translation.get_language() or "en").startswith("es") else "en"
-
-
-def roles_required(roles: Iterable[str]) -> Callable:
-    allowed = frozenset(roles)
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
-            if not user_roles(request.user) & allowed:
-                raise PermissionDenied
-            second_step = staff_two_step_redirect(request)
-            if second_step is not None:
-                return second_step
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _reason_title(code: str, language: str) -> str:
@@ -92,7 +68,7 @@ def _slot_rows(slots: Iterable[AppointmentSlot]) -> list[dict]:
 
 
 def _staff(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # roles_required let only signed-in staff through
+    assert isinstance(request.user, User)  # staff_roles_required let only signed-in staff through
     return request.user
 
 
@@ -196,7 +172,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 # --- Staff --------------------------------------------------------------------------------
 
 
-@roles_required(services.REVIEWER_ROLES)
+@staff_roles_required(services.REVIEWER_ROLES)
 def staff_requests(request: HttpRequest) -> HttpResponse:
     language = _language()
     now = timezone.now()
@@ -213,7 +189,7 @@ def staff_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/staff_requests.html", {"rows": rows})
 
 
-@roles_required(services.REVIEWER_ROLES)
+@staff_roles_required(services.REVIEWER_ROLES)
 @require_http_methods(["GET", "POST"])
 def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
     language = _language()
@@ -259,7 +235,7 @@ def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "appointments/staff_request.html", context, status=status)
 
 
-@roles_required(services.REVIEWER_ROLES)
+@staff_roles_required(services.REVIEWER_ROLES)
 @require_http_methods(["GET", "POST"])
 def staff_appointment(request: HttpRequest, number: str) -> HttpResponse:
     language = _language()
@@ -299,7 +275,7 @@ def staff_appointment(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "appointments/staff_appointment.html", context, status=status)
 
 
-@roles_required(ROSTER_ROLES)
+@staff_roles_required(ROSTER_ROLES)
 def staff_roster(request: HttpRequest, office_code: str, day: str) -> HttpResponse:
     language = _language()
     try:

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from contactcenter.assistant.knowledge import TOPIC_SLUGS
+from contactcenter.assistant.analysis import DATA_DIR
+from contactcenter.assistant.knowledge import TOPIC_SLUGS, ArticleContent, article_files_read
+from contactcenter.assistant.retrieval import KnowledgeIndex
+from contactcenter.assistant.services import assistant_ask
 from contactcenter.core.errors import ApplicationError
 
 _NO_TOPIC = {"", "none", "null", "-", "out-of-scope", "out_of_scope", "oos"}
@@ -195,8 +198,6 @@ def evaluate(
 
 
 def assistant_predict(item: LabelledQuestion) -> Prediction:
-    from contactcenter.assistant.services import assistant_ask
-
     answer = assistant_ask(question=item.question, language=item.language)
     return Prediction(topic=answer.topic, handoff=answer.handoff)
 
@@ -223,10 +224,6 @@ def confidence_calibration_data() -> list[tuple[float, str]]:
     """Top confidences on questions the index has not seen: the last examples of each
     article (held out of the index; True when the right topic comes first) and the
     calibration out-of-scope questions (False)."""
-    from contactcenter.assistant.analysis import DATA_DIR
-    from contactcenter.assistant.knowledge import ArticleContent, article_files_read
-    from contactcenter.assistant.retrieval import KnowledgeIndex
-
     articles = [file.content for file in article_files_read()]
     kept = [
         ArticleContent(

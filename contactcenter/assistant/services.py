@@ -39,6 +39,7 @@ from contactcenter.assistant.retrieval import (
     index_reset,
 )
 from contactcenter.core.errors import ApplicationError
+from contactcenter.routing.calendar import live_help_open
 
 logger = logging.getLogger(__name__)
 
@@ -224,8 +225,6 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
         and not guardrails.names_person_elsewhere(found.masked)
     )
     if asks_for_person or guardrails.wants_person(found.masked):
-        from contactcenter.routing.calendar import live_help_open
-
         handoff_links = [Link(label=texts["link_call"], url=CALL_URL)]
         if live_help_open():
             body = texts["handoff_open"]
@@ -266,8 +265,6 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
             topic, confidence = CASE_TOPIC, max(confidence, CONFIDENCE_THRESHOLD)
 
     if topic is None:
-        from contactcenter.routing.calendar import live_help_open
-
         body = texts["not_sure"]
         if live_help_open():
             body = f"{body} {texts['not_sure_chat_open']}"

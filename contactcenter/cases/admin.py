@@ -18,6 +18,7 @@ from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from contactcenter.cases.access import can_view_case_personal_data, visible_cases_q
 from contactcenter.cases.models import (
     Case,
     CaseStatusEvent,
@@ -30,7 +31,6 @@ from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.core.errors import ApplicationError
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.staff.admin import ALL_ROLES, NOBODY, RoleAccess
-from contactcenter.staff.roles import can_view_case_personal_data, visible_cases_q
 
 ADMIN_CHANNEL = "admin"
 _SEPARATORS = re.compile(r"[\s\-]+")

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.audit.services import disclosure_record
+from contactcenter.cases.access import can_view_case_personal_data, person_is_protected
 from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
 from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
-from contactcenter.staff.roles import can_view_case_personal_data, person_is_protected
 
 
 class CaseNotFound(NotFound):

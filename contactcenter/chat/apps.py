@@ -7,4 +7,6 @@ class ChatConfig(AppConfig):
     verbose_name = "Live chat"
 
     def ready(self) -> None:
-        from contactcenter.chat import receivers  # noqa: F401  (connects the signal receivers)
+        # Imported here, not at the top: the receivers import models, which cannot load before
+        # the app registry is ready. Importing them connects them.
+        from contactcenter.chat import receivers  # noqa: F401

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.assistant.services import assistant_ask
 from contactcenter.chat import events
 from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
 from contactcenter.core.errors import ApplicationError, InvalidInput
@@ -29,6 +30,8 @@ from contactcenter.inquiries.services import (
     inquiry_open,
     inquiry_resolve,
 )
+from contactcenter.notifications.catalogue import MESSAGES
+from contactcenter.notifications.services import notification_queue
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import QueueTier, WorkItem, WorkKind
 from contactcenter.routing.services import (
@@ -123,8 +126,6 @@ class AskResult:
 def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
     """The person asks the virtual assistant; both the question (masked) and the answer are
     stored on the conversation. Only while no agent has been asked for."""
-    from contactcenter.assistant.services import assistant_ask
-
     text = _clean_body(question)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != S.ASSISTANT:
@@ -341,8 +342,6 @@ TRANSCRIPT_TEMPLATE = "chat_transcript"
 
 
 def transcript_email_available() -> bool:
-    from contactcenter.notifications.catalogue import MESSAGES
-
     return TRANSCRIPT_TEMPLATE in MESSAGES
 
 
@@ -354,8 +353,6 @@ def chat_transcript_email(*, conversation: Conversation, email: object):
     email is rendered (``templatetags/chat_transcript.py``), so the notification row holds no
     personal data. Needs a handed-off conversation (the reference number names it).
     """
-    from contactcenter.notifications.services import notification_queue
-
     if conversation.inquiry is None:
         raise InvalidInput(_("A transcript can be emailed once you have talked with our staff."))
     if not isinstance(email, str) or not email.strip():

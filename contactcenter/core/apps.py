@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from contactcenter.core import checks  # noqa: F401  (registers the system checks)
+        # Imported here, as Django advises for system checks: they register once the app registry
+        # is ready, and importing the module registers them.
+        from contactcenter.core import checks  # noqa: F401

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from contactcenter.core.models import PeriodicJobRun
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,8 +42,6 @@ def periodic_jobs() -> list[PeriodicJob]:
 
 def periodic_run_due(*, now: dt.datetime | None = None) -> list[str]:
     """Run every registered job that is due; return the names run."""
-    from contactcenter.core.models import PeriodicJobRun
-
     now = now or timezone.now()
     ran: list[str] = []
     for job in periodic_jobs():

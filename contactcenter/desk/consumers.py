@@ -5,8 +5,8 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from contactcenter.desk.access import DESK_ROLES, SUPERVISOR_ROLES
 from contactcenter.desk.events import AGENTS_GROUP, SUPERVISORS_GROUP, user_group
+from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
 from contactcenter.staff.roles import user_roles
 
 # Closed with this code when the socket's user is not signed-in staff (4000-4999: ours).

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import NotFound
 from contactcenter.desk.access import is_supervisor
+from contactcenter.desk.callbacks import callbacks_for_officer
 from contactcenter.inquiries.models import Inquiry, InquiryEvent
 from contactcenter.ivr.selectors import LineDay, phone_lines_today
-from contactcenter.routing.callbacks import callbacks_for_officer
 from contactcenter.routing.models import Agent, CallbackAttempt, Queue, WorkItem, WorkKind
 from contactcenter.routing.models import WorkState as W
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import InvalidInput
+from contactcenter.desk.callbacks import callback_record_attempt
 from contactcenter.inquiries.models import Inquiry, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_escalate,
@@ -22,7 +23,6 @@ from contactcenter.inquiries.services import (
     inquiry_schedule_callback,
     inquiry_start_work,
 )
-from contactcenter.routing.callbacks import callback_record_attempt
 from contactcenter.routing.models import Agent, CallOutcome, Presence, WorkItem, WorkKind
 from contactcenter.routing.models import WorkState as W
 from contactcenter.routing.services import (

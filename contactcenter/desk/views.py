@@ -27,13 +27,8 @@ from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk import forms, selectors, services
-from contactcenter.desk.access import (
-    DESK_ROLES,
-    SUPERVISOR_ROLES,
-    TIER1_PAGE_ROLES,
-    TIER2_PAGE_ROLES,
-    desk_roles_required,
-)
+from contactcenter.desk.access import TIER1_PAGE_ROLES, TIER2_PAGE_ROLES, desk_roles_required
+from contactcenter.desk.callbacks import TEXT_AHEAD_TEMPLATE, callback_text_ahead
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
 from contactcenter.inquiries.services import (
@@ -43,8 +38,8 @@ from contactcenter.inquiries.services import (
     inquiry_unlock,
     inquiry_verify_identity,
 )
+from contactcenter.notifications.catalogue import MESSAGES
 from contactcenter.routing.calendar import calling_window_open
-from contactcenter.routing.callbacks import callback_text_ahead
 from contactcenter.routing.models import Agent, Presence
 from contactcenter.routing.services import (
     agent_ensure_for_user,
@@ -52,6 +47,7 @@ from contactcenter.routing.services import (
     work_item_decline,
     work_item_reassign,
 )
+from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
 from contactcenter.staff.roles import user_roles
 
 T = TypeVar("T")
@@ -75,12 +71,9 @@ def _language() -> str:
 
 
 def _text_ahead_available() -> bool:
-    """Texting ahead needs the notifications app's queue; without it the button is disabled."""
-    try:
-        from contactcenter.notifications.services import notification_queue  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Texting ahead needs its message in the notifications catalogue; without it the button
+    is disabled."""
+    return TEXT_AHEAD_TEMPLATE in MESSAGES
 
 
 def _run(request: HttpRequest, action: Callable[[], T]) -> T | None:

@@ -7,6 +7,8 @@ class IvrConfig(AppConfig):
     verbose_name = "Phone line (IVR)"
 
     def ready(self) -> None:
+        # Imported here, not at the top: the periodic jobs and the receivers import models, which
+        # cannot load before the app registry is ready.
         from contactcenter.ivr import periodic
         from contactcenter.ivr.receivers import connect
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from contactcenter.ivr.services import call_bridge
 from contactcenter.routing.signals import work_item_accepted
 
 logger = logging.getLogger(__name__)
 
 
 def bridge_accepted_call(sender, item, agent, **kwargs) -> None:
-    from contactcenter.ivr.services import call_bridge
-
     try:
         call_bridge(item=item, agent=agent)
     except Exception:  # the REST call failed: the caller stays on hold; log, never raise

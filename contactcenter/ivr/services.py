@@ -47,10 +47,14 @@ from contactcenter.inquiries.services import (
     inquiry_resolve,
     inquiry_schedule_callback,
 )
+from contactcenter.ivr.bridge import redirect_to_agent
 from contactcenter.ivr.engine import ENDED, QUEUED, Event, Turn, step
 from contactcenter.ivr.flows import Flow, FlowInvalid, flow_files, flow_parse
 from contactcenter.ivr.models import Call, CallTurn, FlowVersion, Outcome
 from contactcenter.ivr.twiml import render
+from contactcenter.notifications.models import Notification
+from contactcenter.notifications.recipients import is_e164
+from contactcenter.notifications.services import notification_queue
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import NoQueue, QueueChoice, queue_for, work_item_enqueue
@@ -386,9 +390,6 @@ LINK_EMAIL_EVERY = dt.timedelta(days=1)
 def _send_link(call: Call, flow: Flow, state: dict[str, Any], data: dict[str, Any]) -> bool:
     """Text the link to the number calling, or email it to the address on file for the case
     the call found (``data["case"]``); False when there is nowhere to send it."""
-    from contactcenter.notifications.models import Notification
-    from contactcenter.notifications.services import notification_queue
-
     language = state.get("language", "en")
     if data.get("via") == "email":
         recipient = _case_email(str(data.get("case") or ""))
@@ -435,8 +436,6 @@ def _case_email(receipt: str) -> str:
 
 
 def _callback(call: Call, flow: Flow, state: dict[str, Any]) -> bool:
-    from contactcenter.notifications.recipients import is_e164
-
     inquiry = _ensure_inquiry(call, flow, state)
     if not is_e164(call.from_number):  # withheld ("anonymous") or not a dialable number
         logger.info("ivr.callback_without_number", extra={"call_id": call.pk})
@@ -996,8 +995,6 @@ def call_bridge(*, item: WorkItem, agent) -> bool:
 
     Returns True when the call was redirected. Runs after the accepting transaction commits.
     """
-    from contactcenter.ivr.bridge import redirect_to_agent
-
     if item.kind != WorkKind.CALL:
         return False
     with transaction.atomic():

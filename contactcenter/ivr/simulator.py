@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from twilio.request_validator import RequestValidator
 
+from contactcenter.ivr.models import Call
+
 KEYS = re.compile(r"^[0-9*#]+$")
 MAX_BARE_REDIRECTS = 5
 
@@ -215,8 +217,6 @@ class SimulatorError(Exception):
 
 def call_summary(call_sid: str) -> dict[str, Any]:
     """What the records say about a call: inquiry reference, outcome, queue, transcript."""
-    from contactcenter.ivr.models import Call
-
     call = (
         Call.objects.select_related("inquiry", "work_item__queue").filter(call_sid=call_sid).first()
     )

@@ -9,6 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
+        # Imported here, not at the top: the periodic runner and the services import models, which
+        # cannot load before the app registry is ready.
         from django.core import checks
 
         from contactcenter.core.periodic import periodic_register

@@ -9,7 +9,7 @@ thread shows case data, so the case is read through ``cases.selectors.case_get_f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib import messages
@@ -22,11 +22,11 @@ from contactcenter.audit.models import DisclosureChannel
 from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.core.errors import ApplicationError, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
-from contactcenter.desk.access import SUPERVISOR_ROLES, desk_roles_required
 from contactcenter.portal import selectors, services
 from contactcenter.portal.forms import ReplyForm
 from contactcenter.portal.models import RepresentativeLink
 from contactcenter.portal.views import form_page
+from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES, staff_roles_required
 from contactcenter.staff.two_step import staff_two_step_redirect
 
 
@@ -45,9 +45,13 @@ def staff_two_step_required(view: Callable[..., HttpResponse]) -> Callable[..., 
     return wrapped
 
 
-def staff_page(roles=None) -> Callable:
+# These pages are mounted under /desk/ and use the desk's sign-in.
+DESK_LOGIN = "desk:login"
+
+
+def staff_page(roles: Iterable[str] = DESK_ROLES) -> Callable:
     """The desk's role check, then two-step verification."""
-    check = desk_roles_required() if roles is None else desk_roles_required(roles)
+    check = staff_roles_required(roles, login_url=DESK_LOGIN)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return check(staff_two_step_required(view))

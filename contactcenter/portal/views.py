@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from contactcenter.appointments.reasons import reason_get
 from contactcenter.core.errors import ApplicationError, NotFound
 from contactcenter.core.rate_limits import client_address, rate_limit_hit
 from contactcenter.portal import selectors, services
@@ -347,8 +348,6 @@ def appointment_detail(request: HttpRequest, case_id: int, request_id: int) -> H
         found,
         request_id,
     )
-    from contactcenter.appointments.reasons import reason_get
-
     reason = reason_get(item.reason)
     return render(
         request,

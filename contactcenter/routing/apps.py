@@ -6,9 +6,8 @@ class RoutingConfig(AppConfig):
     label = "routing"
 
     def ready(self) -> None:
-        from contactcenter.notifications.inbound_keywords import inbound_keyword_register
+        # Imported here, not at the top: periodic imports models, which cannot load before the
+        # app registry is ready.
         from contactcenter.routing import periodic
-        from contactcenter.routing.callbacks import callback_yes_reply
 
         periodic.register()
-        inbound_keyword_register("YES", callback_yes_reply)

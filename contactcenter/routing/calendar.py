@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contactcenter.core.business_calendar import BusinessCalendar
+from contactcenter.routing.models import LiveHelpClosure
 
 _CACHE: dict[str, tuple[float, BusinessCalendar]] = {}
 _TTL_SECONDS = 60.0
@@ -22,8 +23,6 @@ def live_help_calendar() -> BusinessCalendar:
     cached = _CACHE.get("live")
     if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
         return cached[1]
-    from contactcenter.routing.models import LiveHelpClosure
-
     today = timezone.localdate()
     closures = tuple(
         (row.starts_on, row.ends_on, row.reason_en)

@@ -14,6 +14,7 @@ from contactcenter.core.live_events import (
 )
 from contactcenter.core.periodic import periodic_register
 from contactcenter.routing.models import WorkItem, WorkState
+from contactcenter.routing.services import work_items_expire_offers
 
 
 def work_items_flag_overdue(*, now: dt.datetime | None = None) -> int:
@@ -33,8 +34,6 @@ def work_items_flag_overdue(*, now: dt.datetime | None = None) -> int:
 
 
 def register() -> None:
-    from contactcenter.routing.services import work_items_expire_offers
-
     periodic_register(
         "routing.expire_offers", every=dt.timedelta(seconds=5), run=work_items_expire_offers
     )

@@ -38,6 +38,8 @@ from contactcenter.routing.models import (
     WorkState,
 )
 from contactcenter.routing.signals import agent_presence_changed, work_item_accepted
+from contactcenter.staff.models import Role
+from contactcenter.staff.roles import user_roles
 
 logger = logging.getLogger(__name__)
 
@@ -516,9 +518,6 @@ def agent_ensure_for_user(*, user) -> Agent:
     Tier 1 agents take Tier 1 work, Tier 2 officers Tier 2 work, supervisors supervisor
     requests and either tier; languages come from the staff profile (English by default).
     """
-    from contactcenter.staff.models import Role
-    from contactcenter.staff.roles import user_roles
-
     existing = Agent.objects.filter(user=user).first()
     if existing is not None:
         return existing

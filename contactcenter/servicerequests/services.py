@@ -28,6 +28,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from contactcenter.cases.access import (
+    can_view_case_personal_data,
+    person_is_protected,
+    protected_annotation,
+)
 from contactcenter.cases.models import Case
 from contactcenter.cases.processing_times import inquiry_eligibility, processing_time_current
 from contactcenter.cases.selectors import CaseNotFound
@@ -48,6 +53,7 @@ from contactcenter.inquiries.services import (
     inquiry_resolve,
     inquiry_verified_by_account,
 )
+from contactcenter.notifications.services import notification_queue
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.offices.selectors import InvalidZipCode, field_office_for_zip
 from contactcenter.people.models import Person
@@ -76,12 +82,7 @@ from contactcenter.servicerequests.models import (
 )
 from contactcenter.servicerequests.request_types import details_clean
 from contactcenter.staff.models import Role
-from contactcenter.staff.roles import (
-    can_view_case_personal_data,
-    person_is_protected,
-    protected_annotation,
-    user_roles,
-)
+from contactcenter.staff.roles import user_roles
 
 logger = logging.getLogger(__name__)
 
@@ -607,8 +608,6 @@ def _sync(target: ServiceRequest, source: ServiceRequest) -> ServiceRequest:
 def _notify(request: ServiceRequest) -> bool:
     """Tell the person there is news, by the channel they chose, in their language (sent after
     commit). The text itself waits in their account: messages carry no case details."""
-    from contactcenter.notifications.services import notification_queue
-
     inquiry = request.inquiry
     if request.reply_channel == ReplyChannel.EMAIL:
         recipient = inquiry.contact_email or Person.objects.get(pk=request.case.applicant_id).email

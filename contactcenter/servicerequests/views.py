@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,21 +25,19 @@ from contactcenter.offices.selectors import office_get_by_code
 from contactcenter.servicerequests import forms, selectors, services
 from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
 from contactcenter.servicerequests.models import Rule, ServiceRequestType
+from contactcenter.staff.access import STAFF_ROLES, staff_roles_required
 from contactcenter.staff.models import Role
-from contactcenter.staff.roles import user_roles
-from contactcenter.staff.two_step import staff_two_step_redirect
 
 CREATE_ROLES = frozenset({Role.TIER1, Role.TIER2, Role.SUPERVISOR, Role.ADMIN})
 
 
-def _signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def _office_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Any member of staff, after two-step verification; the selectors then decide whose
+    office it is, and their refusals become 403 (not office staff) and 404 (not found)."""
+
+    @staff_roles_required(STAFF_ROLES)
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        second_step = staff_two_step_redirect(request) if user_roles(request.user) else None
-        if second_step is not None:
-            return second_step
         try:
             return view(request, *args, **kwargs)
         except selectors.NotOfficeStaff:
@@ -56,7 +53,7 @@ def _language() -> str:
 
 
 @require_GET
-@_signed_in
+@_office_page
 def office_queue_page(request: HttpRequest) -> HttpResponse:
     rows = selectors.office_queue(viewer=request.user)
     return render(
@@ -67,7 +64,7 @@ def office_queue_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@_signed_in
+@_office_page
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -125,7 +122,7 @@ def _run_action(request: HttpRequest, user: User, sr, action: str) -> str:
 
 
 @require_POST
-@_signed_in
+@_office_page
 def action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -142,7 +139,7 @@ def action(request: HttpRequest, number: str, action: str) -> HttpResponse:
 
 
 @require_GET
-@_signed_in
+@_office_page
 def evidence(request: HttpRequest, number: str, file_id: int) -> HttpResponseBase:
     service_request = selectors.service_request_for_office(viewer=request.user, number=number)
     files = {f.pk: f for f in selectors.service_request_evidence(request=service_request)}
@@ -161,15 +158,9 @@ def evidence(request: HttpRequest, number: str, file_id: int) -> HttpResponseBas
 
 
 @require_http_methods(["GET", "POST"])
+@staff_roles_required(CREATE_ROLES)
 def create(request: HttpRequest, reference: str) -> HttpResponse:
     """Tier 1 or Tier 2 creates a request from the inquiry they are working on."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not user_roles(request.user) & CREATE_ROLES:
-        raise PermissionDenied
-    second_step = staff_two_step_redirect(request)
-    if second_step is not None:
-        return second_step
     user = request.user
     assert isinstance(user, User)
     inquiry = Inquiry.objects.filter(reference_number=reference).first()

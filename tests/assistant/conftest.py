@@ -41,4 +41,4 @@ def live_chat_open(settings):
 @pytest.fixture
 def live_chat_closed(settings, monkeypatch):
     settings.LIVE_HELP_ALWAYS_OPEN = False
-    monkeypatch.setattr("contactcenter.routing.calendar.live_help_open", lambda now=None: False)
+    monkeypatch.setattr("contactcenter.assistant.services.live_help_open", lambda now=None: False)

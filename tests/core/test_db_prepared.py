@@ -4,9 +4,9 @@ on PostgreSQL it runs as a statement prepared once per connection."""
 import pytest
 from django.db import connection
 
+from contactcenter.cases.access import PROTECTED_ANNOTATION, protected_annotation
 from contactcenter.cases.models import Case
 from contactcenter.core.db_prepared import PreparedGet, dollar_placeholders, run_prepared
-from contactcenter.staff.roles import PROTECTED_ANNOTATION, protected_annotation
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,11 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
+from contactcenter.desk.callbacks import (
+    callback_record_attempt,
+    callback_text_ahead,
+    callbacks_for_officer,
+)
 from contactcenter.inquiries.models import Disposition
 from contactcenter.inquiries.services import (
     inquiry_escalate,
@@ -15,11 +20,6 @@ from contactcenter.inquiries.services import (
 )
 from contactcenter.notifications.models import Notification
 from contactcenter.notifications.services import sms_inbound
-from contactcenter.routing.callbacks import (
-    callback_record_attempt,
-    callback_text_ahead,
-    callbacks_for_officer,
-)
 from contactcenter.routing.services import work_item_claim
 
 PHONE, EMAIL = "+15550100077", "person@example.org"

@@ -2,13 +2,13 @@ import datetime as dt
 
 import pytest
 
-from contactcenter.inquiries.models import Disposition, InquiryState
-from contactcenter.inquiries.services import inquiry_escalate, inquiry_open
-from contactcenter.routing.callbacks import (
+from contactcenter.desk.callbacks import (
     callback_confirm_by_text,
     callback_record_attempt,
     callbacks_for_officer,
 )
+from contactcenter.inquiries.models import Disposition, InquiryState
+from contactcenter.inquiries.services import inquiry_escalate, inquiry_open
 from contactcenter.routing.models import CallbackAttempt, WorkState
 from contactcenter.routing.services import RoutingError, work_item_claim
 

@@ -613,8 +613,8 @@ def test_office_staff_of_another_office_cannot_act(create):
 def test_the_protected_flag_read_with_the_case_costs_no_query(django_assert_num_queries):
     """service_request_create reads whether the applicant is protected in the case query; the
     flag must then answer without a query of its own, and agree with the query it replaces."""
+    from contactcenter.cases.access import person_is_protected, protected_annotation
     from contactcenter.cases.models import Case
-    from contactcenter.staff.roles import person_is_protected, protected_annotation
     from tests.factories import CaseFactory
 
     plain = CaseFactory(confidentiality="")

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+
+from contactcenter.cases.statuses import status_text
 
 register = template.Library()
 
@@ -33,8 +39,6 @@ def uswds(field: BoundField) -> str:
 
 @register.filter
 def status_label(code: str, language: str) -> str:
-    from contactcenter.cases.statuses import status_text
-
     return status_text(code, "es" if str(language).startswith("es") else "en")
 
 
@@ -48,13 +52,6 @@ def titled(item, language: str) -> str:
 def case_rows(rows, language: str) -> str:
     """The "My cases" table body, drawn in Python: the same markup as a template loop at a
     fraction of the cost, which matters for accounts (representatives) with many cases."""
-    from django.urls import reverse
-    from django.utils.formats import date_format
-    from django.utils.html import format_html, format_html_join
-    from django.utils.translation import gettext
-
-    from contactcenter.cases.statuses import status_text
-
     lang = "es" if str(language).startswith("es") else "en"
     labels = {
         "receipt": gettext("Receipt number"),

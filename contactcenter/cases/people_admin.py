@@ -1,5 +1,9 @@
 """Applicants and representatives in the admin, without names in any list.
 
+These pages belong to cases rather than to people: a person's record is opened through their
+cases, and the people app, which cases build on, imports nothing of cases. ``CasesConfig``
+registers them.
+
 A person's record is the personal data of every case they are the applicant on, so opening it
 goes through ``case_get_for_viewer`` once per case: each case gets its own disclosure-log row,
 and the page opens only if the viewer may see every one of those cases (otherwise a Tier 1 agent
@@ -25,6 +29,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from contactcenter.cases.access import can_view_case_personal_data
 from contactcenter.cases.admin import (
     ADMIN_CHANNEL,
     hidden_case_exists,
@@ -38,7 +43,6 @@ from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.people.models import Person, Representative
 from contactcenter.staff.admin import ADMIN_ONLY, ALL_ROLES, RoleAccess, has_any_role
 from contactcenter.staff.models import Role
-from contactcenter.staff.roles import can_view_case_personal_data
 
 
 def _case_links(cases: QuerySet[Case]) -> SafeString:

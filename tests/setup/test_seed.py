@@ -12,25 +12,23 @@ from django.core.management import CommandError, call_command
 
 from contactcenter.cases.models import Case, CaseStatusEvent, ProcessingTime
 from contactcenter.cases.processing_times import inquiry_eligibility, processing_time_current
-from contactcenter.cases.seeding import (
-    DEMO_PASSWORDS,
-    PROFILE_BY_KEY,
-    SHOWCASES,
-    STAFF,
-    demo_plan_build,
-    demo_plan_problems,
-    fiscal_workday,
-    fiscal_year_of,
-    intake_office_for_prefix,
-    receipt_date_of,
-    receipt_number_compose,
-)
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.offices.models import OfficeClosure, OfficeKind, ServiceArea
 from contactcenter.offices.selectors import field_office_for_zip
 from contactcenter.offices.services import office_definitions_read
 from contactcenter.people.models import Language, Person
+from contactcenter.setup.demo.build import demo_plan_build, demo_plan_problems
+from contactcenter.setup.demo.profiles import PROFILE_BY_KEY
+from contactcenter.setup.demo.receipts import (
+    fiscal_workday,
+    fiscal_year_of,
+    intake_office_for_prefix,
+    receipt_date_of,
+    receipt_number_compose,
+)
+from contactcenter.setup.demo.showcases import SHOWCASES
+from contactcenter.setup.demo.staff import DEMO_PASSWORDS, STAFF
 from contactcenter.staff.models import Role
 
 TODAY = dt.date(2026, 11, 20)  # fixed, so the tests do not depend on the day they run

@@ -16,15 +16,13 @@ from tqdm import tqdm
 
 from contactcenter.cases.models import Case
 from contactcenter.cases.reference_data import reference_data_load
-from contactcenter.cases.seeding import (
-    demo_plan_build,
-    demo_plan_write,
-    showcase_lines,
-    staff_lines,
-)
 from contactcenter.offices.services import ReferenceDataError
 from contactcenter.routing.reference_data import queues_load
 from contactcenter.servicerequests.request_types import service_request_types_load
+from contactcenter.setup.demo.build import demo_plan_build
+from contactcenter.setup.demo.showcases import showcase_lines
+from contactcenter.setup.demo.staff import staff_lines
+from contactcenter.setup.demo.write import demo_plan_write
 
 EPILOG = "\n".join(
     [

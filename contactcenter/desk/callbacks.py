@@ -1,5 +1,9 @@
-"""Tier 2 callbacks: first in, first out across the country, made only in the calling window,
-two attempts and then the person is asked to get in touch again."""
+"""Tier 2 callbacks as an officer works them: first in, first out across the country, made
+only in the calling window, two attempts and then the person is asked to get in touch again.
+
+They live with the desk because working one touches three apps below it: the work item
+(routing), the inquiry it resolves (inquiries) and the texts and emails to the person
+(notifications). Routing only hands the callbacks out (``work_item_claim``)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,9 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.inquiries.models import Disposition
+from contactcenter.inquiries.services import inquiry_resolve
+from contactcenter.notifications.services import notification_queue
 from contactcenter.routing.calendar import calling_window_open
 from contactcenter.routing.models import (
     Agent,
@@ -25,6 +32,7 @@ from contactcenter.routing.services import RoutingError
 
 logger = logging.getLogger(__name__)
 
+TEXT_AHEAD_TEMPLATE = "callback_text_ahead"
 FAILED_OUTCOMES = frozenset(
     {CallOutcome.NO_ANSWER, CallOutcome.VOICEMAIL, CallOutcome.BUSY, CallOutcome.WRONG_NUMBER}
 )
@@ -50,9 +58,6 @@ def callback_record_attempt(
 ) -> WorkItem:
     """Log a call attempt. Answered: the officer goes on with the inquiry. The second failed
     attempt closes the inquiry (disposition no answer) and asks the person to contact us."""
-    from contactcenter.inquiries.models import Disposition
-    from contactcenter.inquiries.services import inquiry_resolve
-
     now = now or timezone.now()
     if outcome not in CallOutcome.values:
         raise RoutingError(_("Choose how the call went."))
@@ -85,8 +90,6 @@ def callback_record_attempt(
 
 
 def _notify_missed(item: WorkItem) -> None:
-    from contactcenter.notifications.services import notification_queue
-
     inquiry = item.inquiry
     context = {"reference_number": inquiry.reference_number}
     if inquiry.contact_phone:
@@ -103,8 +106,6 @@ def _notify_missed(item: WorkItem) -> None:
 def callback_text_ahead(*, agent: Agent, item_id: int, now: dt.datetime | None = None) -> WorkItem:
     """Text the person that a call is coming in the next 30 minutes; a YES moves the callback
     to the front of this officer's list."""
-    from contactcenter.notifications.services import notification_queue
-
     now = now or timezone.now()
     item = WorkItem.objects.select_for_update().select_related("inquiry").get(pk=item_id)
     if item.assigned_to_id != agent.pk or item.state != WorkState.ASSIGNED:
@@ -114,7 +115,7 @@ def callback_text_ahead(*, agent: Agent, item_id: int, now: dt.datetime | None =
     notification_queue(
         channel="sms",
         recipient=item.inquiry.contact_phone,
-        template="callback_text_ahead",
+        template=TEXT_AHEAD_TEMPLATE,
         language=item.inquiry.language,
         context={"reference_number": item.inquiry.reference_number},
         inquiry=item.inquiry,
