@@ -17,8 +17,8 @@ from contactcenter.core.periodic import periodic_register
 
 def closures_with_bookings_handle(*, now: dt.datetime | None = None) -> int:
     """Run the closure service for every current or future closure with bookings left."""
+    from contactcenter.appointments.closures import office_closure_appointments_notify
     from contactcenter.appointments.models import Appointment, AppointmentState
-    from contactcenter.appointments.services import office_closure_appointments_notify
     from contactcenter.offices.models import OfficeClosure
 
     now = now or timezone.now()
