@@ -50,15 +50,13 @@ from contactcenter.portal.models import (
 )
 from contactcenter.routing.models import QueueTier, WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import QueueChoice, queue_for, work_item_enqueue
+from contactcenter.servicerequests.creation import ServiceRequestCreated
 from contactcenter.servicerequests.evidence import (
     EvidenceUpload,
     evidence_check,
     private_files_root,
 )
-from contactcenter.servicerequests.services import (
-    ServiceRequestCreated,
-    service_request_submit_online,
-)
+from contactcenter.servicerequests.services import service_request_submit_online
 
 logger = logging.getLogger(__name__)
 
