@@ -117,7 +117,7 @@ def make_bookings(people: int) -> tuple[object, dt.date]:
         AppointmentSlot,
         RequestState,
     )
-    from contactcenter.appointments.services import appointment_slots_generate
+    from contactcenter.appointments.slots import appointment_slots_generate
     from contactcenter.cases.reference_data import reference_data_load
     from contactcenter.core.reference_numbers import ReferenceNumber
     from contactcenter.inquiries.models import Inquiry
@@ -202,8 +202,8 @@ def baseline_inserts(rows: int) -> float:
 
 
 def measure(people: int) -> tuple[list[dict], bool]:
+    from contactcenter.appointments.closures import office_closure_appointments_notify
     from contactcenter.appointments.models import Appointment, AppointmentOffer, AppointmentState
-    from contactcenter.appointments.services import office_closure_appointments_notify
     from contactcenter.notifications.models import Notification
     from contactcenter.offices.models import OfficeClosure
 

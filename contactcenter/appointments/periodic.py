@@ -12,14 +12,15 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from contactcenter.appointments.closures import office_closure_appointments_notify
 from contactcenter.appointments.models import Appointment, AppointmentState
-from contactcenter.appointments.services import office_closure_appointments_notify
 from contactcenter.core.periodic import periodic_register
 from contactcenter.offices.models import OfficeClosure
 
 
 def closures_with_bookings_handle(*, now: dt.datetime | None = None) -> int:
     """Run the closure service for every current or future closure with bookings left."""
+
     now = now or timezone.now()
     booked = Appointment.objects.filter(
         office_id=OuterRef("office_id"),

@@ -19,7 +19,8 @@ from contactcenter.appointments.models import (
     AppointmentSlot,
     RequestState,
 )
-from contactcenter.appointments.services import REVIEWER_ROLES, slot_closed_filter
+from contactcenter.appointments.services import REVIEWER_ROLES
+from contactcenter.appointments.slots import slot_closed_filter
 from contactcenter.core.errors import NotFound
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.offices.models import Office, OfficeClosure, OfficeKind

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from contactcenter.appointments import selectors, services
+from contactcenter.appointments.errors import AppointmentError
 from contactcenter.appointments.models import (
     Appointment,
     AppointmentKind,
@@ -154,7 +155,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         slot = _slot_from_post(request)
         try:
             if slot is None:
-                raise services.AppointmentError(_("Choose one of the times listed."))
+                raise AppointmentError(_("Choose one of the times listed."))
             appointment = services.appointment_move(appointment=appointment, slot=slot)
         except ApplicationError as error:
             context["move_error"] = error.message
@@ -204,7 +205,7 @@ def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
             if action == "offer":
                 slot = _slot_from_post(request)
                 if slot is None:
-                    raise services.AppointmentError(_("Choose a time to offer."))
+                    raise AppointmentError(_("Choose a time to offer."))
                 appointment = services.appointment_request_offer_slot(
                     request=item, slot=slot, reviewer=_staff(request)
                 )
@@ -214,7 +215,7 @@ def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
                     request=item, reviewer=_staff(request), reason=request.POST.get("reason", "")
                 )
                 return redirect("appointments:staff-requests")
-            raise services.AppointmentError(_("Choose an action."))
+            raise AppointmentError(_("Choose an action."))
         except ApplicationError as error:
             context["error"] = error.message
             context["decline_reason"] = request.POST.get("reason", "")
@@ -248,7 +249,7 @@ def staff_appointment(request: HttpRequest, number: str) -> HttpResponse:
         slot = _slot_from_post(request)
         try:
             if slot is None:
-                raise services.AppointmentError(_("Choose one of the times listed."))
+                raise AppointmentError(_("Choose one of the times listed."))
             services.appointment_move(
                 appointment=appointment,
                 slot=slot,

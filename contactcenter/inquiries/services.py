@@ -36,6 +36,7 @@ from contactcenter.inquiries.models import (
     Urgency,
     VerifiedAs,
 )
+from contactcenter.notifications.services import notification_queue
 from contactcenter.routing.calendar import live_help_calendar
 from contactcenter.routing.models import QueueTier, WorkKind
 from contactcenter.routing.services import (
@@ -114,8 +115,6 @@ def _move(inquiry: Inquiry, to_state: str, *, actor: User | None, why: str = "")
 
 def _notify(inquiry: Inquiry, template: str, **context: object) -> None:
     """Tell the person, by every contact they gave, in their language (sent after commit)."""
-    from contactcenter.notifications.services import notification_queue
-
     context = {"reference_number": inquiry.reference_number, **context}
     for channel, recipient in (("email", inquiry.contact_email), ("sms", inquiry.contact_phone)):
         if recipient:

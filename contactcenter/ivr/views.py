@@ -22,7 +22,8 @@ from twilio.request_validator import RequestValidator
 
 from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError
-from contactcenter.ivr.services import CallRequest, call_answer, call_status, step_url
+from contactcenter.ivr.call_requests import CallRequest, step_url
+from contactcenter.ivr.services import call_answer, call_status
 from contactcenter.ivr.twiml import trouble
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,10 +23,21 @@ from django.template import Context, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import translation
 
-from contactcenter.appointments.reasons import reason_get
 from contactcenter.core.errors import InvalidInput
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.offices.models import Office
+
+# What an appointment reason asks people to bring, by reason code and language (None: no such
+# reason). The appointments app registers it when ready, so that notifications, which every
+# domain calls to tell people things, imports none of them.
+ReasonItems = Callable[[str, str], Sequence[str] | None]
+_reason_items: ReasonItems = lambda code, language: None  # noqa: E731
+
+
+def appointment_reasons_register(items: ReasonItems) -> None:
+    global _reason_items
+    _reason_items = items
+
 
 EMAIL = "email"
 SMS = "sms"
@@ -163,7 +174,7 @@ def _value_clean(name: str, kind: ValueKind, value: object) -> str:
             raise InvalidInput(f"{name}: not the code of one of our offices.")
         return value
     if kind is ValueKind.APPOINTMENT_REASON:
-        if not isinstance(value, str) or reason_get(value) is None:
+        if not isinstance(value, str) or _reason_items(value, "en") is None:
             raise InvalidInput(f"{name}: not an appointment reason code.")
         return value
     if isinstance(value, dt.datetime):
@@ -222,9 +233,9 @@ def message_render(
         elif kind is ValueKind.OFFICE_CODE:
             values[name] = _office_text(context[name], language)
         elif kind is ValueKind.APPOINTMENT_REASON:
-            reason = reason_get(context[name])
             # A reason removed from the data file after queueing: say nothing rather than fail.
-            values[name] = ReasonText(context[name], reason.bring(language) if reason else ())
+            items = _reason_items(context[name], language)
+            values[name] = ReasonText(context[name], tuple(items or ()))
     text = _render(template_name(key, language, channel), values, language).strip()
     if channel == SMS:
         return RenderedMessage(subject="", body=text)

@@ -12,15 +12,16 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from contactcenter.core.errors import InvalidInput, NotFound
 from contactcenter.core.redaction import redact
-from contactcenter.inquiries.models import Inquiry
 from contactcenter.notifications.catalogue import LANGUAGES as MESSAGE_LANGUAGES
 from contactcenter.notifications.catalogue import (
     MESSAGES,
@@ -49,6 +50,9 @@ from contactcenter.notifications.providers.django_email import email_send
 from contactcenter.notifications.providers.sms import sms_provider
 from contactcenter.notifications.recipients import is_e164, is_email_address
 
+if TYPE_CHECKING:
+    from contactcenter.inquiries.models import Inquiry
+
 __all__ = [
     "inbound_keyword_register",
     "notification_deliver",
@@ -76,9 +80,6 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def _enqueue(notification_id: int, run_after: dt.datetime | None = None) -> None:
-    # Imported here: tasks are an adapter on top of this module, not below it.
-    from contactcenter.notifications.tasks import deliver_notification
-
     task = deliver_notification
     if run_after is not None:
         task = task.using(run_after=run_after)
@@ -86,8 +87,6 @@ def _enqueue(notification_id: int, run_after: dt.datetime | None = None) -> None
 
 
 def _backend_supports_defer() -> bool:
-    from contactcenter.notifications.tasks import deliver_notification
-
     return bool(deliver_notification.get_backend().supports_defer)
 
 
@@ -395,3 +394,9 @@ def sms_inbound(*, from_phone: str, body: str) -> str | None:
         extra={"action": action, "keyword": word[:20] if action != InboundAction.IGNORED else ""},
     )
     return reply
+
+
+@task()
+def deliver_notification(notification_id: int) -> str:
+    """The background task the worker runs for each message: one service call."""
+    return str(notification_deliver(notification_id=notification_id).state)

@@ -1,12 +1,7 @@
-"""Background tasks: thin wrappers that call one service each."""
+"""Where the worker found the delivery task before it moved beside the service it runs: tasks
+queued under this path by an earlier release still resolve. New code imports it from
+``notifications.services``."""
 
-from __future__ import annotations
+from contactcenter.notifications.services import deliver_notification
 
-from django_tasks import task
-
-from contactcenter.notifications import services
-
-
-@task()
-def deliver_notification(notification_id: int) -> str:
-    return str(services.notification_deliver(notification_id=notification_id).state)
+__all__ = ["deliver_notification"]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from contactcenter.core.errors import ApplicationError, RateLimited
 from contactcenter.core.rate_limits import client_address, rate_limit_hit
 from contactcenter.offices.models import OfficeClosure
-from contactcenter.portal import services
+from contactcenter.portal import public_services
 from contactcenter.portal.forms import AccountHelpForm, EventRegistrationForm, FeedbackForm
 from contactcenter.portal.models import OutreachEvent
 from contactcenter.portal.views import language
@@ -132,7 +132,7 @@ def account_help(request: HttpRequest) -> HttpResponse:
             return render(request, "portal/public/account_help.html", {"form": form}, status=429)
         if form.is_valid():
             try:
-                inquiry = services.account_help_submit(
+                inquiry = public_services.account_help_submit(
                     topic=form.cleaned_data["topic"],
                     description=form.cleaned_data["description"],
                     email=form.cleaned_data["email"],
@@ -164,7 +164,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
             return render(request, "portal/public/feedback.html", {"form": form}, status=429)
         if form.is_valid():
             try:
-                inquiry = services.feedback_submit(
+                inquiry = public_services.feedback_submit(
                     kind=form.cleaned_data["kind"],
                     body=form.cleaned_data["body"],
                     email=form.cleaned_data["email"],
@@ -218,7 +218,7 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             _guard(request, "portal-event")
             if form.is_valid():
-                services.event_register(
+                public_services.event_register(
                     event=found,
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],

@@ -22,8 +22,9 @@ from contactcenter.cases.processing_times import (
     inquiry_eligible_on,
 )
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
+from contactcenter.inquiries.models import VerifiedAs
+from contactcenter.portal.errors import not_found
 from contactcenter.portal.models import AccountLink, Message, RepresentativeLink, Thread, Upload
-from contactcenter.portal.services import not_found
 from contactcenter.servicerequests.models import ServiceRequest
 
 
@@ -64,6 +65,15 @@ def account_role(user: User) -> AccountRole:
     role = AccountRole(person_id, rep_id, pending)
     setattr(user, "_portal_role", role)  # noqa: B010  (a per-request memo on the user)
     return role
+
+
+def account_verified_as(user: User, case: Case) -> str:
+    """Who a signed-in account holder is on ``case``, which the caller found through the
+    account (so the link is already checked): its applicant, or the representative."""
+    role = account_role(user)
+    if role.representative_id is not None and role.representative_id == case.representative_id:
+        return VerifiedAs.REPRESENTATIVE
+    return VerifiedAs.APPLICANT
 
 
 def cases_for_user(user: User) -> QuerySet[Case]:

@@ -1,5 +1,5 @@
-"""Service request types as data: the YAML file, its validation, its load, and the details each
-type may carry.
+"""Service request types as data: the YAML file, its validation, its load, the active types
+each process keeps for a minute, and the details each type may carry.
 
 A bad file changes nothing and the error names the type and the key at fault. Loading twice
 writes nothing the second time. Types missing from the file are kept (requests refer to them)
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,6 +41,31 @@ TYPES_FILE = Path(__file__).resolve().parent / "data" / "service_request_types.y
 
 class TypeDataError(InvalidInput):
     """The types file is malformed; nothing was written."""
+
+
+# --- Active types, kept per process ------------------------------------------------------------
+
+_TYPES_CACHE: dict[str, tuple[float, dict[str, ServiceRequestType]]] = {}
+_TYPES_TTL_SECONDS = 60.0
+
+
+def service_request_types_cache_reset() -> None:
+    _TYPES_CACHE.clear()
+
+
+def service_request_type_get(code: str) -> ServiceRequestType:
+    """An active type by code. Types are reference data read on every creation, so each
+    process keeps them for a minute (like the live-help calendar): a type changed in the admin
+    or by a load reaches every process within that time."""
+    cached = _TYPES_CACHE.get("types")
+    if cached is None or time.monotonic() - cached[0] >= _TYPES_TTL_SECONDS:
+        types = {t.code: t for t in ServiceRequestType.objects.filter(active=True)}
+        cached = (time.monotonic(), types)
+        _TYPES_CACHE["types"] = cached
+    request_type = cached[1].get(code)
+    if request_type is None:
+        raise InvalidInput(_("That is not a kind of service request we take."))
+    return request_type
 
 
 # --- Details -----------------------------------------------------------------------------------
@@ -296,8 +322,6 @@ def service_request_types_load(*, path: Path = TYPES_FILE) -> TypeLoadSummary:
             stale.active = False
             stale.save(update_fields=["active", "updated_at"])
             summary.deactivated.append(code)
-    from contactcenter.servicerequests.services import service_request_types_cache_reset
-
     # Now for this process's next read, and again once committed, after which every read in
     # this process sees the new rows.
     service_request_types_cache_reset()

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from contactcenter.appointments.models import AppointmentSlot
-from contactcenter.appointments.services import appointment_slots_generate
+from contactcenter.appointments.slots import appointment_slots_generate
 from contactcenter.inquiries.services import inquiry_open
 from contactcenter.offices.models import Office
 from contactcenter.staff.models import Role

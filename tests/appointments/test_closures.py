@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from contactcenter.appointments import services
+from contactcenter.appointments import closures, errors, services
 from contactcenter.appointments.models import (
     Appointment,
     AppointmentOffer,
@@ -70,7 +70,7 @@ def test_closure_tells_everyone_booked_that_day_and_offers_new_times(
     )  # fmt: skip
     Notification.objects.all().delete()
 
-    outcome = services.office_closure_appointments_notify(closure=closure, batch_size=4)
+    outcome = closures.office_closure_appointments_notify(closure=closure, batch_size=4)
 
     assert outcome.displaced == 6 and outcome.notifications == 12 and outcome.without_offer == 0
     assert Notification.objects.count() == 12  # email and text for each of the six
@@ -96,8 +96,8 @@ def test_rerunning_a_closure_notifies_nobody_twice(offices, closed_day, officer,
     book(3, office=offices["NYC"], day=closed_day, officer=officer)
     closure = close()
     Notification.objects.all().delete()
-    first = services.office_closure_appointments_notify(closure=closure)
-    second = services.office_closure_appointments_notify(closure=closure)
+    first = closures.office_closure_appointments_notify(closure=closure)
+    second = closures.office_closure_appointments_notify(closure=closure)
     assert (first.displaced, first.notifications) == (3, 6)
     assert (second.displaced, second.notifications) == (0, 0)
     assert Notification.objects.count() == 6
@@ -107,7 +107,7 @@ def test_rerunning_a_closure_notifies_nobody_twice(offices, closed_day, officer,
 def test_the_person_takes_an_offered_time(offices, closed_day, officer, close):
     appointment = book(1, office=offices["NYC"], day=closed_day, officer=officer)[0]
     closure = close()
-    services.office_closure_appointments_notify(closure=closure)
+    closures.office_closure_appointments_notify(closure=closure)
     appointment.refresh_from_db()
     offered = appointment_offered_slots(appointment=appointment)
     not_offered = (
@@ -116,7 +116,7 @@ def test_the_person_takes_an_offered_time(offices, closed_day, officer, close):
         .exclude(pk__in=[s.pk for s in offered])
         .first()
     )
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         services.appointment_move(appointment=appointment, slot=not_offered)
     moved = services.appointment_move(appointment=appointment, slot=offered[1])
     assert moved.state == AppointmentState.BOOKED and moved.slot_id == offered[1].pk
@@ -137,21 +137,21 @@ def test_closure_with_no_free_times_says_so(offices, closed_day, officer, close)
     book(1, office=offices["NYC"], day=closed_day, officer=officer)
     closure = close()
     AppointmentSlot.objects.exclude(day=closed_day).update(booked=4)
-    outcome = services.office_closure_appointments_notify(closure=closure, horizon_days=2)
+    outcome = closures.office_closure_appointments_notify(closure=closure, horizon_days=2)
     assert outcome.displaced == 1 and outcome.without_offer == 1
 
 
 def test_closure_refuses_bad_batch_size(close):
     closure = close()
     with pytest.raises(InvalidInput):
-        services.office_closure_appointments_notify(closure=closure, batch_size=0)
+        closures.office_closure_appointments_notify(closure=closure, batch_size=0)
 
 
 @pytest.mark.parametrize("offset", [0])
 def test_first_offers_are_the_earliest_free_places(offices, closed_day, officer, close, offset):
     book(2, office=offices["NYC"], day=closed_day, officer=officer)
     closure = close()
-    services.office_closure_appointments_notify(closure=closure)
+    closures.office_closure_appointments_notify(closure=closure)
     firsts = list(
         AppointmentOffer.objects.filter(rank=0)
         .order_by("appointment__slot__starts_at", "appointment_id")

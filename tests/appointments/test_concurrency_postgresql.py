@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from contactcenter.appointments import services
+from contactcenter.appointments import errors, services
 from contactcenter.appointments.models import Appointment, AppointmentSlot
 from contactcenter.inquiries.services import inquiry_open
 from tests.appointments.conftest import NYC_ZIP, first_slot
@@ -69,7 +69,7 @@ def test_last_place_goes_to_exactly_one_of_two(offices, slots, officer):
             ]
         )
         won = [r for r in results if isinstance(r, Appointment)]
-        lost = [r for r in results if isinstance(r, services.SlotFull)]
+        lost = [r for r in results if isinstance(r, errors.SlotFull)]
         assert len(won) == 1 and len(lost) == 1, results
         assert "Someone else has just taken the last place" in lost[0].message
         slot.refresh_from_db()

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from contactcenter.appointments import services
+from contactcenter.appointments import errors, services, slots
 from contactcenter.appointments.models import (
     Appointment,
     AppointmentEvent,
@@ -30,7 +30,7 @@ EASTERN = ZoneInfo("America/New_York")
 
 def test_slots_cover_opening_hours_on_weekdays_only(offices):
     monday = dt.date(2031, 3, 3)  # a Monday, no holiday that week
-    created = services.appointment_slots_generate(
+    created = slots.appointment_slots_generate(
         office=offices["NYC"], first_day=monday, last_day=monday + dt.timedelta(days=6),
         slot_minutes=60, capacity=3,
     )  # fmt: skip
@@ -45,9 +45,9 @@ def test_slots_cover_opening_hours_on_weekdays_only(offices):
 
 def test_slot_generation_is_idempotent_and_keeps_bookings(offices):
     day = dt.date(2031, 3, 3)
-    services.appointment_slots_generate(office=offices["NYC"], first_day=day, last_day=day)
+    slots.appointment_slots_generate(office=offices["NYC"], first_day=day, last_day=day)
     AppointmentSlot.objects.update(booked=2)
-    again = services.appointment_slots_generate(office=offices["NYC"], first_day=day, last_day=day)
+    again = slots.appointment_slots_generate(office=offices["NYC"], first_day=day, last_day=day)
     assert again == 0
     assert set(AppointmentSlot.objects.values_list("booked", flat=True)) == {2}
 
@@ -58,7 +58,7 @@ def test_slots_skip_federal_holidays_and_closures(offices):
         office=offices["NYC"], starts_on=dt.date(2031, 7, 3), ends_on=dt.date(2031, 7, 3),
         reason_en="Power outage", reason_es="Corte de luz",
     )  # fmt: skip
-    services.appointment_slots_generate(
+    slots.appointment_slots_generate(
         office=offices["NYC"], first_day=dt.date(2031, 6, 30), last_day=dt.date(2031, 7, 4)
     )
     days = set(AppointmentSlot.objects.values_list("day", flat=True))
@@ -78,7 +78,7 @@ def test_slots_skip_federal_holidays_and_closures(offices):
 def test_slot_generation_refuses_bad_input(offices, kwargs):
     day = dt.date(2031, 3, 3)
     with pytest.raises(InvalidInput):
-        services.appointment_slots_generate(
+        slots.appointment_slots_generate(
             office=offices[kwargs.get("office", "NYC")],
             first_day=day,
             last_day=day + dt.timedelta(days=kwargs.get("last_day_offset", 0)),
@@ -158,7 +158,7 @@ def test_a_closed_inquiry_or_one_without_contacts_cannot_ask(offices, inquiry, o
             inquiry=silent, reason="proof_of_status_stamp", zip_code=NYC_ZIP
         )
     inquiry_resolve(inquiry=inquiry, actor=officer, disposition=Disposition.REFERRED)
-    with pytest.raises(services.WrongState, match="closed"):
+    with pytest.raises(errors.WrongState, match="closed"):
         services.appointment_request_create(
             inquiry=inquiry, reason="proof_of_status_stamp", zip_code=NYC_ZIP
         )
@@ -169,7 +169,7 @@ def test_a_second_open_request_for_the_same_reason_is_refused(offices, inquiry):
     first = services.appointment_request_create(
         inquiry=inquiry, reason="proof_of_status_stamp", zip_code=NYC_ZIP
     )
-    with pytest.raises(services.DuplicateRequest) as raised:
+    with pytest.raises(errors.DuplicateRequest) as raised:
         services.appointment_request_create(
             inquiry=inquiry, reason="proof_of_status_stamp", zip_code=NYC_ZIP
         )
@@ -219,11 +219,11 @@ def test_offering_a_slot_books_it_and_sends_the_confirmation(pending, slots, off
 
 
 def test_only_tier2_reviews(pending, slots, offices, tier1):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         services.appointment_request_offer_slot(
             request=pending, slot=first_slot(offices["NYC"]), reviewer=tier1
         )
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         services.appointment_request_decline(request=pending, reviewer=tier1, reason="No")
     pending.refresh_from_db()
     assert pending.state == RequestState.PENDING
@@ -233,7 +233,7 @@ def test_only_tier2_reviews(pending, slots, offices, tier1):
 def test_a_full_slot_is_refused_plainly_and_nothing_changes(pending, slots, offices, officer):
     slot = first_slot(offices["NYC"])
     AppointmentSlot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
-    with pytest.raises(services.SlotFull, match="Someone else has just taken the last place"):
+    with pytest.raises(errors.SlotFull, match="Someone else has just taken the last place"):
         services.appointment_request_offer_slot(request=pending, slot=slot, reviewer=officer)
     pending.refresh_from_db()
     assert pending.state == RequestState.PENDING
@@ -242,12 +242,12 @@ def test_a_full_slot_is_refused_plainly_and_nothing_changes(pending, slots, offi
 
 
 def test_slots_at_another_office_past_or_closed_are_refused(pending, slots, offices, officer):
-    with pytest.raises(services.SlotUnavailable):
+    with pytest.raises(errors.SlotUnavailable):
         services.appointment_request_offer_slot(
             request=pending, slot=first_slot(offices["ASC-BRX"]), reviewer=officer
         )
     slot = first_slot(offices["NYC"])
-    with pytest.raises(services.SlotUnavailable, match="passed"):
+    with pytest.raises(errors.SlotUnavailable, match="passed"):
         services.appointment_request_offer_slot(
             request=pending, slot=slot, reviewer=officer, now=slot.starts_at
         )
@@ -255,7 +255,7 @@ def test_slots_at_another_office_past_or_closed_are_refused(pending, slots, offi
         office=offices["NYC"], starts_on=slot.day, ends_on=slot.day,
         reason_en="Snow", reason_es="Nieve",
     )  # fmt: skip
-    with pytest.raises(services.SlotUnavailable, match="closed"):
+    with pytest.raises(errors.SlotUnavailable, match="closed"):
         services.appointment_request_offer_slot(request=pending, slot=slot, reviewer=officer)
     assert not Appointment.objects.exists()
     assert AppointmentSlot.objects.filter(booked__gt=0).count() == 0
@@ -263,7 +263,7 @@ def test_slots_at_another_office_past_or_closed_are_refused(pending, slots, offi
 
 def test_a_reviewed_request_cannot_be_reviewed_again(pending, slots, offices, officer):
     services.appointment_request_decline(request=pending, reviewer=officer, reason="Call first")
-    with pytest.raises(services.WrongState):
+    with pytest.raises(errors.WrongState):
         services.appointment_request_offer_slot(
             request=pending, slot=first_slot(offices["NYC"]), reviewer=officer
         )
@@ -332,11 +332,11 @@ def test_the_contact_center_moves_biometrics_and_notes_the_inquiry(
 
 def test_bad_moves_change_nothing(biometrics, offices, tier1):
     before = biometrics.slot_id
-    with pytest.raises(services.NotAllowed):  # Tier 1 does not reschedule
+    with pytest.raises(errors.NotAllowed):  # Tier 1 does not reschedule
         services.appointment_move(
             appointment=biometrics, slot=first_slot(offices["ASC-LAX"]), actor=tier1
         )
-    with pytest.raises(services.SlotUnavailable):  # biometrics go to a support center
+    with pytest.raises(errors.SlotUnavailable):  # biometrics go to a support center
         services.appointment_move(appointment=biometrics, slot=first_slot(offices["NYC"]))
     with pytest.raises(InvalidInput):
         services.appointment_move(appointment=biometrics, slot=biometrics.slot)
@@ -346,7 +346,7 @@ def test_bad_moves_change_nothing(biometrics, offices, tier1):
 
 
 def test_agency_books_biometrics_once_per_case(biometrics, biometrics_case, offices):
-    with pytest.raises(services.DuplicateRequest):
+    with pytest.raises(errors.DuplicateRequest):
         services.biometrics_appointment_book_by_agency(
             case=biometrics_case, slot=first_slot(offices["ASC-LAX"])
         )
@@ -358,7 +358,7 @@ def test_the_person_cannot_move_a_field_office_appointment_freely(pending, slots
         request=pending, slot=first_slot(offices["NYC"]), reviewer=officer
     )
     other = first_slot(offices["NYC"], exclude=(appointment.slot_id,))
-    with pytest.raises(services.NotAllowed, match="call us"):
+    with pytest.raises(errors.NotAllowed, match="call us"):
         services.appointment_move(appointment=appointment, slot=other)
     # Tier 2 can, within the office.
     services.appointment_move(appointment=appointment, slot=other, actor=officer)

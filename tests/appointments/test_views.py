@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactcenter.appointments import services
-from contactcenter.appointments.models import Appointment, RequestState
+from contactcenter.appointments.models import Appointment, AppointmentRequest, RequestState
 from contactcenter.inquiries.services import inquiry_open
 from contactcenter.offices.models import OfficeClosure
 from contactcenter.staff.models import Role
@@ -113,7 +113,7 @@ def test_staff_pages_need_tier2(client, offices, tier1):
 def test_officer_offers_a_slot_and_declines_from_the_page(client, offices, slots, officer):
     client.force_login(officer)
     make_requests(2)
-    first, second = services.AppointmentRequest.objects.order_by("id")
+    first, second = AppointmentRequest.objects.order_by("id")
     slot = first_slot(offices["NYC"])
     url = reverse("appointments:staff-request", args=[first.pk])
     assert client.get(url).status_code == 200
@@ -132,7 +132,7 @@ def test_officer_offers_a_slot_and_declines_from_the_page(client, offices, slots
 
 def test_office_roster_shows_accommodations_to_that_office_only(client, offices, slots, officer):
     make_requests(1)
-    request = services.AppointmentRequest.objects.get()
+    request = AppointmentRequest.objects.get()
     appointment = services.appointment_request_offer_slot(
         request=request, slot=first_slot(offices["NYC"]), reviewer=officer
     )

@@ -19,7 +19,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from contactcenter.cases import importers
-from contactcenter.cases.importers import CASE_COLUMNS
+from contactcenter.cases.import_records import CASE_COLUMNS
 from contactcenter.cases.models import Case, CaseStatusEvent, Confidentiality
 from contactcenter.cases.statuses import CaseStatus
 from contactcenter.people.models import Person

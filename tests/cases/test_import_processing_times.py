@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from contactcenter.cases.importers import PROCESSING_TIME_COLUMNS
+from contactcenter.cases.import_records import PROCESSING_TIME_COLUMNS
 from contactcenter.cases.models import ProcessingTime
 from tests.factories import FormCategoryFactory, OfficeFactory, ProcessingTimeFactory
 

@@ -6,15 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contactcenter.cases.importers import (
-    FileFormat,
-    ImportFileError,
-    RowError,
-    _FieldError,
-    file_format_for,
-    iso_date,
-    phone_to_e164,
-)
+from contactcenter.cases.import_fields import FieldError, iso_date, phone_to_e164
+from contactcenter.cases.import_files import FileFormat, ImportFileError, RowError, file_format_for
 
 
 @pytest.mark.parametrize(
@@ -35,7 +28,7 @@ def test_phone_numbers_become_e164(raw, e164):
     "raw", ["555-0101", "(102) 555-0101", "402-155-0101", "+0 123 4567", "+1 102 555 0101", "x"]
 )
 def test_phone_numbers_rejected(raw):
-    with pytest.raises(_FieldError):
+    with pytest.raises(FieldError):
         phone_to_e164(raw)
 
 
@@ -50,7 +43,7 @@ def test_any_us_number_in_any_layout_is_the_same_e164(digits, layout):
 
 @pytest.mark.parametrize("raw", ["2024-1-01", "20240101", "2024-W01-1", "2024-02-30", ""])
 def test_dates_must_be_real_and_written_yyyy_mm_dd(raw):
-    with pytest.raises(_FieldError):
+    with pytest.raises(FieldError):
         iso_date(raw)
 
 

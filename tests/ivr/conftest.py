@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from contactcenter.ivr import services
+from contactcenter.ivr import flow_versions, services
+from contactcenter.ivr.known_calls import KNOWN_CALLS
 from contactcenter.ivr.simulator import DjangoTransport, SimulatedCall
 from contactcenter.routing.calendar import live_help_calendar_reset
 
@@ -30,14 +31,14 @@ def ivr(db, settings, queues, monkeypatch):
     settings.TWILIO_WEBHOOK_BASE_URL = ""
     settings.LIVE_HELP_ALWAYS_OPEN = False
     live_help_calendar_reset()
-    services._FLOW_CACHE.clear()
-    services._KNOWN_CALLS.clear()  # calls of earlier tests, whose rows were rolled back
+    flow_versions._FLOW_CACHE.clear()
+    KNOWN_CALLS.clear()  # calls of earlier tests, whose rows were rolled back
     services.flows_load_all()
     set_clock(monkeypatch, OPEN_HOUR)
     yield
     live_help_calendar_reset()
-    services._FLOW_CACHE.clear()
-    services._KNOWN_CALLS.clear()
+    flow_versions._FLOW_CACHE.clear()
+    KNOWN_CALLS.clear()
 
 
 def set_clock(monkeypatch, moment: dt.datetime) -> None:

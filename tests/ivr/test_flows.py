@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from contactcenter.ivr import services
+from contactcenter.ivr.flow_versions import active_flow
 from contactcenter.ivr.flows import FLOWS_DIR, FlowInvalid, flow_files, flow_parse
 from contactcenter.ivr.models import FlowVersion
 
@@ -143,11 +144,11 @@ def test_versions_one_active_and_restore(db, flow_dir):
     [changed] = [r for r in services.flows_load_all(directory=flow_dir) if r.created]
     assert (changed.line, changed.version) == ("main", 2)
     assert FlowVersion.objects.get(line="main", active=True).version == 2
-    _version, flow = services.active_flow("main")
+    _version, flow = active_flow("main")
     assert "Main options." in flow.nodes["main_menu"]["prompt"]["en"]
     restored = services.flow_activate(line="main")
     assert restored.version == 1
-    _version, flow = services.active_flow("main")
+    _version, flow = active_flow("main")
     assert "Main menu." in flow.nodes["main_menu"]["prompt"]["en"]
     assert FlowVersion.objects.filter(line="main", active=True).count() == 1
     # Loading the unchanged files again (the next start) keeps the restored version.

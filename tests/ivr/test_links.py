@@ -11,10 +11,10 @@ from django.urls import resolve
 
 from contactcenter.audit.models import DisclosureLog
 from contactcenter.cases.models import Confidentiality
-from contactcenter.ivr import services
+from contactcenter.ivr import effects
 from contactcenter.ivr.engine import FOUND_CASE, Event, step
+from contactcenter.ivr.flow_versions import active_flow
 from contactcenter.ivr.models import Call
-from contactcenter.ivr.services import active_flow
 from contactcenter.notifications.catalogue import message_render
 from contactcenter.notifications.models import Notification
 from contactcenter.notifications.services import notification_deliver
@@ -264,5 +264,5 @@ def test_the_engine_carries_no_case_when_none_was_found(ivr):
     (effect,) = turn.effects
     assert effect.kind == "send_link"
     assert effect.data["via"] == "email" and effect.data["case"] == ""
-    assert services._case_email("") == ""
-    assert services._case_email("LIN2499999999") == ""
+    assert effects._case_email("") == ""
+    assert effects._case_email("LIN2499999999") == ""

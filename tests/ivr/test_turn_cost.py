@@ -10,7 +10,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import set_script_prefix
 
-from contactcenter.ivr import services, twiml
+from contactcenter.ivr import call_store, services, twiml
+from contactcenter.ivr.call_requests import CallRequest, step_url
+from contactcenter.ivr.errors import CallChanging
+from contactcenter.ivr.known_calls import KNOWN_CALLS
 from contactcenter.ivr.models import Call, CallTurn, Outcome
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +35,13 @@ def hot(monkeypatch) -> list[str]:
     """The statements a turn sends through its own cursor (prepared on PostgreSQL, so Django's
     query log does not see them)."""
     seen: list[str] = []
-    original = services._hot_statement
+    original = call_store.hot_statement
 
     def spy(sql, params, *, fetch=False):
         seen.append(sql.strip())
         return original(sql, params, fetch=fetch)
 
-    monkeypatch.setattr(services, "_hot_statement", spy)
+    monkeypatch.setattr(call_store, "hot_statement", spy)
     return seen
 
 
@@ -66,7 +69,7 @@ def test_a_menu_turn_is_one_read_and_one_write(phone, hot):
         assert len(hot) == 1 and hot[0].startswith("WITH moved AS (UPDATE ivr_call SET")
         assert "AND next_step = %s AND updated_at = %s" in hot[0]
         assert "INSERT INTO ivr_callturn" in hot[0]
-        services._KNOWN_CALLS.clear()  # another process's call: read first
+        KNOWN_CALLS.clear()  # another process's call: read first
         hot.clear()
         call.send("1")
         assert len(hot) == 2 and hot[0].startswith("SELECT") and "ivr_call" in hot[0]
@@ -104,10 +107,10 @@ def test_a_stale_turn_loses_to_the_answer_already_stored(phone):
     answers what the original answered."""
     call = phone("main")
     call.start()
-    stale = services._call_locked(call.call_sid, lock=False)
+    stale = call_store.call_locked(call.call_sid, lock=False)
     assert stale is not None and stale.next_step == 1
     first = call.send("1")  # the original, answered meanwhile
-    request = services.CallRequest(line="main", call_sid=call.call_sid, step=1, digits="2")
+    request = CallRequest(line="main", call_sid=call.call_sid, step=1, digits="2")
     with pytest.raises(services._Moved):  # nothing written: the row moved on
         services._answer(stale, request, now=None, locked=False)
     answer = services.call_answer(request)  # read again: a retry, given the stored answer
@@ -143,14 +146,14 @@ def test_the_call_read_by_hand_matches_the_orm(phone):
     call.send("0")  # twice for a person: queued, with an inquiry and a work item
     expected = Call.objects.get(call_sid=call.call_sid)
     with transaction.atomic():
-        read = services._call_locked(call.call_sid)
+        read = call_store.call_locked(call.call_sid)
     assert read is not None
     for field in Call._meta.concrete_fields:
         assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
     assert read.started_at.tzinfo is not None
     assert read.state["node"] == expected.state["node"] and read.work_item_id is not None
     assert not read._state.adding  # a saved row: save() updates it
-    assert services._call_locked("CA" + "0" * 32) is None
+    assert call_store.call_locked("CA" + "0" * 32) is None
 
 
 def test_the_turn_written_by_hand_is_read_back_by_the_orm(phone):
@@ -169,9 +172,9 @@ def test_the_turn_written_by_hand_is_read_back_by_the_orm(phone):
 
 def test_step_url_follows_the_script_prefix():
     try:
-        assert services.step_url("main", 3) == "/ivr/voice/main/step?n=3"
+        assert step_url("main", 3) == "/ivr/voice/main/step?n=3"
         set_script_prefix("/phone/")
-        assert services.step_url("main", 4) == "/phone/ivr/voice/main/step?n=4"
+        assert step_url("main", 4) == "/phone/ivr/voice/main/step?n=4"
     finally:
         set_script_prefix("/")
 
@@ -282,11 +285,9 @@ def test_a_call_that_keeps_changing_gets_a_conflict_and_nothing_is_written(phone
     call = phone("main")
     call.start()
     # Every attempt to store the turn finds the row changed since it was read.
-    monkeypatch.setattr(services, "_turn_store", lambda *args, **kwargs: False)
-    with pytest.raises(services.CallChanging) as raised:
-        services.call_answer(
-            services.CallRequest(line="main", call_sid=call.call_sid, step=1, digits="1")
-        )
+    monkeypatch.setattr(services, "turn_store", lambda *args, **kwargs: False)
+    with pytest.raises(CallChanging) as raised:
+        services.call_answer(CallRequest(line="main", call_sid=call.call_sid, step=1, digits="1"))
     assert raised.value.http_status == 409
     row = Call.objects.get(call_sid=call.call_sid)
     assert row.next_step == 1 and CallTurn.objects.filter(call=row).count() == 1

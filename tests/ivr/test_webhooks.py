@@ -155,7 +155,8 @@ def _at_once(count: int, work) -> list:
     reason="concurrent first requests need PostgreSQL row locks (SQLite serialises writers)",
 )
 def test_simultaneous_retries_of_a_new_call_open_one_call(ivr):
-    from contactcenter.ivr.services import CallRequest, call_answer
+    from contactcenter.ivr.call_requests import CallRequest
+    from contactcenter.ivr.services import call_answer
 
     request = CallRequest(line="main", call_sid="CA" + "c" * 32, step=0)
     answers = _at_once(4, lambda: call_answer(request))
@@ -173,7 +174,8 @@ def test_simultaneous_retries_of_a_new_call_open_one_call(ivr):
 def test_simultaneous_retries_of_a_turn_answer_once(ivr, known_case, digits):
     """Four copies of the same step at once, taken without the row lock: one moves the call
     on and stores its answer, the others answer with what it stored."""
-    from contactcenter.ivr.services import CallRequest, call_answer
+    from contactcenter.ivr.call_requests import CallRequest
+    from contactcenter.ivr.services import call_answer
 
     sid = "CA" + "d" * 32
     call_answer(CallRequest(line="main", call_sid=sid, step=0))

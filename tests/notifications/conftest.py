@@ -7,7 +7,7 @@ from django.utils import timezone
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.notifications.inbound_keywords import _HANDLERS
 from contactcenter.notifications.providers.sms import InMemorySmsProvider
-from contactcenter.notifications.tasks import deliver_notification
+from contactcenter.notifications.services import deliver_notification
 from tests.notifications.fakes import FlakySmsProvider
 
 PHONE = "+15555550142"

@@ -16,6 +16,7 @@ from contactcenter.notifications.models import (
 )
 from contactcenter.notifications.providers.base import DeliveryError, RecipientOptedOut
 from contactcenter.notifications.services import (
+    deliver_notification,
     inbound_keyword_register,
     notification_deliver,
     notification_queue,
@@ -23,7 +24,6 @@ from contactcenter.notifications.services import (
     notifications_requeue_stalled,
     sms_inbound,
 )
-from contactcenter.notifications.tasks import deliver_notification
 from tests.notifications.conftest import EMAIL, PHONE
 
 State = NotificationState

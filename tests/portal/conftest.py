@@ -32,7 +32,7 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_type_cache():
-    from contactcenter.servicerequests.services import service_request_types_cache_reset
+    from contactcenter.servicerequests.request_types import service_request_types_cache_reset
 
     service_request_types_cache_reset()
     yield

@@ -7,14 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from contactcenter.portal.access_codes import access_code_normalise
+from contactcenter.portal.errors import AccessCodeRefused, AlreadyLinked
 from contactcenter.portal.models import AccessCode, AccountLink
-from contactcenter.portal.services import (
-    AccessCodeRefused,
-    AlreadyLinked,
-    access_code_issue,
-    access_code_normalise,
-    access_code_redeem,
-)
+from contactcenter.portal.services import access_code_issue, access_code_redeem
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from contactcenter.core.errors import InvalidInput
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.inquiries.models import Channel, Inquiry
 from contactcenter.offices.models import Office, OfficeClosure
+from contactcenter.portal.errors import EventFull
 from contactcenter.portal.models import EventRegistration, OutreachEvent
-from contactcenter.portal.services import EventFull, event_register, feedback_submit
+from contactcenter.portal.public_services import event_register, feedback_submit
 from contactcenter.routing.models import QueueTier, WorkItem, WorkKind
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from contactcenter.cases.statuses import CaseStatus
 from contactcenter.core.errors import InvalidInput
 from contactcenter.portal.models import ScanState, Upload
-from contactcenter.portal.services import ScanResult, rfe_response_upload
+from contactcenter.portal.services import rfe_response_upload
+from contactcenter.portal.uploads import ScanResult
 from contactcenter.servicerequests.evidence import EvidenceUpload, private_files_root
 from tests.portal.conftest import PDF, PNG
 

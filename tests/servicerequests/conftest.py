@@ -9,8 +9,12 @@ from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.inquiries.models import Channel, Inquiry
 from contactcenter.inquiries.services import inquiry_open, inquiry_verify_identity
 from contactcenter.offices.models import Office
-from contactcenter.servicerequests.request_types import service_request_types_load
-from contactcenter.servicerequests.services import ServiceRequestCreated, service_request_create
+from contactcenter.servicerequests.creation import ServiceRequestCreated
+from contactcenter.servicerequests.request_types import (
+    service_request_types_cache_reset,
+    service_request_types_load,
+)
+from contactcenter.servicerequests.services import service_request_create
 from contactcenter.staff.models import Role
 from tests.factories import CaseFactory, PersonFactory, ProcessingTimeFactory, StaffUserFactory
 
@@ -26,8 +30,6 @@ def types(reference_data):
 
 @pytest.fixture(autouse=True)
 def _fresh_type_cache():
-    from contactcenter.servicerequests.services import service_request_types_cache_reset
-
     service_request_types_cache_reset()
     yield
     service_request_types_cache_reset()

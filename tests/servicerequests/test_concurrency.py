@@ -9,8 +9,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from contactcenter.servicerequests.errors import ServiceRequestRefused
 from contactcenter.servicerequests.models import ServiceRequest
-from contactcenter.servicerequests.services import ServiceRequestRefused, service_request_create
+from contactcenter.servicerequests.services import service_request_create
 from contactcenter.staff.models import Role
 from tests.factories import StaffUserFactory
 

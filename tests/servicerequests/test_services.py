@@ -14,6 +14,11 @@ from contactcenter.inquiries.services import inquiry_resolve
 from contactcenter.notifications.models import Notification
 from contactcenter.offices.models import Office
 from contactcenter.routing.calendar import live_help_calendar
+from contactcenter.servicerequests.errors import (
+    ForbiddenTransition,
+    NotAllowed,
+    ServiceRequestRefused,
+)
 from contactcenter.servicerequests.evidence import EvidenceUpload, private_files_root
 from contactcenter.servicerequests.models import (
     EventKind,
@@ -24,9 +29,6 @@ from contactcenter.servicerequests.models import (
     ServiceRequestState,
 )
 from contactcenter.servicerequests.services import (
-    ForbiddenTransition,
-    NotAllowed,
-    ServiceRequestRefused,
     number_spoken,
     service_request_address_verify,
     service_request_create,
@@ -143,9 +145,9 @@ def language_marked(monkeypatch):
     that the person's language was used without depending on the compiled catalogue."""
     from django.utils import translation
 
-    from contactcenter.servicerequests import services
+    from contactcenter.servicerequests import creation
 
-    monkeypatch.setattr(services, "_", lambda text: f"[{translation.get_language()}] {text}")
+    monkeypatch.setattr(creation, "_", lambda text: f"[{translation.get_language()}] {text}")
 
 
 @pytest.mark.parametrize("basis", [Confidentiality.VAWA, Confidentiality.T_VISA, "u"])

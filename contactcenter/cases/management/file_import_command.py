@@ -15,14 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from contactcenter.cases.importers import (
-    DEFAULT_BATCH_SIZE,
-    FileFormat,
-    ImportFileError,
-    ImportSummary,
-    RowError,
-    file_format_for,
-)
+from contactcenter.cases.import_files import FileFormat, ImportFileError, RowError, file_format_for
+from contactcenter.cases.importers import DEFAULT_BATCH_SIZE, ImportSummary
 
 logger = logging.getLogger(__name__)
 

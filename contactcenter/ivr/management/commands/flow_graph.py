@@ -4,9 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from contactcenter.ivr.errors import LineNotFound
+from contactcenter.ivr.flow_versions import active_flow
 from contactcenter.ivr.flows import FlowInvalid, flow_parse
 from contactcenter.ivr.graph import flow_dot, flow_outline
-from contactcenter.ivr.services import LineNotFound, active_flow
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from contactcenter.ivr.errors import IvrError
 from contactcenter.ivr.flows import FLOWS_DIR, FlowInvalid
-from contactcenter.ivr.services import IvrError, flow_activate, flows_load_all
+from contactcenter.ivr.services import flow_activate, flows_load_all
 
 
 class Command(BaseCommand):

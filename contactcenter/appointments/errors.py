@@ -1,0 +1,31 @@
+"""The errors of appointment requests, bookings and moves; each message is safe to show."""
+
+from __future__ import annotations
+
+from contactcenter.core.errors import ApplicationError, ErrorCode
+
+
+class AppointmentError(ApplicationError):
+    code = ErrorCode.INVALID_INPUT
+    http_status = 400
+
+
+class SlotFull(AppointmentError):
+    http_status = 409
+
+
+class SlotUnavailable(AppointmentError):
+    http_status = 409
+
+
+class DuplicateRequest(AppointmentError):
+    http_status = 409
+
+
+class WrongState(AppointmentError):
+    http_status = 409
+
+
+class NotAllowed(AppointmentError):
+    code = ErrorCode.PERMISSION_DENIED
+    http_status = 403

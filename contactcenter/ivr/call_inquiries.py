@@ -1,0 +1,87 @@
+"""The inquiry a call is recorded as: opened when a turn first needs it, given the call's
+transcript, and settled (or written already closed) when the call ends."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+
+from contactcenter.core.db_inserts import ThenSave
+from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
+from contactcenter.inquiries.services import (
+    inquiry_add_message,
+    inquiry_open,
+    inquiry_record_settled,
+    inquiry_resolve,
+)
+from contactcenter.ivr.call_store import CALL_END_FIELDS, call_end_store, transcript_unposted
+from contactcenter.ivr.flows import Flow
+from contactcenter.ivr.models import Call, Outcome
+
+logger = logging.getLogger(__name__)
+
+
+def ensure_inquiry(call: Call, flow: Flow, state: dict[str, Any], *, save: bool = True) -> Inquiry:
+    """The call's inquiry, opened now if it has none (``save=False``: the caller saves the
+    call's ``inquiry`` field itself)."""
+    if call.inquiry_id is None:
+        topic = f"{flow.line}/{state.get('topic') or 'general'}"
+        call.inquiry = inquiry_open(
+            channel=flow.channel, language=state.get("language", "en"), topic=topic
+        )
+        if save:
+            call.save(update_fields=["inquiry", "updated_at"])
+    assert call.inquiry is not None
+    return call.inquiry
+
+
+def post_transcript(call: Call, flow: Flow, state: dict[str, Any], *, save: bool = True) -> None:
+    """Append the turns not yet written to the inquiry, as one message (masked again there).
+
+    ``save=False``: the caller saves the call's ``inquiry`` and ``transcript_posted``."""
+    inquiry = ensure_inquiry(call, flow, state, save=save)
+    text, posted = transcript_unposted(call)
+    if posted != call.transcript_posted:
+        call.transcript_posted = posted
+        if save:
+            call.save(update_fields=["transcript_posted", "updated_at"])
+    if text and inquiry.state != InquiryState.CLOSED:
+        inquiry_add_message(inquiry=inquiry, body=text, actor_label="ivr")
+
+
+def call_finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str,
+                transcript: tuple[str, int] | None = None) -> None:  # fmt: skip
+    """The call ended: record the outcome, write the transcript, close what is settled.
+
+    ``transcript``: the turns not yet posted and the next step to post, already read."""
+    call.outcome = outcome
+    call.ended_at = timezone.now()
+    # Collected values (receipt and A-Numbers, dates) are not kept once the call is over.
+    call.state = {**state, "vars": dict.fromkeys(state.get("vars") or {}, "[removed]")}
+    disposition = {
+        Outcome.SELF_SERVED: Disposition.RESOLVED_FIRST_CONTACT,
+        Outcome.AFTER_HOURS: Disposition.REFERRED,
+        Outcome.ABANDONED: Disposition.NO_ANSWER,
+    }.get(Outcome(outcome))
+    if call.inquiry_id is None and disposition:
+        # Nothing was opened for the call on the way (no queue, text or callback): the most
+        # common call, written as one inquiry already closed.
+        text, call.transcript_posted = transcript or transcript_unposted(call)
+        call.inquiry = inquiry_record_settled(
+            channel=flow.channel, language=state.get("language", "en"),
+            topic=f"{flow.line}/{state.get('topic') or 'general'}", transcript=text,
+            actor_label="ivr", disposition=disposition, note=f"IVR outcome: {outcome}",
+            then_save=ThenSave(call, "inquiry", CALL_END_FIELDS),  # the call's end, with it
+        )  # fmt: skip
+    else:
+        post_transcript(call, flow, state, save=False)
+        call_end_store(call)  # one write of the call for all of the above
+        inquiry = call.inquiry
+        assert inquiry is not None
+        inquiry.refresh_from_db()
+        if disposition and inquiry.state != InquiryState.CLOSED:
+            inquiry_resolve(inquiry=inquiry, actor=None, disposition=disposition,
+                            note=f"IVR outcome: {outcome}")  # fmt: skip
+    logger.info("ivr.call_ended", extra={"call_id": call.pk, "outcome": outcome})
