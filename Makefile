@@ -94,7 +94,8 @@ bench: deps
 	$(BIN)/python bench/service_requests.py
 	$(BIN)/python bench/appointments.py
 	$(BIN)/python bench/ivr.py
-	$(BIN)/python bench/assistant.py --labelled contactcenter/assistant/data/labelled_questions*.jsonl
+	$(BIN)/python bench/assistant.py --labelled contactcenter/assistant/data/labelled_questions.jsonl \
+		bench/data/assistant/labelled_questions_*.jsonl
 	$(BIN)/python bench/portal.py
 	$(BIN)/python bench/chat.py
 
