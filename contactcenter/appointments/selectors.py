@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from contactcenter.appointments.models import (
     Appointment,
-    AppointmentKind,
     AppointmentRequest,
     AppointmentSlot,
     RequestState,
@@ -162,11 +161,3 @@ def appointments_for_office_day(
         .order_by("slot__starts_at", "number")
     )
     return office, appointments
-
-
-def kind_for_office(office: Office) -> str:
-    return (
-        AppointmentKind.BIOMETRICS
-        if office.kind == OfficeKind.SUPPORT_CENTER
-        else AppointmentKind.FIELD_OFFICE
-    )

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contactcenter.core.errors import ApplicationError, NotFound
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.rate_limits import rate_limit_hit
 from contactcenter.portal import selectors, services
 from contactcenter.portal.forms import (
     AccessCodeForm,
@@ -89,11 +88,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "language": language(),
         },
     )
-
-
-def _rate_limit(request: HttpRequest, scope: str, limit: int, window: int) -> None:
-    address = client_address(request, trusted_proxies=getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    rate_limit_hit(scope=scope, key=address, limit=limit, window_seconds=window)
 
 
 @account_required

@@ -47,7 +47,6 @@ KIND_CHANNEL = {
     WorkKind.SECURE_MESSAGE: "secure_message",
     WorkKind.WEBFORM_REPLY: "webform",
 }
-ACTIVE_STATES = (WorkState.OFFERED, WorkState.ASSIGNED)
 
 
 class RoutingError(ApplicationError):
