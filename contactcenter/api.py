@@ -35,20 +35,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     )
 
 
+# Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
+from contactcenter.assistant.api import router as assistant_router  # noqa: E402
 from contactcenter.cases.api import router as cases_router  # noqa: E402
+from contactcenter.servicerequests.api import router as service_requests_router  # noqa: E402
 
 api.add_router("/", cases_router)
-
-# Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
-for _module in (
-    "contactcenter.servicerequests.api",
-    "contactcenter.appointments.api",
-    "contactcenter.assistant.api",
-):
-    try:
-        _router = __import__(_module, fromlist=["router"]).router
-    except ModuleNotFoundError as _missing:
-        if _missing.name != _module:
-            raise
-    else:
-        api.add_router("/", _router)
+api.add_router("/", service_requests_router)
+api.add_router("/", assistant_router)

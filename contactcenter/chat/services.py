@@ -351,8 +351,9 @@ def chat_transcript_email(*, conversation: Conversation, email: object):
     """Queue an email of the (masked) transcript to ``email``; sent after commit.
 
     The message carries only the inquiry's reference number; the transcript is read when the
-    email is rendered (``templatetags/chat_transcript.py``), so the notification row holds no
-    personal data. Needs a handed-off conversation (the reference number names it).
+    email is rendered (``{% chat_transcript_lines %}`` in ``templatetags/chat.py``), so the
+    notification row holds no personal data. Needs a handed-off conversation (the reference
+    number names it).
     """
     from contactcenter.notifications.services import notification_queue
 
