@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 LANGUAGES = ("en", "es")
-S = ConversationState
 
 
 class ChatError(ApplicationError):
@@ -127,7 +126,7 @@ def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
 
     text = _clean_body(question)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if locked.state != S.ASSISTANT:
+    if locked.state != ConversationState.ASSISTANT:
         raise ChatError(_("You are already talking with our staff in this chat."))
     answer = assistant_ask(question=text, language=locked.language)
     asked = _store(locked, sender=Sender.PERSON, body=text)
@@ -159,9 +158,9 @@ def chat_handoff(*, conversation: Conversation) -> Conversation:
     Asking again once handed off changes nothing. Outside live hours raises LiveHelpClosed.
     """
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if locked.state in (S.WAITING, S.ACTIVE):
+    if locked.state in (ConversationState.WAITING, ConversationState.ACTIVE):
         return _copy(conversation, locked)
-    if locked.state == S.ENDED:
+    if locked.state == ConversationState.ENDED:
         raise ChatError(_("This chat has ended. Start a new one to talk with us again."))
     if not live_help_open():
         raise LiveHelpClosed(_("Live chat is closed now."))
@@ -176,7 +175,7 @@ def chat_handoff(*, conversation: Conversation) -> Conversation:
     )  # fmt: skip
     work_item_enqueue(inquiry=inquiry, kind=WorkKind.CHAT, queue=queue)
     locked.inquiry = inquiry
-    locked.state = S.WAITING
+    locked.state = ConversationState.WAITING
     locked.save(update_fields=["inquiry", "state", "updated_at"])
     _store(locked, sender=Sender.SYSTEM, notice="waiting")
     logger.info("chat.handed_off", extra={"conversation_id": locked.pk, "inquiry_id": inquiry.pk})
@@ -191,7 +190,7 @@ def _copy(target: Conversation, source: Conversation) -> Conversation:
 
 def _conversation_open(conversation_id: int) -> Conversation:
     locked = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if locked.state == S.ENDED:
+    if locked.state == ConversationState.ENDED:
         raise ChatError(_("This chat has ended."))
     return locked
 
@@ -219,9 +218,9 @@ def chat_post(
     if not isinstance(client_id, str) or len(client_id) > 64:
         raise InvalidInput(_("Unknown message id."))
     state = Conversation.objects.filter(pk=conversation_id).values_list("state", flat=True).first()
-    if state is None or state == S.ENDED:
+    if state is None or state == ConversationState.ENDED:
         raise ChatError(_("This chat has ended."))
-    if state == S.ASSISTANT:
+    if state == ConversationState.ASSISTANT:
         raise ChatError(_("Ask to talk with a person first."))
 
     def store() -> Message:
@@ -289,10 +288,10 @@ def chat_staff_joined(*, item: WorkItem, user: User) -> Message | None:
     conversation = (
         Conversation.objects.select_for_update().filter(inquiry_id=item.inquiry_id).first()
     )
-    if conversation is None or conversation.state == S.ENDED:
+    if conversation is None or conversation.state == ConversationState.ENDED:
         return None
-    if conversation.state != S.ACTIVE:
-        conversation.state = S.ACTIVE
+    if conversation.state != ConversationState.ACTIVE:
+        conversation.state = ConversationState.ACTIVE
         conversation.save(update_fields=["state", "updated_at"])
     notice = "supervisor_joined" if item.kind == WorkKind.SUPERVISOR_REQUEST else "agent_joined"
     return _store(
@@ -318,14 +317,18 @@ def chat_end(*, conversation_id: int, by: str) -> Conversation:
     """End the chat. A person who leaves before an agent joined is taken out of the queue and
     the inquiry is closed, so no agent is offered an empty chat."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if conversation.state == S.ENDED:
+    if conversation.state == ConversationState.ENDED:
         return conversation
     was = conversation.state
-    conversation.state = S.ENDED
+    conversation.state = ConversationState.ENDED
     conversation.ended_at = timezone.now()
     conversation.save(update_fields=["state", "ended_at", "updated_at"])
     inquiry = conversation.inquiry
-    if was == S.WAITING and inquiry is not None and inquiry.state != InquiryState.CLOSED:
+    if (
+        was == ConversationState.WAITING
+        and inquiry is not None
+        and inquiry.state != InquiryState.CLOSED
+    ):
         work_items_cancel_for_inquiry(inquiry=inquiry, kinds=[WorkKind.CHAT])
         inquiry_resolve(
             inquiry=inquiry,
@@ -389,7 +392,7 @@ def chat_after_desk_action(*, inquiry, action: str) -> Message | Conversation | 
     """Tell the person in the chat what the agent did: transferred to Tier 2, asked for a
     supervisor, scheduled a call back; resolving the inquiry ends the chat."""
     conversation = Conversation.objects.filter(inquiry=inquiry).first()
-    if conversation is None or conversation.state == S.ENDED:
+    if conversation is None or conversation.state == ConversationState.ENDED:
         return None
     if action == "resolve":
         return chat_end(conversation_id=conversation.pk, by="agent")

@@ -85,7 +85,6 @@ from contactcenter.staff.roles import (
 
 logger = logging.getLogger(__name__)
 
-S = ServiceRequestState
 NUMBER_ATTEMPTS = 8
 # Offices that work requests; support centers take biometrics only, and requests are never
 # sent abroad (they are referred there instead).
@@ -313,7 +312,7 @@ def _create(
         inquiry=inquiry,
         case=case,
         office=office,
-        state=S.REFERRED if referred else S.ROUTED,
+        state=ServiceRequestState.REFERRED if referred else ServiceRequestState.ROUTED,
         submitted_by=submitter,
         submitted_by_user=actor,
         language=language,
@@ -635,15 +634,15 @@ def _notify(request: ServiceRequest) -> bool:
 
 
 def _start(request: ServiceRequest, actor: User) -> None:
-    if request.state == S.ROUTED:
-        request.state = S.IN_PROGRESS
+    if request.state == ServiceRequestState.ROUTED:
+        request.state = ServiceRequestState.IN_PROGRESS
         request.opened_at = timezone.now()
         request.save(update_fields=["state", "opened_at", "updated_at"])
         _event(request, EventKind.OPENED, actor=actor, office=request.office)
 
 
 def _finish(request: ServiceRequest, *, actor: User, outcome: str, note: str) -> None:
-    request.state = S.RESOLVED
+    request.state = ServiceRequestState.RESOLVED
     request.resolved_at = timezone.now()
     request.outcome = outcome
     request.save(update_fields=["state", "resolved_at", "outcome", "updated_at"])
@@ -711,7 +710,7 @@ def service_request_transfer(
         raise InvalidInput(_("Requests can only go to an office that works them."))
     from_office_id = locked.office_id
     locked.office = to_office
-    locked.state = S.ROUTED
+    locked.state = ServiceRequestState.ROUTED
     locked.opened_at = None
     locked.save(update_fields=["office", "state", "opened_at", "updated_at"])
     _event(
