@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from contactcenter.core.errors import ApplicationError, ErrorCode, RateLimited
+from contactcenter.core.errors import ApplicationError, ErrorCode
+from contactcenter.core.rate_limits import retry_after_set
 
 api = NinjaAPI(
     title="Contact Center API",
@@ -17,9 +18,7 @@ api = NinjaAPI(
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     response = api.create_response(request, exc.as_dict(), status=exc.http_status)
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
+    return retry_after_set(response, exc)
 
 
 @api.exception_handler(ValidationError)

@@ -19,13 +19,14 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.chat.services import chat_after_desk_action
 from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk import events, forms, selectors, services
 from contactcenter.desk.access import (
@@ -71,10 +72,6 @@ class DeskLogoutView(auth_views.LogoutView):
         return reverse("desk:login")
 
 
-def _language() -> str:
-    return "es" if (translation.get_language() or "en").startswith("es") else "en"
-
-
 def _text_ahead_available() -> bool:
     """Texting ahead needs the notifications app's queue; without it the button is disabled."""
     try:
@@ -108,7 +105,7 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
         "nav_tier1": bool(roles & TIER1_PAGE_ROLES),
         "nav_tier2": bool(roles & TIER2_PAGE_ROLES),
         "nav_supervisor": bool(roles & SUPERVISOR_ROLES),
-        "language": _language(),
+        "language": active_language(),
     }
     return render(request, template, context, status=status)
 
@@ -544,14 +541,14 @@ def callback_resolve(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_GET
 @desk_roles_required(SUPERVISOR_ROLES)
 def supervisor(request: HttpRequest) -> HttpResponse:
-    board = selectors.supervisor_board(language=_language())
+    board = selectors.supervisor_board(language=active_language())
     return _page(request, "desk/supervisor.html", {"board": board})
 
 
 @require_GET
 @desk_roles_required(SUPERVISOR_ROLES)
 def supervisor_fragment(request: HttpRequest) -> HttpResponse:
-    board = selectors.supervisor_board(language=_language())
+    board = selectors.supervisor_board(language=active_language())
     return _page(request, "desk/_board.html", {"board": board})
 
 
