@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from contactcenter.assistant.knowledge import TOPIC_SLUGS
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.errors import ApplicationError, ErrorCode
 
 LABELLED_QUESTIONS = Path(__file__).resolve().parent / "data" / "labelled_questions.jsonl"
 
@@ -33,6 +33,8 @@ _FALSE = {"false", "no", "0", "n", "f", ""}
 
 class EvaluationFileError(ApplicationError):
     """A labelled file that cannot be read; the message names the line and the field."""
+
+    code = ErrorCode.INVALID_DATA_FILE
 
 
 @dataclass(frozen=True)

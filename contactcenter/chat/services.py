@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from contactcenter.chat import events
 from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
-from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.inquiries.models import Channel, Disposition, InquiryState
 from contactcenter.inquiries.services import (
@@ -45,11 +45,16 @@ LANGUAGES = ("en", "es")
 
 
 class ChatError(ApplicationError):
+    """The chat's state does not allow this; each raise names the state in its code."""
+
+    code = ErrorCode.FORBIDDEN_TRANSITION
     http_status = 409
 
 
 class LiveHelpClosed(ChatError):
     """Live chat is outside its hours; the adapter offers the other ways to get help."""
+
+    code = ErrorCode.LIVE_HELP_CLOSED
 
 
 def token_digest(token: str) -> str:
@@ -127,7 +132,10 @@ def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
     text = _clean_body(question)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != ConversationState.ASSISTANT:
-        raise ChatError(_("You are already talking with our staff in this chat."))
+        raise ChatError(
+            _("You are already talking with our staff in this chat."),
+            code=ErrorCode.ALREADY_HANDED_OFF,
+        )
     answer = assistant_ask(question=text, language=locked.language)
     asked = _store(locked, sender=Sender.PERSON, body=text)
     reply = _store(
@@ -161,7 +169,10 @@ def chat_handoff(*, conversation: Conversation) -> Conversation:
     if locked.state in (ConversationState.WAITING, ConversationState.ACTIVE):
         return _copy(conversation, locked)
     if locked.state == ConversationState.ENDED:
-        raise ChatError(_("This chat has ended. Start a new one to talk with us again."))
+        raise ChatError(
+            _("This chat has ended. Start a new one to talk with us again."),
+            code=ErrorCode.CHAT_ENDED,
+        )
     if not live_help_open():
         raise LiveHelpClosed(_("Live chat is closed now."))
     inquiry = inquiry_open(channel=Channel.CHAT, language=locked.language, topic=locked.topic)
@@ -191,7 +202,7 @@ def _copy(target: Conversation, source: Conversation) -> Conversation:
 def _conversation_open(conversation_id: int) -> Conversation:
     locked = Conversation.objects.select_for_update().get(pk=conversation_id)
     if locked.state == ConversationState.ENDED:
-        raise ChatError(_("This chat has ended."))
+        raise ChatError(_("This chat has ended."), code=ErrorCode.CHAT_ENDED)
     return locked
 
 
@@ -219,9 +230,9 @@ def chat_post(
         raise InvalidInput(_("Unknown message id."))
     state = Conversation.objects.filter(pk=conversation_id).values_list("state", flat=True).first()
     if state is None or state == ConversationState.ENDED:
-        raise ChatError(_("This chat has ended."))
+        raise ChatError(_("This chat has ended."), code=ErrorCode.CHAT_ENDED)
     if state == ConversationState.ASSISTANT:
-        raise ChatError(_("Ask to talk with a person first."))
+        raise ChatError(_("Ask to talk with a person first."), code=ErrorCode.NOT_HANDED_OFF)
 
     def store() -> Message:
         return _store(
@@ -365,7 +376,10 @@ def chat_transcript_email(*, conversation: Conversation, email: object):
     if not isinstance(email, str) or not email.strip():
         raise InvalidInput(_("Enter an email address."))
     if not transcript_email_available():
-        raise ChatError(_("Emailing transcripts is not available on this installation."))
+        raise ChatError(
+            _("Emailing transcripts is not available on this installation."),
+            code=ErrorCode.UNAVAILABLE,
+        )
     return notification_queue(
         channel="email",
         recipient=email,

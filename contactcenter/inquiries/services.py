@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import CaseNotFound, case_identity_record_for_check
 from contactcenter.core.db_inserts import ThenSave, insert_with_children
-from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, TryAgain
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
 from contactcenter.core.reference_numbers import ReferenceNumber
@@ -76,10 +76,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class ForbiddenTransition(ApplicationError):
+    code = ErrorCode.FORBIDDEN_TRANSITION
     http_status = 409
 
 
 class IdentityLocked(ApplicationError):
+    code = ErrorCode.IDENTITY_LOCKED
     http_status = 423
 
 
@@ -204,7 +206,7 @@ def inquiry_open(
         except IntegrityError:  # a reference number collision: draw again
             continue
     else:  # pragma: no cover - needs five collisions in a row among 9e9 numbers
-        raise ApplicationError(_("Could not open the inquiry; try again."))
+        raise TryAgain(_("Could not open the inquiry; try again."))
     _record(inquiry, EventKind.OPENED, actor=actor, data={"channel": channel})
     if first_message:
         _message(inquiry, body=first_message, actor=actor, actor_label="person")
@@ -267,7 +269,7 @@ def inquiry_record_settled(
         except IntegrityError:  # a reference number collision: draw again
             continue
     else:  # pragma: no cover - needs five collisions in a row among 9e9 numbers
-        raise ApplicationError(_("Could not open the inquiry; try again."))
+        raise TryAgain(_("Could not open the inquiry; try again."))
     logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
     return inquiry
 

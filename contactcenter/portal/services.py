@@ -26,7 +26,7 @@ from contactcenter.appointments.models import AppointmentRequest
 from contactcenter.appointments.services import appointment_request_create
 from contactcenter.cases.models import Case
 from contactcenter.cases.statuses import CaseStatus
-from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
@@ -70,14 +70,17 @@ ACCOUNT_HELP_REPLY_HOURS = 48
 
 
 class AccessCodeRefused(ApplicationError):
+    code = ErrorCode.ACCESS_CODE_REFUSED
     http_status = 400
 
 
 class AlreadyLinked(ApplicationError):
+    code = ErrorCode.ALREADY_LINKED
     http_status = 409
 
 
 class EventFull(ApplicationError):
+    code = ErrorCode.EVENT_FULL
     http_status = 409
 
 

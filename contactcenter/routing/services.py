@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.core.errors import ApplicationError, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, NotFound
 from contactcenter.core.live_events import desk_events_after_change
 from contactcenter.routing.calendar import calling_window_open, live_help_open
 from contactcenter.routing.models import (
@@ -50,11 +50,14 @@ KIND_CHANNEL = {
 
 
 class RoutingError(ApplicationError):
-    pass
+    """Work or a callback that cannot be taken, offered or finished as asked (no longer
+    offered, expired, held by someone else, already finished)."""
+
+    code = ErrorCode.ROUTING_REFUSED
 
 
 class NoQueue(RoutingError):
-    pass
+    code = ErrorCode.NO_QUEUE
 
 
 @dataclass(frozen=True, slots=True)

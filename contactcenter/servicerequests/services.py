@@ -35,7 +35,7 @@ from contactcenter.cases.services import PersonDetails, case_status_record, pers
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.db_inserts import insert_with_children
 from contactcenter.core.db_prepared import PreparedGet
-from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound, TryAgain
 from contactcenter.inquiries.models import (
     Channel,
     Disposition,
@@ -99,8 +99,10 @@ WORKING_OFFICE_KINDS = frozenset(
 
 
 class ServiceRequestRefused(ApplicationError):
-    """A rule stops the request; ``message`` is written for the person, in their language."""
+    """A rule stops the request; ``message`` is written for the person, in their language,
+    and ``rule`` (also in the rendered error) names the rule."""
 
+    code = ErrorCode.SERVICE_REQUEST_REFUSED
     http_status = 409
 
     def __init__(self, message: str, *, rule: str, **extra: object) -> None:
@@ -109,7 +111,14 @@ class ServiceRequestRefused(ApplicationError):
 
 
 class ForbiddenTransition(ApplicationError):
+    code = ErrorCode.FORBIDDEN_TRANSITION
     http_status = 409
+
+
+class AlreadyResolved(ForbiddenTransition):
+    """The request is finished (resolved, or referred abroad) and can no longer change."""
+
+    code = ErrorCode.ALREADY_RESOLVED
 
 
 class NotAllowed(ApplicationError):
@@ -412,7 +421,7 @@ def _create_with_number(**kwargs: Any) -> ServiceRequestCreated:
                 return _create(number=_number_draw(), check_duplicate=attempt > 0, **kwargs)
         except IntegrityError:
             continue
-    raise ApplicationError(_("We could not create the request just now; please try again."))
+    raise TryAgain(_("We could not create the request just now; please try again."))
 
 
 def _checked_input(
@@ -577,7 +586,7 @@ def _lock(request: ServiceRequest, actor: User) -> ServiceRequest:
 
 def _require_open(request: ServiceRequest) -> None:
     if request.state not in OPEN_STATES:
-        raise ForbiddenTransition(
+        raise AlreadyResolved(
             _("This request is %(state)s and can no longer be changed.")
             % {"state": str(ServiceRequestState(request.state).label).lower()}
         )
