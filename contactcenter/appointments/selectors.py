@@ -19,7 +19,7 @@ from contactcenter.appointments.models import (
     RequestState,
 )
 from contactcenter.appointments.services import REVIEWER_ROLES, slot_closed_filter
-from contactcenter.core.errors import NotFound
+from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.offices.models import Office, OfficeClosure, OfficeKind
 from contactcenter.offices.selectors import office_closures_in_effect, zip_code_parse
@@ -28,7 +28,7 @@ from contactcenter.staff.roles import user_roles
 
 
 class AppointmentNotFound(NotFound):
-    pass
+    code = ErrorCode.APPOINTMENT_NOT_FOUND
 
 
 def appointment_requests_pending() -> QuerySet[AppointmentRequest]:

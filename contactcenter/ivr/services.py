@@ -36,7 +36,7 @@ from contactcenter.cases.selectors import (
 )
 from contactcenter.core.db_inserts import ThenSave
 from contactcenter.core.db_prepared import HotCursor
-from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
 from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
@@ -71,14 +71,16 @@ class IvrError(ApplicationError):
 
 
 class LineNotFound(NotFound):
-    pass
+    code = ErrorCode.LINE_NOT_FOUND
 
 
 class StepOutOfOrder(IvrError):
+    code = ErrorCode.STEP_OUT_OF_ORDER
     http_status = 409
 
 
 class CallChanging(IvrError):
+    code = ErrorCode.CALL_CHANGED
     http_status = 409
 
 
@@ -162,7 +164,10 @@ def flow_activate(*, line: str, version: int | None = None) -> FlowVersion:
             raise LineNotFound(_("No flow is loaded for line %(line)s.") % {"line": line})
         target = versions.filter(version__lt=active.version).order_by("-version").first()
         if target is None:
-            raise IvrError(_("Line %(line)s has no earlier version.") % {"line": line})
+            raise IvrError(
+                _("Line %(line)s has no earlier version.") % {"line": line},
+                code=ErrorCode.NO_EARLIER_VERSION,
+            )
     else:
         target = versions.filter(version=version).first()
         if target is None:
