@@ -1,8 +1,9 @@
 """Virtual assistant benchmark: ``assistant_ask`` in process, beside a plain BM25.
 
 A fresh SQLite database is migrated and loaded with the published articles (``kb-load``),
-then the questions of the labelled set (``assistant/data/labelled_questions.jsonl``, or the
-first file given to ``--labelled``) are asked over and over, alternating runs between:
+then the questions of the labelled set the package ships
+(``assistant/data/labelled_questions.jsonl``, or the first file given to ``--labelled``) are
+asked over and over, alternating runs between:
 
 - value: ``assistant_ask`` (language detection, handoff and guardrail checks, synonyms,
   slip correction, stemming, field-weighted BM25 over titles, answers and example questions
@@ -15,7 +16,9 @@ questions per second, p50 and p99 latency per question (target p99 < 20 ms); the
 file given to ``--labelled``, top-1 accuracy on its covered questions and accuracy on the
 whole set (a handoff counts as right for a request for a person, no topic for an
 out-of-scope question; the plain baseline can do neither), each with a target of 10 points
-above the baseline; handoff and out-of-scope figures for both are in ``detail``.
+above the baseline; handoff and out-of-scope figures for both are in ``detail``. The
+development, blind and holdout sets written while tuning are in ``bench/data/assistant/``
+(``make bench`` passes them all after the shipped set).
 Progress on stderr.
 """
 

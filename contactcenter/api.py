@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from contactcenter.core.errors import ApplicationError, ErrorCode, RateLimited
+from contactcenter.core.errors import ApplicationError, ErrorCode
+from contactcenter.core.rate_limits import retry_after_set
 
 api = NinjaAPI(
     title="Contact Center API",
@@ -17,9 +18,7 @@ api = NinjaAPI(
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     response = api.create_response(request, exc.as_dict(), status=exc.http_status)
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
+    return retry_after_set(response, exc)
 
 
 @api.exception_handler(ValidationError)
@@ -35,20 +34,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     )
 
 
+# Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
+from contactcenter.assistant.api import router as assistant_router  # noqa: E402
 from contactcenter.cases.api import router as cases_router  # noqa: E402
+from contactcenter.servicerequests.api import router as service_requests_router  # noqa: E402
 
 api.add_router("/", cases_router)
-
-# Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
-for _module in (
-    "contactcenter.servicerequests.api",
-    "contactcenter.appointments.api",
-    "contactcenter.assistant.api",
-):
-    try:
-        _router = __import__(_module, fromlist=["router"]).router
-    except ModuleNotFoundError as _missing:
-        if _missing.name != _module:
-            raise
-    else:
-        api.add_router("/", _router)
+api.add_router("/", service_requests_router)
+api.add_router("/", assistant_router)

@@ -3,6 +3,8 @@
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.urls import path
 
+from contactcenter.core.errors import ErrorCode
+
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
     """Answers ``{"type": "ping"}`` with ``{"type": "pong"}``: proves the socket path is live."""
@@ -11,7 +13,7 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
         else:
-            await self.send_json({"type": "error", "code": "unknown_message"})
+            await self.send_json({"type": "error", "code": str(ErrorCode.UNKNOWN_MESSAGE)})
 
 
 from contactcenter.chat.routing import websocket_urlpatterns as chat_websockets  # noqa: E402

@@ -11,18 +11,22 @@ class AppointmentError(ApplicationError):
 
 
 class SlotFull(AppointmentError):
+    code = ErrorCode.SLOT_FULL
     http_status = 409
 
 
 class SlotUnavailable(AppointmentError):
+    code = ErrorCode.SLOT_UNAVAILABLE
     http_status = 409
 
 
 class DuplicateRequest(AppointmentError):
+    code = ErrorCode.DUPLICATE_REQUEST
     http_status = 409
 
 
 class WrongState(AppointmentError):
+    code = ErrorCode.FORBIDDEN_TRANSITION
     http_status = 409
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from contactcenter.core.errors import InvalidInput
+from contactcenter.core.errors import ErrorCode, InvalidInput
 from contactcenter.offices.models import OfficeKind
 
 REASONS_FILE = Path(__file__).resolve().parent / "data" / "reasons.yaml"
@@ -27,6 +27,8 @@ _OFFICE_KINDS = frozenset({OfficeKind.FIELD_OFFICE, OfficeKind.SUPPORT_CENTER})
 
 class ReasonsFileError(InvalidInput):
     """The reasons file is malformed."""
+
+    code = ErrorCode.INVALID_DATA_FILE
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 
 from contactcenter.appointments.models import (
     Appointment,
-    AppointmentKind,
     AppointmentRequest,
     AppointmentSlot,
     RequestState,
 )
 from contactcenter.appointments.services import REVIEWER_ROLES
 from contactcenter.appointments.slots import slot_closed_filter
-from contactcenter.core.errors import NotFound
+from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.offices.models import Office, OfficeClosure, OfficeKind
 from contactcenter.offices.selectors import office_closures_in_effect, zip_code_parse
@@ -30,7 +29,7 @@ from contactcenter.staff.roles import user_roles
 
 
 class AppointmentNotFound(NotFound):
-    pass
+    code = ErrorCode.APPOINTMENT_NOT_FOUND
 
 
 def appointment_requests_pending() -> QuerySet[AppointmentRequest]:
@@ -163,11 +162,3 @@ def appointments_for_office_day(
         .order_by("slot__starts_at", "number")
     )
     return office, appointments
-
-
-def kind_for_office(office: Office) -> str:
-    return (
-        AppointmentKind.BIOMETRICS
-        if office.kind == OfficeKind.SUPPORT_CENTER
-        else AppointmentKind.FIELD_OFFICE
-    )

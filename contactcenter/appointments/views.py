@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -35,16 +35,13 @@ from contactcenter.appointments.models import (
 )
 from contactcenter.appointments.reasons import catalogue
 from contactcenter.core.errors import ApplicationError
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.languages import active_language
+from contactcenter.core.rate_limits import rate_limit_hit_by_client, retry_after_set
 from contactcenter.offices.models import Office
 from contactcenter.staff.access import staff_roles_required
 from contactcenter.staff.models import Role
 
 ROSTER_ROLES = frozenset({*services.REVIEWER_ROLES, Role.OFFICE_STAFF})
-
-
-def _language() -> str:
-    return "es" if (translation.get_language() or "en").startswith("es") else "en"
 
 
 def _reason_title(code: str, language: str) -> str:
@@ -84,7 +81,7 @@ def _slot_from_post(request: HttpRequest) -> AppointmentSlot | None:
 
 
 def closures(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = active_language()
     today = timezone.localdate()
     return render(
         request,
@@ -95,9 +92,9 @@ def closures(request: HttpRequest) -> HttpResponse:
 
 def _lookup_rate_limit(request: HttpRequest) -> None:
     # Appointment numbers are random, but a guessing loop still deserves a brake.
-    rate_limit_hit(
+    rate_limit_hit_by_client(
+        request,
         scope="appointment-manage",
-        key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
         limit=settings.CASE_STATUS_RATE_LIMIT,
         window_seconds=settings.CASE_STATUS_RATE_WINDOW_SECONDS,
     )
@@ -138,7 +135,7 @@ def _move_choices(appointment: Appointment, office_code: str) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = active_language()
     data = request.POST if request.method == "POST" else request.GET
     number, zip_code = data.get("number", ""), data.get("zip_code", "")
     context: dict[str, object] = {"number": number, "zip_code": zip_code}
@@ -149,7 +146,8 @@ def manage(request: HttpRequest) -> HttpResponse:
         appointment = selectors.appointment_for_person(number=number, zip_code=zip_code)
     except ApplicationError as error:
         context["error"] = error.message
-        return render(request, "appointments/manage.html", context, status=error.http_status)
+        response = render(request, "appointments/manage.html", context, status=error.http_status)
+        return retry_after_set(response, error)
     status = 200
     if request.method == "POST":
         slot = _slot_from_post(request)
@@ -175,7 +173,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @staff_roles_required(services.REVIEWER_ROLES)
 def staff_requests(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = active_language()
     now = timezone.now()
     rows = [
         {
@@ -193,7 +191,7 @@ def staff_requests(request: HttpRequest) -> HttpResponse:
 @staff_roles_required(services.REVIEWER_ROLES)
 @require_http_methods(["GET", "POST"])
 def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
-    language = _language()
+    language = active_language()
     item = get_object_or_404(
         AppointmentRequest.objects.select_related("office", "inquiry"), pk=request_id
     )
@@ -239,7 +237,7 @@ def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
 @staff_roles_required(services.REVIEWER_ROLES)
 @require_http_methods(["GET", "POST"])
 def staff_appointment(request: HttpRequest, number: str) -> HttpResponse:
-    language = _language()
+    language = active_language()
     appointment = get_object_or_404(
         Appointment.objects.select_related("slot", "office", "inquiry"), number=number
     )
@@ -278,7 +276,7 @@ def staff_appointment(request: HttpRequest, number: str) -> HttpResponse:
 
 @staff_roles_required(ROSTER_ROLES)
 def staff_roster(request: HttpRequest, office_code: str, day: str) -> HttpResponse:
-    language = _language()
+    language = active_language()
     try:
         parsed = dt.date.fromisoformat(day)
         office, appointments = selectors.appointments_for_office_day(

@@ -109,12 +109,6 @@ def synonym_groups(language: str) -> tuple[SynonymGroup, ...]:
     return tuple(groups)
 
 
-def expand_synonyms(normalized: str, language: str) -> str:
-    """The text with every group's canonical wording added where one of its variants appears."""
-    extra = [g.canonical for g in synonym_groups(language) if g.pattern.search(normalized)]
-    return " ".join([normalized, *extra]) if extra else normalized
-
-
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 

@@ -15,7 +15,7 @@ from contactcenter.assistant.services import (
     assistant_ask,
 )
 from contactcenter.core.errors import ApplicationError
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.rate_limits import rate_limit_hit_by_client
 
 router = Router(tags=["self-service"])
 
@@ -63,9 +63,9 @@ class AnswerOut(Schema):
     ),
 )
 def ask(request: HttpRequest, payload: AskIn) -> dict[str, object]:
-    rate_limit_hit(
+    rate_limit_hit_by_client(
+        request,
         scope="assistant-ask",
-        key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
         limit=getattr(settings, "ASSISTANT_RATE_LIMIT", DEFAULT_RATE_LIMIT),
         window_seconds=getattr(
             settings, "ASSISTANT_RATE_WINDOW_SECONDS", DEFAULT_RATE_WINDOW_SECONDS

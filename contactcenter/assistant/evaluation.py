@@ -4,6 +4,10 @@ A labelled question has ``question``, optionally ``language`` (en or es; detecte
 ``topic`` (the slug that should answer it, or empty for a question no topic covers) and
 ``handoff`` (true when the question asks for a person). Files may be JSON Lines, a JSON list,
 YAML, or CSV with those column names.
+
+The package ships one such set, ``data/labelled_questions.jsonl`` (what ``assistant-eval``
+scores when given no file); the development, blind and holdout sets used while tuning are
+kept with the benchmarks, in ``bench/data/assistant/``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from contactcenter.assistant.analysis import DATA_DIR
 from contactcenter.assistant.knowledge import TOPIC_SLUGS, ArticleContent, article_files_read
 from contactcenter.assistant.retrieval import KnowledgeIndex
 from contactcenter.assistant.services import assistant_ask
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.errors import ApplicationError, ErrorCode
+
+LABELLED_QUESTIONS = Path(__file__).resolve().parent / "data" / "labelled_questions.jsonl"
 
 _NO_TOPIC = {"", "none", "null", "-", "out-of-scope", "out_of_scope", "oos"}
 _TRUE = {"true", "yes", "1", "y", "t"}
@@ -30,6 +36,8 @@ _FALSE = {"false", "no", "0", "n", "f", ""}
 
 class EvaluationFileError(ApplicationError):
     """A labelled file that cannot be read; the message names the line and the field."""
+
+    code = ErrorCode.INVALID_DATA_FILE
 
 
 @dataclass(frozen=True)

@@ -206,11 +206,6 @@ _REACH_VERB = re.compile(
 )
 
 
-def asks_for_supervisor(text: str) -> bool:
-    """Whether the message asks for a supervisor or manager (always handed over)."""
-    return bool(_SUPERVISOR.search(normalize(text)))
-
-
 # A person to be seen at an office ("an appointment to talk to someone at the office") is the
 # in-person appointment topic; a person named in a complaint ("the agent hung up on me") is
 # feedback. Neither asks to be handed over now.

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.errors import ApplicationError, ErrorCode
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
 LANGUAGES = ("en", "es")
@@ -71,6 +71,8 @@ TOPIC_SLUGS: tuple[str, ...] = (
 
 class KnowledgeError(ApplicationError):
     """A knowledge-base file or edit that does not meet the rules."""
+
+    code = ErrorCode.INVALID_ARTICLE
 
 
 @dataclass(frozen=True)

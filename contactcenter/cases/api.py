@@ -13,7 +13,7 @@ from contactcenter.cases.selectors import case_status_public, processing_times_c
 from contactcenter.core.dates import add_months
 from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.rate_limits import rate_limit_hit_by_client
 from contactcenter.core.receipt_numbers import ReceiptNumber
 
 router = Router(tags=["self-service"])
@@ -50,9 +50,9 @@ class ProcessingTimeOut(Schema):
 
 
 def case_status_rate_limit(request: HttpRequest) -> None:
-    rate_limit_hit(
+    rate_limit_hit_by_client(
+        request,
         scope="case-status",
-        key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
         limit=settings.CASE_STATUS_RATE_LIMIT,
         window_seconds=settings.CASE_STATUS_RATE_WINDOW_SECONDS,
     )

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from contactcenter.cases.models import ProcessingTime
 from contactcenter.cases.statuses import FINAL_STATUSES
 from contactcenter.core.dates import add_months
+from contactcenter.core.languages import active_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class InquiryEligibility:
 
 def long_date(day: dt.date) -> str:
     """A date spelled out in the active language: "November 20, 2026", "20 de noviembre de 2026"."""
-    if (get_language() or "en").startswith("es"):
+    if active_language() == "es":
         return date_format(day, r"j \d\e F \d\e Y")
     return date_format(day, "F j, Y")
 

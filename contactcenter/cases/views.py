@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.cases.api import case_status_rate_limit
@@ -21,12 +21,10 @@ from contactcenter.cases.selectors import (
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.dates import add_months
 from contactcenter.core.errors import ApplicationError, ErrorCode, RateLimited
+from contactcenter.core.languages import active_language
+from contactcenter.core.rate_limits import retry_after_set
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.offices.models import Office
-
-
-def _language() -> str:
-    return "es" if (translation.get_language() or "en").startswith("es") else "en"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,13 +35,15 @@ def case_status(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("receipt_number", "")
     context: dict[str, object] = {"receipt_number": raw}
     status = 200
+    failure: ApplicationError | None = None
     if "receipt_number" in request.GET:
-        language = _language()
+        language = active_language()
         try:
             case_status_rate_limit(request)
             parsed = ReceiptNumber.parse(raw)
             result = case_status_public(receipt_number=parsed, language=language)
         except ApplicationError as error:
+            failure = error
             status = error.http_status
             # A malformed number is the field's fault and is shown against the field; "not
             # found" and "too many look-ups" concern the request as a whole.
@@ -60,13 +60,11 @@ def case_status(request: HttpRequest) -> HttpResponse:
                 for event in case_status_history_public(receipt_number=parsed)
             ]
     response = render(request, "cases/case_status.html", context, status=status)
-    if "retry_after" in context:
-        response["Retry-After"] = str(context["retry_after"])
-    return response
+    return retry_after_set(response, failure)
 
 
 def processing_times(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = active_language()
     forms = list(FormType.objects.order_by("code"))
     offices = list(
         Office.objects.filter(processing_times__isnull=False).distinct().order_by("code")

@@ -37,7 +37,7 @@ from contactcenter.chat.events import (
 )
 from contactcenter.chat.models import Conversation, ConversationState, Sender
 from contactcenter.core.db_threads import db_thread
-from contactcenter.core.errors import ApplicationError, InvalidInput, RateLimited
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,9 @@ class _ChatConsumer(AsyncJsonWebsocketConsumer):
             "ping": self._ping,
         }.get(kind if isinstance(kind, str) else "")
         if handler is None:
-            await self.send_json({"type": "error", "code": "unknown_message", "message": ""})
+            await self.send_json(
+                {"type": "error", "code": str(ErrorCode.UNKNOWN_MESSAGE), "message": ""}
+            )
             return
         try:
             await handler(content)

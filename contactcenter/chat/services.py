@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from contactcenter.assistant.services import assistant_ask
 from contactcenter.chat import events
 from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
-from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.inquiries.models import Channel, Disposition, InquiryState
 from contactcenter.inquiries.services import (
@@ -45,15 +45,19 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 LANGUAGES = ("en", "es")
-S = ConversationState
 
 
 class ChatError(ApplicationError):
+    """The chat's state does not allow this; each raise names the state in its code."""
+
+    code = ErrorCode.FORBIDDEN_TRANSITION
     http_status = 409
 
 
 class LiveHelpClosed(ChatError):
     """Live chat is outside its hours; the adapter offers the other ways to get help."""
+
+    code = ErrorCode.LIVE_HELP_CLOSED
 
 
 def token_digest(token: str) -> str:
@@ -128,8 +132,11 @@ def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
     stored on the conversation. Only while no agent has been asked for."""
     text = _clean_body(question)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if locked.state != S.ASSISTANT:
-        raise ChatError(_("You are already talking with our staff in this chat."))
+    if locked.state != ConversationState.ASSISTANT:
+        raise ChatError(
+            _("You are already talking with our staff in this chat."),
+            code=ErrorCode.ALREADY_HANDED_OFF,
+        )
     answer = assistant_ask(question=text, language=locked.language)
     asked = _store(locked, sender=Sender.PERSON, body=text)
     reply = _store(
@@ -160,10 +167,13 @@ def chat_handoff(*, conversation: Conversation) -> Conversation:
     Asking again once handed off changes nothing. Outside live hours raises LiveHelpClosed.
     """
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if locked.state in (S.WAITING, S.ACTIVE):
+    if locked.state in (ConversationState.WAITING, ConversationState.ACTIVE):
         return _copy(conversation, locked)
-    if locked.state == S.ENDED:
-        raise ChatError(_("This chat has ended. Start a new one to talk with us again."))
+    if locked.state == ConversationState.ENDED:
+        raise ChatError(
+            _("This chat has ended. Start a new one to talk with us again."),
+            code=ErrorCode.CHAT_ENDED,
+        )
     if not live_help_open():
         raise LiveHelpClosed(_("Live chat is closed now."))
     inquiry = inquiry_open(channel=Channel.CHAT, language=locked.language, topic=locked.topic)
@@ -177,7 +187,7 @@ def chat_handoff(*, conversation: Conversation) -> Conversation:
     )  # fmt: skip
     work_item_enqueue(inquiry=inquiry, kind=WorkKind.CHAT, queue=queue)
     locked.inquiry = inquiry
-    locked.state = S.WAITING
+    locked.state = ConversationState.WAITING
     locked.save(update_fields=["inquiry", "state", "updated_at"])
     _store(locked, sender=Sender.SYSTEM, notice="waiting")
     logger.info("chat.handed_off", extra={"conversation_id": locked.pk, "inquiry_id": inquiry.pk})
@@ -192,8 +202,8 @@ def _copy(target: Conversation, source: Conversation) -> Conversation:
 
 def _conversation_open(conversation_id: int) -> Conversation:
     locked = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if locked.state == S.ENDED:
-        raise ChatError(_("This chat has ended."))
+    if locked.state == ConversationState.ENDED:
+        raise ChatError(_("This chat has ended."), code=ErrorCode.CHAT_ENDED)
     return locked
 
 
@@ -220,10 +230,10 @@ def chat_post(
     if not isinstance(client_id, str) or len(client_id) > 64:
         raise InvalidInput(_("Unknown message id."))
     state = Conversation.objects.filter(pk=conversation_id).values_list("state", flat=True).first()
-    if state is None or state == S.ENDED:
-        raise ChatError(_("This chat has ended."))
-    if state == S.ASSISTANT:
-        raise ChatError(_("Ask to talk with a person first."))
+    if state is None or state == ConversationState.ENDED:
+        raise ChatError(_("This chat has ended."), code=ErrorCode.CHAT_ENDED)
+    if state == ConversationState.ASSISTANT:
+        raise ChatError(_("Ask to talk with a person first."), code=ErrorCode.NOT_HANDED_OFF)
 
     def store() -> Message:
         return _store(
@@ -290,10 +300,10 @@ def chat_staff_joined(*, item: WorkItem, user: User) -> Message | None:
     conversation = (
         Conversation.objects.select_for_update().filter(inquiry_id=item.inquiry_id).first()
     )
-    if conversation is None or conversation.state == S.ENDED:
+    if conversation is None or conversation.state == ConversationState.ENDED:
         return None
-    if conversation.state != S.ACTIVE:
-        conversation.state = S.ACTIVE
+    if conversation.state != ConversationState.ACTIVE:
+        conversation.state = ConversationState.ACTIVE
         conversation.save(update_fields=["state", "updated_at"])
     notice = "supervisor_joined" if item.kind == WorkKind.SUPERVISOR_REQUEST else "agent_joined"
     return _store(
@@ -319,14 +329,18 @@ def chat_end(*, conversation_id: int, by: str) -> Conversation:
     """End the chat. A person who leaves before an agent joined is taken out of the queue and
     the inquiry is closed, so no agent is offered an empty chat."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if conversation.state == S.ENDED:
+    if conversation.state == ConversationState.ENDED:
         return conversation
     was = conversation.state
-    conversation.state = S.ENDED
+    conversation.state = ConversationState.ENDED
     conversation.ended_at = timezone.now()
     conversation.save(update_fields=["state", "ended_at", "updated_at"])
     inquiry = conversation.inquiry
-    if was == S.WAITING and inquiry is not None and inquiry.state != InquiryState.CLOSED:
+    if (
+        was == ConversationState.WAITING
+        and inquiry is not None
+        and inquiry.state != InquiryState.CLOSED
+    ):
         work_items_cancel_for_inquiry(inquiry=inquiry, kinds=[WorkKind.CHAT])
         inquiry_resolve(
             inquiry=inquiry,
@@ -350,15 +364,19 @@ def chat_transcript_email(*, conversation: Conversation, email: object):
     """Queue an email of the (masked) transcript to ``email``; sent after commit.
 
     The message carries only the inquiry's reference number; the transcript is read when the
-    email is rendered (``templatetags/chat_transcript.py``), so the notification row holds no
-    personal data. Needs a handed-off conversation (the reference number names it).
+    email is rendered (``{% chat_transcript_lines %}`` in ``templatetags/chat.py``), so the
+    notification row holds no personal data. Needs a handed-off conversation (the reference
+    number names it).
     """
     if conversation.inquiry is None:
         raise InvalidInput(_("A transcript can be emailed once you have talked with our staff."))
     if not isinstance(email, str) or not email.strip():
         raise InvalidInput(_("Enter an email address."))
     if not transcript_email_available():
-        raise ChatError(_("Emailing transcripts is not available on this installation."))
+        raise ChatError(
+            _("Emailing transcripts is not available on this installation."),
+            code=ErrorCode.UNAVAILABLE,
+        )
     return notification_queue(
         channel="email",
         recipient=email,
@@ -390,7 +408,7 @@ def chat_after_desk_action(*, inquiry_id: int, action: str) -> Message | Convers
     if conversation is None or conversation.inquiry is None:
         return None
     inquiry = conversation.inquiry
-    if conversation.state == S.ENDED:
+    if conversation.state == ConversationState.ENDED:
         return None
     if action == "resolve":
         return chat_end(conversation_id=conversation.pk, by="agent")

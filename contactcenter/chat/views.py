@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -20,14 +19,11 @@ from contactcenter.chat.consumers import SESSION_KEY
 from contactcenter.chat.events import message_json
 from contactcenter.chat.models import Conversation
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.languages import active_language
+from contactcenter.core.rate_limits import rate_limit_hit_by_client, retry_after_set
 from contactcenter.routing.calendar import live_help_open
 
 ASK_LIMIT_PER_MINUTE = 30
-
-
-def _language() -> str:
-    return "es" if (translation.get_language() or "en").startswith("es") else "en"
 
 
 # Where to turn when live chat is closed, best first: the secure inbox of the online account
@@ -54,8 +50,8 @@ def offline_options(language: str) -> list[dict[str, str]]:
 def _error(error: ApplicationError) -> JsonResponse:
     body = error.as_dict()
     if isinstance(error, services.LiveHelpClosed):
-        body["offline"] = offline_options(_language())
-    return JsonResponse(body, status=error.http_status)
+        body["offline"] = offline_options(active_language())
+    return retry_after_set(JsonResponse(body, status=error.http_status), error)
 
 
 def _payload(request: HttpRequest) -> dict:
@@ -84,16 +80,16 @@ def _require(request: HttpRequest) -> Conversation:
 @require_POST
 def ask(request: HttpRequest) -> JsonResponse:
     try:
-        rate_limit_hit(
+        rate_limit_hit_by_client(
+            request,
             scope="chat-ask",
-            key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
             limit=ASK_LIMIT_PER_MINUTE,
             window_seconds=60,
         )
         data = _payload(request)
         conversation = _current(request)
         if conversation is None or conversation.state == "ended":
-            conversation, token = services.conversation_start(language=_language())
+            conversation, token = services.conversation_start(language=active_language())
             request.session[SESSION_KEY] = token
         result = services.chat_ask(conversation=conversation, question=data.get("question"))
     except ApplicationError as error:
@@ -113,7 +109,7 @@ def handoff(request: HttpRequest) -> JsonResponse:
     try:
         conversation = _current(request)
         if conversation is None or conversation.state == "ended":
-            conversation, token = services.conversation_start(language=_language())
+            conversation, token = services.conversation_start(language=active_language())
             request.session[SESSION_KEY] = token
         conversation = services.chat_handoff(conversation=conversation)
         status = selectors.chat_status(conversation=conversation)

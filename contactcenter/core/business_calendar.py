@@ -9,7 +9,7 @@ agency declares. Every SLA clock in the product counts business time through thi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -127,10 +127,3 @@ class BusinessCalendar:
         if days == 0 and not self.is_business_day(day):
             day = self.next_opening(self._closing(day)).date()
         return self._closing(day)
-
-    def business_days(self, first: dt.date, last: dt.date) -> Iterable[dt.date]:
-        day = first
-        while day <= last:
-            if self.is_business_day(day):
-                yield day
-            day += dt.timedelta(days=1)

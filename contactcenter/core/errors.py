@@ -14,6 +14,42 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     PERMISSION_DENIED = "permission_denied"
     ALREADY_VERIFIED = "already_verified"
+    # Bad input, by what was wrong with it.
+    INVALID_REFERENCE_NUMBER = "invalid_reference_number"
+    INVALID_ZIP_CODE = "invalid_zip_code"
+    INVALID_DATA_FILE = "invalid_data_file"
+    INVALID_ARTICLE = "invalid_article"
+    UNKNOWN_MESSAGE = "unknown_message"
+    # Nothing of that kind with that number (missing and forbidden alike).
+    SERVICE_REQUEST_NOT_FOUND = "service_request_not_found"
+    APPOINTMENT_NOT_FOUND = "appointment_not_found"
+    LINE_NOT_FOUND = "line_not_found"
+    # The record's state does not allow the change.
+    FORBIDDEN_TRANSITION = "forbidden_transition"
+    ALREADY_RESOLVED = "already_resolved"
+    ALREADY_LINKED = "already_linked"
+    ALREADY_HANDED_OFF = "already_handed_off"
+    NOT_HANDED_OFF = "not_handed_off"
+    CHAT_ENDED = "chat_ended"
+    IDENTITY_LOCKED = "identity_locked"
+    IDENTITY_NOT_VERIFIED = "identity_not_verified"
+    # A rule of the service refuses the request.
+    SERVICE_REQUEST_REFUSED = "service_request_refused"
+    ACCESS_CODE_REFUSED = "access_code_refused"
+    DUPLICATE_REQUEST = "duplicate_request"
+    SLOT_FULL = "slot_full"
+    SLOT_UNAVAILABLE = "slot_unavailable"
+    EVENT_FULL = "event_full"
+    LIVE_HELP_CLOSED = "live_help_closed"
+    NO_QUEUE = "no_queue"
+    ROUTING_REFUSED = "routing_refused"
+    NO_EARLIER_VERSION = "no_earlier_version"
+    STEP_OUT_OF_ORDER = "step_out_of_order"
+    CALL_CHANGED = "call_changed"
+    UNUSABLE_ANSWER = "unusable_answer"
+    # The installation or the moment: nothing the person did wrong.
+    UNAVAILABLE = "unavailable"
+    TRY_AGAIN = "try_again"
 
 
 class ApplicationError(Exception):
@@ -50,6 +86,14 @@ class InvalidInput(ApplicationError):
 class NotFound(ApplicationError):
     code = ErrorCode.NOT_FOUND
     http_status = 404
+
+
+class TryAgain(ApplicationError):
+    """A write that lost a race it cannot win by waiting (a number drawn twice, say); asking
+    again is expected to work."""
+
+    code = ErrorCode.TRY_AGAIN
+    http_status = 503
 
 
 class RateLimited(ApplicationError):

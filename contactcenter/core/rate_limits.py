@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
-from contactcenter.core.errors import RateLimited
+from contactcenter.core.errors import ApplicationError, RateLimited
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 _redis_lock = threading.Lock()
 _redis_client = None
@@ -71,3 +75,26 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> 
             % {"seconds": retry_after},
             retry_after=retry_after,
         )
+
+
+def rate_limit_hit_by_client(
+    request: HttpRequest, *, scope: str, limit: int, window_seconds: int
+) -> None:
+    """Count one use of ``scope`` by the request's client address (the hop before the
+    ``TRUSTED_PROXY_COUNT`` proxies of our own, else the socket's peer); raise
+    :class:`RateLimited` past ``limit`` in the window. The adapter answers the error with
+    :func:`retry_after_set` on its response."""
+    rate_limit_hit(
+        scope=scope,
+        key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
+        limit=limit,
+        window_seconds=window_seconds,
+    )
+
+
+def retry_after_set(response: Response, error: ApplicationError | None) -> Response:
+    """``response`` with ``Retry-After`` when it answers a :class:`RateLimited` error; any
+    other error, or none, leaves it as it is."""
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response

@@ -19,7 +19,7 @@ _SEPARATORS = re.compile(r"[\s\-.]+")
 
 
 class InvalidReferenceNumber(ApplicationError):
-    code = ErrorCode.INVALID_INPUT
+    code = ErrorCode.INVALID_REFERENCE_NUMBER
     http_status = 400
 
 

@@ -20,10 +20,16 @@ from contactcenter.desk.access import is_supervisor
 from contactcenter.desk.callbacks import callbacks_for_officer
 from contactcenter.inquiries.models import Inquiry, InquiryEvent
 from contactcenter.ivr.selectors import LineDay, phone_lines_today
-from contactcenter.routing.models import Agent, CallbackAttempt, Queue, WorkItem, WorkKind
-from contactcenter.routing.models import WorkState as W
+from contactcenter.routing.models import (
+    Agent,
+    CallbackAttempt,
+    Queue,
+    WorkItem,
+    WorkKind,
+    WorkState,
+)
 
-OPEN_STATES = (W.QUEUED, W.OFFERED, W.ASSIGNED)
+OPEN_STATES = (WorkState.QUEUED, WorkState.OFFERED, WorkState.ASSIGNED)
 # The supervisor's list of open work is capped: a page must stay fast on a busy day; queues
 # show the full depth.
 OPEN_ITEMS_SHOWN = 50
@@ -33,7 +39,9 @@ def offer_for_agent(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem
     """The live offer waiting for the agent's answer (a lapsed one is no longer theirs)."""
     return (
         WorkItem.objects.select_related("inquiry", "queue")
-        .filter(state=W.OFFERED, offered_to=agent, offer_expires_at__gt=now or timezone.now())
+        .filter(
+            state=WorkState.OFFERED, offered_to=agent, offer_expires_at__gt=now or timezone.now()
+        )
         .order_by("offer_expires_at", "id")
         .first()
     )
@@ -42,7 +50,7 @@ def offer_for_agent(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem
 def work_for_agent(*, agent: Agent) -> list[WorkItem]:
     return list(
         WorkItem.objects.select_related("inquiry", "queue")
-        .filter(state=W.ASSIGNED, assigned_to=agent)
+        .filter(state=WorkState.ASSIGNED, assigned_to=agent)
         .order_by("assigned_at", "id")
     )
 
@@ -73,7 +81,7 @@ def inquiry_for_desk(
             "pk", "state"
         )
     )
-    held = tuple(pk for pk, state in mine if state == W.ASSIGNED)
+    held = tuple(pk for pk, state in mine if state == WorkState.ASSIGNED)
     supervisor = is_supervisor(viewer)
     if not mine and not supervisor:
         raise not_found
@@ -134,7 +142,7 @@ def supervisor_board(*, now: dt.datetime | None = None, language: str = "en") ->
     open work, supervisor requests and the phone lines' day: seven queries whatever the
     numbers."""
     now = now or timezone.now()
-    queued = Q(items__state=W.QUEUED)
+    queued = Q(items__state=WorkState.QUEUED)
     queues = [
         QueueRow(
             queue=queue,
@@ -151,7 +159,7 @@ def supervisor_board(*, now: dt.datetime | None = None, language: str = "en") ->
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=WorkItem.objects.filter(state=W.ASSIGNED)
+                queryset=WorkItem.objects.filter(state=WorkState.ASSIGNED)
                 .select_related("inquiry")
                 .order_by("assigned_at", "id"),
                 to_attr="current_work",

@@ -23,8 +23,7 @@ from contactcenter.inquiries.services import (
     inquiry_schedule_callback,
     inquiry_start_work,
 )
-from contactcenter.routing.models import Agent, CallOutcome, Presence, WorkItem, WorkKind
-from contactcenter.routing.models import WorkState as W
+from contactcenter.routing.models import Agent, CallOutcome, Presence, WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import (
     agent_set_presence,
     work_item_accept,
@@ -40,7 +39,7 @@ STARTS_WORK = frozenset({WorkKind.CALL, WorkKind.CHAT, WorkKind.CALLBACK,
 
 
 def _holds_work(agent: Agent) -> bool:
-    return WorkItem.objects.filter(assigned_to=agent, state=W.ASSIGNED).exists()
+    return WorkItem.objects.filter(assigned_to=agent, state=WorkState.ASSIGNED).exists()
 
 
 def _after_work(agent: Agent) -> None:

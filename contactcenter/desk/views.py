@@ -19,12 +19,13 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk import forms, selectors, services
 from contactcenter.desk.access import TIER1_PAGE_ROLES, TIER2_PAGE_ROLES, desk_roles_required
@@ -66,10 +67,6 @@ class DeskLogoutView(auth_views.LogoutView):
         return reverse("desk:login")
 
 
-def _language() -> str:
-    return "es" if (translation.get_language() or "en").startswith("es") else "en"
-
-
 def _text_ahead_available() -> bool:
     """Texting ahead needs its message in the notifications catalogue; without it the button
     is disabled."""
@@ -100,7 +97,7 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
         "nav_tier1": bool(roles & TIER1_PAGE_ROLES),
         "nav_tier2": bool(roles & TIER2_PAGE_ROLES),
         "nav_supervisor": bool(roles & SUPERVISOR_ROLES),
-        "language": _language(),
+        "language": active_language(),
     }
     return render(request, template, context, status=status)
 
@@ -531,14 +528,14 @@ def callback_resolve(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_GET
 @desk_roles_required(SUPERVISOR_ROLES)
 def supervisor(request: HttpRequest) -> HttpResponse:
-    board = selectors.supervisor_board(language=_language())
+    board = selectors.supervisor_board(language=active_language())
     return _page(request, "desk/supervisor.html", {"board": board})
 
 
 @require_GET
 @desk_roles_required(SUPERVISOR_ROLES)
 def supervisor_fragment(request: HttpRequest) -> HttpResponse:
-    board = selectors.supervisor_board(language=_language())
+    board = selectors.supervisor_board(language=active_language())
     return _page(request, "desk/_board.html", {"board": board})
 
 

@@ -5,12 +5,13 @@ from django.utils.translation import gettext as _
 
 from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import case_get_for_viewer
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.inquiries.models import Inquiry
 
 
 class IdentityNotVerified(ApplicationError):
+    code = ErrorCode.IDENTITY_NOT_VERIFIED
     http_status = 403
 
 

@@ -21,7 +21,7 @@ from contactcenter.cases.selectors import CaseNotFound, case_identity_record_for
 from contactcenter.core.db_inserts import ThenSave, insert_with_children
 from contactcenter.core.domain_events import ContactEventKind as Event
 from contactcenter.core.domain_events import DetailValue, contact_event_emit
-from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, TryAgain
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
 from contactcenter.core.reference_numbers import ReferenceNumber
@@ -48,22 +48,43 @@ from contactcenter.routing.services import (
 
 logger = logging.getLogger(__name__)
 
-S = InquiryState
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.ACTIVE, S.ESCALATED, S.CALLBACK_SCHEDULED, S.LOCKED, S.CLOSED}),
-    S.ACTIVE: frozenset({S.NEW, S.ESCALATED, S.CALLBACK_SCHEDULED, S.LOCKED, S.CLOSED}),
-    S.ESCALATED: frozenset({S.ACTIVE, S.CALLBACK_SCHEDULED, S.CLOSED}),
-    S.CALLBACK_SCHEDULED: frozenset({S.ACTIVE, S.ESCALATED, S.CLOSED}),
-    S.LOCKED: frozenset({S.ACTIVE, S.CLOSED}),
-    S.CLOSED: frozenset({S.NEW}),
+    InquiryState.NEW: frozenset(
+        {
+            InquiryState.ACTIVE,
+            InquiryState.ESCALATED,
+            InquiryState.CALLBACK_SCHEDULED,
+            InquiryState.LOCKED,
+            InquiryState.CLOSED,
+        }
+    ),
+    InquiryState.ACTIVE: frozenset(
+        {
+            InquiryState.NEW,
+            InquiryState.ESCALATED,
+            InquiryState.CALLBACK_SCHEDULED,
+            InquiryState.LOCKED,
+            InquiryState.CLOSED,
+        }
+    ),
+    InquiryState.ESCALATED: frozenset(
+        {InquiryState.ACTIVE, InquiryState.CALLBACK_SCHEDULED, InquiryState.CLOSED}
+    ),
+    InquiryState.CALLBACK_SCHEDULED: frozenset(
+        {InquiryState.ACTIVE, InquiryState.ESCALATED, InquiryState.CLOSED}
+    ),
+    InquiryState.LOCKED: frozenset({InquiryState.ACTIVE, InquiryState.CLOSED}),
+    InquiryState.CLOSED: frozenset({InquiryState.NEW}),
 }
 
 
 class ForbiddenTransition(ApplicationError):
+    code = ErrorCode.FORBIDDEN_TRANSITION
     http_status = 409
 
 
 class IdentityLocked(ApplicationError):
+    code = ErrorCode.IDENTITY_LOCKED
     http_status = 423
 
 
@@ -130,7 +151,9 @@ def _notify(inquiry: Inquiry, template: str, **context: object) -> None:
 
 # Once escalated, a person waiting on a regular (not urgent) inquiry hears when an officer
 # takes it up, schedules the call, or closes it; urgent ones get a call within two days.
-_UPDATE_STATES = frozenset({S.ACTIVE, S.CALLBACK_SCHEDULED, S.CLOSED})
+_UPDATE_STATES = frozenset(
+    {InquiryState.ACTIVE, InquiryState.CALLBACK_SCHEDULED, InquiryState.CLOSED}
+)
 
 
 def _notify_update(inquiry: Inquiry, previous_state: str) -> None:
@@ -200,7 +223,7 @@ def inquiry_open(
         except IntegrityError:  # a reference number collision: draw again
             continue
     else:  # pragma: no cover - needs five collisions in a row among 9e9 numbers
-        raise ApplicationError(_("Could not open the inquiry; try again."))
+        raise TryAgain(_("Could not open the inquiry; try again."))
     _record(inquiry, EventKind.OPENED, actor=actor, data={"channel": channel})
     if first_message:
         _message(inquiry, body=first_message, actor=actor, actor_label="person")
@@ -240,7 +263,7 @@ def inquiry_record_settled(
         now = timezone.now()
         inquiry = Inquiry(
             reference_number=ReferenceNumber.generate().value, channel=channel,
-            language=language, topic=topic[:60], state=S.CLOSED, disposition=disposition,
+            language=language, topic=topic[:60], state=InquiryState.CLOSED, disposition=disposition,
             closed_at=now,
         )  # fmt: skip
         events = [InquiryEvent(kind=EventKind.OPENED, actor_label="system",
@@ -252,7 +275,8 @@ def inquiry_record_settled(
             )  # fmt: skip
         events += [
             InquiryEvent(kind=EventKind.STATE, actor_label="system",
-                         data={"from": S.NEW, "to": S.CLOSED, "why": disposition}),
+                         data={"from": InquiryState.NEW, "to": InquiryState.CLOSED,
+                               "why": disposition}),
             InquiryEvent(kind=EventKind.DISPOSITION, actor_label="system", body=note[:2000],
                          data={"disposition": disposition}),
         ]  # fmt: skip
@@ -263,7 +287,7 @@ def inquiry_record_settled(
         except IntegrityError:  # a reference number collision: draw again
             continue
     else:  # pragma: no cover - needs five collisions in a row among 9e9 numbers
-        raise ApplicationError(_("Could not open the inquiry; try again."))
+        raise TryAgain(_("Could not open the inquiry; try again."))
     logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
     # Reported after the statement, so the events carry the new row's id.
     _report(Event.STARTED, inquiry, at=now, topic=inquiry.topic)
@@ -300,7 +324,7 @@ def inquiry_add_message(
     """A message from the person (``actor`` None: personal data is masked before storing) or
     from a member of staff."""
     locked = _lock(inquiry)
-    if locked.state == S.CLOSED:
+    if locked.state == InquiryState.CLOSED:
         raise ForbiddenTransition(_("This inquiry is closed. Open a new one or ask to reopen it."))
     return _message(locked, body=body, actor=actor, actor_label=actor_label)
 
@@ -316,14 +340,14 @@ def inquiry_add_note(*, inquiry: Inquiry, actor: User, body: str) -> InquiryEven
 def inquiry_start_work(*, inquiry: Inquiry, actor: User) -> Inquiry:
     """An agent accepted work on the inquiry."""
     locked = _lock(inquiry)
-    if locked.state == S.LOCKED:
+    if locked.state == InquiryState.LOCKED:
         # Only a supervisor lifts an identity lock, with a reason (inquiry_unlock).
         raise ForbiddenTransition(
             _("Identity checks locked this inquiry; a supervisor must review it first.")
         )
-    if locked.state != S.ACTIVE:
+    if locked.state != InquiryState.ACTIVE:
         previous = locked.state
-        _move(locked, S.ACTIVE, actor=actor, why="accepted")
+        _move(locked, InquiryState.ACTIVE, actor=actor, why="accepted")
         locked.save(update_fields=["state", "updated_at"])
         _notify_update(locked, previous)
     return _sync(inquiry, locked)
@@ -342,7 +366,7 @@ def inquiry_escalate(*, inquiry: Inquiry, actor: User | None, reason: str, urgen
     if urgency not in Urgency.values:
         raise InvalidInput(_("Urgency must be regular or urgent."))
     locked = _lock(inquiry)
-    _move(locked, S.ESCALATED, actor=actor, why="escalated")
+    _move(locked, InquiryState.ESCALATED, actor=actor, why="escalated")
     locked.tier = Tier.TIER2
     locked.urgency = urgency
     locked.escalation_reason = reason.strip()[:500]
@@ -369,7 +393,7 @@ def inquiry_request_supervisor(
 ) -> Inquiry:
     """Allowed at any time, from any state but closed; the inquiry keeps its state."""
     locked = _lock(inquiry)
-    if locked.state == S.CLOSED:
+    if locked.state == InquiryState.CLOSED:
         raise ForbiddenTransition(_("A closed inquiry cannot be sent to a supervisor."))
     if locked.supervisor_requested_at is None:
         locked.supervisor_requested_at = timezone.now()
@@ -404,7 +428,7 @@ def inquiry_schedule_callback(
         raise InvalidInput(_("A callback needs a phone number."))
     locked = _lock(inquiry)
     previous = locked.state
-    _move(locked, S.CALLBACK_SCHEDULED, actor=actor, why="callback")
+    _move(locked, InquiryState.CALLBACK_SCHEDULED, actor=actor, why="callback")
     locked.contact_phone = phone
     locked.save(update_fields=["state", "contact_phone", "updated_at"])
     tier = QueueTier.TIER2 if locked.tier == Tier.TIER2 else QueueTier.TIER1
@@ -432,7 +456,7 @@ def inquiry_resolve(
         raise InvalidInput(_("Choose a disposition."))
     locked = _lock(inquiry)
     previous = locked.state
-    _move(locked, S.CLOSED, actor=actor, why=disposition)
+    _move(locked, InquiryState.CLOSED, actor=actor, why=disposition)
     locked.disposition = disposition
     locked.closed_at = timezone.now()
     locked.save(update_fields=["state", "disposition", "closed_at", "updated_at"])
@@ -450,7 +474,7 @@ def inquiry_reopen(*, inquiry: Inquiry, actor: User | None, reason: str) -> Inqu
     if not reason.strip():
         raise InvalidInput(_("Give the reason for reopening."))
     locked = _lock(inquiry)
-    _move(locked, S.NEW, actor=actor, why="reopened")
+    _move(locked, InquiryState.NEW, actor=actor, why="reopened")
     locked.disposition = ""
     locked.closed_at = None
     locked.save(update_fields=["state", "disposition", "closed_at", "updated_at"])
@@ -501,9 +525,9 @@ def inquiry_verify_identity(
     a person asking about a second case starts a second inquiry.
     """
     locked = _lock(inquiry)
-    if locked.state == S.LOCKED:
+    if locked.state == InquiryState.LOCKED:
         raise IdentityLocked(_("Identity checks are locked for this inquiry."))
-    if locked.state == S.CLOSED:
+    if locked.state == InquiryState.CLOSED:
         raise ForbiddenTransition(_("This inquiry is closed."))
     try:
         record = case_identity_record_for_check(
@@ -554,7 +578,7 @@ def inquiry_verify_identity(
         locked.failed_identity_checks += 1
         fields = ["failed_identity_checks", "updated_at"]
         if locked.failed_identity_checks >= settings.IDENTITY_MAX_FAILURES:
-            _move(locked, S.LOCKED, actor=actor, why="identity")
+            _move(locked, InquiryState.LOCKED, actor=actor, why="identity")
             locked.flagged = True
             fields += ["state", "flagged"]
         locked.save(update_fields=fields)
@@ -568,7 +592,7 @@ def inquiry_verify_identity(
     return IdentityResult(
         passed=passed,
         failures=locked.failed_identity_checks,
-        locked=locked.state == S.LOCKED,
+        locked=locked.state == InquiryState.LOCKED,
         verified_as=locked.verified_as,
     )
 
@@ -584,7 +608,7 @@ def inquiry_verified_by_account(*, inquiry: Inquiry, case: Case, verified_as: st
     if verified_as not in (VerifiedAs.APPLICANT, VerifiedAs.REPRESENTATIVE):
         raise InvalidInput(_("Say whether the person is the applicant or a representative."))
     locked = _lock(inquiry)
-    if locked.state in (S.CLOSED, S.LOCKED):
+    if locked.state in (InquiryState.CLOSED, InquiryState.LOCKED):
         raise ForbiddenTransition(_("This inquiry cannot take an identity check now."))
     locked.verified_as = verified_as
     locked.verified_at = timezone.now()
@@ -605,7 +629,7 @@ def inquiry_unlock(*, inquiry: Inquiry, actor: User, reason: str) -> Inquiry:
     if not reason.strip():
         raise InvalidInput(_("Give the reason for lifting the lock."))
     locked = _lock(inquiry)
-    _move(locked, S.ACTIVE, actor=actor, why="unlocked")
+    _move(locked, InquiryState.ACTIVE, actor=actor, why="unlocked")
     locked.failed_identity_checks = 0
     locked.save(update_fields=["state", "failed_identity_checks", "updated_at"])
     _record(locked, EventKind.ACTION, actor=actor, body=reason[:500], data={"action": "unlock"})

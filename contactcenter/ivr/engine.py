@@ -4,8 +4,9 @@
 an :class:`Effect` for the caller of ``step`` to carry out: looking up a case, sending a link,
 putting the caller in line, taking a callback. When an effect's answer decides what is said
 next (a case look-up), the turn comes back with ``awaiting`` set and the runner calls ``step``
-again with the answer in ``Event.result``. The TwiML webhooks and the ``call`` simulator both
-go through :mod:`contactcenter.ivr.runner`, so the same code answers real calls and tests.
+again with the answer in ``Event.result``. The TwiML webhooks run ``step`` through the phone
+line's services, and the ``call`` simulator plays its calls through those same signed webhooks,
+so the same code answers real calls and tests.
 
 The state is a plain JSON-able dict, stored between requests:
 

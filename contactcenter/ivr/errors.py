@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contactcenter.core.errors import ApplicationError, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, NotFound
 
 
 class IvrError(ApplicationError):
@@ -10,12 +10,14 @@ class IvrError(ApplicationError):
 
 
 class LineNotFound(NotFound):
-    pass
+    code = ErrorCode.LINE_NOT_FOUND
 
 
 class StepOutOfOrder(IvrError):
+    code = ErrorCode.STEP_OUT_OF_ORDER
     http_status = 409
 
 
 class CallChanging(IvrError):
+    code = ErrorCode.CALL_CHANGED
     http_status = 409

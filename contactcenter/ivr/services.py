@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.core.errors import NotFound
+from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.ivr.bridge import redirect_to_agent
 from contactcenter.ivr.call_inquiries import call_finish, post_transcript
 from contactcenter.ivr.call_requests import CallRequest, mask_heard, step_url
@@ -130,7 +130,10 @@ def flow_activate(*, line: str, version: int | None = None) -> FlowVersion:
             raise LineNotFound(_("No flow is loaded for line %(line)s.") % {"line": line})
         target = versions.filter(version__lt=active.version).order_by("-version").first()
         if target is None:
-            raise IvrError(_("Line %(line)s has no earlier version.") % {"line": line})
+            raise IvrError(
+                _("Line %(line)s has no earlier version.") % {"line": line},
+                code=ErrorCode.NO_EARLIER_VERSION,
+            )
     else:
         target = versions.filter(version=version).first()
         if target is None:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 from contactcenter.core.a_numbers import ANumber
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.receipt_numbers import PREFIXES, ReceiptNumber
 
 NUMBER_WORDS = {
@@ -71,6 +71,8 @@ def compact(speech: str) -> str:
 
 class Unusable(ApplicationError):
     """An answer that is not a value of the kind asked for."""
+
+    code = ErrorCode.UNUSABLE_ANSWER
 
 
 def receipt_candidates(*, digits: str, speech: str) -> list[str]:

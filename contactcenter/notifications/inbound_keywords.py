@@ -47,9 +47,5 @@ def inbound_keyword_register(keyword: str, handler: InboundHandler) -> None:
     _HANDLERS[word] = handler
 
 
-def inbound_keyword_unregister(keyword: str) -> None:
-    _HANDLERS.pop(keyword_normalise(keyword), None)
-
-
 def inbound_handler_for(word: str) -> InboundHandler | None:
     return _HANDLERS.get(word)

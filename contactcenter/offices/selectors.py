@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.core.errors import InvalidInput
+from contactcenter.core.errors import ErrorCode, InvalidInput
 from contactcenter.offices.models import Office, OfficeClosure, OfficeKind
 
 # Five digits, optionally followed by the ZIP+4 extension, which jurisdiction ignores.
@@ -17,7 +17,7 @@ _ZIP = re.compile(r"^\s*([0-9]{5})(?:[\s-]?[0-9]{4})?\s*$")
 
 
 class InvalidZipCode(InvalidInput):
-    pass
+    code = ErrorCode.INVALID_ZIP_CODE
 
 
 def zip_code_parse(raw: object) -> str:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from django.db import transaction
 
-from contactcenter.core.errors import InvalidInput
+from contactcenter.core.errors import ErrorCode, InvalidInput
 from contactcenter.offices.models import Office, OfficeClosure, OfficeHours, OfficeKind, ServiceArea
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ _CHUNK = 900
 
 class ReferenceDataError(InvalidInput):
     """The reference-data file is malformed; nothing was written."""
+
+    code = ErrorCode.INVALID_DATA_FILE
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from contactcenter.core.errors import ApplicationError, RateLimited
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.languages import active_language
+from contactcenter.core.rate_limits import rate_limit_hit_by_client, retry_after_set
 from contactcenter.offices.models import OfficeClosure
 from contactcenter.portal import public_services
 from contactcenter.portal.forms import AccountHelpForm, EventRegistrationForm, FeedbackForm
 from contactcenter.portal.models import OutreachEvent
-from contactcenter.portal.views import language
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import WorkItem, WorkState
 
@@ -36,8 +36,7 @@ def _form_limit() -> tuple[int, int]:
 def _guard(request: HttpRequest, scope: str) -> None:
     """Rate limit per client address (the honeypot is checked by the caller)."""
     limit, window = _form_limit()
-    address = client_address(request, trusted_proxies=getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    rate_limit_hit(scope=scope, key=address, limit=limit, window_seconds=window)
+    rate_limit_hit_by_client(request, scope=scope, limit=limit, window_seconds=window)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +96,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         .select_related("office")
         .order_by("office__code")
     )
-    lang = language()
+    lang = active_language()
     return render(
         request,
         "portal/public/contact.html",
@@ -120,7 +119,7 @@ def _honeypot_tripped(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def account_help(request: HttpRequest) -> HttpResponse:
-    form = AccountHelpForm(request.POST or None)
+    form = AccountHelpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _honeypot_tripped(request):
             # Answer as if it worked: a program learns nothing; nothing is stored.
@@ -129,7 +128,10 @@ def account_help(request: HttpRequest) -> HttpResponse:
             _guard(request, "portal-account-help")
         except RateLimited as error:
             form.add_error(None, error.message)
-            return render(request, "portal/public/account_help.html", {"form": form}, status=429)
+            response = render(
+                request, "portal/public/account_help.html", {"form": form}, status=429
+            )
+            return retry_after_set(response, error)
         if form.is_valid():
             try:
                 inquiry = public_services.account_help_submit(
@@ -137,7 +139,7 @@ def account_help(request: HttpRequest) -> HttpResponse:
                     description=form.cleaned_data["description"],
                     email=form.cleaned_data["email"],
                     phone=form.cleaned_data["phone"],
-                    language=language(),
+                    language=active_language(),
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -153,7 +155,7 @@ def account_help(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest) -> HttpResponse:
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _honeypot_tripped(request):
             return render(request, "portal/public/thanks.html", {"reference": None})
@@ -161,7 +163,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
             _guard(request, "portal-feedback")
         except RateLimited as error:
             form.add_error(None, error.message)
-            return render(request, "portal/public/feedback.html", {"form": form}, status=429)
+            response = render(request, "portal/public/feedback.html", {"form": form}, status=429)
+            return retry_after_set(response, error)
         if form.is_valid():
             try:
                 inquiry = public_services.feedback_submit(
@@ -170,7 +173,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     phone=form.cleaned_data["phone"],
                     anonymous=form.cleaned_data["anonymous"],
-                    language=language(),
+                    language=active_language(),
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -184,7 +187,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
 
 def events(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    lang = language()
+    lang = active_language()
     upcoming = OutreachEvent.objects.filter(starts_at__gt=now).order_by("starts_at")[:50]
     past = OutreachEvent.objects.filter(starts_at__lte=now).order_by("-starts_at")[:20]
     return render(
@@ -207,10 +210,11 @@ def _event(event_id: int) -> OutreachEvent:
 @require_http_methods(["GET", "POST"])
 def event(request: HttpRequest, event_id: int) -> HttpResponse:
     found = _event(event_id)
-    lang = language()
-    form = EventRegistrationForm(request.POST or None)
+    lang = active_language()
+    form = EventRegistrationForm(request.POST if request.method == "POST" else None)
     registered = False
     status = 200
+    limited: RateLimited | None = None
     if request.method == "POST":
         if _honeypot_tripped(request):
             return redirect("portal_public:event", event_id=found.pk)
@@ -230,9 +234,10 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
         except RateLimited as error:
             form.add_error(None, error.message)
             status = 429
+            limited = error
         except ApplicationError as error:
             form.add_error(None, error.message)
-    return render(
+    response = render(
         request,
         "portal/public/event.html",
         {
@@ -247,6 +252,7 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
         },
         status=status,
     )
+    return retry_after_set(response, limited)
 
 
 def _ics_text(value: str) -> str:
@@ -278,7 +284,7 @@ def _ics_time(moment: dt.datetime) -> str:
 def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
     """The event as an iCalendar file (RFC 5545) for any calendar program."""
     found = _event(event_id)
-    lang = language()
+    lang = active_language()
     host = request.get_host().split(":")[0]
     lines = [
         "BEGIN:VCALENDAR",

@@ -10,19 +10,18 @@ from collections.abc import Callable
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contactcenter.appointments.reasons import reason_get
 from contactcenter.core.errors import ApplicationError, NotFound
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.languages import active_language
+from contactcenter.core.rate_limits import rate_limit_hit
 from contactcenter.portal import selectors, services
 from contactcenter.portal.forms import (
     AccessCodeForm,
@@ -35,10 +34,6 @@ from contactcenter.portal.forms import (
 )
 from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
 from contactcenter.servicerequests.models import ServiceRequestType, Submitter
-
-
-def language() -> str:
-    return "es" if (get_language() or "en").startswith("es") else "en"
 
 
 def account_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -87,14 +82,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "link_form": AccessCodeForm(),
             "rep_form": RepresentativeForm(),
             "mfa_enabled": is_mfa_enabled(request.user),
-            "language": language(),
+            "language": active_language(),
         },
     )
-
-
-def _rate_limit(request: HttpRequest, scope: str, limit: int, window: int) -> None:
-    address = client_address(request, trusted_proxies=getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    rate_limit_hit(scope=scope, key=address, limit=limit, window_seconds=window)
 
 
 @account_required
@@ -155,7 +145,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "detail": detail,
             "c": detail.case,
-            "language": language(),
+            "language": active_language(),
             "rfe_open": detail.case.status in services.RFE_STATUSES,
             "request_types": _online_types(),
         },
@@ -182,7 +172,7 @@ def ask(request: HttpRequest, case_id: int) -> HttpResponse:
                 case=found,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
-                language=language(),
+                language=active_language(),
             )
         except ApplicationError as error:
             _form_error(form, error)
@@ -209,7 +199,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
                 thread=found,
                 body=form.cleaned_data["body"],
-                language=language(),
+                language=active_language(),
             )
         except ApplicationError as error:
             _form_error(form, error)
@@ -283,7 +273,7 @@ def service_request_new(request: HttpRequest, case_id: int, type_code: str) -> H
                 case=found,
                 type_code=type_code,
                 details=details,
-                language=language(),
+                language=active_language(),
                 reply_channel=form.cleaned_data.get("reply_channel") or None,
             )
         except ApplicationError as error:
@@ -300,7 +290,7 @@ def service_request_new(request: HttpRequest, case_id: int, type_code: str) -> H
     return form_page(
         request,
         "portal/service_request_new.html",
-        {"form": form, "c": found, "request_type": request_type, "language": language()},
+        {"form": form, "c": found, "request_type": request_type, "language": active_language()},
     )
 
 
@@ -311,7 +301,7 @@ def service_request_detail(request: HttpRequest, case_id: int, number: str) -> H
     return render(
         request,
         "portal/service_request.html",
-        {"c": found, "item": item, "language": language()},
+        {"c": found, "item": item, "language": active_language()},
     )
 
 
@@ -319,7 +309,7 @@ def service_request_detail(request: HttpRequest, case_id: int, number: str) -> H
 @require_http_methods(["GET", "POST"])
 def appointment_new(request: HttpRequest, case_id: int) -> HttpResponse:
     found = selectors.case_for_user(request.user, case_id)  # type: ignore[arg-type]
-    form = AppointmentForm(request.POST or None, language=language())
+    form = AppointmentForm(request.POST or None, language=active_language())
     if request.method == "POST" and form.is_valid():
         try:
             created = services.appointment_request_online(
@@ -330,7 +320,7 @@ def appointment_new(request: HttpRequest, case_id: int) -> HttpResponse:
                 accommodations=form.cleaned_data["accommodations"],
                 accommodation_note=form.cleaned_data["accommodation_note"],
                 details=form.cleaned_data["details"],
-                language=language(),
+                language=active_language(),
             )
         except ApplicationError as error:
             _form_error(form, error)
@@ -355,7 +345,7 @@ def appointment_detail(request: HttpRequest, case_id: int, request_id: int) -> H
         {
             "c": found,
             "item": item,
-            "reason_title": reason.title(language()) if reason else item.reason,
-            "office_name": item.office.name(language()),
+            "reason_title": reason.title(active_language()) if reason else item.reason,
+            "office_name": item.office.name(active_language()),
         },
     )

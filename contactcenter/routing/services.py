@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from contactcenter.core.domain_events import ContactEventKind as Event
 from contactcenter.core.domain_events import DetailValue, contact_event_emit
-from contactcenter.core.errors import ApplicationError, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, NotFound
 from contactcenter.routing.calendar import calling_window_open, live_help_open
 from contactcenter.routing.models import (
     Agent,
@@ -50,11 +50,13 @@ KIND_CHANNEL = {
     WorkKind.SECURE_MESSAGE: "secure_message",
     WorkKind.WEBFORM_REPLY: "webform",
 }
-ACTIVE_STATES = (WorkState.OFFERED, WorkState.ASSIGNED)
 
 
 class RoutingError(ApplicationError):
-    pass
+    """Work or a callback that cannot be taken, offered or finished as asked (no longer
+    offered, expired, held by someone else, already finished)."""
+
+    code = ErrorCode.ROUTING_REFUSED
 
 
 def _report(
@@ -79,7 +81,7 @@ def _waited(item: WorkItem, now: dt.datetime) -> float:
 
 
 class NoQueue(RoutingError):
-    pass
+    code = ErrorCode.NO_QUEUE
 
 
 @dataclass(frozen=True, slots=True)

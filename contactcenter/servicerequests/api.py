@@ -9,7 +9,7 @@ from django.utils import translation
 from ninja import Router, Schema
 
 from contactcenter.core.errors import ApplicationError
-from contactcenter.core.rate_limits import client_address, rate_limit_hit
+from contactcenter.core.rate_limits import rate_limit_hit_by_client
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.servicerequests.selectors import service_request_public
 
@@ -45,9 +45,9 @@ def service_request_status(
 ) -> ServiceRequestOut:
     # Same budget as case status, counted separately: both numbers are needed, but without a
     # limit the 8-digit space could still be walked for one known receipt number.
-    rate_limit_hit(
+    rate_limit_hit_by_client(
+        request,
         scope="service-request-status",
-        key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
         limit=settings.CASE_STATUS_RATE_LIMIT,
         window_seconds=settings.CASE_STATUS_RATE_WINDOW_SECONDS,
     )

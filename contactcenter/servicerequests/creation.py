@@ -31,7 +31,7 @@ from contactcenter.cases.services import case_status_record
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.db_inserts import insert_with_children
 from contactcenter.core.db_prepared import PreparedGet
-from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.errors import InvalidInput, TryAgain
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.offices.selectors import InvalidZipCode, field_office_for_zip
@@ -66,7 +66,6 @@ from contactcenter.staff.roles import user_roles
 
 logger = logging.getLogger(__name__)
 
-S = ServiceRequestState
 NUMBER_ATTEMPTS = 8
 
 
@@ -234,7 +233,7 @@ def _create(
         inquiry=inquiry,
         case=case,
         office=office,
-        state=S.REFERRED if referred else S.ROUTED,
+        state=ServiceRequestState.REFERRED if referred else ServiceRequestState.ROUTED,
         submitted_by=submitter,
         submitted_by_user=actor,
         language=language,
@@ -334,7 +333,7 @@ def service_request_create_numbered(**kwargs: Any) -> ServiceRequestCreated:
                 return _create(number=_number_draw(), check_duplicate=attempt > 0, **kwargs)
         except IntegrityError:
             continue
-    raise ApplicationError(_("We could not create the request just now; please try again."))
+    raise TryAgain(_("We could not create the request just now; please try again."))
 
 
 def creation_input_check(

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.core.errors import InvalidInput
+from contactcenter.core.errors import ErrorCode, InvalidInput
 from contactcenter.inquiries.models import Channel
 from contactcenter.offices.selectors import zip_code_parse
 from contactcenter.servicerequests.models import (
@@ -41,6 +41,8 @@ TYPES_FILE = Path(__file__).resolve().parent / "data" / "service_request_types.y
 
 class TypeDataError(InvalidInput):
     """The types file is malformed; nothing was written."""
+
+    code = ErrorCode.INVALID_DATA_FILE
 
 
 # --- Active types, kept per process ------------------------------------------------------------

@@ -34,7 +34,7 @@ class NotOfficeStaff(ApplicationError):
 
 
 class ServiceRequestNotFound(NotFound):
-    pass
+    code = ErrorCode.SERVICE_REQUEST_NOT_FOUND
 
 
 def _not_found() -> ServiceRequestNotFound:

@@ -44,7 +44,7 @@ from contactcenter.servicerequests.creation import (
     service_request_create_numbered,
     submitter_for,
 )
-from contactcenter.servicerequests.errors import ForbiddenTransition
+from contactcenter.servicerequests.errors import AlreadyResolved, ForbiddenTransition
 from contactcenter.servicerequests.evidence import EvidenceUpload
 from contactcenter.servicerequests.models import (
     OPEN_STATES,
@@ -63,7 +63,6 @@ from contactcenter.staff.roles import user_roles
 
 logger = logging.getLogger(__name__)
 
-S = ServiceRequestState
 # Offices that work requests; support centers take biometrics only, and requests are never
 # sent abroad (they are referred there instead).
 WORKING_OFFICE_KINDS = frozenset(
@@ -214,7 +213,7 @@ def _lock(request: ServiceRequest, actor: User) -> ServiceRequest:
 
 def _require_open(request: ServiceRequest) -> None:
     if request.state not in OPEN_STATES:
-        raise ForbiddenTransition(
+        raise AlreadyResolved(
             _("This request is %(state)s and can no longer be changed.")
             % {"state": str(ServiceRequestState(request.state).label).lower()}
         )
@@ -241,15 +240,15 @@ def _sync(target: ServiceRequest, source: ServiceRequest) -> ServiceRequest:
 
 
 def _start(request: ServiceRequest, actor: User) -> None:
-    if request.state == S.ROUTED:
-        request.state = S.IN_PROGRESS
+    if request.state == ServiceRequestState.ROUTED:
+        request.state = ServiceRequestState.IN_PROGRESS
         request.opened_at = timezone.now()
         request.save(update_fields=["state", "opened_at", "updated_at"])
         _event(request, EventKind.OPENED, actor=actor, office=request.office)
 
 
 def _finish(request: ServiceRequest, *, actor: User, outcome: str, note: str) -> None:
-    request.state = S.RESOLVED
+    request.state = ServiceRequestState.RESOLVED
     request.resolved_at = timezone.now()
     request.outcome = outcome
     request.save(update_fields=["state", "resolved_at", "outcome", "updated_at"])
@@ -317,7 +316,7 @@ def service_request_transfer(
         raise InvalidInput(_("Requests can only go to an office that works them."))
     from_office_id = locked.office_id
     locked.office = to_office
-    locked.state = S.ROUTED
+    locked.state = ServiceRequestState.ROUTED
     locked.opened_at = None
     locked.save(update_fields=["office", "state", "opened_at", "updated_at"])
     _event(

@@ -15,11 +15,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.languages import active_language
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.offices.selectors import office_get_by_code
 from contactcenter.servicerequests import forms, selectors, services
@@ -48,10 +49,6 @@ def _office_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
     return wrapped
 
 
-def _language() -> str:
-    return "es" if (translation.get_language() or "en").startswith("es") else "en"
-
-
 @require_GET
 @_office_page
 def office_queue_page(request: HttpRequest) -> HttpResponse:
@@ -59,7 +56,7 @@ def office_queue_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "servicerequests/queue.html",
-        {"rows": rows, "language": _language(), "breaches": sum(r.breached for r in rows)},
+        {"rows": rows, "language": active_language(), "breaches": sum(r.breached for r in rows)},
     )
 
 
@@ -77,7 +74,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "case": selectors.service_request_case_for_office(viewer=user, request=service_request),
             "history": selectors.service_request_history(request=service_request),
             "evidence": selectors.service_request_evidence(request=service_request),
-            "language": _language(),
+            "language": active_language(),
             "breached": service_request.due_at < timezone.now(),
             "is_expedite": service_request.type.rule == Rule.EXPEDITE,
             "is_address": service_request.type.rule == Rule.CHANGE_OF_ADDRESS,
@@ -109,7 +106,7 @@ def _run_action(request: HttpRequest, user: User, sr, action: str) -> str:
         services.service_request_transfer(
             request=sr, actor=user, to_office=office, reason=post.get("reason", "")
         )
-        return _("The request was sent to %(office)s.") % {"office": office.name(_language())}
+        return _("The request was sent to %(office)s.") % {"office": office.name(active_language())}
     if action in ("approve", "deny"):
         services.service_request_expedite_decide(
             request=sr, actor=user, approve=action == "approve", reason=post.get("reason", "")
@@ -166,7 +163,7 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
     inquiry = Inquiry.objects.filter(reference_number=reference).first()
     if inquiry is None:
         raise Http404
-    language = _language()
+    language = active_language()
     choices = [(t.code, t.title(language)) for t in ServiceRequestType.objects.filter(active=True)]
     form = forms.CreateForm(request.POST or None, request.FILES or None, type_choices=choices)
     context: dict[str, object] = {"form": form, "inquiry": inquiry}

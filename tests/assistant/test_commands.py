@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from contactcenter.assistant.evaluation import LABELLED_QUESTIONS
 from contactcenter.assistant.models import Article
 
 
@@ -92,3 +93,9 @@ def test_assistant_eval_calibrates_the_threshold(knowledge_base, tmp_path):
     output = run("assistant_eval", str(path), "--calibrate")
     threshold = float(output.split("calibrated threshold:")[1].split()[0])
     assert 0.05 < threshold < 0.6
+
+
+def test_assistant_eval_scores_the_shipped_set_when_given_no_file(knowledge_base):
+    report = json.loads(run("assistant_eval", "--json"))
+    shipped = [line for line in LABELLED_QUESTIONS.read_text("utf-8").splitlines() if line.strip()]
+    assert report["questions"] == len(shipped)

@@ -116,8 +116,9 @@ def test_bad_messages_are_refused_and_nothing_is_stored(waiting_chat, body):
 
 def test_no_live_messages_before_the_handoff(knowledge):
     conversation, _token = services.conversation_start(language="en")
-    with pytest.raises(services.ChatError):
+    with pytest.raises(services.ChatError) as raised:
         services.chat_post(conversation_id=conversation.pk, body="hello", sender="person")
+    assert raised.value.code == "not_handed_off"
     assert not Message.objects.exists()
 
 
@@ -171,8 +172,9 @@ def test_leaving_while_waiting_takes_the_chat_out_of_the_queue(waiting_chat):
     assert conversation.state == ConversationState.ENDED
     assert WorkItem.objects.get(inquiry=conversation.inquiry).state == WorkState.CANCELLED
     assert conversation.inquiry.state == InquiryState.CLOSED
-    with pytest.raises(services.ChatError):
+    with pytest.raises(services.ChatError) as raised:
         services.chat_post(conversation_id=conversation.pk, body="still there?", sender="person")
+    assert raised.value.code == "chat_ended"
 
 
 def test_position_and_wait_count_the_people_ahead(waiting_chat):

@@ -73,6 +73,7 @@ def test_outside_live_hours_the_widget_offers_other_ways_never_a_dead_end(
     response = client.post("/chat/handoff/")
     assert response.status_code == 409
     body = response.json()
+    assert body["code"] == "live_help_closed"
     assert body["message"] and [o["url"] for o in body["offline"]] == [
         "/account/messages/", "/account-help/", "/case-status/", "/processing-times/",
         "/appointments/manage/",

@@ -31,8 +31,6 @@ from contactcenter.inquiries.services import (
 )
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 
-S = InquiryState
-
 
 def receipt_of(case) -> ReceiptNumber:
     return ReceiptNumber.parse(case.receipt_number)
@@ -51,19 +49,19 @@ def applicant_answers(case, **overrides):
 def in_state(state, *, actor=None, make_case=None) -> Inquiry:
     """An inquiry brought to ``state`` through the services, never by writing the field."""
     inquiry = inquiry_open(channel="phone", language="en")
-    if state == S.NEW:
+    if state == InquiryState.NEW:
         return inquiry
-    if state == S.ACTIVE:
+    if state == InquiryState.ACTIVE:
         return inquiry_start_work(inquiry=inquiry, actor=actor)
-    if state == S.ESCALATED:
+    if state == InquiryState.ESCALATED:
         return inquiry_escalate(inquiry=inquiry, actor=actor, reason="complex", urgency="regular")
-    if state == S.CALLBACK_SCHEDULED:
+    if state == InquiryState.CALLBACK_SCHEDULED:
         return inquiry_schedule_callback(inquiry=inquiry, actor=actor, phone="+15550100000")
-    if state == S.CLOSED:
+    if state == InquiryState.CLOSED:
         return inquiry_resolve(
             inquiry=inquiry, actor=actor, disposition=Disposition.RESOLVED_FIRST_CONTACT
         )
-    if state == S.LOCKED:
+    if state == InquiryState.LOCKED:
         case = make_case()
         for _ in range(3):
             inquiry_verify_identity(
@@ -79,17 +77,17 @@ def in_state(state, *, actor=None, make_case=None) -> Inquiry:
 
 def attempt(target, inquiry, actor):
     """Try to move ``inquiry`` to ``target`` through the service that does so."""
-    if target == S.ACTIVE:
-        if inquiry.state == S.LOCKED:
+    if target == InquiryState.ACTIVE:
+        if inquiry.state == InquiryState.LOCKED:
             return inquiry_unlock(inquiry=inquiry, actor=actor, reason="verified by supervisor")
         return inquiry_start_work(inquiry=inquiry, actor=actor)
-    if target == S.ESCALATED:
+    if target == InquiryState.ESCALATED:
         return inquiry_escalate(inquiry=inquiry, actor=actor, reason="r", urgency="urgent")
-    if target == S.CALLBACK_SCHEDULED:
+    if target == InquiryState.CALLBACK_SCHEDULED:
         return inquiry_schedule_callback(inquiry=inquiry, actor=actor, phone="+15550100000")
-    if target == S.CLOSED:
+    if target == InquiryState.CLOSED:
         return inquiry_resolve(inquiry=inquiry, actor=actor, disposition=Disposition.REFERRED)
-    if target == S.NEW:
+    if target == InquiryState.NEW:
         return inquiry_reopen(inquiry=inquiry, actor=actor, reason="person wrote again")
     return None
 
@@ -113,8 +111,14 @@ def test_open_refuses_bad_input(queues, bad):
 
 ALL_PAIRS = [
     (source, target)
-    for source in S.values
-    for target in (S.NEW, S.ACTIVE, S.ESCALATED, S.CALLBACK_SCHEDULED, S.CLOSED)
+    for source in InquiryState.values
+    for target in (
+        InquiryState.NEW,
+        InquiryState.ACTIVE,
+        InquiryState.ESCALATED,
+        InquiryState.CALLBACK_SCHEDULED,
+        InquiryState.CLOSED,
+    )
     if source != target
 ]
 
@@ -144,7 +148,7 @@ def test_escalation_queues_a_tier2_callback_due_in_business_days(queues, staff_u
     inquiry = inquiry_open(channel="phone", language="es")
     inquiry_escalate(inquiry=inquiry, actor=actor, reason="RFE question", urgency="urgent")
     inquiry.refresh_from_db()
-    assert inquiry.state == S.ESCALATED and inquiry.tier == Tier.TIER2
+    assert inquiry.state == InquiryState.ESCALATED and inquiry.tier == Tier.TIER2
     item = WorkItem.objects.get(inquiry=inquiry)
     assert item.kind == WorkKind.CALLBACK and item.queue.code == "t2-callbacks-es"
     assert item.due_at > item.enqueued_at
@@ -158,10 +162,10 @@ def test_escalation_needs_a_reason_and_valid_urgency(queues):
     with pytest.raises(InvalidInput):
         inquiry_escalate(inquiry=inquiry, actor=None, reason="x", urgency="whenever")
     inquiry.refresh_from_db()
-    assert inquiry.state == S.NEW and not WorkItem.objects.exists()
+    assert inquiry.state == InquiryState.NEW and not WorkItem.objects.exists()
 
 
-@pytest.mark.parametrize("state", [s for s in S.values if s != S.CLOSED])
+@pytest.mark.parametrize("state", [s for s in InquiryState.values if s != InquiryState.CLOSED])
 def test_supervisor_can_be_requested_from_any_open_state(queues, staff_user, make_case, state):
     inquiry = in_state(state, actor=staff_user("tier1"), make_case=make_case)
     inquiry_request_supervisor(inquiry=inquiry, reason="wants a supervisor")
@@ -174,7 +178,7 @@ def test_supervisor_can_be_requested_from_any_open_state(queues, staff_user, mak
 
 
 def test_supervisor_cannot_be_requested_on_a_closed_inquiry(queues, staff_user):
-    inquiry = in_state(S.CLOSED, actor=staff_user("tier1"))
+    inquiry = in_state(InquiryState.CLOSED, actor=staff_user("tier1"))
     with pytest.raises(ForbiddenTransition):
         inquiry_request_supervisor(inquiry=inquiry)
     assert not WorkItem.objects.filter(kind=WorkKind.SUPERVISOR_REQUEST).exists()
@@ -182,7 +186,7 @@ def test_supervisor_cannot_be_requested_on_a_closed_inquiry(queues, staff_user):
 
 def test_resolving_cancels_waiting_work(queues, staff_user):
     actor = staff_user("tier1")
-    inquiry = in_state(S.ESCALATED, actor=actor)
+    inquiry = in_state(InquiryState.ESCALATED, actor=actor)
     inquiry_resolve(inquiry=inquiry, actor=actor, disposition=Disposition.NO_ANSWER)
     assert WorkItem.objects.get(inquiry=inquiry).state == WorkState.CANCELLED
     with pytest.raises(ForbiddenTransition):
@@ -233,7 +237,7 @@ def test_three_failures_lock_and_flag(queues, staff_user, make_case):
         assert not result.passed and result.failures == expected_failures
     assert result.locked
     inquiry.refresh_from_db()
-    assert inquiry.state == S.LOCKED and inquiry.flagged and not inquiry.is_verified
+    assert inquiry.state == InquiryState.LOCKED and inquiry.flagged and not inquiry.is_verified
     failed = inquiry.events.filter(kind=EventKind.IDENTITY).last().data["failed_questions"]
     assert failed == ["zip_code"]
     with pytest.raises(IdentityLocked):
@@ -273,11 +277,11 @@ def test_representative_is_verified_only_with_a_g28(queues, staff_user, make_cas
 
 def test_starting_work_does_not_lift_an_identity_lock(queues, staff_user, make_case):
     actor = staff_user("tier1")
-    inquiry = in_state(S.LOCKED, actor=actor, make_case=make_case)
+    inquiry = in_state(InquiryState.LOCKED, actor=actor, make_case=make_case)
     with pytest.raises(ForbiddenTransition, match="supervisor"):
         inquiry_start_work(inquiry=inquiry, actor=actor)
     inquiry.refresh_from_db()
-    assert inquiry.state == S.LOCKED
+    assert inquiry.state == InquiryState.LOCKED
 
 
 def test_an_account_verifies_an_open_inquiry_but_not_a_locked_one(queues, staff_user, make_case):

@@ -7,12 +7,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
-from twilio.request_validator import RequestValidator
 
 from contactcenter.inquiries.models import Disposition, InquiryState
 from contactcenter.ivr.models import Call, CallTurn, Outcome
 from contactcenter.notifications.models import Notification
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+from tests.twilio_webhooks import twilio_payload, twilio_post
 
 from .conftest import AUTH_TOKEN
 
@@ -96,10 +96,8 @@ def test_spanish_path_end_to_end(phone, known_case):
 
 def test_gather_attributes_follow_twilio(phone):
     client = Client()
-    url = "http://testserver/ivr/voice/main"
-    data = {"CallSid": "CA" + "a" * 32, "From": "+15555550142", "To": "+18005550100"}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, data)
-    answer = client.post("/ivr/voice/main", data, HTTP_X_TWILIO_SIGNATURE=signature)
+    data = twilio_payload("voice_incoming", CallSid="CA" + "a" * 32)
+    answer = twilio_post("/ivr/voice/main", data, token=AUTH_TOKEN, client=client)
     assert answer.status_code == 200
     assert answer["Content-Type"].startswith("application/xml")
     root = ET.fromstring(answer.content)
@@ -111,11 +109,8 @@ def test_gather_attributes_follow_twilio(phone):
     assert [say.get("language") for say in gather.iter("Say")] == ["en-US", "es-US"]
     assert root.find("Redirect").text == "/ivr/voice/main/step?n=1"
     # Step 1 in Spanish: the Gather listens in Spanish.
-    url1 = "http://testserver/ivr/voice/main/step?n=1"
-    data1 = {**data, "Digits": "2"}
-    answer = client.post("/ivr/voice/main/step?n=1", data1,
-                         HTTP_X_TWILIO_SIGNATURE=RequestValidator(AUTH_TOKEN).compute_signature(
-                             url1, data1))  # fmt: skip
+    data1 = twilio_payload("voice_gather_digits", CallSid=data["CallSid"], Digits="2")
+    answer = twilio_post("/ivr/voice/main/step?n=1", data1, token=AUTH_TOKEN, client=client)
     gather = ET.fromstring(answer.content).find("Gather")
     assert gather.get("language") == "es-US"
     assert "estado del caso" in gather.get("hints")

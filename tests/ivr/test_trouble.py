@@ -8,12 +8,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import Client
-from twilio.request_validator import RequestValidator
 
 from contactcenter.ivr import views
 from contactcenter.ivr.models import Call, CallTurn
 from contactcenter.ivr.twiml import TROUBLE_GIVING_UP, TROUBLE_RETRYING
+from tests.twilio_webhooks import twilio_payload, twilio_post
 
 from .conftest import AUTH_TOKEN
 
@@ -95,11 +94,9 @@ def test_after_two_retries_the_caller_hears_goodbye(phone, monkeypatch):
 
 def test_the_retry_url_carries_the_step_and_the_count(ivr, monkeypatch, caplog):
     failing(monkeypatch, 1)
-    data = {"CallSid": "CA" + "c" * 32, "From": "+15555550142", "Digits": "123456789"}
-    url = "http://testserver/ivr/voice/main/step?n=4"
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, data)
+    data = twilio_payload("voice_gather_digits", CallSid="CA" + "c" * 32, Digits="123456789")
     with caplog.at_level(logging.ERROR, logger="contactcenter.ivr.views"):
-        answer = Client().post("/ivr/voice/main/step?n=4", data, HTTP_X_TWILIO_SIGNATURE=signature)
+        answer = twilio_post("/ivr/voice/main/step?n=4", data, token=AUTH_TOKEN)
     assert answer.status_code == 200 and answer["Content-Type"] == "application/xml"
     root = ET.fromstring(answer.content)  # our own TwiML
     assert root.find("Redirect").text == "/ivr/voice/main/step?n=4&retry=1"
@@ -112,10 +109,8 @@ def test_the_retry_url_carries_the_step_and_the_count(ivr, monkeypatch, caplog):
 
 def test_an_application_error_is_not_taken_for_trouble(ivr, monkeypatch):
     """Only the database's failures are retried; a step for no call is still a 404."""
-    data = {"CallSid": "CA" + "d" * 32, "From": "+15555550142"}
-    url = "http://testserver/ivr/voice/main/step?n=3"
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, data)
-    answer = Client().post("/ivr/voice/main/step?n=3", data, HTTP_X_TWILIO_SIGNATURE=signature)
+    data = twilio_payload("voice_gather_digits", CallSid="CA" + "d" * 32)
+    answer = twilio_post("/ivr/voice/main/step?n=3", data, token=AUTH_TOKEN)
     assert answer.status_code == 404
 
 
@@ -166,10 +161,8 @@ def test_every_connection_dropped_mid_call_loses_nothing(phone, known_case):
 def test_a_retry_count_that_is_not_one_we_gave_ends_the_call(ivr, monkeypatch, retry):
     """A count the server never wrote (tampered, or past the limit) is not retried again."""
     failing(monkeypatch, 1)
-    data = {"CallSid": "CA" + "e" * 32, "From": "+15555550142"}
-    path = f"/ivr/voice/main/step?n=2&retry={retry}"
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(f"http://testserver{path}", data)
-    answer = Client().post(path, data, HTTP_X_TWILIO_SIGNATURE=signature)
+    data = twilio_payload("voice_gather_digits", CallSid="CA" + "e" * 32)
+    answer = twilio_post(f"/ivr/voice/main/step?n=2&retry={retry}", data, token=AUTH_TOKEN)
     root = ET.fromstring(answer.content)  # our own TwiML
     assert root.find("Hangup") is not None and root.find("Redirect") is None
 

@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test import Client
-from twilio.request_validator import RequestValidator
 
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.ivr.models import Call, CallTurn
+from tests.twilio_webhooks import FORM, twilio_payload, twilio_signature
 
 from .conftest import AUTH_TOKEN
 
 pytestmark = pytest.mark.django_db
 
-CALL = {"CallSid": "CA" + "b" * 32, "From": "+15555550142", "To": "+18005550100"}
+CALL = twilio_payload("voice_incoming")
+
+
+def keyed(digits: str) -> dict[str, str]:
+    """The same call's ``<Gather>`` answered on the keypad."""
+    return twilio_payload("voice_gather_digits", CallSid=CALL["CallSid"], Digits=digits)
 
 
 def sign(url: str, data: dict[str, str], token: str = AUTH_TOKEN) -> str:
-    return RequestValidator(token).compute_signature(url, data)
+    return twilio_signature(url, data, token)
 
 
 def post(path: str, data: dict[str, str], signature: str, **extra):
-    return Client().post(path, data, HTTP_X_TWILIO_SIGNATURE=signature, **extra)
+    return Client().post(
+        path, urlencode(data), content_type=FORM, HTTP_X_TWILIO_SIGNATURE=signature, **extra
+    )
 
 
 def test_missing_signature_is_refused(ivr):
-    answer = Client().post("/ivr/voice/main", CALL)
+    answer = Client().post("/ivr/voice/main", urlencode(CALL), content_type=FORM)
     assert answer.status_code == 403
     assert not Call.objects.exists()
 
@@ -41,8 +50,8 @@ def test_tampered_parameters_are_refused_and_change_nothing(ivr):
     url = "http://testserver/ivr/voice/main"
     assert post("/ivr/voice/main", CALL, sign(url, CALL)).status_code == 200
     step_url = "http://testserver/ivr/voice/main/step?n=1"
-    signed = {**CALL, "Digits": "1"}
-    answer = post("/ivr/voice/main/step?n=1", {**CALL, "Digits": "2"}, sign(step_url, signed))
+    signed = keyed("1")
+    answer = post("/ivr/voice/main/step?n=1", keyed("2"), sign(step_url, signed))
     assert answer.status_code == 403
     call = Call.objects.get()
     assert call.next_step == 1 and call.state["node"] == "language"
@@ -80,7 +89,7 @@ def test_step_for_an_unknown_call_is_404(ivr):
 def test_step_out_of_order_is_409_and_changes_nothing(ivr):
     post("/ivr/voice/main", CALL, sign("http://testserver/ivr/voice/main", CALL))
     url = "http://testserver/ivr/voice/main/step?n=3"
-    data = {**CALL, "Digits": "1"}
+    data = keyed("1")
     answer = post("/ivr/voice/main/step?n=3", data, sign(url, data))
     assert answer.status_code == 409
     assert Call.objects.get().next_step == 1
@@ -94,26 +103,36 @@ def test_bad_step_number_is_400(ivr, n):
 
 
 def test_missing_call_sid_is_400(ivr):
-    data = {"From": "+15555550142"}
+    data = twilio_payload("voice_incoming", CallSid=None)
     answer = post("/ivr/voice/main", data, sign("http://testserver/ivr/voice/main", data))
     assert answer.status_code == 400
 
 
 def test_status_callback_needs_a_signature(ivr):
     post("/ivr/voice/main", CALL, sign("http://testserver/ivr/voice/main", CALL))
-    data = {"CallSid": CALL["CallSid"], "CallStatus": "completed"}
-    assert Client().post("/ivr/status/main", data).status_code == 403
+    data = twilio_payload("voice_status_completed", CallSid=CALL["CallSid"])
+    assert Client().post("/ivr/status/main", urlencode(data), content_type=FORM).status_code == 403
     assert Call.objects.get().ended_at is None
     answer = post("/ivr/status/main", data, sign("http://testserver/ivr/status/main", data))
     assert answer.status_code == 204
     assert Call.objects.get().outcome == "abandoned"
 
 
+def test_a_spoken_answer_moves_the_call_like_a_key(ivr):
+    post("/ivr/voice/main", CALL, sign("http://testserver/ivr/voice/main", CALL))
+    url = "http://testserver/ivr/voice/main/step?n=1"
+    spoken = twilio_payload("voice_gather_speech", CallSid=CALL["CallSid"], SpeechResult="Spanish.")
+    answer = post("/ivr/voice/main/step?n=1", spoken, sign(url, spoken))
+    assert answer.status_code == 200
+    call = Call.objects.get()
+    assert call.next_step == 2 and call.state["language"] == "es"
+
+
 def test_the_same_request_twice_gives_the_same_twiml(ivr):
     url = "http://testserver/ivr/voice/main"
     first = post("/ivr/voice/main", CALL, sign(url, CALL)).content
     step_url = "http://testserver/ivr/voice/main/step?n=1"
-    data = {**CALL, "Digits": "1"}
+    data = keyed("1")
     one = post("/ivr/voice/main/step?n=1", data, sign(step_url, data)).content
     two = post("/ivr/voice/main/step?n=1", data, sign(step_url, data)).content
     assert one == two
@@ -202,7 +221,6 @@ def test_under_asgi_a_turn_is_one_hand_off_to_a_database_thread(ivr, monkeypatch
     the turn's database work is handed to a thread once (no middleware hook, no sync view;
     Django's own request_started and request_finished signals hop as for any request)."""
     import asyncio
-    from urllib.parse import urlencode
 
     import asgiref.sync
     from django.test import AsyncClient
@@ -217,14 +235,13 @@ def test_under_asgi_a_turn_is_one_hand_off_to_a_database_thread(ivr, monkeypatch
         return await original(self, *args, **kwargs)
 
     monkeypatch.setattr(asgiref.sync.SyncToAsync, "__call__", counted)
-    data = {"CallSid": "CA" + "7" * 32, "From": "+15555550142", "To": "+18005550100"}
+    data = twilio_payload("voice_incoming", CallSid="CA" + "7" * 32)
     url = "http://testserver/ivr/voice/main"
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, data)
-    form = "application/x-www-form-urlencoded"  # as Twilio posts
+    signature = twilio_signature(url, data, AUTH_TOKEN)
 
     def post(signature: str):
         return asyncio.run(
-            AsyncClient().post("/ivr/voice/main", urlencode(data), content_type=form,
+            AsyncClient().post("/ivr/voice/main", urlencode(data), content_type=FORM,
                                headers={"x-twilio-signature": signature})
         )  # fmt: skip
 

@@ -1,26 +1,17 @@
 """Inbound texts through Twilio's webhook, signed the way Twilio signs them."""
 
 import pytest
-from twilio.request_validator import RequestValidator
 
 from contactcenter.notifications.models import SmsOptOut
+from tests.twilio_webhooks import twilio_payload, twilio_post
 
 TOKEN = "test-auth-token-0123456789abcdef"
-URL = "http://testserver/webhooks/twilio/sms"
+PATH = "/webhooks/twilio/sms"
 
 
 def twilio_form(body, sender="+15550100123"):
-    # The fields Twilio posts for an incoming message (a subset of the real payload).
-    return {
-        "ToCountry": "US",
-        "SmsMessageSid": "SM0123456789abcdef0123456789abcdef",
-        "NumMedia": "0",
-        "From": sender,
-        "To": "+15555550100",
-        "Body": body,
-        "AccountSid": "AC0123456789abcdef0123456789abcdef",
-        "ApiVersion": "2010-04-01",
-    }
+    """An incoming text as Twilio posts it, with the body and sender a test is about."""
+    return twilio_payload("sms_incoming", Body=body, From=sender)
 
 
 @pytest.fixture
@@ -29,9 +20,7 @@ def signed_post(client, settings):
     settings.SECURE_SSL_REDIRECT = False
 
     def post(form, signature=None):
-        if signature is None:
-            signature = RequestValidator(TOKEN).compute_signature(URL, form)
-        return client.post("/webhooks/twilio/sms", form, HTTP_X_TWILIO_SIGNATURE=signature)
+        return twilio_post(PATH, form, token=TOKEN, signature=signature, client=client)
 
     return post
 
@@ -56,9 +45,7 @@ def test_a_bad_signature_is_refused_and_changes_nothing(signed_post):
 def test_without_a_token_every_request_is_refused(client, settings):
     settings.TWILIO_AUTH_TOKEN = ""
     settings.SECURE_SSL_REDIRECT = False
-    form = twilio_form("STOP")
-    signature = RequestValidator("anything").compute_signature(URL, form)
-    response = client.post("/webhooks/twilio/sms", form, HTTP_X_TWILIO_SIGNATURE=signature)
+    response = twilio_post(PATH, twilio_form("STOP"), token="anything", client=client)
     assert response.status_code == 403
     assert not SmsOptOut.objects.exists()
 

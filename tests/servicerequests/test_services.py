@@ -506,8 +506,9 @@ def test_resolve_records_and_closes(create, clerk):
     service_request_resolve(request=request, actor=clerk, note="Corrected.")
     request.refresh_from_db()
     assert request.state == ServiceRequestState.RESOLVED and request.resolved_at
-    with pytest.raises(ForbiddenTransition):
+    with pytest.raises(ForbiddenTransition) as raised:
         service_request_reply(request=request, actor=clerk, body="More.")
+    assert (raised.value.code, raised.value.http_status) == ("already_resolved", 409)
 
 
 def test_transfer_keeps_due_date_and_history(create, clerk):
@@ -566,8 +567,9 @@ def test_expedite_decision_needs_a_reason_and_an_expedite(create, clerk):
     ).request
     with pytest.raises(InvalidInput):
         service_request_expedite_decide(request=expedite, actor=clerk, approve=True, reason=" ")
-    with pytest.raises(ForbiddenTransition):
+    with pytest.raises(ForbiddenTransition) as raised:
         service_request_resolve(request=expedite, actor=clerk, note="Done")
+    assert raised.value.code == "forbidden_transition"
     other = create().request
     with pytest.raises(InvalidInput):
         service_request_expedite_decide(request=other, actor=clerk, approve=True, reason="x")

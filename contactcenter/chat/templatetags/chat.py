@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django import template
 from django.middleware.csrf import get_token
-from django.utils import translation
 
 from contactcenter.chat.consumers import SESSION_KEY
 from contactcenter.chat.models import Message, Sender
 from contactcenter.chat.texts import widget_texts
 from contactcenter.chat.views import offline_options
+from contactcenter.core.languages import active_language
 from contactcenter.routing.calendar import live_help_open
 
 register = template.Library()
@@ -19,7 +19,7 @@ register = template.Library()
 @register.inclusion_tag("chat/widget.html", takes_context=True)
 def chat_widget(context) -> dict:
     request = context.get("request")
-    language = "es" if (translation.get_language() or "en").startswith("es") else "en"
+    language = active_language()
     has_chat = bool(request is not None and request.session.get(SESSION_KEY))
     return {
         "csrf_value": get_token(request) if request is not None else "",

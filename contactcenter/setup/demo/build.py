@@ -23,8 +23,6 @@ from contactcenter.setup.demo.staff import STAFF
 
 NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_names.yaml"
 
-S = CaseStatus
-
 
 def _read_names(path: Path = NAMES_FILE) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -67,7 +65,7 @@ def demo_plan_problems(plan: DemoPlan) -> list[str]:
     problems += [f"an A-Number appears {n} times" for n in a_numbers.values() if n > 1]
     for case in plan.cases:
         number = case.receipt_number
-        if not case.events or case.events[0].status != S.RECEIVED:
+        if not case.events or case.events[0].status != CaseStatus.RECEIVED:
             problems.append(f"{number}: the history does not start with received")
             continue
         if receipt_date_of(number) != case.receipt_date:

@@ -37,8 +37,6 @@ from contactcenter.setup.demo.receipts import (
 )
 from contactcenter.setup.demo.showcases import SHOWCASES
 
-S = CaseStatus
-
 
 def _receipt_number(draft: Draft, rng: random.Random, prefix: str, day: dt.date, step: int) -> str:
     key = (prefix, day)
@@ -84,45 +82,48 @@ def timeline(
     def at(low: float, high: float) -> int:
         return int(total * rng.uniform(low, high))
 
-    add(S.RECEIVED, 0)
+    add(CaseStatus.RECEIVED, 0)
     if rng.random() < 0.004:
-        add(S.REJECTED, rng.randint(3, 20))
+        add(CaseStatus.REJECTED, rng.randint(3, 20))
         return _until_today(draft, events)
     if profile.biometrics:
-        add(S.FEE_RECEIVED, rng.randint(0, 3))
-        add(S.BIOMETRICS_SCHEDULED, max(at(0.04, 0.10), 10))
-        add(S.BIOMETRICS_TAKEN, last + dt.timedelta(days=rng.randint(10, 30)))
+        add(CaseStatus.FEE_RECEIVED, rng.randint(0, 3))
+        add(CaseStatus.BIOMETRICS_SCHEDULED, max(at(0.04, 0.10), 10))
+        add(CaseStatus.BIOMETRICS_TAKEN, last + dt.timedelta(days=rng.randint(10, 30)))
     if rng.random() < 0.01:
-        add(S.EXPEDITE_RECEIVED, at(0.15, 0.25))
-        outcome = S.EXPEDITE_APPROVED if rng.random() < 0.4 else S.EXPEDITE_DENIED
+        add(CaseStatus.EXPEDITE_RECEIVED, at(0.15, 0.25))
+        outcome = CaseStatus.EXPEDITE_APPROVED if rng.random() < 0.4 else CaseStatus.EXPEDITE_DENIED
         add(outcome, last + dt.timedelta(days=rng.randint(3, 15)))
     if rng.random() < 0.006:
-        add(S.NOTICE_RETURNED, at(0.2, 0.3))
+        add(CaseStatus.NOTICE_RETURNED, at(0.2, 0.3))
     rfe = rng.random() < 0.15
     if rfe:
-        add(S.RFE_SENT, at(0.3, 0.45))
+        add(CaseStatus.RFE_SENT, at(0.3, 0.45))
         if rng.random() < 0.08:  # never answered: denied once the deadline has passed
-            add(S.DENIED, last + dt.timedelta(days=rng.randint(95, 130)))
+            add(CaseStatus.DENIED, last + dt.timedelta(days=rng.randint(95, 130)))
             return _until_today(draft, events)
-        add(S.RFE_RESPONSE_RECEIVED, last + dt.timedelta(days=rng.randint(20, 84)))
+        add(CaseStatus.RFE_RESPONSE_RECEIVED, last + dt.timedelta(days=rng.randint(20, 84)))
     if target is not None:
         office = target
-        add(S.TRANSFERRED, at(0.5, 0.62))
+        add(CaseStatus.TRANSFERRED, at(0.5, 0.62))
         if target not in INTERNATIONAL_WEIGHTS:
-            add(S.INTERVIEW_SCHEDULED, at(0.7, 0.85))
+            add(CaseStatus.INTERVIEW_SCHEDULED, at(0.7, 0.85))
         else:
-            add(S.UNDER_REVIEW, at(0.75, 0.9))
+            add(CaseStatus.UNDER_REVIEW, at(0.75, 0.9))
     else:
-        add(S.UNDER_REVIEW, at(0.75, 0.92))
+        add(CaseStatus.UNDER_REVIEW, at(0.75, 0.92))
     approved = rng.random() > (0.25 if rfe else 0.05)
-    add(S.APPROVED if approved else S.DENIED, max(total, (last - received).days + 1))
+    add(
+        CaseStatus.APPROVED if approved else CaseStatus.DENIED,
+        max(total, (last - received).days + 1),
+    )
     if approved and profile.card:
-        add(S.CARD_PRODUCED, last + dt.timedelta(days=rng.randint(1, 6)))
-        add(S.CARD_MAILED, last + dt.timedelta(days=rng.randint(3, 12)))
+        add(CaseStatus.CARD_PRODUCED, last + dt.timedelta(days=rng.randint(1, 6)))
+        add(CaseStatus.CARD_MAILED, last + dt.timedelta(days=rng.randint(3, 12)))
         if rng.random() < 0.96:
-            add(S.CARD_DELIVERED, last + dt.timedelta(days=rng.randint(2, 7)))
+            add(CaseStatus.CARD_DELIVERED, last + dt.timedelta(days=rng.randint(2, 7)))
         else:
-            add(S.CARD_RETURNED, last + dt.timedelta(days=rng.randint(10, 25)))
+            add(CaseStatus.CARD_RETURNED, last + dt.timedelta(days=rng.randint(10, 25)))
     return _until_today(draft, events)
 
 

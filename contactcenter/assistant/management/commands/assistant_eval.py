@@ -1,7 +1,8 @@
 """Measure the virtual assistant on a labelled file of questions.
 
-``contactcenter assistant-eval FILE`` prints top-1 accuracy on covered questions, handoff
-precision and recall, the share of out-of-scope questions declined, and every miss.
+``contactcenter assistant-eval [FILE]`` prints top-1 accuracy on covered questions, handoff
+precision and recall, the share of out-of-scope questions declined, and every miss. With no
+file it scores the labelled set the package ships.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from contactcenter.assistant.evaluation import (
+    LABELLED_QUESTIONS,
     EvaluationFileError,
     LabelledQuestion,
     Prediction,
@@ -29,7 +31,13 @@ class Command(BaseCommand):
     help = "Score the assistant on a labelled question file (JSON Lines, JSON, YAML or CSV)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "file",
+            type=Path,
+            nargs="?",
+            default=LABELLED_QUESTIONS,
+            help="the labelled questions (default: the set the package ships)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON document")
         parser.add_argument(
             "--calibrate",
