@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from contactcenter.appointments.models import Appointment, AppointmentRequest
+from contactcenter.audit.models import DisclosureChannel
+from contactcenter.cases.models import Case
+from contactcenter.cases.selectors import person_contact_for_service
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.notifications.services import notification_queue
+from contactcenter.people.models import Person
 
 # Message keys in the notifications catalogue, one per thing that happened to the person.
 MESSAGE_CONFIRMED = "appointment_confirmed"
@@ -18,12 +22,22 @@ MESSAGE_DECLINED = "appointment_request_declined"
 MESSAGE_OFFICE_CLOSED = "appointment_office_closed"
 
 
-def _contacts(*, inquiry: Inquiry | None, person) -> list[tuple[str, str]]:
-    """Where to tell the person: the contacts of their inquiry, else those on their record."""
+def _contacts(
+    *, inquiry: Inquiry | None, person: Person | None, case_id: int | None, template: str
+) -> list[tuple[str, str]]:
+    """Where to tell the person: the contacts of their inquiry, else those on their record
+    (read through the audited path, which logs it)."""
     if inquiry is not None and (inquiry.contact_email or inquiry.contact_phone):
         pairs = [("email", inquiry.contact_email), ("sms", inquiry.contact_phone)]
     elif person is not None:
-        pairs = [("email", person.email), ("sms", person.phone)]
+        contact = person_contact_for_service(
+            person=person,
+            case=Case.objects.filter(pk=case_id).first() if case_id else None,
+            fields=("email", "phone"), service="appointments",
+            channel=DisclosureChannel.NOTIFICATION, purpose=f"appointment notice ({template})",
+            for_verified_person=True,
+        )  # fmt: skip
+        pairs = [("email", contact.email), ("sms", contact.phone)]
     else:
         pairs = []
     return [(channel, recipient) for channel, recipient in pairs if recipient]
@@ -35,12 +49,14 @@ def _queue(
     language: str,
     context: dict[str, object],
     inquiry: Inquiry | None,
-    person,
+    person: Person | None,
+    case_id: int | None = None,
 ) -> int:
     """Queue one message by every contact (sent after commit); return how many were queued."""
 
     sent = 0
-    for channel, recipient in _contacts(inquiry=inquiry, person=person):
+    contacts = _contacts(inquiry=inquiry, person=person, case_id=case_id, template=template)
+    for channel, recipient in contacts:
         notification_queue(
             channel=channel,
             recipient=recipient,
@@ -70,6 +86,7 @@ def notify_appointment(appointment: Appointment, *, template: str) -> int:
         },
         inquiry=appointment.inquiry,
         person=appointment.person,
+        case_id=appointment.case_id,
     )
 
 
@@ -81,6 +98,7 @@ def notify_office_closed(appointment: Appointment) -> int:
         context={"reference_number": appointment.number, "closed_on": appointment.slot.day},
         inquiry=appointment.inquiry,
         person=appointment.person,
+        case_id=appointment.case_id,
     )
 
 

@@ -12,6 +12,8 @@ class DisclosureChannel(models.TextChoices):
     OFFICE_QUEUE = "office_queue", _("Office work queue")
     API = "api", _("API")
     COMMAND = "command", _("Command line")
+    # A message the contact center sent the person on its own (news of a request, a booking).
+    NOTIFICATION = "notification", _("Notification to the person")
 
 
 class AppendOnlyError(Exception):

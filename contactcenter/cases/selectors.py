@@ -4,6 +4,7 @@ written to the disclosure log."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eli
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.people.models import Person
 
 
 class CaseNotFound(NotFound):
@@ -136,6 +138,42 @@ def case_get_for_viewer(
 
 
 @dataclass(frozen=True, slots=True)
+class CaseForWork:
+    """A case as a member of staff working something on it sees it: always its number, form
+    and status; the case with its applicant's personal data only when their role allows."""
+
+    receipt_number: str
+    form: str
+    status: str
+    case: Case | None
+
+
+SUMMARY_FIELDS = "receipt_number,form,status"
+
+
+def case_for_work(*, viewer: User, case_id: int, channel: str, purpose: str) -> CaseForWork:
+    """The case a piece of work (a service request an office works) is about. An office that
+    only works the request (a field office rescheduling an interview for a case another office
+    holds) sees the number, form and status and nothing personal; either way the read is one
+    disclosure-log row, saying which fields were shown."""
+    receipt_number, form, status = Case.objects.filter(pk=case_id).values_list(
+        "receipt_number", "form__code", "status"
+    )[0]
+    try:
+        case: Case | None = case_get_for_viewer(
+            viewer=viewer, receipt_number=ReceiptNumber.parse(receipt_number), channel=channel,
+            purpose=purpose,
+        )  # fmt: skip
+    except CaseNotFound:
+        disclosure_record(
+            viewer=viewer, case=Case(pk=case_id), channel=channel, purpose=purpose,
+            fields=SUMMARY_FIELDS,
+        )  # fmt: skip
+        case = None
+    return CaseForWork(receipt_number=receipt_number, form=form, status=status, case=case)
+
+
+@dataclass(frozen=True, slots=True)
 class IdentityRecord:
     """What a person's answers to the identity questions are checked against, on the server.
 
@@ -190,20 +228,77 @@ def case_contact_email_for_service(
     """The email address on file for the applicant of a case, for a service of the contact
     center to send something to (never to show to whoever asked), or "" when there is none.
 
-    A protected case (VAWA, T, U), or any case of a person who has one, gives no address: a
-    caller who only knows a receipt number must not be able to have mail sent to a protected
-    person. Every address given out is written to the disclosure log under ``service``."""
+    For a caller who only knows a receipt number: a protected case (VAWA, T, U), or any case
+    of a person who has one, gives no address. Logged as ``person_contact_for_service`` does."""
     case = (
         Case.objects.select_related("applicant").filter(receipt_number=receipt_number.value).first()
     )
-    if case is None or person_is_protected(case):
+    if case is None:
         return ""
-    email = (case.applicant.email or "").strip()
-    if email:
+    return person_contact_for_service(
+        person=case.applicant, case=case, fields=("email",), service=service, channel=channel,
+        purpose=purpose, for_verified_person=False,
+    ).email  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ContactOnFile:
+    """A person's contact details on record, for a service to use for them, never to show."""
+
+    email: str = ""
+    phone: str = ""
+    zip_code: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.email or self.phone or self.zip_code)
+
+
+CONTACT_FIELDS = ("email", "phone", "zip_code")
+
+
+def person_contact_for_service(
+    *,
+    person: Person,
+    case: Case | None,
+    fields: Sequence[str],
+    service: str,
+    channel: str,
+    purpose: str,
+    for_verified_person: bool,
+) -> ContactOnFile:
+    """The contact details on record for a person, for a service of the contact center to use
+    on that person's behalf (telling them there is news, routing their request to the field
+    office for their ZIP code), never to show to whoever asked.
+
+    ``for_verified_person``: the service acts for someone who proved they are this person (their
+    signed-in account, the identity questions, their own appointment). When False (a caller
+    who only knows a receipt number), a person with any VAWA, T or U case gets nothing, so
+    nobody can have mail sent to a protected person. Each read that hands anything out is one
+    disclosure-log row naming ``service`` and the fields read, against ``case`` (else the
+    person's latest case); with no case to record it against, nothing is handed out."""
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not contact fields: {sorted(unknown)}")
+    if not for_verified_person:
+        if case is not None and case.applicant_id == person.pk:
+            protected = person_is_protected(case)
+        else:
+            others = Case.objects.filter(applicant_id=person.pk).exclude(confidentiality="")
+            protected = others.exists()
+        if protected:
+            return ContactOnFile()
+    if case is None:
+        case = Case.objects.filter(applicant_id=person.pk).order_by("-receipt_date", "-id").first()
+        if case is None:
+            return ContactOnFile()
+    found = {name: (getattr(person, name) or "").strip() for name in fields}
+    contact = ContactOnFile(**found)
+    if contact:
         disclosure_record(
-            system_actor=service, case=case, channel=channel, purpose=purpose, fields="email"
-        )
-    return email
+            system_actor=service, case=case, channel=channel, purpose=purpose,
+            fields=",".join(name for name in fields if found[name]),
+        )  # fmt: skip
+    return contact
 
 
 def processing_times_current(

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
+from contactcenter.audit.models import DisclosureChannel
 from contactcenter.cases.models import Case
+from contactcenter.cases.selectors import person_contact_for_service
 from contactcenter.core.errors import InvalidInput
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
@@ -65,5 +67,14 @@ def message_inquiry(*, thread: Thread, user: User, body: str, language: str, cas
 
 
 def thread_person_phone(thread: Thread) -> str:
+    """The number on record of the person whose account holds the thread, to text that an
+    answer waits; read through the audited path, so it is logged against the thread's case."""
     person = Person.objects.filter(portal_account_link__user_id=thread.user_id).first()
-    return person.phone if person and person.phone else ""
+    if person is None:
+        return ""
+    case = Case.objects.filter(pk=thread.case_id).first() if thread.case_id else None
+    return person_contact_for_service(
+        person=person, case=case, fields=("phone",), service="secure messages",
+        channel=DisclosureChannel.NOTIFICATION, purpose="text that an answer waits",
+        for_verified_person=True,
+    ).phone  # fmt: skip

@@ -24,9 +24,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.audit.models import DisclosureChannel
 from contactcenter.cases.access import person_is_protected, protected_annotation
 from contactcenter.cases.models import Case
 from contactcenter.cases.processing_times import inquiry_eligibility, processing_time_current
+from contactcenter.cases.selectors import ContactOnFile, person_contact_for_service
 from contactcenter.cases.services import case_status_record
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.db_inserts import insert_with_children
@@ -35,7 +37,6 @@ from contactcenter.core.errors import InvalidInput, TryAgain
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.offices.selectors import InvalidZipCode, field_office_for_zip
-from contactcenter.people.models import Person
 from contactcenter.routing.calendar import live_help_calendar
 from contactcenter.servicerequests.errors import NotAllowed, ServiceRequestRefused
 from contactcenter.servicerequests.evidence import (
@@ -138,15 +139,19 @@ def _refuse_before_processing_time(case: Case) -> None:
         )
 
 
+def _routes_by_zip(request_type: ServiceRequestType, case: Case) -> bool:
+    return request_type.routing == Routing.FIELD_OFFICE_BY_ZIP and (
+        case.office.kind != OfficeKind.INTERNATIONAL
+    )
+
+
 def _route(
-    *, request_type: ServiceRequestType, case: Case, applicant: Person
+    *, request_type: ServiceRequestType, case: Case, contact: ContactOnFile
 ) -> tuple[Office, str]:
     """The office that will work the request, and how it was chosen."""
-    if request_type.routing == Routing.FIELD_OFFICE_BY_ZIP and case.office.kind != (
-        OfficeKind.INTERNATIONAL
-    ):
+    if _routes_by_zip(request_type, case):
         try:
-            office = field_office_for_zip(applicant.zip_code) if applicant.zip_code else None
+            office = field_office_for_zip(contact.zip_code) if contact.zip_code else None
         except InvalidZipCode:
             office = None
         if office is not None:
@@ -156,16 +161,35 @@ def _route(
     return case.office, "holding_office"
 
 
-def _reply_channel(inquiry: Inquiry, applicant: Person, wanted: str | None) -> str:
+def _reply_channel(inquiry: Inquiry, contact: ContactOnFile, wanted: str | None) -> str:
     if wanted is not None:
         if wanted not in ReplyChannel.values:
             raise InvalidInput(_("Choose email or text message for the answer."))
         return wanted
-    if inquiry.contact_email or applicant.email:
+    if inquiry.contact_email or contact.email:
         return ReplyChannel.EMAIL
-    if inquiry.contact_phone or applicant.phone:
+    if inquiry.contact_phone or contact.phone:
         return ReplyChannel.SMS
     return ReplyChannel.NONE
+
+
+def _contact_needed(
+    *, inquiry: Inquiry, case: Case, request_type: ServiceRequestType, reply_channel: str | None
+) -> ContactOnFile:
+    """What of the applicant's record the request needs, read once through the audited path:
+    the ZIP code to route by, an address or number to answer by when the inquiry gave none."""
+    fields = ["zip_code"] if _routes_by_zip(request_type, case) else []
+    if reply_channel is None and not (inquiry.contact_email or inquiry.contact_phone):
+        fields += ["email", "phone"]
+    if not fields:
+        return ContactOnFile()
+    return person_contact_for_service(
+        person=case.applicant, case=case, fields=fields, service="service requests",
+        channel=inquiry.channel if inquiry.channel in DisclosureChannel.values
+        else DisclosureChannel.OFFICE_QUEUE,
+        purpose=f"new {request_type.code} request, inquiry {inquiry.reference_number}",
+        for_verified_person=True,
+    )  # fmt: skip
 
 
 def _office_contact(office: Office, language: str) -> str:
@@ -189,7 +213,6 @@ def _create(
     number: str,
     check_duplicate: bool,
 ) -> ServiceRequestCreated:
-    applicant = case.applicant
     language = inquiry.language
     if check_duplicate:
         _refuse_duplicate(case, request_type)
@@ -215,10 +238,13 @@ def _create(
 
     now = timezone.now()
     referred = case.office.kind == OfficeKind.INTERNATIONAL
+    on_record = _contact_needed(
+        inquiry=inquiry, case=case, request_type=request_type, reply_channel=reply_channel
+    )
     office, how = (
         (case.office, "referred")
         if referred
-        else _route(request_type=request_type, case=case, applicant=applicant)
+        else _route(request_type=request_type, case=case, contact=on_record)
     )
     high = request_type.priority_rule == PriorityRule.HIGH or (
         request_type.priority_rule == PriorityRule.HIGH_WHEN_URGENT
@@ -237,7 +263,7 @@ def _create(
         submitted_by=submitter,
         submitted_by_user=actor,
         language=language,
-        reply_channel=_reply_channel(inquiry, applicant, reply_channel),
+        reply_channel=_reply_channel(inquiry, on_record, reply_channel),
         high_priority=high,
         details=details,
         due_at=live_help_calendar().add_business_days(now, request_type.response_business_days),

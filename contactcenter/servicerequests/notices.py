@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import logging
 
+from contactcenter.audit.models import DisclosureChannel
+from contactcenter.cases.models import Case
+from contactcenter.cases.selectors import person_contact_for_service
 from contactcenter.core.errors import InvalidInput
 from contactcenter.notifications.services import notification_queue
-from contactcenter.people.models import Person
 from contactcenter.servicerequests.models import ReplyChannel, ServiceRequest
 
 logger = logging.getLogger(__name__)
+
+
+def _on_record(request: ServiceRequest, field: str) -> str:
+    """The applicant's address or number on record, read through the audited path."""
+    case = Case.objects.select_related("applicant").get(pk=request.case_id)
+    contact = person_contact_for_service(
+        person=case.applicant, case=case, fields=(field,), service="service requests",
+        channel=DisclosureChannel.NOTIFICATION, purpose=f"news on service request {request.number}",
+        for_verified_person=True,
+    )  # fmt: skip
+    return str(getattr(contact, field))
 
 
 def service_request_notify(request: ServiceRequest) -> bool:
@@ -18,9 +31,9 @@ def service_request_notify(request: ServiceRequest) -> bool:
 
     inquiry = request.inquiry
     if request.reply_channel == ReplyChannel.EMAIL:
-        recipient = inquiry.contact_email or Person.objects.get(pk=request.case.applicant_id).email
+        recipient = inquiry.contact_email or _on_record(request, "email")
     elif request.reply_channel == ReplyChannel.SMS:
-        recipient = inquiry.contact_phone or Person.objects.get(pk=request.case.applicant_id).phone
+        recipient = inquiry.contact_phone or _on_record(request, "phone")
     else:
         return False
     if not recipient:

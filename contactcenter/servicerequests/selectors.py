@@ -12,9 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.audit.models import DisclosureChannel
-from contactcenter.audit.services import disclosure_record
-from contactcenter.cases.models import Case
-from contactcenter.cases.selectors import CaseNotFound, case_get_for_viewer
+from contactcenter.cases.selectors import CaseForWork, case_for_work
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.servicerequests.models import (
@@ -97,39 +95,12 @@ def service_request_for_office(*, viewer: User | AnonymousUser, number: str) -> 
     return request
 
 
-@dataclass(frozen=True, slots=True)
-class CaseForOffice:
-    receipt_number: str
-    form: str
-    status: str
-    # The case with its applicant, when the viewer may see personal data (their office holds
-    # the case); None for an office that only works this request, e.g. a reschedule.
-    case: Case | None
-
-
-def service_request_case_for_office(*, viewer: User, request: ServiceRequest) -> CaseForOffice:
-    """The request's case as the office may see it, with one disclosure record either way."""
-    receipt_number, form, status = Case.objects.filter(pk=request.case_id).values_list(
-        "receipt_number", "form__code", "status"
-    )[0]
-    purpose = f"service request {request.number}"
-    try:
-        case = case_get_for_viewer(
-            viewer=viewer,
-            receipt_number=ReceiptNumber.parse(receipt_number),
-            channel=DisclosureChannel.OFFICE_QUEUE,
-            purpose=purpose,
-        )
-    except CaseNotFound:
-        disclosure_record(
-            viewer=viewer,
-            case=Case(pk=request.case_id),
-            channel=DisclosureChannel.OFFICE_QUEUE,
-            purpose=purpose,
-            fields="receipt_number,form,status",
-        )
-        case = None
-    return CaseForOffice(receipt_number=receipt_number, form=form, status=status, case=case)
+def service_request_case_for_office(*, viewer: User, request: ServiceRequest) -> CaseForWork:
+    """The request's case as the office may see it, read through the audited case selector."""
+    return case_for_work(
+        viewer=viewer, case_id=request.case_id, channel=DisclosureChannel.OFFICE_QUEUE,
+        purpose=f"service request {request.number}",
+    )  # fmt: skip
 
 
 def service_request_history(*, request: ServiceRequest) -> list[ServiceRequestEvent]:

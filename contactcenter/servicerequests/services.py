@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from contactcenter.audit.models import DisclosureChannel
 from contactcenter.cases.access import can_view_case_personal_data
 from contactcenter.cases.models import Case
-from contactcenter.cases.selectors import CaseNotFound
+from contactcenter.cases.selectors import CaseNotFound, person_contact_for_service
 from contactcenter.cases.services import PersonDetails, case_status_record, person_upsert
 from contactcenter.cases.statuses import CaseStatus
 from contactcenter.core.errors import InvalidInput, NotFound
@@ -160,14 +161,20 @@ def service_request_submit_online(
             details=details,
             evidence=evidence,
         )
+        # Where to answer: the contacts on the person's record, read through the audited path.
+        contact = person_contact_for_service(
+            person=person, case=case, fields=("email", "phone"), service="service requests",
+            channel=DisclosureChannel.SECURE_MESSAGE,
+            purpose=f"online {request_type.code} request", for_verified_person=True,
+        )  # fmt: skip
         inquiry = inquiry_open(
             channel=Channel.SECURE_MESSAGE,
             language=language,
             topic=f"service request: {request_type.code}",
             person=person,
             case=case,
-            contact_email=person.email,
-            contact_phone=person.phone,
+            contact_email=contact.email,
+            contact_phone=contact.phone,
         )
         inquiry = inquiry_verified_by_account(inquiry=inquiry, case=case, verified_as=verified_as)
         created = service_request_create_numbered(

@@ -1,13 +1,18 @@
 """The audited reads of a person's data in ``cases.selectors``: each checks the reader's right
 first, and each read it allows leaves exactly one disclosure-log row."""
 
+import datetime as dt
+
 import pytest
 
 from contactcenter.audit.models import DisclosureLog
 from contactcenter.cases.selectors import (
     IDENTITY_FIELDS,
     CaseNotFound,
+    case_contact_email_for_service,
+    case_for_work,
     case_identity_record_for_check,
+    person_contact_for_service,
 )
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.staff.models import Role
@@ -71,3 +76,76 @@ def test_office_staff_read_only_their_own_offices_cases():
     clerk = StaffUserFactory(role=Role.OFFICE_STAFF, office=case.office)
     check(clerk, case)
     assert list(DisclosureLog.objects.values_list("viewer", flat=True)) == [clerk.pk]
+
+
+# --- Contact details read by a service --------------------------------------------------------
+
+
+def contact(person, case, *, fields=("email", "phone"), verified=True):
+    return person_contact_for_service(
+        person=person, case=case, fields=fields, service="appointments", channel="notification",
+        purpose="appointment notice", for_verified_person=verified,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_service_reading_contacts_leaves_one_row_naming_it_and_the_fields_read():
+    person = PersonFactory(email="someone@example.com", phone="+14025550101")
+    case = CaseFactory(applicant=person)
+    found = contact(person, case, fields=("email", "phone", "zip_code"))
+    assert (found.email, found.phone, found.zip_code) == (
+        "someone@example.com", "+14025550101", person.zip_code,
+    )  # fmt: skip
+    row = DisclosureLog.objects.get()
+    assert (row.viewer, row.system_actor, row.case) == (None, "appointments", case)
+    assert row.fields == "email,phone,zip_code" and row.channel == "notification"
+
+
+@pytest.mark.django_db
+def test_nothing_on_record_means_no_row():
+    person = PersonFactory(email="", phone="")
+    case = CaseFactory(applicant=person)
+    assert not contact(person, case)
+    assert not DisclosureLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_protected_person_gives_nothing_to_an_unverified_caller_and_is_not_logged():
+    person = PersonFactory(email="safe@example.com")
+    ordinary = CaseFactory(applicant=person)
+    CaseFactory(applicant=person, confidentiality="vawa")
+    assert not contact(person, ordinary, verified=False)
+    assert case_contact_email_for_service(
+        receipt_number=receipt_of(ordinary), service="ivr", channel="phone", purpose="link"
+    ) == ""  # fmt: skip
+    assert not DisclosureLog.objects.exists()
+    # The person themselves, once they proved who they are, is still told about their own work.
+    assert contact(person, ordinary).email == "safe@example.com"
+    assert DisclosureLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_read_without_a_case_is_logged_against_the_persons_latest_case():
+    person = PersonFactory(email="someone@example.com")
+    older = CaseFactory(applicant=person, receipt_date=dt.date(2023, 1, 5))
+    newer = CaseFactory(applicant=person, receipt_date=dt.date(2024, 6, 1))
+    assert contact(person, None).email == "someone@example.com"
+    assert DisclosureLog.objects.get().case == newer != older
+    lone = PersonFactory(email="lone@example.com")
+    assert not contact(lone, None)  # no case to record the read against: nothing handed out
+    assert DisclosureLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_office_that_only_works_a_request_reads_the_summary_and_it_is_logged():
+    case = CaseFactory(office=OfficeFactory(code="NBC"))
+    field_clerk = StaffUserFactory(role=Role.OFFICE_STAFF, office=OfficeFactory(code="NYC"))
+    seen = case_for_work(viewer=field_clerk, case_id=case.pk, channel="office_queue",
+                         purpose="service request 12345678")  # fmt: skip
+    assert seen.case is None and seen.receipt_number == case.receipt_number
+    row = DisclosureLog.objects.get()
+    assert (row.viewer, row.fields) == (field_clerk, "receipt_number,form,status")
+    holder = StaffUserFactory(role=Role.OFFICE_STAFF, office=case.office)
+    assert case_for_work(viewer=holder, case_id=case.pk, channel="office_queue",
+                         purpose="service request 12345678").case == case  # fmt: skip
+    assert DisclosureLog.objects.filter(viewer=holder).count() == 1

@@ -67,6 +67,10 @@ def test_staff_reply_notifies_without_the_text_and_finishes_the_work(applicant):
     assert {n.recipient for n in notes} == {user.email, case.applicant.phone}
     for note in notes:
         assert "mailed" not in str(note.context)
+    # The number on record was read through the audited path: one row, naming the service.
+    read = DisclosureLog.objects.get(fields="phone")
+    assert (read.viewer, read.system_actor, read.case_id) == (None, "secure messages", case.pk)
+    assert read.channel == "notification"
 
 
 def test_person_writing_after_a_reply_queues_new_work(applicant):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from contactcenter.audit.models import DisclosureLog
 from contactcenter.cases.models import Confidentiality
 from contactcenter.cases.selectors import CaseNotFound
 from contactcenter.cases.statuses import CaseStatus
@@ -405,6 +406,9 @@ def test_reschedule_goes_to_the_field_office_for_the_zip(create):
     assert created.request.office.code == "NYC"
     routed = created.request.events.get(kind=EventKind.ROUTED)
     assert routed.data == {"how": "field_office_by_zip"}
+    # The ZIP code on record was read once, through the audited path, under the service's name.
+    read = DisclosureLog.objects.get(system_actor="service requests")
+    assert read.case_id == created.request.case_id and read.fields == "zip_code"
 
 
 def test_reschedule_without_a_serving_field_office_stays_with_the_holder(make_case, create):
