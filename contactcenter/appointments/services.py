@@ -45,6 +45,8 @@ from contactcenter.appointments.slots import slot_check, slot_release_place, slo
 from contactcenter.cases.models import Case
 from contactcenter.cases.services import case_status_record
 from contactcenter.cases.statuses import CaseStatus
+from contactcenter.core.domain_events import ContactEventKind as Event
+from contactcenter.core.domain_events import DetailValue, contact_event_emit
 from contactcenter.core.errors import InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.core.reference_numbers import ReferenceNumber
@@ -56,6 +58,9 @@ from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
 
 logger = logging.getLogger(__name__)
+
+# Appointment requests report their steps on a channel of their own.
+CHANNEL = "appointment"
 
 # Regular requests are reviewed within this many business days; urgent ones the same day.
 REGULAR_REVIEW_BUSINESS_DAYS = 3
@@ -79,6 +84,36 @@ def _event(
         actor_label=actor_label or ("staff" if actor else "system"),
         data=data or {},
     )
+
+
+def _report(
+    kind: Event,
+    request: AppointmentRequest,
+    *,
+    language: str,
+    actor_user_id: int | None = None,
+    at: dt.datetime | None = None,
+    **detail: DetailValue,
+) -> None:
+    """An appointment request's step as a domain event (ids and codes, nothing personal)."""
+    contact_event_emit(
+        kind, channel=CHANNEL, at=at, language=language, inquiry_id=request.inquiry_id,
+        actor_user_id=actor_user_id, record_id=request.pk,
+        detail={"office_id": request.office_id, **detail},
+    )  # fmt: skip
+
+
+def _reviewed(
+    request: AppointmentRequest, *, reviewer: User, at: dt.datetime | None, **detail: DetailValue
+) -> None:
+    """A Tier 2 officer took the request up and settled it (booked or declined) in one step."""
+    at = at or timezone.now()
+    language = request.inquiry.language
+    waited = round((at - request.created_at).total_seconds(), 3)
+    _report(Event.ANSWERED, request, language=language, actor_user_id=reviewer.pk, at=at,
+            waited_seconds=waited)  # fmt: skip
+    _report(Event.RESOLVED, request, language=language, actor_user_id=reviewer.pk, at=at,
+            **detail)  # fmt: skip
 
 
 def _new_number() -> str:
@@ -200,6 +235,9 @@ def appointment_request_create(
         "appointments.requested",
         extra={"request_id": request.pk, "office": office.code, "urgent": is_urgent},
     )
+    # The request waits for a Tier 2 officer's review: started, and in line for it.
+    _report(Event.STARTED, request, language=locked.language, reason=found.code, urgent=is_urgent)
+    _report(Event.QUEUED, request, language=locked.language, review="tier2")
     return request
 
 
@@ -253,6 +291,7 @@ def appointment_request_offer_slot(
     locked.reviewed_at = now
     locked.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
     _event(appointment, AppointmentEventKind.BOOKED, actor=reviewer, data={"slot": fresh.pk})
+    _reviewed(locked, reviewer=reviewer, at=now, outcome="booked", appointment_id=appointment.pk)
     notify_appointment(appointment, template=MESSAGE_CONFIRMED)
     logger.info(
         "appointments.booked", extra={"appointment_id": appointment.pk, "office": fresh.office.code}
@@ -281,6 +320,7 @@ def appointment_request_decline(
         update_fields=["state", "decline_reason", "reviewed_by", "reviewed_at", "updated_at"]
     )
     notify_request_declined(locked)
+    _reviewed(locked, reviewer=reviewer, at=locked.reviewed_at, outcome="declined")
     logger.info("appointments.request_declined", extra={"request_id": locked.pk})
     request.state, request.decline_reason = locked.state, locked.decline_reason
     return locked

@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.core.domain_events import ContactEventKind
 from contactcenter.inquiries.models import Disposition
 from contactcenter.inquiries.services import inquiry_resolve
 from contactcenter.notifications.services import notification_queue
@@ -28,7 +29,7 @@ from contactcenter.routing.models import (
     WorkKind,
     WorkState,
 )
-from contactcenter.routing.services import RoutingError
+from contactcenter.routing.services import RoutingError, work_item_report
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,10 @@ def callback_record_attempt(
     logger.info(
         "callback.attempt", extra={"item_id": item.pk, "outcome": outcome, "failures": failures}
     )
+    work_item_report(
+        ContactEventKind.CALLBACK_ATTEMPTED, item, at=now, agent_id=agent.pk,
+        actor_user_id=agent.user_id, outcome=str(outcome), failed_attempts=failures,
+    )  # fmt: skip
     if outcome in FAILED_OUTCOMES and failures >= settings.CALLBACK_MAX_FAILED_ATTEMPTS:
         inquiry_resolve(
             inquiry=item.inquiry,
@@ -85,6 +90,8 @@ def callback_record_attempt(
         item.state = WorkState.DONE
         item.completed_at = now
         item.save(update_fields=["state", "completed_at", "updated_at"])
+        work_item_report(ContactEventKind.WRAPPED_UP, item, at=now, agent_id=agent.pk,
+                         actor_user_id=agent.user_id)  # fmt: skip
         _notify_missed(item)
     return item
 

@@ -60,7 +60,8 @@ from contactcenter.portal.models import (
 )
 from contactcenter.portal.selectors import account_verified_as
 from contactcenter.portal.uploads import private_file_write, upload_scanner
-from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+from contactcenter.routing.models import WorkKind
+from contactcenter.routing.services import work_items_finish_for_inquiry
 from contactcenter.servicerequests.creation import ServiceRequestCreated
 from contactcenter.servicerequests.evidence import (
     EvidenceUpload,
@@ -261,11 +262,9 @@ def thread_reply_staff(*, actor: User, thread: Thread, body: str) -> Message:
     language = inquiry.language if inquiry else "en"
     if inquiry is not None and inquiry.state != InquiryState.CLOSED:
         inquiry_add_message(inquiry=inquiry, body=body, actor=actor, actor_label="agent")
-        WorkItem.objects.filter(
-            inquiry=inquiry,
-            kind=WorkKind.SECURE_MESSAGE,
-            state__in=[WorkState.QUEUED, WorkState.OFFERED, WorkState.ASSIGNED],
-        ).update(state=WorkState.DONE, updated_at=timezone.now())
+        work_items_finish_for_inquiry(
+            inquiry=inquiry, kinds=[WorkKind.SECURE_MESSAGE], actor_user_id=actor.pk
+        )
     locked.last_message_at = message.created_at
     locked.awaiting_reply = False
     locked.save(update_fields=["last_message_at", "awaiting_reply", "updated_at"])

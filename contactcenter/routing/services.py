@@ -59,7 +59,7 @@ class RoutingError(ApplicationError):
     code = ErrorCode.ROUTING_REFUSED
 
 
-def _report(
+def work_item_report(
     kind: Event,
     item: WorkItem,
     *,
@@ -68,7 +68,8 @@ def _report(
     actor_user_id: int | None = None,
     **detail: DetailValue,
 ) -> None:
-    """One step of the item's contact, as a domain event: queue, channel, language and ids."""
+    """One step of the item's contact, as a domain event: queue, channel, language and ids.
+    For services that move work items themselves (the desk's callbacks)."""
     contact_event_emit(
         kind, channel=item.channel, at=at, language=item.language, inquiry_id=item.inquiry_id,
         queue_id=item.queue_id, work_item_id=item.pk, agent_id=agent_id,
@@ -147,7 +148,7 @@ def work_item_enqueue(
         not_before=not_before,
     )
     logger.info("routing.enqueued", extra={"item_id": item.pk, "queue": queue.code})
-    _report(Event.QUEUED, item, at=item.enqueued_at, urgent=urgent)
+    work_item_report(Event.QUEUED, item, at=item.enqueued_at, urgent=urgent)
     return item
 
 
@@ -232,7 +233,7 @@ def work_item_offer_next(*, agent: Agent, now: dt.datetime | None = None) -> Wor
     item.offer_expires_at = now + timeout
     item.save(update_fields=["state", "offered_to", "offer_expires_at", "updated_at"])
     Offer.objects.create(item=item, agent=agent, offered_at=now)
-    _report(Event.OFFERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id)
+    work_item_report(Event.OFFERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id)
     return item
 
 
@@ -306,8 +307,15 @@ def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
         if row is None:
             return None
         item = WorkItem.from_db(connection.alias, attnames, row)
-        _report(Event.ANSWERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id,
-                waited_seconds=_waited(item, now), how="claimed")  # fmt: skip
+        work_item_report(
+            Event.ANSWERED,
+            item,
+            at=now,
+            agent_id=agent.pk,
+            actor_user_id=agent.user_id,
+            waited_seconds=_waited(item, now),
+            how="claimed",
+        )
         return item
     return None
 
@@ -329,8 +337,15 @@ def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem
         item.assigned_to = agent
         item.assigned_at = now
         item.save(update_fields=["state", "assigned_to", "assigned_at", "updated_at"])
-        _report(Event.ANSWERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id,
-                waited_seconds=_waited(item, now), how="claimed")  # fmt: skip
+        work_item_report(
+            Event.ANSWERED,
+            item,
+            at=now,
+            agent_id=agent.pk,
+            actor_user_id=agent.user_id,
+            waited_seconds=_waited(item, now),
+            how="claimed",
+        )
         return item
 
 
@@ -359,8 +374,15 @@ def work_item_accept(*, agent: Agent, item_id: int, now: dt.datetime | None = No
     Offer.objects.filter(item=item, agent=agent, outcome=OfferOutcome.PENDING).update(
         outcome=OfferOutcome.ACCEPTED, ended_at=now
     )
-    _report(Event.ANSWERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id,
-            waited_seconds=_waited(item, now), how="accepted")  # fmt: skip
+    work_item_report(
+        Event.ANSWERED,
+        item,
+        at=now,
+        agent_id=agent.pk,
+        actor_user_id=agent.user_id,
+        waited_seconds=_waited(item, now),
+        how="accepted",
+    )
     transaction.on_commit(lambda: _announce_accepted(item, agent))
     return item
 
@@ -385,8 +407,14 @@ def _requeue(item: WorkItem, *, outcome: str, now: dt.datetime, actor_user_id: i
     item.offered_to = None
     item.offer_expires_at = None
     item.save(update_fields=["state", "offered_to", "offer_expires_at", "updated_at"])
-    _report(Event.OFFER_ENDED, item, at=now, agent_id=agent_id, actor_user_id=actor_user_id,
-            outcome=str(outcome))  # fmt: skip
+    work_item_report(
+        Event.OFFER_ENDED,
+        item,
+        at=now,
+        agent_id=agent_id,
+        actor_user_id=actor_user_id,
+        outcome=str(outcome),
+    )
 
 
 @transaction.atomic
@@ -429,8 +457,9 @@ def work_item_complete(*, agent: Agent, item_id: int) -> WorkItem:
     item.state = WorkState.DONE
     item.completed_at = timezone.now()
     item.save(update_fields=["state", "completed_at", "updated_at"])
-    _report(Event.WRAPPED_UP, item, at=item.completed_at, agent_id=agent.pk,
-            actor_user_id=agent.user_id)  # fmt: skip
+    work_item_report(
+        Event.WRAPPED_UP, item, at=item.completed_at, agent_id=agent.pk, actor_user_id=agent.user_id
+    )
     return item
 
 
@@ -465,8 +494,15 @@ def work_item_reassign(
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('routing.capacity_override', 'on', true)")
     item.save()
-    _report(Event.TRANSFERRED, item, at=now, agent_id=to_agent.pk, actor_user_id=actor_user_id,
-            from_user_id=from_user_id, to_user_id=to_agent.user_id)  # fmt: skip
+    work_item_report(
+        Event.TRANSFERRED,
+        item,
+        at=now,
+        agent_id=to_agent.pk,
+        actor_user_id=actor_user_id,
+        from_user_id=from_user_id,
+        to_user_id=to_agent.user_id,
+    )
     return item
 
 
@@ -487,8 +523,39 @@ def work_items_cancel_for_inquiry(
         state=WorkState.CANCELLED, offered_to=None, offer_expires_at=None, updated_at=now,
     )  # fmt: skip
     for item in waiting:
-        _report(Event.ABANDONED, item, at=now, waited_seconds=_waited(item, now))
+        work_item_report(Event.ABANDONED, item, at=now, waited_seconds=_waited(item, now))
     return cancelled
+
+
+@transaction.atomic
+def work_items_finish_for_inquiry(
+    *, inquiry, kinds: list[str], actor_user_id: int | None = None
+) -> int:
+    """Mark the inquiry's open work of these kinds done: someone answered it (a reply to a
+    secure message answers whoever was to answer). Each item is reported wrapped up."""
+    now = timezone.now()
+    items = list(
+        WorkItem.objects.select_for_update().filter(
+            inquiry=inquiry, kind__in=kinds,
+            state__in=[WorkState.QUEUED, WorkState.OFFERED, WorkState.ASSIGNED],
+        )
+    )  # fmt: skip
+    for item in items:
+        item.state = WorkState.DONE
+        item.completed_at = now
+        item.offered_to = None
+        item.offer_expires_at = None
+        item.save(
+            update_fields=["state", "completed_at", "offered_to", "offer_expires_at", "updated_at"]
+        )
+        work_item_report(
+            Event.WRAPPED_UP,
+            item,
+            at=now,
+            agent_id=item.assigned_to_id,
+            actor_user_id=actor_user_id,
+        )
+    return len(items)
 
 
 __all__ = [
@@ -507,6 +574,7 @@ __all__ = [
     "work_item_reassign",
     "work_items_cancel_for_inquiry",
     "work_items_expire_offers",
+    "work_items_finish_for_inquiry",
 ]
 
 

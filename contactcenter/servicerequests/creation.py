@@ -33,11 +33,13 @@ from contactcenter.cases.services import case_status_record
 from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.db_inserts import insert_with_children
 from contactcenter.core.db_prepared import PreparedGet
+from contactcenter.core.domain_events import ContactEventKind as Event
 from contactcenter.core.errors import InvalidInput, TryAgain
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.offices.selectors import InvalidZipCode, field_office_for_zip
 from contactcenter.routing.calendar import live_help_calendar
+from contactcenter.servicerequests.contact_events import service_request_report
 from contactcenter.servicerequests.errors import NotAllowed, ServiceRequestRefused
 from contactcenter.servicerequests.evidence import (
     EvidenceUpload,
@@ -295,6 +297,14 @@ def _create(
         "servicerequest.created",
         extra={"request_id": request.pk, "type": request_type.code, "referred": referred},
     )
+    actor_id = actor.pk if actor is not None else None
+    service_request_report(Event.STARTED, request, actor_user_id=actor_id, at=now,
+                           by=submitter, high_priority=high)  # fmt: skip
+    if referred:  # the office abroad answers it: nothing waits here
+        service_request_report(Event.TRANSFERRED, request, at=now, to="abroad")
+        service_request_report(Event.RESOLVED, request, at=now, outcome=str(Outcome.REFERRED))
+    else:
+        service_request_report(Event.QUEUED, request, at=now, how=how)
     if referred:
         contact = _office_contact(office, language)
         message = _(

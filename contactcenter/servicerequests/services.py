@@ -23,6 +23,7 @@ from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import CaseNotFound, person_contact_for_service
 from contactcenter.cases.services import PersonDetails, case_status_record, person_upsert
 from contactcenter.cases.statuses import CaseStatus
+from contactcenter.core.domain_events import ContactEventKind as Event
 from contactcenter.core.errors import InvalidInput, NotFound
 from contactcenter.inquiries.models import (
     Channel,
@@ -38,6 +39,7 @@ from contactcenter.inquiries.services import (
 )
 from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.people.models import Person
+from contactcenter.servicerequests.contact_events import service_request_report
 from contactcenter.servicerequests.creation import (
     CASE_FOR_REQUEST,
     ServiceRequestCreated,
@@ -252,6 +254,9 @@ def _start(request: ServiceRequest, actor: User) -> None:
         request.opened_at = timezone.now()
         request.save(update_fields=["state", "opened_at", "updated_at"])
         _event(request, EventKind.OPENED, actor=actor, office=request.office)
+        waited = (request.opened_at - request.created_at).total_seconds()
+        service_request_report(Event.ANSWERED, request, actor_user_id=actor.pk,
+                               at=request.opened_at, waited_seconds=round(waited, 3))  # fmt: skip
 
 
 def _finish(request: ServiceRequest, *, actor: User, outcome: str, note: str) -> None:
@@ -260,6 +265,8 @@ def _finish(request: ServiceRequest, *, actor: User, outcome: str, note: str) ->
     request.outcome = outcome
     request.save(update_fields=["state", "resolved_at", "outcome", "updated_at"])
     _event(request, EventKind.RESOLVED, actor=actor, body=note, data={"outcome": outcome})
+    service_request_report(Event.RESOLVED, request, actor_user_id=actor.pk,
+                           at=request.resolved_at, outcome=str(outcome))  # fmt: skip
     service_request_notify(request)
 
 
@@ -335,6 +342,8 @@ def service_request_transfer(
         data={"from_office_id": from_office_id, "to_office_id": to_office.pk},
     )
     logger.info("servicerequest.transferred", extra={"request_id": locked.pk})
+    service_request_report(Event.TRANSFERRED, locked, actor_user_id=actor.pk,
+                           from_office_id=from_office_id)  # fmt: skip
     return _sync(request, locked)
 
 
