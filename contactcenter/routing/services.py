@@ -307,17 +307,16 @@ def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
         if row is None:
             return None
         item = WorkItem.from_db(connection.alias, attnames, row)
-        work_item_report(
-            Event.ANSWERED,
-            item,
-            at=now,
-            agent_id=agent.pk,
-            actor_user_id=agent.user_id,
-            waited_seconds=_waited(item, now),
-            how="claimed",
-        )
+        _report_claimed(item, agent, now)
         return item
     return None
+
+
+def _report_claimed(item: WorkItem, agent: Agent, now: dt.datetime) -> None:
+    work_item_report(
+        Event.ANSWERED, item, at=now, agent_id=agent.pk, actor_user_id=agent.user_id,
+        waited_seconds=_waited(item, now), how="claimed",
+    )  # fmt: skip
 
 
 def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
@@ -337,15 +336,7 @@ def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem
         item.assigned_to = agent
         item.assigned_at = now
         item.save(update_fields=["state", "assigned_to", "assigned_at", "updated_at"])
-        work_item_report(
-            Event.ANSWERED,
-            item,
-            at=now,
-            agent_id=agent.pk,
-            actor_user_id=agent.user_id,
-            waited_seconds=_waited(item, now),
-            how="claimed",
-        )
+        _report_claimed(item, agent, now)
         return item
 
 
