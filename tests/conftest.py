@@ -23,6 +23,7 @@ from django.utils import translation
 from contactcenter.cases.reference_data import ReferenceDataSummary, reference_data_load
 from contactcenter.routing.models import Agent, Presence
 from contactcenter.routing.reference_data import queues_load
+from tests.contact_events import contact_events  # noqa: F401 (a fixture for every test)
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -2,6 +2,14 @@
 
 Each function is one transaction. Events to the sockets (``events.py``) are sent after the
 transaction commits, so nobody sees a message that was not stored.
+
+Domain events: until the hand-over the person talks with the virtual assistant and there is
+no inquiry, so each question the assistant answers without handing over is reported here as
+``SELF_SERVED`` on the ``virtual_assistant`` channel (``record_id`` the conversation). The
+hand-over opens the chat's inquiry and queues it (``STARTED`` and ``QUEUED``, reported by those
+services), routing reports the agent's offer and acceptance, a person who leaves while waiting
+is ``ABANDONED``, and the end of every conversation is ``ENDED`` (on the ``chat`` channel once
+handed over, else on ``virtual_assistant``).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from django.utils.translation import gettext as _
 from contactcenter.assistant.services import assistant_ask
 from contactcenter.chat import events
 from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
+from contactcenter.core.domain_events import ContactEventKind, contact_event_emit
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.inquiries.models import Channel, Disposition, InquiryState
@@ -154,6 +163,13 @@ def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
         locked.topic = answer.topic[:60]
         locked.save(update_fields=["topic", "updated_at"])
     conversation.topic = locked.topic
+    if not answer.handoff:  # answered by the assistant; "not sure" answers say so
+        contact_event_emit(
+            ContactEventKind.SELF_SERVED, channel=Channel.VIRTUAL_ASSISTANT.value,
+            language=locked.language, record_id=locked.pk,
+            detail={"by": "assistant", "via": "chat", "topic": answer.topic or "",
+                    "confident": answer.topic is not None, "confidence": answer.confidence},
+        )  # fmt: skip
     return AskResult(
         question=asked, reply=reply, handoff=answer.handoff, live_open=live_help_open()
     )
@@ -341,7 +357,8 @@ def chat_end(*, conversation_id: int, by: str) -> Conversation:
         and inquiry is not None
         and inquiry.state != InquiryState.CLOSED
     ):
-        work_items_cancel_for_inquiry(inquiry=inquiry, kinds=[WorkKind.CHAT])
+        # Reported as abandoned, with how long they waited.
+        work_items_cancel_for_inquiry(inquiry=inquiry, kinds=[WorkKind.CHAT], abandoned=True)
         inquiry_resolve(
             inquiry=inquiry,
             actor=None,
@@ -349,6 +366,18 @@ def chat_end(*, conversation_id: int, by: str) -> Conversation:
             note="The person left the chat before an agent joined.",
         )
     _store(conversation, sender=Sender.SYSTEM, notice=f"ended_by_{by}")
+    contact_event_emit(
+        ContactEventKind.ENDED,
+        channel=(Channel.CHAT if inquiry is not None else Channel.VIRTUAL_ASSISTANT).value,
+        at=conversation.ended_at, language=conversation.language,
+        inquiry_id=conversation.inquiry_id, record_id=conversation.pk,
+        detail={
+            "by": by, "was": str(was), "handed_off": inquiry is not None,
+            "duration_seconds": round(
+                (conversation.ended_at - conversation.created_at).total_seconds(), 3
+            ),
+        },
+    )  # fmt: skip
     return conversation
 
 

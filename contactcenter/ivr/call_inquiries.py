@@ -1,5 +1,7 @@
 """The inquiry a call is recorded as: opened when a turn first needs it, given the call's
-transcript, and settled (or written already closed) when the call ends."""
+transcript, and settled (or written already closed) when the call ends. The call's own steps
+are reported as domain events here (settled by the line itself, ended); the inquiry's and the
+queue's by their services."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from contactcenter.core.db_inserts import ThenSave
+from contactcenter.core.domain_events import ContactEventKind, contact_event_emit
 from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
@@ -82,6 +85,37 @@ def call_finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str,
         assert inquiry is not None
         inquiry.refresh_from_db()
         if disposition and inquiry.state != InquiryState.CLOSED:
+            if disposition in SELF_SERVICE:
+                # Settled by the line like a call written closed, though a turn on the way (a
+                # texted link) opened its inquiry: reported the same way.
+                contact_event_emit(
+                    ContactEventKind.SELF_SERVED, channel=inquiry.channel, at=call.ended_at,
+                    language=inquiry.language, inquiry_id=inquiry.pk,
+                    detail={"by": "ivr", "outcome": outcome},
+                )  # fmt: skip
             inquiry_resolve(inquiry=inquiry, actor=None, disposition=disposition,
                             note=f"IVR outcome: {outcome}")  # fmt: skip
     logger.info("ivr.call_ended", extra={"call_id": call.pk, "outcome": outcome})
+    call_ended_report(call, flow, state)
+
+
+# The call's need was met by the line itself, with no person: the status was heard, or the
+# hours were (after hours). A caller who hung up in a menu was not served.
+SELF_SERVICE = frozenset({Disposition.RESOLVED_FIRST_CONTACT, Disposition.REFERRED})
+
+
+def call_ended_report(call: Call, flow: Flow, state: dict[str, Any]) -> None:
+    """Report that the call ended, whatever happened before (inside the transaction that
+    wrote its end). Only what the call's row holds already: no query, on every call."""
+    assert call.ended_at is not None
+    contact_event_emit(
+        ContactEventKind.ENDED, channel=flow.channel, at=call.ended_at,
+        language=str(state.get("language") or "en"), inquiry_id=call.inquiry_id,
+        record_id=call.pk,
+        detail={
+            "line": call.line, "outcome": str(call.outcome),
+            "answered": call.bridged_at is not None,
+            "duration_seconds": round((call.ended_at - call.started_at).total_seconds(), 3),
+            "turns": call.next_step,
+        },
+    )  # fmt: skip

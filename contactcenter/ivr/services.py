@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ErrorCode, NotFound
 from contactcenter.ivr.bridge import redirect_to_agent
-from contactcenter.ivr.call_inquiries import call_finish, post_transcript
+from contactcenter.ivr.call_inquiries import call_ended_report, call_finish, post_transcript
 from contactcenter.ivr.call_requests import CallRequest, mask_heard, step_url
 from contactcenter.ivr.call_store import call_locked, call_start, transcript_text, turn_store
 from contactcenter.ivr.effects import READ_ONLY_EFFECTS, perform_effects
@@ -39,6 +39,7 @@ from contactcenter.ivr.models import Call, CallTurn, FlowVersion, Outcome
 from contactcenter.ivr.twiml import render
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import WorkItem, WorkKind
+from contactcenter.routing.services import work_items_cancel_for_inquiry
 
 logger = logging.getLogger(__name__)
 
@@ -328,7 +329,7 @@ def _store_turn(call: Call, flow: Flow, request: CallRequest, turn: Turn, *,
 @transaction.atomic
 def call_status(*, line: str, call_sid: str, status: str) -> Call | None:
     """The provider's status callback. A call that ends before it was settled is abandoned;
-    a caller who hangs up while in line leaves the line."""
+    a caller who hangs up while in line leaves the line (reported as abandoned there)."""
     call = Call.objects.select_for_update().filter(call_sid=call_sid, line=line).first()
     if call is None or status not in ENDED_STATUSES or call.ended_at is not None:
         return call
@@ -337,10 +338,15 @@ def call_status(*, line: str, call_sid: str, status: str) -> Call | None:
     outcome = state.get("outcome") or Outcome.ABANDONED
     if outcome == Outcome.QUEUED and call.bridged_at is None:
         outcome = Outcome.ABANDONED  # hung up while waiting in line
+        if call.inquiry is not None:  # out of line, reported with how long they waited
+            work_items_cancel_for_inquiry(
+                inquiry=call.inquiry, kinds=[WorkKind.CALL], abandoned=True
+            )
     if outcome == Outcome.QUEUED:  # talked to an agent: the agent settles the inquiry
         call.outcome = outcome
         call.ended_at = timezone.now()
         call.save(update_fields=["outcome", "ended_at", "updated_at"])
+        call_ended_report(call, flow, state)
         return call
     call_finish(call, flow, state, outcome=outcome)
     return call
