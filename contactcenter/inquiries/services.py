@@ -291,7 +291,8 @@ def inquiry_record_settled(
     logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
     # Reported after the statement, so the events carry the new row's id.
     _report(Event.STARTED, inquiry, at=now, topic=inquiry.topic)
-    _report(Event.SELF_SERVED, inquiry, at=now, by=actor_label)
+    if disposition != Disposition.NO_ANSWER:  # a caller who hung up in a menu was not served
+        _report(Event.SELF_SERVED, inquiry, at=now, by=actor_label)
     _report(Event.RESOLVED, inquiry, at=now, disposition=disposition)
     return inquiry
 

@@ -61,6 +61,17 @@ def test_a_self_served_call(phone, known_case, contact_events):
     assert_no_personal_data(contact_events, CALLER, known_case.receipt_number, "Ana", "Reyes")
 
 
+def test_a_call_that_hangs_up_in_a_menu_is_not_self_served(phone, contact_events):
+    """Nobody served a caller who left in the first menu: started, closed as no answer, ended."""
+    call = phone("main", from_number=CALLER)
+    with contact_events.committed():
+        call.run(["1"])
+        call.status("completed")
+    assert contact_events.kinds() == ["started", "resolved", "ended"]
+    assert contact_events.one(Kind.RESOLVED).detail["disposition"] == Disposition.NO_ANSWER
+    assert contact_events.one(Kind.ENDED).detail["outcome"] == Outcome.ABANDONED
+
+
 def test_a_self_served_call_that_had_a_link_texted(phone, known_case, contact_events):
     """A texted link opens the inquiry on the way; the call is still reported as self-served
     when it ends."""
