@@ -393,7 +393,9 @@ def full_world(world):
         )
     agents = [make_staff(Role.TIER1, office=world.vsc) for _ in range(10)]
     for agent, case in zip(itertools.cycle(agents), Case.objects.all()[:20], strict=False):
-        disclosure_record(viewer=agent, case=case, channel="desk", purpose="test", fields="name")
+        disclosure_record(
+            viewer=agent, case_id=case.pk, channel="desk", purpose="test", fields="name"
+        )
     return world
 
 

@@ -133,7 +133,9 @@ def case_get_for_viewer(
     if case is None or not can_view_case_personal_data(viewer, case):
         raise CaseNotFound(_("No case was found with that receipt number."))
     assert isinstance(viewer, User)
-    disclosure_record(viewer=viewer, case=case, channel=channel, purpose=purpose, fields=fields)
+    disclosure_record(
+        viewer=viewer, case_id=case.pk, channel=channel, purpose=purpose, fields=fields
+    )
     return case
 
 
@@ -166,7 +168,7 @@ def case_for_work(*, viewer: User, case_id: int, channel: str, purpose: str) -> 
         )  # fmt: skip
     except CaseNotFound:
         disclosure_record(
-            viewer=viewer, case=Case(pk=case_id), channel=channel, purpose=purpose,
+            viewer=viewer, case_id=case_id, channel=channel, purpose=purpose,
             fields=SUMMARY_FIELDS,
         )  # fmt: skip
         case = None
@@ -209,7 +211,7 @@ def case_identity_record_for_check(
         raise CaseNotFound(_("No case was found with that receipt number."))
     assert isinstance(viewer, User)
     disclosure_record(
-        viewer=viewer, case=case, channel=channel, purpose=purpose, fields=IDENTITY_FIELDS
+        viewer=viewer, case_id=case.pk, channel=channel, purpose=purpose, fields=IDENTITY_FIELDS
     )
     applicant = case.applicant
     representative = case.representative
@@ -295,7 +297,7 @@ def person_contact_for_service(
     contact = ContactOnFile(**found)
     if contact:
         disclosure_record(
-            system_actor=service, case=case, channel=channel, purpose=purpose,
+            system_actor=service, case_id=case.pk, channel=channel, purpose=purpose,
             fields=",".join(name for name in fields if found[name]),
         )  # fmt: skip
     return contact

@@ -59,6 +59,8 @@ class ContactEventKind(StrEnum):
     CALLBACK_SCHEDULED = "callback_scheduled"
     # A Tier 2 officer called back (``detail["outcome"]``: reached, no answer ...).
     CALLBACK_ATTEMPTED = "callback_attempted"
+    # Open work passed its due time (a callback's goal, a web form's reply time).
+    OVERDUE = "overdue"
     # The agent finished their part of the work (their item is done).
     WRAPPED_UP = "wrapped_up"
     # The contact was closed with an outcome (``detail["disposition"]``).

@@ -519,6 +519,25 @@ def work_items_cancel_for_inquiry(
 
 
 @transaction.atomic
+def work_items_flag_overdue(*, now: dt.datetime | None = None) -> int:
+    """Mark open items past their due time (a Tier 2 callback's goal, a web form's reply
+    time), once each, and report each as overdue, so supervisors' boards show it at once."""
+    now = now or timezone.now()
+    items = list(
+        WorkItem.objects.select_for_update(skip_locked=True).filter(
+            state__in=[WorkState.QUEUED, WorkState.OFFERED, WorkState.ASSIGNED],
+            due_at__lt=now, breached_at__isnull=True,
+        )
+    )  # fmt: skip
+    WorkItem.objects.filter(pk__in=[item.pk for item in items]).update(breached_at=now)
+    for item in items:
+        assert item.due_at is not None
+        overdue = round((now - item.due_at).total_seconds(), 3)
+        work_item_report(Event.OVERDUE, item, at=now, overdue_seconds=overdue)
+    return len(items)
+
+
+@transaction.atomic
 def work_items_finish_for_inquiry(
     *, inquiry, kinds: list[str], actor_user_id: int | None = None
 ) -> int:

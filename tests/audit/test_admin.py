@@ -51,7 +51,7 @@ def entry(db) -> DisclosureLog:
     )
     return disclosure_record(
         viewer=staff("agent7", Role.TIER1),
-        case=case,
+        case_id=case.pk,
         channel="desk",
         purpose="Caller asked for status",
         fields="name",
@@ -79,7 +79,7 @@ def test_supervisor_reads_the_log_with_filters(client, entry):
 @pytest.mark.django_db
 def test_a_row_naming_a_service_is_listed_and_found(client, entry):
     by_phone = disclosure_record(
-        system_actor="ivr", case=entry.case, channel="phone",
+        system_actor="ivr", case_id=entry.case.pk, channel="phone",
         purpose="status link emailed to the address on file", fields="email",
     )  # fmt: skip
     client.force_login(staff("sup", Role.SUPERVISOR))

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from contactcenter.core.domain_events import ContactEventKind
 from contactcenter.inquiries.services import inquiry_open
 from contactcenter.routing.models import Offer, OfferOutcome, Presence, Queue, WorkItem, WorkState
 from contactcenter.routing.services import (
@@ -169,26 +170,22 @@ def test_not_before_holds_an_item(queues, make_agent, at):
     assert work_item_claim(agent=agent, now=at(2026, 11, 23, 14, 0)) is not None
 
 
-def test_overdue_items_are_flagged_once_and_supervisors_told(queues, at, monkeypatch):
-    from contactcenter.routing import periodic
-    from contactcenter.routing.periodic import work_items_flag_overdue
-
-    told = []
-    monkeypatch.setattr(
-        periodic, "desk_event_send_on_commit", lambda group, payload: told.append((group, payload))
-    )
+def test_overdue_items_are_flagged_once_and_reported(queues, at, contact_events):
+    from contactcenter.routing.services import work_items_flag_overdue
 
     inquiry = inquiry_open(channel="phone")
     item = work_item_enqueue(
         inquiry=inquiry, kind="callback", queue=Queue.objects.get(code="t2-callbacks-en"),
         due_at=at(2026, 11, 24, 20, 0),
     )  # fmt: skip
-    assert work_items_flag_overdue(now=at(2026, 11, 24, 19, 0)) == 0
-    assert work_items_flag_overdue(now=at(2026, 11, 25, 9, 0)) == 1
-    assert work_items_flag_overdue(now=at(2026, 11, 25, 10, 0)) == 0
+    with contact_events.committed():
+        assert work_items_flag_overdue(now=at(2026, 11, 24, 19, 0)) == 0
+        assert work_items_flag_overdue(now=at(2026, 11, 25, 9, 0)) == 1
+        assert work_items_flag_overdue(now=at(2026, 11, 25, 10, 0)) == 0
     item.refresh_from_db()
     assert item.breached_at == at(2026, 11, 25, 9, 0)
-    assert told == [("desk.supervisors", {"kind": "board", "origin": None, "breached": 1})]
+    overdue = contact_events.one(ContactEventKind.OVERDUE)
+    assert overdue.work_item_id == item.pk and overdue.detail["overdue_seconds"] == 13 * 3600
 
 
 def test_agent_profile_follows_roles(db):
