@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
-from contactcenter.chat.models import Conversation, ConversationState, Message
+from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
 from contactcenter.chat.services import token_digest
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 from contactcenter.staff.models import Role
@@ -118,3 +118,23 @@ def chat_status(*, conversation: Conversation, now: dt.datetime | None = None) -
     else:
         per_place = DEFAULT_MINUTES_PER_PLACE
     return ChatStatus(conversation.state, position, max(1, math.ceil(position * per_place)))
+
+
+def chat_transcript_lines(*, reference_number: str) -> list[dict[str, object]]:
+    """The conversation of inquiry ``reference_number`` as stored (personal data masked), for
+    the transcript email the person asked for; read when the email is rendered."""
+    rows = (
+        Message.objects.filter(conversation__inquiry__reference_number=reference_number)
+        .exclude(sender=Sender.SYSTEM)
+        .select_related("author")
+        .order_by("id")
+    )
+    return [
+        {
+            "who": row.sender,
+            "name": (row.author.first_name if row.author else "") or "",
+            "at": row.created_at,
+            "body": row.body,
+        }
+        for row in rows
+    ]

@@ -393,7 +393,7 @@ def chat_transcript_email(*, conversation: Conversation, email: object):
     """Queue an email of the (masked) transcript to ``email``; sent after commit.
 
     The message carries only the inquiry's reference number; the transcript is read when the
-    email is rendered (``{% chat_transcript_lines %}`` in ``templatetags/chat.py``), so the
+    email is rendered (``selectors.chat_transcript_lines``, registered with the catalogue), so the
     notification row holds no personal data. Needs a handed-off conversation (the reference
     number names it).
     """

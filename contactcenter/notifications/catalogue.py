@@ -39,6 +39,17 @@ def appointment_reasons_register(items: ReasonItems) -> None:
     _reason_items = items
 
 
+# Values a message reads when it is rendered rather than when it is queued (a chat's masked
+# transcript, which is not copied into the stored context), by message key. The app that owns
+# the data registers its reader when ready, so that notifications imports none of them.
+RenderContext = Callable[[Mapping[str, str]], Mapping[str, object]]
+_render_context: dict[str, RenderContext] = {}
+
+
+def message_render_context_register(key: str, read: RenderContext) -> None:
+    _render_context[key] = read
+
+
 EMAIL = "email"
 SMS = "sms"
 LANGUAGES = ("en", "es")
@@ -225,6 +236,8 @@ def message_render(
     """Render a message from its stored (already cleaned) context."""
     spec = MESSAGES[key]
     values: dict[str, object] = {**common_context(language), **context}
+    if key in _render_context:
+        values.update(_render_context[key](context))
     for name, kind in spec.values.items():
         if kind is ValueKind.DATE:
             values[name] = dt.date.fromisoformat(context[name])

@@ -1,5 +1,4 @@
-"""``{% chat_widget %}`` puts the chat on a public page; ``{% chat_transcript_lines %}``
-reads a chat's masked transcript for the transcript email."""
+"""``{% chat_widget %}`` puts the chat on a public page."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from django import template
 from django.middleware.csrf import get_token
 
 from contactcenter.chat.consumers import SESSION_KEY
-from contactcenter.chat.models import Message, Sender
 from contactcenter.chat.texts import widget_texts
 from contactcenter.chat.views import offline_options
 from contactcenter.core.languages import active_language
@@ -29,23 +27,3 @@ def chat_widget(context) -> dict:
         "language": language,
         "texts": widget_texts(),
     }
-
-
-@register.simple_tag
-def chat_transcript_lines(reference_number: str) -> list[dict[str, object]]:
-    """The conversation of inquiry ``reference_number``, as stored (personal data masked)."""
-    rows = (
-        Message.objects.filter(conversation__inquiry__reference_number=reference_number)
-        .exclude(sender=Sender.SYSTEM)
-        .select_related("author")
-        .order_by("id")
-    )
-    return [
-        {
-            "who": row.sender,
-            "name": (row.author.first_name if row.author else "") or "",
-            "at": row.created_at,
-            "body": row.body,
-        }
-        for row in rows
-    ]
