@@ -111,10 +111,11 @@ class ContactEvent:
         }
 
 
-# Sent with ``event=ContactEvent`` inside the emitting transaction.
-contact_event_recorded = Signal()
+# Sent with ``event=ContactEvent`` inside the emitting transaction. Receivers are looked up once
+# per sender and kept (``use_caching``): events are sent on the busiest paths (a claim, a call).
+contact_event_recorded = Signal(use_caching=True)
 # Sent with ``event=ContactEvent`` after the emitting transaction commits.
-contact_event = Signal()
+contact_event = Signal(use_caching=True)
 
 
 def contact_event_emit(
@@ -147,7 +148,11 @@ def contact_event_emit(
     )
     # A receiver here writes in the caller's transaction; its error undoes the change.
     contact_event_recorded.send(sender=ContactEvent, event=event)
-    transaction.on_commit(lambda: _announce(event), robust=True)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        connection.on_commit(lambda: _announce(event), robust=True)
+    else:  # autocommit: the change is already safe (what on_commit would do, without its cost)
+        _announce(event)
     return event
 
 
