@@ -175,6 +175,37 @@ def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
     )
 
 
+def _live_or_new(
+    conversation: Conversation | None, language: str
+) -> tuple[Conversation, str | None]:
+    """The person's conversation, or a new one (with its token, to keep in their session)
+    when they have none or theirs has ended."""
+    if conversation is not None and conversation.state != ConversationState.ENDED:
+        return conversation, None
+    return conversation_start(language=language)
+
+
+@transaction.atomic
+def chat_ask_in_session(
+    *, conversation: Conversation | None, language: str, question: object
+) -> tuple[AskResult, str | None]:
+    """What the chat page's "ask" does: ask in the person's conversation, starting one when
+    they have none. Returns the answer and a new conversation's token (else None). A refused
+    question starts nothing."""
+    live, token = _live_or_new(conversation, language)
+    return chat_ask(conversation=live, question=question), token
+
+
+@transaction.atomic
+def chat_handoff_in_session(
+    *, conversation: Conversation | None, language: str
+) -> tuple[Conversation, str | None]:
+    """What the chat page's "talk to a person" does: hand over the person's conversation,
+    starting one when they have none (someone who asks for a person straight away)."""
+    live, token = _live_or_new(conversation, language)
+    return chat_handoff(conversation=live), token
+
+
 @transaction.atomic
 def chat_handoff(*, conversation: Conversation) -> Conversation:
     """Hand the conversation to a Tier 1 agent: an inquiry on the chat channel carrying the

@@ -87,13 +87,14 @@ def ask(request: HttpRequest) -> JsonResponse:
             window_seconds=60,
         )
         data = _payload(request)
-        conversation = _current(request)
-        if conversation is None or conversation.state == "ended":
-            conversation, token = services.conversation_start(language=active_language())
-            request.session[SESSION_KEY] = token
-        result = services.chat_ask(conversation=conversation, question=data.get("question"))
+        result, token = services.chat_ask_in_session(
+            conversation=_current(request), language=active_language(),
+            question=data.get("question"),
+        )  # fmt: skip
     except ApplicationError as error:
         return _error(error)
+    if token is not None:
+        request.session[SESSION_KEY] = token
     return JsonResponse(
         {
             "question": message_json(result.question),
@@ -107,14 +108,14 @@ def ask(request: HttpRequest) -> JsonResponse:
 @require_POST
 def handoff(request: HttpRequest) -> JsonResponse:
     try:
-        conversation = _current(request)
-        if conversation is None or conversation.state == "ended":
-            conversation, token = services.conversation_start(language=active_language())
-            request.session[SESSION_KEY] = token
-        conversation = services.chat_handoff(conversation=conversation)
+        conversation, token = services.chat_handoff_in_session(
+            conversation=_current(request), language=active_language()
+        )
         status = selectors.chat_status(conversation=conversation)
     except ApplicationError as error:
         return _error(error)
+    if token is not None:
+        request.session[SESSION_KEY] = token
     return JsonResponse(status.as_dict())
 
 

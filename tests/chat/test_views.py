@@ -49,7 +49,9 @@ def test_bad_questions_get_a_clear_error_and_store_nothing(client, knowledge, pa
     response = client.post("/chat/ask/", payload, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["message"]
-    assert not Conversation.objects.filter(messages__isnull=False).exists()
+    # A refused first question starts no chat and leaves nothing in the session.
+    assert not Conversation.objects.exists()
+    assert SESSION_KEY not in client.session
 
 
 def test_not_json_is_refused(client, knowledge):
@@ -82,6 +84,12 @@ def test_outside_live_hours_the_widget_offers_other_ways_never_a_dead_end(
         assert client.get(option["url"], follow=True).status_code == 200
     assert not WorkItem.objects.exists()
     assert Conversation.objects.get().state == ConversationState.ASSISTANT
+
+
+def test_asking_for_a_person_first_while_closed_starts_nothing(client, knowledge, queues, closed):
+    response = client.post("/chat/handoff/")
+    assert response.status_code == 409 and response.json()["code"] == "live_help_closed"
+    assert not Conversation.objects.exists() and SESSION_KEY not in client.session
 
 
 def test_end_without_a_chat_is_a_clear_404(client):
