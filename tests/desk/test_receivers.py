@@ -58,3 +58,18 @@ def test_a_self_served_call_refreshes_only_the_phone_chart_and_at_most_every_few
 def test_a_chat_ending_is_not_a_phone_line_end(told):
     tell(event(ContactEventKind.ENDED, channel="chat", record_id=1))
     assert told == []
+
+
+def test_a_channel_layer_that_fails_is_logged_and_the_step_stands(monkeypatch, caplog):
+    """Redis down while a page is being told: the change the event reports already committed;
+    the push is logged and dropped, never raised into the service that emitted it."""
+    from contactcenter.core import live_events
+
+    class Down:
+        async def group_send(self, group, message):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(live_events, "get_channel_layer", lambda: Down())
+    monkeypatch.setattr(receivers, "_last_call_end_told", -receivers.CALL_ENDS_EVERY_SECONDS)
+    tell(event(ContactEventKind.QUEUED, work_item_id=1, queue_id=2))  # does not raise
+    assert "live_events.send_failed" in caplog.text
