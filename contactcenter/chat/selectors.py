@@ -77,7 +77,8 @@ def chat_status(*, conversation: Conversation, now: dt.datetime | None = None) -
     queue (items of higher priority, or queued earlier, go first) and a rough estimate: the
     place times the median wait of the last chats this queue answered (at least a minute), or
     times three minutes when none were answered in the last two hours."""
-    conversation.refresh_from_db(fields=["state"])
+    # Both: a socket holds the conversation from before the hand-over gave it an inquiry.
+    conversation.refresh_from_db(fields=["state", "inquiry"])
     if conversation.state != ConversationState.WAITING or conversation.inquiry_id is None:
         return ChatStatus(conversation.state, None, None)
     item = (

@@ -187,6 +187,20 @@ def test_position_and_wait_count_the_people_ahead(waiting_chat):
     assert chat_status(conversation=second).as_dict()["type"] == "status"
 
 
+def test_a_socket_holding_the_chat_from_before_the_hand_over_still_gets_the_place(
+    waiting_chat,
+):
+    """The person's socket loaded the conversation before the hand-over gave it an inquiry;
+    its status must still say the place in line, not a bare "in line" (which, arriving after
+    the hand-over's own answer, overwrote it in the widget)."""
+    conversation, _ = waiting_chat()
+    stale = Conversation.objects.get(pk=conversation.pk)
+    stale.inquiry_id = None
+    stale.state = ConversationState.ASSISTANT
+    status = chat_status(conversation=stale)
+    assert (status.state, status.position) == ("waiting", 1)
+
+
 def test_desk_actions_are_told_in_the_chat(waiting_chat):
     asked_supervisor, _token = waiting_chat()
     services.chat_after_desk_action(inquiry_id=asked_supervisor.inquiry_id, action="supervisor")
