@@ -161,10 +161,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and channel layer ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# --- Redis outages (degrade, do not fail): core/redis_fallback.py -----------------------------
+# A call to Redis that cannot connect within this, or gets no answer within the next, opens a
+# per-process breaker: for REDIS_RETRY_SECONDS the cache and rate limits use the process's
+# memory, live pushes are skipped and sockets are told to come back (1013).
+REDIS_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("REDIS_CONNECT_TIMEOUT_SECONDS", "0.3"))
+REDIS_SOCKET_TIMEOUT_SECONDS = float(os.environ.get("REDIS_SOCKET_TIMEOUT_SECONDS", "1.0"))
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5.0"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "contactcenter.core.redis_fallback.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cc",
         }
@@ -176,13 +183,28 @@ if REDIS_URL:
             # layer's idle receive blocks on the server for 5 seconds, so idle sockets would be
             # torn down, and many sockets closing at once each leave their groups.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}]
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+                        "max_connections": 2000,
+                    }
+                ]
             },
         },
         # Live chat: publish/subscribe, pushed by Redis to every server (chat/events.py).
         "chat": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+                    }
+                ]
+            },
         },
     }
 else:
