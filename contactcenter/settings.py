@@ -367,6 +367,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # The twilio library logs each request's parameters (the recipient's number) at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }
 
@@ -400,6 +402,15 @@ TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 # The public base URL Twilio calls (e.g. https://contact.example.gov) when a proxy sits between.
 TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "")
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 4)
+# --- Sends exactly once (as far as the provider allows) -------------------------------------
+# A text or email still "sending" this long after its worker took it lost that worker: the
+# provider is asked whether it took the text (NOTIFICATIONS_PROVIDER_CHECKS rounds, one per
+# run of the stalled-work job) before it is sent again. Twilio also reports each text's
+# progress to /webhooks/twilio/sms/status/<id>. TWILIO_API_BASE_URL points the twilio library
+# at another server that answers like Twilio's REST API (tests, the fault benchmark).
+NOTIFICATIONS_STALLED_AFTER_SECONDS = env_int("NOTIFICATIONS_STALLED_AFTER_SECONDS", 600)
+NOTIFICATIONS_PROVIDER_CHECKS = env_int("NOTIFICATIONS_PROVIDER_CHECKS", 2)
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
 # Where people read news about their inquiry (used in emails and texts instead of details).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Tier 2 calls are placed only inside this window (weekdays, Eastern, not on holidays).

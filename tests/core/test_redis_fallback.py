@@ -57,7 +57,8 @@ def outage_lines(caplog) -> list[str]:
     return [r.message for r in caplog.records if r.message.startswith("redis.")]
 
 
-def test_cache_falls_back_to_memory_and_returns_to_redis(redis_process, caplog):
+def test_cache_falls_back_to_memory_and_returns_to_redis(redis_settings, caplog):
+    redis_process = redis_settings
     cache = FallbackRedisCache(redis_process.url, {"KEY_PREFIX": "t"})
     cache.set("kept", 1)
     assert cache.get("kept") == 1
