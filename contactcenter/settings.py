@@ -367,8 +367,10 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
-        # The twilio library logs each request's parameters (the recipient's number) at INFO.
+        # The twilio library logs each request's parameters (the recipient's number) at INFO,
+        # and urllib3 each request's URL, query included, at DEBUG.
         "twilio": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }
 

@@ -271,6 +271,11 @@ def notification_deliver(*, notification_id: int) -> Notification:
         "template": notification.template,
         "attempt": notification.attempts,
     }
+    if notification.attempts > 1 and _provider_already_has(notification, now):
+        # An earlier try reached the provider after all (it timed out on our side, or its
+        # worker died before recording the send): that text stands, and none goes again.
+        notification.refresh_from_db()
+        return notification
     try:
         message_id = _send(notification)
     except RecipientOptedOut as error:
@@ -294,6 +299,52 @@ def notification_deliver(*, notification_id: int) -> Notification:
     logger.info("notification.sent", extra=log_extra)
     notification.refresh_from_db()
     return notification
+
+
+def _provider_accepted_message_id(notification: Notification, since: dt.datetime) -> str | None:
+    """The provider's id for this text if it says it took one since ``since``; None when it
+    has no record, cannot be asked (email, a provider without the look-up) or does not
+    answer (logged)."""
+    if notification.channel != NotificationChannel.SMS:
+        return None
+    ask = getattr(sms_provider(), "accepted_message_id", None)
+    if ask is None:
+        return None
+    body = message_render(
+        key=notification.template,
+        language=notification.language,
+        channel=notification.channel,
+        context=notification.context,
+    ).body
+    try:
+        found = ask(to=notification.recipient, body=body, since=since)
+    except Exception as error:  # cannot be asked now: treated as no record found
+        logger.warning(
+            "notification.provider_check_failed",
+            extra={"notification_id": notification.pk, "error": type(error).__name__},
+        )
+        return None
+    return str(found) if found else None
+
+
+def _provider_already_has(notification: Notification, now: dt.datetime) -> bool:
+    """Before a retry: settle the row as sent if the provider took an earlier try."""
+    found = _provider_accepted_message_id(notification, notification.created_at)
+    if not found:
+        return False
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk, state=State.SENDING).update(
+            state=State.SENT,
+            sent_at=now,
+            provider_message_id=found[:255],
+            next_attempt_at=None,
+            last_error="",
+        )
+    logger.info(
+        "notification.sent_confirmed_by_provider",
+        extra={"notification_id": notification.pk, "attempt": notification.attempts},
+    )
+    return True
 
 
 def _record_failure(
@@ -410,23 +461,8 @@ def _stalled_send_settle(notification: Notification, now: dt.datetime) -> bool:
     if notification.channel == NotificationChannel.EMAIL:
         # No mail server answers "did you take it"; the copy carries the same Message-ID.
         return bool(unchanged.update(state=State.PENDING, next_attempt_at=None))
-    provider = sms_provider()
-    ask = getattr(provider, "accepted_message_id", None)
-    found: str | None = None
-    if ask is not None:
-        body = message_render(
-            key=notification.template,
-            language=notification.language,
-            channel=notification.channel,
-            context=notification.context,
-        ).body
-        try:
-            found = ask(to=notification.recipient, body=body, since=started)
-        except Exception as error:  # the provider cannot be asked now: this round found nothing
-            logger.warning(
-                "notification.provider_check_failed",
-                extra={**log_extra, "error": type(error).__name__},
-            )
+    ask = getattr(sms_provider(), "accepted_message_id", None)
+    found = _provider_accepted_message_id(notification, started)
     if found:
         if unchanged.update(
             state=State.SENT,
