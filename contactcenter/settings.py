@@ -409,7 +409,8 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 4)
 # provider is asked whether it took the text (NOTIFICATIONS_PROVIDER_CHECKS rounds, one per
 # run of the stalled-work job) before it is sent again. Twilio also reports each text's
 # progress to /webhooks/twilio/sms/status/<id>. TWILIO_API_BASE_URL points the twilio library
-# at another server that answers like Twilio's REST API (tests, the fault benchmark).
+# (texts, and the call bridge in ivr/bridge.py) at another server that answers like Twilio's
+# REST API (a compatible provider, tests, the fault benchmark); empty means api.twilio.com.
 NOTIFICATIONS_STALLED_AFTER_SECONDS = env_int("NOTIFICATIONS_STALLED_AFTER_SECONDS", 600)
 NOTIFICATIONS_PROVIDER_CHECKS = env_int("NOTIFICATIONS_PROVIDER_CHECKS", 2)
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")

@@ -77,7 +77,7 @@ class TwilioSmsProvider:
         self.client = Client(self.account_sid, self.auth_token, http_client=http_client)
 
     def send(self, to: str, body: str, *, status_callback: str = "") -> str:
-        fields: dict[str, str] = {"to": to, "from_": self.from_number, "body": body}
+        fields: dict[str, object] = {"to": to, "from_": self.from_number, "body": body}
         if status_callback:
             fields["status_callback"] = status_callback
         try:
