@@ -8,6 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from redis.asyncio.retry import Retry as RedisRetry
+from redis.backoff import NoBackoff
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -168,6 +170,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("REDIS_CONNECT_TIMEOUT_SECONDS", "0.3"))
 REDIS_SOCKET_TIMEOUT_SECONDS = float(os.environ.get("REDIS_SOCKET_TIMEOUT_SECONDS", "1.0"))
 REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5.0"))
+# The channel layers' connections: a short connect time-out, and one retry at once on a new
+# connection, so a pooled connection Redis closed while away (the first use after it returns)
+# is not taken for another outage.
+REDIS_LAYER_CONNECTION = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "retry": RedisRetry(NoBackoff(), 1),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -187,8 +196,8 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "socket_timeout": None,
-                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
                         "max_connections": 2000,
+                        **REDIS_LAYER_CONNECTION,
                     }
                 ]
             },
@@ -201,7 +210,7 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "socket_timeout": None,
-                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+                        **REDIS_LAYER_CONNECTION,
                     }
                 ]
             },

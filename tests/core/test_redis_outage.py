@@ -10,6 +10,7 @@ on their own.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import httpx
@@ -78,6 +79,17 @@ def visit_everything(base: str, agent: str) -> dict[str, int]:
     return answers
 
 
+async def socket_status(base: str, cookie: str) -> dict:
+    """The first status a chat socket answers its hello with."""
+    url = base.replace("http://", "ws://") + "/ws/chat"
+    async with websockets.connect(url, origin=base, additional_headers={"Cookie": cookie}) as sock:
+        await sock.send(json.dumps({"type": "hello", "after": 0}))
+        while True:
+            event = json.loads(await asyncio.wait_for(sock.recv(), timeout=10))
+            if event.get("type") == "status":
+                return event
+
+
 async def socket_close_code(base: str, cookie: str) -> int | None:
     url = base.replace("http://", "ws://") + "/ws/chat"
     async with websockets.connect(url, origin=base, additional_headers={"Cookie": cookie}) as sock:
@@ -124,3 +136,10 @@ def test_pages_api_chat_and_sign_in_answer_while_redis_is_down_and_recover(serve
         time.sleep(0.3)
         after = visit_everything(base, agent)
         assert all(status < 500 for status in after.values()), after
+
+    # Sockets are served again, and the outage was logged once, with no traceback.
+    assert asyncio.run(socket_status(base, cookie))["state"]
+    server.stop()
+    log = server.processes[0].stderr.read().decode()
+    assert log.count("redis.unavailable") == 1, log
+    assert "redis.recovered" in log and "Traceback" not in log, log
