@@ -74,6 +74,7 @@ logger = logging.getLogger(__name__)
 
 State = NotificationState
 RETRY_FACTOR = 4  # 1, 4, 16 minutes with the default one-minute base
+STALLED_BATCH = 100  # stalled sends looked into per run of the stalled-work job
 
 
 def max_attempts() -> int:
@@ -423,8 +424,11 @@ def notifications_requeue_stalled(*, now: dt.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     cutoff = now - stalled_after()
+    # A bounded batch: each may cost a provider round trip, and the next run takes the rest.
     stuck = list(
-        Notification.objects.filter(state=State.SENDING, last_attempt_at__lt=cutoff).order_by("pk")
+        Notification.objects.filter(state=State.SENDING, last_attempt_at__lt=cutoff).order_by("pk")[
+            :STALLED_BATCH
+        ]
     )
     resend = [notification.pk for notification in stuck if _stalled_send_settle(notification, now)]
     with transaction.atomic():
