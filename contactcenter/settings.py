@@ -8,6 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from redis.asyncio.retry import Retry as RedisRetry
+from redis.backoff import NoBackoff
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -161,10 +163,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and channel layer ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# --- Redis outages (degrade, do not fail): core/redis_fallback.py -----------------------------
+# A call to Redis that cannot connect within this, or gets no answer within the next, opens a
+# per-process breaker: for REDIS_RETRY_SECONDS the cache and rate limits use the process's
+# memory, live pushes are skipped and sockets are told to come back (1013).
+REDIS_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("REDIS_CONNECT_TIMEOUT_SECONDS", "0.3"))
+REDIS_SOCKET_TIMEOUT_SECONDS = float(os.environ.get("REDIS_SOCKET_TIMEOUT_SECONDS", "1.0"))
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5.0"))
+# The channel layers' connections: a short connect time-out, and one retry at once on a new
+# connection, so a pooled connection Redis closed while away (the first use after it returns)
+# is not taken for another outage.
+REDIS_LAYER_CONNECTION = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "retry": RedisRetry(NoBackoff(), 1),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "contactcenter.core.redis_fallback.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cc",
         }
@@ -176,13 +192,28 @@ if REDIS_URL:
             # layer's idle receive blocks on the server for 5 seconds, so idle sockets would be
             # torn down, and many sockets closing at once each leave their groups.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}]
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "max_connections": 2000,
+                        **REDIS_LAYER_CONNECTION,
+                    }
+                ]
             },
         },
         # Live chat: publish/subscribe, pushed by Redis to every server (chat/events.py).
         "chat": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        **REDIS_LAYER_CONNECTION,
+                    }
+                ]
+            },
         },
     }
 else:
@@ -345,6 +376,10 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # The twilio library logs each request's parameters (the recipient's number) at INFO,
+        # and urllib3 each request's URL, query included, at DEBUG.
+        "twilio": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }
 
@@ -378,6 +413,16 @@ TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 # The public base URL Twilio calls (e.g. https://contact.example.gov) when a proxy sits between.
 TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "")
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 4)
+# --- Sends exactly once (as far as the provider allows) -------------------------------------
+# A text or email still "sending" this long after its worker took it lost that worker: the
+# provider is asked whether it took the text (NOTIFICATIONS_PROVIDER_CHECKS rounds, one per
+# run of the stalled-work job) before it is sent again. Twilio also reports each text's
+# progress to /webhooks/twilio/sms/status/<id>. TWILIO_API_BASE_URL points the twilio library
+# (texts, and the call bridge in ivr/bridge.py) at another server that answers like Twilio's
+# REST API (a compatible provider, tests, the fault benchmark); empty means api.twilio.com.
+NOTIFICATIONS_STALLED_AFTER_SECONDS = env_int("NOTIFICATIONS_STALLED_AFTER_SECONDS", 600)
+NOTIFICATIONS_PROVIDER_CHECKS = env_int("NOTIFICATIONS_PROVIDER_CHECKS", 2)
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
 # Where people read news about their inquiry (used in emails and texts instead of details).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Tier 2 calls are placed only inside this window (weekdays, Eastern, not on holidays).

@@ -21,6 +21,11 @@ urlpatterns = [
         notification_webhooks.twilio_sms_inbound,
         name="twilio-sms-inbound",
     ),
+    path(
+        "webhooks/twilio/sms/status/<int:notification_id>",
+        notification_webhooks.twilio_sms_status,
+        name="twilio-sms-status",
+    ),
     path("service-requests/", include("contactcenter.servicerequests.urls")),
     path("appointments/", include("contactcenter.appointments.urls")),
     path("ivr/", include("contactcenter.ivr.urls")),

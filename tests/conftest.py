@@ -196,6 +196,17 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """Each test starts with Redis taken as reachable, whatever outage the test before it
+    had this process note (core/redis_fallback.py keeps it per process)."""
+    from contactcenter.core.redis_fallback import redis_circuit
+
+    redis_circuit.reset()
+    yield
+    redis_circuit.reset()
+
+
 def redis_url_for_worker(url: str, index: int) -> str:
     """``url`` with its database number moved up by ``index`` (redis://host:6379/0 -> /1)."""
     parts = urlsplit(url)

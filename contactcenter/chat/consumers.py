@@ -38,6 +38,7 @@ from contactcenter.chat.events import (
 from contactcenter.chat.models import Conversation, ConversationState, Sender
 from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, RateLimited
+from contactcenter.core.redis_fallback import RedisOutageClosesSocket
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ WINDOW_SECONDS = 10.0
 OTHER_SIDE: dict[str, str] = {Sender.PERSON: Sender.AGENT, Sender.AGENT: Sender.PERSON}
 
 
-class _ChatConsumer(AsyncJsonWebsocketConsumer):
+class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
     side: str = Sender.PERSON
     conversation: Conversation | None = None
     group: str = ""

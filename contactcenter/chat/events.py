@@ -13,6 +13,7 @@ the default layer otherwise.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,12 @@ from channels.layers import DEFAULT_CHANNEL_LAYER, get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from contactcenter.core.redis_fallback import REDIS_ERRORS, channel_send_skipped, redis_circuit
+
 if TYPE_CHECKING:
     from contactcenter.chat.models import Message
+
+logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "chat.event"
 CHAT_CHANNEL_LAYER = "chat"
@@ -64,14 +69,23 @@ def message_json(message: Message) -> dict[str, object]:
 def send_after_commit(conversation_id: int, payload: Mapping[str, object]) -> None:
     """Send ``payload`` to both sides once the current transaction commits (at once outside
     one). A failure to send is swallowed: the message is stored and every client fetches what
-    it missed when it reconnects."""
+    it missed when it reconnects. While Redis is away the send is skipped, and the outage is
+    logged once (``core.redis_fallback``), not once per message."""
 
     def send() -> None:
         layer = get_channel_layer(layer_alias())
-        if layer is not None:
+        if layer is None or channel_send_skipped("chat_event"):
+            return
+        try:
             async_to_sync(layer.group_send)(
                 group_name(conversation_id), {"type": EVENT_TYPE, "payload": dict(payload)}
             )
+        except REDIS_ERRORS as error:
+            redis_circuit.failed(error)
+        except Exception:
+            logger.exception("chat.event_send_failed")
+        else:
+            redis_circuit.succeeded()
 
     transaction.on_commit(send, robust=True)
 

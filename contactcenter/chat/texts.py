@@ -39,6 +39,8 @@ def widget_texts() -> dict[str, str]:
         "ended_by_agent": _("The agent ended the chat."),
         "ended": _("This chat has ended."),
         "reconnecting": _("Connection lost. Reconnecting… Your messages are kept."),
+        # The server closed the socket with 1013: its Redis is away for a moment.
+        "unavailable": _("Live chat is briefly unavailable. Reconnecting… Your messages are kept."),
         "error": _("Something went wrong. Please try again."),
         "closed_now": _(
             "Live chat is closed now. It is open Monday to Friday, 8 a.m. to 8 p.m. "
@@ -63,6 +65,7 @@ def desk_panel_texts() -> dict[str, str]:
         "typing": _("The person is typing…"),
         "connected": _("Connected."),
         "reconnecting": _("Connection lost; reconnecting. Nothing is lost."),
+        "unavailable": _("Live updates are briefly unavailable; reconnecting. Nothing is lost."),
         "waiting": _("The person is waiting for an agent."),
         "agent_joined": _("An agent joined."),
         "supervisor_joined": _("A supervisor joined."),

@@ -17,6 +17,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
+from contactcenter.core.redis_fallback import REDIS_ERRORS, channel_send_skipped, redis_circuit
+
 logger = logging.getLogger(__name__)
 
 # Supervisors: queue depths, agents' presence and work changed.
@@ -47,10 +49,16 @@ def desk_event_send(group: str, payload: Mapping[str, object]) -> None:
         # open, so there is no one to tell, and no trip through the event loop to make. On
         # the busiest paths (a claim, an ended call) that trip cost more than the write.
         return
+    if channel_send_skipped("desk_event"):
+        return  # Redis is away: pages see the change on their next load
     try:
         async_to_sync(layer.group_send)(group, {"type": "desk.event", "payload": dict(payload)})
+    except REDIS_ERRORS as error:
+        redis_circuit.failed(error)  # logged once per outage, not per push
     except Exception:
         logger.exception("live_events.send_failed", extra={"group": group})
+    else:
+        redis_circuit.succeeded()
 
 
 def desk_event_send_on_commit(group: str, payload: Mapping[str, object]) -> None:

@@ -2,7 +2,9 @@
 
 With ``REDIS_URL`` the counter lives in Redis, reached through one connection pool per
 process (Django's cache object is rebuilt for every request under ASGI, and with it a new
-connection); without it, in Django's local-memory cache, which is per process.
+connection); without it, in Django's local-memory cache, which is per process. While Redis is
+unreachable (``core.redis_fallback``) the counters fall back to this process's memory: limits
+then count per process rather than not at all, and the page still answers.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ApplicationError, RateLimited
+from contactcenter.core.redis_fallback import redis_call, redis_connection_options
 
 Response = TypeVar("Response", bound=HttpResponseBase)
 
 _redis_lock = threading.Lock()
 _redis_client = None
+# Counters kept while Redis is unreachable (one process's own).
+_outage_counts = LocMemCache("rate-limits-redis-outage", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def _redis():
@@ -32,7 +39,9 @@ def _redis():
             if _redis_client is None:
                 import redis
 
-                _redis_client = redis.Redis.from_url(settings.REDIS_URL)
+                _redis_client = redis.Redis.from_url(
+                    settings.REDIS_URL, **redis_connection_options()
+                )
     return _redis_client
 
 
@@ -46,21 +55,32 @@ def client_address(request: HttpRequest, *, trusted_proxies: int) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
-def _count(cache_key: str, window_seconds: int) -> int:
-    if settings.REDIS_URL:
-        pipe = _redis().pipeline(transaction=False)
-        pipe.incr(cache_key)
-        pipe.expire(cache_key, window_seconds + 1, nx=True)
-        count, _expiry_set = pipe.execute()
-        return int(count)
+def _count_in_redis(cache_key: str, window_seconds: int) -> int:
+    pipe = _redis().pipeline(transaction=False)
+    pipe.incr(cache_key)
+    pipe.expire(cache_key, window_seconds + 1, nx=True)
+    count, _expiry_set = pipe.execute()
+    return int(count)
+
+
+def _count_in(store: BaseCache, cache_key: str, window_seconds: int) -> int:
     # add() is a no-op when the key exists, so the first request of a window starts at 1.
-    if cache.add(cache_key, 1, timeout=window_seconds + 1):
+    if store.add(cache_key, 1, timeout=window_seconds + 1):
         return 1
     try:
-        return cache.incr(cache_key)
+        return int(store.incr(cache_key))
     except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=window_seconds + 1)
+        store.set(cache_key, 1, timeout=window_seconds + 1)
         return 1
+
+
+def _count(cache_key: str, window_seconds: int) -> int:
+    if settings.REDIS_URL:
+        return redis_call(
+            lambda: _count_in_redis(cache_key, window_seconds),
+            lambda: _count_in(_outage_counts, cache_key, window_seconds),
+        )
+    return _count_in(cache, cache_key, window_seconds)
 
 
 def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from contactcenter.core.redis_fallback import RedisOutageClosesSocket
 from contactcenter.desk.events import AGENTS_GROUP, SUPERVISORS_GROUP, user_group
 from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
 from contactcenter.staff.roles import user_roles
@@ -13,7 +14,7 @@ from contactcenter.staff.roles import user_roles
 CLOSE_FORBIDDEN = 4403
 
 
-class DeskConsumer(AsyncJsonWebsocketConsumer):
+class DeskConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
     groups_joined: list[str]
 
     async def connect(self) -> None:

@@ -45,6 +45,12 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)  # personal data masked
     provider_message_id = models.CharField(max_length=255, blank=True)
+    # The provider's own word on the text (Twilio's status callback: queued, sent, delivered,
+    # undelivered, ...), furthest along so far.
+    provider_status = models.CharField(max_length=20, blank=True)
+    # How many times the provider was asked whether it took a send that stalled (the worker
+    # died mid-send) without finding it; the text is sent again only after a few such rounds.
+    provider_checks = models.PositiveSmallIntegerField(default=0)
     inquiry = models.ForeignKey(
         "inquiries.Inquiry",
         on_delete=models.SET_NULL,

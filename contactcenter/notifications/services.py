@@ -2,14 +2,19 @@
 
 A notification is written in the caller's transaction and handed to the task queue only when
 that transaction commits, so a rolled-back escalation never tells anyone it happened.
-Delivery is at least once: a worker that dies after the provider took the message but before
-the row says "sent" may send it again when the stalled row is picked up.
+Delivery is exactly once as far as the provider lets us know: a worker that dies after the
+provider took a text but before the row says "sent" leaves the row "sending"; once it has
+stalled (``NOTIFICATIONS_STALLED_AFTER_SECONDS``) the provider is asked whether it took the
+text (``SmsProvider.accepted_message_id``), for a few rounds, before it is sent again, and
+Twilio's status callback settles the row as soon as Twilio has it. An email cannot be asked
+about, so it goes again, under the same Message-ID, for the receiving side to recognise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,6 +22,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
@@ -46,7 +52,7 @@ from contactcenter.notifications.models import (
     SmsOptOut,
 )
 from contactcenter.notifications.providers.base import DeliveryError, RecipientOptedOut
-from contactcenter.notifications.providers.django_email import email_send
+from contactcenter.notifications.providers.django_email import email_domain, email_send
 from contactcenter.notifications.providers.sms import sms_provider
 from contactcenter.notifications.recipients import is_e164, is_email_address
 
@@ -56,6 +62,7 @@ if TYPE_CHECKING:
 __all__ = [
     "inbound_keyword_register",
     "notification_deliver",
+    "notification_provider_status_record",
     "notification_queue",
     "notification_retry",
     "notifications_requeue_stalled",
@@ -67,10 +74,37 @@ logger = logging.getLogger(__name__)
 
 State = NotificationState
 RETRY_FACTOR = 4  # 1, 4, 16 minutes with the default one-minute base
+STALLED_BATCH = 100  # stalled sends looked into per run of the stalled-work job
 
 
 def max_attempts() -> int:
     return int(getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 4))
+
+
+def stalled_after() -> dt.timedelta:
+    """How long a row may stay pending past its time, or sending, before it counts as lost."""
+    return dt.timedelta(
+        seconds=float(getattr(settings, "NOTIFICATIONS_STALLED_AFTER_SECONDS", 600))
+    )
+
+
+def provider_checks_before_resend() -> int:
+    """Rounds of asking the provider about a stalled text, finding nothing, before sending it
+    again (a text Twilio still holds in its queue has no send date yet, so one look may miss
+    it)."""
+    return max(int(getattr(settings, "NOTIFICATIONS_PROVIDER_CHECKS", 2)), 1)
+
+
+def notification_message_id(notification: Notification) -> str:
+    """The email's Message-ID: the same for every try of one notification."""
+    stamp = int(notification.created_at.timestamp()) if notification.created_at else 0
+    return f"<notification.{notification.pk}.{stamp}@{email_domain()}>"
+
+
+def sms_status_callback_url(notification_id: int) -> str:
+    """Where Twilio reports a text's progress: the public base URL it calls, and our id."""
+    base = (settings.TWILIO_WEBHOOK_BASE_URL or settings.PUBLIC_BASE_URL).rstrip("/")
+    return f"{base}{reverse('twilio-sms-status', args=[notification_id])}"
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -182,7 +216,12 @@ def _claim(notification_id: int, now: dt.datetime) -> Notification | None:
         # A conditional UPDATE is the claim: of two workers given the same task, one wins.
         claimed = pending.filter(
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        ).update(state=State.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+        ).update(
+            state=State.SENDING,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            provider_checks=0,
+        )
         if not claimed:
             logger.info(
                 "notification.skipped",
@@ -201,8 +240,17 @@ def _send(notification: Notification) -> str:
         context=notification.context,
     )
     if notification.channel == NotificationChannel.EMAIL:
-        return email_send(to=notification.recipient, subject=message.subject, body=message.body)
-    return sms_provider().send(notification.recipient, message.body)
+        return email_send(
+            to=notification.recipient,
+            subject=message.subject,
+            body=message.body,
+            message_id=notification_message_id(notification),
+        )
+    return sms_provider().send(
+        notification.recipient,
+        message.body,
+        status_callback=sms_status_callback_url(notification.pk),
+    )
 
 
 def notification_deliver(*, notification_id: int) -> Notification:
@@ -224,6 +272,11 @@ def notification_deliver(*, notification_id: int) -> Notification:
         "template": notification.template,
         "attempt": notification.attempts,
     }
+    if notification.attempts > 1 and _provider_already_has(notification, now):
+        # An earlier try reached the provider after all (it timed out on our side, or its
+        # worker died before recording the send): that text stands, and none goes again.
+        notification.refresh_from_db()
+        return notification
     try:
         message_id = _send(notification)
     except RecipientOptedOut as error:
@@ -247,6 +300,52 @@ def notification_deliver(*, notification_id: int) -> Notification:
     logger.info("notification.sent", extra=log_extra)
     notification.refresh_from_db()
     return notification
+
+
+def _provider_accepted_message_id(notification: Notification, since: dt.datetime) -> str | None:
+    """The provider's id for this text if it says it took one since ``since``; None when it
+    has no record, cannot be asked (email, a provider without the look-up) or does not
+    answer (logged)."""
+    if notification.channel != NotificationChannel.SMS:
+        return None
+    ask = getattr(sms_provider(), "accepted_message_id", None)
+    if ask is None:
+        return None
+    body = message_render(
+        key=notification.template,
+        language=notification.language,
+        channel=notification.channel,
+        context=notification.context,
+    ).body
+    try:
+        found = ask(to=notification.recipient, body=body, since=since)
+    except Exception as error:  # cannot be asked now: treated as no record found
+        logger.warning(
+            "notification.provider_check_failed",
+            extra={"notification_id": notification.pk, "error": type(error).__name__},
+        )
+        return None
+    return str(found) if found else None
+
+
+def _provider_already_has(notification: Notification, now: dt.datetime) -> bool:
+    """Before a retry: settle the row as sent if the provider took an earlier try."""
+    found = _provider_accepted_message_id(notification, notification.created_at)
+    if not found:
+        return False
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk, state=State.SENDING).update(
+            state=State.SENT,
+            sent_at=now,
+            provider_message_id=found[:255],
+            next_attempt_at=None,
+            last_error="",
+        )
+    logger.info(
+        "notification.sent_confirmed_by_provider",
+        extra={"notification_id": notification.pk, "attempt": notification.attempts},
+    )
+    return True
 
 
 def _record_failure(
@@ -317,37 +416,149 @@ def notifications_requeue_stalled(*, now: dt.datetime | None = None) -> int:
     """Hand lost work back to the queue; return how many notifications were re-enqueued.
 
     Pending rows overdue by ``NOTIFICATIONS_STALLED_AFTER_SECONDS`` lost their task (the
-    process died between commit and enqueue); SENDING rows that old lost their worker
-    mid-send and go back to pending (they may be sent twice: at least once beats never).
+    process died between commit and enqueue). SENDING rows that old lost their worker
+    mid-send: the provider is asked first whether it took the text (then the row is sent, and
+    nothing goes twice); after ``NOTIFICATIONS_PROVIDER_CHECKS`` rounds without a record, or
+    for an email (no mail server can be asked), the row goes back to pending and is sent again
+    (at least once beats never). Each provider call is made outside any transaction.
     """
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(
-        seconds=float(getattr(settings, "NOTIFICATIONS_STALLED_AFTER_SECONDS", 600))
+    cutoff = now - stalled_after()
+    # A bounded batch: each may cost a provider round trip, and the next run takes the rest.
+    stuck = list(
+        Notification.objects.filter(state=State.SENDING, last_attempt_at__lt=cutoff).order_by("pk")[
+            :STALLED_BATCH
+        ]
     )
+    resend = [notification.pk for notification in stuck if _stalled_send_settle(notification, now)]
     with transaction.atomic():
-        stuck_sending = list(
-            Notification.objects.filter(
-                state=State.SENDING, last_attempt_at__lt=cutoff
-            ).values_list("pk", flat=True)
-        )
-        Notification.objects.filter(pk__in=stuck_sending, state=State.SENDING).update(
-            state=State.PENDING, next_attempt_at=None
-        )
         overdue = list(
             Notification.objects.filter(state=State.PENDING)
             .filter(
                 Q(next_attempt_at__lt=cutoff)
                 | Q(next_attempt_at__isnull=True, created_at__lt=cutoff)
             )
-            .exclude(pk__in=stuck_sending)
             .values_list("pk", flat=True)
         )
-        ids = sorted({*stuck_sending, *overdue})
+        ids = sorted({*resend, *overdue})
         for notification_id in ids:
             transaction.on_commit(partial(_enqueue, notification_id), robust=True)
     if ids:
         logger.warning("notification.requeued", extra={"count": len(ids)})
     return len(ids)
+
+
+def _stalled_send_settle(notification: Notification, now: dt.datetime) -> bool:
+    """Settle one stalled send: True when it is to be sent again (the row is pending now)."""
+    started = notification.last_attempt_at
+    assert started is not None  # a SENDING row always has one (set by the claim)
+    # Every write below holds only if nothing moved the row since it was read (a status
+    # callback, another worker running this job, the worker itself coming back).
+    unchanged = Notification.objects.filter(
+        pk=notification.pk, state=State.SENDING, last_attempt_at=started
+    )
+    log_extra = {
+        "notification_id": notification.pk,
+        "channel": notification.channel,
+        "attempt": notification.attempts,
+    }
+    if notification.channel == NotificationChannel.EMAIL:
+        # No mail server answers "did you take it"; the copy carries the same Message-ID.
+        return bool(unchanged.update(state=State.PENDING, next_attempt_at=None))
+    ask = getattr(sms_provider(), "accepted_message_id", None)
+    found = _provider_accepted_message_id(notification, started)
+    if found:
+        if unchanged.update(
+            state=State.SENT,
+            sent_at=now,
+            provider_message_id=found[:255],
+            next_attempt_at=None,
+            last_error="",
+            provider_checks=F("provider_checks") + 1,
+        ):
+            logger.info("notification.sent_confirmed_by_provider", extra=log_extra)
+        return False
+    checks = notification.provider_checks + 1
+    if ask is not None and checks < provider_checks_before_resend():
+        unchanged.update(provider_checks=checks)
+        logger.info("notification.provider_has_no_record", extra={**log_extra, "round": checks})
+        return False
+    return bool(unchanged.update(state=State.PENDING, next_attempt_at=None, provider_checks=checks))
+
+
+# Twilio's message statuses, in the order a text moves through them; a callback that arrives
+# late (Twilio does not promise order) never moves the recorded status back.
+PROVIDER_STATUS_ORDER = {
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sending": 3,
+    "sent": 4,
+    "canceled": 5,
+    "failed": 5,
+    "undelivered": 5,
+    "delivered": 5,
+    "read": 6,
+}
+# The provider took the text: it must not be sent again, whatever the carrier does next.
+PROVIDER_TOOK_IT = frozenset(PROVIDER_STATUS_ORDER) - {"canceled", "failed"}
+MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-f]{32}$")
+
+
+def notification_provider_status_record(
+    *, notification_id: int, provider_message_id: str, status: str
+) -> Notification:
+    """Record what the provider says about a text it was given (Twilio's status callback).
+
+    A text the provider took settles a row still pending or sending (its worker may have died
+    before recording the send) as sent, with the provider's id, so it is never sent again.
+    Safe to call any number of times, in any order. Raises InvalidInput for an unknown status
+    or a malformed message id, NotFound for an unknown text notification.
+    """
+    if status not in PROVIDER_STATUS_ORDER:
+        raise InvalidInput("Unknown message status.")
+    if not MESSAGE_SID.match(provider_message_id):
+        raise InvalidInput("The message id is not a Twilio message id.")
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, channel=NotificationChannel.SMS)
+            .first()
+        )
+        if notification is None:
+            raise NotFound("No such text notification.")
+        updates: dict[str, object] = {}
+        ours = notification.provider_message_id in ("", provider_message_id)
+        if status in PROVIDER_TOOK_IT and notification.state in (
+            State.PENDING,
+            State.SENDING,
+            State.FAILED,
+        ):
+            updates = {
+                "state": State.SENT,
+                "sent_at": now,
+                "provider_message_id": provider_message_id,
+                "next_attempt_at": None,
+                "last_error": "",
+            }
+            ours = True
+        elif not ours and status in PROVIDER_TOOK_IT:
+            # Two texts at the provider for one notification: say so, for whoever counts them.
+            logger.warning(
+                "notification.provider_has_second_copy", extra={"notification_id": notification_id}
+            )
+        rank = PROVIDER_STATUS_ORDER[status]
+        if ours and rank > PROVIDER_STATUS_ORDER.get(notification.provider_status, 0):
+            updates["provider_status"] = status
+        if updates:
+            Notification.objects.filter(pk=notification.pk).update(**updates)
+    logger.info(
+        "notification.provider_status",
+        extra={"notification_id": notification_id, "status": status, "settled": "state" in updates},
+    )
+    notification.refresh_from_db()
+    return notification
 
 
 def sms_inbound(*, from_phone: str, body: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Twilio's webhook for texts people send us (STOP, START, HELP, YES...).
+"""Twilio's webhooks for texts: those people send us (STOP, START, HELP, YES...), and the
+status callback of each text we send (so a text Twilio took is never sent again).
 
 The request must carry a valid ``X-Twilio-Signature`` for our auth token and the URL Twilio
 called; anything else is refused with 403 and changes nothing. Replies are TwiML built with the
@@ -17,7 +18,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from contactcenter.core.errors import ApplicationError
-from contactcenter.notifications.services import sms_inbound
+from contactcenter.notifications.services import notification_provider_status_record, sms_inbound
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +57,23 @@ def twilio_sms_inbound(request: HttpRequest) -> HttpResponse:
     if reply:
         response.message(reply)
     return _twiml(response)
+
+
+@csrf_exempt
+@require_POST
+def twilio_sms_status(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Twilio's report on one text we sent (``StatusCallback`` set on each send)."""
+    if not twilio_request_valid(request):
+        logger.warning("webhook.twilio_sms_status.bad_signature")
+        return HttpResponseForbidden("invalid signature")
+    try:
+        notification_provider_status_record(
+            notification_id=notification_id,
+            provider_message_id=request.POST.get("MessageSid", ""),
+            status=request.POST.get("MessageStatus", ""),
+        )
+    except ApplicationError as error:
+        # An unknown status or a text we do not know: logged and answered 200, so Twilio
+        # stops retrying something that will never work.
+        logger.info("webhook.twilio_sms_status.ignored", extra={"code": str(error.code)})
+    return HttpResponse(status=200)

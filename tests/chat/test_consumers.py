@@ -10,10 +10,13 @@ from pathlib import Path
 
 import channels
 import pytest
+import redis
+from channels.layers import InMemoryChannelLayer
 from django.contrib.sessions.backends.db import SessionStore
 
 from contactcenter.chat.consumers import CLOSE_NO_CHAT, MESSAGES_PER_WINDOW, SESSION_KEY
 from contactcenter.chat.models import Message
+from contactcenter.core.redis_fallback import CLOSE_TRY_AGAIN_LATER, redis_circuit
 from contactcenter.desk.services import desk_offer_accept, desk_presence_set
 from contactcenter.staff.models import Role
 
@@ -254,3 +257,63 @@ def test_chat_traffic_sends_nothing_to_the_shared_sync_thread(accepted_chat, cli
     assert chat_trips == 0
     assert ping_trips >= 1
     assert Message.objects.filter(client_id="t-1").count() == 1
+
+
+def test_a_layer_failure_closes_the_socket_with_1013_and_keeps_the_message(
+    accepted_chat, monkeypatch, settings
+):
+    """Redis fails under an open socket: the message is stored, the socket is closed with
+    1013 ("try again later") instead of dying with an error, and the page's re-sent copy after
+    reconnecting is kept once."""
+    conversation, token, _agent = accepted_chat
+    session = person_cookie(token)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # the breaker watches Redis only when set
+    item = {"type": "message", "body": "Is my card on its way?", "client_id": "c-1"}
+
+    async def talk():
+        person = socket("/ws/chat", session)
+        assert (await person.connect())[0]
+        await person.send_json_to({"type": "hello", "after": 0})
+        await until(person, "status")
+
+        async def redis_gone(self, group, message):
+            raise redis.exceptions.ConnectionError("Connection closed by server.")
+
+        monkeypatch.setattr(InMemoryChannelLayer, "group_send", redis_gone)
+        await person.send_json_to(item)
+        while True:
+            output = await person.receive_output(timeout=5)
+            if output["type"] == "websocket.close":
+                break
+        await person.wait()
+        return output
+
+    closed = asyncio.run(talk())
+    assert closed["code"] == CLOSE_TRY_AGAIN_LATER
+    assert Message.objects.filter(conversation=conversation, client_id="c-1").count() == 1
+
+    # While the breaker is open a new socket is told the same at once.
+    async def reconnect():
+        person = socket("/ws/chat", session)
+        connected, _ = await person.connect()
+        output = await person.receive_output(timeout=5)
+        await person.disconnect()
+        return connected, output
+
+    _accepted, output = asyncio.run(reconnect())
+    assert output == {"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER}
+
+    # Redis back: the page re-sends its outbox; the copy is kept once.
+    monkeypatch.undo()
+    redis_circuit.reset()
+
+    async def resend():
+        person = socket("/ws/chat", session)
+        assert (await person.connect())[0]
+        await person.send_json_to({"type": "hello", "after": 0})
+        await person.send_json_to(item)
+        await until(person, "message")
+        await person.disconnect()
+
+    asyncio.run(resend())
+    assert Message.objects.filter(conversation=conversation, client_id="c-1").count() == 1

@@ -12,7 +12,7 @@ class FlakySmsProvider(InMemorySmsProvider):
 
     failures: ClassVar[list[BaseException]] = []
 
-    def send(self, to: str, body: str) -> str:
+    def send(self, to: str, body: str, *, status_callback: str = "") -> str:
         if self.failures:
             raise self.failures.pop(0)
-        return super().send(to, body)
+        return super().send(to, body, status_callback=status_callback)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 
 class SmsProvider(Protocol):
-    def send(self, to: str, body: str) -> str:
-        """Send ``body`` to the E.164 number ``to``; return the provider's message id."""
+    def send(self, to: str, body: str, *, status_callback: str = "") -> str:
+        """Send ``body`` to the E.164 number ``to``; return the provider's message id. With
+        ``status_callback`` the provider reports the text's progress to that URL."""
+        ...
+
+    def accepted_message_id(self, *, to: str, body: str, since: dt.datetime) -> str | None:
+        """The provider's id of a text to ``to`` reading ``body`` that it accepted at or after
+        ``since``, or None when it has no record of one. Asked before a send that stalled (its
+        worker died waiting for the provider) is made again, so it is not sent twice. Raises
+        :class:`DeliveryError` when the provider cannot be asked right now."""
         ...
 
 

@@ -11,11 +11,19 @@ from django.core.mail import EmailMultiAlternatives
 from contactcenter.notifications.providers.base import DeliveryError
 
 
-def email_send(*, to: str, subject: str, body: str) -> str:
-    """Send a plain-text email; return the Message-ID we gave it (the provider's id for it)."""
+def email_domain() -> str:
+    """The domain of ``DEFAULT_FROM_EMAIL``, for the Message-IDs we make."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+
+
+def email_send(*, to: str, subject: str, body: str, message_id: str = "") -> str:
+    """Send a plain-text email; return its Message-ID (the provider's id for it).
+
+    Give ``message_id`` to send under a Message-ID of your own: the same one for every try of
+    one message, so a copy sent again after a stalled send is recognisable as the same message
+    (mail clients and many providers drop the second). Without it a fresh one is made."""
     from_email = settings.DEFAULT_FROM_EMAIL
-    domain = parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
-    message_id = make_msgid(domain=domain)
+    message_id = message_id or make_msgid(domain=email_domain())
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,

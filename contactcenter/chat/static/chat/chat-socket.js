@@ -1,9 +1,13 @@
 // One chat connection, shared by the public widget and the agent desktop: it reconnects with
 // back-off, asks for everything after the last message id it saw (so a dropped connection or
 // a reload loses nothing), keeps unsent messages in sessionStorage until the server has stored
-// them, and sends delivered and read marks for the other side's messages.
+// them, and sends delivered and read marks for the other side's messages. A close with 1013
+// ("try again later": the server's Redis is away) reports the state "unavailable" and waits
+// longer before the next try.
 (function () {
   "use strict";
+
+  var TRY_AGAIN_LATER = 1013;
 
   function ChatSocket(options) {
     this.path = options.path;
@@ -48,8 +52,10 @@
       self.onEvent(event);
     };
     socket.onclose = function (closed) {
-      self.onState("off");
+      var later = closed.code === TRY_AGAIN_LATER;
+      self.onState(later ? "unavailable" : "off");
       if (self.stopped || closed.code === 4404) { return; }
+      if (later) { self.delay = Math.max(self.delay, 3000); }
       window.setTimeout(function () { self.connect(); }, self.delay);
       self.delay = Math.min(self.delay * 2, 15000);
     };

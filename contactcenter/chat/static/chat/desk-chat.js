@@ -42,7 +42,10 @@
   var chat = new window.CCChatSocket({
     path: root.getAttribute("data-socket"),
     side: "agent",
-    onState: function (value) { state.textContent = value === "on" ? texts.connected : texts.reconnecting; },
+    onState: function (value) {
+      state.textContent = value === "on" ? texts.connected
+        : value === "unavailable" ? texts.unavailable : texts.reconnecting;
+    },
     onEvent: function (event) {
       if (event.type === "message") {
         render(event.message);

@@ -179,9 +179,12 @@
       onEvent: onEvent,
       onState: function (state) {
         root.setAttribute("data-chat-live", state);
-        if (state === "off" && phase !== "ended" && phase !== "assistant") {
+        if (state === "unavailable" && phase !== "ended") {
+          typing.textContent = texts.unavailable;
+        } else if (state === "off" && phase !== "ended" && phase !== "assistant") {
           typing.textContent = texts.reconnecting;
-        } else if (state === "on" && typing.textContent === texts.reconnecting) {
+        } else if (state === "on" && (typing.textContent === texts.reconnecting ||
+                                      typing.textContent === texts.unavailable)) {
           typing.textContent = "";
         }
       }

@@ -30,6 +30,7 @@
     socket.onclose = function (closed) {
       mark("off");
       if (closed.code === 4403) { return; }  // not signed-in staff: do not retry
+      if (closed.code === 1013) { delay = Math.max(delay, 3000); }  // Redis away: come back later
       window.setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
     };
