@@ -45,20 +45,22 @@ SERVICE_REQUEST_NUMBER_PATTERN = (
 SERVICE_REQUEST_NUMBER_MAX_LENGTH = 30
 
 # Codes of the catalogue used as filters: a form (I-485), a category (family-based), an
-# office (NSC). Letters, digits, dashes and underscores only.
-CATALOGUE_CODE_PATTERN = "^[A-Za-z0-9_-]+$"
+# office (NSC). Letters, digits, dashes and underscores only; empty means no filter.
+CATALOGUE_CODE_PATTERN = "^[A-Za-z0-9_-]*$"
 CATALOGUE_CODE_MAX_LENGTH = 40
 
 # Characters no person types into free text: C0 and C1 controls other than tab, line feed and
 # carriage return, DEL, zero-width and direction-changing format characters, the line and
-# paragraph separators, the byte-order mark and lone surrogates (which a JSON escape can
-# produce and no database column can store).
+# paragraph separators and the byte-order mark.
 _CONTROL_RANGES = (
     "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
     "\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069"
-    "\\ufeff\\ufff9-\\ufffb\\ud800-\\udfff"
+    "\\ufeff\\ufff9-\\ufffb"
 )
-CONTROL_CHARACTERS_RE = re.compile(f"[{_CONTROL_RANGES}]")
+# Lone surrogates too (a JSON escape such as "\\ud800" produces one, and no database column
+# stores it). They are not Unicode characters, so no published pattern can name them: a JSON
+# Schema string cannot hold one in the first place.
+CONTROL_CHARACTERS_RE = re.compile(f"[{_CONTROL_RANGES}\\ud800-\\udfff]")
 # What ``str.strip()`` removes once the characters above are refused.
 _BLANK = "\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000"
 

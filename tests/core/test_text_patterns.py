@@ -90,3 +90,16 @@ def test_a_question_is_refused_exactly_when_it_breaks_the_pattern_or_the_length(
     valid = re.fullmatch(FREE_TEXT_PATTERN, question) is not None
     fits = len(question) <= MAX_QUESTION_CHARS
     assert _question_refused(question) == (not (valid and fits))
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [RECEIPT_NUMBER_PATTERN, SERVICE_REQUEST_NUMBER_PATTERN, FREE_TEXT_PATTERN],
+)
+def test_every_published_pattern_is_read_by_a_json_schema_validator(pattern):
+    """A pattern a validator cannot compile is silently ignored by API tools: it must compile
+    in the Rust regex engine that jsonschema-rs (and schemathesis) use, as well as in Python."""
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    assert validator.is_valid("41234567") == bool(re.fullmatch(pattern, "41234567"))
