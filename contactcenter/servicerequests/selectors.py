@@ -21,6 +21,8 @@ from contactcenter.core.text_patterns import (
     SERVICE_REQUEST_NUMBER_MAX_LENGTH,
     SERVICE_REQUEST_NUMBER_PATTERN,
 )
+from contactcenter.inquiries.models import Inquiry
+from contactcenter.routing.models import WorkItem
 from contactcenter.servicerequests.models import (
     OPEN_STATES,
     EvidenceFile,
@@ -56,6 +58,18 @@ def number_parse(raw: object) -> str:
     if len(raw) > SERVICE_REQUEST_NUMBER_MAX_LENGTH or _NUMBER_RE.fullmatch(raw) is None:
         raise InvalidInput(_("A service request number has 8 digits, for example 41234567."))
     return SEPARATORS_RE.sub("", raw)
+
+
+def inquiry_for_request_creation(*, viewer: User, reference_number: str) -> Inquiry:
+    """The inquiry an agent opens a service request from: one they work or worked, or any
+    for a supervisor. Missing and someone else's are the same "not found", as on the desk."""
+    inquiry = Inquiry.objects.filter(reference_number=reference_number).first()
+    if inquiry is not None and (
+        user_roles(viewer) & {Role.SUPERVISOR, Role.ADMIN}
+        or WorkItem.objects.filter(inquiry=inquiry, assigned_to__user_id=viewer.pk).exists()
+    ):
+        return inquiry
+    raise NotFound(_("No inquiry with that reference number is in your work."))
 
 
 def viewer_office_id(viewer: User | AnonymousUser) -> int:
