@@ -48,14 +48,17 @@ EVERY_CHECK = list(CHECKS.get_all())
 
 
 @pytest.fixture
-def api_data(settings, knowledge_base, create, make_case):
+def api_data(settings, request):
     """A case with a service request and a processing time; limits out of the way."""
+    request.getfixturevalue("knowledge_base")
+    new_request = request.getfixturevalue("create")
+    new_case = request.getfixturevalue("make_case")
     settings.CASE_STATUS_RATE_LIMIT = 1_000_000
     settings.ASSISTANT_RATE_LIMIT = 1_000_000
     cache.clear()
     queues_load()
     today = timezone.localdate()
-    case = make_case(
+    case = new_case(
         receipt_number=RECEIPT, status="rfe_sent", receipt_date=today - dt.timedelta(days=400),
         status_date=today - dt.timedelta(days=30),
     )  # fmt: skip
@@ -63,7 +66,7 @@ def api_data(settings, knowledge_base, create, make_case):
         form=case.form, category=case.category, office=case.office, months=Decimal("6"),
         published_on=today - dt.timedelta(days=20),
     )  # fmt: skip
-    return {"case": case, "request": create(case=case).request}
+    return {"case": case, "request": new_request(case=case).request}
 
 
 def _schema() -> schemathesis.schemas.BaseSchema:
@@ -79,9 +82,7 @@ def _schema() -> schemathesis.schemas.BaseSchema:
     )
     # Read at collection, before the per-test settings: plain HTTP as in every other test.
     with override_settings(SECURE_SSL_REDIRECT=False):
-        return schemathesis.openapi.from_wsgi(
-            OPENAPI_PATH, get_wsgi_application(), config=config
-        )
+        return schemathesis.openapi.from_wsgi(OPENAPI_PATH, get_wsgi_application(), config=config)
 
 
 schema = _schema()

@@ -110,75 +110,98 @@ ROUTES: dict[str, Route] = {
         "offer", "POST", lambda w, m: f"/desk/offers/{_id(w, 'offer', m)}/decline/", {"tier1"}
     ),
     "desk/inquiries/<str:reference>/": _r(
-        "inquiry", "GET",
+        "inquiry",
+        "GET",
         lambda w, m: f"/desk/inquiries/{MISSING_REFERENCE if m else w['inquiry']}/",
         {"tier1", "supervisor", "admin"},
-    ),  # fmt: skip
+    ),
     "desk/inquiries/<str:reference>/<slug:action>/": _r(
-        "inquiry", "POST",
+        "inquiry",
+        "POST",
         lambda w, m: f"/desk/inquiries/{MISSING_REFERENCE if m else w['inquiry']}/note/",
-        {"tier1", "supervisor", "admin"}, {"note-body": "Checked."},
-    ),  # fmt: skip
+        {"tier1", "supervisor", "admin"},
+        {"note-body": "Checked."},
+    ),
     "desk/callbacks/<int:item_id>/attempt/": _r(
-        "callback", "POST", lambda w, m: f"/desk/callbacks/{_id(w, 'callback', m)}/attempt/",
-        {"tier2"}, {"outcome": "answered", "note": ""},
-    ),  # fmt: skip
-    "desk/callbacks/<int:item_id>/text/": _r(
-        "callback", "POST", lambda w, m: f"/desk/callbacks/{_id(w, 'callback', m)}/text/",
+        "callback",
+        "POST",
+        lambda w, m: f"/desk/callbacks/{_id(w, 'callback', m)}/attempt/",
         {"tier2"},
-    ),  # fmt: skip
+        {"outcome": "answered", "note": ""},
+    ),
+    "desk/callbacks/<int:item_id>/text/": _r(
+        "callback",
+        "POST",
+        lambda w, m: f"/desk/callbacks/{_id(w, 'callback', m)}/text/",
+        {"tier2"},
+    ),
     "desk/callbacks/<int:item_id>/resolve/": _r(
-        "callback", "POST", lambda w, m: f"/desk/callbacks/{_id(w, 'callback', m)}/resolve/",
-        {"tier2"}, {"disposition": "resolved_first_contact", "note": "Done."},
-    ),  # fmt: skip
+        "callback",
+        "POST",
+        lambda w, m: f"/desk/callbacks/{_id(w, 'callback', m)}/resolve/",
+        {"tier2"},
+        {"disposition": "resolved_first_contact", "note": "Done."},
+    ),
     "desk/supervisor/items/<int:item_id>/assign/": _r(
-        "work item", "POST",
+        "work item",
+        "POST",
         lambda w, m: f"/desk/supervisor/items/{_id(w, 'offer', m)}/assign/",
-        {"supervisor", "admin"}, {"take": "1"},
-    ),  # fmt: skip
+        {"supervisor", "admin"},
+        {"take": "1"},
+    ),
     # Service requests: the office that works one, and the agent who opens one.
     "service-requests/office/<str:number>/": _r(
-        "service request", "GET",
+        "service request",
+        "GET",
         lambda w, m: f"/service-requests/office/{MISSING_NUMBER if m else w['sr']}/",
         {"office_staff"},
-    ),  # fmt: skip
+    ),
     "service-requests/office/<str:number>/evidence/<int:file_id>/": _r(
-        "evidence file", "GET",
+        "evidence file",
+        "GET",
         lambda w, m: f"/service-requests/office/{w['sr']}/evidence/{_id(w, 'sr_file', m)}/",
         {"office_staff"},
-    ),  # fmt: skip
+    ),
     "service-requests/office/<str:number>/<slug:action>/": _r(
-        "service request", "POST",
+        "service request",
+        "POST",
         lambda w, m: f"/service-requests/office/{MISSING_NUMBER if m else w['sr']}/open/",
         {"office_staff"},
-    ),  # fmt: skip
+    ),
     "service-requests/new/<str:reference>/": _r(
-        "inquiry", "GET",
+        "inquiry",
+        "GET",
         lambda w, m: f"/service-requests/new/{MISSING_REFERENCE if m else w['inquiry']}/",
         {"tier1", "supervisor", "admin"},
-    ),  # fmt: skip
+    ),
     # Appointments: Tier 2 reviews any request (one shared queue); an office its own day.
     "appointments/staff/requests/<int:request_id>/": _r(
-        "appointment request", "GET",
+        "appointment request",
+        "GET",
         lambda w, m: f"/appointments/staff/requests/{_id(w, 'appointment_request', m)}/",
         REVIEWERS,
-    ),  # fmt: skip
+    ),
     "appointments/staff/appointments/<str:number>/": _r(
-        "appointment", "GET",
-        lambda w, m: "/appointments/staff/appointments/"
-        f"{'9999999999' if m else w['appointment_number']}/",
+        "appointment",
+        "GET",
+        lambda w, m: (
+            f"/appointments/staff/appointments/{'9999999999' if m else w['appointment_number']}/"
+        ),
         REVIEWERS,
-    ),  # fmt: skip
+    ),
     "appointments/staff/offices/<str:office_code>/<str:day>/": _r(
-        "office day", "GET",
+        "office day",
+        "GET",
         lambda w, m: f"/appointments/staff/offices/{'ZZZ' if m else w['office']}/{w['day']}/",
         REVIEWERS | {"field_office_staff"},
-    ),  # fmt: skip
+    ),
     # The online account: everything starts from the signed-in account.
     "account/messages/<int:thread_id>/": _r(
-        "secure message", "GET", lambda w, m: f"/account/messages/{_id(w, 'thread', m)}/",
+        "secure message",
+        "GET",
+        lambda w, m: f"/account/messages/{_id(w, 'thread', m)}/",
         {"holder_b"},
-    ),  # fmt: skip
+    ),
     "account/uploads/<int:upload_id>/": _r(
         "upload", "GET", lambda w, m: f"/account/uploads/{_id(w, 'upload', m)}/", {"holder_b"}
     ),
@@ -186,43 +209,53 @@ ROUTES: dict[str, Route] = {
         "account case", "GET", lambda w, m: f"/account/cases/{_id(w, 'case', m)}/", {"holder_b"}
     ),
     "account/cases/<int:case_id>/ask/": _r(
-        "account case", "GET", lambda w, m: f"/account/cases/{_id(w, 'case', m)}/ask/",
+        "account case",
+        "GET",
+        lambda w, m: f"/account/cases/{_id(w, 'case', m)}/ask/",
         {"holder_b"},
-    ),  # fmt: skip
+    ),
     "account/cases/<int:case_id>/evidence/": _r(
-        "account case", "GET", lambda w, m: f"/account/cases/{_id(w, 'case', m)}/evidence/",
+        "account case",
+        "GET",
+        lambda w, m: f"/account/cases/{_id(w, 'case', m)}/evidence/",
         {"holder_b"},
-    ),  # fmt: skip
+    ),
     "account/cases/<int:case_id>/requests/new/<slug:type_code>/": _r(
-        "account case", "GET",
+        "account case",
+        "GET",
         lambda w, m: f"/account/cases/{_id(w, 'case', m)}/requests/new/typographic-error/",
         {"holder_b"},
-    ),  # fmt: skip
+    ),
     "account/cases/<int:case_id>/requests/<str:number>/": _r(
-        "service request", "GET",
-        lambda w, m: f"/account/cases/{w['case']}/requests/"
-        f"{MISSING_NUMBER if m else w['account_sr']}/",
+        "service request",
+        "GET",
+        lambda w, m: (
+            f"/account/cases/{w['case']}/requests/{MISSING_NUMBER if m else w['account_sr']}/"
+        ),
         {"holder_b"},
-    ),  # fmt: skip
+    ),
     "account/cases/<int:case_id>/appointments/new/": _r(
-        "account case", "GET",
-        lambda w, m: f"/account/cases/{_id(w, 'case', m)}/appointments/new/", {"holder_b"},
-    ),  # fmt: skip
-    "account/cases/<int:case_id>/appointments/<int:request_id>/": _r(
-        "appointment request", "GET",
-        lambda w, m: f"/account/cases/{w['case']}/appointments/"
-        f"{_id(w, 'appointment_request', m)}/",
+        "account case",
+        "GET",
+        lambda w, m: f"/account/cases/{_id(w, 'case', m)}/appointments/new/",
         {"holder_b"},
-    ),  # fmt: skip
+    ),
+    "account/cases/<int:case_id>/appointments/<int:request_id>/": _r(
+        "appointment request",
+        "GET",
+        lambda w, m: f"/account/cases/{w['case']}/appointments/{_id(w, 'appointment_request', m)}/",
+        {"holder_b"},
+    ),
     # Secure messages on the desk: one shared queue for the desk's roles.
     "desk/messages/<int:thread_id>/": _r(
         "secure message", "GET", lambda w, m: f"/desk/messages/{_id(w, 'thread', m)}/", DESK
     ),
     "desk/messages/representatives/<int:link_id>/approve/": _r(
-        "representative link", "POST",
+        "representative link",
+        "POST",
         lambda w, m: f"/desk/messages/representatives/{_id(w, 'rep_link', m)}/approve/",
         {"supervisor", "admin"},
-    ),  # fmt: skip
+    ),
 }
 
 # Routes with a parameter that names no one's object, and why.
@@ -262,9 +295,7 @@ def _parameterised_routes() -> list[str]:
 
 
 def test_every_route_with_an_id_is_in_the_matrix_or_said_to_hold_no_object():
-    unclassified = [
-        route for route in _parameterised_routes() if route not in ROUTES | NOT_OBJECTS
-    ]
+    unclassified = [route for route in _parameterised_routes() if route not in ROUTES | NOT_OBJECTS]
     assert not unclassified, f"classify these routes in {__name__}: {unclassified}"
     stale = [route for route in ROUTES | NOT_OBJECTS if route not in _parameterised_routes()]
     assert not stale, f"routes no longer in the URL conf: {stale}"
@@ -288,6 +319,7 @@ def _queued_call(phone: str) -> WorkItem:
 @pytest.fixture
 def world(settings, applicant, other_applicant, always_open):  # noqa: F811
     from contactcenter.desk.services import desk_presence_set
+
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
@@ -409,10 +441,7 @@ def _client(world: dict, role: str) -> Client:
 
 def _answer(client: Client, route: Route, url: str) -> tuple:
     """What a person sees: status, where they are sent, what they are told."""
-    if route.method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, route.data)
+    response = client.get(url) if route.method == "GET" else client.post(url, route.data)
     # Only what this request added (earlier ones' messages wait in the session).
     told = sorted(
         str(m.message) for m in getattr(response.wsgi_request, "_messages", get_messages(

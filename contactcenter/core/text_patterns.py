@@ -30,9 +30,7 @@ def _digits(count: int, *, first: str = "0-9") -> str:
 def receipt_number_pattern(prefixes: frozenset[str]) -> str:
     """Three letters from ``prefixes`` and ten digits, any case, separators anywhere."""
     words = "|".join(_letters(prefix) for prefix in sorted(prefixes))
-    return (
-        f"^{_SEPARATOR_CLASS}*(?:{words}){_SEPARATOR_CLASS}*{_digits(10)}{_SEPARATOR_CLASS}*$"
-    )
+    return f"^{_SEPARATOR_CLASS}*(?:{words}){_SEPARATOR_CLASS}*{_digits(10)}{_SEPARATOR_CLASS}*$"
 
 
 # Long enough for a number typed with a space or dash between every character.

@@ -33,7 +33,6 @@ from contactcenter.servicerequests.models import (
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
 
-
 _NUMBER_RE = re.compile(SERVICE_REQUEST_NUMBER_PATTERN)
 
 
