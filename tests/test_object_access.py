@@ -294,10 +294,25 @@ def _parameterised_routes() -> list[str]:
     ]
 
 
+# WebSocket routes (contactcenter/websockets.py) with a parameter, and who may join.
+SOCKET_ROUTES: dict[str, frozenset[str]] = {
+    "ws/chat/desk/<str:reference>": frozenset({"tier1", "supervisor", "admin"}),
+}
+
+
+def _socket_routes() -> list[str]:
+    from contactcenter.websockets import websocket_urlpatterns
+
+    return [r for r in _routes(websocket_urlpatterns) if "<" in r or "(?P" in r]
+
+
 def test_every_route_with_an_id_is_in_the_matrix_or_said_to_hold_no_object():
-    unclassified = [route for route in _parameterised_routes() if route not in ROUTES | NOT_OBJECTS]
+    unclassified = [
+        route for route in _parameterised_routes() if route not in ROUTES | NOT_OBJECTS
+    ] + [route for route in _socket_routes() if route not in SOCKET_ROUTES]
     assert not unclassified, f"classify these routes in {__name__}: {unclassified}"
-    stale = [route for route in ROUTES | NOT_OBJECTS if route not in _parameterised_routes()]
+    known = _parameterised_routes() + _socket_routes()
+    stale = [route for route in ROUTES | NOT_OBJECTS | SOCKET_ROUTES if route not in known]
     assert not stale, f"routes no longer in the URL conf: {stale}"
 
 
@@ -471,3 +486,90 @@ def test_every_role_against_every_object(world, pattern):
             refused_wrongly.append(f"{role}: {missing}")
     assert not refused_wrongly, f"{route.kind} at {pattern} tells apart: {refused_wrongly}"
     assert not not_reached, f"{route.kind} at {pattern} not reached by: {not_reached}"
+
+
+# --- Chat conversations, over the staff's chat socket -----------------------------------------
+
+
+def _communicator_class():
+    """Channels' WebsocketCommunicator without its package's Daphne live-server import."""
+    import sys
+    import types
+    from pathlib import Path
+
+    import channels
+
+    if "channels.testing" not in sys.modules:
+        package = types.ModuleType("channels.testing")
+        package.__path__ = [str(Path(channels.__file__).parent / "testing")]
+        sys.modules["channels.testing"] = package
+    from channels.testing.websocket import WebsocketCommunicator
+
+    return WebsocketCommunicator
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_role_against_a_chat_conversation(settings, applicant, other_applicant):  # noqa: F811
+    """A chat's socket opens for the agent who holds it and supervisors; everyone else is
+    closed with the very code a reference with no chat gets."""
+    import asyncio
+
+    from contactcenter.asgi import application
+    from contactcenter.assistant.services import knowledge_base_load, knowledge_index_reset
+    from contactcenter.chat.services import chat_ask, chat_handoff, conversation_start
+    from contactcenter.desk.services import desk_offer_accept, desk_presence_set
+    from contactcenter.routing.reference_data import queues_load
+
+    communicator_class = _communicator_class()
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.LIVE_HELP_ALWAYS_OPEN = True
+    settings.SESSION_COOKIE_SECURE = False
+    knowledge_base_load()
+    knowledge_index_reset()
+    queues_load()
+    conversation, _token = conversation_start(language="en")
+    chat_ask(conversation=conversation, question="How do I replace my green card?")
+    chat_handoff(conversation=conversation)
+    staff_roles = {
+        "tier1": Role.TIER1, "tier1_other": Role.TIER1, "tier2": Role.TIER2,
+        "tier2_other": Role.TIER2, "supervisor": Role.SUPERVISOR, "admin": Role.ADMIN,
+        "office_staff": Role.OFFICE_STAFF, "office_staff_other": Role.OFFICE_STAFF,
+        "field_office_staff": Role.OFFICE_STAFF,
+    }  # fmt: skip
+    users = {"holder_a": applicant[0], "holder_b": other_applicant[0]}
+    users |= {role: _staff(base) for role, base in staff_roles.items()}
+    agent = agent_ensure_for_user(user=users["tier1"])
+    offered = desk_presence_set(agent=agent, presence="available")
+    desk_offer_accept(agent=agent, item_id=offered.pk)
+    reference = conversation.inquiry.reference_number
+
+    def cookie(role: str) -> str:
+        if role == "anonymous":
+            return ""
+        client = Client()
+        client.force_login(users[role])
+        return f"sessionid={client.cookies['sessionid'].value}"
+
+    async def join(path: str, session: str) -> tuple[bool, int | None]:
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+        if session:
+            headers.append((b"cookie", session.encode()))
+        communicator = communicator_class(application, path, headers=headers)
+        connected, code = await communicator.connect()
+        if connected:
+            await communicator.disconnect()
+            return True, None
+        return False, code
+
+    owners = SOCKET_ROUTES["ws/chat/desk/<str:reference>"]
+    wrong: list[str] = []
+    for role in ROLES:
+        session = cookie(role)
+        target = asyncio.run(join(f"/ws/chat/desk/{reference}", session))
+        missing = asyncio.run(join(f"/ws/chat/desk/{MISSING_REFERENCE}", session))
+        if role in owners:
+            if not target[0]:
+                wrong.append(f"{role} not let in: {target}")
+        elif target != missing or target[0]:
+            wrong.append(f"{role}: chat {target}, missing {missing}")
+    assert not wrong, wrong
