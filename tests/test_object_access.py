@@ -578,3 +578,25 @@ def test_every_role_against_a_chat_conversation(settings, applicant, other_appli
             wrong.append(f"{role}: chat {target}, missing {missing}")
     clear_disclosure_log_for_flush()  # SQLite's flush cannot delete the log's rows otherwise
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("action", ["identity", "note", "escalate", "supervisor", "callback",
+                                    "resolve", "unlock", "no-such-action"])  # fmt: skip
+def test_every_inquiry_action_refuses_someone_elses_inquiry_like_a_missing_one(world, action):
+    """Each action of the desk's inquiry page (the table in desk/views.py), not only notes."""
+    from contactcenter.desk.views import ACTIONS, SUPERVISOR_ACTIONS
+
+    assert action in ACTIONS | SUPERVISOR_ACTIONS or action == "no-such-action"
+    route = _r("inquiry", "POST", lambda w, m: "", set(), {"note-body": "x"})
+    for role in sorted(set(ROLES) - ROUTES["desk/inquiries/<str:reference>/"].owners):
+        client = _client(world, role)
+        missing = _answer(client, route, f"/desk/inquiries/{MISSING_REFERENCE}/{action}/")
+        target = _answer(client, route, f"/desk/inquiries/{world['inquiry']}/{action}/")
+        assert target == missing, (role, target, missing)
+
+
+def test_the_inquiry_action_list_is_the_one_tested():
+    from contactcenter.desk.views import ACTIONS, SUPERVISOR_ACTIONS
+
+    tested = {"identity", "note", "escalate", "supervisor", "callback", "resolve", "unlock"}
+    assert set(ACTIONS) | set(SUPERVISOR_ACTIONS) == tested
