@@ -1,8 +1,9 @@
 """The JSON API under /api/v1/, with one error handler for every ApplicationError."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.rate_limits import retry_after_set
@@ -27,10 +28,38 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         request,
         {
             "code": str(ErrorCode.INVALID_INPUT),
-            "message": "The request has a parameter that is missing or not valid.",
+            "message": _("The request has a parameter that is missing or not valid."),
             "errors": exc.errors,
         },
         status=400,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a body that is not JSON, above all) in our ``{code, message}``
+    shape rather than its ``{"detail": ...}``."""
+    if exc.status_code == 400:
+        body = {
+            "code": str(ErrorCode.INVALID_INPUT),
+            "message": _("The request body is not valid JSON. Send a JSON object."),
+        }
+    elif exc.status_code == 404:
+        body = {"code": str(ErrorCode.NOT_FOUND), "message": _("Nothing was found here.")}
+    else:
+        body = {
+            "code": str(ErrorCode.INVALID_INPUT),
+            "message": _("The request could not be handled as sent."),
+        }
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": str(ErrorCode.NOT_FOUND), "message": _("Nothing was found here.")},
+        status=404,
     )
 
 

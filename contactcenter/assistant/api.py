@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -14,6 +14,7 @@ from contactcenter.assistant.services import (
     assistant_answer_json,
     assistant_ask,
 )
+from contactcenter.core.api_schemas import BAD_INPUT, RATE_LIMITED, free_text
 from contactcenter.core.errors import ApplicationError
 from contactcenter.core.rate_limits import rate_limit_hit_by_client
 
@@ -24,13 +25,14 @@ DEFAULT_RATE_LIMIT = 60
 DEFAULT_RATE_WINDOW_SECONDS = 60
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 class AskIn(Schema):
-    question: str
+    question: Annotated[
+        str,
+        free_text(
+            "A question in plain words: at least one visible character, no control characters.",
+            max_length=MAX_QUESTION_CHARS,
+        ),
+    ]
     language: Literal["en", "es"] | None = None
 
 
@@ -52,7 +54,7 @@ class AnswerOut(Schema):
 
 @router.post(
     "/assistant/ask",
-    response={200: AnswerOut, 400: ErrorOut, 429: ErrorOut},
+    response={200: AnswerOut, **BAD_INPUT, **RATE_LIMITED},
     summary="Ask the virtual assistant a general question (never case data)",
     description=(
         f"The question (at most {MAX_QUESTION_CHARS} characters) and, optionally, the language "

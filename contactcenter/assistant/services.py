@@ -39,6 +39,7 @@ from contactcenter.assistant.retrieval import (
     index_reset,
 )
 from contactcenter.core.errors import ApplicationError
+from contactcenter.core.text_patterns import has_control_characters
 from contactcenter.routing.calendar import live_help_open
 
 logger = logging.getLogger(__name__)
@@ -150,11 +151,16 @@ def _links(article: ArticleContent, language: str) -> list[Link]:
 def _question_clean(question: str, language: str | None) -> tuple[str, str | None]:
     if not isinstance(question, str) or not question.strip():
         raise InvalidQuestion(_("Type a question for the assistant."))
-    question = question.strip()
+    # Counted as sent, before trimming, as the published maxLength says.
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidQuestion(
             _("Keep the question under %(limit)d characters.") % {"limit": MAX_QUESTION_CHARS}
         )
+    if has_control_characters(question):
+        raise InvalidQuestion(
+            _("The question has a control character that cannot be typed. Remove it and ask again.")
+        )
+    question = question.strip()
     if language is not None and language not in LANGUAGES:
         raise InvalidQuestion(_("The language must be en (English) or es (Spanish)."))
     return question, language

@@ -1,27 +1,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from contactcenter.cases.selectors import case_status_public, processing_times_current
+from contactcenter.core.api_schemas import (
+    BAD_INPUT,
+    NOT_FOUND,
+    RATE_LIMITED,
+    CatalogueCodeText,
+    receipt_number_text,
+)
 from contactcenter.core.dates import add_months
 from contactcenter.core.db_threads import db_thread
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.rate_limits import rate_limit_hit_by_client
-from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.core.receipt_numbers import PREFIXES, ReceiptNumber
+from contactcenter.core.text_patterns import CATALOGUE_CODE_MAX_LENGTH, CATALOGUE_CODE_PATTERN
 
 router = Router(tags=["self-service"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
+ReceiptNumberText = Annotated[str, receipt_number_text(PREFIXES)]
+_CATALOGUE_CODE_RE = re.compile(CATALOGUE_CODE_PATTERN)
 
 
 class CaseStatusOut(Schema):
@@ -85,29 +93,43 @@ def _case_status_lookup(request: HttpRequest, receipt_number: str, language: str
 
 @router.get(
     "/case-status/{receipt_number}",
-    response={200: CaseStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: CaseStatusOut, **BAD_INPUT, **NOT_FOUND, **RATE_LIMITED},
     summary="Status of one case by receipt number",
 )
 async def case_status(
-    request: HttpRequest, receipt_number: str, language: Literal["en", "es"] = "en"
+    request: HttpRequest, receipt_number: ReceiptNumberText, language: Literal["en", "es"] = "en"
 ) -> CaseStatusOut:
     # The busiest public endpoint: async so it skips Django's thread-per-request for sync
     # views, with its database work on a pooled thread that keeps its connection.
     return await db_thread(_case_status_lookup, request, receipt_number, language)
 
 
+def _catalogue_code_check(value: str | None) -> None:
+    """A filter is a code of the catalogue; anything else could match nothing anyway, and a
+    NUL byte or the like must not reach the database."""
+    if value is not None and (
+        len(value) > CATALOGUE_CODE_MAX_LENGTH or _CATALOGUE_CODE_RE.fullmatch(value) is None
+    ):
+        raise InvalidInput(
+            _("A form, category or office code has only letters, digits and dashes.")
+        )
+
+
 @router.get(
     "/processing-times",
-    response=list[ProcessingTimeOut],
+    response={200: list[ProcessingTimeOut], **BAD_INPUT},
     summary="Posted processing times in force today",
 )
 def processing_times(
     request: HttpRequest,
-    form: str | None = None,
-    category: str | None = None,
-    office: str | None = None,
+    form: CatalogueCodeText | None = None,
+    category: CatalogueCodeText | None = None,
+    office: CatalogueCodeText | None = None,
     language: Literal["en", "es"] = "en",
 ) -> list[ProcessingTimeOut]:
+    with translation.override(language):
+        for value in (form, category, office):
+            _catalogue_code_check(value)
     today = timezone.localdate()
     return [
         ProcessingTimeOut(

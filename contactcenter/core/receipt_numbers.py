@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ApplicationError, ErrorCode
+from contactcenter.core.text_patterns import (
+    RECEIPT_NUMBER_MAX_LENGTH,
+    SEPARATORS_RE,
+    receipt_number_pattern,
+)
 
 # Intake prefix -> the service center (or office) code that owns it.
 PREFIX_OFFICES: dict[str, str] = {
@@ -31,7 +36,9 @@ PREFIX_OFFICES: dict[str, str] = {
     "YSC": "PSC",
 }
 PREFIXES = frozenset(PREFIX_OFFICES)
-_SEPARATORS = re.compile(r"[\s\-]+")
+# What the OpenAPI document publishes; ``parse`` accepts exactly the texts it matches.
+RECEIPT_NUMBER_PATTERN = receipt_number_pattern(PREFIXES)
+_RECEIPT_NUMBER_RE = re.compile(RECEIPT_NUMBER_PATTERN)
 
 
 class InvalidReceiptNumber(ApplicationError):
@@ -47,13 +54,20 @@ class ReceiptNumber:
     def parse(cls, raw: object) -> ReceiptNumber:
         if not isinstance(raw, str):
             raise InvalidReceiptNumber(_("A receipt number must be text."))
-        compact = _SEPARATORS.sub("", raw).upper()
+        if len(raw) > RECEIPT_NUMBER_MAX_LENGTH:
+            raise InvalidReceiptNumber(
+                _("A receipt number is at most %(limit)d characters long.")
+                % {"limit": RECEIPT_NUMBER_MAX_LENGTH}
+            )
+        compact = SEPARATORS_RE.sub("", raw)
         if not compact:
             raise InvalidReceiptNumber(_("Enter a receipt number, for example EAC2212345678."))
+        # ASCII before upper-casing: "ı".upper() is "I" and "ſ".upper() is "S".
         if not compact.isascii() or not compact.isalnum():
             raise InvalidReceiptNumber(
                 _("A receipt number has only letters and digits (spaces and dashes are ignored).")
             )
+        compact = compact.upper()
         prefix, digits = compact[:3], compact[3:]
         if not prefix.isalpha():
             raise InvalidReceiptNumber(
@@ -73,6 +87,8 @@ class ReceiptNumber:
                 _("A receipt number has 10 digits after the letters; this one has %(count)d.")
                 % {"count": len(digits)}
             )
+        if _RECEIPT_NUMBER_RE.fullmatch(raw) is None:  # the published pattern has the last word
+            raise InvalidReceiptNumber(_("Enter a receipt number, for example EAC2212345678."))
         return cls(prefix + digits)
 
     def __str__(self) -> str:

@@ -49,6 +49,20 @@ def callbacks_for_officer(*, agent: Agent) -> QuerySet[WorkItem]:
 
 
 @transaction.atomic
+def _held_callback(item_id: int, agent: Agent) -> WorkItem | None:
+    """The callback ``agent`` holds, locked; None when it is missing, not a callback, or not
+    theirs (the callers refuse all of those with one message)."""
+    item = (
+        WorkItem.objects.select_for_update()
+        .select_related("inquiry")
+        .filter(pk=item_id, kind=WorkKind.CALLBACK)
+        .first()
+    )
+    if item is None or item.state != WorkState.ASSIGNED or item.assigned_to_id != agent.pk:
+        return None
+    return item
+
+
 def callback_record_attempt(
     *,
     agent: Agent,
@@ -62,10 +76,9 @@ def callback_record_attempt(
     now = now or timezone.now()
     if outcome not in CallOutcome.values:
         raise RoutingError(_("Choose how the call went."))
-    item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
-    if item is None or item.kind != WorkKind.CALLBACK:
-        raise RoutingError(_("That callback does not exist."))
-    if item.state != WorkState.ASSIGNED or item.assigned_to_id != agent.pk:
+    item = _held_callback(item_id, agent)
+    if item is None:
+        # Missing and someone else's alike: nobody learns which callbacks exist.
         raise RoutingError(_("Only the officer holding this callback can log a call."))
     if not calling_window_open(now):
         raise RoutingError(_("Calls are made only within the calling window."))
@@ -114,8 +127,8 @@ def callback_text_ahead(*, agent: Agent, item_id: int, now: dt.datetime | None =
     """Text the person that a call is coming in the next 30 minutes; a YES moves the callback
     to the front of this officer's list."""
     now = now or timezone.now()
-    item = WorkItem.objects.select_for_update().select_related("inquiry").get(pk=item_id)
-    if item.assigned_to_id != agent.pk or item.state != WorkState.ASSIGNED:
+    item = _held_callback(item_id, agent)
+    if item is None:
         raise RoutingError(_("Only the officer holding this callback can text ahead."))
     if not item.inquiry.contact_phone:
         raise RoutingError(_("There is no phone number to text."))

@@ -502,6 +502,26 @@ def _answer_matches(expected: str, given: str) -> bool:
     return bool(expected) and expected.strip().casefold() == given.strip().casefold()
 
 
+def _refuse_another_case(locked: Inquiry, *, receipt_number: str) -> None:
+    """An inquiry verified for one case stays with it: verified by the questions or by the
+    person's online account, it is refused for any other case (a new inquiry is needed).
+    Checking the same case again is allowed."""
+    if not (locked.verified_at is not None or locked.is_verified):
+        return
+    verified_for = (
+        Case.objects.filter(pk=locked.case_id).values_list("receipt_number", flat=True).first()
+        if locked.case_id is not None
+        else None
+    )
+    if verified_for != receipt_number:
+        raise AlreadyVerified(
+            _(
+                "This inquiry is already verified for another case. Open a new inquiry to "
+                "help the person with a different case."
+            )
+        )
+
+
 @transaction.atomic
 def inquiry_verify_identity(
     *,
@@ -530,6 +550,9 @@ def inquiry_verify_identity(
         raise IdentityLocked(_("Identity checks are locked for this inquiry."))
     if locked.state == InquiryState.CLOSED:
         raise ForbiddenTransition(_("This inquiry is closed."))
+    # Refused before the named case is read, so a second case (protected or missing alike)
+    # is never looked at, logged or compared on an inquiry that already belongs to one.
+    _refuse_another_case(locked, receipt_number=receipt_number.value)
     try:
         record = case_identity_record_for_check(
             viewer=actor,
@@ -546,13 +569,6 @@ def inquiry_verify_identity(
             case_found=False,
         )
     case = record.case
-    if locked.verified_at is not None and locked.case_id not in (None, case.pk):
-        raise AlreadyVerified(
-            _(
-                "This inquiry is already verified for another case. Open a new inquiry to "
-                "help the person with a different case."
-            )
-        )
     if claimed_as == VerifiedAs.APPLICANT:
         expected = {
             "date_of_birth": record.date_of_birth,
@@ -611,6 +627,7 @@ def inquiry_verified_by_account(*, inquiry: Inquiry, case: Case, verified_as: st
     locked = _lock(inquiry)
     if locked.state in (InquiryState.CLOSED, InquiryState.LOCKED):
         raise ForbiddenTransition(_("This inquiry cannot take an identity check now."))
+    _refuse_another_case(locked, receipt_number=case.receipt_number)
     locked.verified_as = verified_as
     locked.verified_at = timezone.now()
     locked.case = case

@@ -347,12 +347,19 @@ def _locked_item(item_id: int) -> WorkItem:
     return item
 
 
+def _locked_offer(item_id: int, agent: Agent) -> WorkItem:
+    """The item offered to ``agent``. A missing item and one offered to someone else (or to
+    no one) are refused alike, so an agent cannot learn which items exist."""
+    item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None or item.state != WorkState.OFFERED or item.offered_to_id != agent.pk:
+        raise RoutingError(_("This item is no longer offered to you."))
+    return item
+
+
 @transaction.atomic
 def work_item_accept(*, agent: Agent, item_id: int, now: dt.datetime | None = None) -> WorkItem:
     now = now or timezone.now()
-    item = _locked_item(item_id)
-    if item.state != WorkState.OFFERED or item.offered_to_id != agent.pk:
-        raise RoutingError(_("This item is no longer offered to you."))
+    item = _locked_offer(item_id, agent)
     if item.offer_expires_at and item.offer_expires_at <= now:
         raise RoutingError(_("The offer has expired."))
     item.state = WorkState.ASSIGNED
@@ -411,9 +418,7 @@ def _requeue(item: WorkItem, *, outcome: str, now: dt.datetime, actor_user_id: i
 @transaction.atomic
 def work_item_decline(*, agent: Agent, item_id: int, now: dt.datetime | None = None) -> WorkItem:
     now = now or timezone.now()
-    item = _locked_item(item_id)
-    if item.state != WorkState.OFFERED or item.offered_to_id != agent.pk:
-        raise RoutingError(_("This item is no longer offered to you."))
+    item = _locked_offer(item_id, agent)
     _requeue(item, outcome=OfferOutcome.DECLINED, now=now, actor_user_id=agent.user_id)
     return item
 

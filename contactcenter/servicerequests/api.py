@@ -1,24 +1,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Router, Schema
 
+from contactcenter.core.api_schemas import (
+    BAD_INPUT,
+    NOT_FOUND,
+    RATE_LIMITED,
+    ServiceRequestNumberText,
+    receipt_number_text,
+)
 from contactcenter.core.errors import ApplicationError
 from contactcenter.core.rate_limits import rate_limit_hit_by_client
-from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.core.receipt_numbers import PREFIXES, ReceiptNumber
 from contactcenter.servicerequests.selectors import service_request_public
 
 router = Router(tags=["self-service"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
+ReceiptNumberText = Annotated[str, receipt_number_text(PREFIXES)]
 
 
 class ServiceRequestOut(Schema):
@@ -34,13 +38,13 @@ class ServiceRequestOut(Schema):
 
 @router.get(
     "/service-requests/{number}",
-    response={200: ServiceRequestOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: ServiceRequestOut, **BAD_INPUT, **NOT_FOUND, **RATE_LIMITED},
     summary="State of one service request, by its number and the case's receipt number",
 )
 def service_request_status(
     request: HttpRequest,
-    number: str,
-    receipt_number: str,
+    number: ServiceRequestNumberText,
+    receipt_number: ReceiptNumberText,
     language: Literal["en", "es"] = "en",
 ) -> ServiceRequestOut:
     # Same budget as case status, counted separately: both numbers are needed, but without a

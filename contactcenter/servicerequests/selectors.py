@@ -5,6 +5,7 @@ audited selectors; the public look-up carries nothing personal."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -15,6 +16,13 @@ from contactcenter.audit.models import DisclosureChannel
 from contactcenter.cases.selectors import CaseForWork, case_for_work
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.core.text_patterns import (
+    SEPARATORS_RE,
+    SERVICE_REQUEST_NUMBER_MAX_LENGTH,
+    SERVICE_REQUEST_NUMBER_PATTERN,
+)
+from contactcenter.inquiries.models import Inquiry
+from contactcenter.routing.models import WorkItem
 from contactcenter.servicerequests.models import (
     OPEN_STATES,
     EvidenceFile,
@@ -24,6 +32,8 @@ from contactcenter.servicerequests.models import (
 )
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
+
+_NUMBER_RE = re.compile(SERVICE_REQUEST_NUMBER_PATTERN)
 
 
 class NotOfficeStaff(ApplicationError):
@@ -43,10 +53,22 @@ def number_parse(raw: object) -> str:
     """An 8-digit service request number, spaces and dashes allowed, or a clear error."""
     if not isinstance(raw, str):
         raise InvalidInput(_("A service request number must be text."))
-    compact = "".join(raw.replace("-", " ").split())
-    if len(compact) != 8 or not compact.isascii() or not compact.isdigit() or compact[0] == "0":
+    # Exactly what the published pattern says (SERVICE_REQUEST_NUMBER_PATTERN).
+    if len(raw) > SERVICE_REQUEST_NUMBER_MAX_LENGTH or _NUMBER_RE.fullmatch(raw) is None:
         raise InvalidInput(_("A service request number has 8 digits, for example 41234567."))
-    return compact
+    return SEPARATORS_RE.sub("", raw)
+
+
+def inquiry_for_request_creation(*, viewer: User, reference_number: str) -> Inquiry:
+    """The inquiry an agent opens a service request from: one they work or worked, or any
+    for a supervisor. Missing and someone else's are the same "not found", as on the desk."""
+    inquiry = Inquiry.objects.filter(reference_number=reference_number).first()
+    if inquiry is not None and (
+        user_roles(viewer) & {Role.SUPERVISOR, Role.ADMIN}
+        or WorkItem.objects.filter(inquiry=inquiry, assigned_to__user_id=viewer.pk).exists()
+    ):
+        return inquiry
+    raise NotFound(_("No inquiry with that reference number is in your work."))
 
 
 def viewer_office_id(viewer: User | AnonymousUser) -> int:

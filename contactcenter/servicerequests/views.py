@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contactcenter.core.errors import ApplicationError, InvalidInput
+from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.languages import active_language
-from contactcenter.inquiries.models import Inquiry
 from contactcenter.offices.selectors import office_get_by_code
 from contactcenter.servicerequests import forms, selectors, services
 from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
@@ -160,9 +159,10 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
     """Tier 1 or Tier 2 creates a request from the inquiry they are working on."""
     user = request.user
     assert isinstance(user, User)
-    inquiry = Inquiry.objects.filter(reference_number=reference).first()
-    if inquiry is None:
-        raise Http404
+    try:
+        inquiry = selectors.inquiry_for_request_creation(viewer=user, reference_number=reference)
+    except NotFound:
+        raise Http404 from None
     language = active_language()
     choices = [(t.code, t.title(language)) for t in ServiceRequestType.objects.filter(active=True)]
     form = forms.CreateForm(request.POST or None, request.FILES or None, type_choices=choices)

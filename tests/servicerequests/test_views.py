@@ -161,8 +161,27 @@ def test_evidence_not_served_to_another_office(client, create):
     assert client.get(url).status_code == 404
 
 
+def _in_the_work_of(user, inquiry) -> None:
+    """The inquiry's call is held by ``user``, as after accepting it on the desk."""
+    from contactcenter.routing.models import QueueTier, WorkKind
+    from contactcenter.routing.reference_data import queues_load
+    from contactcenter.routing.services import (
+        QueueChoice,
+        agent_ensure_for_user,
+        queue_for,
+        work_item_enqueue,
+        work_item_reassign,
+    )
+
+    queues_load()
+    queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="phone"))
+    item = work_item_enqueue(inquiry=inquiry, kind=WorkKind.CALL, queue=queue)
+    work_item_reassign(item_id=item.pk, to_agent=agent_ensure_for_user(user=user))
+
+
 def test_tier1_creates_from_the_inquiry_page(client, tier1, make_case, make_inquiry):
     inquiry = make_inquiry(make_case())
+    _in_the_work_of(tier1, inquiry)
     client.force_login(tier1)
     url = reverse("servicerequests:create", args=[inquiry.reference_number])
     assert client.get(url).status_code == 200
@@ -175,6 +194,23 @@ def test_tier1_creates_from_the_inquiry_page(client, tier1, make_case, make_inqu
                                 "description": "Again."})  # fmt: skip
     assert refused.status_code == 409 and number in refused.content.decode()
     assert ServiceRequest.objects.count() == 1
+
+
+def test_an_agent_cannot_open_a_request_from_an_inquiry_they_do_not_work(
+    client, tier1, make_case, make_inquiry
+):
+    """Another agent's inquiry is "not found", exactly like a missing one; nothing created."""
+    from tests.factories import StaffUserFactory
+
+    inquiry = make_inquiry(make_case())
+    _in_the_work_of(tier1, inquiry)
+    client.force_login(StaffUserFactory(role=Role.TIER1))
+    url = reverse("servicerequests:create", args=[inquiry.reference_number])
+    missing = reverse("servicerequests:create", args=["1234567897"])
+    assert client.get(url).status_code == client.get(missing).status_code == 404
+    posted = client.post(url, {"type_code": "typographic-error", "document": "card",
+                               "description": "Wrong birth date."})  # fmt: skip
+    assert posted.status_code == 404 and not ServiceRequest.objects.exists()
 
 
 def test_create_page_refuses_office_staff_and_the_public(client, clerk, make_case, make_inquiry):
