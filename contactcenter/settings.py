@@ -324,6 +324,31 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Input edges: staff sign-in lock-out, request size caps, CSP ---------------------------
+# Staff password sign-in (desk and admin): after STAFF_LOGIN_FAILURES wrong passwords for one
+# username, or STAFF_LOGIN_FAILURES_PER_IP from one client address, sign-in is refused for
+# STAFF_LOCKOUT_SECONDS, even with the right password (counted in the shared cache).
+STAFF_LOGIN_FAILURES = env_int("STAFF_LOGIN_FAILURES", 5)
+STAFF_LOGIN_FAILURES_PER_IP = env_int("STAFF_LOGIN_FAILURES_PER_IP", 20)
+STAFF_LOCKOUT_SECONDS = env_int("STAFF_LOCKOUT_SECONDS", 900)
+# Request bodies are refused (413) past these sizes before Django reads them: the declared
+# Content-Length and the bytes actually streamed. Upload pages take a larger body.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = env_int("UPLOAD_REQUEST_MAX_BYTES", 55 * 1024 * 1024)
+# One evidence file at most (refused while it streams in), and the decoded size of a PDF's
+# streams past which it is taken for a decompression bomb.
+SERVICE_REQUEST_EVIDENCE_MAX_BYTES = env_int("SERVICE_REQUEST_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_PDF_DECODED_MAX_BYTES = env_int("UPLOAD_PDF_DECODED_MAX_BYTES", 50 * 1024 * 1024)
+# Django's own limits: form fields in memory, and files kept in memory before spilling to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_HANDLERS = [
+    "contactcenter.core.upload_limits.FileSizeCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # --- Product settings -----------------------------------------------------------------------
 # Case-status look-ups per client per window: receipt numbers are sequential, so an unlimited
 # look-up would let anyone walk the whole caseload.
