@@ -88,21 +88,16 @@ class InvalidInput(ApplicationError):
     http_status = 400
 
 
-class RequestTooLarge(ApplicationError):
-    code = ErrorCode.REQUEST_TOO_LARGE
-    http_status = 413
+class NotFound(ApplicationError):
+    code = ErrorCode.NOT_FOUND
+    http_status = 404
 
 
-class UnacceptableFile(ApplicationError):
+class UnacceptableFile(InvalidInput):
     """A file refused for its content (a PDF carrying script, an image that does not parse)."""
 
     code = ErrorCode.UNACCEPTABLE_FILE
     http_status = 400
-
-
-class NotFound(ApplicationError):
-    code = ErrorCode.NOT_FOUND
-    http_status = 404
 
 
 class TryAgain(ApplicationError):

@@ -32,7 +32,7 @@ from contactcenter.portal.forms import (
     ThreadForm,
     service_request_form,
 )
-from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
+from contactcenter.servicerequests.evidence import evidence_path, evidence_uploads_read
 from contactcenter.servicerequests.models import ServiceRequestType, Submitter
 
 
@@ -220,11 +220,8 @@ def evidence(request: HttpRequest, case_id: int) -> HttpResponse:
     found = selectors.case_for_user(request.user, case_id)  # type: ignore[arg-type]
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        files = [
-            EvidenceUpload(name=f.name or "", content=f.read())
-            for f in request.FILES.getlist("evidence_files")
-        ]
         try:
+            files = evidence_uploads_read(request.FILES.getlist("evidence_files"))
             services.rfe_response_upload(
                 user=request.user,  # type: ignore[arg-type]
                 case=found,
