@@ -5,9 +5,9 @@ The type is decided from the file's first bytes, never from its name or the brow
 declared type, so a script renamed ``letter.pdf`` is refused; then the content must hold up as
 that type (``file_content.py``: a PDF is parsed and refused if it carries script, attachments
 or HTML, or inflates past a limit; an image's structure is walked). A file over the size limit
-was already dropped while it streamed in (``core.upload_limits``) and arrives without content. Files live under
-``PRIVATE_FILES_ROOT`` (``var/private`` by default), which no URL maps to; office staff fetch
-them through a view that checks their office first.
+was already dropped while it streamed in (``core.upload_limits``) and arrives without content.
+Files live under ``PRIVATE_FILES_ROOT`` (``var/private`` by default), which no URL maps to;
+office staff fetch them through a view that checks their office first.
 """
 
 from __future__ import annotations
