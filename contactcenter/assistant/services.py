@@ -39,6 +39,7 @@ from contactcenter.assistant.retrieval import (
     index_reset,
 )
 from contactcenter.core.errors import ApplicationError
+from contactcenter.core.text_input import control_characters_refuse
 from contactcenter.routing.calendar import live_help_open
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ def _question_clean(question: str, language: str | None) -> tuple[str, str | Non
     if not isinstance(question, str) or not question.strip():
         raise InvalidQuestion(_("Type a question for the assistant."))
     question = question.strip()
+    control_characters_refuse(question, multiline=True)
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidQuestion(
             _("Keep the question under %(limit)d characters.") % {"limit": MAX_QUESTION_CHARS}

@@ -25,6 +25,7 @@ from contactcenter.cases.statuses import CaseStatus
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
+from contactcenter.core.text_input import control_characters_refuse
 from contactcenter.inquiries.models import Channel, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
@@ -208,7 +209,7 @@ def representative_link_approve(*, link: RepresentativeLink, actor: User) -> Rep
 @transaction.atomic
 def thread_start(*, user: User, case: Case, subject: str, body: str, language: str) -> Thread:
     """A new conversation about ``case`` (already checked to be this account's case)."""
-    subject = (subject or "").strip()
+    subject = control_characters_refuse((subject or "").strip())
     if not subject:
         raise InvalidInput(_("Give the message a subject."))
     if len(subject) > 120:
