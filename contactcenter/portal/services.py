@@ -353,9 +353,11 @@ def service_request_online(
     details: dict,
     language: str,
     reply_channel: str | None = None,
+    evidence: Sequence[EvidenceUpload] = (),
 ) -> ServiceRequestCreated:
     """A request made from the account, for the case's applicant (a representative acts for
-    them); the service checks the rules and opens the inquiry."""
+    them); the service checks the rules (an expedite request needs its evidence files, each
+    checked by content) and opens the inquiry."""
     return service_request_submit_online(
         person=case.applicant,
         case=case,
@@ -364,6 +366,7 @@ def service_request_online(
         details=details,
         language=language,
         reply_channel=reply_channel,
+        evidence=evidence,
     )
 
 
