@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -93,7 +94,11 @@ INSTALLED_APPS = [
 # instead of handing each one to a thread and back (core/loop_middleware.py).
 MIDDLEWARE = [
     "contactcenter.core.loop_middleware.SecurityMiddleware",
+    "contactcenter.core.loop_middleware.PermissionsPolicyMiddleware",
     "contactcenter.core.static_files.StaticFilesMiddleware",
+    # After static files (they need no policy); early enough that every page's nonce is set
+    # before any view renders and the header is written after every other middleware.
+    "contactcenter.core.loop_middleware.CSPMiddleware",
     "contactcenter.core.loop_middleware.SessionMiddleware",
     "contactcenter.core.loop_middleware.LocaleMiddleware",
     "contactcenter.core.loop_middleware.CommonMiddleware",
@@ -348,6 +353,31 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Content-Security-Policy (django-csp): scripts and styles from this site only, or carrying the
+# request's nonce; no plug-ins, no framing, no other site's forms. An OpenID Connect server
+# takes the sign-in form's redirect. Permissions-Policy turns off features no page uses.
+_CSP_FORM_ACTION = [SELF]
+if os.environ.get("OIDC_SERVER_URL"):
+    _CSP_FORM_ACTION.append(os.environ["OIDC_SERVER_URL"].rstrip("/"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": _CSP_FORM_ACTION,
+    }
+}
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()",
+)
 
 # --- Product settings -----------------------------------------------------------------------
 # Case-status look-ups per client per window: receipt numbers are sequential, so an unlimited
