@@ -25,7 +25,7 @@ class OversizedUpload(UploadedFile):
     def read(self, *args, **kwargs) -> bytes:
         return b""
 
-    def open(self, mode=None):
+    def open(self, *args, **kwargs):
         return self
 
     def close(self) -> None:
