@@ -182,8 +182,10 @@ async def voice_step(request: HttpRequest, line: str) -> HttpResponse:
 async def status(request: HttpRequest, line: str) -> HttpResponse:
     if not signature_valid(request):
         return HttpResponse("Invalid signature.", status=403, content_type="text/plain")
+    call_sid = _field(request, "CallSid")
+    if not _CALL_SID.fullmatch(call_sid):
+        return HttpResponse("CallSid is missing.", status=400, content_type="text/plain")
     await db_thread(
-        call_status, line=line, call_sid=_field(request, "CallSid"),
-        status=_field(request, "CallStatus"),
+        call_status, line=line, call_sid=call_sid, status=_text_field(request, "CallStatus"),
     )  # fmt: skip
     return HttpResponse(status=204)

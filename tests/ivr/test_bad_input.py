@@ -82,3 +82,10 @@ def test_a_call_sid_with_control_characters_is_400(ivr):
     data = {**CALL, "CallSid": "CA\x00" + "1" * 30}
     assert _post("/ivr/voice/main", data).status_code == 400
     assert not Call.objects.exists()
+
+
+def test_a_status_callback_with_a_broken_call_sid_is_400(ivr):
+    _post("/ivr/voice/main", CALL)
+    data = twilio_payload("voice_status_completed", CallSid="CA\x00" + "1" * 30)
+    assert _post("/ivr/status/main", data).status_code == 400
+    assert Call.objects.get().ended_at is None
