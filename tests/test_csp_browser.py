@@ -102,3 +102,43 @@ def test_the_desk_and_the_live_board_break_no_policy(browser, server):
         agent.check("desk available")
     finally:
         agent.context.close()
+
+
+ADMIN = """
+import django
+django.setup()
+from contactcenter.staff.models import Role
+from tests.factories import StaffUserFactory
+StaffUserFactory(username="ada", role=Role.ADMIN, is_staff=True, is_superuser=True)
+"""
+
+
+def test_the_admin_breaks_no_policy(browser, server):
+    import os
+    import subprocess
+    import sys
+
+    from playwright.sync_api import expect
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{server.database}",
+        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+        "DEBUG": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "-c", ADMIN], env=env, check=True, capture_output=True)
+    admin = Watched(browser, server.urls[0])
+    try:
+        admin.visit("/admin/login/")
+        page = admin.page
+        page.get_by_label("Username").fill("ada")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(f"{server.urls[0]}/admin/")
+        admin.check("admin index")
+        for path in ("/admin/auth/user/", "/admin/auth/user/add/", "/admin/offices/office/"):
+            admin.visit(path)
+    finally:
+        admin.context.close()
