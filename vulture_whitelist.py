@@ -57,3 +57,8 @@ signum, frame, change
 # the cached live-help calendar.
 add_business_time, intake_office_code, inquiry_reopen, biometrics_appointment_book_by_agency
 live_help_calendar_reset
+
+# Reached by Django through settings and class attributes: the upload handler and its hooks,
+# the Permissions-Policy middleware, the staff sign-in forms the desk and the admin name.
+FileSizeCapHandler, PermissionsPolicyMiddleware, receive_data_chunk, file_complete, file_size
+authentication_form, login_form, error_messages

@@ -1,5 +1,7 @@
 """The JSON API under /api/v1/, with one error handler for every ApplicationError."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -20,6 +22,17 @@ api = NinjaAPI(
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     response = api.create_response(request, exc.as_dict(), status=exc.http_status)
     return retry_after_set(response, exc)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django's own body limit, for a body that reached it (the ASGI cap usually answers first).
+    message = _("The request is too large. Send at most %(mb)s MB.") % {
+        "mb": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g}"
+    }
+    return api.create_response(
+        request, {"code": str(ErrorCode.REQUEST_TOO_LARGE), "message": message}, status=413
+    )
 
 
 @api.exception_handler(ValidationError)

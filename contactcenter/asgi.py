@@ -10,11 +10,28 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
 django_asgi_app = get_asgi_application()
 
+from django.conf import settings  # noqa: E402
+
+from contactcenter.core.request_limits import RequestBodyCap  # noqa: E402
 from contactcenter.websockets import websocket_urlpatterns  # noqa: E402  (needs apps loaded)
+
+# The pages that take files get the larger cap; every other body is small.
+UPLOAD_PATHS = (
+    r"^/account/cases/\d+/evidence/$",
+    r"^/account/cases/\d+/requests/new/[-\w]+/$",
+    r"^/service-requests/new/[^/]+/$",
+)
+
+http_app = RequestBodyCap(
+    django_asgi_app,
+    max_bytes=lambda: settings.REQUEST_BODY_MAX_BYTES,
+    upload_max_bytes=lambda: settings.UPLOAD_REQUEST_MAX_BYTES,
+    upload_paths=UPLOAD_PATHS,
+)
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": http_app,
         # Session sign-in reaches consumers as scope["user"]; sockets from other sites' pages
         # are refused by the Origin check.
         "websocket": AllowedHostsOriginValidator(

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from redis.asyncio.retry import Retry as RedisRetry
 from redis.backoff import NoBackoff
@@ -95,7 +96,11 @@ INSTALLED_APPS = [
 # instead of handing each one to a thread and back (core/loop_middleware.py).
 MIDDLEWARE = [
     "contactcenter.core.loop_middleware.SecurityMiddleware",
+    "contactcenter.core.loop_middleware.PermissionsPolicyMiddleware",
     "contactcenter.core.static_files.StaticFilesMiddleware",
+    # After static files (they need no policy); early enough that every page's nonce is set
+    # before any view renders and the header is written after every other middleware.
+    "contactcenter.core.loop_middleware.CSPMiddleware",
     "contactcenter.core.loop_middleware.SessionMiddleware",
     "contactcenter.core.loop_middleware.LocaleMiddleware",
     "contactcenter.core.loop_middleware.CommonMiddleware",
@@ -354,6 +359,56 @@ if env_bool("BEHIND_TLS_PROXY", False):
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Input edges: staff sign-in lock-out, request size caps, CSP ---------------------------
+# Staff password sign-in (desk and admin): after STAFF_LOGIN_FAILURES wrong passwords for one
+# username, or STAFF_LOGIN_FAILURES_PER_IP from one client address, sign-in is refused for
+# STAFF_LOCKOUT_SECONDS, even with the right password (counted in the shared cache).
+STAFF_LOGIN_FAILURES = env_int("STAFF_LOGIN_FAILURES", 5)
+STAFF_LOGIN_FAILURES_PER_IP = env_int("STAFF_LOGIN_FAILURES_PER_IP", 20)
+STAFF_LOCKOUT_SECONDS = env_int("STAFF_LOCKOUT_SECONDS", 900)
+# Request bodies are refused (413) past these sizes before Django reads them: the declared
+# Content-Length and the bytes actually streamed. Upload pages take a larger body.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = env_int("UPLOAD_REQUEST_MAX_BYTES", 55 * 1024 * 1024)
+# One evidence file at most (refused while it streams in), and the decoded size of a PDF's
+# streams past which it is taken for a decompression bomb.
+SERVICE_REQUEST_EVIDENCE_MAX_BYTES = env_int("SERVICE_REQUEST_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_PDF_DECODED_MAX_BYTES = env_int("UPLOAD_PDF_DECODED_MAX_BYTES", 50 * 1024 * 1024)
+# Django's own limits: form fields in memory, and files kept in memory before spilling to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_HANDLERS = [
+    "contactcenter.core.upload_limits.FileSizeCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Content-Security-Policy (django-csp): scripts and styles from this site only, or carrying the
+# request's nonce; no plug-ins, no framing, no other site's forms. An OpenID Connect server
+# takes the sign-in form's redirect. Permissions-Policy turns off features no page uses.
+_CSP_FORM_ACTION = [SELF]
+if os.environ.get("OIDC_SERVER_URL"):
+    _CSP_FORM_ACTION.append(os.environ["OIDC_SERVER_URL"].rstrip("/"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": _CSP_FORM_ACTION,
+    }
+}
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()",
+)
 
 # --- Product settings -----------------------------------------------------------------------
 # Case-status look-ups per client per window: receipt numbers are sequential, so an unlimited

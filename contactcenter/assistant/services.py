@@ -39,6 +39,7 @@ from contactcenter.assistant.retrieval import (
     index_reset,
 )
 from contactcenter.core.errors import ApplicationError
+from contactcenter.core.text_input import control_characters_refuse
 from contactcenter.core.text_patterns import has_control_characters
 from contactcenter.routing.calendar import live_help_open
 
@@ -156,6 +157,9 @@ def _question_clean(question: str, language: str | None) -> tuple[str, str | Non
         raise InvalidQuestion(
             _("Keep the question under %(limit)d characters.") % {"limit": MAX_QUESTION_CHARS}
         )
+    # C0 controls answer with the edge's own code; the rest the published pattern leaves out
+    # (C1, zero-width and direction marks) with the question's.
+    control_characters_refuse(question, multiline=True)
     if has_control_characters(question):
         raise InvalidQuestion(
             _("The question has a control character that cannot be typed. Remove it and ask again.")

@@ -33,6 +33,7 @@ from contactcenter.chat.models import Conversation, ConversationState, Message, 
 from contactcenter.core.domain_events import ContactEventKind, contact_event_emit
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.redaction import redact
+from contactcenter.core.text_input import control_characters_refuse
 from contactcenter.inquiries.models import Channel, Disposition, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
@@ -92,7 +93,7 @@ def conversation_start(*, language: str) -> tuple[Conversation, str]:
 def _clean_body(body: object) -> str:
     if not isinstance(body, str) or not body.strip():
         raise InvalidInput(_("A message cannot be empty."))
-    text = body.strip()
+    text = control_characters_refuse(body.strip(), multiline=True)
     if len(text) > MAX_MESSAGE_CHARS:
         raise InvalidInput(
             _("A message can be at most %(limit)s characters.") % {"limit": MAX_MESSAGE_CHARS}

@@ -20,6 +20,11 @@ class ErrorCode(StrEnum):
     INVALID_DATA_FILE = "invalid_data_file"
     INVALID_ARTICLE = "invalid_article"
     UNKNOWN_MESSAGE = "unknown_message"
+    # Refused at the edge: a body past the size cap, a file whose content is not acceptable,
+    # text carrying control characters.
+    REQUEST_TOO_LARGE = "request_too_large"
+    UNACCEPTABLE_FILE = "unacceptable_file"
+    CONTROL_CHARACTERS = "control_characters"
     # Nothing of that kind with that number (missing and forbidden alike).
     SERVICE_REQUEST_NOT_FOUND = "service_request_not_found"
     APPOINTMENT_NOT_FOUND = "appointment_not_found"
@@ -86,6 +91,13 @@ class InvalidInput(ApplicationError):
 class NotFound(ApplicationError):
     code = ErrorCode.NOT_FOUND
     http_status = 404
+
+
+class UnacceptableFile(InvalidInput):
+    """A file refused for its content (a PDF carrying script, an image that does not parse)."""
+
+    code = ErrorCode.UNACCEPTABLE_FILE
+    http_status = 400
 
 
 class TryAgain(ApplicationError):

@@ -16,11 +16,13 @@ system checks stay the same, and under WSGI (the test client) they are exactly D
 from __future__ import annotations
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
+from csp import middleware as csp
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
 from django.middleware import clickjacking, common, csrf, locale, security
+from django.utils.deprecation import MiddlewareMixin
 
 
 class _OnLoop:
@@ -100,3 +102,19 @@ class MessageMiddleware(_OnLoop, messages.MessageMiddleware):
 
 class XFrameOptionsMiddleware(_OnLoop, clickjacking.XFrameOptionsMiddleware):
     pass
+
+
+class CSPMiddleware(_OnLoop, csp.CSPMiddleware):
+    """django-csp's Content-Security-Policy with a fresh nonce for each request that asked for
+    one (``request.csp_nonce`` in a template); building the header is string work only."""
+
+
+class PermissionsPolicyMiddleware(_OnLoop, MiddlewareMixin):
+    """``Permissions-Policy``: none of the browser features the product never uses (camera,
+    microphone, location, payment ...) may be used by any page or frame."""
+
+    def process_response(self, request, response):
+        policy = settings.PERMISSIONS_POLICY
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response

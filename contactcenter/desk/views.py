@@ -50,6 +50,7 @@ from contactcenter.routing.services import (
 )
 from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
 from contactcenter.staff.roles import user_roles
+from contactcenter.staff.sign_in import StaffAuthenticationForm
 
 T = TypeVar("T")
 
@@ -57,6 +58,7 @@ T = TypeVar("T")
 class DeskLoginView(auth_views.LoginView):
     template_name = "desk/login.html"
     redirect_authenticated_user = True
+    authentication_form = StaffAuthenticationForm
 
     def get_default_redirect_url(self) -> str:
         return reverse("desk:home")

@@ -10,6 +10,7 @@ valid ``X-Twilio-Signature`` for the auth token in settings; the URL signed is t
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -62,21 +63,49 @@ def _field(request: HttpRequest, name: str) -> str:
     return str(source.get(name, ""))
 
 
+# What a keypad can send. Anything else (a NUL, a superscript digit) is a key press the line
+# did not understand: the engine hears "?" and asks again, as for any wrong key.
+_KEYPAD = re.compile(r"[0-9*#]*")
+NOT_UNDERSTOOD = "?"
+# Twilio's "CA" and 32 hex digits; other providers' UUIDs.
+_CALL_SID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _digits(request: HttpRequest) -> str:
+    raw = _field(request, "Digits")
+    if _KEYPAD.fullmatch(raw):
+        return raw
+    logger.info("ivr.digits_not_understood", extra={"length": len(raw)})
+    return NOT_UNDERSTOOD
+
+
+def _text_field(request: HttpRequest, name: str) -> str:
+    """A text field with control characters taken out (a database refuses a NUL)."""
+    return _CONTROL.sub(" ", _field(request, name))
+
+
+def _ascii_number(raw: str) -> int | None:
+    """``raw`` as a whole number when it is one in ASCII digits (``"²".isdigit()`` is true,
+    and ``int("²")`` raises)."""
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 async def _answer(request: HttpRequest, line: str, step_number: int) -> HttpResponse:
     # The signature check and the form are CPU only: they run on the event loop, and the
     # turn's database work goes to a long-lived thread in one hand-off (core/db_threads.py).
     if not signature_valid(request):
         return HttpResponse("Invalid signature.", status=403, content_type="text/plain")
     call_sid = _field(request, "CallSid")
-    if not call_sid or len(call_sid) > 64:
+    if not _CALL_SID.fullmatch(call_sid):
         return HttpResponse("CallSid is missing.", status=400, content_type="text/plain")
     try:
         twiml = await db_thread(
             _answer_reconnecting,
             CallRequest(
                 line=line, call_sid=call_sid, step=step_number,
-                from_number=_field(request, "From"), digits=_field(request, "Digits"),
-                speech=_field(request, "SpeechResult"),
+                from_number=_text_field(request, "From"), digits=_digits(request),
+                speech=_text_field(request, "SpeechResult"),
             ),
         )  # fmt: skip
     except ApplicationError as error:
@@ -117,8 +146,8 @@ def _database_trouble(request: HttpRequest, line: str, step_number: int,
     storage, as any retried request is), so rather than the
     provider's own error message and a dropped call, the caller hears an apology and the same
     step is asked for again, up to TROUBLE_RETRIES times; then a goodbye."""
-    raw = request.GET.get("retry", "0")
-    retries = int(raw) if raw.isdigit() else TROUBLE_RETRIES
+    retries = _ascii_number(request.GET.get("retry", "0"))
+    retries = TROUBLE_RETRIES if retries is None else retries
     logger.error(
         "ivr.database_trouble",
         extra={"line": line, "step": step_number, "retry": retries, "error": type(error).__name__},
@@ -141,11 +170,11 @@ async def voice(request: HttpRequest, line: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 async def voice_step(request: HttpRequest, line: str) -> HttpResponse:
-    raw = request.GET.get("n", "")
-    if not raw.isdigit() or not 0 < int(raw) < 10_000:
+    step_number = _ascii_number(request.GET.get("n", ""))
+    if step_number is None or not 0 < step_number < 10_000:
         return HttpResponse("Step number n is missing or wrong.", status=400,
                             content_type="text/plain")  # fmt: skip
-    return await _answer(request, line, int(raw))
+    return await _answer(request, line, step_number)
 
 
 @csrf_exempt
@@ -153,8 +182,10 @@ async def voice_step(request: HttpRequest, line: str) -> HttpResponse:
 async def status(request: HttpRequest, line: str) -> HttpResponse:
     if not signature_valid(request):
         return HttpResponse("Invalid signature.", status=403, content_type="text/plain")
+    call_sid = _field(request, "CallSid")
+    if not _CALL_SID.fullmatch(call_sid):
+        return HttpResponse("CallSid is missing.", status=400, content_type="text/plain")
     await db_thread(
-        call_status, line=line, call_sid=_field(request, "CallSid"),
-        status=_field(request, "CallStatus"),
+        call_status, line=line, call_sid=call_sid, status=_text_field(request, "CallStatus"),
     )  # fmt: skip
     return HttpResponse(status=204)

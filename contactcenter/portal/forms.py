@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contactcenter.appointments.reasons import catalogue, reasons_requestable
 from contactcenter.servicerequests.forms import CreateForm
-from contactcenter.servicerequests.models import ServiceRequestType
+from contactcenter.servicerequests.models import Rule, ServiceRequestType
 
 
 class AccessCodeForm(forms.Form):
@@ -55,6 +55,9 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data:
+                single(None, initial)  # "This field is required." when it is
+                return []
             return [single(item, initial) for item in data]
         return [single(data, initial)]
 
@@ -77,6 +80,15 @@ def service_request_form(request_type: ServiceRequestType, *args, **kwargs) -> f
     for name in request_type.required_details:
         if name in form.fields:
             form.fields[name].required = True
+    if request_type.rule == Rule.EXPEDITE:
+        # An expedite request is decided on its evidence: the files go with the request.
+        form.fields["evidence_files"] = MultipleFileField(
+            label=_("Files (PDF, JPEG or PNG, at most 10 MB each)"),
+            help_text=_(
+                "Evidence for the reason you chose, for example a medical letter or a notice. "
+                "Up to 5 files."
+            ),
+        )
     return form
 
 

@@ -10,6 +10,7 @@ from contactcenter.audit.models import DisclosureChannel
 from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import person_contact_for_service
 from contactcenter.core.errors import InvalidInput
+from contactcenter.core.text_input import control_characters_refuse
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
@@ -39,7 +40,7 @@ def secure_message_queue(inquiry: Inquiry) -> WorkItem | None:
 
 
 def message_body_clean(body: str) -> str:
-    body = (body or "").strip()
+    body = control_characters_refuse((body or "").strip(), multiline=True)
     if not body:
         raise InvalidInput(_("Write a message."))
     if len(body) > 5000:

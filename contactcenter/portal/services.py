@@ -25,6 +25,7 @@ from contactcenter.cases.statuses import CaseStatus
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
+from contactcenter.core.text_input import control_characters_refuse
 from contactcenter.inquiries.models import Channel, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
@@ -208,7 +209,7 @@ def representative_link_approve(*, link: RepresentativeLink, actor: User) -> Rep
 @transaction.atomic
 def thread_start(*, user: User, case: Case, subject: str, body: str, language: str) -> Thread:
     """A new conversation about ``case`` (already checked to be this account's case)."""
-    subject = (subject or "").strip()
+    subject = control_characters_refuse((subject or "").strip())
     if not subject:
         raise InvalidInput(_("Give the message a subject."))
     if len(subject) > 120:
@@ -352,9 +353,11 @@ def service_request_online(
     details: dict,
     language: str,
     reply_channel: str | None = None,
+    evidence: Sequence[EvidenceUpload] = (),
 ) -> ServiceRequestCreated:
     """A request made from the account, for the case's applicant (a representative acts for
-    them); the service checks the rules and opens the inquiry."""
+    them); the service checks the rules (an expedite request needs its evidence files, each
+    checked by content) and opens the inquiry."""
     return service_request_submit_online(
         person=case.applicant,
         case=case,
@@ -363,6 +366,7 @@ def service_request_online(
         details=details,
         language=language,
         reply_channel=reply_channel,
+        evidence=evidence,
     )
 
 

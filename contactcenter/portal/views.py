@@ -32,7 +32,7 @@ from contactcenter.portal.forms import (
     ThreadForm,
     service_request_form,
 )
-from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
+from contactcenter.servicerequests.evidence import evidence_path, evidence_uploads_read
 from contactcenter.servicerequests.models import ServiceRequestType, Submitter
 
 
@@ -220,11 +220,8 @@ def evidence(request: HttpRequest, case_id: int) -> HttpResponse:
     found = selectors.case_for_user(request.user, case_id)  # type: ignore[arg-type]
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        files = [
-            EvidenceUpload(name=f.name or "", content=f.read())
-            for f in request.FILES.getlist("evidence_files")
-        ]
         try:
+            files = evidence_uploads_read(request.FILES.getlist("evidence_files"))
             services.rfe_response_upload(
                 user=request.user,  # type: ignore[arg-type]
                 case=found,
@@ -260,14 +257,15 @@ def service_request_new(request: HttpRequest, case_id: int, type_code: str) -> H
     request_type = next((t for t in _online_types() if t.code == type_code), None)
     if request_type is None:
         raise Http404
-    form = service_request_form(request_type, request.POST or None)
+    form = service_request_form(request_type, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         details = {
             name: value
             for name, value in form.cleaned_data.items()
-            if name not in ("reply_channel",) and value
+            if name not in ("reply_channel", "evidence_files") and value
         }
         try:
+            evidence = evidence_uploads_read(request.FILES.getlist("evidence_files"))
             created = services.service_request_online(
                 user=request.user,  # type: ignore[arg-type]
                 case=found,
@@ -275,6 +273,7 @@ def service_request_new(request: HttpRequest, case_id: int, type_code: str) -> H
                 details=details,
                 language=active_language(),
                 reply_channel=form.cleaned_data.get("reply_channel") or None,
+                evidence=evidence,
             )
         except ApplicationError as error:
             _form_error(form, error)

@@ -2,23 +2,27 @@
 web root.
 
 The type is decided from the file's first bytes, never from its name or the browser's
-declared type, so a script renamed ``letter.pdf`` is refused. Files live under
-``PRIVATE_FILES_ROOT`` (``var/private`` by default), which no URL maps to; office staff fetch
-them through a view that checks their office first.
+declared type, so a script renamed ``letter.pdf`` is refused; then the content must hold up as
+that type (``file_content.py``: a PDF is parsed and refused if it carries script, attachments
+or HTML, or inflates past a limit; an image's structure is walked). A file over the size limit
+was already dropped while it streamed in (``core.upload_limits``) and arrives without content.
+Files live under ``PRIVATE_FILES_ROOT`` (``var/private`` by default), which no URL maps to;
+office staff fetch them through a view that checks their office first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from contactcenter.core.errors import InvalidInput
+from contactcenter.core.errors import InvalidInput, UnacceptableFile
+from contactcenter.servicerequests.file_content import FileRefused, content_check
 
 MAX_FILES = 5
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -37,6 +41,8 @@ class EvidenceUpload:
 
     name: str
     content: bytes
+    # Dropped while it streamed in, past the size limit: ``content`` is empty.
+    too_large: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +68,21 @@ def content_type_sniff(content: bytes) -> tuple[str, str] | None:
     return None
 
 
+def evidence_uploads_read(files: Iterable) -> list[EvidenceUpload]:
+    """The uploaded files of a form as :class:`EvidenceUpload`, counted before any is read, and
+    a file over the size limit never read at all."""
+    files = list(files)
+    if len(files) > MAX_FILES:
+        raise InvalidInput(_("Send at most %(count)d files.") % {"count": MAX_FILES})
+    limit = max_bytes()
+    uploads = []
+    for upload in files:
+        too_large = bool(getattr(upload, "too_large", False)) or (upload.size or 0) > limit
+        content = b"" if too_large else upload.read()
+        uploads.append(EvidenceUpload(name=upload.name or "", content=content, too_large=too_large))
+    return uploads
+
+
 def evidence_check(files: Sequence[EvidenceUpload]) -> list[CheckedEvidence]:
     """Every file checked, or InvalidInput naming the first one at fault (nothing is written)."""
     if len(files) > MAX_FILES:
@@ -70,18 +91,30 @@ def evidence_check(files: Sequence[EvidenceUpload]) -> list[CheckedEvidence]:
     checked: list[CheckedEvidence] = []
     for upload in files:
         label = (upload.name or "")[:80] or _("(no name)")
-        if not upload.content:
-            raise InvalidInput(_("The file %(name)s is empty.") % {"name": label})
-        if len(upload.content) > limit:
+        if upload.too_large or len(upload.content) > limit:
             raise InvalidInput(
                 _("The file %(name)s is larger than %(mb)d MB.")
                 % {"name": label, "mb": limit // (1024 * 1024)}
             )
+        if not upload.content:
+            raise InvalidInput(_("The file %(name)s is empty.") % {"name": label})
         sniffed = content_type_sniff(upload.content)
         if sniffed is None:
             raise InvalidInput(
                 _("The file %(name)s is not a PDF, JPEG or PNG file.") % {"name": label}
             )
+        try:
+            content_check(upload.content, sniffed[0])
+        except FileRefused:
+            raise UnacceptableFile(
+                _(
+                    "The file %(name)s cannot be accepted: it is damaged, protected by a "
+                    "password, or holds something other than a plain document or picture "
+                    "(such as scripts or attached files). Save it again as a plain PDF, JPEG "
+                    "or PNG file and send it again."
+                )
+                % {"name": label}
+            ) from None
         checked.append(
             CheckedEvidence(
                 content=upload.content,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ErrorCode, InvalidInput
+from contactcenter.core.text_input import ControlCharacters, control_characters_refuse
 from contactcenter.inquiries.models import Channel
 from contactcenter.offices.selectors import zip_code_parse
 from contactcenter.servicerequests.models import (
@@ -158,6 +159,10 @@ def details_clean(*, request_type: ServiceRequestType, details: Mapping[str, obj
             continue
         if not isinstance(raw, str):
             raise InvalidInput(_("%(name)s must be text.") % {"name": name}, extra={"field": name})
+        try:
+            control_characters_refuse(raw, multiline=True)
+        except InvalidInput as error:
+            raise ControlCharacters(f"{name}: {error.message}", extra={"field": name}) from None
         try:
             cleaned[name] = DETAILS[name](raw.strip())
         except InvalidInput as error:

@@ -23,7 +23,7 @@ from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.languages import active_language
 from contactcenter.offices.selectors import office_get_by_code
 from contactcenter.servicerequests import forms, selectors, services
-from contactcenter.servicerequests.evidence import EvidenceUpload, evidence_path
+from contactcenter.servicerequests.evidence import evidence_path, evidence_uploads_read
 from contactcenter.servicerequests.models import Rule, ServiceRequestType
 from contactcenter.staff.access import STAFF_ROLES, staff_roles_required
 from contactcenter.staff.models import Role
@@ -170,8 +170,8 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("evidence")
-        files = [EvidenceUpload(name=upload.name, content=upload.read())] if upload else []
         try:
+            files = evidence_uploads_read([upload] if upload else [])
             created = services.service_request_create(
                 inquiry=inquiry,
                 actor=user,

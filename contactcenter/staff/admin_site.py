@@ -11,10 +11,14 @@ from functools import update_wrapper
 
 from django.contrib import admin
 
+from contactcenter.staff.sign_in import StaffAdminAuthenticationForm
 from contactcenter.staff.two_step import staff_two_step_redirect
 
 
 class StaffAdminSite(admin.AdminSite):
+    # Wrong passwords are counted and locked out as on the desk's sign-in page.
+    login_form = StaffAdminAuthenticationForm
+
     def admin_view(self, view, cacheable=False):
         wrapped = super().admin_view(view, cacheable)
         if getattr(view, "__name__", "") == "logout":

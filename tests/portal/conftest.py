@@ -11,11 +11,12 @@ from contactcenter.offices.models import Office
 from contactcenter.portal.models import AccountLink, RepresentativeLink
 from contactcenter.routing.reference_data import queues_load
 from contactcenter.servicerequests.request_types import service_request_types_load
+from tests import evidence_files
 from tests.factories import CaseFactory, PersonFactory, RepresentativeFactory
 
 PASSWORD = "a long and unusual passphrase 7"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = evidence_files.pdf_plain()
+PNG = evidence_files.png()
 
 
 @pytest.fixture(autouse=True)

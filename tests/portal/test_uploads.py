@@ -14,6 +14,7 @@ from contactcenter.portal.models import ScanState, Upload
 from contactcenter.portal.services import rfe_response_upload
 from contactcenter.portal.uploads import ScanResult
 from contactcenter.servicerequests.evidence import EvidenceUpload, private_files_root
+from tests import evidence_files
 from tests.portal.conftest import PDF, PNG
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_disguised_file_refused_by_content_and_nothing_kept(rfe_case):
 
 def test_scanner_hook_refuses_the_test_virus(rfe_case):
     user, case = rfe_case
-    eicar = b"%PDF-1.4\nX5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*\n"
+    eicar = evidence_files.pdf_with_text("EICAR-STANDARD-ANTIVIRUS-TEST-FILE")
     with pytest.raises(InvalidInput, match="security check"):
         rfe_response_upload(user=user, case=case, files=[EvidenceUpload("scan.pdf", eicar)])
     assert not Upload.objects.exists()

@@ -16,11 +16,12 @@ from contactcenter.servicerequests.request_types import (
 )
 from contactcenter.servicerequests.services import service_request_create
 from contactcenter.staff.models import Role
+from tests import evidence_files
 from tests.factories import CaseFactory, PersonFactory, ProcessingTimeFactory, StaffUserFactory
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PDF = evidence_files.pdf_plain()
+PNG = evidence_files.png()
+JPEG = evidence_files.jpeg()
 
 
 @pytest.fixture
