@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.audit.models import DisclosureOutcome
 from contactcenter.audit.services import disclosure_record
 from contactcenter.cases.access import can_view_case_personal_data, person_is_protected
 from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
@@ -123,14 +124,46 @@ def case_get_for_viewer(
     """A case with its applicant's personal data, for a member of staff allowed to see it.
 
     Missing and forbidden look the same (``CaseNotFound``) so nobody can probe for a case's
-    existence. Every successful read is written to the disclosure log before it is returned.
+    existence. Every successful read is written to the disclosure log before it is returned,
+    and so is every refused one (outcome "refused", no fields): a Tier 1 agent asking for a
+    VAWA, T or U case, an office asking for another office's case.
     """
+    return _case_for_viewer(
+        viewer=viewer, receipt_number=receipt_number, channel=channel, purpose=purpose,
+        fields=fields, record_refusal=True,
+    )  # fmt: skip
+
+
+def _refused(*, viewer: User | AnonymousUser, case: Case, channel: str, purpose: str) -> None:
+    """A member of staff was refused this case's personal data: one row naming the case, the
+    viewer, the channel and the stated purpose, and nothing read. A signed-out visitor reaches
+    no path that asks, and names nobody, so gets no row."""
+    if isinstance(viewer, User):
+        disclosure_record(
+            viewer=viewer, case_id=case.pk, channel=channel, purpose=purpose, fields="",
+            outcome=DisclosureOutcome.REFUSED,
+        )  # fmt: skip
+
+
+def _case_for_viewer(
+    *,
+    viewer: User | AnonymousUser,
+    receipt_number: ReceiptNumber,
+    channel: str,
+    purpose: str,
+    fields: str,
+    record_refusal: bool,
+) -> Case:
     case = (
         Case.objects.select_related("form", "category", "office", "applicant", "representative")
         .filter(receipt_number=receipt_number.value)
         .first()
     )
-    if case is None or not can_view_case_personal_data(viewer, case):
+    if case is None:
+        raise CaseNotFound(_("No case was found with that receipt number."))
+    if not can_view_case_personal_data(viewer, case):
+        if record_refusal:
+            _refused(viewer=viewer, case=case, channel=channel, purpose=purpose)
         raise CaseNotFound(_("No case was found with that receipt number."))
     assert isinstance(viewer, User)
     disclosure_record(
@@ -162,9 +195,12 @@ def case_for_work(*, viewer: User, case_id: int, channel: str, purpose: str) -> 
         "receipt_number", "form__code", "status"
     )[0]
     try:
-        case: Case | None = case_get_for_viewer(
+        # Not a refusal: working a request for a case held elsewhere is the office's job, and
+        # the summary it is shown instead is logged below.
+        case: Case | None = _case_for_viewer(
             viewer=viewer, receipt_number=ReceiptNumber.parse(receipt_number), channel=channel,
-            purpose=purpose,
+            purpose=purpose, fields="name,date_of_birth,a_number,address,contact",
+            record_refusal=False,
         )  # fmt: skip
     except CaseNotFound:
         disclosure_record(
@@ -201,13 +237,17 @@ def case_identity_record_for_check(
     The viewer's right is checked before anything is compared, so a case the viewer may not
     see (Tier 1 and a VAWA, T or U case) gives the same ``CaseNotFound`` as a number that does
     not exist: no question is asked and nothing tells the two apart. Each record handed out is
-    one disclosure-log row, though the answers themselves are never shown."""
+    one disclosure-log row, though the answers themselves are never shown; so is each refusal
+    (outcome "refused"), which the person asking cannot tell from a missing case."""
     case = (
         Case.objects.select_related("applicant", "representative")
         .filter(receipt_number=receipt_number.value)
         .first()
     )
-    if case is None or not can_view_case_personal_data(viewer, case):
+    if case is None:
+        raise CaseNotFound(_("No case was found with that receipt number."))
+    if not can_view_case_personal_data(viewer, case):
+        _refused(viewer=viewer, case=case, channel=channel, purpose=purpose)
         raise CaseNotFound(_("No case was found with that receipt number."))
     assert isinstance(viewer, User)
     disclosure_record(
