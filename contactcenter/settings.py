@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "contactcenter.assistant",
     "contactcenter.chat",
     "contactcenter.portal",
+    "contactcenter.records",
     "contactcenter.setup",
     # Public accounts (the online account): allauth after our apps, so the portal's templates
     # for its pages win.

@@ -20,9 +20,12 @@ from contactcenter.cases.access import can_view_case_personal_data, person_is_pr
 from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
 from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
 from contactcenter.cases.statuses import status_text
-from contactcenter.core.errors import ErrorCode, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
+from contactcenter.core.a_numbers import ANumber
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.people.models import Person
+from contactcenter.staff.models import Role
+from contactcenter.staff.roles import user_roles
 
 
 class CaseNotFound(NotFound):
@@ -361,3 +364,81 @@ def processing_times_current(
     for row in rows.order_by("form__code", "category__code", "office__code", "-published_on"):
         latest.setdefault((row.form_id, row.category_id, row.office_id), row)
     return list(latest.values())
+
+
+# --- A person's records: the Privacy Act accounting and the records export ------------------
+
+RECORDS_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+class PersonNotFound(NotFound):
+    code = ErrorCode.NOT_FOUND
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecords:
+    """A person and their cases, read for a Privacy Act or FOIA answer about them."""
+
+    person: Person
+    cases: list[Case]
+
+
+def person_find_for_records(*, viewer: User | None, query: str) -> Person:
+    """The person a receipt number (their case's applicant) or an A-Number names, for the
+    accounting and export pages. Nothing personal is returned that the next call does not
+    log; missing and not allowed give the same answer."""
+    if viewer is not None and not user_roles(viewer) & RECORDS_ROLES:
+        raise PersonNotFound(_("No person was found with that number."))
+    text = (query or "").strip()
+    person = None
+    try:
+        receipt = ReceiptNumber.parse(text)
+    except ApplicationError:
+        receipt = None
+    if receipt is not None:
+        person = Person.objects.filter(cases__receipt_number=receipt.value).first()
+    else:
+        try:
+            a_number = ANumber.parse(text)
+        except ApplicationError:
+            raise InvalidInput(
+                _("Enter a receipt number (three letters and ten digits) or an A-Number.")
+            ) from None
+        person = Person.objects.filter(a_number=a_number.value).first()
+    if person is None:
+        raise PersonNotFound(_("No person was found with that number."))
+    return person
+
+
+def person_records_for_viewer(
+    *,
+    viewer: User | None,
+    system_actor: str = "",
+    person_id: int,
+    channel: str,
+    purpose: str,
+    fields: str,
+) -> PersonRecords:
+    """A person and all their cases, for a supervisor or administrator answering a Privacy
+    Act request (the accounting of disclosures, an export of the person's records), or for a
+    command run on the server (``system_actor`` names it). Protected people included: these
+    roles may see them. Each case is one disclosure-log row with ``purpose`` and ``fields``, so
+    looking at the accounting or exporting the records is on record too."""
+    if viewer is None and not system_actor.strip():
+        raise ValueError("a records read names a viewer or a system actor")
+    if viewer is not None and not user_roles(viewer) & RECORDS_ROLES:
+        raise PersonNotFound(_("No person was found with that number."))
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise PersonNotFound(_("No person was found with that number."))
+    cases = list(
+        Case.objects.select_related("form", "office")
+        .filter(applicant_id=person.pk)
+        .order_by("receipt_date", "id")
+    )
+    for case in cases:
+        disclosure_record(
+            viewer=viewer, system_actor=system_actor, case_id=case.pk, channel=channel,
+            purpose=purpose, fields=fields,
+        )  # fmt: skip
+    return PersonRecords(person=person, cases=cases)
