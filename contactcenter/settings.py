@@ -335,6 +335,7 @@ ASSISTANT_RATE_WINDOW_SECONDS = env_int("ASSISTANT_RATE_WINDOW_SECONDS", 60)
 # When several proxies sit in front, the client address is the right-most untrusted hop.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+
 # --- Records: the disclosure log's chain, retention, exports --------------------------------
 # The key of the disclosure log's keyed-hash chain (HMAC-SHA256), kept outside the database so
 # that someone who can write to the database cannot re-seal what they changed. Either the key
@@ -344,17 +345,17 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 def _audit_chain_key() -> str:
     if key := os.environ.get("AUDIT_CHAIN_KEY"):
         return key
-    if path := os.environ.get("AUDIT_CHAIN_KEY_FILE"):
-        return Path(path).read_text().strip()
+    if key_file := os.environ.get("AUDIT_CHAIN_KEY_FILE"):
+        return Path(key_file).read_text().strip()
     if not DEBUG:
         return ""
-    path = VAR_DIR / "audit_chain_key"
-    if not path.exists():
+    generated = VAR_DIR / "audit_chain_key"
+    if not generated.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(generated, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(32))
-    return path.read_text().strip()
+    return generated.read_text().strip()
 
 
 AUDIT_CHAIN_KEY = _audit_chain_key()

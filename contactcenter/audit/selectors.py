@@ -123,14 +123,12 @@ def disclosure_chain_verify(
     max_delay = dt.timedelta(seconds=settings.AUDIT_SEAL_MAX_DELAY_SECONDS)
     unsealed = DisclosureLog.objects.filter(chain_seq__isnull=True)
     if head is not None and head.sealed_at is not None:
-        for entry_id in unsealed.filter(
-            disclosed_at__lt=head.sealed_at - max_delay
-        ).values_list("id", flat=True):
+        for entry_id in unsealed.filter(disclosed_at__lt=head.sealed_at - max_delay).values_list(
+            "id", flat=True
+        ):
             report.problems.append(ChainProblem(ProblemKind.INSERTED, None, entry_id))
         unsealed = unsealed.filter(disclosed_at__gte=head.sealed_at - max_delay)
-    for entry_id in unsealed.filter(disclosed_at__lt=now - max_delay).values_list(
-        "id", flat=True
-    ):
+    for entry_id in unsealed.filter(disclosed_at__lt=now - max_delay).values_list("id", flat=True):
         report.problems.append(ChainProblem(ProblemKind.UNSEALED, None, entry_id))
     report.unsealed_recent = unsealed.filter(disclosed_at__gte=now - max_delay).count()
     return report
@@ -157,14 +155,29 @@ def disclosures_for_cases(*, case_ids: Sequence[int]) -> list[DisclosureEntry]:
     rows = (
         DisclosureLog.objects.filter(case_id__in=list(case_ids))
         .order_by("disclosed_at", "id")
-        .values_list("id", "disclosed_at", "case_id", "viewer__username", "system_actor",
-                     "channel", "purpose", "fields", "outcome")  # fmt: skip
+        .values_list(
+            "id",
+            "disclosed_at",
+            "case_id",
+            "viewer__username",
+            "system_actor",
+            "channel",
+            "purpose",
+            "fields",
+            "outcome",
+        )
     )
     return [
         DisclosureEntry(
-            id=entry_id, disclosed_at=when, case_id=case_id,
-            recipient=username or actor, recipient_kind="staff" if username else "service",
-            channel=channel, purpose=purpose, fields=fields, outcome=outcome,
-        )  # fmt: skip
+            id=entry_id,
+            disclosed_at=when,
+            case_id=case_id,
+            recipient=username or actor,
+            recipient_kind="staff" if username else "service",
+            channel=channel,
+            purpose=purpose,
+            fields=fields,
+            outcome=outcome,
+        )
         for entry_id, when, case_id, username, actor, channel, purpose, fields, outcome in rows
     ]

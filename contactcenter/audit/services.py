@@ -130,19 +130,24 @@ def disclosure_rows_purge(*, entry_ids: Sequence[int]) -> int:
     personal), which is also what lets the log's trigger allow the delete. Unsealed rows are
     left alone (they are new). Returns how many rows were removed."""
     key = chain_key()
-    rows = list(
-        DisclosureLog.objects.filter(pk__in=list(entry_ids), chain_seq__isnull=False)
+    rows = [
+        (entry_id, int(seq or 0), str(chain_hash))
+        for entry_id, seq, chain_hash in DisclosureLog.objects.filter(
+            pk__in=list(entry_ids), chain_seq__isnull=False
+        )
         .order_by("chain_seq")
         .values_list("id", "chain_seq", "chain_hash")
-    )
+    ]
     if not rows:
         return 0
     PurgedDisclosure.objects.bulk_create(
         [
             PurgedDisclosure(
-                entry_id=entry_id, chain_seq=seq, chain_hash=chain_hash,
+                entry_id=entry_id,
+                chain_seq=seq,
+                chain_hash=chain_hash,
                 mac=tombstone_mac(key, entry_id=entry_id, seq=seq, chain_hash=chain_hash),
-            )  # fmt: skip
+            )
             for entry_id, seq, chain_hash in rows
         ]
     )

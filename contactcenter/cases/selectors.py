@@ -20,8 +20,8 @@ from contactcenter.cases.access import can_view_case_personal_data, person_is_pr
 from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
 from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
 from contactcenter.cases.statuses import status_text
-from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.a_numbers import ANumber
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.people.models import Person
 from contactcenter.staff.models import Role

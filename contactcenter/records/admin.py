@@ -3,9 +3,10 @@ A hold is never edited or deleted; a released hold stays as history."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -28,19 +29,19 @@ class LegalHoldAdmin(RoleAccess, admin.ModelAdmin):
     change_roles = delete_roles = NOBODY
     actions = ["release"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ["person", "case", "reason"]
         return ["person", "case", "reason", "set_by", "set_at", "released_by", "released_at"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [] if obj is None else self.get_fields(request, obj)
 
     def save_model(self, request: HttpRequest, obj: LegalHold, form: Any, change: bool) -> None:
         if change:  # pragma: no cover (change is refused above)
             raise PermissionError("legal holds are not edited")
         hold = legal_hold_set(
-            set_by=request.user, reason=obj.reason, person=obj.person, case=obj.case
+            set_by=cast(User, request.user), reason=obj.reason, person=obj.person, case=obj.case
         )
         obj.pk, obj.set_at, obj.set_by = hold.pk, hold.set_at, hold.set_by
 
@@ -55,7 +56,7 @@ class LegalHoldAdmin(RoleAccess, admin.ModelAdmin):
         released = 0
         for hold in queryset.filter(released_at__isnull=True):
             try:
-                legal_hold_release(hold=hold, released_by=request.user)
+                legal_hold_release(hold=hold, released_by=cast(User, request.user))
             except ApplicationError as error:
                 self.message_user(request, str(error.message), messages.ERROR)
             else:

@@ -33,8 +33,7 @@ def accounting_as_dict(accounting: Accounting) -> dict[str, object]:
         "person": accounting.person_name,
         "receipt_numbers": accounting.receipt_numbers,
         "disclosures": [
-            {**asdict(row), "disclosed_at": row.disclosed_at.isoformat()}
-            for row in accounting.rows
+            {**asdict(row), "disclosed_at": row.disclosed_at.isoformat()} for row in accounting.rows
         ],
     }
 

@@ -32,9 +32,7 @@ class LegalHold(models.Model):
                 condition=Q(person__isnull=False) | Q(case__isnull=False),
                 name="records_legal_hold_names_what",
             ),
-            models.CheckConstraint(
-                condition=~Q(reason=""), name="records_legal_hold_has_reason"
-            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="records_legal_hold_has_reason"),
         ]
 
     def __str__(self) -> str:

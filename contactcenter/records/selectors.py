@@ -53,10 +53,14 @@ def _accounting_rows(records: PersonRecords) -> list[AccountingRow]:
     receipts = {case.pk: case.receipt_number for case in records.cases}
     return [
         AccountingRow(
-            disclosed_at=entry.disclosed_at, receipt_number=receipts[entry.case_id],
-            recipient=entry.recipient, recipient_kind=entry.recipient_kind,
-            channel=entry.channel, purpose=entry.purpose, fields=entry.fields,
-        )  # fmt: skip
+            disclosed_at=entry.disclosed_at,
+            receipt_number=receipts[entry.case_id],
+            recipient=entry.recipient,
+            recipient_kind=entry.recipient_kind,
+            channel=entry.channel,
+            purpose=entry.purpose,
+            fields=entry.fields,
+        )
         for entry in disclosures_for_cases(case_ids=list(receipts))
         if entry.outcome == DisclosureOutcome.DISCLOSED
     ]
@@ -101,28 +105,33 @@ def person_records_export(
     person, cases = records.person, records.cases
     case_ids = [case.pk for case in cases]
     history: dict[int, list[dict[str, object]]] = {}
-    for event in CaseStatusEvent.objects.filter(case_id__in=case_ids).order_by(
-        "status_date", "id"
-    ):
+    for event in CaseStatusEvent.objects.filter(case_id__in=case_ids).order_by("status_date", "id"):
         history.setdefault(event.case_id, []).append(
             {"status": event.status, "date": _when(event.status_date)}
         )
     inquiries = list(
-        Inquiry.objects.filter(Q(person_id=person.pk) | Q(case_id__in=case_ids))
-        .order_by("created_at", "id")
+        Inquiry.objects.filter(Q(person_id=person.pk) | Q(case_id__in=case_ids)).order_by(
+            "created_at", "id"
+        )
     )
     inquiry_ids = [inquiry.pk for inquiry in inquiries]
     events: dict[int, list[dict[str, object]]] = {}
-    for event in InquiryEvent.objects.filter(inquiry_id__in=inquiry_ids).order_by(
+    for inquiry_event in InquiryEvent.objects.filter(inquiry_id__in=inquiry_ids).order_by(
         "created_at", "id"
     ):
-        events.setdefault(event.inquiry_id, []).append(
-            {"at": _when(event.created_at), "kind": event.kind, "text": event.body}
+        events.setdefault(inquiry_event.inquiry_id, []).append(
+            {
+                "at": _when(inquiry_event.created_at),
+                "kind": inquiry_event.kind,
+                "text": inquiry_event.body,
+            }
         )
     chats: dict[int, list[dict[str, object]]] = {}
-    for message in ChatMessage.objects.filter(
-        conversation__inquiry_id__in=inquiry_ids
-    ).select_related("conversation").order_by("created_at", "id"):
+    for message in (
+        ChatMessage.objects.filter(conversation__inquiry_id__in=inquiry_ids)
+        .select_related("conversation")
+        .order_by("created_at", "id")
+    ):
         chats.setdefault(message.conversation.inquiry_id or 0, []).append(
             {"at": _when(message.created_at), "from": message.sender,
              "text": message.body or message.notice}
@@ -141,15 +150,19 @@ def person_records_export(
         .order_by("created_at", "id")
     )
     request_events: dict[int, list[dict[str, object]]] = {}
-    for event in ServiceRequestEvent.objects.filter(
+    for request_event in ServiceRequestEvent.objects.filter(
         request_id__in=[request.pk for request in requests]
     ).order_by("created_at", "id"):
-        request_events.setdefault(event.request_id, []).append(
-            {"at": _when(event.created_at), "kind": event.kind, "text": event.body}
+        request_events.setdefault(request_event.request_id, []).append(
+            {
+                "at": _when(request_event.created_at),
+                "kind": request_event.kind,
+                "text": request_event.body,
+            }
         )
-    appointment_requests = AppointmentRequest.objects.filter(
-        inquiry_id__in=inquiry_ids
-    ).order_by("created_at", "id")
+    appointment_requests = AppointmentRequest.objects.filter(inquiry_id__in=inquiry_ids).order_by(
+        "created_at", "id"
+    )
     appointments = (
         Appointment.objects.filter(Q(person_id=person.pk) | Q(case_id__in=case_ids))
         .select_related("slot", "office")

@@ -107,7 +107,7 @@ def _delete(query: QuerySet, record_type: str, held: QuerySet, report: PurgeRepo
     kept = held.count()
     if kept:
         report.held[record_type] = kept
-    count, by_model = query.delete()
+    _count, by_model = query.delete()
     report.removed[record_type] = by_model.get(query.model._meta.label, 0)
     report.detail.update(Counter(report.detail) + Counter(by_model))
 

@@ -36,9 +36,12 @@ def rows():
     viewer = StaffUserFactory()
     made = [
         disclosure_record(
-            viewer=viewer, case_id=case.pk, channel="desk", purpose=f"inquiry {n}",
+            viewer=viewer,
+            case_id=case.pk,
+            channel="desk",
+            purpose=f"inquiry {n}",
             fields="name,address",
-        )  # fmt: skip
+        )
         for n in range(6)
     ]
     assert disclosure_chain_seal() == 6
@@ -84,8 +87,7 @@ def test_a_resealed_row_is_found_without_the_key(rows):
     """Someone who changes a row and recomputes its hash with a key of their own."""
     raw(f"UPDATE {TABLE} SET purpose = 'x' WHERE id = %s", [rows[3]])
     with override_settings(AUDIT_CHAIN_KEY="a key the attacker chose"):
-        from contactcenter.audit.chain import ChainRow, row_hash
-        from contactcenter.audit.chain import ROW_COLUMNS
+        from contactcenter.audit.chain import ROW_COLUMNS, ChainRow, row_hash
 
         values = DisclosureLog.objects.filter(pk=rows[3]).values_list(*ROW_COLUMNS).get()
         previous = DisclosureLog.objects.get(pk=rows[2]).chain_hash
@@ -94,7 +96,8 @@ def test_a_resealed_row_is_found_without_the_key(rows):
     raw(f"UPDATE {TABLE} SET chain_hash = %s WHERE id = %s", [forged, rows[3]])
     # The forged hash fails, and the next row no longer links to what is stored before it.
     assert kinds(disclosure_chain_verify()) == [
-        (ProblemKind.CHANGED, rows[3]), (ProblemKind.CHANGED, rows[4])
+        (ProblemKind.CHANGED, rows[3]),
+        (ProblemKind.CHANGED, rows[4]),
     ]
 
 
@@ -108,7 +111,8 @@ def test_removing_the_newest_rows_is_found_by_the_head(rows):
     raw(f"DELETE FROM {TABLE} WHERE id IN (%s, %s)", [rows[4], rows[5]])
     report = disclosure_chain_verify()
     assert [(p.kind, p.chain_seq) for p in report.problems] == [
-        (ProblemKind.REMOVED, 5), (ProblemKind.REMOVED, 6)
+        (ProblemKind.REMOVED, 5),
+        (ProblemKind.REMOVED, 6),
     ]
 
 
@@ -167,8 +171,8 @@ def test_the_trigger_lets_a_row_be_sealed_once_and_nothing_else(rows):
 
 
 def test_a_purged_row_leaves_a_signed_tombstone_and_the_chain_holds(rows):
-    assert disclosure_rows_purge(entry_ids=rows[:2] + [rows[4]]) == 3
-    assert not DisclosureLog.objects.filter(pk__in=rows[:2] + [rows[4]]).exists()
+    assert disclosure_rows_purge(entry_ids=[*rows[:2], rows[4]]) == 3
+    assert not DisclosureLog.objects.filter(pk__in=[*rows[:2], rows[4]]).exists()
     assert PurgedDisclosure.objects.count() == 3
     assert disclosure_chain_verify().ok
     # The newest row purged too: the head is reached through tombstones.

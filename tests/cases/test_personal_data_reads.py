@@ -64,7 +64,10 @@ def test_tier1_gets_not_found_for_a_protected_case_and_the_refusal_is_logged(con
     # number that does not exist (there is no case to name).
     refused = DisclosureLog.objects.get()
     assert (refused.viewer, refused.case, refused.outcome, refused.fields) == (
-        agent, case, DisclosureOutcome.REFUSED, ""
+        agent,
+        case,
+        DisclosureOutcome.REFUSED,
+        "",
     )
     assert (refused.channel, refused.purpose) == ("desk", "identity check")
     officer = StaffUserFactory(role=Role.TIER2)
@@ -83,7 +86,11 @@ def test_a_refused_case_read_for_viewer_is_a_disclosure_log_row(confidentiality)
                             purpose="inquiry 1234567897 (applicant)")  # fmt: skip
     row = DisclosureLog.objects.get()
     assert (row.viewer, row.case, row.outcome, row.fields, row.system_actor) == (
-        agent, case, DisclosureOutcome.REFUSED, "", ""
+        agent,
+        case,
+        DisclosureOutcome.REFUSED,
+        "",
+        "",
     )
 
 
@@ -98,7 +105,8 @@ def test_office_staff_read_only_their_own_offices_cases():
     clerk = StaffUserFactory(role=Role.OFFICE_STAFF, office=case.office)
     check(clerk, case)
     assert list(DisclosureLog.objects.order_by("id").values_list("viewer", "outcome")) == [
-        (stranger.pk, DisclosureOutcome.REFUSED), (clerk.pk, DisclosureOutcome.DISCLOSED)
+        (stranger.pk, DisclosureOutcome.REFUSED),
+        (clerk.pk, DisclosureOutcome.DISCLOSED),
     ]
 
 

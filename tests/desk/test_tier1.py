@@ -260,7 +260,10 @@ def test_a_protected_case_looks_exactly_like_a_missing_one_to_tier1(working):
     # that does not exist names no case and leaves no row).
     refused = DisclosureLog.objects.get()
     assert (refused.case_id, refused.viewer_id, refused.outcome, refused.fields) == (
-        protected.pk, _user.pk, "refused", ""
+        protected.pk,
+        _user.pk,
+        "refused",
+        "",
     )
 
 

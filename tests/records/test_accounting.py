@@ -253,7 +253,7 @@ def test_the_export_buttons(supervisor_client, person_with_history):
 
 
 def test_disclosure_accounting_command(person_with_history, capsys):
-    person, first, _second = person_with_history
+    _person, first, _second = person_with_history
     call_command("disclosure_accounting", "EAC2400000001", "--format", "json")
     data = json.loads(capsys.readouterr().out)
     assert data["disclosures"][0]["recipient"] == "officer7"

@@ -55,10 +55,9 @@ def test_the_shipped_schedule_follows_grs_6_5_and_the_privacy_act():
     assert "552a(c)(2)" in accounting.authority
 
 
-SHIPPED = (
-    __import__("contactcenter.records.retention", fromlist=["SCHEDULE_FILE"])
-    .SCHEDULE_FILE.read_text()
-)
+SHIPPED = __import__(
+    "contactcenter.records.retention", fromlist=["SCHEDULE_FILE"]
+).SCHEDULE_FILE.read_text()
 
 
 @pytest.mark.parametrize(
@@ -83,7 +82,11 @@ def test_a_bad_schedule_is_refused_naming_what_is_wrong(text, where):
 def test_a_bad_schedule_file_purges_nothing(tmp_path):
     inquiry = closed_inquiry(channel="webform", closed_days_ago=800)
     bad = tmp_path / "retention.yaml"
-    bad.write_text(SHIPPED.replace("keep_years: 1\n    after: resolution", "keep_years: -1\n    after: resolution", 1))  # noqa: E501
+    bad.write_text(
+        SHIPPED.replace(
+            "keep_years: 1\n    after: resolution", "keep_years: -1\n    after: resolution", 1
+        )
+    )
     with override_settings(RECORDS_RETENTION_FILE=str(bad)), pytest.raises(CommandError):
         call_command("retention_purge")
     assert Inquiry.objects.filter(pk=inquiry.pk).exists()
@@ -92,7 +95,9 @@ def test_a_bad_schedule_file_purges_nothing(tmp_path):
 def test_a_period_changed_in_the_file_changes_the_purge(tmp_path):
     inquiry = closed_inquiry(channel="webform", closed_days_ago=400)
     longer = tmp_path / "retention.yaml"
-    longer.write_text(SHIPPED.replace("  inquiry:\n    title: Contact records - inquiries with their history and work items\n    authority: GRS 6.5, item 020 (public customer service operations records)\n    keep_years: 1", "  inquiry:\n    title: Contact records - inquiries with their history and work items\n    authority: GRS 6.5, item 020 (public customer service operations records)\n    keep_years: 3"))  # noqa: E501
+    # The inquiry's period is the first "keep_years: 1" in the file.
+    assert SHIPPED.index("  inquiry:") < SHIPPED.index("keep_years: 1")
+    longer.write_text(SHIPPED.replace("keep_years: 1", "keep_years: 3", 1))
     with override_settings(RECORDS_RETENTION_FILE=str(longer)):
         assert retention_purge().removed["inquiry"] == 0
     assert retention_purge().removed["inquiry"] == 1
@@ -221,8 +226,9 @@ def _service_request_for(inquiry, case):
 def _disclosures(case, *, days_ago, count=3):
     viewer = StaffUserFactory(role=Role.TIER2)
     rows = [
-        disclosure_record(viewer=viewer, case_id=case.pk, channel="desk", purpose="inquiry",
-                          fields="name")  # fmt: skip
+        disclosure_record(
+            viewer=viewer, case_id=case.pk, channel="desk", purpose="inquiry", fields="name"
+        )
         for _ in range(count)
     ]
     when = timezone.now() - dt.timedelta(days=days_ago)
@@ -237,7 +243,9 @@ def test_disclosure_rows_go_five_years_on_only_once_the_record_itself_ended():
     from contactcenter.cases.models import Case
 
     ended = CaseFactory(status="denied")
-    Case.objects.filter(pk=ended.pk).update(receipt_date=dt.date(2018, 1, 1), status_date=dt.date(2019, 1, 1))
+    Case.objects.filter(pk=ended.pk).update(
+        receipt_date=dt.date(2018, 1, 1), status_date=dt.date(2019, 1, 1)
+    )
     living = CaseFactory()
     old_ended = _disclosures(ended, days_ago=6 * 366)
     old_living = _disclosures(living, days_ago=6 * 366)
@@ -245,9 +253,7 @@ def test_disclosure_rows_go_five_years_on_only_once_the_record_itself_ended():
     disclosure_chain_seal()
     report = retention_purge()
     assert report.removed["disclosure_accounting"] == 3
-    assert set(DisclosureLog.objects.values_list("id", flat=True)) == set(
-        old_living + recent_ended
-    )
+    assert set(DisclosureLog.objects.values_list("id", flat=True)) == set(old_living + recent_ended)
     assert PurgedDisclosure.objects.count() == 3
     verified = disclosure_chain_verify()
     assert verified.ok and verified.tombstones == 3
@@ -258,7 +264,9 @@ def test_disclosure_rows_of_a_held_case_are_kept():
     from contactcenter.cases.models import Case
 
     ended = CaseFactory(status="approved")
-    Case.objects.filter(pk=ended.pk).update(receipt_date=dt.date(2018, 1, 1), status_date=dt.date(2019, 1, 1))
+    Case.objects.filter(pk=ended.pk).update(
+        receipt_date=dt.date(2018, 1, 1), status_date=dt.date(2019, 1, 1)
+    )
     _disclosures(ended, days_ago=6 * 366)
     disclosure_chain_seal()
     legal_hold_set(set_by=StaffUserFactory(role=Role.ADMIN), reason="OIG review", case=ended)
@@ -271,7 +279,9 @@ def test_a_purged_row_brought_back_or_removed_without_a_tombstone_is_found():
     from contactcenter.cases.models import Case
 
     ended = CaseFactory(status="denied")
-    Case.objects.filter(pk=ended.pk).update(receipt_date=dt.date(2018, 1, 1), status_date=dt.date(2019, 1, 1))
+    Case.objects.filter(pk=ended.pk).update(
+        receipt_date=dt.date(2018, 1, 1), status_date=dt.date(2019, 1, 1)
+    )
     ids = _disclosures(ended, days_ago=6 * 366, count=2)
     disclosure_chain_seal()
     retention_purge()

@@ -35,7 +35,9 @@ class Command(BaseCommand):
         report = disclosure_chain_verify(progress=progress)
         seconds = time.perf_counter() - started
         if as_json:
-            self.stdout.write(json.dumps({**report.as_dict(), "seconds": round(seconds, 3)}, indent=2))
+            self.stdout.write(
+                json.dumps({**report.as_dict(), "seconds": round(seconds, 3)}, indent=2)
+            )
         else:
             self.stdout.write(
                 f"Checked {report.rows} sealed rows and {report.tombstones} tombstones in "
