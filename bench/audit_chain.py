@@ -132,7 +132,7 @@ def measure(kind: str, rows: int) -> list[dict[str, object]]:
             channel="desk",
             fields="name,address",
             purpose=f"inquiry {1000000000 + n} (applicant)",
-        )  # fmt: skip
+        )
         for n in range(rows)
     ]
     DisclosureLog.objects.bulk_create(batch, batch_size=5000)
