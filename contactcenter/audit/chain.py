@@ -71,8 +71,9 @@ def tombstone_mac(key: bytes, *, entry_id: int, seq: int, chain_hash: str) -> st
     return _mac(key, b"purged", str(entry_id).encode(), str(seq).encode(), chain_hash.encode())
 
 
-def head_mac(key: bytes, *, seq: int, chain_hash: str) -> str:
-    return _mac(key, b"head", str(seq).encode(), chain_hash.encode())
+def head_mac(key: bytes, *, seq: int, chain_hash: str, sealed_at: dt.datetime | None) -> str:
+    when = sealed_at.astimezone(dt.UTC).isoformat(timespec="microseconds") if sealed_at else ""
+    return _mac(key, b"head", str(seq).encode(), chain_hash.encode(), when.encode())
 
 
 def same(a: str, b: str) -> bool:

@@ -112,7 +112,10 @@ def disclosure_chain_verify(
     if head is not None:
         through_tombstones(head.seq + 1)
         report.head_seq, report.head_hash = head.seq, head.chain_hash
-        signed = same(head.mac, head_mac(key, seq=head.seq, chain_hash=head.chain_hash))
+        signed = same(
+            head.mac,
+            head_mac(key, seq=head.seq, chain_hash=head.chain_hash, sealed_at=head.sealed_at),
+        )
         if not signed or expected != head.seq + 1 or (previous and previous != head.chain_hash):
             report.problems.append(ChainProblem(ProblemKind.HEAD, head.seq, None))
     elif total or tombstones:

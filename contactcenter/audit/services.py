@@ -69,7 +69,7 @@ def _head_locked() -> ChainHead:
         ChainHead.objects.get_or_create(
             pk=1,
             defaults={"seq": 0, "chain_hash": GENESIS,
-                      "mac": head_mac(chain_key(), seq=0, chain_hash=GENESIS)},
+                      "mac": head_mac(chain_key(), seq=0, chain_hash=GENESIS, sealed_at=None)},
         )  # fmt: skip
         head = ChainHead.objects.select_for_update().get(pk=1)
     return head
@@ -83,7 +83,8 @@ def disclosure_chain_seal(*, batch_size: int = 5000, now: dt.datetime | None = N
     ``batch_size``, each its own transaction holding the chain's head row. A row dated more
     than ``AUDIT_SEAL_MAX_DELAY_SECONDS`` before the previous seal cannot have been waiting for
     this job (it was inserted behind the writers' back, or backdated), so it is left
-    unsealed, for ``audit-verify`` to report."""
+    unsealed, for ``audit-verify`` to report. Every run moves the head's time on (signed with
+    the head), even with nothing to seal, so that line follows the job and not the last row."""
     key = chain_key()
     max_delay = dt.timedelta(seconds=settings.AUDIT_SEAL_MAX_DELAY_SECONDS)
     now = now or timezone.now()
@@ -98,6 +99,11 @@ def disclosure_chain_seal(*, batch_size: int = 5000, now: dt.datetime | None = N
                 pending = pending.filter(disclosed_at__gte=head.sealed_at - max_delay)
             rows = list(pending.order_by("id").values_list(*ROW_COLUMNS)[:batch_size])
             if not rows:
+                if not sealed:
+                    head.sealed_at = now
+                    head.mac = head_mac(key, seq=head.seq, chain_hash=head.chain_hash,
+                                        sealed_at=now)  # fmt: skip
+                    head.save(update_fields=["sealed_at", "mac"])
                 break
             seq, previous = head.seq, head.chain_hash
             updates = []
@@ -110,9 +116,8 @@ def disclosure_chain_seal(*, batch_size: int = 5000, now: dt.datetime | None = N
                     f"UPDATE {table} SET chain_seq = %s, chain_hash = %s WHERE id = %s",  # noqa: S608
                     updates,
                 )
-            head.seq, head.chain_hash = seq, previous
-            head.mac = head_mac(key, seq=seq, chain_hash=previous)
-            head.sealed_at = now
+            head.seq, head.chain_hash, head.sealed_at = seq, previous, now
+            head.mac = head_mac(key, seq=seq, chain_hash=previous, sealed_at=now)
             head.save()
         sealed += len(rows)
         after_id = rows[-1][0]

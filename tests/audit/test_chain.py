@@ -257,3 +257,30 @@ def test_sealing_without_a_key_says_so():
     with override_settings(AUDIT_CHAIN_KEY=""), pytest.raises(ImproperlyConfigured):
         disclosure_chain_seal()
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_every_seal_run_moves_the_signed_head_on_so_a_backdated_row_cannot_slip_in(rows):
+    """Hours after the last row, a row dated between that row and the last run of the job is
+    one the job would have sealed already: it is left unsealed and reported."""
+    last_row_at = DisclosureLog.objects.get(pk=rows[-1]).disclosed_at
+    later = timezone.now() + dt.timedelta(hours=3)
+    assert disclosure_chain_seal(now=later) == 0
+    assert ChainHead.objects.get().sealed_at == later
+    case_id = DisclosureLog.objects.get(pk=rows[0]).case_id
+    raw(
+        f"INSERT INTO {TABLE} (viewer_id, system_actor, case_id, channel, purpose, fields, "
+        "outcome, disclosed_at) VALUES (NULL, 'ivr', %s, 'phone', 'made up', 'email', "
+        "'disclosed', %s)",
+        [case_id, last_row_at + dt.timedelta(minutes=5)],
+        bypass=False,
+    )
+    inserted = DisclosureLog.objects.order_by("-id").values_list("id", flat=True)[0]
+    assert disclosure_chain_seal(now=later + dt.timedelta(minutes=1)) == 0
+    report = disclosure_chain_verify(now=later + dt.timedelta(minutes=1))
+    assert kinds(report) == [(ProblemKind.INSERTED, inserted)]
+
+
+def test_moving_the_heads_time_back_breaks_its_signature(rows):
+    head = ChainHead.objects.get()
+    ChainHead.objects.filter(pk=head.pk).update(sealed_at=head.sealed_at - dt.timedelta(days=9))
+    assert [p.kind for p in disclosure_chain_verify().problems] == [ProblemKind.HEAD]
