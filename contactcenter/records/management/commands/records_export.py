@@ -4,6 +4,7 @@ answer. The export is itself logged."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -40,8 +41,13 @@ class Command(BaseCommand):
             raise CommandError(str(error.message)) from None
         stem = f"records-{person_id}-{timezone.now():%Y%m%d%H%M%S}"
         json_path, pdf_path = directory / f"{stem}.json", directory / f"{stem}.pdf"
-        json_path.write_text(documents.export_json(data), encoding="utf-8")
-        pdf_path.write_bytes(documents.export_pdf(data, generated_at=timezone.now()))
-        for path in (json_path, pdf_path):
-            path.chmod(0o600)  # personal data: readable by whoever ran the export only
+        _write_private(json_path, documents.export_json(data).encode())
+        _write_private(pdf_path, documents.export_pdf(data, generated_at=timezone.now()))
         self.stdout.write(f"Wrote {json_path} and {pdf_path}.")
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Personal data: created readable by whoever ran the export only, never overwritten."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
