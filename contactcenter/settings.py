@@ -339,8 +339,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # --- Records: the disclosure log's chain, retention, exports --------------------------------
 # The key of the disclosure log's keyed-hash chain (HMAC-SHA256), kept outside the database so
 # that someone who can write to the database cannot re-seal what they changed. Either the key
-# itself or a file holding it (preferred: readable by the service user only). A production
-# start (DEBUG false) without one fails a system check.
+# itself or a file holding it (preferred: readable by the service user only). With DEBUG false
+# and neither, `check --deploy` fails (audit.E001), every command warns (audit.W001) and the
+# sealing job refuses to run; rows are still written, and sealed once the key is set.
 # In development (DEBUG) with neither, one is generated once under var/, as SECRET_KEY is.
 def _audit_chain_key() -> str:
     if key := os.environ.get("AUDIT_CHAIN_KEY"):

@@ -240,13 +240,39 @@ def test_sealing_runs_as_a_periodic_job():
     assert "audit.seal" in {job.name for job in periodic_jobs()}
 
 
-@pytest.mark.parametrize(("debug", "key", "errors"), [
-    (False, "", ["audit.E001"]), (False, "k", []), (True, "", []),
-])  # fmt: skip
-def test_production_refuses_to_start_without_a_key(debug, key, errors):
+@pytest.mark.parametrize(
+    ("debug", "key", "deploy", "found"),
+    [
+        (False, "", True, ["audit.E001", "audit.W001"]),
+        (False, "", False, ["audit.W001"]),
+        (False, "k", True, []),
+        (True, "", True, []),
+    ],
+)
+def test_a_production_deploy_check_refuses_no_key(debug, key, deploy, found):
     with override_settings(DEBUG=debug, AUDIT_CHAIN_KEY=key):
-        found = [m.id for m in run_checks() if m.id.startswith("audit.")]
-    assert found == errors
+        messages = run_checks(include_deployment_checks=deploy)
+    assert sorted(m.id for m in messages if m.id.startswith("audit.")) == found
+
+
+def test_check_deploy_fails_without_a_key_and_passes_with_one(tmp_path):
+    """The command a production install runs, in its own process, as production would."""
+    import os
+    import subprocess
+    import sys
+
+    key_file = tmp_path / "chain.key"
+    key_file.write_text("a key from a file\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDIT_CHAIN_KEY")}
+    env.update({"DEBUG": "false", "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3"),
+                "VAR_DIR": str(tmp_path)})  # fmt: skip
+    command = [sys.executable, "-m", "contactcenter.cli", "check", "--deploy",
+               "--fail-level", "ERROR"]  # fmt: skip
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert refused.returncode != 0 and "audit.E001" in refused.stderr
+    env["AUDIT_CHAIN_KEY_FILE"] = str(key_file)
+    allowed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert "audit.E001" not in allowed.stderr and "audit.W001" not in allowed.stderr
 
 
 def test_sealing_without_a_key_says_so():
