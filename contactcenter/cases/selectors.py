@@ -318,7 +318,8 @@ def person_contact_for_service(
     ``for_verified_person``: the service acts for someone who proved they are this person (their
     signed-in account, the identity questions, their own appointment). When False (a caller
     who only knows a receipt number), a person with any VAWA, T or U case gets nothing, so
-    nobody can have mail sent to a protected person. Each read that hands anything out is one
+    nobody can have mail sent to a protected person, and the refusal is a disclosure-log row
+    (outcome "refused", no fields). Each read that hands anything out is one
     disclosure-log row naming ``service`` and the fields read, against ``case`` (else the
     person's latest case); with no case to record it against, nothing is handed out."""
     unknown = set(fields) - set(CONTACT_FIELDS)
@@ -331,6 +332,16 @@ def person_contact_for_service(
             others = Case.objects.filter(applicant_id=person.pk).exclude(confidentiality="")
             protected = others.exists()
         if protected:
+            # A refused read of a protected person: on record, naming the service and the
+            # case asked about (else the person's latest), with nothing read.
+            asked_about = case or (
+                Case.objects.filter(applicant_id=person.pk).order_by("-receipt_date", "-id").first()
+            )
+            if asked_about is not None:
+                disclosure_record(
+                    system_actor=service, case_id=asked_about.pk, channel=channel,
+                    purpose=purpose, fields="", outcome=DisclosureOutcome.REFUSED,
+                )  # fmt: skip
             return ContactOnFile()
     if case is None:
         case = Case.objects.filter(applicant_id=person.pk).order_by("-receipt_date", "-id").first()

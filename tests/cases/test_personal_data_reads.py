@@ -142,7 +142,7 @@ def test_nothing_on_record_means_no_row():
 
 
 @pytest.mark.django_db
-def test_a_protected_person_gives_nothing_to_an_unverified_caller_and_is_not_logged():
+def test_a_protected_person_gives_nothing_to_an_unverified_caller_and_the_refusal_is_logged():
     person = PersonFactory(email="safe@example.com")
     ordinary = CaseFactory(applicant=person)
     CaseFactory(applicant=person, confidentiality="vawa")
@@ -150,10 +150,18 @@ def test_a_protected_person_gives_nothing_to_an_unverified_caller_and_is_not_log
     assert case_contact_email_for_service(
         receipt_number=receipt_of(ordinary), service="ivr", channel="phone", purpose="link"
     ) == ""  # fmt: skip
-    assert not DisclosureLog.objects.exists()
+    refused = list(
+        DisclosureLog.objects.order_by("id").values_list(
+            "case", "system_actor", "fields", "outcome"
+        )
+    )
+    assert refused == [
+        (ordinary.pk, "appointments", "", DisclosureOutcome.REFUSED),
+        (ordinary.pk, "ivr", "", DisclosureOutcome.REFUSED),
+    ]
     # The person themselves, once they proved who they are, is still told about their own work.
     assert contact(person, ordinary).email == "safe@example.com"
-    assert DisclosureLog.objects.count() == 1
+    assert DisclosureLog.objects.filter(outcome=DisclosureOutcome.DISCLOSED).count() == 1
 
 
 @pytest.mark.django_db
