@@ -118,6 +118,7 @@ def server_env(workdir: Path, database_env: dict[str, str]) -> dict[str, str]:
             "VAR_DIR": str(workdir),
             "STATIC_ROOT": str(workdir / "static"),
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),  # production refuses to start without
             "DEBUG": "false",
             "SECURE_SSL_REDIRECT": "false",
             "ALLOWED_HOSTS": "127.0.0.1",

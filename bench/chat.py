@@ -111,6 +111,7 @@ def server_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, st
             "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
             "VAR_DIR": str(workdir),
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),  # production refuses to start without
             "DEBUG": "false",
             "SECURE_SSL_REDIRECT": "false",
             "ALLOWED_HOSTS": "127.0.0.1",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "contactcenter.assistant",
     "contactcenter.chat",
     "contactcenter.portal",
+    "contactcenter.records",
     "contactcenter.setup",
     # Public accounts (the online account): allauth after our apps, so the portal's templates
     # for its pages win.
@@ -419,6 +420,41 @@ ASSISTANT_RATE_LIMIT = env_int("ASSISTANT_RATE_LIMIT", 60)
 ASSISTANT_RATE_WINDOW_SECONDS = env_int("ASSISTANT_RATE_WINDOW_SECONDS", 60)
 # When several proxies sit in front, the client address is the right-most untrusted hop.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+
+# --- Records: the disclosure log's chain, retention, exports --------------------------------
+# The key of the disclosure log's keyed-hash chain (HMAC-SHA256), kept outside the database so
+# that someone who can write to the database cannot re-seal what they changed. Either the key
+# itself or a file holding it (preferred: readable by the service user only). With DEBUG false
+# and neither, `check --deploy` fails (audit.E001), every command warns (audit.W001) and the
+# sealing job refuses to run; rows are still written, and sealed once the key is set.
+# In development (DEBUG) with neither, one is generated once under var/, as SECRET_KEY is.
+def _audit_chain_key() -> str:
+    if key := os.environ.get("AUDIT_CHAIN_KEY"):
+        return key
+    if key_file := os.environ.get("AUDIT_CHAIN_KEY_FILE"):
+        return Path(key_file).read_text().strip()
+    if not DEBUG:
+        return ""
+    generated = VAR_DIR / "audit_chain_key"
+    if not generated.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(generated, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return generated.read_text().strip()
+
+
+AUDIT_CHAIN_KEY = _audit_chain_key()
+# Rows are sealed after they are committed, by a periodic job every AUDIT_SEAL_EVERY_SECONDS;
+# a row may stay unsealed at most AUDIT_SEAL_MAX_DELAY_SECONDS, after which audit-verify
+# reports it (an unsealed old row is one inserted behind the job's back, or a stopped worker).
+AUDIT_SEAL_EVERY_SECONDS = env_int("AUDIT_SEAL_EVERY_SECONDS", 60)
+AUDIT_SEAL_MAX_DELAY_SECONDS = env_int("AUDIT_SEAL_MAX_DELAY_SECONDS", 900)
+# Retention per record type (GRS 6.5 and the Privacy Act's accounting) as data; the daily
+# purge job honours legal holds. Empty: the file shipped in contactcenter/records/data/.
+RECORDS_RETENTION_FILE = os.environ.get("RECORDS_RETENTION_FILE", "")
+RECORDS_PURGE_EVERY_HOURS = env_int("RECORDS_PURGE_EVERY_HOURS", 24)
 
 # --- Logging (never personal data in a log line) --------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("contactcenter.portal.urls")),
     path("desk/messages/", include("contactcenter.portal.desk_urls")),
+    path("desk/records/", include("contactcenter.records.urls")),
     path("", include("contactcenter.portal.public_urls")),
     path("", case_views.home, name="home"),
     path("case-status/", case_views.case_status, name="case-status"),

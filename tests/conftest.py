@@ -26,6 +26,7 @@ from contactcenter.routing.reference_data import queues_load
 from tests.contact_events import contact_events  # noqa: F401 (a fixture for every test)
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEST_AUDIT_CHAIN_KEY = "test-only-audit-chain-key-never-used-outside-tests"
 
 
 def pytest_configure(config):
@@ -44,6 +45,9 @@ def pytest_configure(config):
     from django.test.utils import override_settings
 
     overrides: dict = {"PASSWORD_HASHERS": FAST_PASSWORD_HASHERS}
+    # The disclosure log's chain key, for this process and the servers tests start.
+    os.environ.setdefault("AUDIT_CHAIN_KEY", TEST_AUDIT_CHAIN_KEY)
+    overrides["AUDIT_CHAIN_KEY"] = os.environ["AUDIT_CHAIN_KEY"]
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if worker.startswith("gw") and settings.REDIS_URL:
         worker_url = redis_url_for_worker(settings.REDIS_URL, int(worker[2:]))

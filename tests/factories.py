@@ -234,10 +234,12 @@ def clear_disclosure_log_for_flush() -> None:
 
     if connection.vendor != "sqlite":
         return
-    trigger = importlib.import_module("contactcenter.audit.migrations.0002_append_only_trigger")
+    trigger = importlib.import_module("contactcenter.audit.migrations.0005_chain_and_outcome")
     with connection.cursor() as cursor:
         for statement in trigger.SQLITE_DOWN:
             cursor.execute(statement)
         cursor.execute("DELETE FROM audit_disclosurelog")
+        cursor.execute("DELETE FROM audit_purgeddisclosure")
+        cursor.execute("DELETE FROM audit_chainhead")
         for statement in trigger.SQLITE_UP:
             cursor.execute(statement)

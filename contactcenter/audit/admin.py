@@ -15,8 +15,8 @@ from contactcenter.staff.admin import MANAGER_ROLES, NOBODY, RoleAccess
 @admin.register(DisclosureLog)
 class DisclosureLogAdmin(RoleAccess, admin.ModelAdmin):
     list_display = ["disclosed_at", "viewer", "system_actor", "case", "channel", "purpose",
-                    "fields"]  # fmt: skip
-    list_filter = ["channel", "disclosed_at", "viewer__groups"]
+                    "fields", "outcome"]  # fmt: skip
+    list_filter = ["outcome", "channel", "disclosed_at", "viewer__groups"]
     list_select_related = ["viewer", "case"]
     search_fields = ["=case__receipt_number", "=viewer__username", "=system_actor"]
     search_help_text = _("A full receipt number, a staff username or a service name (ivr).")
@@ -28,7 +28,8 @@ class DisclosureLogAdmin(RoleAccess, admin.ModelAdmin):
     view_roles = MANAGER_ROLES
     add_roles = change_roles = delete_roles = NOBODY
     fields = readonly_fields = (
-        "disclosed_at", "viewer", "system_actor", "case", "channel", "purpose", "fields"
+        "disclosed_at", "viewer", "system_actor", "case", "channel", "purpose", "fields",
+        "outcome", "chain_seq", "chain_hash",
     )  # fmt: skip
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:

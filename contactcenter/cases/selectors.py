@@ -14,14 +14,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.audit.models import DisclosureOutcome
 from contactcenter.audit.services import disclosure_record
 from contactcenter.cases.access import can_view_case_personal_data, person_is_protected
 from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
 from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
 from contactcenter.cases.statuses import status_text
-from contactcenter.core.errors import ErrorCode, NotFound
+from contactcenter.core.a_numbers import ANumber
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.people.models import Person
+from contactcenter.staff.models import Role
+from contactcenter.staff.roles import user_roles
 
 
 class CaseNotFound(NotFound):
@@ -123,14 +127,46 @@ def case_get_for_viewer(
     """A case with its applicant's personal data, for a member of staff allowed to see it.
 
     Missing and forbidden look the same (``CaseNotFound``) so nobody can probe for a case's
-    existence. Every successful read is written to the disclosure log before it is returned.
+    existence. Every successful read is written to the disclosure log before it is returned,
+    and so is every refused one (outcome "refused", no fields): a Tier 1 agent asking for a
+    VAWA, T or U case, an office asking for another office's case.
     """
+    return _case_for_viewer(
+        viewer=viewer, receipt_number=receipt_number, channel=channel, purpose=purpose,
+        fields=fields, record_refusal=True,
+    )  # fmt: skip
+
+
+def _refused(*, viewer: User | AnonymousUser, case: Case, channel: str, purpose: str) -> None:
+    """A member of staff was refused this case's personal data: one row naming the case, the
+    viewer, the channel and the stated purpose, and nothing read. A signed-out visitor reaches
+    no path that asks, and names nobody, so gets no row."""
+    if isinstance(viewer, User):
+        disclosure_record(
+            viewer=viewer, case_id=case.pk, channel=channel, purpose=purpose, fields="",
+            outcome=DisclosureOutcome.REFUSED,
+        )  # fmt: skip
+
+
+def _case_for_viewer(
+    *,
+    viewer: User | AnonymousUser,
+    receipt_number: ReceiptNumber,
+    channel: str,
+    purpose: str,
+    fields: str,
+    record_refusal: bool,
+) -> Case:
     case = (
         Case.objects.select_related("form", "category", "office", "applicant", "representative")
         .filter(receipt_number=receipt_number.value)
         .first()
     )
-    if case is None or not can_view_case_personal_data(viewer, case):
+    if case is None:
+        raise CaseNotFound(_("No case was found with that receipt number."))
+    if not can_view_case_personal_data(viewer, case):
+        if record_refusal:
+            _refused(viewer=viewer, case=case, channel=channel, purpose=purpose)
         raise CaseNotFound(_("No case was found with that receipt number."))
     assert isinstance(viewer, User)
     disclosure_record(
@@ -162,9 +198,12 @@ def case_for_work(*, viewer: User, case_id: int, channel: str, purpose: str) -> 
         "receipt_number", "form__code", "status"
     )[0]
     try:
-        case: Case | None = case_get_for_viewer(
+        # Not a refusal: working a request for a case held elsewhere is the office's job, and
+        # the summary it is shown instead is logged below.
+        case: Case | None = _case_for_viewer(
             viewer=viewer, receipt_number=ReceiptNumber.parse(receipt_number), channel=channel,
-            purpose=purpose,
+            purpose=purpose, fields="name,date_of_birth,a_number,address,contact",
+            record_refusal=False,
         )  # fmt: skip
     except CaseNotFound:
         disclosure_record(
@@ -201,13 +240,17 @@ def case_identity_record_for_check(
     The viewer's right is checked before anything is compared, so a case the viewer may not
     see (Tier 1 and a VAWA, T or U case) gives the same ``CaseNotFound`` as a number that does
     not exist: no question is asked and nothing tells the two apart. Each record handed out is
-    one disclosure-log row, though the answers themselves are never shown."""
+    one disclosure-log row, though the answers themselves are never shown; so is each refusal
+    (outcome "refused"), which the person asking cannot tell from a missing case."""
     case = (
         Case.objects.select_related("applicant", "representative")
         .filter(receipt_number=receipt_number.value)
         .first()
     )
-    if case is None or not can_view_case_personal_data(viewer, case):
+    if case is None:
+        raise CaseNotFound(_("No case was found with that receipt number."))
+    if not can_view_case_personal_data(viewer, case):
+        _refused(viewer=viewer, case=case, channel=channel, purpose=purpose)
         raise CaseNotFound(_("No case was found with that receipt number."))
     assert isinstance(viewer, User)
     disclosure_record(
@@ -275,7 +318,8 @@ def person_contact_for_service(
     ``for_verified_person``: the service acts for someone who proved they are this person (their
     signed-in account, the identity questions, their own appointment). When False (a caller
     who only knows a receipt number), a person with any VAWA, T or U case gets nothing, so
-    nobody can have mail sent to a protected person. Each read that hands anything out is one
+    nobody can have mail sent to a protected person, and the refusal is a disclosure-log row
+    (outcome "refused", no fields). Each read that hands anything out is one
     disclosure-log row naming ``service`` and the fields read, against ``case`` (else the
     person's latest case); with no case to record it against, nothing is handed out."""
     unknown = set(fields) - set(CONTACT_FIELDS)
@@ -288,6 +332,16 @@ def person_contact_for_service(
             others = Case.objects.filter(applicant_id=person.pk).exclude(confidentiality="")
             protected = others.exists()
         if protected:
+            # A refused read of a protected person: on record, naming the service and the
+            # case asked about (else the person's latest), with nothing read.
+            asked_about = case or (
+                Case.objects.filter(applicant_id=person.pk).order_by("-receipt_date", "-id").first()
+            )
+            if asked_about is not None:
+                disclosure_record(
+                    system_actor=service, case_id=asked_about.pk, channel=channel,
+                    purpose=purpose, fields="", outcome=DisclosureOutcome.REFUSED,
+                )  # fmt: skip
             return ContactOnFile()
     if case is None:
         case = Case.objects.filter(applicant_id=person.pk).order_by("-receipt_date", "-id").first()
@@ -321,3 +375,81 @@ def processing_times_current(
     for row in rows.order_by("form__code", "category__code", "office__code", "-published_on"):
         latest.setdefault((row.form_id, row.category_id, row.office_id), row)
     return list(latest.values())
+
+
+# --- A person's records: the Privacy Act accounting and the records export ------------------
+
+RECORDS_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+class PersonNotFound(NotFound):
+    code = ErrorCode.NOT_FOUND
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecords:
+    """A person and their cases, read for a Privacy Act or FOIA answer about them."""
+
+    person: Person
+    cases: list[Case]
+
+
+def person_find_for_records(*, viewer: User | None, query: str) -> Person:
+    """The person a receipt number (their case's applicant) or an A-Number names, for the
+    accounting and export pages. Nothing personal is returned that the next call does not
+    log; missing and not allowed give the same answer."""
+    if viewer is not None and not user_roles(viewer) & RECORDS_ROLES:
+        raise PersonNotFound(_("No person was found with that number."))
+    text = (query or "").strip()
+    person = None
+    try:
+        receipt = ReceiptNumber.parse(text)
+    except ApplicationError:
+        receipt = None
+    if receipt is not None:
+        person = Person.objects.filter(cases__receipt_number=receipt.value).first()
+    else:
+        try:
+            a_number = ANumber.parse(text)
+        except ApplicationError:
+            raise InvalidInput(
+                _("Enter a receipt number (three letters and ten digits) or an A-Number.")
+            ) from None
+        person = Person.objects.filter(a_number=a_number.value).first()
+    if person is None:
+        raise PersonNotFound(_("No person was found with that number."))
+    return person
+
+
+def person_records_for_viewer(
+    *,
+    viewer: User | None,
+    system_actor: str = "",
+    person_id: int,
+    channel: str,
+    purpose: str,
+    fields: str,
+) -> PersonRecords:
+    """A person and all their cases, for a supervisor or administrator answering a Privacy
+    Act request (the accounting of disclosures, an export of the person's records), or for a
+    command run on the server (``system_actor`` names it). Protected people included: these
+    roles may see them. Each case is one disclosure-log row with ``purpose`` and ``fields``, so
+    looking at the accounting or exporting the records is on record too."""
+    if viewer is None and not system_actor.strip():
+        raise ValueError("a records read names a viewer or a system actor")
+    if viewer is not None and not user_roles(viewer) & RECORDS_ROLES:
+        raise PersonNotFound(_("No person was found with that number."))
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise PersonNotFound(_("No person was found with that number."))
+    cases = list(
+        Case.objects.select_related("form", "office")
+        .filter(applicant_id=person.pk)
+        .order_by("receipt_date", "id")
+    )
+    for case in cases:
+        disclosure_record(
+            viewer=viewer, system_actor=system_actor, case_id=case.pk, channel=channel,
+            purpose=purpose, fields=fields,
+        )  # fmt: skip
+    return PersonRecords(person=person, cases=cases)

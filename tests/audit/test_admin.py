@@ -127,3 +127,16 @@ def test_nobody_may_add_change_or_delete_not_even_a_superuser(client, entry):
     entry.refresh_from_db()
     assert entry.purpose == "Caller asked for status"
     assert DisclosureLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_refused_reads_are_listed_and_filtered(client, entry):
+    disclosure_record(
+        viewer=entry.viewer, case_id=entry.case.pk, channel="desk",
+        purpose="identity check, inquiry 0000000000", fields="", outcome="refused",
+    )  # fmt: skip
+    client.force_login(staff("sup", Role.SUPERVISOR))
+    changelist = reverse("admin:audit_disclosurelog_changelist")
+    body = client.get(changelist, {"outcome__exact": "refused"}).content.decode()
+    assert "identity check, inquiry 0000000000" in body
+    assert "Caller asked for status" not in body

@@ -5,12 +5,13 @@ import datetime as dt
 
 import pytest
 
-from contactcenter.audit.models import DisclosureLog
+from contactcenter.audit.models import DisclosureLog, DisclosureOutcome
 from contactcenter.cases.selectors import (
     IDENTITY_FIELDS,
     CaseNotFound,
     case_contact_email_for_service,
     case_for_work,
+    case_get_for_viewer,
     case_identity_record_for_check,
     person_contact_for_service,
 )
@@ -46,7 +47,7 @@ def test_the_identity_record_is_read_once_and_logged_once():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("confidentiality", ["vawa", "t", "u"])
-def test_tier1_gets_not_found_for_a_protected_case_and_nothing_is_logged(confidentiality):
+def test_tier1_gets_not_found_for_a_protected_case_and_the_refusal_is_logged(confidentiality):
     case = CaseFactory(confidentiality=confidentiality)
     missing = ReceiptNumber.parse("LIN2499999999")
     agent = StaffUserFactory(role=Role.TIER1)
@@ -59,10 +60,38 @@ def test_tier1_gets_not_found_for_a_protected_case_and_nothing_is_logged(confide
     assert (protected.value.code, protected.value.message, protected.value.http_status) == (
         absent.value.code, absent.value.message, absent.value.http_status,
     )  # fmt: skip
-    assert not DisclosureLog.objects.exists()
+    # One row for the protected case, naming it and the agent and nothing read; none for the
+    # number that does not exist (there is no case to name).
+    refused = DisclosureLog.objects.get()
+    assert (refused.viewer, refused.case, refused.outcome, refused.fields) == (
+        agent,
+        case,
+        DisclosureOutcome.REFUSED,
+        "",
+    )
+    assert (refused.channel, refused.purpose) == ("desk", "identity check")
     officer = StaffUserFactory(role=Role.TIER2)
     assert check(officer, case).case == case
-    assert DisclosureLog.objects.get().viewer == officer
+    allowed = DisclosureLog.objects.exclude(pk=refused.pk).get()
+    assert (allowed.viewer, allowed.outcome) == (officer, DisclosureOutcome.DISCLOSED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("confidentiality", ["vawa", "t", "u"])
+def test_a_refused_case_read_for_viewer_is_a_disclosure_log_row(confidentiality):
+    case = CaseFactory(confidentiality=confidentiality)
+    agent = StaffUserFactory(role=Role.TIER1)
+    with pytest.raises(CaseNotFound):
+        case_get_for_viewer(viewer=agent, receipt_number=receipt_of(case), channel="desk",
+                            purpose="inquiry 1234567897 (applicant)")  # fmt: skip
+    row = DisclosureLog.objects.get()
+    assert (row.viewer, row.case, row.outcome, row.fields, row.system_actor) == (
+        agent,
+        case,
+        DisclosureOutcome.REFUSED,
+        "",
+        "",
+    )
 
 
 @pytest.mark.django_db
@@ -75,7 +104,10 @@ def test_office_staff_read_only_their_own_offices_cases():
         check(stranger, case)
     clerk = StaffUserFactory(role=Role.OFFICE_STAFF, office=case.office)
     check(clerk, case)
-    assert list(DisclosureLog.objects.values_list("viewer", flat=True)) == [clerk.pk]
+    assert list(DisclosureLog.objects.order_by("id").values_list("viewer", "outcome")) == [
+        (stranger.pk, DisclosureOutcome.REFUSED),
+        (clerk.pk, DisclosureOutcome.DISCLOSED),
+    ]
 
 
 # --- Contact details read by a service --------------------------------------------------------
@@ -110,7 +142,7 @@ def test_nothing_on_record_means_no_row():
 
 
 @pytest.mark.django_db
-def test_a_protected_person_gives_nothing_to_an_unverified_caller_and_is_not_logged():
+def test_a_protected_person_gives_nothing_to_an_unverified_caller_and_the_refusal_is_logged():
     person = PersonFactory(email="safe@example.com")
     ordinary = CaseFactory(applicant=person)
     CaseFactory(applicant=person, confidentiality="vawa")
@@ -118,10 +150,18 @@ def test_a_protected_person_gives_nothing_to_an_unverified_caller_and_is_not_log
     assert case_contact_email_for_service(
         receipt_number=receipt_of(ordinary), service="ivr", channel="phone", purpose="link"
     ) == ""  # fmt: skip
-    assert not DisclosureLog.objects.exists()
+    refused = list(
+        DisclosureLog.objects.order_by("id").values_list(
+            "case", "system_actor", "fields", "outcome"
+        )
+    )
+    assert refused == [
+        (ordinary.pk, "appointments", "", DisclosureOutcome.REFUSED),
+        (ordinary.pk, "ivr", "", DisclosureOutcome.REFUSED),
+    ]
     # The person themselves, once they proved who they are, is still told about their own work.
     assert contact(person, ordinary).email == "safe@example.com"
-    assert DisclosureLog.objects.count() == 1
+    assert DisclosureLog.objects.filter(outcome=DisclosureOutcome.DISCLOSED).count() == 1
 
 
 @pytest.mark.django_db
@@ -143,8 +183,10 @@ def test_an_office_that_only_works_a_request_reads_the_summary_and_it_is_logged(
     seen = case_for_work(viewer=field_clerk, case_id=case.pk, channel="office_queue",
                          purpose="service request 12345678")  # fmt: skip
     assert seen.case is None and seen.receipt_number == case.receipt_number
+    # Working a request is not a refused read: one row, the summary, disclosed.
     row = DisclosureLog.objects.get()
     assert (row.viewer, row.fields) == (field_clerk, "receipt_number,form,status")
+    assert row.outcome == DisclosureOutcome.DISCLOSED
     holder = StaffUserFactory(role=Role.OFFICE_STAFF, office=case.office)
     assert case_for_work(viewer=holder, case_id=case.pk, channel="office_queue",
                          purpose="service request 12345678").case == case  # fmt: skip

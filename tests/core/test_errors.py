@@ -35,6 +35,7 @@ EXPECTED = {
     "assistant.InvalidQuestion": ("invalid_input", 400),
     "assistant.KnowledgeError": ("invalid_article", 400),
     "cases.CaseNotFound": ("case_not_found", 404),
+    "cases.PersonNotFound": ("not_found", 404),
     "chat.ChatError": ("forbidden_transition", 409),
     "chat.LiveHelpClosed": ("live_help_closed", 409),
     "core.ControlCharacters": ("control_characters", 400),
@@ -69,6 +70,7 @@ EXPECTED = {
     "servicerequests.ServiceRequestNotFound": ("service_request_not_found", 404),
     "servicerequests.ServiceRequestRefused": ("service_request_refused", 409),
     "servicerequests.TypeDataError": ("invalid_data_file", 400),
+    "records.RetentionFileError": ("invalid_data_file", 400),
 }
 
 

@@ -256,7 +256,15 @@ def test_a_protected_case_looks_exactly_like_a_missing_one_to_tier1(working):
     assert answers[0] == answers[1]
     assert answers[0][1] == ["The answers do not match our records."]
     assert answers[0][3] == 0 and answers[0][4] is False
-    assert not DisclosureLog.objects.exists()
+    # Nothing was read; the refused attempt on the protected case is on record (the number
+    # that does not exist names no case and leaves no row).
+    refused = DisclosureLog.objects.get()
+    assert (refused.case_id, refused.viewer_id, refused.outcome, refused.fields) == (
+        protected.pk,
+        _user.pk,
+        "refused",
+        "",
+    )
 
 
 def test_a_verified_inquiry_is_not_moved_to_another_case(working, case):

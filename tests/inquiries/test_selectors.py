@@ -1,6 +1,6 @@
 import pytest
 
-from contactcenter.audit.models import DisclosureLog
+from contactcenter.audit.models import DisclosureLog, DisclosureOutcome
 from contactcenter.cases.selectors import CaseNotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.inquiries.selectors import IdentityNotVerified, inquiry_case_for_viewer
@@ -55,9 +55,11 @@ def test_confidential_cases_are_for_tier2_only(queues, staff_user, make_case):
     inquiry = verified_inquiry(case, tier2)
     with pytest.raises(CaseNotFound):
         inquiry_case_for_viewer(viewer=tier1, inquiry=inquiry, channel="desk")
-    assert case_reads().count() == 0
+    assert list(case_reads().values_list("viewer", "outcome", "fields")) == [
+        (tier1.pk, DisclosureOutcome.REFUSED, "")
+    ]
     assert inquiry_case_for_viewer(viewer=tier2, inquiry=inquiry, channel="desk").pk == case.pk
-    assert case_reads().get().viewer == tier2
+    assert case_reads().get(outcome=DisclosureOutcome.DISCLOSED).viewer == tier2
 
 
 def test_protection_follows_the_person_across_cases(queues, staff_user, make_case):
@@ -71,4 +73,6 @@ def test_protection_follows_the_person_across_cases(queues, staff_user, make_cas
     inquiry = verified_inquiry(ordinary, staff_user("tier2"))
     with pytest.raises(CaseNotFound):
         inquiry_case_for_viewer(viewer=tier1, inquiry=inquiry, channel="desk")
-    assert not DisclosureLog.objects.filter(viewer=tier1).exists()
+    assert list(DisclosureLog.objects.filter(viewer=tier1).values_list("outcome", flat=True)) == [
+        DisclosureOutcome.REFUSED
+    ]

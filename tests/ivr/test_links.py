@@ -130,7 +130,11 @@ def test_a_protected_case_gets_the_same_answer_and_no_email(phone, make_case):
 
     assert NOT_SENT_EN in spoken(call)
     assert not Notification.objects.exists()
-    assert not DisclosureLog.objects.exists()  # no address was read
+    # No address was read; the refused attempt is on record, with no fields.
+    refused = DisclosureLog.objects.get()
+    assert (refused.case_id, refused.system_actor, refused.outcome, refused.fields) == (
+        case.pk, "ivr", "refused", ""
+    )  # fmt: skip
 
 
 def test_the_address_read_for_the_email_is_in_the_disclosure_log(phone, known_case):
