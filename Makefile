@@ -83,7 +83,7 @@ lint: deps
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy contactcenter
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/contactcenter makemigrations --check --dry-run
+	DEBUG=true $(BIN)/contactcenter makemigrations --check --dry-run
 
 ## Code nothing reaches (vulture; settings and the reasoned whitelist in pyproject.toml and
 ## vulture_whitelist.py). Not part of lint: Django reaches many names by convention, so a

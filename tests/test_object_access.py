@@ -270,7 +270,7 @@ NOT_OBJECTS: dict[str, str] = {
     "ivr/voice/<slug:line>/step": "a phone line's webhook, signed by the provider",
     "ivr/status/<slug:line>": "a phone line's webhook, signed by the provider",
     "webhooks/twilio/sms/status/<int:notification_id>": (
-        "a text's delivery status, signed by the provider (tests/notifications/test_exactly_once.py)"
+        "a text's delivery status, signed by the provider (tested in notifications)"
     ),
     "events/<int:event_id>/": "public outreach events",
     "events/<int:event_id>/calendar.ics": "public outreach events",
