@@ -45,7 +45,7 @@ def project_env(tmp_path: Path, migrated: Path, **extra: str) -> dict[str, str]:
 
 
 def command_start(args: list[str], env: Mapping[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "contactcenter.cli", *args],
         env=dict(env), cwd=PROJECT_DIR, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -104,7 +104,7 @@ def get(url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 
     """(status, headers, body) of a GET; a refused connection is status 0."""
     request = urllib.request.Request(url, headers=dict(headers or {}))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()

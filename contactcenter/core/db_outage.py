@@ -5,6 +5,7 @@ fresh one, and the loop waits 1, 2, 4 ... 30 seconds between tries, then carries
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -22,10 +23,8 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError
 def connections_discard() -> None:
     """Close every connection this thread holds, ignoring errors from dead ones."""
     for connection in connections.all(initialized_only=True):
-        try:
+        with contextlib.suppress(*DATABASE_ERRORS):
             connection.close()
-        except DATABASE_ERRORS:
-            pass
 
 
 def database_outage_wait(

@@ -110,7 +110,7 @@ def test_a_killed_worker_is_restarted_and_the_web_server_keeps_answering(serve):
 
 
 def test_a_killed_web_server_is_restarted_without_touching_the_worker(serve):
-    process, url, log = serve
+    process, url, _log = serve
     web, worker = _child(process, "uvicorn"), _child(process, " worker")
     os.kill(web, signal.SIGKILL)
     wait_for(lambda: _child(process, "uvicorn") != web, timeout=30, what="a new web server")
@@ -120,7 +120,7 @@ def test_a_killed_web_server_is_restarted_without_touching_the_worker(serve):
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
 def test_no_child_outlives_serve(serve, how):
-    process, url, log = serve
+    process, url, _log = serve
     _child(process, "uvicorn")
     worker = _child(process, " worker")
     wait_for(lambda: children(worker), timeout=60, what="the worker's task runner")
