@@ -348,6 +348,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # The pool's own warnings quote the server's message (host, database, user); the
+        # worker logs a lost database by the error's class instead (core.db_outage).
+        "psycopg.pool": {"level": "ERROR"},
     },
 }
 

@@ -32,9 +32,13 @@ def database_outage_wait(
 ) -> float:
     """Log ``error`` by class, drop the connections, wait the next back-off; return the wait."""
     delay = backoff.next_delay()
+    name = type(error).__name__
     logger.warning(
-        "database.unavailable",
-        extra={"loop": loop, "error": type(error).__name__, "retry_in": delay},
+        "database.unavailable %s in %s; trying again in %g s",
+        name,
+        loop,
+        delay,
+        extra={"loop": loop, "error": name, "retry_in": delay},
     )
     connections_discard()
     sleep(delay)
@@ -59,6 +63,6 @@ def run_through_outages(
             database_outage_wait(error, backoff=backoff, loop=loop, sleep=sleep)
             continue
         if backoff.failures:
-            logger.warning("database.available", extra={"loop": loop})
+            logger.warning("database.available again in %s", loop, extra={"loop": loop})
             backoff.reset()
         sleep(pause)

@@ -10,13 +10,15 @@ from django_tasks_db.management.commands import db_worker
 
 from contactcenter.core.db_outage import run_through_outages
 
+_DatabaseWorker = db_worker.Worker  # the library's, before handle() puts ours in its place
 
-class OutageTolerantWorker(db_worker.Worker):
+
+class OutageTolerantWorker(_DatabaseWorker):
     def run(self) -> None:
         # db_worker's loop returns only when asked to stop (or in batch mode); a database
         # error ends it, so it is entered again once the back-off has passed.
         def one_pass() -> None:
-            db_worker.Worker.run(self)
+            _DatabaseWorker.run(self)
             self.running = False if self.batch or self.max_tasks else self.running
 
         self.startup_delay = False
@@ -29,9 +31,9 @@ class Command(db_worker.Command):
     help = "Run django-tasks' database worker, waiting out database outages."
 
     def handle(self, *args, **options) -> None:
-        original = db_worker.Worker
+        # The library's handle() builds its worker by the module's name for the class.
         db_worker.Worker = OutageTolerantWorker  # type: ignore[misc]
         try:
             super().handle(*args, **options)
         finally:
-            db_worker.Worker = original  # type: ignore[misc]
+            db_worker.Worker = _DatabaseWorker  # type: ignore[misc]
