@@ -11,7 +11,7 @@ PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po contactcenter/*/l
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := contactcenter/static/vendor/.installed
 
-.PHONY: run test lint deadcode bench deps messages catalogues format clean browser
+.PHONY: run test lint deadcode bench deps messages catalogues format clean browser nginx cluster
 
 ## Virtual environment, refreshed whenever the dependency files change.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -62,6 +62,25 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; } ; }
+
+## Debian's nginx for `make cluster` and its tests (installed without starting Debian's site).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for the cluster ..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq && $$SUDO env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx >/dev/null; } ; }
+
+## The production topology on this machine: nginx on CLUSTER_PORT in front of two web
+## instances and a separate worker (DATABASE_URL and REDIS_URL when set; DEBUG off).
+CLUSTER_PORT ?= 8080
+cluster: deps nginx
+	@mkdir -p var
+	$(BIN)/contactcenter migrate --no-input
+	$(BIN)/contactcenter kb-load
+	$(BIN)/contactcenter seed --if-empty
+	$(BIN)/contactcenter flow-load
+	$(BIN)/contactcenter cluster --port $(CLUSTER_PORT)
 
 run: deps
 	@mkdir -p var
