@@ -193,6 +193,65 @@ def child_matching(pid: int, word: str) -> int:
     return 0
 
 
+def cluster_start(
+    root: Path, pg: Postgres, redis: Redis, extra: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, dict[str, str], int]:
+    """PostgreSQL and Redis started, a fresh database migrated and seeded, then
+    ``contactcenter cluster`` on a free port, waited for until ``/readyz`` answers."""
+    import urllib.request
+
+    pg.start()
+    pg.create_database()
+    redis.start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg.url, "REDIS_URL": redis.url, "VAR_DIR": str(root / "var"),
+        "STATIC_ROOT": str(root / "var" / "static"), "DEBUG": "false",
+        "TWILIO_AUTH_TOKEN": TOKEN, "LIVE_HELP_ALWAYS_OPEN": "true", "LOG_LEVEL": "WARNING",
+        "SMS_PROVIDER": "fault_sms.RecordingSlowSmsProvider",
+        "FAULTS_SMS_LOG": str(root / "sms.log"),
+        "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        **(extra or {}),
+    }  # fmt: skip
+    for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "TRUSTED_PROXIES"):
+        env.pop(name, None)
+    say("migrating and seeding a fresh PostgreSQL database ...")
+    contactcenter(env, "migrate", "--no-input")
+    contactcenter(env, "seed", "--cases", "200")
+    contactcenter(env, "flow-load")
+    contactcenter(env, "kb-load")
+    log = (root / "cluster.log").open("w")
+    cluster = subprocess.Popen(
+        [sys.executable, "-m", "contactcenter.cli", "cluster", "--port", str(port)],
+        env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
+                if answer.status == 200:
+                    return cluster, env, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline or cluster.poll() is not None:
+            raise SystemExit("the cluster did not start: " + (root / "cluster.log").read_text())
+        time.sleep(0.5)
+
+
+def cluster_stop(cluster: subprocess.Popen | None, pg: Postgres, redis: Redis) -> None:
+    if cluster is not None and cluster.poll() is None:
+        cluster.send_signal(signal.SIGTERM)
+        try:
+            cluster.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            cluster.kill()
+    redis.kill()
+    with contextlib.suppress(subprocess.CalledProcessError):
+        pg.stop()
+
+
 # --- The load ---------------------------------------------------------------------------------
 
 
@@ -536,45 +595,7 @@ def main() -> int:
     pg, redis = Postgres(root), Redis(root)
     cluster = None
     try:
-        pg.start()
-        pg.create_database()
-        redis.start()
-        port = free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": pg.url, "REDIS_URL": redis.url, "VAR_DIR": str(root / "var"),
-            "STATIC_ROOT": str(root / "var" / "static"), "DEBUG": "false",
-            "TWILIO_AUTH_TOKEN": TOKEN, "LIVE_HELP_ALWAYS_OPEN": "true", "LOG_LEVEL": "WARNING",
-            "SMS_PROVIDER": "fault_sms.RecordingSlowSmsProvider",
-            "FAULTS_SMS_LOG": str(root / "sms.log"),
-            "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        }  # fmt: skip
-        for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "TRUSTED_PROXIES"):
-            env.pop(name, None)
-        say("faults: migrating and seeding a fresh PostgreSQL database ...")
-        contactcenter(env, "migrate", "--no-input")
-        contactcenter(env, "seed", "--cases", "200")
-        contactcenter(env, "flow-load")
-        contactcenter(env, "kb-load")
-        log = (root / "cluster.log").open("w")
-        cluster = subprocess.Popen(
-            [sys.executable, "-m", "contactcenter.cli", "cluster", "--port", str(port)],
-            env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        import urllib.request
-
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or cluster.poll() is not None:
-                raise SystemExit("the cluster did not start: " + (root / "cluster.log").read_text())
-            time.sleep(0.5)
+        cluster, env, port = cluster_start(root, pg, redis)
         say(f"faults: cluster up on port {port}; load and faults for about "
             f"{5 * (args.lead + args.settle) + 25:.0f} s ...")  # fmt: skip
         windows = asyncio.run(scenario(args, env, pg, redis, cluster, port))
@@ -582,15 +603,7 @@ def main() -> int:
         counts = recorded(pg.url, [a for w in windows for a in w.attempts])
         lines = report(windows, counts, provider_sends(root / "sms.log"))
     finally:
-        if cluster is not None and cluster.poll() is None:
-            cluster.send_signal(signal.SIGTERM)
-            try:
-                cluster.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                cluster.kill()
-        redis.kill()
-        with contextlib.suppress(subprocess.CalledProcessError):
-            pg.stop()
+        cluster_stop(cluster, pg, redis)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
         else:
