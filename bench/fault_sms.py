@@ -9,13 +9,18 @@ import os
 import time
 import uuid
 
-SEND_SECONDS = 0.4
+REQUEST_SECONDS = 0.2  # on the way to the provider
+ANSWER_SECONDS = 0.2  # the provider accepted it; its answer on the way back
 
 
 class RecordingSlowSmsProvider:
+    """A kill in the first half loses nothing the provider saw; in the second half the
+    provider has the text but the worker never hears so (the case a re-send duplicates)."""
+
     def send(self, to: str, body: str) -> str:
-        time.sleep(SEND_SECONDS)
+        time.sleep(REQUEST_SECONDS)
         message_id = f"SM{uuid.uuid4().hex}"
         with open(os.environ["FAULTS_SMS_LOG"], "a") as log:
             log.write(f"{to} {message_id}\n")
+        time.sleep(ANSWER_SECONDS)
         return message_id

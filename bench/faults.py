@@ -270,6 +270,7 @@ class Window:
     start: float
     fault_start: float = 0.0
     fault_end: float = 0.0
+    back_after: float | None = None  # a new process in the killed one's place, after s
     end: float = 0.0
     attempts: list[Attempt] = field(default_factory=list)
     statuses: collections.Counter[str] = field(default_factory=collections.Counter)
@@ -442,6 +443,7 @@ def recorded(database_url: str, attempts: list[Attempt]) -> dict[str, int]:
             "SELECT recipient, state FROM notifications_notification WHERE channel = 'sms'"
         ).fetchall()
     counts["__sms_states__"] = collections.Counter(state for _to, state in sms_rows)  # type: ignore[assignment]
+    counts["__sms_by_recipient__"] = dict(sms_rows)  # type: ignore[assignment]
     return counts
 
 
@@ -474,6 +476,16 @@ def from_number(sid_serial: str) -> str:
 # --- The run ----------------------------------------------------------------------------------
 
 
+async def replaced(parent: int, word: str, old: int, since: float) -> float | None:
+    """Seconds from ``since`` until a process other than ``old`` matches ``word``."""
+    for _ in range(300):
+        pid = child_matching(parent, word)
+        if pid and pid != old:
+            return round(time.monotonic() - since, 1)
+        await asyncio.sleep(0.1)
+    return None
+
+
 async def scenario(args, env, pg: Postgres, redis: Redis, cluster: subprocess.Popen, port: int):
     load = Load(port, calls=args.calls, chats=args.chats, inquiries=args.inquiries)
     windows: list[Window] = []
@@ -501,6 +513,7 @@ async def scenario(args, env, pg: Postgres, redis: Redis, cluster: subprocess.Po
     if worker:
         os.kill(worker, signal.SIGKILL)  # its task runner dies with it (PDEATHSIG)
     window.fault_end = time.monotonic()
+    window.back_after = await replaced(cluster.pid, " worker", worker, window.fault_start)
     await asyncio.sleep(settle)
 
     window = open_window("one web instance killed")
@@ -510,6 +523,7 @@ async def scenario(args, env, pg: Postgres, redis: Redis, cluster: subprocess.Po
     if web:
         os.kill(web, signal.SIGKILL)
     window.fault_end = time.monotonic()
+    window.back_after = await replaced(cluster.pid, "uvicorn", web, window.fault_start)
     await asyncio.sleep(settle)
 
     window = open_window("PostgreSQL stopped 15 s")
@@ -539,6 +553,7 @@ async def scenario(args, env, pg: Postgres, redis: Redis, cluster: subprocess.Po
 def report(windows: list[Window], counts: dict, sends: collections.Counter[str]) -> list[dict]:
     lines = []
     sms_states = counts.pop("__sms_states__", {})
+    sms_by_recipient = counts.pop("__sms_by_recipient__", {})
     for window in windows:
         started = [a for a in window.attempts if a.started]
         by_kind = {}
@@ -570,6 +585,10 @@ def report(windows: list[Window], counts: dict, sends: collections.Counter[str])
             "5xx": fivexx, "connection_errors": window.statuses.get("error", 0),
             "texts_asked": len(asked), "texts_accepted": sum(1 for c in accepted if c),
             "texts_duplicated": sum(1 for c in accepted if c > 1),
+            "texts_left_sending": sum(
+                1 for a in asked if sms_by_recipient.get(from_number(a.key)) == "sending"
+            ),
+            "process_back_s": window.back_after,
             "recover_s": round(recover, 1),
             "fault_s": round(window.fault_end - window.fault_start, 1) if window.fault_start else 0,
             "by_kind": by_kind, "statuses": dict(window.statuses),

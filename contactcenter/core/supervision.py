@@ -111,8 +111,9 @@ class Supervisor:
         )
 
     def run(self, *, tick: float = 0.2) -> None:
-        signal.signal(signal.SIGINT, self.stop)
-        signal.signal(signal.SIGTERM, self.stop)
+        previous = {
+            signum: signal.signal(signum, self.stop) for signum in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             for child in self.children:
                 self._start(child)
@@ -123,6 +124,8 @@ class Supervisor:
                 time.sleep(tick)
         finally:
             self._stop_all()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def _stop_all(self) -> None:
         running = [c.process for c in self.children if c.process and c.process.poll() is None]
