@@ -5,8 +5,8 @@ Peak, per second: 12.5 IVR turns, 2.5 case-status look-ups, 10 chat messages, 1 
 kind). Same set-up as ``bench/faults.py`` (own PostgreSQL and Redis, ``contactcenter
 cluster``: nginx, two web instances, a worker). Requests are sent open-loop on a fixed
 schedule and each latency runs from its scheduled time, so queueing counts. First a baseline,
-``/healthz`` through the same nginx at the mix's total rate, then the mix; p50/p99 and errors
-per kind, one JSON object per line (``bench/results/load.jsonl``).
+``/healthz`` through the same nginx at the mix's total rate, then the mix with ``/healthz``
+at 5 a second inside it (the same baseline under the same load); p50/p99 and errors per kind, one JSON object per line (``bench/results/load.jsonl``).
 
 Per-address rate limits are raised for the run (one machine sends everything); chat, whose
 limit is fixed, asks from a loopback address per conversation.
@@ -182,9 +182,14 @@ async def mix_run(port: int, rates: dict[str, float], duration: float) -> Mix:
         "case_status": rates["case_status"],
         "chat_message": rates["chat_message"] / chat_messages,  # 5 questions, 2 s apart
         "web_inquiry": rates["web_inquiry"],
+        # The baseline again, inside the mix: what the machine does to a request that does
+        # nothing (other processes, the client itself) shows here too.
+        "healthz": 5.0,
     }
 
     def launch(kind: str, due: float):
+        if kind == "healthz":
+            return mix.healthz(due)
         if kind == "ivr_turn":
             return mix.call(due, think)
         if kind == "chat_message":
@@ -218,6 +223,8 @@ async def measure(port: int, duration: float, multiple: float) -> list[dict]:
     mix = await mix_run(port, rates, duration)
     lines = [summary("healthz", baseline, total, min(duration, 15))]
     lines += [summary(kind, mix, rates[kind], duration) for kind in PEAK]
+    during = summary("healthz", mix, 5.0, duration)
+    lines.append({**during, "kind": "healthz_during_mix"})
     return lines
 
 
