@@ -6,7 +6,8 @@ kind). Same set-up as ``bench/faults.py`` (own PostgreSQL and Redis, ``contactce
 cluster``: nginx, two web instances, a worker). Requests are sent open-loop on a fixed
 schedule and each latency runs from its scheduled time, so queueing counts. First a baseline,
 ``/healthz`` through the same nginx at the mix's total rate, then the mix with ``/healthz``
-at 5 a second inside it (the same baseline under the same load); p50/p99 and errors per kind, one JSON object per line (``bench/results/load.jsonl``).
+at 5 a second inside it (the same baseline under the same load); p50/p99 and errors per
+kind, one JSON object per line (``bench/results/load.jsonl``).
 
 Per-address rate limits are raised for the run (one machine sends everything); chat, whose
 limit is fixed, asks from a loopback address per conversation.
