@@ -14,12 +14,15 @@ of its own (so per-address rate limits apply as to real people):
 
 Secure messages are left out: they need an account with two-step verification per sender.
 
-In turn, each in a window of its own: a quiet baseline; the worker killed while texts are
-being sent; one web instance killed; PostgreSQL stopped for 15 s; Redis killed for 10 s.
+In turn, each in a window of its own: a quiet baseline; the worker and its task runner
+killed (SIGKILL) while a text is in the provider's hands; one web instance killed; PostgreSQL
+stopped for 15 s; Redis killed for 10 s.
 Printed per window: contacts started (the creating request answered 200) against recorded
 (rows found afterwards), lost, duplicated, 5xx answered, connection errors, texts asked for
-against accepted by the provider and duplicated, and seconds to recover (from the end of the
-fault to the last failed request). One JSON object per line; ``bench/results/faults.jsonl``.
+against accepted by the provider, duplicated, and still "sending" at the end (a text whose
+worker died waits for the stall time before it is looked at again), seconds until a killed
+process's place was taken, and seconds to recover (from the end of the fault to the last
+failed request). One JSON object per line; ``bench/results/faults.jsonl``.
 
     BENCH_FAULTS=1 make bench      or      .venv/bin/python bench/faults.py
 """
@@ -180,17 +183,6 @@ def children(pid: int) -> list[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 found.append(int(entry))
     return found
-
-
-def child_matching(pid: int, word: str) -> int:
-    for child in children(pid):
-        try:
-            line = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if word in line:
-            return child
-    return 0
 
 
 def cluster_start(
@@ -476,11 +468,24 @@ def from_number(sid_serial: str) -> str:
 # --- The run ----------------------------------------------------------------------------------
 
 
-async def replaced(parent: int, word: str, old: int, since: float) -> float | None:
-    """Seconds from ``since`` until a process other than ``old`` matches ``word``."""
+def matching(parent: int, word: str) -> set[int]:
+    found = set()
+    for child in children(parent):
+        try:
+            line = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if word in line:
+            found.add(child)
+    return found
+
+
+async def replaced(parent: int, word: str, before: set[int], since: float) -> float | None:
+    """Seconds from ``since`` until as many processes match ``word`` as ``before``, one of
+    them new (the dead one's place taken)."""
     for _ in range(300):
-        pid = child_matching(parent, word)
-        if pid and pid != old:
+        now = matching(parent, word)
+        if len(now) >= len(before) and now - before:
             return round(time.monotonic() - since, 1)
         await asyncio.sleep(0.1)
     return None
@@ -507,23 +512,27 @@ async def scenario(args, env, pg: Postgres, redis: Redis, cluster: subprocess.Po
 
     window = open_window("worker killed mid-send")
     await asyncio.sleep(lead)
-    worker = child_matching(cluster.pid, " worker")
+    workers = matching(cluster.pid, " worker")
     await asyncio.to_thread(sending_wait, pg.url, 10.0)  # a text in the provider's hands
     window.fault_start = time.monotonic()
-    if worker:
-        os.kill(worker, signal.SIGKILL)  # its task runner dies with it (PDEATHSIG)
+    for worker in workers:
+        # The task runner first: it is the process in the middle of the send. (Left alone,
+        # it would hear of its parent's death by SIGTERM and finish the send in hand.)
+        for runner in children(worker):
+            os.kill(runner, signal.SIGKILL)
+        os.kill(worker, signal.SIGKILL)
     window.fault_end = time.monotonic()
-    window.back_after = await replaced(cluster.pid, " worker", worker, window.fault_start)
+    window.back_after = await replaced(cluster.pid, " worker", workers, window.fault_start)
     await asyncio.sleep(settle)
 
     window = open_window("one web instance killed")
     await asyncio.sleep(lead)
-    web = child_matching(cluster.pid, "uvicorn")
+    webs = matching(cluster.pid, "uvicorn")
     window.fault_start = time.monotonic()
-    if web:
-        os.kill(web, signal.SIGKILL)
+    if webs:
+        os.kill(min(webs), signal.SIGKILL)
     window.fault_end = time.monotonic()
-    window.back_after = await replaced(cluster.pid, "uvicorn", web, window.fault_start)
+    window.back_after = await replaced(cluster.pid, "uvicorn", webs, window.fault_start)
     await asyncio.sleep(settle)
 
     window = open_window("PostgreSQL stopped 15 s")
