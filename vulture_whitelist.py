@@ -57,3 +57,8 @@ signum, frame, change
 # the cached live-help calendar.
 add_business_time, intake_office_code, inquiry_reopen, biometrics_appointment_book_by_agency
 live_help_calendar_reset
+
+# Read by django-tasks' database worker, which core.management.commands.task_worker extends;
+# the benchmarks' stand-in text provider, named by SMS_PROVIDER's dotted path.
+startup_delay
+RecordingSlowSmsProvider

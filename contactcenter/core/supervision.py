@@ -58,7 +58,6 @@ class Child:
     started_at: float = 0.0
     start_at: float = 0.0  # when a dead child is due to start again
     backoff: Backoff = field(default_factory=Backoff)
-    restarts: int = 0
 
 
 class Supervisor:
@@ -103,7 +102,6 @@ class Supervisor:
         delay = child.backoff.next_delay()
         child.process = None
         child.start_at = now + delay
-        child.restarts += 1
         self.say(f"{child.name} stopped with exit code {code}; starting it again in {delay:g} s")
         logger.warning(
             "supervision.child_exited",

@@ -130,3 +130,17 @@ def test_no_child_outlives_serve(serve, how):
     process.wait(timeout=20)
     wait_for(lambda: not any(alive(pid) for pid in family), timeout=20, what="no orphans")
     assert get(f"{url}/healthz")[0] == 0
+
+
+def test_a_killed_task_runner_is_restarted_by_its_worker(serve):
+    process, _url, log = serve
+    worker = _child(process, " worker")
+    runner = wait_for(lambda: children(worker), timeout=60, what="the task runner")[0]
+    os.kill(runner, signal.SIGKILL)
+    wait_for(
+        lambda: (now := children(worker)) and now[0] != runner,
+        timeout=30,
+        what="a new task runner",
+    )
+    assert _child(process, " worker") == worker  # the worker itself went on
+    assert "task worker stopped with exit code -9; starting it again in 1 s" in log.read_text()
