@@ -11,7 +11,7 @@ PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po contactcenter/*/l
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := contactcenter/static/vendor/.installed
 
-.PHONY: run test lint deadcode bench deps messages catalogues format clean browser
+.PHONY: run test lint deadcode bench deps messages catalogues format clean browser nginx cluster
 
 ## Virtual environment, refreshed whenever the dependency files change.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -63,6 +63,27 @@ browser:
 		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; } ; }
 
+## Debian's nginx for `make cluster` and its tests (installed without starting Debian's site).
+## RUNLEVEL=1 keeps Debian's own nginx site from being started by the package.
+NGINX_INSTALL = env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for the cluster ..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO $(NGINX_INSTALL) >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq && $$SUDO $(NGINX_INSTALL) >/dev/null; } ; }
+
+## The production topology on this machine: nginx on CLUSTER_PORT in front of two web
+## instances and a separate worker (DATABASE_URL and REDIS_URL when set; DEBUG off).
+CLUSTER_PORT ?= 8080
+cluster: deps nginx
+	@mkdir -p var
+	$(BIN)/contactcenter migrate --no-input
+	$(BIN)/contactcenter kb-load
+	$(BIN)/contactcenter seed --if-empty
+	$(BIN)/contactcenter flow-load
+	$(BIN)/contactcenter cluster --port $(CLUSTER_PORT)
+
 run: deps
 	@mkdir -p var
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter migrate --no-input
@@ -76,6 +97,7 @@ run: deps
 ## by number of tests, is turned off); `make test PYTEST_ARGS=-n0` runs the suite in one process.
 PYTEST_ARGS ?= -n auto --dist loadfile --no-loadscope-reorder
 test: deps browser
+	@$(MAKE) --no-print-directory nginx || echo "nginx could not be installed: the cluster test is skipped."
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: deps
@@ -105,6 +127,8 @@ bench: deps
 		bench/data/assistant/labelled_questions_*.jsonl
 	$(BIN)/python bench/portal.py
 	$(BIN)/python bench/chat.py
+	@if [ -n "$$BENCH_FAULTS" ]; then $(MAKE) --no-print-directory nginx && $(BIN)/python bench/faults.py; fi
+	@if [ -n "$$BENCH_LOAD" ]; then $(MAKE) --no-print-directory nginx && $(BIN)/python bench/load.py --duration "$$BENCH_LOAD"; fi
 
 clean:
 	rm -rf $(VENV) node_modules contactcenter/static/vendor

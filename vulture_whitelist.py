@@ -62,3 +62,7 @@ live_help_calendar_reset
 # the Permissions-Policy middleware, the staff sign-in forms the desk and the admin name.
 FileSizeCapHandler, PermissionsPolicyMiddleware, receive_data_chunk, file_complete, file_size
 authentication_form, login_form, error_messages
+# Read by django-tasks' database worker, which core.management.commands.task_worker extends;
+# the benchmarks' stand-in text provider, named by SMS_PROVIDER's dotted path.
+startup_delay
+RecordingSlowSmsProvider

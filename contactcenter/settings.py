@@ -273,8 +273,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": os.environ.get("ACCOUNT_RESET_PASSWORD_RATE", "20/m/ip,5/5m/key"),
     "confirm_email": "1/3m/key",
 }
-# allauth counts per client address: the same proxy rule as the product's own rate limits.
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# allauth counts per client address: AccountAdapter.get_client_ip applies TRUSTED_PROXIES.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Contact Center")
 SOCIALACCOUNT_ADAPTER = "contactcenter.portal.adapters.SocialAccountAdapter"
@@ -418,8 +417,12 @@ CASE_STATUS_RATE_LIMIT = env_int("CASE_STATUS_RATE_LIMIT", 30)
 CASE_STATUS_RATE_WINDOW_SECONDS = env_int("CASE_STATUS_RATE_WINDOW_SECONDS", 60)
 ASSISTANT_RATE_LIMIT = env_int("ASSISTANT_RATE_LIMIT", 60)
 ASSISTANT_RATE_WINDOW_SECONDS = env_int("ASSISTANT_RATE_WINDOW_SECONDS", 60)
-# When several proxies sit in front, the client address is the right-most untrusted hop.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Processes and proxies (serve's supervision, the web server's proxy rule) ---------------
+# The proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is believed;
+# the client is the right-most hop that is not one of them. Empty, the default: the header is
+# ignored and the socket's peer is the client (uvicorn is started with --no-proxy-headers).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 
 # --- Records: the disclosure log's chain, retention, exports --------------------------------
@@ -471,6 +474,9 @@ LOGGING = {
         # and urllib3 each request's URL, query included, at DEBUG.
         "twilio": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},
+        # The pool's own warnings quote the server's message (host, database, user); the
+        # worker logs a lost database by the error's class instead (core.db_outage).
+        "psycopg.pool": {"level": "ERROR"},
     },
 }
 

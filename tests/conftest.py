@@ -119,6 +119,8 @@ SLOW_FILES_FIRST = (
     "tests/cases/test_import_cases.py",  # the console script in another process
     "tests/servicerequests/test_services.py",  # reference data in most tests
     "tests/chat/test_two_servers.py",  # two uvicorn processes
+    "tests/core/test_supervision.py",  # serve's children started and killed
+    "tests/core/test_cluster.py",  # nginx, two uvicorn processes, a worker
     "tests/routing/test_concurrency.py",  # threads racing, transactional (PostgreSQL only)
     "tests/assistant/test_services.py",  # 181 tests
     "tests/appointments/test_services.py",

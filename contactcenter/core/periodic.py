@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from contactcenter.core.db_outage import DATABASE_ERRORS
 from contactcenter.core.models import PeriodicJobRun
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,10 @@ def periodic_jobs() -> list[PeriodicJob]:
 
 
 def periodic_run_due(*, now: dt.datetime | None = None) -> list[str]:
-    """Run every registered job that is due; return the names run."""
+    """Run every registered job that is due; return the names run.
+
+    A lost database connection is not the job's failure and cannot be recorded anyway: it is
+    raised for the worker to wait out (``core.db_outage``), and the job stays due."""
     now = now or timezone.now()
     ran: list[str] = []
     for job in periodic_jobs():
@@ -58,6 +62,8 @@ def periodic_run_due(*, now: dt.datetime | None = None) -> list[str]:
             try:
                 with transaction.atomic():
                     job.run()
+            except DATABASE_ERRORS:
+                raise
             except Exception:  # one failing job must not stop the others; it is recorded
                 row.last_error = traceback.format_exc(limit=5)[-4000:]
                 logger.exception("periodic.failed", extra={"job": job.name})

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
+from contactcenter.core.client_addresses import client_address
 from contactcenter.core.errors import ApplicationError, RateLimited
 from contactcenter.core.redis_fallback import redis_call, redis_connection_options
 
@@ -43,16 +44,6 @@ def _redis():
                     settings.REDIS_URL, **redis_connection_options()
                 )
     return _redis_client
-
-
-def client_address(request: HttpRequest, *, trusted_proxies: int) -> str:
-    """The caller's address: the hop just before our own trusted proxies, else the socket."""
-    if trusted_proxies > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= trusted_proxies:
-            return hops[-trusted_proxies]
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def _count_in_redis(cache_key: str, window_seconds: int) -> int:
@@ -100,13 +91,13 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> 
 def rate_limit_hit_by_client(
     request: HttpRequest, *, scope: str, limit: int, window_seconds: int
 ) -> None:
-    """Count one use of ``scope`` by the request's client address (the hop before the
-    ``TRUSTED_PROXY_COUNT`` proxies of our own, else the socket's peer); raise
+    """Count one use of ``scope`` by the request's client address (the right-most hop that is
+    not one of ``TRUSTED_PROXIES``, else the socket's peer); raise
     :class:`RateLimited` past ``limit`` in the window. The adapter answers the error with
     :func:`retry_after_set` on its response."""
     rate_limit_hit(
         scope=scope,
-        key=client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
+        key=client_address(request),
         limit=limit,
         window_seconds=window_seconds,
     )

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from contactcenter.core.rate_limits import client_address
+from contactcenter.core.client_addresses import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +38,7 @@ def _account_key(username: str) -> str:
 
 
 def _address_key(request: HttpRequest | None) -> str:
-    address = (
-        client_address(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
-        if request is not None
-        else "unknown"
-    )
+    address = client_address(request) if request is not None else "unknown"
     return f"cc:staff-login:ip:{address}"
 
 

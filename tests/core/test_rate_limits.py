@@ -5,16 +5,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from contactcenter.chat import views as chat_views
+from contactcenter.core.client_addresses import client_address
 from contactcenter.core.errors import InvalidInput, RateLimited
-from contactcenter.core.rate_limits import (
-    client_address,
-    rate_limit_hit_by_client,
-    retry_after_set,
-)
+from contactcenter.core.rate_limits import rate_limit_hit_by_client, retry_after_set
 
 
 def _address() -> str:
@@ -28,23 +26,50 @@ def _request(remote: str, forwarded: str = ""):
     return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
 
 
+PROXY = "10.0.0.5"
+
+
 @pytest.mark.parametrize(
-    ("forwarded", "trusted", "expected"),
+    ("remote", "forwarded", "trusted", "expected"),
     [
-        ("", 0, "proxy"),
-        ("203.0.113.9", 0, "proxy"),  # nobody trusted: a forged header changes nothing
-        ("203.0.113.9", 1, "203.0.113.9"),
-        ("192.0.2.1, 203.0.113.9", 1, "203.0.113.9"),  # the hop our proxy saw, not the first
-        ("192.0.2.1, 203.0.113.9", 2, "192.0.2.1"),
-        ("203.0.113.9", 2, "proxy"),  # fewer hops than proxies: the header is not ours
+        (PROXY, "", [], PROXY),
+        (PROXY, "203.0.113.9", [], PROXY),  # nobody trusted: a forged header changes nothing
+        (PROXY, "203.0.113.9", ["10.0.0.5"], "203.0.113.9"),
+        (PROXY, "203.0.113.9", ["10.0.0.0/8"], "203.0.113.9"),  # a network names the proxy
+        (PROXY, "192.0.2.1, 203.0.113.9", ["10.0.0.5"], "203.0.113.9"),  # our proxy's hop
+        # Two proxies of ours: the hop before the second.
+        (PROXY, "192.0.2.1, 10.0.0.7", ["10.0.0.0/8"], "192.0.2.1"),
+        ("127.0.0.1", "203.0.113.9", ["10.0.0.5"], "127.0.0.1"),  # not a named proxy
+        (PROXY, "garbage, 10.0.0.7", ["10.0.0.0/8"], "10.0.0.7"),  # not an address: stop
+        (PROXY, "10.0.0.7", ["10.0.0.0/8"], "10.0.0.7"),  # all ours: the furthest
+        ("::1", "2001:db8::1", ["::1"], "2001:db8::1"),
     ],
 )
-def test_client_address_honours_the_trusted_proxies(forwarded, trusted, expected):
-    assert client_address(_request("proxy", forwarded), trusted_proxies=trusted) == expected
+def test_client_address_honours_only_the_named_proxies(
+    settings, remote, forwarded, trusted, expected
+):
+    settings.TRUSTED_PROXIES = trusted
+    assert client_address(_request(remote, forwarded)) == expected
+
+
+def test_a_bad_trusted_proxy_is_a_configuration_error_that_names_it(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1", "ten.0.0.2"]
+    with pytest.raises(ImproperlyConfigured, match=r"ten\.0\.0\.2"):
+        client_address(_request(PROXY))
+
+
+def test_allauth_counts_by_the_same_address(settings, rf):
+    from contactcenter.portal.adapters import AccountAdapter
+
+    settings.TRUSTED_PROXIES = []
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert AccountAdapter(request).get_client_ip(request) == PROXY
+    settings.TRUSTED_PROXIES = [PROXY]
+    assert AccountAdapter(request).get_client_ip(request) == "203.0.113.9"
 
 
 def test_the_limit_counts_by_client_address(settings):
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXIES = []
     scope = f"test-{uuid.uuid4().hex}"
     first, second = _address(), _address()
     for _ in range(2):
@@ -56,9 +81,9 @@ def test_the_limit_counts_by_client_address(settings):
 
 
 def test_the_limit_counts_by_the_forwarded_address_behind_a_trusted_proxy(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    scope = f"test-{uuid.uuid4().hex}"
     proxy, person, other = _address(), _address(), _address()
+    settings.TRUSTED_PROXIES = [proxy]
+    scope = f"test-{uuid.uuid4().hex}"
     rate_limit_hit_by_client(_request(proxy, person), scope=scope, limit=1, window_seconds=60)
     with pytest.raises(RateLimited):
         rate_limit_hit_by_client(_request(proxy, person), scope=scope, limit=1, window_seconds=60)
@@ -93,13 +118,13 @@ ADAPTERS = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", list(ADAPTERS))
 def test_each_public_adapter_limits_by_client_address(client, settings, monkeypatch, name):
-    settings.TRUSTED_PROXY_COUNT = 1
     settings.CASE_STATUS_RATE_LIMIT = 1
     settings.ASSISTANT_RATE_LIMIT = 1
     settings.PORTAL_FORM_RATE_LIMIT = 1
     monkeypatch.setattr(chat_views, "ASK_LIMIT_PER_MINUTE", 1)
     method, path, data = ADAPTERS[name]
     proxy, person, other = _address(), _address(), _address()
+    settings.TRUSTED_PROXIES = [proxy]
 
     def send(forwarded: str):
         extra = {"REMOTE_ADDR": proxy, "HTTP_X_FORWARDED_FOR": forwarded}

@@ -1,15 +1,17 @@
-"""Start the web server (uvicorn, ASGI) and the task worker together; Ctrl-C stops both."""
+"""Start the web server (uvicorn, ASGI) and the task worker together and keep both running:
+a child that dies is started again after a back-off, without stopping the other; Ctrl-C or
+SIGTERM stops both, and the children die with this process however it ends."""
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from contactcenter.core.static_ready import static_files_ready
+from contactcenter.core.supervision import Supervisor
 
 
 class Command(BaseCommand):
@@ -22,50 +24,25 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="web server only")
 
     def handle(self, *args, host: str, port: int, workers: int, no_worker: bool, **options):
-        python = sys.executable
-        commands = {
-            "web": [
-                python, "-m", "uvicorn", "contactcenter.asgi:application",
-                "--host", host, "--port", str(port), "--workers", str(workers),
-                "--no-access-log", "--lifespan", "off",
-            ],
-        }  # fmt: skip
+        # Once here rather than in each child, so a slow first collect delays nothing twice.
+        if done := static_files_ready():
+            self.stdout.write(done)
+        cli = [sys.executable, "-m", "contactcenter.cli"]
+        children = {
+            "web": [*cli, "web", "--host", host, "--port", str(port), "--workers", str(workers)]
+        }
         if not no_worker:
-            commands["worker"] = [python, "-m", "contactcenter.cli", "worker"]
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+            children["worker"] = [*cli, "worker"]
         self.stdout.write(
             f"Contact Center on http://{host}:{port}/ "
             f"({'web and task worker' if not no_worker else 'web only'}; "
             f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}). "
             "Press Ctrl-C to stop."
         )
+        self.stdout.flush()
 
-        stopping = False
+        def say(line: str) -> None:
+            self.stdout.write(f"serve: {line}")
+            self.stdout.flush()
 
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
-        try:
-            while not stopping:
-                for name, child in children.items():
-                    if child.poll() is not None:
-                        self.stderr.write(f"{name} stopped with exit code {child.returncode}")
-                        exit_code = child.returncode or 1
-                        stopping = True
-                time.sleep(0.2)
-        finally:
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
-            deadline = time.monotonic() + 10
-            for child in children.values():
-                try:
-                    child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        if exit_code:
-            raise SystemExit(exit_code)
+        Supervisor(children, say=say).run()

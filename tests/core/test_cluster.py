@@ -1,0 +1,69 @@
+"""``contactcenter cluster`` (what ``make cluster`` starts): Debian's nginx in front of two
+web instances and a worker, real processes; a page is read through nginx, and through the
+other instance while one is killed."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+import pytest
+
+from contactcenter.core.cluster import nginx_binary
+from tests.processes import (
+    children,
+    command_line,
+    command_start,
+    free_port,
+    get,
+    project_env,
+    stop,
+    wait_for,
+)
+
+pytestmark = pytest.mark.skipif(
+    not nginx_binary(), reason="nginx is not installed (`make nginx` installs Debian's)"
+)
+
+
+def test_the_cluster_serves_pages_through_nginx_and_outlives_a_web_instance(
+    tmp_path, migrated_sqlite
+):
+    port = free_port()
+    env = project_env(
+        tmp_path, migrated_sqlite, DEBUG="false", STATIC_ROOT=str(tmp_path / "static")
+    )
+    log = tmp_path / "cluster.log"
+    cluster = command_start(["cluster", "--port", str(port)], env, log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(
+            lambda: get(f"{url}/")[0] == 200 or cluster.poll() is not None,
+            timeout=120,
+            what="a page through nginx",
+        )
+        assert cluster.poll() is None, log.read_text()
+        status, headers, body = get(f"{url}/")
+        assert status == 200 and headers["Server"] == "nginx"  # nginx's, with no version
+        stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', body)
+        assert stylesheet, body[:500]
+        static = get(url + stylesheet.group(1).decode())
+        assert static[0] == 200 and "immutable" in static[1]["Cache-Control"]
+        webs = [pid for pid in children(cluster.pid) if "uvicorn" in command_line(pid)]
+        workers = [pid for pid in children(cluster.pid) if " worker" in command_line(pid)]
+        assert len(webs) == 2 and len(workers) == 1
+        os.kill(webs[0], signal.SIGKILL)
+        # The other instance answers at once; the killed one is started again.
+        assert [get(f"{url}/healthz")[0] for _ in range(10)] == [200] * 10
+        wait_for(
+            lambda: len([p for p in children(cluster.pid) if "uvicorn" in command_line(p)]) == 2,
+            timeout=60,
+            what="the killed instance back",
+        )
+        assert "web1 stopped with exit code -9" in log.read_text() or "web2 stopped" in (
+            log.read_text()
+        )
+    finally:
+        stop(cluster)
+    assert get(f"{url}/healthz")[0] == 0
