@@ -260,6 +260,25 @@ ROUTES: dict[str, Route] = {
         lambda w, m: f"/desk/messages/representatives/{_id(w, 'rep_link', m)}/approve/",
         {"supervisor", "admin"},
     ),
+    # A person's records (the Privacy Act accounting and export): supervisors and admins.
+    "desk/records/accounting/<int:person_id>/": _r(
+        "person's records",
+        "GET",
+        lambda w, m: f"/desk/records/accounting/{_id(w, 'person', m)}/",
+        {"supervisor", "admin"},
+    ),
+    "desk/records/accounting/<int:person_id>/download.<str:file_format>": _r(
+        "person's records",
+        "GET",
+        lambda w, m: f"/desk/records/accounting/{_id(w, 'person', m)}/download.csv",
+        {"supervisor", "admin"},
+    ),
+    "desk/records/export/<int:person_id>.<str:file_format>": _r(
+        "person's records",
+        "POST",
+        lambda w, m: f"/desk/records/export/{_id(w, 'person', m)}.json",
+        {"supervisor", "admin"},
+    ),
 }
 
 # Routes with a parameter that names no one's object, and why.
@@ -423,6 +442,7 @@ def world(settings, applicant, other_applicant, always_open):  # noqa: F811
     return {
         "users": users,
         "case": case.pk,
+        "person": case.applicant_id,
         "thread": thread.pk,
         "upload": upload.pk,
         "account_sr": account_sr.number,
