@@ -254,6 +254,7 @@ class Attempt:
     started_at: float
     started: bool = False  # the creating request answered 200
     sms_asked: bool = False
+    turned_away: bool = False  # a call the line could not take, told so and to call again
 
 
 @dataclass
@@ -267,6 +268,13 @@ class Window:
     attempts: list[Attempt] = field(default_factory=list)
     statuses: collections.Counter[str] = field(default_factory=collections.Counter)
     failures: list[float] = field(default_factory=list)  # times of 5xx and connection errors
+
+
+# The phone line's apology when the database failed under a turn: a pause, then the same step
+# again (``retry=``); after the line's own retries it says goodbye and hangs up instead.
+_TROUBLE_REDIRECT = re.compile(rb"<Redirect[^>]*>[^<]*retry=\d+")
+TROUBLE_PAUSE_SECONDS = 2
+TROUBLE_FOLLOWS = 2
 
 
 class Load:
@@ -327,17 +335,39 @@ class Load:
         ]
         async with client:
             for index, path in enumerate(paths):
-                signature = self.validator.compute_signature(self.origin + path, {})
-                response = await self._send(
-                    client, "GET", path, headers={"X-Twilio-Signature": signature}
-                )
+                response = await self._turn(client, path)
                 if response is None or response.status_code != 200:
+                    return
+                if _TROUBLE_REDIRECT.search(response.content):
+                    # Still the apology after the line's own retries: it said goodbye.
+                    return
+                if b"<Hangup" in response.content and index < len(paths) - 1:
+                    if index == 0:
+                        attempt.turned_away = True  # told to call again; nothing was said
                     return
                 if index == 0:
                     attempt.started = True
                 if index == 4 and b"text message with the link" in response.content:
                     attempt.sms_asked = True
                 await asyncio.sleep(0.3)
+
+    async def _turn(self, client, path: str):
+        """One turn as the provider makes it: when the line answers with its apology (the
+        database failed under the turn), the provider follows the apology's redirect after its
+        pause, and the caller, hearing the question again, gives the same answer."""
+        response = None
+        for retry in range(TROUBLE_FOLLOWS + 1):
+            url = path if retry == 0 else f"{path}&retry={retry}"
+            signature = self.validator.compute_signature(self.origin + url, {})
+            response = await self._send(
+                client, "GET", url, headers={"X-Twilio-Signature": signature}
+            )
+            if response is None or response.status_code != 200:
+                return response
+            if not _TROUBLE_REDIRECT.search(response.content):
+                return response
+            await asyncio.sleep(TROUBLE_PAUSE_SECONDS)
+        return response
 
     async def _csrf(self, client) -> str | None:
         response = await self._send(client, "GET", "/account-help/")
@@ -575,6 +605,7 @@ def report(windows: list[Window], counts: dict, sends: collections.Counter[str])
                 "lost": sum(1 for c in found if not c),
                 "duplicated": sum(1 for c in found if c > 1),
                 "refused": sum(1 for a in window.attempts if a.kind == kind and not a.started),
+                "turned_away": sum(1 for a in window.attempts if a.kind == kind and a.turned_away),
             }
         asked = [a for a in window.attempts if a.sms_asked]
         accepted = [sends.get(from_number(a.key), 0) for a in asked]
@@ -591,6 +622,7 @@ def report(windows: list[Window], counts: dict, sends: collections.Counter[str])
             "lost": sum(k["lost"] for k in by_kind.values()),
             "duplicated": sum(k["duplicated"] for k in by_kind.values()),
             "refused": sum(k["refused"] for k in by_kind.values()),
+            "calls_turned_away": by_kind["call"]["turned_away"],
             "5xx": fivexx, "connection_errors": window.statuses.get("error", 0),
             "texts_asked": len(asked), "texts_accepted": sum(1 for c in accepted if c),
             "texts_duplicated": sum(1 for c in accepted if c > 1),
