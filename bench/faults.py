@@ -205,6 +205,7 @@ def cluster_start(
         "FAULTS_SMS_LOG": str(root / "sms.log"),
         "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),  # a production start refuses without
         **(extra or {}),
     }  # fmt: skip
     for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "TRUSTED_PROXIES"):

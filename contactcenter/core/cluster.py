@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import secrets
 import shutil
 import socket
 import sys
@@ -119,3 +120,12 @@ def cluster_children(plan: ClusterPlan) -> dict[str, list[str]]:
 
 def cluster_env(environ: dict[str, str]) -> dict[str, str]:
     return {**CHILD_DEFAULTS, **environ, "DJANGO_SETTINGS_MODULE": "contactcenter.settings"}
+
+
+def chain_key_file(path: Path) -> Path:
+    """A file holding a random chain key, written once (readable by its owner only)."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path

@@ -115,3 +115,36 @@ def test_a_start_that_cannot_collect_says_what_to_run(settings, tmp_path):
     settings.STATIC_ROOT = blocked / "static"
     with pytest.raises(CommandError, match="contactcenter collectstatic --no-input"):
         static_files_ready()
+
+
+@pytest.mark.parametrize("command", ["web", "serve", "worker"])
+def test_a_production_start_without_the_chain_key_refuses_and_says_what_to_set(
+    tmp_path, migrated_sqlite, command
+):
+    env = project_env(tmp_path, migrated_sqlite, DEBUG="false")
+    for name in ("AUDIT_CHAIN_KEY", "AUDIT_CHAIN_KEY_FILE"):
+        env.pop(name, None)
+    log = tmp_path / f"{command}.log"
+    process = command_start([command, "--port", str(free_port())] if command != "worker"
+                            else [command], env, log)  # fmt: skip
+    try:
+        assert process.wait(timeout=120) != 0
+    finally:
+        stop(process)
+    said = log.read_text()
+    assert "AUDIT_CHAIN_KEY_FILE" in said
+    assert "Traceback" not in said
+
+
+def test_a_production_start_with_the_chain_key_file_goes_on(web, tmp_path):
+    key_file = tmp_path / "audit_chain_key"
+    key_file.write_text("k" * 64)
+    url = web(
+        DEBUG="false",
+        STATIC_ROOT=str(tmp_path / "static"),
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        AUDIT_CHAIN_KEY="",
+        AUDIT_CHAIN_KEY_FILE=str(key_file),
+    )
+    assert get(f"{url}/")[0] == 200

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from contactcenter.core.cluster import (
+    chain_key_file,
     cluster_children,
     cluster_env,
     cluster_plan,
@@ -37,6 +38,10 @@ class Command(BaseCommand):
         directory = Path(settings.VAR_DIR) / "cluster"
         directory.mkdir(parents=True, exist_ok=True)
         plan = cluster_plan(port=port, web=web, workers=workers, directory=directory)
+        if not (env.get("AUDIT_CHAIN_KEY") or env.get("AUDIT_CHAIN_KEY_FILE")):
+            # The instances run as production does, which needs the disclosure log's key: a
+            # key of this cluster's own, kept beside its other files, unless one is given.
+            env["AUDIT_CHAIN_KEY_FILE"] = str(chain_key_file(directory / "audit_chain_key"))
         plan.nginx_conf.write_text(nginx_conf_text(plan))
         if done := static_files_ready():  # once here, before the instances race for it
             self.stdout.write(done)

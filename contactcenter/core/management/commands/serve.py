@@ -10,6 +10,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from contactcenter.core.start_checks import chain_key_required
 from contactcenter.core.static_ready import static_files_ready
 from contactcenter.core.supervision import Supervisor
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="web server only")
 
     def handle(self, *args, host: str, port: int, workers: int, no_worker: bool, **options):
+        chain_key_required()
         # Once here rather than in each child, so a slow first collect delays nothing twice.
         if done := static_files_ready():
             self.stdout.write(done)

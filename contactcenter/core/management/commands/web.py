@@ -8,6 +8,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
+from contactcenter.core.start_checks import chain_key_required
 from contactcenter.core.static_ready import static_files_ready
 from contactcenter.core.web_server import uvicorn_argv
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
 
     def handle(self, *args, host: str, port: int, workers: int, **options):
+        chain_key_required()
         if done := static_files_ready():
             self.stdout.write(done)
         argv = uvicorn_argv(host=host, port=port, workers=workers)

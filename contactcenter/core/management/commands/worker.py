@@ -15,6 +15,7 @@ from django.db import close_old_connections
 from contactcenter.core.backoff import Backoff
 from contactcenter.core.db_outage import run_through_outages
 from contactcenter.core.periodic import periodic_jobs, periodic_run_due
+from contactcenter.core.start_checks import chain_key_required
 from contactcenter.core.supervision import child_start
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-tasks", action="store_true", help="periodic jobs only")
 
     def handle(self, *args, tick: float, no_tasks: bool, **options):
+        chain_key_required()
         argv = [sys.executable, "-m", "contactcenter.cli", "task_worker", "--no-reload"]
         tasks: subprocess.Popen | None = None if no_tasks else child_start(argv)
         tasks_backoff = Backoff()
