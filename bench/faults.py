@@ -206,6 +206,8 @@ def cluster_start(
         "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),  # a production start refuses without
+        # A send cut off by the worker's death is asked about within the run, not in minutes.
+        "NOTIFICATIONS_STALLED_AFTER_SECONDS": "15", "NOTIFICATIONS_STALLED_CHECK_SECONDS": "5",
         **(extra or {}),
     }  # fmt: skip
     for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "TRUSTED_PROXIES"):

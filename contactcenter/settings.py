@@ -519,6 +519,8 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 4)
 # REST API (a compatible provider, tests, the fault benchmark); empty means api.twilio.com.
 NOTIFICATIONS_STALLED_AFTER_SECONDS = env_int("NOTIFICATIONS_STALLED_AFTER_SECONDS", 600)
 NOTIFICATIONS_PROVIDER_CHECKS = env_int("NOTIFICATIONS_PROVIDER_CHECKS", 2)
+# How often the stalled-work job looks (one round of asking per run).
+NOTIFICATIONS_STALLED_CHECK_SECONDS = env_int("NOTIFICATIONS_STALLED_CHECK_SECONDS", 300)
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
 # Where people read news about their inquiry (used in emails and texts instead of details).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class NotificationsConfig(AppConfig):
@@ -21,6 +22,6 @@ class NotificationsConfig(AppConfig):
         # Picks up notifications whose task was lost (see notifications_requeue_stalled).
         periodic_register(
             "notifications.requeue_stalled",
-            every=dt.timedelta(minutes=5),
+            every=dt.timedelta(seconds=settings.NOTIFICATIONS_STALLED_CHECK_SECONDS),
             run=notifications_requeue_stalled,
         )
