@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 
 from contactcenter.appointments.models import Appointment, AppointmentRequest
-from contactcenter.audit.models import DisclosureOutcome
+from contactcenter.audit.models import DisclosureChannel, DisclosureOutcome
 from contactcenter.audit.selectors import disclosures_for_cases
 from contactcenter.cases.models import CaseStatusEvent
 from contactcenter.cases.selectors import PersonRecords, person_records_for_viewer
@@ -39,6 +39,15 @@ class AccountingRow:
     channel: str
     purpose: str
     fields: str
+
+    @property
+    def channel_label(self) -> str:
+        """The channel as staff read it, in the page's language (the CSV and JSON keep the
+        code)."""
+        try:
+            return str(DisclosureChannel(self.channel).label)
+        except ValueError:
+            return self.channel
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,9 @@ def test_the_page_in_spanish(supervisor_client, person_with_history):
     text = page.content.decode()
     assert "Registro de divulgaciones" in text and "Descargar CSV" in text
     assert "Servicio: ivr" in text
+    # The channel by its name in the page's language, not its code.
+    assert "<td>Escritorio del agente</td>" in text and "<td>Teléfono</td>" in text
+    assert "<td>desk</td>" not in text
 
 
 def test_an_unknown_person_is_a_404(supervisor_client):
