@@ -477,6 +477,8 @@ LOGGING = {
         # The pool's own warnings quote the server's message (host, database, user); the
         # worker logs a lost database by the error's class instead (core.db_outage).
         "psycopg.pool": {"level": "ERROR"},
+        # fpdf2's font subsetting reports every table it prunes at INFO (a records export).
+        "fontTools": {"level": "WARNING"},
     },
 }
 
