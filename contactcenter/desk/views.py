@@ -39,6 +39,7 @@ from contactcenter.inquiries.services import (
     inquiry_unlock,
     inquiry_verify_identity,
 )
+from contactcenter.ivr.bridge import telephony_configured
 from contactcenter.notifications.catalogue import MESSAGES
 from contactcenter.routing.calendar import calling_window_open
 from contactcenter.routing.models import Agent, Presence
@@ -113,6 +114,7 @@ def _home_context(agent: Agent) -> dict:
         "presence_form": forms.PresenceForm(initial={"presence": agent.presence}),
         "offer": selectors.offer_for_agent(agent=agent),
         "work": selectors.work_for_agent(agent=agent),
+        "calls_simulated": not telephony_configured(),
     }
 
 

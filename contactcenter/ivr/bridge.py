@@ -32,6 +32,12 @@ class _BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
+def telephony_configured() -> bool:
+    """Whether calls can be moved through the provider's REST API at all: without an account
+    and its token, accepted calls are simulated and the provider is never called."""
+    return bool(settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN)
+
+
 def twilio_client() -> Client:
     base_url = getattr(settings, "TWILIO_API_BASE_URL", "") or TWILIO_API
     return Client(

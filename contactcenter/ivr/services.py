@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ErrorCode, NotFound
-from contactcenter.ivr.bridge import redirect_to_agent
+from contactcenter.ivr.bridge import redirect_to_agent, telephony_configured
 from contactcenter.ivr.call_inquiries import call_ended_report, call_finish, post_transcript
 from contactcenter.ivr.call_requests import CallRequest, mask_heard, step_url
 from contactcenter.ivr.call_store import call_locked, call_start, transcript_text, turn_store
@@ -396,6 +396,11 @@ def call_bridge(*, item: WorkItem, agent) -> bool:
     """
 
     if item.kind != WorkKind.CALL:
+        return False
+    if not telephony_configured():
+        # A demo or a test bench: the desk says calls are simulated; nothing calls the
+        # provider (which would answer for an account named "None").
+        logger.info("ivr.bridge_simulated", extra={"item_id": item.pk, "agent_id": agent.pk})
         return False
     with transaction.atomic():
         call = (

@@ -412,3 +412,17 @@ def test_supervisor_lifts_an_identity_lock_but_an_agent_cannot(working, case, si
     lifted = sup_client.post(url + "unlock/", {"unlock-reason": "Checked by email"}, follow=True)
     assert "Identity lock lifted." in messages_of(lifted)
     assert Inquiry.objects.get(pk=item.inquiry_id).state == InquiryState.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "Calls are simulated"), ("es", "Las llamadas son simuladas")],
+)
+def test_the_desk_says_calls_are_simulated_without_telephony(signed_in, settings, language, said):
+    client, _user = signed_in(Role.TIER1)
+    settings.TWILIO_ACCOUNT_SID = ""
+    page = client.get("/desk/", HTTP_ACCEPT_LANGUAGE=language)
+    assert said in page.content.decode()
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC" + "2" * 32, "token"
+    page = client.get("/desk/", HTTP_ACCEPT_LANGUAGE=language)
+    assert 'data-testid="calls-simulated"' not in page.content.decode()

@@ -134,3 +134,19 @@ def test_other_kinds_of_work_are_not_bridged(db, queues, make_agent, fake_twilio
     item = routing.work_item_offer_next(agent=agent, now=OPEN_HOUR)
     routing.work_item_accept(agent=agent, item_id=item.pk, now=OPEN_HOUR)
     assert twilio.requests == []
+
+
+def test_without_telephony_an_accepted_call_is_simulated_and_nothing_calls_the_provider(
+    phone, make_agent, fake_twilio, settings, caplog
+):
+    twilio = fake_twilio()
+    call = phone("main")
+    call.run(["1", "4"])
+    settings.TWILIO_ACCOUNT_SID = ""  # no telephony configured (the demo)
+    with caplog.at_level("INFO"):
+        _agent, item = accept_waiting_call(make_agent)
+    assert twilio.requests == []
+    assert Call.objects.get(call_sid=call.call_sid).bridged_at is None
+    assert WorkItem.objects.get(pk=item.pk).state == "assigned"  # the agent has the work
+    assert "ivr.bridge_simulated" in caplog.messages
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
