@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from redis.asyncio.retry import Retry as RedisRetry
 from redis.backoff import NoBackoff
@@ -494,6 +495,13 @@ CALLBACK_DUE_BUSINESS_DAYS = {
     "regular": env_int("CALLBACK_DUE_REGULAR_DAYS", 7),
 }
 IDENTITY_MAX_FAILURES = 3
+# --- Identity check: which answers prove who the person is ----------------------------------
+# The applicant's date of birth always, then at least this many of the ZIP code on file and
+# the last four digits of the A-Number (1: either; 2: both). Every answer given must match;
+# a representative gives the bar number and the applicant's date of birth.
+IDENTITY_APPLICANT_EXTRA_ANSWERS = env_int("IDENTITY_APPLICANT_EXTRA_ANSWERS", 1)
+if IDENTITY_APPLICANT_EXTRA_ANSWERS not in (1, 2):
+    raise ImproperlyConfigured("IDENTITY_APPLICANT_EXTRA_ANSWERS must be 1 or 2.")
 
 # --- Notifications ---------------------------------------------------------------------------
 # Email: console by default; SMTP through the usual Django settings (EMAIL_HOST, ...).

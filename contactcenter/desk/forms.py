@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from contactcenter.inquiries.models import Disposition, Urgency, VerifiedAs
@@ -57,6 +58,34 @@ class IdentityForm(UswdsForm):
     )
     bar_number = forms.CharField(label=_("Bar number (representative)"), max_length=30,
                                  required=False)  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Needed or not by who is calling and by the agency's rule, so never "(optional)".
+        for name in ("zip_code", "a_number_last4", "bar_number"):
+            self.fields[name].hide_optional = True  # type: ignore[attr-defined]  # _field.html
+        self.fields["zip_code"].help_text = (
+            _("Ask for both the ZIP code and the A-Number's last four digits.")
+            if settings.IDENTITY_APPLICANT_EXTRA_ANSWERS == 2
+            else _("Ask for the ZIP code or the A-Number's last four digits; one is enough.")
+        )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("claimed_as") == VerifiedAs.APPLICANT.value:
+            given = [name for name in ("zip_code", "a_number_last4") if data.get(name, "").strip()]
+            if len(given) < settings.IDENTITY_APPLICANT_EXTRA_ANSWERS:
+                raise forms.ValidationError(
+                    _("Enter both the ZIP code and the A-Number's last four digits.")
+                    if settings.IDENTITY_APPLICANT_EXTRA_ANSWERS == 2
+                    else _("Enter the ZIP code or the A-Number's last four digits.")
+                )
+        elif (
+            data.get("claimed_as") == VerifiedAs.REPRESENTATIVE.value
+            and not data.get("bar_number", "").strip()
+        ):
+            raise forms.ValidationError(_("Enter the representative's bar number."))
+        return data
 
     def answers(self) -> dict[str, str]:
         data = self.cleaned_data

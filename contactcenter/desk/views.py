@@ -263,7 +263,14 @@ class _Act:
 def _act_identity(act: _Act) -> None:
     form = forms.IdentityForm(act.request.POST, prefix="identity")
     if not form.is_valid():
-        messages.error(act.request, _("Enter the receipt number, who is calling and the answers."))
+        # What is missing, never whether an answer was right (nothing is compared yet).
+        said = form.non_field_errors()
+        messages.error(
+            act.request,
+            str(said[0])
+            if said
+            else _("Enter the receipt number, who is calling and the answers."),
+        )
         return
 
     def check() -> IdentityResult:

@@ -502,6 +502,25 @@ def _answer_matches(expected: str, given: str) -> bool:
     return bool(expected) and expected.strip().casefold() == given.strip().casefold()
 
 
+# The answers beside the date of birth that an applicant may give (IDENTITY_APPLICANT_EXTRA_ANSWERS
+# of them at least).
+APPLICANT_EXTRA_QUESTIONS = ("zip_code", "a_number_last4")
+
+
+def _applicant_answers_failed(record, answers: dict[str, str]) -> list[str]:
+    """What failed of an applicant's answers (kept in the inquiry's history, never told): the
+    date of birth always counts; of the ZIP code and the A-Number's last four, every one given
+    must match and at least ``IDENTITY_APPLICANT_EXTRA_ANSWERS`` must be given."""
+    failed = []
+    if not _answer_matches(record.date_of_birth, answers.get("date_of_birth", "")):
+        failed.append("date_of_birth")
+    given = [q for q in APPLICANT_EXTRA_QUESTIONS if answers.get(q, "").strip()]
+    failed += [q for q in given if not _answer_matches(getattr(record, q), answers[q])]
+    if len(given) < settings.IDENTITY_APPLICANT_EXTRA_ANSWERS:
+        failed.append("too_few_answers")
+    return sorted(failed)
+
+
 def _refuse_another_case(locked: Inquiry, *, receipt_number: str) -> None:
     """An inquiry verified for one case stays with it: verified by the questions or by the
     person's online account, it is refused for any other case (a new inquiry is needed).
@@ -570,20 +589,16 @@ def inquiry_verify_identity(
         )
     case = record.case
     if claimed_as == VerifiedAs.APPLICANT:
-        expected = {
-            "date_of_birth": record.date_of_birth,
-            "zip_code": record.zip_code,
-            "a_number_last4": record.a_number_last4,
-        }
+        failed = _applicant_answers_failed(record, answers)
     elif claimed_as == VerifiedAs.REPRESENTATIVE:
         expected = {"bar_number": record.bar_number, "date_of_birth": record.date_of_birth}
+        failed = sorted(
+            question
+            for question, value in expected.items()
+            if not _answer_matches(value, answers.get(question, ""))
+        )
     else:
         raise InvalidInput(_("Say whether the person is the applicant or a representative."))
-    failed = sorted(
-        question
-        for question, value in expected.items()
-        if not _answer_matches(value, answers.get(question, ""))
-    )
     passed = not failed
     if passed:
         locked.verified_as = claimed_as

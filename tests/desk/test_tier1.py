@@ -176,6 +176,38 @@ def test_verified_identity_shows_the_case_and_audits_it(working, case):
     assert item.inquiry.verified_as == "applicant" and item.inquiry.case == case
 
 
+def test_a_genuine_caller_with_date_of_birth_and_zip_is_verified(working, case):
+    """The agency's rule (date of birth and one of ZIP or A-Number) is what the form asks."""
+    client, _user, _item, url = working
+    page = client.get(url).content.decode()
+    assert "(optional)" not in page.split('id="identity-heading"')[1].split("</form>")[0]
+    assert "one is enough" in page
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "identity-a_number_last4"}
+    response = client.post(url + "identity/", answers, follow=True)
+    assert "Identity verified: the caller is the applicant." in messages_of(response)
+
+
+def test_too_few_answers_are_asked_for_and_use_no_attempt(working, case):
+    client, _user, item, url = working
+    answers = {k: v for k, v in GOOD_ANSWERS.items()
+               if k not in ("identity-a_number_last4", "identity-zip_code")}  # fmt: skip
+    response = client.post(url + "identity/", answers, follow=True)
+    assert "Enter the ZIP code or the A-Number&#x27;s last four digits." in (
+        response.content.decode()
+    ) or "Enter the ZIP code or the A-Number's last four digits." in messages_of(response)
+    item.inquiry.refresh_from_db()
+    assert item.inquiry.failed_identity_checks == 0 and not item.inquiry.is_verified
+
+
+def test_a_refusal_does_not_say_which_answer_failed(working, case):
+    client, _user, _item, url = working
+    wrong_zip = {**GOOD_ANSWERS, "identity-zip_code": "10001"}
+    wrong_birth = {**GOOD_ANSWERS, "identity-date_of_birth": "1990-01-01"}
+    first = messages_of(client.post(url + "identity/", wrong_zip, follow=True))
+    second = messages_of(client.post(url + "identity/", wrong_birth, follow=True))
+    assert [m.replace("2 of 3", "1 of 3") for m in second] == first
+
+
 def test_representative_with_g28_can_be_verified(working, db):
     from tests.factories import CaseFactory
 

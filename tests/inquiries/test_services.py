@@ -222,6 +222,37 @@ def test_applicant_passes_with_the_right_answers(queues, staff_user, make_case):
     assert "1985" not in str(event.data)  # answers are never stored
 
 
+@pytest.mark.parametrize(
+    ("extra_required", "given", "passes", "failed"),
+    [
+        # The agency's rule: the date of birth, then one (or both) of ZIP and A-Number.
+        (1, {"zip_code": True}, True, []),
+        (1, {"a_number_last4": True}, True, []),
+        (1, {"zip_code": True, "a_number_last4": False}, False, ["a_number_last4"]),
+        (1, {}, False, ["too_few_answers"]),
+        (2, {"zip_code": True}, False, ["too_few_answers"]),
+        (2, {"zip_code": True, "a_number_last4": True}, True, []),
+    ],
+)
+def test_the_applicant_rule_is_a_setting(
+    queues, staff_user, make_case, settings, extra_required, given, passes, failed
+):
+    settings.IDENTITY_APPLICANT_EXTRA_ANSWERS = extra_required
+    case = make_case()
+    right = applicant_answers(case)
+    answers = {"date_of_birth": right["date_of_birth"]}
+    for question, correct in given.items():
+        answers[question] = right[question] if correct else "0000"
+    inquiry = inquiry_open(channel="phone")
+    result = inquiry_verify_identity(
+        inquiry=inquiry, actor=staff_user("tier1"), receipt_number=receipt_of(case),
+        claimed_as="applicant", answers=answers,
+    )  # fmt: skip
+    assert result.passed is passes
+    event = inquiry.events.get(kind=EventKind.IDENTITY)
+    assert event.data["failed_questions"] == failed
+
+
 def test_three_failures_lock_and_flag(queues, staff_user, make_case):
     case = make_case()
     actor = staff_user("tier1")
