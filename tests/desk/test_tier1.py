@@ -458,3 +458,10 @@ def test_the_desk_says_calls_are_simulated_without_telephony(signed_in, settings
     settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC" + "2" * 32, "token"
     page = client.get("/desk/", HTTP_ACCEPT_LANGUAGE=language)
     assert 'data-testid="calls-simulated"' not in page.content.decode()
+
+
+def test_the_number_to_call_back_is_shown_as_a_link_not_only_in_a_form(working):
+    client, _user, _item, url = working
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Número para devolver la llamada" in page
+    assert 'href="tel:+14025550142" data-testid="contact-phone">+14025550142</a>' in page
