@@ -52,6 +52,7 @@ from contactcenter.routing.services import (
 from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
 from contactcenter.staff.roles import user_roles
 from contactcenter.staff.sign_in import StaffAuthenticationForm
+from contactcenter.staff.two_step import password_sign_in_record
 
 T = TypeVar("T")
 
@@ -60,6 +61,11 @@ class DeskLoginView(auth_views.LoginView):
     template_name = "desk/login.html"
     redirect_authenticated_user = True
     authentication_form = StaffAuthenticationForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_sign_in_record(self.request, form.get_user())
+        return response
 
     def get_default_redirect_url(self) -> str:
         return reverse("desk:home")

@@ -8,7 +8,10 @@ which the demo (``DEBUG``) does by default so its accounts work at once.
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.internal.flows.login import (
+    get_authentication_records,
+    record_authentication,
+)
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +19,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+
+def password_sign_in_record(request: HttpRequest, user) -> None:
+    """A password sign-in on the desk's own page, noted where allauth looks: its pages that
+    turn on two-step verification ask for a recent sign-in, and without this note they would
+    ask for the password a second time."""
+    # Marked as a fresh proof of the password, which it is: allauth's own sign-in counts only
+    # for that, so its TOTP page would otherwise ask for the password again straight away.
+    record_authentication(
+        request, user, method="password", username=user.get_username(), reauthenticated=True
+    )
+
+
+def totp_turned_on(sender, request: HttpRequest | None, user, authenticator, **kwargs) -> None:
+    """Turning TOTP on takes a code from the new authenticator: that is this session's second
+    step, so the page the person was going to opens at once instead of asking for another
+    code."""
+    if request is not None:
+        record_authentication(
+            request, user, method="mfa", id=authenticator.pk, type=authenticator.type
+        )
 
 
 def session_passed_two_step(request: HttpRequest) -> bool:

@@ -94,3 +94,28 @@ def test_signing_out_of_the_admin_never_asks_for_a_code(client, required):
 def test_the_admin_sign_in_page_still_answers_signed_out(client, required):
     assert client.get("/admin/login/").status_code == 200
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db(transaction=True)  # allauth tells of it on commit, as in production
+def test_turning_on_two_step_after_the_desk_sign_in_is_one_step(client, required, reference_data):
+    """Signed in on the desk, a member of staff without TOTP turns it on once (one code) and
+    goes straight on: no second password, no second code, and no warning left behind."""
+    from tests.portal.conftest import totp_code
+
+    user = StaffUserFactory(role=Role.TIER1)
+    signed_in = client.post(
+        "/desk/login/", {"username": user.username, "password": "correct horse battery staple"}
+    )
+    assert signed_in.status_code == 302
+    detour = client.get("/desk/messages/")
+    assert detour["Location"].startswith("/accounts/2fa/totp/activate")
+    activation = client.get(detour["Location"])
+    assert activation.status_code == 200  # not sent to enter the password again first
+    secret = client.session["mfa.totp.secret"]
+    turned_on = client.post(detour["Location"], {"code": totp_code(secret)})
+    assert turned_on.status_code == 302
+    if turned_on["Location"] != "/desk/messages/":  # the recovery codes, shown once first
+        assert client.get(turned_on["Location"]).status_code == 200
+    page = client.get("/desk/messages/")
+    assert page.status_code == 200  # not asked for another code
+    assert "turn on two-step verification first" not in page.content.decode()
