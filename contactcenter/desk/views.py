@@ -139,7 +139,7 @@ def _home_context(agent: Agent) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     if not user_roles(request.user) & TIER1_PAGE_ROLES:
         # A Tier 2 officer's desk is the callback list; office staff's is their office's queue.
-        return redirect(role_landing_url(request.user))
+        return redirect(role_landing_url(request.user) or "desk:callbacks")
     return _page(request, "desk/home.html", _home_context(_agent(request)))
 
 
@@ -614,5 +614,6 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         )
     else:
         response = render(request, "403.html", status=403)
-    response._has_been_logged = True  # type: ignore[attr-defined]  (Django's own flag)
+    # Django's own flag for a response it has already logged.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response

@@ -53,9 +53,7 @@ def test_next_is_followed_to_a_page_the_role_may_use(client, staff):
     "next_url",
     ["/desk/supervisor/", "/service-requests/office/", "https://elsewhere.example/desk/", "/nope/"],
 )
-def test_next_to_another_roles_page_or_elsewhere_gives_way_to_the_own_page(
-    client, staff, next_url
-):
+def test_next_to_another_roles_page_or_elsewhere_gives_way_to_the_own_page(client, staff, next_url):
     user = staff(Role.TIER2)
     response = _sign_in(client, user, next_url)
     assert response.status_code == 302 and response["Location"] == "/desk/callbacks/"
@@ -98,9 +96,7 @@ def test_people_without_a_staff_role_get_the_sites_403(client, staff):
     assert "desk/forbidden.html" not in [t.name for t in response.templates]
 
 
-def test_a_403_is_logged_once_below_error_without_a_traceback_or_the_address(
-    client, staff, caplog
-):
+def test_a_403_is_logged_once_below_error_without_a_traceback_or_the_address(client, staff, caplog):
     client.force_login(staff(Role.TIER1))
     with caplog.at_level(logging.DEBUG):
         response = client.get("/service-requests/office/12345678/")
