@@ -606,12 +606,12 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         ",".join(sorted(roles)) or "-",
     )
     if roles:
-        response = _page(
-            request,
-            "desk/forbidden.html",
-            {"landing_url": role_landing_url(request.user)},
-            status=403,
-        )
+        landing = role_landing_url(request.user)
+        # Office staff not yet attached to an office are refused their own queue: no link
+        # back to the page that refused them.
+        if landing == request.path:
+            landing = None
+        response = _page(request, "desk/forbidden.html", {"landing_url": landing}, status=403)
     else:
         response = render(request, "403.html", status=403)
     # Django's own flag for a response it has already logged.

@@ -107,3 +107,13 @@ def test_a_403_is_logged_once_below_error_without_a_traceback_or_the_address(cli
     assert refusals and all(r.levelno == logging.INFO for r in refusals)
     assert all(r.exc_info is None for r in caplog.records)
     assert not any("12345678" in r.getMessage() for r in caplog.records)
+
+
+def test_office_staff_without_an_office_are_not_linked_back_to_the_page_that_refused_them(
+    client, staff
+):
+    client.force_login(staff(Role.OFFICE_STAFF))
+    response = client.get("/service-requests/office/")
+    assert response.status_code == 403
+    assert "desk/forbidden.html" in [t.name for t in response.templates]
+    assert 'href="/service-requests/office/"' not in response.content.decode()
