@@ -6,6 +6,9 @@ from contactcenter.api import api
 from contactcenter.cases import views as case_views
 from contactcenter.notifications import webhooks as notification_webhooks
 
+# Another role's page: a page in the desk's layout with a way on, logged once at INFO.
+handler403 = "contactcenter.desk.views.forbidden"
+
 admin.site.site_header = "Contact Center administration"
 admin.site.site_title = "Contact Center"
 

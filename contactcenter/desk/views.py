@@ -8,6 +8,7 @@ arrives over the desk's WebSocket.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar, cast
@@ -28,7 +29,13 @@ from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk import forms, selectors, services
-from contactcenter.desk.access import TIER1_PAGE_ROLES, TIER2_PAGE_ROLES, desk_roles_required
+from contactcenter.desk.access import (
+    TIER1_PAGE_ROLES,
+    TIER2_PAGE_ROLES,
+    desk_roles_required,
+    page_allowed,
+    role_landing_url,
+)
 from contactcenter.desk.callbacks import TEXT_AHEAD_TEMPLATE, callback_text_ahead
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
@@ -49,12 +56,14 @@ from contactcenter.routing.services import (
     work_item_decline,
     work_item_reassign,
 )
-from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
+from contactcenter.staff.access import DESK_ROLES, STAFF_ROLES, SUPERVISOR_ROLES
 from contactcenter.staff.roles import user_roles
 from contactcenter.staff.sign_in import StaffAuthenticationForm
 from contactcenter.staff.two_step import password_sign_in_record
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 
 class DeskLoginView(auth_views.LoginView):
@@ -67,8 +76,17 @@ class DeskLoginView(auth_views.LoginView):
         password_sign_in_record(self.request, form.get_user())
         return response
 
+    def get_success_url(self) -> str:
+        """The page named in ``next`` when it is safe and this role may use it; otherwise the
+        role's own work (office staff have no desk page, so ``/desk/`` alone would refuse
+        them)."""
+        wanted = self.get_redirect_url()
+        if wanted and page_allowed(self.request.user, wanted):
+            return wanted
+        return self.get_default_redirect_url()
+
     def get_default_redirect_url(self) -> str:
-        return reverse("desk:home")
+        return role_landing_url(self.request.user) or reverse("desk:home")
 
 
 class DeskLogoutView(auth_views.LogoutView):
@@ -125,10 +143,11 @@ def _home_context(agent: Agent) -> dict:
 
 
 @require_GET
-@desk_roles_required(DESK_ROLES)
+@desk_roles_required(STAFF_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
     if not user_roles(request.user) & TIER1_PAGE_ROLES:
-        return redirect("desk:callbacks")  # a Tier 2 officer's desk is the callback list
+        # A Tier 2 officer's desk is the callback list; office staff's is their office's queue.
+        return redirect(role_landing_url(request.user) or "desk:callbacks")
     return _page(request, "desk/home.html", _home_context(_agent(request)))
 
 
@@ -581,3 +600,35 @@ def reassign(request: HttpRequest, item_id: int) -> HttpResponse:
         if "take" in request.POST:
             return redirect("desk:inquiry", reference=item.inquiry.reference_number)
     return redirect("desk:supervisor")
+
+
+# --- Refusals ----------------------------------------------------------------------------------
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The project's 403 page (``handler403``): another role's page, in the desk's layout with
+    a link to this person's own work; the public's in the site's layout.
+
+    A refusal is an everyday event, so it is logged here once at INFO, by the page's name and
+    the roles held (never the address, which may carry a reference or case number), and Django
+    is told not to log it again as a warning with a traceback.
+    """
+    roles = user_roles(request.user)
+    match = request.resolver_match
+    logger.info(
+        "staff.forbidden page=%s roles=%s",
+        match.view_name if match is not None else "-",
+        ",".join(sorted(roles)) or "-",
+    )
+    if roles:
+        landing = role_landing_url(request.user)
+        # Office staff not yet attached to an office are refused their own queue: no link
+        # back to the page that refused them.
+        if landing == request.path:
+            landing = None
+        response = _page(request, "desk/forbidden.html", {"landing_url": landing}, status=403)
+    else:
+        response = render(request, "403.html", status=403)
+    # Django's own flag for a response it has already logged.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response

@@ -29,6 +29,7 @@ from contactcenter.staff.access import STAFF_ROLES, staff_roles_required
 from contactcenter.staff.models import Role
 
 CREATE_ROLES = frozenset({Role.TIER1, Role.TIER2, Role.SUPERVISOR, Role.ADMIN})
+OFFICE_PAGE_ROLES = frozenset({Role.OFFICE_STAFF})
 
 
 def _office_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -45,6 +46,8 @@ def _office_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
         except selectors.ServiceRequestNotFound:
             raise Http404 from None
 
+    # Only office staff get past the selectors: sign-in sends no one else here.
+    wrapped.staff_roles = OFFICE_PAGE_ROLES  # type: ignore[attr-defined]
     return wrapped
 
 

@@ -51,6 +51,15 @@ def staff_roles_required(
                 return second_step
             return view(request, *args, **kwargs)
 
+        # The roles are kept on the view, so sign-in can tell whether a page named in ``next``
+        # is one this person may use before sending them there.
+        wrapped.staff_roles = allowed  # type: ignore[attr-defined]
         return cast(View, wrapped)
 
     return decorator
+
+
+def view_staff_roles(view: Callable[..., object]) -> frozenset[str] | None:
+    """The roles a staff page lets in, or None for a view that is not a staff page."""
+    roles = getattr(view, "staff_roles", None)
+    return frozenset(roles) if roles is not None else None

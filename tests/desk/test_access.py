@@ -6,6 +6,7 @@ import pytest
 
 from contactcenter.staff.models import Role
 from tests.desk.conftest import PASSWORD
+from tests.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,22 @@ def test_sign_out_is_a_post(signed_in):
 
 @pytest.mark.parametrize("role", ["", Role.OFFICE_STAFF])
 @pytest.mark.parametrize(
-    "url", ["/desk/", "/desk/callbacks/", "/desk/supervisor/", "/desk/inquiries/0000000001/"]
+    "url", ["/desk/callbacks/", "/desk/supervisor/", "/desk/inquiries/0000000001/"]
 )
 def test_people_without_a_desk_role_get_403(signed_in, role, url):
     client, _user = signed_in(role)
     assert client.get(url).status_code == 403
+
+
+def test_people_with_no_role_get_403_at_the_desk(signed_in):
+    client, _user = signed_in("")
+    assert client.get("/desk/").status_code == 403
+
+
+def test_office_staff_at_the_desk_are_sent_to_their_office_queue(signed_in):
+    client, _user = signed_in(Role.OFFICE_STAFF, office=OfficeFactory())
+    response = client.get("/desk/")
+    assert response.status_code == 302 and response["Location"] == "/service-requests/office/"
 
 
 def test_tier1_cannot_reach_callbacks_or_supervisor_pages(signed_in):

@@ -98,9 +98,10 @@ def test_two_step_verification_comes_after_the_role(settings):
     assert calls == []
 
 
-# Each page that had a copy of the check keeps its sign-in page and its 403.
+# Each page that had a copy of the check keeps its sign-in page and its 403 (the desk's home
+# sends office staff on to their office's queue, so only someone with no role is refused).
 PAGES = [
-    ("/desk/", "/desk/login/", Role.OFFICE_STAFF),
+    ("/desk/", "/desk/login/", ""),
     ("/desk/messages/", "/desk/login/", Role.OFFICE_STAFF),
     ("/appointments/staff/", "/admin/login/", Role.TIER1),
     ("/service-requests/new/0000000000/", "/admin/login/", Role.OFFICE_STAFF),
