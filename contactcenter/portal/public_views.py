@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,9 +20,9 @@ from contactcenter.portal import public_services
 from contactcenter.portal.forms import AccountHelpForm, EventRegistrationForm, FeedbackForm
 from contactcenter.portal.models import OutreachEvent
 from contactcenter.routing.calendar import live_help_open
-from contactcenter.routing.models import WorkItem, WorkState
+from contactcenter.routing.models import Queue, QueueTier
+from contactcenter.routing.wait_estimates import queue_wait_for_newcomer
 
-WAIT_WINDOW = dt.timedelta(hours=2)
 
 
 def _form_limit() -> tuple[int, int]:
@@ -56,36 +55,23 @@ CHANNEL_LABELS = {
 
 
 def channel_waits(now: dt.datetime | None = None) -> list[ChannelWait]:
-    """Per channel: how many are in line now, and the average wait of the work that reached an
-    agent in the last two hours (two queries)."""
+    """Per channel: how many are in line now, and the wait of someone who joins now, from the
+    one estimate every channel gives (``routing.wait_estimates``). A channel the public reaches
+    through several queues shows the longest of their estimates; None when no queue that takes
+    it can be estimated."""
     now = now or timezone.now()
-    waiting = dict(
-        WorkItem.objects.filter(state=WorkState.QUEUED, channel__in=list(CHANNEL_LABELS))
-        .values_list("channel")
-        .annotate(n=Count("pk"))
-        .values_list("channel", "n")
-    )
-    recent = {
-        row["channel"]: row["wait"]
-        for row in WorkItem.objects.filter(
-            assigned_at__gte=now - WAIT_WINDOW, channel__in=list(CHANNEL_LABELS)
-        )
-        .values("channel")
-        .annotate(
-            wait=Avg(
-                ExpressionWrapper(F("assigned_at") - F("enqueued_at"), output_field=DurationField())
-            )
-        )
-    }
+    queues = list(Queue.objects.filter(active=True, tier=QueueTier.TIER1))
     result = []
     for channel, label in CHANNEL_LABELS.items():
-        average = recent.get(channel)
-        minutes = None
-        if average is not None:
-            minutes = max(0, round(average.total_seconds() / 60))
-        elif not waiting.get(channel):
-            minutes = 0
-        result.append(ChannelWait(channel, str(label), waiting.get(channel, 0), minutes))
+        waiting, minutes = 0, None
+        for queue in queues:
+            if channel not in (queue.channels or []):
+                continue
+            queued, estimate = queue_wait_for_newcomer(queue, now=now)
+            waiting += queued
+            if estimate is not None:
+                minutes = estimate if minutes is None else max(minutes, estimate)
+        result.append(ChannelWait(channel, str(label), waiting, minutes))
     return result
 
 
