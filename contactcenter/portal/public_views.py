@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from contactcenter.portal import public_services
 from contactcenter.portal.forms import AccountHelpForm, EventRegistrationForm, FeedbackForm
 from contactcenter.portal.models import OutreachEvent
 from contactcenter.routing.calendar import live_help_open
-from contactcenter.routing.models import Queue, QueueTier
+from contactcenter.routing.models import Queue, QueueTier, WorkItem, WorkState
 from contactcenter.routing.wait_estimates import queue_wait_for_newcomer
 
 
@@ -56,22 +57,25 @@ CHANNEL_LABELS = {
 
 def channel_waits(now: dt.datetime | None = None) -> list[ChannelWait]:
     """Per channel: how many are in line now, and the wait of someone who joins now, from the
-    one estimate every channel gives (``routing.wait_estimates``). A channel the public reaches
-    through several queues shows the longest of their estimates; None when no queue that takes
-    it can be estimated."""
+    one estimate every channel gives (``routing.wait_estimates``, for the place after everyone
+    already in the queue). A channel the public reaches through several Tier 1 queues shows the
+    longest of their estimates; None when none of them can be estimated."""
     now = now or timezone.now()
-    queues = list(Queue.objects.filter(active=True, tier=QueueTier.TIER1))
+    waiting = dict(
+        WorkItem.objects.filter(state=WorkState.QUEUED, channel__in=list(CHANNEL_LABELS))
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    )
+    estimates = {
+        queue: queue_wait_for_newcomer(queue, now=now)[1]
+        for queue in Queue.objects.filter(active=True, tier=QueueTier.TIER1)
+    }
     result = []
     for channel, label in CHANNEL_LABELS.items():
-        waiting, minutes = 0, None
-        for queue in queues:
-            if channel not in (queue.channels or []):
-                continue
-            queued, estimate = queue_wait_for_newcomer(queue, now=now)
-            waiting += queued
-            if estimate is not None:
-                minutes = estimate if minutes is None else max(minutes, estimate)
-        result.append(ChannelWait(channel, str(label), waiting, minutes))
+        known = [m for q, m in estimates.items() if channel in (q.channels or []) and m is not None]
+        minutes = max(known) if known else None
+        result.append(ChannelWait(channel, str(label), waiting.get(channel, 0), minutes))
     return result
 
 
