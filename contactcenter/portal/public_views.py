@@ -25,7 +25,6 @@ from contactcenter.routing.models import Queue, QueueTier, WorkItem, WorkState
 from contactcenter.routing.wait_estimates import queue_wait_for_newcomer
 
 
-
 def _form_limit() -> tuple[int, int]:
     return (
         int(getattr(settings, "PORTAL_FORM_RATE_LIMIT", 5)),

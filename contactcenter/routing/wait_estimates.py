@@ -63,7 +63,11 @@ def median_handle_seconds(queue_id: int, *, now: dt.datetime) -> float | None:
         .order_by("-completed_at")
         .values_list("assigned_at", "completed_at")[:HANDLE_SAMPLE]
     )
-    handled = [max((done - assigned).total_seconds(), 0.0) for assigned, done in rows]
+    handled = [
+        max((done - assigned).total_seconds(), 0.0)
+        for assigned, done in rows
+        if assigned is not None and done is not None  # the filter's; for the type checker
+    ]
     return statistics.median(handled) if handled else None
 
 
@@ -82,9 +86,7 @@ def agents_serving(queue: Queue) -> int:
     return count
 
 
-def wait_estimate(
-    queue: Queue | int, place: int, *, now: dt.datetime | None = None
-) -> int | None:
+def wait_estimate(queue: Queue | int, place: int, *, now: dt.datetime | None = None) -> int | None:
     """The estimated wait, in minutes as said to the public, for the person at ``place`` (1 =
     next) in ``queue``.
 
@@ -116,7 +118,9 @@ def item_wait_estimate(item: WorkItem, *, now: dt.datetime | None = None) -> tup
     return place, wait_estimate(item.queue_id, place, now=now)
 
 
-def queue_wait_for_newcomer(queue: Queue, *, now: dt.datetime | None = None) -> tuple[int, int | None]:
+def queue_wait_for_newcomer(
+    queue: Queue, *, now: dt.datetime | None = None
+) -> tuple[int, int | None]:
     """How many wait in ``queue`` now, and the estimated wait of someone who joins it now (the
     place after the last of them)."""
     waiting = WorkItem.objects.filter(queue_id=queue.pk, state=WorkState.QUEUED).count()

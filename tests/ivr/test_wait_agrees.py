@@ -27,7 +27,10 @@ def contact_page_minutes(client, channel_label: str) -> int:
 
 
 def test_phone_chat_and_contact_page_give_the_same_wait(
-    phone, waiting_chat, client, make_agent  # noqa: F811
+    phone,
+    waiting_chat,  # noqa: F811
+    client,
+    make_agent,
 ):
     queue = Queue.objects.get(code="t1-general-en")
     finished(queue, [4, 6, 6, 8])  # median handle time: 6 minutes
@@ -55,7 +58,9 @@ def test_phone_chat_and_contact_page_give_the_same_wait(
 
 
 def test_no_estimate_is_said_on_every_channel_not_a_made_up_figure(
-    phone, waiting_chat, client  # noqa: F811
+    phone,
+    waiting_chat,  # noqa: F811
+    client,
 ):
     """No history and no agent: every channel says it cannot estimate."""
     page = client.get("/contact/").content.decode()
