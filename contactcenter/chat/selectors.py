@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import statistics
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Q
-from django.utils import timezone
 
 from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
 from contactcenter.chat.services import token_digest
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+from contactcenter.routing.wait_estimates import item_wait_estimate
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
 
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-# With no recent chats to learn from, assume this many minutes per person in line.
-DEFAULT_MINUTES_PER_PLACE = 3.0
 
 
 def conversation_for_token(token: object) -> Conversation | None:
@@ -73,10 +68,9 @@ class ChatStatus:
 
 
 def chat_status(*, conversation: Conversation, now: dt.datetime | None = None) -> ChatStatus:
-    """Where the person stands. While waiting: their place among the queued items of their
-    queue (items of higher priority, or queued earlier, go first) and a rough estimate: the
-    place times the median wait of the last chats this queue answered (at least a minute), or
-    times three minutes when none were answered in the last two hours."""
+    """Where the person stands. While waiting: their place in their queue and the estimated
+    wait every channel gives for that place (``routing.wait_estimates``; None when it cannot
+    be estimated)."""
     # Both: a socket holds the conversation from before the hand-over gave it an inquiry.
     conversation.refresh_from_db(fields=["state", "inquiry"])
     if conversation.state != ConversationState.WAITING or conversation.inquiry_id is None:
@@ -87,38 +81,10 @@ def chat_status(*, conversation: Conversation, now: dt.datetime | None = None) -
         .order_by("-id")
         .first()
     )
-    if item is None or item.state != WorkState.QUEUED:
-        return ChatStatus(conversation.state, 1, 1)
-    ahead = WorkItem.objects.filter(queue_id=item.queue_id, state=WorkState.QUEUED).filter(
-        Q(priority__gt=item.priority)
-        | Q(priority=item.priority, enqueued_at__lt=item.enqueued_at)
-        | Q(priority=item.priority, enqueued_at=item.enqueued_at, id__lt=item.pk)
-    )
-    position = ahead.count() + 1
-    now = now or timezone.now()
-    recent = list(
-        WorkItem.objects.filter(
-            queue_id=item.queue_id,
-            kind=WorkKind.CHAT,
-            assigned_at__isnull=False,
-            assigned_at__gte=now - dt.timedelta(hours=2),
-        )
-        .order_by("-assigned_at")
-        .values_list("enqueued_at", "assigned_at")[:20]
-    )
-    if recent:
-        per_place = (
-            statistics.median(
-                max((assigned - enqueued).total_seconds(), 0.0)
-                for enqueued, assigned in recent
-                if assigned is not None
-            )
-            / 60.0
-        )
-        per_place = max(per_place, 1.0)
-    else:
-        per_place = DEFAULT_MINUTES_PER_PLACE
-    return ChatStatus(conversation.state, position, max(1, math.ceil(position * per_place)))
+    if item is None:
+        return ChatStatus(conversation.state, 1, None)
+    position, minutes = item_wait_estimate(item, now=now)
+    return ChatStatus(conversation.state, position, minutes)
 
 
 def chat_transcript_lines(*, reference_number: str) -> list[dict[str, object]]:

@@ -26,6 +26,12 @@ def widget_texts() -> dict[str, str]:
         "position": _(
             "You are number %(position)s in line. Estimated wait: about %(minutes)s minutes."
         ),
+        "position_one_minute": _(
+            "You are number %(position)s in line. Estimated wait: about 1 minute."
+        ),
+        "position_unknown": _(
+            "You are number %(position)s in line. We cannot estimate the wait right now."
+        ),
         "agent_joined": _("%(name)s joined the chat."),
         "agent_joined_anonymous": _("An agent joined the chat."),
         "supervisor_joined": _("A supervisor joined the chat."),

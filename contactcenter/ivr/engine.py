@@ -331,8 +331,13 @@ class _Builder:
             self.state["callback_prompt"] = ""
             return self.turn(awaiting="callback")
         if self.event.hold:
-            self.flow_prompt("hold", **dict(self.event.hold), wait=minutes_text(
-                int(self.event.hold["minutes"]), self.language))  # fmt: skip
+            minutes = self.event.hold.get("minutes")
+            position = self.event.hold["position"]
+            if minutes is None:  # no estimate: say so, never a made-up figure
+                self.say(self.flow.prompts.get("hold_unknown", HOLD_UNKNOWN), position=position)
+            else:
+                self.flow_prompt("hold", position=position, minutes=minutes,
+                                 wait=minutes_text(int(minutes), self.language))  # fmt: skip
         return self.turn(hold=True, listen=Listen(language=self.language, num_digits=1))
 
     def resume(self, awaiting: str, result: Mapping[str, Any]) -> Turn:
@@ -374,6 +379,13 @@ class _Builder:
             self.flow_prompt("hold_callback")
         self.state["outcome"] = "callback"
         return self.end()
+
+
+# Said in line when the wait cannot be estimated and the flow has no words of its own for it.
+HOLD_UNKNOWN = {
+    "en": "You are number {position} in line. We cannot estimate the wait right now.",
+    "es": "Usted es el número {position} en la fila. Ahora no podemos estimar la espera.",
+}
 
 
 def minutes_text(minutes: int, language: str) -> str:

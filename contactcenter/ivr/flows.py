@@ -62,12 +62,17 @@ FLOW_PROMPTS = (
     "connecting",  # said as the call is moved to the agent who accepted it
     "no_callback_number",  # a callback was asked for but the caller's number is withheld
 )
+# Texts a flow may supply; the engine has its own words when it does not.
+OPTIONAL_FLOW_PROMPTS = (
+    "hold_unknown",  # {position}: waiting in line when the wait cannot be estimated
+)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LINE_ID = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 # Placeholders each place may use.
 ALLOWED_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "hold": frozenset({"position", "minutes", "wait"}),
+    "hold_unknown": frozenset({"position"}),
     "found": frozenset({"form", "status", "date"}),
     "transfer": frozenset(),
     "after_hours": frozenset({"hours"}),
@@ -327,7 +332,11 @@ def flow_parse(text: str, *, file: str) -> Flow:
     for name in FLOW_PROMPTS:
         check.text(f"prompts.{name}", "prompt", prompts.get(name),
                    ALLOWED_PLACEHOLDERS.get(name, frozenset()))  # fmt: skip
-    for name in set(prompts) - set(FLOW_PROMPTS):
+    for name in OPTIONAL_FLOW_PROMPTS:
+        if name in prompts:
+            check.text(f"prompts.{name}", "prompt", prompts[name],
+                       ALLOWED_PLACEHOLDERS.get(name, frozenset()))  # fmt: skip
+    for name in set(prompts) - set(FLOW_PROMPTS) - set(OPTIONAL_FLOW_PROMPTS):
         check.bad(f"prompts.{name}", "unknown flow prompt")
     for role in ("start", "representative", "supervisor"):
         target = data.get(role)

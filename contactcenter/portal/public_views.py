@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,9 +21,8 @@ from contactcenter.portal import public_services
 from contactcenter.portal.forms import AccountHelpForm, EventRegistrationForm, FeedbackForm
 from contactcenter.portal.models import OutreachEvent
 from contactcenter.routing.calendar import live_help_open
-from contactcenter.routing.models import WorkItem, WorkState
-
-WAIT_WINDOW = dt.timedelta(hours=2)
+from contactcenter.routing.models import Queue, QueueTier, WorkItem, WorkState
+from contactcenter.routing.wait_estimates import queue_wait_for_newcomer
 
 
 def _form_limit() -> tuple[int, int]:
@@ -56,8 +55,10 @@ CHANNEL_LABELS = {
 
 
 def channel_waits(now: dt.datetime | None = None) -> list[ChannelWait]:
-    """Per channel: how many are in line now, and the average wait of the work that reached an
-    agent in the last two hours (two queries)."""
+    """Per channel: how many are in line now, and the wait of someone who joins now, from the
+    one estimate every channel gives (``routing.wait_estimates``, for the place after everyone
+    already in the queue). A channel the public reaches through several Tier 1 queues shows the
+    longest of their estimates; None when none of them can be estimated."""
     now = now or timezone.now()
     waiting = dict(
         WorkItem.objects.filter(state=WorkState.QUEUED, channel__in=list(CHANNEL_LABELS))
@@ -65,26 +66,14 @@ def channel_waits(now: dt.datetime | None = None) -> list[ChannelWait]:
         .annotate(n=Count("pk"))
         .values_list("channel", "n")
     )
-    recent = {
-        row["channel"]: row["wait"]
-        for row in WorkItem.objects.filter(
-            assigned_at__gte=now - WAIT_WINDOW, channel__in=list(CHANNEL_LABELS)
-        )
-        .values("channel")
-        .annotate(
-            wait=Avg(
-                ExpressionWrapper(F("assigned_at") - F("enqueued_at"), output_field=DurationField())
-            )
-        )
+    estimates = {
+        queue: queue_wait_for_newcomer(queue, now=now)[1]
+        for queue in Queue.objects.filter(active=True, tier=QueueTier.TIER1)
     }
     result = []
     for channel, label in CHANNEL_LABELS.items():
-        average = recent.get(channel)
-        minutes = None
-        if average is not None:
-            minutes = max(0, round(average.total_seconds() / 60))
-        elif not waiting.get(channel):
-            minutes = 0
+        known = [m for q, m in estimates.items() if channel in (q.channels or []) and m is not None]
+        minutes = max(known) if known else None
         result.append(ChannelWait(channel, str(label), waiting.get(channel, 0), minutes))
     return result
 

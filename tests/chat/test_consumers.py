@@ -210,7 +210,7 @@ def test_waiting_person_sees_position_and_wait(waiting_chat):
         return status
 
     status = asyncio.run(talk())
-    assert status == {"type": "status", "state": "waiting", "position": 2, "wait_minutes": 6}
+    assert status == {"type": "status", "state": "waiting", "position": 2, "wait_minutes": None}
 
 
 def test_chat_traffic_sends_nothing_to_the_shared_sync_thread(accepted_chat, client, monkeypatch):

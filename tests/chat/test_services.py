@@ -12,8 +12,9 @@ from contactcenter.chat.selectors import chat_status, conversation_for_token
 from contactcenter.core.errors import InvalidInput
 from contactcenter.desk.services import desk_offer_accept, desk_presence_set
 from contactcenter.inquiries.models import Channel, EventKind, InquiryState
-from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+from contactcenter.routing.models import Presence, Queue, WorkItem, WorkKind, WorkState
 from contactcenter.staff.models import Role
+from tests.routing.wait_history import finished
 
 pytestmark = pytest.mark.django_db
 
@@ -177,13 +178,17 @@ def test_leaving_while_waiting_takes_the_chat_out_of_the_queue(waiting_chat):
     assert raised.value.code == "chat_ended"
 
 
-def test_position_and_wait_count_the_people_ahead(waiting_chat):
+def test_position_and_wait_count_the_people_ahead(waiting_chat, make_agent):
     first, _ = waiting_chat()
     second, _ = waiting_chat()
     assert chat_status(conversation=first).position == 1
     status = chat_status(conversation=second)
     assert status.state == "waiting" and status.position == 2
-    assert status.wait_minutes == 2 * 3  # no chats answered lately: three minutes a place
+    assert status.wait_minutes is None  # nothing answered lately: no figure made up
+    # One agent, 3 minutes a contact: the routing estimate, 2 places x 3 minutes.
+    finished(Queue.objects.get(code="t1-general-en"), [3])
+    make_agent(presence=Presence.BUSY)
+    assert chat_status(conversation=second).wait_minutes == 2 * 3
     assert chat_status(conversation=second).as_dict()["type"] == "status"
 
 

@@ -11,7 +11,8 @@ from django.test import Client
 from contactcenter.inquiries.models import Disposition, InquiryState
 from contactcenter.ivr.models import Call, CallTurn, Outcome
 from contactcenter.notifications.models import Notification
-from contactcenter.routing.models import WorkItem, WorkKind, WorkState
+from contactcenter.routing.models import Presence, Queue, WorkItem, WorkKind, WorkState
+from tests.routing.wait_history import finished
 from tests.twilio_webhooks import twilio_payload, twilio_post
 
 from .conftest import AUTH_TOKEN
@@ -366,7 +367,10 @@ def test_withheld_number_gets_no_false_promises(phone, known_case, night):
     assert not WorkItem.objects.exists()
 
 
-def test_hold_announces_a_wait_in_words(phone):
+def test_hold_announces_a_wait_in_words(phone, make_agent):
+    # One Spanish agent, who took 3 minutes a call: the next in line waits 3 minutes.
+    finished(Queue.objects.get(code="t1-general-es"), [3])
+    make_agent(languages=["es"], presence=Presence.BUSY)
     call = phone("main")
     call.run(["2", "4"])
     assert "Usted es el número 1 en la fila. La espera estimada es de unos 3 minutos." in (

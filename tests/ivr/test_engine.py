@@ -283,6 +283,17 @@ def test_transfer_in_live_hours_queues_and_holds(flow):
     assert kept.hold and kept.state["outcome"] == "queued"
 
 
+def test_a_wait_that_cannot_be_estimated_is_said_so_never_a_figure(flow):
+    """No estimate (no recent history or no agent): a flow without its own words for it gets
+    the engine's, in the caller's language."""
+    turn = play(flow, "0", "0")
+    held = step(
+        flow, turn.state, Event(result={"queue": "x"}, hold={"position": 2, "minutes": None})
+    )
+    assert held.hold
+    assert texts(held) == ["You are number 2 in line. We cannot estimate the wait right now."]
+
+
 def test_transfer_after_hours_goes_to_the_hours(flow):
     turn = play(flow, "0", "0", live_open=False)
     assert texts(turn)[-1] == "Closed. Open 9-5"

@@ -133,8 +133,12 @@
   function setStatus(event) {
     phase = event.state;
     if (event.state === "waiting") {
+      // The minutes come worded and rounded by the server's one estimate; none: cannot estimate.
+      var positionText = event.wait_minutes === null || event.wait_minutes === undefined
+        ? texts.position_unknown
+        : event.wait_minutes === 1 ? texts.position_one_minute : texts.position;
       statusText.textContent = event.position
-        ? fmt(texts.position, { position: event.position, minutes: event.wait_minutes })
+        ? fmt(positionText, { position: event.position, minutes: event.wait_minutes })
         : texts.waiting;
       show(statusBox, true);
       if (!pollTimer) {
