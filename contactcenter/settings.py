@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "contactcenter.staff.context_processors.staff_navigation",
             ],
         },
     },

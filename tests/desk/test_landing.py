@@ -5,6 +5,7 @@ is a 403 in the desk's layout with a way on, logged as an everyday event."""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
@@ -117,3 +118,38 @@ def test_office_staff_without_an_office_are_not_linked_back_to_the_page_that_ref
     assert response.status_code == 403
     assert "desk/forbidden.html" in [t.name for t in response.templates]
     assert 'href="/service-requests/office/"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "role_kwargs"),
+    [("/service-requests/office/", "office"), ("/desk/messages/", "tier1")],
+)
+def test_office_and_message_pages_use_the_staff_layout_with_the_role_menu(
+    client, settings, path, role_kwargs
+):
+    """The office queue and secure messages are staff pages: the staff menu for the role, not
+    the public site's "My account" and chat."""
+    from tests.factories import StaffUserFactory
+
+    settings.STAFF_REQUIRE_TWO_STEP = False
+    if role_kwargs == "office":
+        user = StaffUserFactory(role=Role.OFFICE_STAFF, office=OfficeFactory())
+        expected = 'href="/service-requests/office/"'
+    else:
+        user = StaffUserFactory(role=Role.TIER1)
+        expected = 'href="/desk/messages/"'
+    from tests.portal.conftest import two_step_on
+
+    two_step_on(user)  # the secure messages always ask for two-step verification
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "mfa", "at": time.time()}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "staff/base.html" in [t.name for t in page.templates]
+    assert expected in text and "Escritorio del agente" in text
+    assert "Chatee con nosotros" not in text and "Chat with us" not in text
+    assert 'href="/account/"' not in text
