@@ -153,3 +153,5 @@ def test_office_and_message_pages_use_the_staff_layout_with_the_role_menu(
     assert expected in text and "Escritorio del agente" in text
     assert "Chatee con nosotros" not in text and "Chat with us" not in text
     assert 'href="/account/"' not in text
+    # The desk's live socket refuses office staff: their pages do not open it.
+    assert ("data-desk-socket" in text) is (role_kwargs != "office")
