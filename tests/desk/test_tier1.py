@@ -465,3 +465,15 @@ def test_the_number_to_call_back_is_shown_as_a_link_not_only_in_a_form(working):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Número para devolver la llamada" in page
     assert 'href="tel:+14025550142" data-testid="contact-phone">+14025550142</a>' in page
+
+
+def test_a_verified_phone_inquiry_offers_a_service_request(working, case):
+    """Not only from a chat: once the caller is verified the page links to the request form."""
+    client, _user, item, url = working
+    assert 'data-testid="create-service-request"' not in client.get(url).content.decode()
+    client.post(url + "identity/", GOOD_ANSWERS)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    link = f'href="/service-requests/new/{item.inquiry.reference_number}/"'
+    assert link in page and "Crear una solicitud de servicio" in page
+    form = client.get(f"/service-requests/new/{item.inquiry.reference_number}/")
+    assert form.status_code == 200 and "staff/base.html" in [t.name for t in form.templates]
