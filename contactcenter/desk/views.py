@@ -37,6 +37,7 @@ from contactcenter.desk.access import (
     role_landing_url,
 )
 from contactcenter.desk.callbacks import TEXT_AHEAD_TEMPLATE, callback_text_ahead
+from contactcenter.desk.person_history import person_history_panel
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
 from contactcenter.inquiries.services import (
@@ -234,6 +235,7 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
             )
         except ApplicationError as error:
             context["case_error"] = str(error.message)
+    context["person_history"] = person_history_panel(viewer=request.user, inquiry=inquiry)
     if found.can_act and not context["closed"]:
         context.update(
             identity_form=forms.IdentityForm(prefix="identity"),

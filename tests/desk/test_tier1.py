@@ -167,8 +167,11 @@ def test_verified_identity_shows_the_case_and_audits_it(working, case):
     assert "Identity verified: the caller is the applicant." in messages_of(response)
     content = response.content.decode()
     assert 'data-testid="case"' in content and "Ana Reyes" in content and "A012345678" in content
-    # One row for the record the answers were checked against, one for the case shown.
-    check, shown = DisclosureLog.objects.order_by("id")
+    # One row for the record the answers were checked against, one for the case shown, and
+    # one for the person's contact history on the same page (issue 17: the history is read
+    # through the audited case read too, with its own purpose).
+    check, shown, history = DisclosureLog.objects.order_by("id")
+    assert history.purpose.startswith("contact history") and history.case == case
     assert (check.viewer, check.case, check.channel) == (user, case, "desk")
     assert check.purpose.startswith("identity check") and "date_of_birth" in check.fields
     assert (shown.viewer, shown.case, shown.channel) == (user, case, "desk")
