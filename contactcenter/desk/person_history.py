@@ -334,9 +334,8 @@ def _appointment_request_entry(
     booked = getattr(row, "appointment", None)
     if row.state == RequestState.BOOKED and booked is not None:
         details.append(
-            _("Appointment %(number)s: %(when)s, %(state)s")
+            _("Appointment on %(when)s (%(state)s)")
             % {
-                "number": booked.number,
                 "when": date_format(localtime(booked.slot.starts_at), "DATETIME_FORMAT"),
                 "state": _label(AppointmentState, booked.state),
             }
