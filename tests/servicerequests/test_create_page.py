@@ -150,7 +150,7 @@ def test_a_missing_or_wrong_detail_is_named_by_its_label_not_its_key(client, wor
         details_clean(request_type=request_type, details={"description": "x"})
     assert missing.value.message == "Esta solicitud necesita: Qué documento."
     assert missing.value.extra["field"] == "document"
-    with pytest.raises(InvalidInput) as wrong:
+    with translation.override("en"), pytest.raises(InvalidInput) as wrong:
         details_clean(request_type=request_type, details={"document": "moon", "description": "x"})
     assert wrong.value.message.startswith("Which document: ")
 
