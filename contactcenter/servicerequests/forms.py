@@ -7,6 +7,7 @@ with the labels, hints and chosen values' words from the types file, in the page
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +86,7 @@ class MemorableDateWidget(forms.MultiWidget):
             return [str(day.month), str(day.day), str(day.year)]
         return [None, None, None]
 
-    def value_from_datadict(self, data, files, name: str) -> object:
+    def value_from_datadict(self, data, files, name: str) -> Any:
         if name in data:
             return data.get(name)
         parts = [str(data.get(f"{name}_{part}", "")).strip() for part in _PARTS]
@@ -132,23 +133,28 @@ _TEXT_LENGTHS = {"street": 200, "city": 80, "state": 2, "zip_code": 10}
 
 def _detail_field(name: str, *, required: bool, language: str) -> forms.Field:
     text = detail_texts()[name]
-    common = {"label": text.label(language), "help_text": text.hint(language),
-              "required": required}  # fmt: skip
+    field: forms.Field
     if name in CHOICE_DETAILS:
         choices = [(value, text.choice(value, language)) for value in CHOICE_DETAILS[name]]
-        return forms.ChoiceField(choices=[("", _("- Select -")), *choices], **common)
-    if name in DATE_DETAILS:
-        return MemorableDateField(**common)
-    if name in LONG_TEXT_DETAILS:
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
-                               strip=False, **common)  # fmt: skip
-    attrs = {"autocomplete": "off"}
-    if name == "state":
-        attrs |= {"class": "usa-input usa-input--mini", "autocapitalize": "characters"}
-    if name == "zip_code":
-        attrs |= {"class": "usa-input usa-input--small", "inputmode": "numeric"}
-    return forms.CharField(widget=forms.TextInput(attrs=attrs), max_length=_TEXT_LENGTHS[name],
-                           **common)  # fmt: skip
+        field = forms.ChoiceField(choices=[("", _("- Select -")), *choices])
+    elif name in DATE_DETAILS:
+        field = MemorableDateField()
+    elif name in LONG_TEXT_DETAILS:
+        field = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, strip=False
+        )
+    else:
+        attrs = {"autocomplete": "off"}
+        if name == "state":
+            attrs |= {"class": "usa-input usa-input--mini", "autocapitalize": "characters"}
+        if name == "zip_code":
+            attrs |= {"class": "usa-input usa-input--small", "inputmode": "numeric"}
+        field = forms.CharField(widget=forms.TextInput(attrs=attrs), max_length=_TEXT_LENGTHS[name])
+    field.label, field.help_text, field.required = (
+        text.label(language), text.hint(language), required,
+    )  # fmt: skip
+    field.widget.is_required = required
+    return field
 
 
 _CLASSES = {

@@ -409,7 +409,13 @@ def _detail_texts_parse(raw: object, *, required: bool) -> dict[str, DetailText]
         ]
         if bool(hints[0]) != bool(hints[1]):
             raise TypeDataError(f"{where}: give hint_en and hint_es, or neither.")
-        texts[name] = DetailText(*labels, *hints, choices=_choice_texts(name, entry, where))
+        texts[name] = DetailText(
+            label_en=labels[0],
+            label_es=labels[1],
+            hint_en=hints[0],
+            hint_es=hints[1],
+            choices=_choice_texts(name, entry, where),
+        )
     return texts
 
 
