@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.languages import active_language
+from contactcenter.inquiries.models import InquiryState
 from contactcenter.servicerequests import forms, selectors, services
 from contactcenter.servicerequests.evidence import evidence_path, evidence_uploads_read
 from contactcenter.servicerequests.models import Rule
@@ -185,6 +186,18 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     language = active_language()
+    blocked = ""
+    if inquiry.state == InquiryState.CLOSED:
+        blocked = _("This inquiry is closed.")
+    elif not inquiry.is_verified:
+        blocked = _("Verify the person's identity before creating a request.")
+    if blocked:  # said before anything is typed, not after
+        return render(
+            request,
+            "servicerequests/create_kind.html",
+            {"inquiry": inquiry, "kinds": [], "error": blocked},
+            status=400 if request.method == "POST" else 200,
+        )
     kinds = selectors.request_types_for_inquiry(viewer=user, inquiry=inquiry)
     wanted = request.POST.get("type_code") if request.method == "POST" else None
     wanted = wanted or request.GET.get("kind", "")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from contactcenter.core.errors import InvalidInput
-from contactcenter.inquiries.models import Channel
+from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
 from contactcenter.offices.models import Office
 from contactcenter.servicerequests.models import ServiceRequest, ServiceRequestType
 from contactcenter.servicerequests.request_types import (
@@ -344,3 +344,28 @@ def test_a_choice_with_a_missing_value_or_a_hint_in_one_language_is_refused(tmp_
             service_request_types_load(path=path)
         assert fragment in error.value.message
     assert not ServiceRequestType.objects.exists()
+
+
+def test_an_unverified_or_closed_inquiry_is_told_before_anything_is_typed(
+    client, tier1, make_case, make_inquiry
+):
+    from contactcenter.inquiries.services import inquiry_open
+
+    unverified = inquiry_open(channel=Channel.PHONE, language="en", contact_phone="+14025550101")
+    _in_the_work_of(tier1, unverified)
+    client.force_login(tier1)
+    url = reverse("servicerequests:create", args=[unverified.reference_number])
+    page = _page(client, url).content.decode()
+    assert "Verify the person&#x27;s identity before creating a request." in page
+    assert 'name="kind"' not in page
+    posted = _post(client, url, {"type_code": "typographic-error", "document": "card",
+                                 "description": "x"})  # fmt: skip
+    assert posted.status_code == 400 and not ServiceRequest.objects.exists()
+    verified = make_inquiry(make_case())
+    _in_the_work_of(tier1, verified)
+    Inquiry.objects.filter(pk=verified.pk).update(
+        state=InquiryState.CLOSED, disposition="resolved_first_contact"
+    )
+    verified_url = reverse("servicerequests:create", args=[verified.reference_number])
+    closed = _page(client, verified_url).content.decode()
+    assert "This inquiry is closed." in closed and 'name="kind"' not in closed
