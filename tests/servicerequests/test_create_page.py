@@ -224,6 +224,8 @@ def test_office_page_shows_details_in_words_not_keys(client, clerk, create, lang
     else:
         assert "Which document" in text and "Work permit" in text
         assert "Date it was mailed" in text and "March 4, 2026" in text
+        assert f"({request.office.name_en})" in text  # the history names the office
+    assert "(NBC)" not in text
     assert re.search(r"<dd>\s*English\s*</dd>", text)
     assert "It never came." in text
 
