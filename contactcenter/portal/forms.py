@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contactcenter.appointments.reasons import catalogue, reasons_requestable
-from contactcenter.servicerequests.forms import CreateForm
+from contactcenter.servicerequests.forms import DetailsForm
 from contactcenter.servicerequests.models import Rule, ServiceRequestType
 
 
@@ -69,17 +69,15 @@ class EvidenceForm(forms.Form):
     evidence_files = MultipleFileField(label=_("Files (PDF, JPEG or PNG, at most 10 MB each)"))
 
 
-def service_request_form(request_type: ServiceRequestType, *args, **kwargs) -> forms.Form:
-    """The desk's request form cut down to the fields this type takes."""
-    form = CreateForm(*args, type_choices=[(request_type.code, request_type.code)], **kwargs)
-    wanted = set(request_type.required_details) | set(request_type.optional_details)
-    for name in list(form.fields):
-        unwanted = name in CreateForm.DETAIL_FIELDS and name not in wanted
-        if unwanted or name in ("evidence", "type_code"):
-            del form.fields[name]
-    for name in request_type.required_details:
-        if name in form.fields:
-            form.fields[name].required = True
+def service_request_form(
+    request_type: ServiceRequestType, *args, language: str, **kwargs
+) -> forms.Form:
+    """The request form of one kind: its details with their labels and hints in the page's
+    language (the same form agents fill in), then the evidence an expedite needs."""
+    form = DetailsForm(
+        *args, request_type=request_type, language=language, evidence=False, for_person=True,
+        **kwargs,
+    )  # fmt: skip
     if request_type.rule == Rule.EXPEDITE:
         # An expedite request is decided on its evidence: the files go with the request.
         form.fields["evidence_files"] = MultipleFileField(

@@ -257,7 +257,9 @@ def service_request_new(request: HttpRequest, case_id: int, type_code: str) -> H
     request_type = next((t for t in _online_types() if t.code == type_code), None)
     if request_type is None:
         raise Http404
-    form = service_request_form(request_type, request.POST or None, request.FILES or None)
+    form = service_request_form(
+        request_type, request.POST or None, request.FILES or None, language=active_language()
+    )
     if request.method == "POST" and form.is_valid():
         details = {
             name: value

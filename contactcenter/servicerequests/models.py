@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contactcenter.core.models import TimeStampedModel
+from contactcenter.offices.models import OfficeKind
 
 
 class Submitter(models.TextChoices):
@@ -38,6 +39,9 @@ class ServiceRequestType(TimeStampedModel):
     code = models.SlugField(max_length=40, unique=True)
     title_en = models.CharField(max_length=120)
     title_es = models.CharField(max_length=120)
+    # One line each, shown to agents choosing the kind of request.
+    description_en = models.CharField(max_length=200, blank=True, default="")
+    description_es = models.CharField(max_length=200, blank=True, default="")
     submitters = models.JSONField(default=list, help_text=_("Who may submit it."))
     channels = models.JSONField(default=list, help_text=_("Inquiry channels it may come from."))
     required_details = models.JSONField(default=list, blank=True)
@@ -61,6 +65,9 @@ class ServiceRequestType(TimeStampedModel):
     def title(self, language: str) -> str:
         return self.title_es if language == "es" else self.title_en
 
+    def description(self, language: str) -> str:
+        return self.description_es if language == "es" else self.description_en
+
 
 class ServiceRequestState(models.TextChoices):
     ROUTED = "routed", _("Sent to the office")
@@ -70,6 +77,17 @@ class ServiceRequestState(models.TextChoices):
 
 
 OPEN_STATES = (ServiceRequestState.ROUTED, ServiceRequestState.IN_PROGRESS)
+
+# Offices that work requests; support centers take biometrics only, and requests are never
+# sent abroad (they are referred there instead).
+WORKING_OFFICE_KINDS = frozenset(
+    {
+        OfficeKind.SERVICE_CENTER,
+        OfficeKind.BENEFITS_CENTER,
+        OfficeKind.FIELD_OFFICE,
+        OfficeKind.ASYLUM_OFFICE,
+    }
+)
 
 
 class ExpediteCriterion(models.TextChoices):

@@ -8,6 +8,7 @@ but marked inactive so nobody can submit them any more.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ErrorCode, InvalidInput
@@ -139,6 +140,82 @@ DETAILS: dict[str, Callable[[str], str]] = {
 }
 
 
+# How each detail is asked for: a line of text, a longer text, one of a list, or a date.
+DATE_DETAILS = frozenset({"mailed_on", "moved_on", "appointment_on"})
+LONG_TEXT_DETAILS = frozenset({"description", "explanation"})
+CHOICE_DETAILS: dict[str, tuple[str, ...]] = {
+    "document": DOCUMENTS,
+    "accommodation": ACCOMMODATIONS,
+    "criterion": tuple(ExpediteCriterion.values),
+    "appointment_kind": APPOINTMENT_KINDS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DetailText:
+    """What people read for one detail, in English and Spanish (the file's ``details:``)."""
+
+    label_en: str
+    label_es: str
+    hint_en: str = ""
+    hint_es: str = ""
+    choices: dict[str, tuple[str, str]] = field(default_factory=dict)  # value -> (en, es)
+
+    def label(self, language: str) -> str:
+        return self.label_es if language == "es" else self.label_en
+
+    def hint(self, language: str) -> str:
+        return self.hint_es if language == "es" else self.hint_en
+
+    def choice(self, value: str, language: str) -> str:
+        """A chosen value's words; an unknown value (an old request) shows as it was stored."""
+        texts = self.choices.get(value)
+        if texts is None:
+            return value
+        return texts[1] if language == "es" else texts[0]
+
+
+_DETAIL_TEXTS: dict[str, dict[str, DetailText]] = {}
+
+
+def detail_texts() -> dict[str, DetailText]:
+    """Every known detail's texts, from the shipped file, read and checked once per process
+    (the texts change only with a release; the types themselves live in the database)."""
+    texts = _DETAIL_TEXTS.get("texts")
+    if texts is None:
+        texts = _detail_texts_parse(_document_read(TYPES_FILE).get("details"), required=True)
+        _DETAIL_TEXTS["texts"] = texts
+    return texts
+
+
+def detail_label(name: str, language: str) -> str:
+    text = detail_texts().get(name)
+    return text.label(language) if text is not None else name
+
+
+def details_readable(details: Mapping[str, object], language: str) -> list[tuple[str, str]]:
+    """A request's details as (label, value) in ``language``, in the order of the known
+    details: chosen values in words, dates as the locale writes them."""
+    from django.utils.formats import date_format
+
+    texts = detail_texts()
+    order = {name: index for index, name in enumerate(DETAILS)}
+    rows = []
+    for name in sorted(details, key=lambda key: (order.get(key, len(order)), key)):
+        value = str(details[name])
+        text = texts.get(name)
+        if text is None:
+            rows.append((name, value))
+            continue
+        if name in CHOICE_DETAILS:
+            value = text.choice(value, language)
+        elif name in DATE_DETAILS:
+            with contextlib.suppress(ValueError):  # an old request's text shows as stored
+                value = date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+        rows.append((text.label(language), value))
+    return rows
+
+
 def details_clean(*, request_type: ServiceRequestType, details: Mapping[str, object]) -> dict:
     """The type's details, each checked; raises InvalidInput naming the first detail at fault."""
     allowed = set(request_type.required_details) | set(request_type.optional_details)
@@ -148,25 +225,29 @@ def details_clean(*, request_type: ServiceRequestType, details: Mapping[str, obj
             _("This request does not take: %(names)s.") % {"names": ", ".join(unknown)},
             extra={"field": unknown[0]},
         )
+    # Errors name the detail by its label in the language of the moment (the person's, when
+    # the service speaks to them), never by its key.
+    language = "es" if (translation.get_language() or "").startswith("es") else "en"
     cleaned: dict[str, str] = {}
     for name in [*request_type.required_details, *request_type.optional_details]:
         raw = details.get(name)
+        label = detail_label(name, language)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if name in request_type.required_details:
                 raise InvalidInput(
-                    _("This request needs: %(name)s.") % {"name": name}, extra={"field": name}
+                    _("This request needs: %(name)s.") % {"name": label}, extra={"field": name}
                 )
             continue
         if not isinstance(raw, str):
-            raise InvalidInput(_("%(name)s must be text.") % {"name": name}, extra={"field": name})
+            raise InvalidInput(_("%(name)s must be text.") % {"name": label}, extra={"field": name})
         try:
             control_characters_refuse(raw, multiline=True)
         except InvalidInput as error:
-            raise ControlCharacters(f"{name}: {error.message}", extra={"field": name}) from None
+            raise ControlCharacters(f"{label}: {error.message}", extra={"field": name}) from None
         try:
             cleaned[name] = DETAILS[name](raw.strip())
         except InvalidInput as error:
-            raise InvalidInput(f"{name}: {error.message}", extra={"field": name}) from None
+            raise InvalidInput(f"{label}: {error.message}", extra={"field": name}) from None
     return cleaned
 
 
@@ -180,6 +261,8 @@ class TypeDefinition:
     title_es: str
     submitters: list[str]
     channels: list[str]
+    description_en: str = ""
+    description_es: str = ""
     required_details: list[str] = field(default_factory=list)
     optional_details: list[str] = field(default_factory=list)
     response_business_days: int = 15
@@ -218,6 +301,13 @@ def _parse(raw: object, *, index: int, defaults: Mapping[str, Any]) -> TypeDefin
         if not value:
             raise TypeDataError(f"{where}: {key} is required.")
         texts[key] = value
+    for key in ("description_en", "description_es"):
+        value = merged.get(key) or ""
+        if not isinstance(value, str) or len(value.strip()) > 200 or "\n" in value.strip():
+            raise TypeDataError(f"{where}: {key} must be one line of at most 200 characters.")
+        texts[key] = value.strip()
+    if bool(texts["description_en"]) != bool(texts["description_es"]):
+        raise TypeDataError(f"{where}: give description_en and description_es, or neither.")
     if not _CODE.match(texts["code"]):
         raise TypeDataError(f"{where}: code must be lower case letters, digits and dashes.")
     details = frozenset(DETAILS)
@@ -269,14 +359,94 @@ def _parse(raw: object, *, index: int, defaults: Mapping[str, Any]) -> TypeDefin
     )
 
 
-def type_definitions_read(*, path: Path = TYPES_FILE) -> list[TypeDefinition]:
-    """Parse and validate the types file without touching the database."""
+def _document_read(path: Path) -> dict:
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise TypeDataError(f"{Path(path).name} is not valid YAML: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("types"), list):
+    if not isinstance(document, dict):
         raise TypeDataError(f"{Path(path).name} needs a top-level list named types.")
+    return document
+
+
+def _one_line(raw: object, *, where: str, key: str, required: bool) -> str:
+    if raw is None and not required:
+        return ""
+    if not isinstance(raw, str) or not raw.strip() or "\n" in raw.strip() or len(raw) > 300:
+        raise TypeDataError(f"{where}: {key} must be one line of text, at most 300 characters.")
+    return raw.strip()
+
+
+_DETAIL_KEYS = frozenset({"label_en", "label_es", "hint_en", "hint_es", "choices"})
+
+
+def _detail_texts_parse(raw: object, *, required: bool) -> dict[str, DetailText]:
+    """The file's ``details:``: every known detail with both labels, hints in both languages
+    or neither, and for a detail chosen from a list the words for exactly its values."""
+    if not isinstance(raw, dict):
+        raise TypeDataError("details must be a mapping of each detail to its texts.")
+    unknown = sorted(set(raw) - set(DETAILS))
+    if unknown:
+        raise TypeDataError(f"details: unknown details {', '.join(map(str, unknown))}.")
+    missing = [name for name in DETAILS if name not in raw]
+    if missing:
+        raise TypeDataError(f"details: texts missing for {', '.join(missing)}.")
+    texts: dict[str, DetailText] = {}
+    for name in DETAILS:
+        entry, where = raw[name], f"detail {name}"
+        if not isinstance(entry, dict):
+            raise TypeDataError(f"{where}: give label_en and label_es.")
+        wrong = sorted(set(entry) - _DETAIL_KEYS)
+        if wrong:
+            raise TypeDataError(f"{where}: unknown keys {', '.join(map(str, wrong))}.")
+        labels = [
+            _one_line(entry.get(key), where=where, key=key, required=True)
+            for key in ("label_en", "label_es")
+        ]
+        hints = [
+            _one_line(entry.get(key), where=where, key=key, required=False)
+            for key in ("hint_en", "hint_es")
+        ]
+        if bool(hints[0]) != bool(hints[1]):
+            raise TypeDataError(f"{where}: give hint_en and hint_es, or neither.")
+        texts[name] = DetailText(
+            label_en=labels[0],
+            label_es=labels[1],
+            hint_en=hints[0],
+            hint_es=hints[1],
+            choices=_choice_texts(name, entry, where),
+        )
+    return texts
+
+
+def _choice_texts(name: str, entry: dict, where: str) -> dict[str, tuple[str, str]]:
+    values = CHOICE_DETAILS.get(name)
+    raw = entry.get("choices")
+    if values is None:
+        if raw is not None:
+            raise TypeDataError(f"{where}: only a detail chosen from a list has choices.")
+        return {}
+    if not isinstance(raw, dict) or set(raw) != set(values):
+        raise TypeDataError(f"{where}: choices must give words for exactly {', '.join(values)}.")
+    choices = {}
+    for value in values:
+        words = raw[value]
+        if not isinstance(words, dict) or set(words) != {"en", "es"}:
+            raise TypeDataError(f"{where}: choice {value} needs en and es.")
+        choices[value] = (
+            _one_line(words["en"], where=where, key=f"{value}.en", required=True),
+            _one_line(words["es"], where=where, key=f"{value}.es", required=True),
+        )
+    return choices
+
+
+def type_definitions_read(*, path: Path = TYPES_FILE) -> list[TypeDefinition]:
+    """Parse and validate the types file without touching the database."""
+    document = _document_read(path)
+    if not isinstance(document.get("types"), list):
+        raise TypeDataError(f"{Path(path).name} needs a top-level list named types.")
+    if document.get("details") is not None:
+        _detail_texts_parse(document["details"], required=False)
     defaults = document.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise TypeDataError("defaults must be a mapping.")

@@ -22,13 +22,17 @@ from contactcenter.core.text_patterns import (
     SERVICE_REQUEST_NUMBER_PATTERN,
 )
 from contactcenter.inquiries.models import Inquiry
+from contactcenter.offices.models import Office, OfficeKind
 from contactcenter.routing.models import WorkItem
+from contactcenter.servicerequests.creation import submitter_for
 from contactcenter.servicerequests.models import (
     OPEN_STATES,
+    WORKING_OFFICE_KINDS,
     EvidenceFile,
     ServiceRequest,
     ServiceRequestEvent,
     ServiceRequestState,
+    ServiceRequestType,
 )
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
@@ -69,6 +73,25 @@ def inquiry_for_request_creation(*, viewer: User, reference_number: str) -> Inqu
     ):
         return inquiry
     raise NotFound(_("No inquiry with that reference number is in your work."))
+
+
+def request_types_for_inquiry(*, viewer: User, inquiry: Inquiry) -> list[ServiceRequestType]:
+    """The active kinds this agent may create from this inquiry's channel, in the file's
+    order of codes; the service checks the same again when the request is created."""
+    submitter = submitter_for(viewer)
+    return [
+        request_type
+        for request_type in ServiceRequestType.objects.filter(active=True).order_by("code")
+        if submitter in request_type.submitters and inquiry.channel in request_type.channels
+    ]
+
+
+def transfer_offices(*, request: ServiceRequest, language: str) -> list[Office]:
+    """The offices a request may be sent to: every office that works requests except the
+    one that has it now, by kind and then by name in ``language``."""
+    offices = Office.objects.filter(kind__in=WORKING_OFFICE_KINDS).exclude(pk=request.office_id)
+    order = {value: index for index, value in enumerate(OfficeKind.values)}
+    return sorted(offices, key=lambda o: (order.get(o.kind, len(order)), o.name(language)))
 
 
 def viewer_office_id(viewer: User | AnonymousUser) -> int:

@@ -37,7 +37,7 @@ from contactcenter.inquiries.services import (
     inquiry_resolve,
     inquiry_verified_by_account,
 )
-from contactcenter.offices.models import Office, OfficeKind
+from contactcenter.offices.models import Office
 from contactcenter.people.models import Person
 from contactcenter.servicerequests.contact_events import service_request_report
 from contactcenter.servicerequests.creation import (
@@ -51,6 +51,7 @@ from contactcenter.servicerequests.errors import AlreadyResolved, ForbiddenTrans
 from contactcenter.servicerequests.evidence import EvidenceUpload
 from contactcenter.servicerequests.models import (
     OPEN_STATES,
+    WORKING_OFFICE_KINDS,
     EventKind,
     Outcome,
     Rule,
@@ -65,17 +66,6 @@ from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
 
 logger = logging.getLogger(__name__)
-
-# Offices that work requests; support centers take biometrics only, and requests are never
-# sent abroad (they are referred there instead).
-WORKING_OFFICE_KINDS = frozenset(
-    {
-        OfficeKind.SERVICE_CENTER,
-        OfficeKind.BENEFITS_CENTER,
-        OfficeKind.FIELD_OFFICE,
-        OfficeKind.ASYLUM_OFFICE,
-    }
-)
 
 
 def number_spoken(number: str) -> str:

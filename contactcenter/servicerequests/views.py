@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound
 from contactcenter.core.languages import active_language
-from contactcenter.offices.selectors import office_get_by_code
+from contactcenter.inquiries.models import InquiryState
 from contactcenter.servicerequests import forms, selectors, services
 from contactcenter.servicerequests.evidence import evidence_path, evidence_uploads_read
-from contactcenter.servicerequests.models import Rule, ServiceRequestType
+from contactcenter.servicerequests.models import Rule
+from contactcenter.servicerequests.request_types import details_readable
 from contactcenter.staff.access import STAFF_ROLES, staff_roles_required
 from contactcenter.staff.models import Role
 
@@ -68,6 +69,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     service_request = selectors.service_request_for_office(viewer=user, number=number)
+    language = active_language()
+    offices = selectors.transfer_offices(request=service_request, language=language)
     return render(
         request,
         "servicerequests/detail.html",
@@ -76,13 +79,15 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "case": selectors.service_request_case_for_office(viewer=user, request=service_request),
             "history": selectors.service_request_history(request=service_request),
             "evidence": selectors.service_request_evidence(request=service_request),
-            "language": active_language(),
+            "details": details_readable(service_request.details, language),
+            "person_language": _language_name(service_request.language),
+            "language": language,
             "breached": service_request.due_at < timezone.now(),
             "is_expedite": service_request.type.rule == Rule.EXPEDITE,
             "is_address": service_request.type.rule == Rule.CHANGE_OF_ADDRESS,
             "reply_form": forms.ReplyForm(),
             "note_form": forms.NoteForm(),
-            "transfer_form": forms.TransferForm(),
+            "transfer_form": forms.TransferForm(offices=offices, language=language),
             "decision_form": forms.DecisionForm(),
         },
     )
@@ -102,9 +107,7 @@ def _run_action(request: HttpRequest, user: User, sr, action: str) -> str:
         services.service_request_resolve(request=sr, actor=user, note=post.get("note", ""))
         return _("The request is resolved.")
     if action == "transfer":
-        office = office_get_by_code(post.get("office", ""))
-        if office is None:
-            raise InvalidInput(_("There is no office with that code."))
+        office = _transfer_office(sr, post.get("office", ""))
         services.service_request_transfer(
             request=sr, actor=user, to_office=office, reason=post.get("reason", "")
         )
@@ -118,6 +121,20 @@ def _run_action(request: HttpRequest, user: User, sr, action: str) -> str:
         services.service_request_address_verify(request=sr, actor=user, note=post.get("note", ""))
         return _("The address was updated on the person's record.")
     raise Http404
+
+
+def _transfer_office(sr, code: str):
+    """The office chosen in the picker: one the request may go to, not the one it is at."""
+    code = code.strip().upper()
+    if not code:
+        raise InvalidInput(_("Choose the office to send the request to."))
+    if code == sr.office.code.upper():
+        raise InvalidInput(_("The request is already at that office: choose another."))
+    offices = selectors.transfer_offices(request=sr, language=active_language())
+    office = next((o for o in offices if o.code.upper() == code), None)
+    if office is None:
+        raise InvalidInput(_("That office does not take service requests: choose from the list."))
+    return office
 
 
 @require_POST
@@ -159,7 +176,9 @@ def evidence(request: HttpRequest, number: str, file_id: int) -> HttpResponseBas
 @require_http_methods(["GET", "POST"])
 @staff_roles_required(CREATE_ROLES)
 def create(request: HttpRequest, reference: str) -> HttpResponse:
-    """Tier 1 or Tier 2 creates a request from the inquiry they are working on."""
+    """Tier 1 or Tier 2 creates a request from the inquiry they are working on, on any
+    channel once the person is verified: first the kind (``?kind=``), then only that kind's
+    details. A refusal shows the form again with everything typed, and changes nothing."""
     user = request.user
     assert isinstance(user, User)
     try:
@@ -167,27 +186,64 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     language = active_language()
-    choices = [(t.code, t.title(language)) for t in ServiceRequestType.objects.filter(active=True)]
-    form = forms.CreateForm(request.POST or None, request.FILES or None, type_choices=choices)
-    context: dict[str, object] = {"form": form, "inquiry": inquiry}
+    blocked = ""
+    if inquiry.state == InquiryState.CLOSED:
+        blocked = _("This inquiry is closed.")
+    elif not inquiry.is_verified:
+        blocked = _("Verify the person's identity before creating a request.")
+    if blocked:  # said before anything is typed, not after
+        return render(
+            request,
+            "servicerequests/create_kind.html",
+            {"inquiry": inquiry, "kinds": [], "error": blocked},
+            status=400 if request.method == "POST" else 200,
+        )
+    kinds = selectors.request_types_for_inquiry(viewer=user, inquiry=inquiry)
+    wanted = request.POST.get("type_code") if request.method == "POST" else None
+    wanted = wanted or request.GET.get("kind", "")
+    request_type = next((kind for kind in kinds if kind.code == wanted), None)
+    context: dict[str, object] = {"inquiry": inquiry, "kinds": kinds, "language": language}
+    if request_type is None:
+        # The first step: choose the kind. An unknown kind is said plainly.
+        if wanted:
+            context["error"] = _("That is not a kind of service request you can create here.")
+        status = 400 if wanted and request.method == "POST" else 200
+        return render(request, "servicerequests/create_kind.html", context, status=status)
+    form = forms.DetailsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        request_type=request_type,
+        language=language,
+        evidence=request_type.rule == Rule.EXPEDITE,
+    )
+    context |= {"form": form, "request_type": request_type}
     status = 200
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("evidence")
-        try:
-            files = evidence_uploads_read([upload] if upload else [])
-            created = services.service_request_create(
-                inquiry=inquiry,
-                actor=user,
-                type_code=form.cleaned_data["type_code"],
-                details=form.details(),
-                evidence=files,
-                reply_channel=form.cleaned_data.get("reply_channel") or None,
-            )
-        except ApplicationError as error:
-            context["error"] = str(error.message)
-            status = error.http_status
-        else:
-            context["created"] = created
-            context["spoken"] = services.number_spoken(created.request.number)
-            status = 201
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data.get("evidence")
+            try:
+                files = evidence_uploads_read([upload] if upload else [])
+                created = services.service_request_create(
+                    inquiry=inquiry,
+                    actor=user,
+                    type_code=request_type.code,
+                    details=form.details(),
+                    evidence=files,
+                    reply_channel=form.cleaned_data.get("reply_channel") or None,
+                )
+            except ApplicationError as error:
+                form.error_place(error.extra.get("field"), str(error.message))
+                status = error.http_status
+            else:
+                context |= {
+                    "created": created,
+                    "spoken": services.number_spoken(created.request.number),
+                    "person_language": _language_name(inquiry.language),
+                }
+                status = 201
     return render(request, "servicerequests/create.html", context, status=status)
+
+
+def _language_name(code: str) -> str:
+    return {"en": "English", "es": "Español"}.get(code, code)

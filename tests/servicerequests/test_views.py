@@ -124,7 +124,10 @@ def test_bad_action_input_shows_an_error_and_changes_nothing(client, clerk, crea
     client.force_login(clerk)
     answer = client.post(action_url(request, "transfer"), {"office": "ZZZ", "reason": "x"},
                          follow=True)  # fmt: skip
-    assert "There is no office with that code." in answer.content.decode()
+    assert "That office does not take service requests" in answer.content.decode()
+    answer = client.post(action_url(request, "transfer"), {"office": "NBC", "reason": "x"},
+                         follow=True)  # fmt: skip
+    assert "The request is already at that office" in answer.content.decode()
     answer = client.post(action_url(request, "resolve"), {"note": ""}, follow=True)
     assert "Write the resolution." in answer.content.decode()
     request.refresh_from_db()
