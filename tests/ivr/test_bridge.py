@@ -92,7 +92,7 @@ def test_accepting_a_call_bridges_it_through_the_rest_api(phone, make_agent, fak
     assert request["auth"] == f"Basic {expected}"
     twiml = ET.fromstring(request["form"]["Twiml"][0])
     assert twiml.find("Say").text == "Connecting you with a representative now."
-    assert twiml.find("Dial/Client").text == f"agent-{agent.user_id}"
+    assert twiml.find("Dial/Client").text == f"agent-{agent.pk}"
     row = Call.objects.get(call_sid=call.call_sid)
     assert row.bridged_at is not None
     # The call then ends normally: the outcome stays "queued" and the agent settles it.
