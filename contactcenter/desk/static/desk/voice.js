@@ -25,14 +25,15 @@
     statusLine.textContent = text(state);
     var ringing = state === "incoming";
     var talking = state === "on-call" || state === "muted";
-    answerButton.hidden = !ringing;
-    hangupButton.hidden = !(ringing || talking);
-    muteButton.hidden = !talking;
+    answerButton.parentNode.hidden = !ringing;
+    hangupButton.parentNode.hidden = !(ringing || talking);
+    muteButton.parentNode.hidden = !talking;
     muteButton.setAttribute("aria-pressed", state === "muted" ? "true" : "false");
     muteButton.textContent = text(state === "muted" ? "unmute" : "mute");
   }
 
-  function failed() {
+  function failed(reason) {
+    if (window.console && reason) { window.console.warn("browser phone:", String(reason.message || reason)); }
     window.clearTimeout(deadline);
     window.clearTimeout(refreshTimer);
     var gone = device;
@@ -92,8 +93,10 @@
   muteButton.addEventListener("click", function () { if (call) { call.mute(!call.isMuted()); } });
 
   show("connecting");
-  if (!window.Twilio || !window.Twilio.Device || !window.fetch) { failed(); return; }
-  deadline = window.setTimeout(function () { if (!registered) { failed(); } }, REGISTER_TIMEOUT_MS);
+  if (!window.Twilio || !window.Twilio.Device || !window.fetch) { failed("no SDK"); return; }
+  deadline = window.setTimeout(function () {
+    if (!registered) { failed("not registered in time"); }
+  }, REGISTER_TIMEOUT_MS);
 
   fetchToken().then(function (data) {
     device = new window.Twilio.Device(data.token, { closeProtection: true });
@@ -103,8 +106,8 @@
       if (!call) { show("ready"); }
     });
     // Registration lost (the network to Twilio went away): calls no longer reach this page.
-    device.on("unregistered", function () { if (registered && !call) { failed(); } });
-    device.on("error", function () { if (!registered) { failed(); } });
+    device.on("unregistered", function () { if (registered && !call) { failed("unregistered"); } });
+    device.on("error", function (error) { if (!registered) { failed(error); } });
     device.on("incoming", incoming);
     scheduleRefresh(data.ttl_seconds);
     return device.register();
