@@ -27,12 +27,15 @@ node_modules/.installed: package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(VENDOR): node_modules/.installed
-	@rm -rf contactcenter/static/vendor && mkdir -p contactcenter/static/vendor/uswds contactcenter/static/vendor/htmx
+## Copied again when this file changes (a new vendor file), not only when npm installs.
+$(VENDOR): node_modules/.installed Makefile
+	@rm -rf contactcenter/static/vendor && mkdir -p contactcenter/static/vendor/uswds contactcenter/static/vendor/htmx \
+		contactcenter/static/vendor/twilio
 	@cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
 		node_modules/@uswds/uswds/dist/img node_modules/@uswds/uswds/dist/fonts \
 		contactcenter/static/vendor/uswds/
 	@cp node_modules/htmx.org/dist/htmx.min.js contactcenter/static/vendor/htmx/
+	@cp node_modules/@twilio/voice-sdk/dist/twilio.min.js contactcenter/static/vendor/twilio/
 	@touch $@
 
 ## Translations compiled with polib, so no system gettext is needed.

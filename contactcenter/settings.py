@@ -533,6 +533,15 @@ NOTIFICATIONS_PROVIDER_CHECKS = env_int("NOTIFICATIONS_PROVIDER_CHECKS", 2)
 # How often the stalled-work job looks (one round of asking per run).
 NOTIFICATIONS_STALLED_CHECK_SECONDS = env_int("NOTIFICATIONS_STALLED_CHECK_SECONDS", 300)
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+# The browser phone (ivr/browser_phone.py): an API key and its secret sign the access tokens
+# the desk hands to Twilio's Voice JavaScript SDK; the TwiML app receives calls an agent
+# places from the browser. A token lives VOICE_TOKEN_TTL_SECONDS (Twilio allows up to a day)
+# and the desk asks for a new one before it ends. Without the key, agents take calls on a
+# phone number instead.
+TWILIO_API_KEY_SID = os.environ.get("TWILIO_API_KEY_SID", "")
+TWILIO_API_KEY_SECRET = os.environ.get("TWILIO_API_KEY_SECRET", "")
+TWILIO_TWIML_APP_SID = os.environ.get("TWILIO_TWIML_APP_SID", "")
+VOICE_TOKEN_TTL_SECONDS = env_int("VOICE_TOKEN_TTL_SECONDS", 3600)
 # Where people read news about their inquiry (used in emails and texts instead of details).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Tier 2 calls are placed only inside this window (weekdays, Eastern, not on holidays).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcenter.desk import views
+from contactcenter.desk import views, voice
 
 app_name = "desk"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views.DeskLoginView.as_view(), name="login"),
     path("logout/", views.DeskLogoutView.as_view(), name="logout"),
     path("presence/", views.presence, name="presence"),
+    path("voice/token/", voice.voice_token, name="voice-token"),
+    path("voice/device/", voice.voice_device, name="voice-device"),
     path("offers/next/", views.offer_next, name="offer-next"),
     path("offers/<int:item_id>/accept/", views.offer_accept, name="offer-accept"),
     path("offers/<int:item_id>/decline/", views.offer_decline, name="offer-decline"),

@@ -38,6 +38,7 @@ from contactcenter.desk.access import (
 )
 from contactcenter.desk.callbacks import TEXT_AHEAD_TEMPLATE, callback_text_ahead
 from contactcenter.desk.person_history import person_history_panel
+from contactcenter.desk.voice import browser_phone_headers, voice_panel
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
 from contactcenter.inquiries.services import (
@@ -140,6 +141,7 @@ def _home_context(agent: Agent) -> dict:
         "offer": selectors.offer_for_agent(agent=agent),
         "work": selectors.work_for_agent(agent=agent),
         "calls_simulated": not telephony_configured(),
+        "voice": voice_panel(agent),
     }
 
 
@@ -149,7 +151,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user_roles(request.user) & TIER1_PAGE_ROLES:
         # A Tier 2 officer's desk is the callback list; office staff's is their office's queue.
         return redirect(role_landing_url(request.user) or "desk:callbacks")
-    return _page(request, "desk/home.html", _home_context(_agent(request)))
+    context = _home_context(_agent(request))
+    response = _page(request, "desk/home.html", context)
+    # Only the page that loads the browser phone may reach Twilio and use the microphone.
+    return browser_phone_headers(response) if context["voice"].loads_sdk else response
 
 
 @require_POST

@@ -1,7 +1,9 @@
 """Moving a waiting call to the agent who accepted it, through Twilio's REST API.
 
 The real ``twilio.rest.Client`` updates the live call with new TwiML (a short announcement and
-a ``<Dial>`` to the agent's softphone client, ``agent-<user id>``). ``TWILIO_API_BASE_URL``
+a ``<Dial>`` to the agent's device: ``<Number>`` for an agent whose calls ring at a phone
+number, ``<Client>`` with the agent's identity, ``agent-<agent id>``, for an agent who takes
+calls in the browser, ``browser_phone.py``). ``TWILIO_API_BASE_URL``
 (default Twilio's own API) lets the same client talk to another TwiML provider's compatible
 API, or to a local stand-in in tests.
 """
@@ -14,9 +16,11 @@ from twilio.rest import Client
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from contactcenter.ivr.twiml import VOICE_LANGUAGES
+from contactcenter.routing.models import Agent, VoiceDevice
 
 TWILIO_API = "https://api.twilio.com"
 REST_TIMEOUT_SECONDS = 10
+AGENT_DIAL_TIMEOUT_SECONDS = 30
 
 
 class _BaseUrlHttpClient(TwilioHttpClient):
@@ -47,15 +51,21 @@ def twilio_client() -> Client:
     )
 
 
-def agent_dial_twiml(*, agent, language: str, announcement: str) -> str:
+def agent_dial_twiml(agent: Agent, *, language: str, announcement: str) -> str:
+    """The caller hears ``announcement`` in their language, then rings the agent's device.
+    ``answerOnBridge`` keeps the caller hearing ringing, not silence, until the agent answers;
+    an agent who does not answer within ``AGENT_DIAL_TIMEOUT_SECONDS`` ends the dial."""
     response = VoiceResponse()
     response.say(announcement, language=VOICE_LANGUAGES.get(language, "en-US"))
-    dial = Dial()
-    dial.client(f"agent-{agent.user_id}")
+    dial = Dial(answer_on_bridge=True, timeout=AGENT_DIAL_TIMEOUT_SECONDS)
+    if agent.voice_device == VoiceDevice.PHONE and agent.voice_phone:
+        dial.number(agent.voice_phone)
+    else:
+        dial.client(agent.voice_identity)
     response.append(dial)
     return str(response)
 
 
-def redirect_to_agent(*, call_sid: str, agent, language: str, announcement: str) -> None:
-    twiml = agent_dial_twiml(agent=agent, language=language, announcement=announcement)
+def redirect_to_agent(*, call_sid: str, agent: Agent, language: str, announcement: str) -> None:
+    twiml = agent_dial_twiml(agent, language=language, announcement=announcement)
     twilio_client().calls(call_sid).update(twiml=twiml)

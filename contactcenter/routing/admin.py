@@ -43,7 +43,8 @@ class AgentAdmin(RoleAccess, admin.ModelAdmin):
     view_roles = MANAGER_ROLES
     add_roles = change_roles = ADMIN_ONLY
     delete_roles = ADMIN_ONLY
-    readonly_fields = ["presence", "presence_since"]
+    # The device and its number change only through the desk (the number is parsed there).
+    readonly_fields = ["presence", "presence_since", "voice_device", "voice_phone"]
     inlines = [PresenceChangeInline]
 
 

@@ -46,6 +46,14 @@ class Presence(models.TextChoices):
     OFFLINE = "offline", _("Offline")
 
 
+class VoiceDevice(models.TextChoices):
+    """Where an accepted call rings: the agent's browser (Twilio's Voice JavaScript SDK) or a
+    phone number the call is forwarded to."""
+
+    BROWSER = "browser", _("This browser")
+    PHONE = "phone", _("A phone number")
+
+
 class Agent(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent"
@@ -59,9 +67,29 @@ class Agent(TimeStampedModel):
         max_length=20, choices=Presence.choices, default=Presence.OFFLINE, db_index=True
     )
     presence_since = models.DateTimeField(null=True, blank=True)
+    # Where accepted calls ring (changed only through ``services.agent_voice_device_set``,
+    # which parses the number): a phone device always has its E.164 number.
+    voice_device = models.CharField(
+        max_length=10, choices=VoiceDevice.choices, default=VoiceDevice.BROWSER
+    )
+    voice_phone = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voice_device="browser") | ~Q(voice_phone=""),
+                name="agent_phone_device_has_number",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Agent {self.user_id}"
+
+    @property
+    def voice_identity(self) -> str:
+        """The agent's name as a Twilio Client: what the browser phone registers as and what
+        ``<Dial><Client>`` rings."""
+        return f"agent-{self.pk}"
 
 
 class PresenceChange(models.Model):

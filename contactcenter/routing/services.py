@@ -16,14 +16,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 import psycopg
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactcenter.cases.import_fields import FieldError, phone_to_e164
 from contactcenter.core.domain_events import ContactEventKind as Event
 from contactcenter.core.domain_events import DetailValue, contact_event_emit
-from contactcenter.core.errors import ApplicationError, ErrorCode, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.routing.calendar import calling_window_open, live_help_open
 from contactcenter.routing.models import (
     Agent,
@@ -33,6 +35,7 @@ from contactcenter.routing.models import (
     PresenceChange,
     Queue,
     QueueTier,
+    VoiceDevice,
     WorkItem,
     WorkKind,
     WorkState,
@@ -169,6 +172,41 @@ def agent_set_presence(*, agent: Agent, presence: str, reason: str = "") -> Agen
             robust=True,
         )  # fmt: skip
     agent.presence, agent.presence_since = locked.presence, locked.presence_since
+    return locked
+
+
+def _voice_phone_parse(text: str) -> str:
+    try:
+        phone = phone_to_e164(text)
+    except FieldError as error:
+        raise InvalidInput(
+            _("That phone number cannot be used: %(reason)s.") % {"reason": error.reason}
+        ) from None
+    if phone == settings.TWILIO_FROM_NUMBER:
+        raise InvalidInput(
+            _("That is the contact center's own number. Enter the number of a phone you answer.")
+        )
+    return phone
+
+
+@transaction.atomic
+def agent_voice_device_set(*, agent: Agent, device: str, phone: str = "") -> Agent:
+    """Where the agent's accepted calls ring: ``browser`` (Twilio's Voice JavaScript SDK in
+    the desk) or ``phone``, a number the call is forwarded to, parsed into E.164 (ten digits
+    are taken as a U.S. number). A number given with the browser is kept for later; a phone
+    device with no number given keeps the number already on file, if any. A bad choice or
+    number is refused and nothing changes. The number is never logged."""
+    if device not in VoiceDevice.values:
+        raise InvalidInput(_("Choose where your calls ring: this browser or a phone number."))
+    text = phone.strip()
+    locked = Agent.objects.select_for_update().get(pk=agent.pk)
+    number = _voice_phone_parse(text) if text else locked.voice_phone
+    if device == VoiceDevice.PHONE and not number:
+        raise InvalidInput(_("Enter the phone number your calls should ring at."))
+    locked.voice_device, locked.voice_phone = device, number
+    locked.save(update_fields=["voice_device", "voice_phone", "updated_at"])
+    agent.voice_device, agent.voice_phone = locked.voice_device, locked.voice_phone
+    logger.info("routing.voice_device_set", extra={"agent_id": locked.pk, "device": device})
     return locked
 
 

@@ -92,7 +92,7 @@ def test_accepting_a_call_bridges_it_through_the_rest_api(phone, make_agent, fak
     assert request["auth"] == f"Basic {expected}"
     twiml = ET.fromstring(request["form"]["Twiml"][0])
     assert twiml.find("Say").text == "Connecting you with a representative now."
-    assert twiml.find("Dial/Client").text == f"agent-{agent.user_id}"
+    assert twiml.find("Dial/Client").text == f"agent-{agent.pk}"
     row = Call.objects.get(call_sid=call.call_sid)
     assert row.bridged_at is not None
     # The call then ends normally: the outcome stays "queued" and the agent settles it.
@@ -150,3 +150,50 @@ def test_without_telephony_an_accepted_call_is_simulated_and_nothing_calls_the_p
     assert WorkItem.objects.get(pk=item.pk).state == "assigned"  # the agent has the work
     assert "ivr.bridge_simulated" in caplog.messages
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+# --- The agent's device: a phone number or the browser ---------------------------------------
+
+
+def test_an_agent_on_a_phone_number_gets_the_call_forwarded_with_dial_number(
+    phone, make_agent, fake_twilio
+):
+    from contactcenter.routing.services import agent_voice_device_set
+
+    twilio = fake_twilio()
+    call = phone("main")  # every turn a signed webhook request, as Twilio sends them
+    call.run(["1", "4"])
+    agent = make_agent(capacity={"phone": 1})
+    agent_voice_device_set(agent=agent, device="phone", phone="(402) 555-0177")
+    item = routing.work_item_offer_next(agent=agent, now=OPEN_HOUR)
+    routing.work_item_accept(agent=agent, item_id=item.pk, now=OPEN_HOUR)
+    [request] = twilio.requests
+    twiml = ET.fromstring(request["form"]["Twiml"][0])
+    assert twiml.find("Say").text == "Connecting you with a representative now."
+    dial = twiml.find("Dial")
+    assert [child.tag for child in dial] == ["Number"]
+    assert dial.find("Number").text == "+14025550177"
+    assert dial.get("answerOnBridge") == "true"
+    assert dial.get("timeout") == "30"
+    assert Call.objects.get(call_sid=call.call_sid).bridged_at is not None
+
+
+def test_an_agent_in_the_browser_gets_the_call_with_dial_client_to_its_identity(
+    phone, make_agent, fake_twilio
+):
+    from contactcenter.routing.services import agent_voice_device_set
+
+    twilio = fake_twilio()
+    call = phone("main")
+    call.run(["2", "4"])  # in Spanish
+    agent = make_agent(languages=["es"], capacity={"phone": 1})
+    # A number kept on file does not matter while the browser is the device.
+    agent_voice_device_set(agent=agent, device="browser", phone="4025550177")
+    item = routing.work_item_offer_next(agent=agent, now=OPEN_HOUR)
+    routing.work_item_accept(agent=agent, item_id=item.pk, now=OPEN_HOUR)
+    twiml = ET.fromstring(twilio.requests[0]["form"]["Twiml"][0])
+    assert twiml.find("Say").get("language") == "es-US"
+    dial = twiml.find("Dial")
+    assert [child.tag for child in dial] == ["Client"]
+    assert dial.find("Client").text == agent.voice_identity == f"agent-{agent.pk}"
+    assert Call.objects.get(call_sid=call.call_sid).bridged_at is not None
