@@ -1,0 +1,445 @@
+"""Every staff page with rows of what it lists, for the tests that read them all
+(tests/desk/test_query_counts.py counts their queries; tests/test_axe_staff.py checks them with
+axe-core). Each ``Page`` names the role that uses it, a ``start`` that makes what the page is
+about and returns its URL, and a ``grow`` that adds rows; everything goes through the
+services, as the desk itself would write it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import time
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from contactcenter.appointments import services as appointment_services
+from contactcenter.appointments.models import Appointment, AppointmentSlot
+from contactcenter.appointments.slots import appointment_slots_generate
+from contactcenter.cases.selectors import case_get_for_viewer
+from contactcenter.chat.services import chat_handoff, chat_post, conversation_start
+from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.desk.callbacks import callback_record_attempt
+from contactcenter.inquiries.services import (
+    inquiry_add_note,
+    inquiry_open,
+    inquiry_request_supervisor,
+    inquiry_schedule_callback,
+    inquiry_verified_by_account,
+)
+from contactcenter.offices.models import Office
+from contactcenter.portal.models import RepresentativeLink
+from contactcenter.portal.services import thread_message_add, thread_start
+from contactcenter.routing.models import Agent, QueueTier, WorkItem, WorkKind, WorkState
+from contactcenter.routing.reference_data import queues_load
+from contactcenter.routing.services import (
+    QueueChoice,
+    agent_ensure_for_user,
+    queue_for,
+    work_item_enqueue,
+    work_item_reassign,
+)
+from contactcenter.servicerequests.request_types import (
+    service_request_types_cache_reset,
+    service_request_types_load,
+)
+from contactcenter.servicerequests.services import service_request_create, service_request_reply
+from contactcenter.staff.models import Role
+from tests.factories import (
+    CaseFactory,
+    PersonFactory,
+    RepresentativeFactory,
+    StaffUserFactory,
+    UserFactory,
+)
+
+ROWS_FEW, ROWS_MANY = 1, 10
+# Room for ten of everything on one agent (the database refuses a load past capacity).
+ROOMY = dict.fromkeys(
+    ("phone", "chat", "callback", "secure_message", "webform", "call", "webform_reply",
+     "supervisor_request"),
+    50,
+)  # fmt: skip
+_numbers = itertools.count(1)
+
+
+def _phone() -> str:
+    return f"+1402555{next(_numbers):04d}"
+
+
+def _staff(role: str, **kwargs):
+    """A member of staff with two-step verification on (the secure-message pages ask)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = StaffUserFactory(role=role, **kwargs)
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def staff_client(user) -> Client:
+    """A test client signed in as ``user``, past the second step (signed out for None)."""
+    client = Client()
+    if user is None:
+        return client
+    client.force_login(user)
+    session = client.session  # this session passed its second step
+    session["account_authentication_methods"] = [{"method": "mfa", "at": time.time()}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+def _agent(user) -> Agent:
+    agent = agent_ensure_for_user(user=user)
+    Agent.objects.filter(pk=agent.pk).update(capacity=ROOMY)
+    agent.refresh_from_db()
+    return agent
+
+
+def _case(office: Office | None = None):
+    applicant = PersonFactory(with_a_number=True, zip_code="10025", phone=_phone())
+    return CaseFactory(applicant=applicant, office=office or Office.objects.get(code="NBC"))
+
+
+def _verified(channel: str, case=None):
+    case = case or _case()
+    inquiry = inquiry_open(channel=channel, language="en", contact_phone=_phone(),
+                           contact_email="caller@example.com")  # fmt: skip
+    return inquiry_verified_by_account(inquiry=inquiry, case=case, verified_as="applicant")
+
+
+def _held(inquiry, kind: str, agent: Agent) -> WorkItem:
+    tier = QueueTier.TIER1
+    channel = "chat" if kind == WorkKind.CHAT else "phone"
+    queue = queue_for(QueueChoice(tier=tier, language="en", channel=channel))
+    item = work_item_enqueue(inquiry=inquiry, kind=kind, queue=queue)
+    return work_item_reassign(item_id=item.pk, to_agent=agent)
+
+
+@dataclasses.dataclass
+class World:
+    users: dict
+    state: dict
+
+
+@pytest.fixture
+def world(settings, reference_data, always_open, tmp_path):
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    service_request_types_cache_reset()
+    service_request_types_load()
+    queues_load()
+    office = Office.objects.get(code="NBC")
+    users = {
+        "anonymous": None,
+        "tier1": _staff(Role.TIER1),
+        "tier2": _staff(Role.TIER2),
+        "supervisor": _staff(Role.SUPERVISOR),
+        "office": _staff(Role.OFFICE_STAFF, office=office),
+    }
+    yield World(users=users, state={"office": office})
+    service_request_types_cache_reset()
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    role: str
+    # Called once before the first count: what the page is about; returns its URL.
+    start: Callable[[World], str]
+    # Adds ``n`` rows of what the page lists.
+    grow: Callable[[World, int], None]
+    # Text each row puts on the page, to check the rows are shown.
+    marker: str | None = None
+    # A fragment the page fetches to refresh a part of itself, not a page of its own.
+    fragment: bool = False
+    status: int = 200
+
+
+# --- The builders ---------------------------------------------------------------------------
+
+
+def _home_start(w: World) -> str:
+    w.state["agent"] = _agent(w.users["tier1"])
+    return "/desk/"
+
+
+def _home_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        inquiry = inquiry_open(channel="phone", language="en", contact_phone=_phone())
+        _held(inquiry, WorkKind.CALL, w.state["agent"])
+
+
+def _inquiry_start(channel: str) -> Callable[[World], str]:
+    def start(w: World) -> str:
+        agent = _agent(w.users["tier1"])
+        if channel == "chat":
+            conversation, _token = conversation_start(language="en")
+            conversation = chat_handoff(conversation=conversation)
+            inquiry = conversation.inquiry
+            inquiry_verified_by_account(inquiry=inquiry, case=_case(), verified_as="applicant")
+            item = WorkItem.objects.get(inquiry=inquiry, state=WorkState.QUEUED)
+            work_item_reassign(item_id=item.pk, to_agent=agent)
+            w.state["conversation"] = conversation
+        elif channel == "secure_message":
+            case = _case()
+            user = UserFactory()
+            thread = thread_start(user=user, case=case, subject="My card", body="Where is it?",
+                                  language="en")  # fmt: skip
+            inquiry = thread.inquiry
+            item = WorkItem.objects.get(inquiry=inquiry, state=WorkState.QUEUED)
+            work_item_reassign(item_id=item.pk, to_agent=agent)
+            w.state["thread"], w.state["thread_user"] = thread, user
+        else:
+            kind = {"phone": WorkKind.CALL, "webform": WorkKind.WEBFORM_REPLY}[channel]
+            inquiry = _verified(channel)
+            _held(inquiry, kind, agent)
+        inquiry.refresh_from_db()
+        w.state["inquiry"] = inquiry
+        return f"/desk/inquiries/{inquiry.reference_number}/"
+
+    return start
+
+
+def _inquiry_grow(w: World, n: int) -> None:
+    inquiry = w.state["inquiry"]
+    for _ in range(n):
+        inquiry_add_note(inquiry=inquiry, actor=w.users["tier1"], body="Row note")
+        if "conversation" in w.state:
+            chat_post(conversation_id=w.state["conversation"].pk, body="Row message",
+                      sender="person", author=None, client_id="")  # fmt: skip
+        if "thread" in w.state:
+            thread_message_add(user=w.state["thread_user"], thread=w.state["thread"],
+                               body="Row message", language="en")  # fmt: skip
+
+
+def _callbacks_start(w: World) -> str:
+    w.state["agent"] = _agent(w.users["tier2"])
+    return "/desk/callbacks/"
+
+
+def _callbacks_grow(w: World, n: int) -> None:
+    agent = w.state["agent"]
+    for _ in range(n):
+        phone = _phone()
+        inquiry = inquiry_open(channel="phone", language="en", contact_phone=phone)
+        inquiry_schedule_callback(inquiry=inquiry, actor=None, phone=phone)
+        item = WorkItem.objects.get(inquiry=inquiry, kind=WorkKind.CALLBACK)
+        work_item_reassign(item_id=item.pk, to_agent=agent)
+        callback_record_attempt(agent=agent, item_id=item.pk, outcome="no_answer", note="Row")
+
+
+def _board_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        queued = inquiry_open(channel="phone", language="en", contact_phone=_phone())
+        queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="phone"))
+        work_item_enqueue(inquiry=queued, kind=WorkKind.CALL, queue=queue)
+        agent_user = _staff(Role.TIER1)
+        held = inquiry_open(channel="phone", language="en", contact_phone=_phone())
+        _held(held, WorkKind.CALL, _agent(agent_user))
+        inquiry_request_supervisor(inquiry=held, actor=agent_user, reason="Row asks")
+
+
+def _office_request(w: World):
+    inquiry = _verified("phone", _case(w.state["office"]))
+    return service_request_create(
+        inquiry=inquiry, actor=w.users["tier1"], type_code="typographic-error",
+        details={"document": "card", "description": "Birth date is wrong."},
+    ).request  # fmt: skip
+
+
+def _office_queue_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        _office_request(w)
+
+
+def _office_request_start(w: World) -> str:
+    w.state["request"] = _office_request(w)
+    return f"/service-requests/office/{w.state['request'].number}/"
+
+
+def _office_request_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        service_request_reply(request=w.state["request"], actor=w.users["office"],
+                              body="Row reply")  # fmt: skip
+        w.state["request"].refresh_from_db()
+
+
+def _messages_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        thread_start(user=UserFactory(), case=_case(), subject="Row subject", body="Question",
+                     language="en")  # fmt: skip
+
+
+def _thread_start(w: World) -> str:
+    user = UserFactory()
+    thread = thread_start(user=user, case=_case(), subject="My card", body="Where is it?",
+                          language="en")  # fmt: skip
+    w.state["thread"], w.state["thread_user"] = thread, user
+    return f"/desk/messages/{thread.pk}/"
+
+
+def _thread_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        thread_message_add(user=w.state["thread_user"], thread=w.state["thread"],
+                           body="Row message", language="en")  # fmt: skip
+
+
+def _representatives_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        RepresentativeLink.objects.create(
+            user=UserFactory(), representative=RepresentativeFactory()
+        )
+
+
+NYC_ZIP = "10472"
+
+
+def _appointment_requests_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        inquiry = inquiry_open(channel="phone", contact_email="q@example.com")
+        appointment_services.appointment_request_create(
+            inquiry=inquiry, reason="emergency_travel_document", zip_code=NYC_ZIP,
+            accommodations=["wheelchair_access"],
+        )  # fmt: skip
+
+
+def _appointment_request_start(w: World) -> str:
+    inquiry = inquiry_open(channel="phone", contact_email="q@example.com")
+    request = appointment_services.appointment_request_create(
+        inquiry=inquiry, reason="emergency_travel_document", zip_code=NYC_ZIP,
+        accommodations=["wheelchair_access"],
+    )  # fmt: skip
+    w.state["appointment_request"] = request
+    w.state["day"] = dt.date.today() + dt.timedelta(days=1)
+    return f"/appointments/staff/requests/{request.pk}/"
+
+
+def _slots_grow(w: World, n: int) -> None:
+    """More open days, so more times are offered on the request's page."""
+    office = w.state["appointment_request"].office
+    day = w.state["day"]
+    appointment_slots_generate(office=office, first_day=day, last_day=day + dt.timedelta(days=n))
+    w.state["day"] = day + dt.timedelta(days=n + 1)
+
+
+def _roster_start(w: World) -> str:
+    inquiry = inquiry_open(channel="phone", contact_email="q@example.com")
+    request = appointment_services.appointment_request_create(
+        inquiry=inquiry, reason="emergency_travel_document", zip_code=NYC_ZIP
+    )
+    office = request.office
+    day = dt.date.today() + dt.timedelta(days=1)
+    while not AppointmentSlot.objects.filter(office=office, day=day).exists():
+        appointment_slots_generate(office=office, first_day=day, last_day=day)
+        if not AppointmentSlot.objects.filter(office=office, day=day).exists():
+            day += dt.timedelta(days=1)
+    w.state.update(office=office, day=day, first=request)
+    return f"/appointments/staff/offices/{office.code}/{day.isoformat()}/"
+
+
+def _roster_grow(w: World, n: int) -> None:
+    office, day = w.state["office"], w.state["day"]
+    for _ in range(n):
+        request = w.state.pop("first", None)
+        if request is None:
+            inquiry = inquiry_open(channel="phone", contact_email="q@example.com")
+            request = appointment_services.appointment_request_create(
+                inquiry=inquiry, reason="emergency_travel_document", zip_code=NYC_ZIP
+            )
+        slot = (
+            AppointmentSlot.objects.filter(office=office, day=day, booked__lt=1)
+            .order_by("starts_at")
+            .first()
+        ) or AppointmentSlot.objects.filter(office=office, day=day).order_by("starts_at").first()
+        appointment_services.appointment_request_offer_slot(
+            request=request, slot=slot, reviewer=w.users["tier2"]
+        )
+
+
+def _accounting_start(w: World) -> str:
+    case = _case()
+    w.state["case"] = case
+    return f"/desk/records/accounting/{case.applicant_id}/"
+
+
+def _accounting_grow(w: World, n: int) -> None:
+    case = w.state["case"]
+    for _ in range(n):
+        case_get_for_viewer(
+            viewer=w.users["supervisor"], receipt_number=ReceiptNumber.parse(case.receipt_number),
+            channel="desk", purpose="row", fields="status",
+        )  # fmt: skip
+
+
+def _nothing(w: World, n: int) -> None:
+    return None
+
+
+def _service_request_form_start(w: World) -> str:
+    inquiry = _verified("phone")
+    _held(inquiry, WorkKind.CALL, _agent(w.users["tier1"]))
+    return f"/service-requests/new/{inquiry.reference_number}/"
+
+
+def _staff_appointment_start(w: World) -> str:
+    url = _roster_start(w)
+    _roster_grow(w, 1)
+    appointment = Appointment.objects.filter(office=w.state["office"]).order_by("id").first()
+    assert appointment is not None, url
+    return f"/appointments/staff/appointments/{appointment.number}/"
+
+
+PAGES: dict[str, Page] = {
+    "desk home": Page("tier1", _home_start, _home_grow, "/desk/inquiries/"),
+    "inquiry (phone)": Page("tier1", _inquiry_start("phone"), _inquiry_grow, "Row note"),
+    "inquiry (chat)": Page("tier1", _inquiry_start("chat"), _inquiry_grow, "Row note"),
+    "inquiry (secure message)": Page(
+        "tier1", _inquiry_start("secure_message"), _inquiry_grow, "Row note"
+    ),
+    "inquiry (web form)": Page("tier1", _inquiry_start("webform"), _inquiry_grow, "Row note"),
+    "callbacks": Page("tier2", _callbacks_start, _callbacks_grow, 'data-testid="callback"'),
+    "supervisor board": Page(
+        "supervisor", lambda w: "/desk/supervisor/", _board_grow, 'data-testid="agent-presence"'
+    ),
+    "supervisor board (live fragment)": Page(
+        "supervisor",
+        lambda w: "/desk/supervisor/board/",
+        _board_grow,
+        'data-testid="agent-presence"',
+        fragment=True,
+    ),
+    "office queue": Page(
+        "office",
+        lambda w: "/service-requests/office/",
+        _office_queue_grow,
+        "/service-requests/office/",
+    ),
+    "office request": Page("office", _office_request_start, _office_request_grow, "Row reply"),
+    "secure messages": Page("tier1", lambda w: "/desk/messages/", _messages_grow, "Row subject"),
+    "secure message thread": Page("tier1", _thread_start, _thread_grow, "Row message"),
+    "representatives": Page(
+        "supervisor",
+        lambda w: "/desk/messages/representatives/",
+        _representatives_grow,
+        "/approve/",
+    ),
+    "appointment review": Page(
+        "tier2",
+        lambda w: "/appointments/staff/",
+        _appointment_requests_grow,
+        "/appointments/staff/requests/",
+    ),
+    "appointment request": Page("tier2", _appointment_request_start, _slots_grow, 'name="slot"'),
+    "office day roster": Page("tier2", _roster_start, _roster_grow, "<tr>"),
+    "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
+    "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),
+    # Pages that list nothing that grows, here for the accessibility check.
+    "sign-in": Page("anonymous", lambda w: "/desk/login/", _nothing),
+    "another role's page (refused)": Page(
+        "tier1", lambda w: "/desk/supervisor/", _nothing, status=403
+    ),
+    "access codes": Page("supervisor", lambda w: "/desk/messages/access-codes/", _nothing),
+    "service request form": Page("tier1", _service_request_form_start, _nothing),
+    "appointment (staff)": Page("tier2", _staff_appointment_start, _nothing),
+}
