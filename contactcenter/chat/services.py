@@ -90,7 +90,9 @@ def conversation_start(*, language: str) -> tuple[Conversation, str]:
     return conversation, token
 
 
-def _clean_body(body: object) -> str:
+def clean_body(body: object) -> str:
+    """A message as it will be posted: trimmed, checked for length and control characters
+    (before masking). The socket keeps it in memory for the agent's live view."""
     if not isinstance(body, str) or not body.strip():
         raise InvalidInput(_("A message cannot be empty."))
     text = control_characters_refuse(body.strip(), multiline=True)
@@ -140,7 +142,7 @@ class AskResult:
 def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
     """The person asks the virtual assistant; both the question (masked) and the answer are
     stored on the conversation. Only while no agent has been asked for."""
-    text = _clean_body(question)
+    text = clean_body(question)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != ConversationState.ASSISTANT:
         raise ChatError(
@@ -272,7 +274,7 @@ def chat_post(
     flight is kept rather than lost. With ``announce`` the message is sent to both sides after
     the commit; the socket consumer passes False and sends it itself once this returns.
     """
-    text = _clean_body(body)
+    text = clean_body(body)
     if sender not in (Sender.PERSON, Sender.AGENT):
         raise InvalidInput(_("Unknown sender."))
     if not isinstance(client_id, str) or len(client_id) > 64:
