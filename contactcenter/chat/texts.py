@@ -80,4 +80,13 @@ def desk_panel_texts() -> dict[str, str]:
         "callback_scheduled": _("A callback was scheduled."),
         "ended_by_person": _("The person ended the chat."),
         "ended_by_agent": _("The chat was ended."),
+        # What the person typed, shown only to the agent working the chat, as it arrives.
+        "typed_note": _("As typed; shown only to you. Masked in the record."),
+        "masked_note": _("Masked in the record"),
+        "use_for_identity": _("Use for identity check"),
+        "identity_receipt_number": _("Receipt number"),
+        "identity_date_of_birth": _("Date of birth"),
+        "identity_zip_code": _("ZIP code"),
+        "identity_a_number_last4": _("A-Number, last four digits"),
+        "identity_copied": _("Copied into the identity form: %(field)s."),
     }
