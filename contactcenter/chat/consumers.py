@@ -6,10 +6,12 @@ Both speak the same small JSON protocol:
 
 client → server  ``hello`` {after}: send me every message after this id, and the status;
                  ``message`` {body, client_id}; ``typing`` {active}; ``delivered``/``read``
-                 {up_to}; ``status``; ``ping``.
+                 {up_to}; ``status``; ``ping``; staff only: ``identity_request`` (open the
+                 secure identity form on the person's side); the person only: ``identity``
+                 {answers} (that form's answers).
 server → client  ``message`` {message}; ``receipt`` {kind, up_to, by}; ``typing`` {by,
                  active}; ``status`` {state, position, wait_minutes}; ``error`` {code,
-                 message}; ``pong``.
+                 message}; ``pong``; to the person: ``identity_result`` {passed, locked}.
 
 A message is stored before anyone is sent it; the sender sees its own message come back with
 its id, which is its acknowledgement.
@@ -202,6 +204,7 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
             "read": self._read,
             "status": self._status,
             "ping": self._ping,
+            **self._side_handlers(),
         }.get(kind if isinstance(kind, str) else "")
         if handler is None:
             await self.send_json(
@@ -212,6 +215,10 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
             await handler(content)
         except ApplicationError as error:
             await self._error(error)
+
+    def _side_handlers(self) -> dict:
+        """Message types only one side may send."""
+        return {}
 
     async def _hello(self, content: dict) -> None:
         assert self.conversation is not None
@@ -327,6 +334,26 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
 class PersonChatConsumer(_ChatConsumer):
     side = Sender.PERSON
 
+    def _side_handlers(self) -> dict:
+        return {"identity": self._identity}
+
+    async def _identity(self, content: dict) -> None:
+        """The answers of the widget's secure identity form: checked, never stored; the
+        transcript (and so the agent) gets whether they passed."""
+        assert self.conversation is not None
+        conversation_id = self.conversation.pk
+
+        def check() -> services.IdentityFormResult:
+            with translation.override(self._language()):
+                return services.chat_identity_check(
+                    conversation_id=conversation_id, answers=content.get("answers")
+                )
+
+        result = await db_thread(check)
+        await self.send_json(
+            {"type": "identity_result", "passed": result.passed, "locked": result.locked}
+        )
+
     async def find_conversation(self) -> Conversation | None:
         return await database_sync_to_async(_person_conversation)(self.scope.get("session"))
 
@@ -345,6 +372,22 @@ class DeskChatConsumer(_ChatConsumer):
 
     def _language(self) -> str:
         return translation.get_language() or "en"
+
+    def _side_handlers(self) -> dict:
+        return {"identity_request": self._identity_request}
+
+    async def _identity_request(self, content: dict) -> None:
+        """The agent asks the person to answer the identity questions in the secure form."""
+        assert self.conversation is not None
+        conversation_id, user = self.conversation.pk, self.scope.get("user")
+
+        def ask() -> object:
+            with translation.override(self._language()):
+                return services.chat_identity_form_request(
+                    conversation_id=conversation_id, user=user
+                )
+
+        await db_thread(ask)
 
     async def _may_see_typed(self) -> bool:
         """Only the member of staff working the chat, checked again for every message (the

@@ -11,11 +11,13 @@ import logging
 import pytest
 from django.test import Client
 
+from contactcenter.audit.models import DisclosureLog
 from contactcenter.chat.models import Message
 from contactcenter.inquiries.models import InquiryEvent
 from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 from contactcenter.staff.models import Role
 from tests.chat.test_consumers import accepted_chat, person_cookie, socket, staff_cookie, until
+from tests.factories import clear_disclosure_log_for_flush
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -177,3 +179,114 @@ def test_the_agents_own_messages_and_plain_messages_carry_nothing_extra(accepted
             await communicator.disconnect()
 
     asyncio.run(talk())
+
+
+# --- The secure identity form in the widget ---------------------------------------------------
+
+
+@pytest.fixture
+def flushable_disclosures():
+    yield
+    clear_disclosure_log_for_flush()  # SQLite's flush cannot delete the log's rows otherwise
+
+
+def answers_for(case, **changes) -> dict[str, str]:
+    return {
+        "receipt_number": case.receipt_number,
+        "date_of_birth": "1985-03-14",
+        "zip_code": "68508",
+        "a_number_last4": "",
+        **changes,
+    }
+
+
+def test_the_person_answers_in_the_secure_form_and_the_agent_sees_passed(
+    accepted_chat, client, make_case, caplog, flushable_disclosures
+):
+
+    conversation, token, agent_user = accepted_chat
+    case = make_case()
+    reference = conversation.inquiry.reference_number
+    person_session, agent_session = person_cookie(token), staff_cookie(client, agent_user)
+    start = last_id(conversation)
+    caplog.set_level(logging.DEBUG)
+
+    async def talk():
+        person = await connected("/ws/chat", person_session, after=start)
+        agent = await connected(f"/ws/chat/desk/{reference}", agent_session, after=start)
+
+        # Not asked for yet: refused, nothing checked.
+        await person.send_json_to({"type": "identity", "answers": answers_for(case)})
+        refused = await until(person, "error")
+        assert refused["message"] == "The agent has not asked you to verify your identity."
+
+        # The person cannot ask for the form for themselves, nor the agent send answers.
+        await person.send_json_to({"type": "identity_request"})
+        assert (await until(person, "error"))["code"] == "unknown_message"
+        await agent.send_json_to({"type": "identity", "answers": answers_for(case)})
+        assert (await until(agent, "error"))["code"] == "unknown_message"
+
+        await agent.send_json_to({"type": "identity_request"})
+        asked = (await until(person, "message"))["message"]
+        assert asked["sender"] == "system" and asked["notice"] == "identity_form"
+        await until(
+            agent,
+            "message",
+        )
+
+        # A wrong answer: failed, not which answer, and counted.
+        await person.send_json_to(
+            {"type": "identity", "answers": answers_for(case, zip_code="10001")}
+        )
+        assert await until(person, "identity_result") == {
+            "type": "identity_result", "passed": False, "locked": False,
+        }  # fmt: skip
+        assert (await until(agent, "message"))["message"]["notice"] == "identity_failed"
+
+        # Bad form: a clear error, nothing checked or counted.
+        await person.send_json_to(
+            {"type": "identity", "answers": answers_for(case, zip_code="", a_number_last4="")}
+        )
+        assert (await until(person, "error"))["message"] == (
+            "Enter your ZIP code or the last 4 digits of your A-Number."
+        )
+        await person.send_json_to(
+            {"type": "identity", "answers": answers_for(case, date_of_birth="March 14")}
+        )
+        assert (await until(person, "error"))["message"] == "Enter your date of birth."
+
+        await person.send_json_to({"type": "identity", "answers": answers_for(case)})
+        assert (await until(person, "identity_result"))["passed"] is True
+        passed = (await until(agent, "message"))["message"]
+        assert passed["notice"] == "identity_passed" and passed["sender"] == "system"
+        for communicator in (person, agent):
+            await communicator.disconnect()
+
+    asyncio.run(talk())
+
+    conversation.inquiry.refresh_from_db()
+    assert conversation.inquiry.is_verified and conversation.inquiry.case_id == case.pk
+    assert conversation.inquiry.failed_identity_checks == 1
+    # The check was made for the agent working the chat, and is in the disclosure log.
+    assert (
+        DisclosureLog.objects.filter(viewer=agent_user, case_id=case.pk, channel="chat").count()
+        == 2
+    )
+    # The answers are nowhere in the transcript, the history or the log.
+    everything = " ".join(
+        [*[f"{m.body} {m.data}" for m in Message.objects.all()],
+         *[f"{e.body} {e.data}" for e in InquiryEvent.objects.all()]]
+    )  # fmt: skip
+    logged = caplog.text + " ".join(str(record.__dict__) for record in caplog.records)
+    for secret in (case.receipt_number, "1985-03-14", "68508", "10001"):
+        assert secret not in everything
+        assert secret not in logged
+
+
+def test_only_the_agent_working_the_chat_may_ask_for_the_form(accepted_chat, staff):
+    from contactcenter.chat.services import ChatError, chat_identity_form_request
+
+    conversation, _token, _agent_user = accepted_chat
+    with pytest.raises(ChatError):
+        chat_identity_form_request(conversation_id=conversation.pk, user=staff(Role.SUPERVISOR))
+    assert not Message.objects.filter(notice="identity_form").exists()
