@@ -1,6 +1,7 @@
 """An identity check in a live chat, in a real browser against a real server: the person types
 the receipt number and date of birth, the agent's live view shows them as typed (the person's
-own view and the record are masked) and "Use for identity check" fills the desk's form."""
+own view and the record are masked) and "Use for identity check" fills the desk's form; then
+the agent asks for the answers in the widget's secure form instead."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ def test_the_agent_sees_the_typed_answers_and_fills_the_identity_form(browser, s
         agent.get_by_test_id("offer").get_by_role("button", name="Accept").click()
         agent_log = agent.get_by_test_id("chat-log")
         expect(log).to_contain_text("Rosa joined the chat.")
+        # What is typed is shown as typed only live: the agent's page must be connected.
+        expect(agent.locator("[data-desk-chat-state]")).to_have_text("Connected.")
 
         message_box.fill("My receipt is EAC 22 123 45678 and I was born March 3, 1985")
         dialog.get_by_role("button", name="Send", exact=True).click()
@@ -76,6 +79,25 @@ def test_the_agent_sees_the_typed_answers_and_fills_the_identity_form(browser, s
         expect(again).to_contain_text("My receipt is [RECEIPT-NUMBER] and I was born [DATE]")
         expect(again).to_contain_text("Masked in the record")
         expect(again.get_by_role("button")).to_have_count(0)
+
+        # Or the person answers in the widget's secure form, and the agent sees the outcome.
+        agent.get_by_role("button", name="Ask for identity answers in a secure form").click()
+        secure = dialog.get_by_role("form", name="Verify your identity")
+        expect(secure).to_be_visible()
+        expect(log).to_contain_text("The agent asked you to verify your identity.")
+        secure.get_by_label("Receipt number").fill("EAC2190000009")
+        secure.get_by_label("Date of birth").fill("1985-03-03")
+        secure.get_by_label("ZIP code on your application").fill("20500")
+        secure.get_by_role("button", name="Send answers securely").click()
+        expect(secure.get_by_role("alert")).to_have_text("The answers do not match our records.")
+        agent_log = agent.get_by_test_id("chat-log")
+        expect(agent_log).to_contain_text(
+            "The answers in the secure form do not match our records."
+        )
+        # The answers never entered the chat, on either side.
+        for view in (log, agent_log):
+            expect(view).not_to_contain_text("EAC2190000009")
+            expect(view).not_to_contain_text("20500")
     finally:
         person_context.close()
         agent_context.close()

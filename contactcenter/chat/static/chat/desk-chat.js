@@ -77,6 +77,14 @@
       : (message.typed || message.body);
     item.appendChild(who);
     item.appendChild(body);
+    if (message.notice === "identity_passed" && document.getElementById("id_identity-receipt_number")) {
+      // Verified while this page shows the identity form: a reload shows the case.
+      var reload = document.createElement("a");
+      reload.className = "usa-link margin-left-1";
+      reload.href = window.location.pathname;
+      reload.textContent = texts.show_case;
+      item.appendChild(reload);
+    }
     if (message.sender !== "system" && message.masked && message.masked.length) {
       var note = document.createElement("span");
       note.className = "usa-hint desk-chat__masked-note";
@@ -146,6 +154,12 @@
       if (now - typingSent > 2000) { chat.send({ type: "typing", active: true }); typingSent = now; }
       window.clearTimeout(typingTimer);
       typingTimer = window.setTimeout(function () { chat.send({ type: "typing", active: false }); typingSent = 0; }, 3000);
+    });
+  }
+  var askIdentity = root.querySelector("[data-desk-chat-identity-request]");
+  if (askIdentity) {
+    askIdentity.addEventListener("click", function () {
+      if (!chat.send({ type: "identity_request" })) { typing.textContent = texts.reconnecting; }
     });
   }
   document.addEventListener("visibilitychange", function () {
