@@ -6,13 +6,23 @@ Both speak the same small JSON protocol:
 
 client → server  ``hello`` {after}: send me every message after this id, and the status;
                  ``message`` {body, client_id}; ``typing`` {active}; ``delivered``/``read``
-                 {up_to}; ``status``; ``ping``.
+                 {up_to}; ``status``; ``ping``; staff only: ``identity_request`` (open the
+                 secure identity form on the person's side); the person only: ``identity``
+                 {answers} (that form's answers).
 server → client  ``message`` {message}; ``receipt`` {kind, up_to, by}; ``typing`` {by,
                  active}; ``status`` {state, position, wait_minutes}; ``error`` {code,
-                 message}; ``pong``.
+                 message}; ``pong``; to the person: ``identity_result`` {passed, locked}.
 
 A message is stored before anyone is sent it; the sender sees its own message come back with
 its id, which is its acknowledgement.
+
+A person's message is stored masked (``core.redaction``), and the person's side and every
+catch-up get it masked. The desk side's copy of it, as it arrives, also carries ``typed`` (what
+the person typed, when masking changed it) and ``identity`` (the identity answers found in it,
+``core.identity_hints``), so the agent can check identity in the chat; these live only in
+memory and in the one publish to the desk side's group, and every desk socket takes them out
+unless its member of staff works the chat, asked anew for each message
+(``selectors.staff_works_chat``).
 """
 
 from __future__ import annotations
@@ -30,10 +40,12 @@ from django.utils.translation import gettext as _
 from contactcenter.chat import selectors, services
 from contactcenter.chat.events import (
     EVENT_TYPE,
+    desk_live_extras,
     group_name,
     layer_alias,
     message_json,
     side_group_name,
+    without_live_extras,
 )
 from contactcenter.chat.models import Conversation, ConversationState, Sender
 from contactcenter.core.db_threads import db_thread
@@ -168,6 +180,11 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
             self.other_group, {"type": EVENT_TYPE, "payload": payload}
         )
 
+    async def _tell_own_side(self, payload: dict) -> None:
+        await self.channel_layer.group_send(
+            self.own_group, {"type": EVENT_TYPE, "payload": payload}
+        )
+
     async def _error(self, error: ApplicationError) -> None:
         with translation.override(self._language()):
             await self.send_json({"type": "error", "code": str(error.code),
@@ -187,6 +204,7 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
             "read": self._read,
             "status": self._status,
             "ping": self._ping,
+            **self._side_handlers(),
         }.get(kind if isinstance(kind, str) else "")
         if handler is None:
             await self.send_json(
@@ -197,6 +215,10 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
             await handler(content)
         except ApplicationError as error:
             await self._error(error)
+
+    def _side_handlers(self) -> dict:
+        """Message types only one side may send."""
+        return {}
 
     async def _hello(self, content: dict) -> None:
         assert self.conversation is not None
@@ -225,17 +247,32 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
 
         def post():
             with translation.override(self._language()):
-                return services.chat_post(
-                    conversation_id=conversation_id, body=content.get("body"),
+                typed = services.clean_body(content.get("body"))
+                posted = services.chat_post(
+                    conversation_id=conversation_id, body=typed,
                     sender=self.side, author=user, client_id=content.get("client_id") or "",
                     announce=False,
                 )  # fmt: skip
+            return typed, *posted
 
-        message, new = await db_thread(post)
-        if new:  # stored and committed: now both sides may hear of it
-            await self._broadcast({"type": "message", "message": message_json(message)})
-        else:  # a re-send: this client missed the echo, the others already have it
-            await self.send_json({"type": "message", "message": message_json(message)})
+        typed, message, new = await db_thread(post)
+        stored = message_json(message)
+        shown = {"type": "message", "message": stored}
+        if not new:  # a re-send: this client missed the echo, the others already have it
+            await self.send_json(shown)
+            return
+        # Stored and committed: now both sides may hear of it.
+        extras = (
+            desk_live_extras(typed=typed, masked=bool(message.masked), language=self._language())
+            if self.side == Sender.PERSON
+            else {}
+        )
+        if not extras:
+            await self._broadcast(shown)
+            return
+        # The person's side gets the stored (masked) message; the desk side, what was typed.
+        await self._tell_own_side(shown)
+        await self._tell_other_side({"type": "message", "message": {**stored, **extras}})
 
     async def _typing(self, content: dict) -> None:
         await self._tell_other_side(
@@ -276,10 +313,17 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
     async def _ping(self, content: dict) -> None:
         await self.send_json({"type": "pong"})
 
+    async def _may_see_typed(self) -> bool:
+        """Whether this socket may be sent what a person typed before it was masked."""
+        return False
+
     async def chat_event(self, event: dict) -> None:
         payload = event["payload"]
         if payload.get("type") == "typing" and payload.get("by") == self.side:
             return  # no echo of one's own typing
+        stripped = without_live_extras(payload)
+        if stripped is not payload and not await self._may_see_typed():
+            payload = stripped
         await self.send_json(payload)
         message = payload.get("message") if payload.get("type") == "message" else None
         notice = str(message.get("notice") or "") if message else ""
@@ -289,6 +333,26 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
 
 class PersonChatConsumer(_ChatConsumer):
     side = Sender.PERSON
+
+    def _side_handlers(self) -> dict:
+        return {"identity": self._identity}
+
+    async def _identity(self, content: dict) -> None:
+        """The answers of the widget's secure identity form: checked, never stored; the
+        transcript (and so the agent) gets whether they passed."""
+        assert self.conversation is not None
+        conversation_id = self.conversation.pk
+
+        def check() -> services.IdentityFormResult:
+            with translation.override(self._language()):
+                return services.chat_identity_check(
+                    conversation_id=conversation_id, answers=content.get("answers")
+                )
+
+        result = await db_thread(check)
+        await self.send_json(
+            {"type": "identity_result", "passed": result.passed, "locked": result.locked}
+        )
 
     async def find_conversation(self) -> Conversation | None:
         return await database_sync_to_async(_person_conversation)(self.scope.get("session"))
@@ -308,6 +372,32 @@ class DeskChatConsumer(_ChatConsumer):
 
     def _language(self) -> str:
         return translation.get_language() or "en"
+
+    def _side_handlers(self) -> dict:
+        return {"identity_request": self._identity_request}
+
+    async def _identity_request(self, content: dict) -> None:
+        """The agent asks the person to answer the identity questions in the secure form."""
+        assert self.conversation is not None
+        conversation_id, user = self.conversation.pk, self.scope.get("user")
+
+        def ask() -> object:
+            with translation.override(self._language()):
+                return services.chat_identity_form_request(
+                    conversation_id=conversation_id, user=user
+                )
+
+        await db_thread(ask)
+
+    async def _may_see_typed(self) -> bool:
+        """Only the member of staff working the chat, checked again for every message (the
+        chat may have been transferred, or this may be a supervisor watching)."""
+        user = self.scope.get("user")
+        if user is None or self.conversation is None:
+            return False
+        return await db_thread(
+            selectors.staff_works_chat, user=user, conversation_id=self.conversation.pk
+        )
 
 
 __all__ = ["ConversationState", "DeskChatConsumer", "PersonChatConsumer"]

@@ -22,6 +22,7 @@ from channels.layers import DEFAULT_CHANNEL_LAYER, get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from contactcenter.core.identity_hints import identity_hints
 from contactcenter.core.redis_fallback import REDIS_ERRORS, channel_send_skipped, redis_circuit
 
 if TYPE_CHECKING:
@@ -64,6 +65,33 @@ def message_json(message: Message) -> dict[str, object]:
         "delivered": message.delivered_at is not None,
         "read": message.read_at is not None,
     }
+
+
+# What only the agent working the chat may see of a person's live message: the text as typed,
+# when masking changed it, and the identity answers found in it. Never stored, never logged;
+# it travels once, to the desk side's group, and each desk socket drops it unless its member
+# of staff works the chat (``consumers.DeskChatConsumer``).
+LIVE_ONLY_KEYS = frozenset({"typed", "identity"})
+
+
+def desk_live_extras(*, typed: str, masked: bool, language: str) -> dict[str, object]:
+    """The agent-only part of a person's message as it arrives ({} when there is none)."""
+    extras: dict[str, object] = {}
+    if masked:
+        extras["typed"] = typed
+    hints = identity_hints(typed, language=language)
+    if hints:
+        extras["identity"] = [hint.as_dict() for hint in hints]
+    return extras
+
+
+def without_live_extras(payload: dict) -> dict:
+    """``payload`` with the agent-only keys taken out of its message, if it has any."""
+    message = payload.get("message") if payload.get("type") == "message" else None
+    if not isinstance(message, dict) or not LIVE_ONLY_KEYS & message.keys():
+        return payload
+    kept = {key: value for key, value in message.items() if key not in LIVE_ONLY_KEYS}
+    return {**payload, "message": kept}
 
 
 def send_after_commit(conversation_id: int, payload: Mapping[str, object]) -> None:

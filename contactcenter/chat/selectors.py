@@ -43,6 +43,21 @@ def conversation_for_staff(*, user: User, reference_number: str) -> Conversation
     return conversation if holds else None
 
 
+def staff_works_chat(*, user: User, conversation_id: int) -> bool:
+    """Whether ``user`` is the member of staff working this chat now: the one holding its chat
+    work item, assigned. Asked again for every live message that carries what the person typed
+    unmasked (``consumers.DeskChatConsumer``): a supervisor watching, an agent who handed the
+    chat on, anyone who opens it later, sees only the masked record."""
+    if not user.is_authenticated:
+        return False
+    return WorkItem.objects.filter(
+        inquiry_id__in=Conversation.objects.filter(pk=conversation_id).values("inquiry_id"),
+        kind=WorkKind.CHAT,
+        state=WorkState.ASSIGNED,
+        assigned_to__user=user,
+    ).exists()
+
+
 def messages_after(*, conversation_id: int, after: object, limit: int = 500) -> list[Message]:
     start = after if isinstance(after, int) and not isinstance(after, bool) and after > 0 else 0
     return list(

@@ -14,12 +14,15 @@ handed over, else on ``virtual_assistant``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Value
@@ -32,18 +35,20 @@ from contactcenter.chat import events
 from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
 from contactcenter.core.domain_events import ContactEventKind, contact_event_emit
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
+from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
 from contactcenter.core.text_input import control_characters_refuse
-from contactcenter.inquiries.models import Channel, Disposition, InquiryState
+from contactcenter.inquiries.models import Channel, Disposition, InquiryState, VerifiedAs
 from contactcenter.inquiries.services import (
     inquiry_add_message,
     inquiry_open,
     inquiry_resolve,
+    inquiry_verify_identity,
 )
 from contactcenter.notifications.catalogue import MESSAGES
 from contactcenter.notifications.services import notification_queue
 from contactcenter.routing.calendar import live_help_open
-from contactcenter.routing.models import QueueTier, WorkItem, WorkKind
+from contactcenter.routing.models import QueueTier, WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import (
     QueueChoice,
     queue_for,
@@ -90,7 +95,9 @@ def conversation_start(*, language: str) -> tuple[Conversation, str]:
     return conversation, token
 
 
-def _clean_body(body: object) -> str:
+def clean_body(body: object) -> str:
+    """A message as it will be posted: trimmed, checked for length and control characters
+    (before masking). The socket keeps it in memory for the agent's live view."""
     if not isinstance(body, str) or not body.strip():
         raise InvalidInput(_("A message cannot be empty."))
     text = control_characters_refuse(body.strip(), multiline=True)
@@ -140,7 +147,7 @@ class AskResult:
 def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
     """The person asks the virtual assistant; both the question (masked) and the answer are
     stored on the conversation. Only while no agent has been asked for."""
-    text = _clean_body(question)
+    text = clean_body(question)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != ConversationState.ASSISTANT:
         raise ChatError(
@@ -272,7 +279,7 @@ def chat_post(
     flight is kept rather than lost. With ``announce`` the message is sent to both sides after
     the commit; the socket consumer passes False and sends it itself once this returns.
     """
-    text = _clean_body(body)
+    text = clean_body(body)
     if sender not in (Sender.PERSON, Sender.AGENT):
         raise InvalidInput(_("Unknown sender."))
     if not isinstance(client_id, str) or len(client_id) > 64:
@@ -482,3 +489,136 @@ def chat_after_desk_action(*, inquiry_id: int, action: str) -> Message | Convers
     if action in ENDS_CHAT:  # the inquiry goes on by telephone; this chat is over
         chat_end(conversation_id=conversation.pk, by="agent")
     return told
+
+
+# --- The secure identity form in the chat widget --------------------------------------------
+#
+# Instead of typing the answers into the chat, the person can be asked to give them in a form
+# in the widget: the agent working the chat asks (a notice in the transcript opens the form on
+# the person's side), the answers go over the socket to ``chat_identity_check``, which has the
+# inquiries' identity service check them, and the transcript gets only whether they passed.
+
+IDENTITY_FORM = "identity_form"
+IDENTITY_PASSED = "identity_passed"
+IDENTITY_FAILED = "identity_failed"
+IDENTITY_LOCKED = "identity_locked"
+_ZIP_RE = re.compile(r"^[0-9]{5}(?:-[0-9]{4})?$")
+_LAST4_RE = re.compile(r"^[0-9]{4}$")
+_ANSWER_MAX_CHARS = 64
+
+
+def _chat_holder(conversation: Conversation) -> User | None:
+    """The member of staff working the chat now: who holds its chat work item, assigned."""
+    if conversation.inquiry_id is None:
+        return None
+    item = (
+        WorkItem.objects.select_related("assigned_to__user")
+        .filter(inquiry_id=conversation.inquiry_id, kind=WorkKind.CHAT, state=WorkState.ASSIGNED)
+        .first()
+    )
+    return item.assigned_to.user if item is not None and item.assigned_to else None
+
+
+@transaction.atomic
+def chat_identity_form_request(*, conversation_id: int, user: User) -> Message:
+    """The agent working the chat asks the person to answer the identity questions in the
+    widget's secure form rather than in the chat. Only that agent may, and only while the
+    person is not yet verified."""
+    conversation = _conversation_open(conversation_id)
+    holder = _chat_holder(conversation)
+    if holder is None or holder.pk != user.pk:
+        raise ChatError(_("Only the agent working this chat can ask for identity answers."))
+    if conversation.inquiry is not None and conversation.inquiry.is_verified:
+        raise ChatError(
+            _("The person's identity is already verified."), code=ErrorCode.ALREADY_VERIFIED
+        )
+    return _store(conversation, sender=Sender.SYSTEM, notice=IDENTITY_FORM)
+
+
+def _answer(answers: dict, name: str) -> str:
+    value = answers.get(name, "")
+    if not isinstance(value, str) or len(value) > _ANSWER_MAX_CHARS:
+        raise InvalidInput(_("Check your answers and try again."))
+    return control_characters_refuse(value.strip())
+
+
+def _identity_answers(answers: object) -> tuple[ReceiptNumber, dict[str, str]]:
+    """The form's answers parsed and checked for form (never for correctness), with an error
+    that names the field to fix. The values are never put in an error or a log."""
+    if not isinstance(answers, dict):
+        raise InvalidInput(_("Check your answers and try again."))
+    receipt_number = ReceiptNumber.parse(_answer(answers, "receipt_number"))
+    try:
+        born = dt.date.fromisoformat(_answer(answers, "date_of_birth"))
+    except ValueError:
+        raise InvalidInput(_("Enter your date of birth.")) from None
+    if not dt.date(1900, 1, 1) <= born < timezone.localdate():
+        raise InvalidInput(_("Enter your date of birth."))
+    zip_code = _answer(answers, "zip_code")
+    if zip_code and not _ZIP_RE.match(zip_code):
+        raise InvalidInput(_("A ZIP code has 5 digits."))
+    last4 = _answer(answers, "a_number_last4")
+    if last4 and not _LAST4_RE.match(last4):
+        raise InvalidInput(_("Enter the last 4 digits of your A-Number."))
+    if len([given for given in (zip_code, last4) if given]) < (
+        settings.IDENTITY_APPLICANT_EXTRA_ANSWERS
+    ):
+        raise InvalidInput(
+            _("Enter both your ZIP code and the last 4 digits of your A-Number.")
+            if settings.IDENTITY_APPLICANT_EXTRA_ANSWERS == 2
+            else _("Enter your ZIP code or the last 4 digits of your A-Number.")
+        )
+    return receipt_number, {
+        "date_of_birth": born.isoformat(),
+        "zip_code": zip_code[:5],
+        "a_number_last4": last4,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityFormResult:
+    passed: bool
+    locked: bool
+    notice: Message
+
+
+@transaction.atomic
+def chat_identity_check(*, conversation_id: int, answers: object) -> IdentityFormResult:
+    """Check the answers the person gave in the widget's secure form.
+
+    Only after the agent working the chat asked for them (``chat_identity_form_request``). The
+    check is the inquiries' own (``inquiry_verify_identity``, the applicant's questions and
+    the ``IDENTITY_APPLICANT_EXTRA_ANSWERS`` rule), made for that agent: their right to the
+    case applies as at the desk (a case they may not see fails like wrong answers), and the
+    record read is in the disclosure log under their name, with the channel ``chat``. The
+    answers are never stored, logged or put in the transcript; the transcript gets a notice
+    that they passed or failed, never which answer failed.
+    """
+    conversation = _conversation_open(conversation_id)
+    inquiry = conversation.inquiry
+    if inquiry is None or conversation.state != ConversationState.ACTIVE:
+        raise ChatError(
+            _("An agent will ask you for these answers once they join the chat."),
+            code=ErrorCode.NOT_HANDED_OFF,
+        )
+    asked = conversation.messages.filter(sender=Sender.SYSTEM, notice=IDENTITY_FORM).exists()
+    agent = _chat_holder(conversation)
+    if not asked or agent is None:
+        raise ChatError(_("The agent has not asked you to verify your identity."))
+    receipt_number, checked = _identity_answers(answers)
+    result = inquiry_verify_identity(
+        inquiry=inquiry,
+        actor=agent,
+        receipt_number=receipt_number,
+        claimed_as=VerifiedAs.APPLICANT,
+        answers=checked,
+        channel="chat",
+    )
+    notice = (
+        IDENTITY_PASSED if result.passed else IDENTITY_LOCKED if result.locked else IDENTITY_FAILED
+    )
+    return IdentityFormResult(
+        passed=result.passed,
+        locked=result.locked,
+        notice=_store(conversation, sender=Sender.SYSTEM, notice=notice),
+    )

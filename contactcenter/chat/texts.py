@@ -53,6 +53,17 @@ def widget_texts() -> dict[str, str]:
             "Eastern, except federal holidays."
         ),
         "thanks": _("Thank you. Ask another question any time."),
+        # The secure identity form (chat/identity_form.html).
+        "identity_form": _(
+            "The agent asked you to verify your identity. Use the secure form; do not type "
+            "the answers in the chat."
+        ),
+        "identity_passed": _("Your identity was verified."),
+        "identity_failed": _("The answers do not match our records."),
+        "identity_locked": _(
+            "We could not verify your identity. The agent will tell you what you can do next."
+        ),
+        "identity_sending": _("Checking your answers…"),
     }
 
 
@@ -80,4 +91,21 @@ def desk_panel_texts() -> dict[str, str]:
         "callback_scheduled": _("A callback was scheduled."),
         "ended_by_person": _("The person ended the chat."),
         "ended_by_agent": _("The chat was ended."),
+        # What the person typed, shown only to the agent working the chat, as it arrives.
+        "typed_note": _("As typed; shown only to you. Masked in the record."),
+        "masked_note": _("Masked in the record"),
+        "use_for_identity": _("Use for identity check"),
+        "identity_receipt_number": _("Receipt number"),
+        "identity_date_of_birth": _("Date of birth"),
+        "identity_zip_code": _("ZIP code"),
+        "identity_a_number_last4": _("A-Number, last four digits"),
+        "identity_copied": _("Copied into the identity form: %(field)s."),
+        "identity_form": _("The person was asked to answer in the secure identity form."),
+        "identity_passed": _("Identity verified through the secure form."),
+        "identity_failed": _("The answers in the secure form do not match our records."),
+        "identity_locked": _(
+            "The answers in the secure form do not match our records. Identity checks are now "
+            "locked for this inquiry; a supervisor must review it."
+        ),
+        "show_case": _("Show the case"),
     }

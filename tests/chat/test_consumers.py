@@ -99,6 +99,9 @@ def test_person_and_agent_talk_with_receipts_typing_and_catch_up(accepted_chat, 
         )
         got = (await until(agent, "message"))["message"]
         echo = (await until(person, "message"))["message"]
+        # The agent working the chat also gets what was typed (tests/chat/test_identity_in_chat.py).
+        assert got.pop("typed") == "My receipt is LIN2412345678"
+        assert got.pop("identity") == [{"field": "receipt_number", "value": "LIN2412345678"}]
         assert got == echo and got["client_id"] == "p-1"
         assert got["body"] == "My receipt is [RECEIPT-NUMBER]" and got["sender"] == "person"
 

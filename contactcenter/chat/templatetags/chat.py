@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.middleware.csrf import get_token
 
 from contactcenter.chat.consumers import SESSION_KEY
@@ -26,4 +27,5 @@ def chat_widget(context) -> dict:
         "offline": offline_options(language),
         "language": language,
         "texts": widget_texts(),
+        "identity_extra_answers": settings.IDENTITY_APPLICANT_EXTRA_ANSWERS,
     }

@@ -14,6 +14,28 @@
   var liveOpen = root.getAttribute("data-live-open") === "1";
   var chat = null, phase = "assistant", mine = {}, typingTimer = null, typingSent = 0;
   var pollTimer = null;
+  // The secure identity form (chat/identity_form.html): shown when the agent asks for it,
+  // its answers sent over the socket and never rendered in the chat.
+  var identity = q("identity"), identityError = root.querySelector("[data-chat-identity-error]");
+  var identityPending = false;
+
+  function identityShow(visible) {
+    if (!identity) { return; }
+    show(identity, visible);
+    if (!visible) { identityPending = false; identityError.textContent = ""; }
+  }
+
+  function identityNotice(message) {
+    if (!identity || message.sender !== "system") { return; }
+    if (message.notice === "identity_form") {
+      var opening = identity.hidden;
+      identityShow(true);
+      if (opening && !panel.hidden) { identity.querySelector("h3").focus(); }
+    } else if (message.notice === "identity_passed" || message.notice === "identity_locked") {
+      identity.reset();
+      identityShow(false);
+    }
+  }
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (all, key) {
@@ -161,6 +183,7 @@
   function onEvent(event) {
     if (event.type === "message") {
       render(event.message);
+      identityNotice(event.message);
       if (event.message.sender === "agent") { typing.textContent = ""; }
       if (!panel.hidden && document.visibilityState === "visible") { chat.markRead(); }
     } else if (event.type === "status") {
@@ -169,6 +192,12 @@
       typing.textContent = event.active ? texts.typing : "";
     } else if (event.type === "receipt") {
       receipt(event);
+    } else if (event.type === "identity_result") {
+      identityPending = false;
+      identityError.textContent = event.passed || event.locked ? "" : texts.identity_failed;
+    } else if (event.type === "error" && event.message && identityPending) {
+      identityPending = false;
+      identityError.textContent = event.message;
     } else if (event.type === "error" && event.message) {
       typing.textContent = event.message;
     }
@@ -289,6 +318,26 @@
       chat.send({ type: "typing", active: false }); typingSent = 0;
     }, 3000);
   });
+  if (identity) {
+    identity.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var answers = {};
+      ["receipt_number", "date_of_birth", "zip_code", "a_number_last4"].forEach(function (name) {
+        answers[name] = identity.querySelector("[name=" + name + "]").value.trim();
+      });
+      if (!chat || !chat.send({ type: "identity", answers: answers })) {
+        identityError.textContent = texts.reconnecting;
+        return;
+      }
+      identityPending = true;
+      identityError.textContent = texts.identity_sending;
+    });
+    root.querySelector("[data-chat-identity-cancel]").addEventListener("click", function () {
+      identity.reset();
+      identityShow(false);
+      input.focus();
+    });
+  }
   q("end").addEventListener("click", function () {
     post(root.getAttribute("data-end-url")).then(function (result) {
       if (result.ok) { setStatus(result.body); }
