@@ -452,6 +452,7 @@ DESK_ACTION_NOTICES = {
     "escalate": "transferred_tier2",
     "supervisor": "supervisor_requested",
     "callback": "callback_scheduled",
+    "transfer": "transferring",
 }
 
 

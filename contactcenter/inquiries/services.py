@@ -338,6 +338,32 @@ def inquiry_add_note(*, inquiry: Inquiry, actor: User, body: str) -> InquiryEven
 
 
 @transaction.atomic
+def inquiry_record_transfer(
+    *, inquiry: Inquiry, actor: User, mode: str, to: str, target: str, note: str = ""
+) -> Inquiry:
+    """Write a transfer into the inquiry's history: the action (cold or warm, to a queue or an
+    agent, ``target`` a queue code or an agent id) and the sender's note as an internal note.
+    Refused for a closed inquiry. Routing moves the work itself (``work_item_transfer``)."""
+    locked = _lock(inquiry)
+    if locked.state == InquiryState.CLOSED:
+        raise ForbiddenTransition(_("A closed inquiry cannot be transferred."))
+    _record(locked, EventKind.ACTION, actor=actor,
+            data={"action": "transfer", "mode": mode, "to": to, "target": target})  # fmt: skip
+    if note.strip():
+        _record(locked, EventKind.NOTE, actor=actor, body=note.strip()[:10_000],
+                data={"transfer": mode})  # fmt: skip
+    return _sync(inquiry, locked)
+
+
+@transaction.atomic
+def inquiry_record_transfer_cancelled(*, inquiry: Inquiry, actor: User) -> Inquiry:
+    """The sender took back a warm transfer before anyone accepted it."""
+    locked = _lock(inquiry)
+    _record(locked, EventKind.ACTION, actor=actor, data={"action": "transfer_cancelled"})
+    return _sync(inquiry, locked)
+
+
+@transaction.atomic
 def inquiry_start_work(*, inquiry: Inquiry, actor: User) -> Inquiry:
     """An agent accepted work on the inquiry."""
     locked = _lock(inquiry)
