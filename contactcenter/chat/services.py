@@ -34,7 +34,7 @@ from contactcenter.core.domain_events import ContactEventKind, contact_event_emi
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.redaction import redact
 from contactcenter.core.text_input import control_characters_refuse
-from contactcenter.inquiries.models import Channel, Disposition, InquiryState
+from contactcenter.inquiries.models import Channel, DispositionCode, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
     inquiry_open,
@@ -394,7 +394,7 @@ def chat_end(*, conversation_id: int, by: str) -> Conversation:
         inquiry_resolve(
             inquiry=inquiry,
             actor=None,
-            disposition=Disposition.NO_ANSWER,
+            disposition=DispositionCode.NO_ANSWER,
             note="The person left the chat before an agent joined.",
         )
     _store(conversation, sender=Sender.SYSTEM, notice=f"ended_by_{by}")

@@ -8,7 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from contactcenter.inquiries.models import Disposition, Urgency, VerifiedAs
+from contactcenter.core.languages import active_language
+from contactcenter.inquiries.models import Urgency, VerifiedAs
+from contactcenter.inquiries.selectors import dispositions_for_agents
 from contactcenter.routing.models import CallOutcome, Presence, TransferMode
 
 _TRANSFER_TARGET = re.compile(r"^(queue|agent):([1-9][0-9]{0,9})$")
@@ -134,13 +136,19 @@ class CallbackForm(UswdsForm):
 
 
 class ResolveForm(UswdsForm):
-    disposition = forms.ChoiceField(
-        label=_("Disposition"),
-        choices=[("", _("- Choose -")),
-                 *[(d.value, d.label) for d in Disposition if d != Disposition.ESCALATED]],
-    )  # fmt: skip
+    """The dispositions offered are the active ones, in the page's language (escalating is its
+    own action, so its code is not offered here)."""
+
+    disposition = forms.ChoiceField(label=_("Disposition"))
     note = forms.CharField(label=_("Closing note"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offered = dispositions_for_agents(language=active_language())
+        field = self.fields["disposition"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("- Choose -")), *offered]
 
 
 class UnlockForm(UswdsForm):
