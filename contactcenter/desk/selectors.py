@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,7 @@ from contactcenter.ivr.selectors import LineDay, phone_lines_today
 from contactcenter.routing.models import (
     Agent,
     CallbackAttempt,
+    Presence,
     Queue,
     WorkItem,
     WorkKind,
@@ -232,3 +234,12 @@ def _int(value: object) -> int:
         return int(str(value))
     except ValueError:
         return 0
+
+
+def after_contact_deadline(*, agent: Agent) -> dt.datetime | None:
+    """When the agent's after-contact work (wrap-up) ends by itself, for the page's timer;
+    None when they are not in wrap-up or it never ends by itself (the setting is 0)."""
+    seconds = settings.DESK_AFTER_CONTACT_SECONDS
+    if agent.presence != Presence.WRAP_UP or seconds <= 0 or agent.presence_since is None:
+        return None
+    return agent.presence_since + dt.timedelta(seconds=seconds)

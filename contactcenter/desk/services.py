@@ -8,10 +8,15 @@ domain services.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import InvalidInput
@@ -45,6 +50,8 @@ from contactcenter.routing.services import (
     work_item_transfer,
     work_item_transfer_cancel,
 )
+
+logger = logging.getLogger(__name__)
 
 # Presences an agent picks; busy follows from holding work.
 CHOSEN_PRESENCES = (Presence.AVAILABLE, Presence.AWAY, Presence.WRAP_UP, Presence.OFFLINE)
@@ -191,3 +198,38 @@ def desk_callback_record_attempt(
     ):
         inquiry_start_work(inquiry=item.inquiry, actor=agent.user)
     return item
+
+
+# The reason recorded (``PresenceChange.reason``) when wrap-up ended by itself.
+AFTER_CONTACT_ENDED = "after-contact time ended"
+
+
+def desk_after_contact_end_due(*, now: dt.datetime | None = None) -> int:
+    """End every wrap-up that has lasted ``DESK_AFTER_CONTACT_SECONDS`` (none when it is 0):
+    the agent becomes available again (busy if they still hold work), recorded with the
+    reason ``AFTER_CONTACT_ENDED``. Run by the periodic job ``desk.end_after_contact``; each
+    agent in its own transaction, skipping one another worker is changing. Returns how many."""
+    seconds = settings.DESK_AFTER_CONTACT_SECONDS
+    if seconds <= 0:
+        return 0
+    now = now or timezone.now()
+    due = Q(presence_since__isnull=True) | Q(
+        presence_since__lte=now - dt.timedelta(seconds=seconds)
+    )
+    ended = 0
+    while True:
+        with transaction.atomic():
+            agent = (
+                Agent.objects.select_for_update(skip_locked=True)
+                .filter(due, presence=Presence.WRAP_UP)
+                .order_by("presence_since", "id")
+                .first()
+            )
+            if agent is None:
+                break
+            presence = Presence.BUSY if _holds_work(agent) else Presence.AVAILABLE
+            agent_set_presence(agent=agent, presence=presence, reason=AFTER_CONTACT_ENDED)
+            ended += 1
+    if ended:
+        logger.info("desk.after_contact_ended", extra={"agents": ended})
+    return ended

@@ -138,6 +138,8 @@ def _home_context(agent: Agent) -> dict:
         "presence_form": forms.PresenceForm(initial={"presence": agent.presence}),
         "offer": selectors.offer_for_agent(agent=agent),
         "work": selectors.work_for_agent(agent=agent),
+        # When wrap-up ends by itself (None if not in wrap-up), for the "My work" timer.
+        "after_contact_deadline": selectors.after_contact_deadline(agent=agent),
         "calls_simulated": not telephony_configured(),
     }
 

@@ -165,7 +165,7 @@ def agent_set_presence(*, agent: Agent, presence: str, reason: str = "") -> Agen
         transaction.on_commit(
             lambda: agent_presence_changed.send_robust(
                 sender=Agent, agent_id=locked.pk, user_id=locked.user_id,
-                presence=str(presence), at=locked.presence_since,
+                presence=str(presence), at=locked.presence_since, reason=reason[:100],
             ),
             robust=True,
         )  # fmt: skip
