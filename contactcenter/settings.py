@@ -548,3 +548,8 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 CALLBACK_WINDOW_OPENS_AT = os.environ.get("CALLBACK_WINDOW_OPENS_AT", "07:00")
 CALLBACK_WINDOW_CLOSES_AT = os.environ.get("CALLBACK_WINDOW_CLOSES_AT", "18:30")
 CALLBACK_MAX_FAILED_ATTEMPTS = env_int("CALLBACK_MAX_FAILED_ATTEMPTS", 2)
+# After-contact work: an agent's wrap-up ends by itself after this many seconds (the periodic
+# job desk.end_after_contact makes them available again); 0 means it never ends by itself.
+DESK_AFTER_CONTACT_SECONDS = env_int("DESK_AFTER_CONTACT_SECONDS", 60)
+if DESK_AFTER_CONTACT_SECONDS < 0:
+    raise ImproperlyConfigured("DESK_AFTER_CONTACT_SECONDS must be 0 or more.")

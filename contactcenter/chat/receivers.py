@@ -28,9 +28,22 @@ _STEP_ACTIONS = {
 }
 
 
+def _transfer_begins(event: ContactEvent) -> bool:
+    """An agent's transfer of the chat starting: a warm one asked for, a cold one done (told
+    once; the new agent's joining is told when they accept)."""
+    if event.kind != ContactEventKind.TRANSFERRED:
+        return False
+    step, mode = event.detail.get("step"), event.detail.get("mode")
+    return (mode, step) in (("warm", "requested"), ("cold", "done"))
+
+
 @receiver(contact_event, dispatch_uid="chat.follow_inquiry")
 def tell_chat_of_inquiry_step(sender, *, event: ContactEvent, **kwargs) -> None:
-    if event.channel != Channel.CHAT or event.inquiry_id is None or event.work_item_id:
+    if event.channel != Channel.CHAT or event.inquiry_id is None:
+        return
+    if event.work_item_id:
+        if _transfer_begins(event):
+            chat_after_desk_action(inquiry_id=event.inquiry_id, action="transfer")
         return
     action = _STEP_ACTIONS.get(event.kind)
     if event.kind == ContactEventKind.TRANSFERRED and event.detail.get("to") == "supervisor":

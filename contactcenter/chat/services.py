@@ -38,7 +38,7 @@ from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.redaction import redact
 from contactcenter.core.text_input import control_characters_refuse
-from contactcenter.inquiries.models import Channel, Disposition, InquiryState, VerifiedAs
+from contactcenter.inquiries.models import Channel, DispositionCode, InquiryState, VerifiedAs
 from contactcenter.inquiries.services import (
     inquiry_add_message,
     inquiry_open,
@@ -401,7 +401,7 @@ def chat_end(*, conversation_id: int, by: str) -> Conversation:
         inquiry_resolve(
             inquiry=inquiry,
             actor=None,
-            disposition=Disposition.NO_ANSWER,
+            disposition=DispositionCode.NO_ANSWER,
             note="The person left the chat before an agent joined.",
         )
     _store(conversation, sender=Sender.SYSTEM, notice=f"ended_by_{by}")
@@ -459,6 +459,7 @@ DESK_ACTION_NOTICES = {
     "escalate": "transferred_tier2",
     "supervisor": "supervisor_requested",
     "callback": "callback_scheduled",
+    "transfer": "transferring",
 }
 
 

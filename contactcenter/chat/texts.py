@@ -40,6 +40,7 @@ def widget_texts() -> dict[str, str]:
             "inquiry number is %(reference)s."
         ),
         "supervisor_requested": _("The agent asked a supervisor to join."),
+        "transferring": _("You are being transferred to another agent. Please stay in the chat."),
         "callback_scheduled": _("The agent scheduled a call back to you."),
         "ended_by_person": _("You ended the chat."),
         "ended_by_agent": _("The agent ended the chat."),
@@ -88,6 +89,7 @@ def desk_panel_texts() -> dict[str, str]:
         "supervisor_joined": _("A supervisor joined."),
         "transferred_tier2": _("Escalated to Tier 2."),
         "supervisor_requested": _("A supervisor was asked to join."),
+        "transferring": _("The person was told they are being transferred."),
         "callback_scheduled": _("A callback was scheduled."),
         "ended_by_person": _("The person ended the chat."),
         "ended_by_agent": _("The chat was ended."),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.core.domain_events import ContactEventKind
-from contactcenter.inquiries.models import Disposition
+from contactcenter.inquiries.models import DispositionCode
 from contactcenter.inquiries.services import inquiry_resolve
 from contactcenter.notifications.services import notification_queue
 from contactcenter.routing.calendar import calling_window_open
@@ -97,7 +97,7 @@ def callback_record_attempt(
         inquiry_resolve(
             inquiry=item.inquiry,
             actor=agent.user,
-            disposition=Disposition.NO_ANSWER,
+            disposition=DispositionCode.NO_ANSWER,
             note=_("Two call attempts were not answered."),
         )
         item.state = WorkState.DONE

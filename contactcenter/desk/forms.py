@@ -8,9 +8,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from contactcenter.inquiries.models import Disposition, Urgency, VerifiedAs
-from contactcenter.routing.models import CallOutcome, Presence
+from contactcenter.core.languages import active_language
+from contactcenter.inquiries.models import Urgency, VerifiedAs
+from contactcenter.inquiries.selectors import dispositions_for_agents
+from contactcenter.routing.models import CallOutcome, Presence, TransferMode
 
+_TRANSFER_TARGET = re.compile(r"^(queue|agent):([1-9][0-9]{0,9})$")
 _PHONE_NOISE = re.compile(r"[\s().\-]+")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 
@@ -133,13 +136,19 @@ class CallbackForm(UswdsForm):
 
 
 class ResolveForm(UswdsForm):
-    disposition = forms.ChoiceField(
-        label=_("Disposition"),
-        choices=[("", _("- Choose -")),
-                 *[(d.value, d.label) for d in Disposition if d != Disposition.ESCALATED]],
-    )  # fmt: skip
+    """The dispositions offered are the active ones, in the page's language (escalating is its
+    own action, so its code is not offered here)."""
+
+    disposition = forms.ChoiceField(label=_("Disposition"))
     note = forms.CharField(label=_("Closing note"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offered = dispositions_for_agents(language=active_language())
+        field = self.fields["disposition"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("- Choose -")), *offered]
 
 
 class UnlockForm(UswdsForm):
@@ -153,3 +162,50 @@ class AttemptForm(UswdsForm):
 
 class ReassignForm(UswdsForm):
     agent = forms.IntegerField(label=_("Agent"), min_value=1)
+
+
+class TransferForm(UswdsForm):
+    """Where to transfer the contact (one list: queues, then colleagues), cold or warm, and
+    the note; the service decides whether that target may take it."""
+
+    target = forms.CharField(label=_("Transfer to"), max_length=30, widget=forms.Select)
+    mode = forms.ChoiceField(
+        label=_("Kind of transfer"), choices=TransferMode.choices, widget=forms.RadioSelect,
+        initial=TransferMode.WARM.value,
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Note for the colleague who takes it"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a warm transfer. Kept on the inquiry as an internal note."),
+    )  # fmt: skip
+
+    def __init__(self, *args, options=None, language: str = "en", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].hide_optional = True  # type: ignore[attr-defined]  # _field.html
+        choices: list = [("", _("- Choose -"))]
+        if options is not None:
+            if options.queues:
+                queues = [(f"queue:{q.pk}", q.name(language)) for q in options.queues]
+                choices.append((_("Queues"), queues))
+            if options.agents:
+                agents = [
+                    (f"agent:{a.pk}", f"{a.user.get_full_name() or a.user.get_username()} "
+                                      f"({a.get_presence_display()})")
+                    for a in options.agents
+                ]  # fmt: skip
+                choices.append((_("Colleagues at the desk"), agents))
+        self.fields["target"].widget.choices = choices
+
+    def clean_target(self) -> tuple[str, int]:
+        match = _TRANSFER_TARGET.match(self.cleaned_data["target"])
+        if match is None:
+            raise forms.ValidationError(_("Choose a queue or a colleague from the list."))
+        return match.group(1), int(match.group(2))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("mode") == TransferMode.WARM.value and not data.get("note", "").strip():
+            raise forms.ValidationError(
+                _("A warm transfer needs a note for the colleague who takes it.")
+            )
+        return data

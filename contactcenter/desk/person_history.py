@@ -47,7 +47,13 @@ from contactcenter.cases.selectors import CaseNotFound, case_get_for_viewer
 from contactcenter.core.errors import ApplicationError, ErrorCode, NotFound
 from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
-from contactcenter.inquiries.models import Channel, Disposition, Inquiry, InquiryState, VerifiedAs
+from contactcenter.inquiries.models import (
+    Channel,
+    DispositionCode,
+    Inquiry,
+    InquiryState,
+    VerifiedAs,
+)
 from contactcenter.inquiries.selectors import IdentityNotVerified
 from contactcenter.ivr.models import Call
 from contactcenter.ivr.models import Outcome as CallOutcome
@@ -288,7 +294,7 @@ def _inquiry_entry(row: Inquiry, *, current: Inquiry, openable: dict[int, str]) 
     if had_callback:
         details.append(_("Called back by Tier 2"))
     if row.disposition:
-        details.append(_label(Disposition, row.disposition))
+        details.append(_label(DispositionCode, row.disposition))
     channel = "callback" if had_callback else row.channel
     return HistoryEntry(
         kind="inquiry",

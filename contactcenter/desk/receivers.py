@@ -19,6 +19,7 @@ from contactcenter.core.live_events import (
     desk_event_send,
     user_group,
 )
+from contactcenter.desk.services import AFTER_CONTACT_ENDED
 from contactcenter.routing.signals import agent_presence_changed
 
 PHONE_CHANNELS = frozenset({"phone", "tty"})
@@ -79,8 +80,11 @@ def desk_on_contact_event(sender, *, event: ContactEvent, **kwargs) -> None:
                 _send(user_group(user_id), KIND_ASSIGNED, origin)
 
 
-def desk_on_presence(sender, *, user_id: int, **kwargs) -> None:
+def desk_on_presence(sender, *, user_id: int, reason: str = "", **kwargs) -> None:
     _send(SUPERVISORS_GROUP, KIND_BOARD, user_id)
+    if reason == AFTER_CONTACT_ENDED:
+        # Not the agent's own click: their pages refresh (and ask for work, now available).
+        _send(user_group(user_id), KIND_WORK, None)
 
 
 def connect() -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -23,10 +24,16 @@ from contactcenter.ivr.selectors import LineDay, phone_lines_today
 from contactcenter.routing.models import (
     Agent,
     CallbackAttempt,
+    Presence,
     Queue,
     WorkItem,
     WorkKind,
     WorkState,
+)
+from contactcenter.routing.services import (
+    AT_THE_DESK,
+    agent_transfer_refusal,
+    queue_transfer_refusal,
 )
 
 OPEN_STATES = (WorkState.QUEUED, WorkState.OFFERED, WorkState.ASSIGNED)
@@ -38,7 +45,7 @@ OPEN_ITEMS_SHOWN = 50
 def offer_for_agent(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
     """The live offer waiting for the agent's answer (a lapsed one is no longer theirs)."""
     return (
-        WorkItem.objects.select_related("inquiry", "queue")
+        WorkItem.objects.select_related("inquiry", "queue", "transferred_from__assigned_to__user")
         .filter(
             state=WorkState.OFFERED, offered_to=agent, offer_expires_at__gt=now or timezone.now()
         )
@@ -176,3 +183,63 @@ def supervisor_board(*, now: dt.datetime | None = None, language: str = "en") ->
         ),
         phone_lines=phone_lines_today(language=language, now=now),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TransferOptions:
+    """What the transfer tool offers for the contact an agent holds on an inquiry."""
+
+    item: WorkItem
+    queues: list[Queue]  # queues that could take it, other than its own
+    agents: list[Agent]  # colleagues at the desk who could take it, with ``user``
+    pending: WorkItem | None  # its warm transfer waiting to be taken, if any
+
+
+def transfer_options(*, agent: Agent, held_item_ids: Sequence[int]) -> TransferOptions | None:
+    """For the contact the agent holds on this inquiry (None if they hold none): where it may
+    go, and a warm transfer already waiting. Three queries whatever the numbers."""
+    if not held_item_ids:
+        return None
+    item = WorkItem.objects.select_related("queue").filter(pk=held_item_ids[0]).first()
+    if item is None:
+        return None
+    pending = (
+        WorkItem.objects.select_related("queue", "transfer_agent__user")
+        .filter(transferred_from=item, state__in=[WorkState.QUEUED, WorkState.OFFERED])
+        .first()
+    )
+    queues = [
+        q for q in Queue.objects.filter(active=True) if queue_transfer_refusal(q, item) is None
+    ]
+    agents = [
+        other
+        for other in Agent.objects.select_related("user")
+        .filter(presence__in=AT_THE_DESK)
+        .exclude(pk=agent.pk)
+        .order_by("user__username")
+        if agent_transfer_refusal(other, item) is None
+    ]
+    return TransferOptions(item=item, queues=queues, agents=agents, pending=pending)
+
+
+def queue_for_transfer(*, queue_id: object) -> Queue:
+    queue = Queue.objects.filter(pk=_int(queue_id), active=True).first()
+    if queue is None:
+        raise NotFound(_("Choose a queue from the list."))
+    return queue
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def after_contact_deadline(*, agent: Agent) -> dt.datetime | None:
+    """When the agent's after-contact work (wrap-up) ends by itself, for the page's timer;
+    None when they are not in wrap-up or it never ends by itself (the setting is 0)."""
+    seconds = settings.DESK_AFTER_CONTACT_SECONDS
+    if agent.presence != Presence.WRAP_UP or seconds <= 0 or agent.presence_since is None:
+        return None
+    return agent.presence_since + dt.timedelta(seconds=seconds)

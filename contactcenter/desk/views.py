@@ -140,6 +140,8 @@ def _home_context(agent: Agent) -> dict:
         "presence_form": forms.PresenceForm(initial={"presence": agent.presence}),
         "offer": selectors.offer_for_agent(agent=agent),
         "work": selectors.work_for_agent(agent=agent),
+        # When wrap-up ends by itself (None if not in wrap-up), for the "My work" timer.
+        "after_contact_deadline": selectors.after_contact_deadline(agent=agent),
         "calls_simulated": not telephony_configured(),
         "voice": voice_panel(agent),
     }
@@ -241,6 +243,16 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
         except ApplicationError as error:
             context["case_error"] = str(error.message)
     context["person_history"] = person_history_panel(viewer=request.user, inquiry=inquiry)
+    if found.held_item_ids and not context["closed"]:
+        transfer = selectors.transfer_options(
+            agent=_agent(request), held_item_ids=found.held_item_ids
+        )
+        context.update(
+            transfer=transfer,
+            transfer_form=forms.TransferForm(
+                prefix="transfer", options=transfer, language=active_language()
+            ),
+        )
     if found.can_act and not context["closed"]:
         context.update(
             identity_form=forms.IdentityForm(prefix="identity"),
@@ -411,6 +423,42 @@ def _act_resolve(act: _Act) -> None:
         )
 
 
+def _act_transfer(act: _Act) -> None:
+    form = act.form(forms.TransferForm, "transfer")
+    if form is None:
+        return
+    kind, target_id = form.cleaned_data["target"]
+    mode = form.cleaned_data["mode"]
+
+    def transfer() -> object:
+        if kind == "queue":
+            to_queue, to_agent = selectors.queue_for_transfer(queue_id=target_id), None
+        else:
+            to_queue, to_agent = None, selectors.agent_for_reassign(agent_id=target_id)
+        return services.desk_inquiry_transfer(
+            agent=act.agent, actor=act.user, inquiry=act.inquiry,
+            held_item_ids=act.found.held_item_ids, mode=mode, to_queue=to_queue,
+            to_agent=to_agent, note=form.cleaned_data["note"],
+        )  # fmt: skip
+
+    act.run(
+        transfer,
+        _("Transferred. The contact is no longer yours.")
+        if mode == "cold"
+        else _("Warm transfer requested. Stay with the person until your colleague accepts."),
+    )
+
+
+def _act_transfer_cancel(act: _Act) -> None:
+    act.run(
+        lambda: services.desk_inquiry_transfer_cancel(
+            agent=act.agent, actor=act.user, inquiry=act.inquiry,
+            held_item_ids=act.found.held_item_ids,
+        ),
+        _("Transfer cancelled. The contact stays with you."),
+    )  # fmt: skip
+
+
 def _act_unlock(act: _Act) -> None:
     form = act.form(forms.UnlockForm, "unlock")
     if form is not None:
@@ -428,6 +476,8 @@ ACTIONS: dict[str, Callable[[_Act], None]] = {
     "supervisor": _act_supervisor,
     "callback": _act_callback,
     "resolve": _act_resolve,
+    "transfer": _act_transfer,
+    "transfer-cancel": _act_transfer_cancel,
 }
 SUPERVISOR_ACTIONS: dict[str, Callable[[_Act], None]] = {"unlock": _act_unlock}
 

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contactcenter.core.models import TimeStampedModel
@@ -38,12 +40,55 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class Disposition(models.TextChoices):
+class DispositionCode(models.TextChoices):
+    """The built-in wrap-up codes, which the code itself sets (a self-served call, a service
+    request, a missed callback). Every code an agent may choose is a ``Disposition`` row; these
+    are always among them (migration 0002 and ``apps.py`` keep them, and they cannot be
+    deleted or retired)."""
+
     RESOLVED_FIRST_CONTACT = "resolved_first_contact", _("Resolved at first contact")
     ESCALATED = "escalated", _("Escalated")
     SERVICE_REQUEST_CREATED = "service_request_created", _("Service request created")
     REFERRED = "referred", _("Referred")
     NO_ANSWER = "no_answer", _("No answer")
+
+
+disposition_code_format = RegexValidator(
+    r"^[a-z][a-z0-9_]{1,29}$",
+    _("Use 2 to 30 lowercase letters, digits and underscores, starting with a letter."),
+)
+
+
+class Disposition(TimeStampedModel):
+    """A wrap-up code as data: the built-ins and the agency's own, kept by supervisors in the
+    admin. Retiring one (``active`` off) takes it out of the agents' list; inquiries closed
+    with it keep it."""
+
+    code = models.CharField(max_length=30, unique=True, validators=[disposition_code_format])
+    label_en = models.CharField(max_length=120)
+    label_es = models.CharField(max_length=120)
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    # Whether a contact closed with it counts as resolved in the service figures.
+    counts_as_resolved = models.BooleanField(default=True)
+    builtin = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(builtin=False) | Q(active=True), name="disposition_builtin_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[a-z][a-z0-9_]{1,29}$"), name="disposition_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def label(self, language: str) -> str:
+        return self.label_es if language == "es" else self.label_en
 
 
 class VerifiedAs(models.TextChoices):
@@ -68,7 +113,8 @@ class Inquiry(TimeStampedModel):
     state = models.CharField(
         max_length=20, choices=InquiryState.choices, default=InquiryState.NEW, db_index=True
     )
-    disposition = models.CharField(max_length=30, choices=Disposition.choices, blank=True)
+    # A ``Disposition`` code (built-in or the agency's own), checked by the services.
+    disposition = models.CharField(max_length=30, blank=True)
     # Contact details given for this inquiry (a callback number, a reply address); personal data.
     contact_phone = models.CharField(max_length=20, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -100,6 +146,13 @@ class Inquiry(TimeStampedModel):
     @property
     def is_verified(self) -> bool:
         return bool(self.verified_as)
+
+    def get_disposition_display(self) -> str:
+        """The disposition's label in the active language (its code if it is not known)."""
+        if not self.disposition:
+            return ""
+        found = Disposition.objects.filter(code=self.disposition).first()
+        return found.label((get_language() or "en")[:2]) if found is not None else self.disposition
 
 
 class EventKind(models.TextChoices):

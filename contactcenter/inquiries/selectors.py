@@ -7,7 +7,7 @@ from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.receipt_numbers import ReceiptNumber
-from contactcenter.inquiries.models import Inquiry
+from contactcenter.inquiries.models import Disposition, DispositionCode, Inquiry
 
 
 class IdentityNotVerified(ApplicationError):
@@ -36,3 +36,12 @@ def inquiry_case_for_viewer(
         channel=channel,
         purpose=f"inquiry {inquiry.reference_number} ({inquiry.verified_as})",
     )
+
+
+def dispositions_for_agents(*, language: str) -> list[tuple[str, str]]:
+    """The wrap-up codes an agent may choose when resolving, as (code, label) in ``language``,
+    in the supervisors' order: the active ones, but escalating (an action of its own)."""
+    return [
+        (d.code, d.label(language))
+        for d in Disposition.objects.filter(active=True).exclude(code=DispositionCode.ESCALATED)
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.inquiries.models import (
     Channel,
     Disposition,
+    DispositionCode,
     EventKind,
     Inquiry,
     InquiryEvent,
@@ -253,7 +255,9 @@ def inquiry_record_settled(
         raise InvalidInput(_("Unknown channel %(channel)s.") % {"channel": channel})
     if language not in ("en", "es"):
         raise InvalidInput(_("Language must be en or es."))
-    if disposition not in Disposition.values:
+    # The built-ins are always present and active (see Disposition), so the busiest path
+    # (a self-served call) reads nothing to check them.
+    if disposition not in DispositionCode.values and not _disposition_active(disposition):
         raise InvalidInput(_("Choose a disposition."))
     transcript = transcript.strip()
     if len(transcript) > 10_000:
@@ -291,7 +295,7 @@ def inquiry_record_settled(
     logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
     # Reported after the statement, so the events carry the new row's id.
     _report(Event.STARTED, inquiry, at=now, topic=inquiry.topic)
-    if disposition != Disposition.NO_ANSWER:  # a caller who hung up in a menu was not served
+    if disposition != DispositionCode.NO_ANSWER:  # a caller who hung up in a menu was not served
         _report(Event.SELF_SERVED, inquiry, at=now, by=actor_label)
     _report(Event.RESOLVED, inquiry, at=now, disposition=disposition)
     return inquiry
@@ -335,6 +339,32 @@ def inquiry_add_note(*, inquiry: Inquiry, actor: User, body: str) -> InquiryEven
     if not body.strip():
         raise InvalidInput(_("A note cannot be empty."))
     return _record(_lock(inquiry), EventKind.NOTE, actor=actor, body=body.strip()[:10_000])
+
+
+@transaction.atomic
+def inquiry_record_transfer(
+    *, inquiry: Inquiry, actor: User, mode: str, to: str, target: str, note: str = ""
+) -> Inquiry:
+    """Write a transfer into the inquiry's history: the action (cold or warm, to a queue or an
+    agent, ``target`` a queue code or an agent id) and the sender's note as an internal note.
+    Refused for a closed inquiry. Routing moves the work itself (``work_item_transfer``)."""
+    locked = _lock(inquiry)
+    if locked.state == InquiryState.CLOSED:
+        raise ForbiddenTransition(_("A closed inquiry cannot be transferred."))
+    _record(locked, EventKind.ACTION, actor=actor,
+            data={"action": "transfer", "mode": mode, "to": to, "target": target})  # fmt: skip
+    if note.strip():
+        _record(locked, EventKind.NOTE, actor=actor, body=note.strip()[:10_000],
+                data={"transfer": mode})  # fmt: skip
+    return _sync(inquiry, locked)
+
+
+@transaction.atomic
+def inquiry_record_transfer_cancelled(*, inquiry: Inquiry, actor: User) -> Inquiry:
+    """The sender took back a warm transfer before anyone accepted it."""
+    locked = _lock(inquiry)
+    _record(locked, EventKind.ACTION, actor=actor, data={"action": "transfer_cancelled"})
+    return _sync(inquiry, locked)
 
 
 @transaction.atomic
@@ -453,7 +483,8 @@ def inquiry_schedule_callback(
 def inquiry_resolve(
     *, inquiry: Inquiry, actor: User | None, disposition: str, note: str = ""
 ) -> Inquiry:
-    if disposition not in Disposition.values:
+    chosen = Disposition.objects.filter(code=disposition, active=True).first()
+    if chosen is None:
         raise InvalidInput(_("Choose a disposition."))
     locked = _lock(inquiry)
     previous = locked.state
@@ -464,10 +495,111 @@ def inquiry_resolve(
     work_items_cancel_for_inquiry(inquiry=locked)
     _record(locked, EventKind.DISPOSITION, actor=actor, body=note[:2000],
             data={"disposition": disposition})  # fmt: skip
-    if disposition != Disposition.NO_ANSWER:  # a missed callback sends its own message
+    if disposition != DispositionCode.NO_ANSWER:  # a missed callback sends its own message
         _notify_update(locked, previous)
-    _report(Event.RESOLVED, locked, actor=actor, at=locked.closed_at, disposition=disposition)
+    _report(Event.RESOLVED, locked, actor=actor, at=locked.closed_at, disposition=disposition,
+            counts_as_resolved=chosen.counts_as_resolved)  # fmt: skip
     return _sync(inquiry, locked)
+
+
+def _disposition_active(code: str) -> bool:
+    return Disposition.objects.filter(code=code, active=True).exists()
+
+
+# --- Dispositions as data ---------------------------------------------------------------------
+
+# The built-ins: code, English label, Spanish label, order, counts as resolved. Migration 0002
+# wrote them first; ``dispositions_builtin_ensure`` puts back any missing after every migrate.
+BUILTIN_DISPOSITIONS: tuple[tuple[str, str, str, int, bool], ...] = (
+    (DispositionCode.RESOLVED_FIRST_CONTACT, "Resolved at first contact",
+     "Resuelta en el primer contacto", 10, True),
+    (DispositionCode.SERVICE_REQUEST_CREATED, "Service request created",
+     "Se creó una solicitud de servicio", 20, True),
+    (DispositionCode.REFERRED, "Referred", "Remitida", 30, True),
+    (DispositionCode.ESCALATED, "Escalated", "Escalada", 40, False),
+    (DispositionCode.NO_ANSWER, "No answer", "Sin respuesta", 50, False),
+)  # fmt: skip
+
+
+def dispositions_builtin_ensure(*, model: type[Disposition] = Disposition) -> int:
+    """Write any built-in disposition that is missing (after a migrate, or a test's flush), and
+    make sure each is marked built-in and active; the labels a supervisor changed are kept.
+    Returns how many were written. ``model`` may be a migration's historical model."""
+    written = 0
+    for code, label_en, label_es, order, resolved in BUILTIN_DISPOSITIONS:
+        row, created = model.objects.get_or_create(
+            code=str(code),
+            defaults={"label_en": label_en, "label_es": label_es, "sort_order": order,
+                      "counts_as_resolved": resolved, "builtin": True, "active": True},
+        )  # fmt: skip
+        if created:
+            written += 1
+        elif not (row.builtin and row.active):
+            model.objects.filter(pk=row.pk).update(builtin=True, active=True)
+            written += 1
+    return written
+
+
+class DispositionRefused(ApplicationError):
+    """A change to the wrap-up codes the rules do not allow (a built-in retired or deleted, a
+    code in use deleted)."""
+
+    code = ErrorCode.FORBIDDEN_TRANSITION
+    http_status = 409
+
+
+def _disposition_clean(label_en: str, label_es: str) -> tuple[str, str]:
+    label_en, label_es = label_en.strip(), label_es.strip()
+    if not label_en or not label_es:
+        raise InvalidInput(_("Give the disposition's label in English and in Spanish."))
+    if len(label_en) > 120 or len(label_es) > 120:
+        raise InvalidInput(_("A disposition's label can be at most 120 characters."))
+    return label_en, label_es
+
+
+@transaction.atomic
+def disposition_save(
+    *, code: str, label_en: str, label_es: str, active: bool = True, sort_order: int = 100,
+    counts_as_resolved: bool = True,
+) -> Disposition:  # fmt: skip
+    """Add an agency's own disposition, or change one (found by its code, which never changes).
+    A built-in one can be relabelled or reordered, never retired."""
+    label_en, label_es = _disposition_clean(label_en, label_es)
+    if not 0 <= sort_order <= 32767:
+        raise InvalidInput(_("The order must be a whole number from 0 to 32767."))
+    existing = Disposition.objects.select_for_update().filter(code=code).first()
+    if existing is None:
+        try:
+            Disposition._meta.get_field("code").run_validators(code)
+        except ValidationError as error:
+            raise InvalidInput(" ".join(error.messages)) from error
+        return Disposition.objects.create(
+            code=code, label_en=label_en, label_es=label_es, active=active,
+            sort_order=sort_order, counts_as_resolved=counts_as_resolved,
+        )  # fmt: skip
+    if existing.builtin and not active:
+        raise DispositionRefused(_("A built-in disposition cannot be retired."))
+    existing.label_en, existing.label_es = label_en, label_es
+    existing.active, existing.sort_order = active, sort_order
+    existing.counts_as_resolved = counts_as_resolved
+    existing.save()
+    return existing
+
+
+@transaction.atomic
+def disposition_delete(*, code: str) -> None:
+    """Delete an agency's own disposition that no inquiry was closed with; one in use is
+    retired instead (``disposition_save`` with ``active=False``), so history keeps its label."""
+    found = Disposition.objects.select_for_update().filter(code=code).first()
+    if found is None:
+        raise InvalidInput(_("No disposition has that code."))
+    if found.builtin:
+        raise DispositionRefused(_("A built-in disposition cannot be deleted."))
+    if Inquiry.objects.filter(disposition=code).exists():
+        raise DispositionRefused(
+            _("Inquiries were closed with this disposition; retire it instead of deleting it.")
+        )
+    found.delete()
 
 
 @transaction.atomic

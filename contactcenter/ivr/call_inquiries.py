@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contactcenter.core.db_inserts import ThenSave
 from contactcenter.core.domain_events import ContactEventKind, contact_event_emit
-from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
+from contactcenter.inquiries.models import DispositionCode, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
     inquiry_add_message,
     inquiry_open,
@@ -64,9 +64,9 @@ def call_finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str,
     # Collected values (receipt and A-Numbers, dates) are not kept once the call is over.
     call.state = {**state, "vars": dict.fromkeys(state.get("vars") or {}, "[removed]")}
     disposition = {
-        Outcome.SELF_SERVED: Disposition.RESOLVED_FIRST_CONTACT,
-        Outcome.AFTER_HOURS: Disposition.REFERRED,
-        Outcome.ABANDONED: Disposition.NO_ANSWER,
+        Outcome.SELF_SERVED: DispositionCode.RESOLVED_FIRST_CONTACT,
+        Outcome.AFTER_HOURS: DispositionCode.REFERRED,
+        Outcome.ABANDONED: DispositionCode.NO_ANSWER,
     }.get(Outcome(outcome))
     if call.inquiry_id is None and disposition:
         # Nothing was opened for the call on the way (no queue, text or callback): the most
@@ -101,7 +101,7 @@ def call_finish(call: Call, flow: Flow, state: dict[str, Any], *, outcome: str,
 
 # The call's need was met by the line itself, with no person: the status was heard, or the
 # hours were (after hours). A caller who hung up in a menu was not served.
-SELF_SERVICE = frozenset({Disposition.RESOLVED_FIRST_CONTACT, Disposition.REFERRED})
+SELF_SERVICE = frozenset({DispositionCode.RESOLVED_FIRST_CONTACT, DispositionCode.REFERRED})
 
 
 def call_ended_report(call: Call, flow: Flow, state: dict[str, Any]) -> None:

@@ -122,6 +122,17 @@ class WorkState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class TransferMode(models.TextChoices):
+    # The sending agent lets go at once; whoever takes it next reads the note, if any.
+    COLD = "cold", _("Cold transfer")
+    # The sending agent keeps the contact until the receiver accepts, and may cancel.
+    WARM = "warm", _("Warm transfer")
+
+
+# Work that waits for someone: a transfer still in one of these states is pending.
+PENDING_STATES = ("queued", "offered")
+
+
 class WorkItem(TimeStampedModel):
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="items")
     inquiry = models.ForeignKey(
@@ -157,6 +168,16 @@ class WorkItem(TimeStampedModel):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # Set by the periodic SLA check when the item passed its due time unfinished.
     breached_at = models.DateTimeField(null=True, blank=True)
+    # A transfer: the item another agent handed on (this item keeps its arrival time), how,
+    # to which named agent if any, and the sender's note for the receiver.
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="transfers"
+    )
+    transfer_mode = models.CharField(max_length=4, choices=TransferMode.choices, blank=True)
+    transfer_agent = models.ForeignKey(
+        Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="transfers_in"
+    )
+    transfer_note = models.TextField(blank=True)
 
     class Meta:
         indexes = [
@@ -178,6 +199,16 @@ class WorkItem(TimeStampedModel):
                 condition=~Q(state="assigned") | Q(assigned_to__isnull=False),
                 name="workitem_assigned_has_agent",
             ),
+            # One transfer at a time: a second one waits until the first is accepted or ended.
+            models.UniqueConstraint(
+                fields=["transferred_from"],
+                condition=Q(state__in=PENDING_STATES),
+                name="workitem_one_pending_transfer",
+            ),
+            models.CheckConstraint(
+                condition=Q(transferred_from__isnull=True) | ~Q(transfer_mode=""),
+                name="workitem_transfer_has_mode",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,6 +220,8 @@ class OfferOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     TIMED_OUT = "timed_out", _("Timed out")
     DECLINED = "declined", _("Declined")
+    # A warm transfer the sender took back before it was accepted.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Offer(models.Model):

@@ -36,6 +36,7 @@ from contactcenter.routing.models import (
     Queue,
     QueueTier,
     VoiceDevice,
+    TransferMode,
     WorkItem,
     WorkKind,
     WorkState,
@@ -167,7 +168,7 @@ def agent_set_presence(*, agent: Agent, presence: str, reason: str = "") -> Agen
         transaction.on_commit(
             lambda: agent_presence_changed.send_robust(
                 sender=Agent, agent_id=locked.pk, user_id=locked.user_id,
-                presence=str(presence), at=locked.presence_since,
+                presence=str(presence), at=locked.presence_since, reason=reason[:100],
             ),
             robust=True,
         )  # fmt: skip
@@ -346,6 +347,9 @@ def _claim_postgresql(agent: Agent, *, now: dt.datetime) -> WorkItem | None:
             return None
         item = WorkItem.from_db(connection.alias, attnames, row)
         _report_claimed(item, agent, now)
+        if item.transferred_from_id is not None:
+            with transaction.atomic():
+                _transfer_taken(item, agent, now)
         return item
     return None
 
@@ -375,6 +379,7 @@ def work_item_claim(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem
         item.assigned_at = now
         item.save(update_fields=["state", "assigned_to", "assigned_at", "updated_at"])
         _report_claimed(item, agent, now)
+        _transfer_taken(item, agent, now)
         return item
 
 
@@ -419,6 +424,7 @@ def work_item_accept(*, agent: Agent, item_id: int, now: dt.datetime | None = No
         waited_seconds=_waited(item, now),
         how="accepted",
     )
+    _transfer_taken(item, agent, now)
     transaction.on_commit(lambda: _announce_accepted(item, agent))
     return item
 
@@ -435,6 +441,10 @@ def _announce_accepted(item: WorkItem, agent: Agent) -> None:
 
 
 def _requeue(item: WorkItem, *, outcome: str, now: dt.datetime, actor_user_id: int | None) -> None:
+    if item.transfer_mode == TransferMode.WARM and item.transfer_agent_id is not None:
+        # The named colleague did not take it: the sender still holds the contact.
+        _transfer_end(item, outcome=outcome, now=now, actor_user_id=actor_user_id)
+        return
     Offer.objects.filter(item=item, outcome=OfferOutcome.PENDING).update(
         outcome=outcome, ended_at=now
     )
@@ -537,6 +547,7 @@ def work_item_reassign(
         from_user_id=from_user_id,
         to_user_id=to_agent.user_id,
     )
+    _transfer_taken(item, to_agent, now)
     return item
 
 
@@ -611,6 +622,261 @@ def work_items_finish_for_inquiry(
     return len(items)
 
 
+# --- Transfers ------------------------------------------------------------------------------
+#
+# A transfer is a new work item for the same contact, linked to the one handed on
+# (``transferred_from``), carrying the mode and the sender's note, and keeping the contact's
+# first arrival time so the person does not lose their place in line. Cold: the sender's item
+# ends at once. Warm: the sender keeps it until someone takes the new item (accepted, claimed
+# or given by a supervisor); the sender may cancel until then, and a named colleague who
+# declines or lets the offer lapse ends the transfer. Locks are always taken in the same order,
+# the new item before the sender's, so an acceptance and a cancellation at the same instant
+# cannot deadlock and exactly one of them wins. A ``transferred`` event carries ``mode`` (cold
+# or warm), ``to`` (queue or agent) and ``step``: ``done`` when the contact moved,
+# ``requested`` for a warm one waiting, ``cancelled``, ``declined`` or ``timed_out`` when a
+# warm one did not happen.
+
+TRANSFER_NOTE_MAX = 2000
+# Agents who may be offered a transfer: signed in and at the desk.
+AT_THE_DESK = (Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP)
+
+
+def _pending_transfer(source_id: int, *, lock: bool = False) -> WorkItem | None:
+    pending = WorkItem.objects.filter(
+        transferred_from_id=source_id, state__in=[WorkState.QUEUED, WorkState.OFFERED]
+    )
+    if lock:
+        pending = pending.select_for_update()
+    return pending.first()
+
+
+def work_item_pending_transfer(*, item_id: int) -> WorkItem | None:
+    """The transfer of this item waiting to be taken (a warm one), if any."""
+    return (
+        WorkItem.objects.select_related("queue", "transfer_agent__user")
+        .filter(transferred_from_id=item_id, state__in=[WorkState.QUEUED, WorkState.OFFERED])
+        .first()
+    )
+
+
+def _held_on(agent: Agent, channel: str) -> int:
+    return WorkItem.objects.filter(
+        Q(assigned_to=agent, state=WorkState.ASSIGNED)
+        | Q(offered_to=agent, state=WorkState.OFFERED),
+        channel=channel,
+    ).count()
+
+
+def agent_transfer_refusal(to_agent: Agent, item: WorkItem) -> str | None:
+    """Why ``to_agent`` cannot take ``item`` as a transfer, or None when they can: the item's
+    channel, tier, language and skill, and room on that channel (presence aside)."""
+    if int((to_agent.capacity or {}).get(item.channel, 0) or 0) <= 0:
+        return _("That agent does not take contacts on this channel.")
+    if item.tier not in (to_agent.tiers or []):
+        return _("That agent does not work this tier.")
+    if item.language not in (to_agent.languages or []):
+        return _("That agent does not take contacts in this language.")
+    if item.skill and item.skill not in (to_agent.skills or []):
+        return _("That agent does not have the skill this contact needs.")
+    return None
+
+
+def queue_transfer_refusal(queue: Queue, item: WorkItem) -> str | None:
+    """Why ``item`` cannot be transferred to ``queue``, or None when it can."""
+    if queue.pk == item.queue_id:
+        return _("The contact is already in that queue; choose another queue or a named agent.")
+    if not queue.active:
+        return _("That queue is not in use.")
+    if item.channel not in (queue.channels or []):
+        return _("That queue does not take contacts on this channel.")
+    if queue.tier == QueueTier.TIER2 and item.kind != WorkKind.CALLBACK:
+        return _("Tier 2 queues take callbacks only; escalate the inquiry instead.")
+    return None
+
+
+def _transfer_report(
+    source: WorkItem, *, step: str, mode: str, to: str, at: dt.datetime, transfer: WorkItem,
+    from_user_id: int | None, to_user_id: int | None, actor_user_id: int | None,
+) -> None:  # fmt: skip
+    detail: dict[str, DetailValue] = {
+        "mode": mode, "to": to, "step": step, "transfer_item_id": transfer.pk,
+        "to_queue_id": transfer.queue_id if to == "queue" else None,
+        "from_user_id": from_user_id, "to_user_id": to_user_id,
+    }  # fmt: skip
+    work_item_report(
+        Event.TRANSFERRED, source, at=at, agent_id=source.assigned_to_id,
+        actor_user_id=actor_user_id, **detail,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def work_item_transfer(
+    *,
+    agent: Agent,
+    item_id: int,
+    mode: str,
+    to_queue: Queue | None = None,
+    to_agent: Agent | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> WorkItem:
+    """Hand the contact the agent holds to a queue or a named agent; returns the new item.
+
+    Cold: the agent's item ends now and the new one waits in the queue (or is offered to the
+    named agent; if they decline or let it lapse it waits in the contact's queue). Warm: the
+    note is required, and the agent keeps the contact until the new item is taken.
+    """
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if mode not in TransferMode.values:
+        raise InvalidInput(_("Choose a cold or a warm transfer."))
+    if (to_queue is None) == (to_agent is None):
+        raise InvalidInput(_("Choose one queue or one agent to transfer to."))
+    if mode == TransferMode.WARM and not note:
+        raise InvalidInput(_("A warm transfer needs a note for the colleague who takes it."))
+    if len(note) > TRANSFER_NOTE_MAX:
+        raise InvalidInput(_("A transfer note can be at most 2,000 characters."))
+    source = _locked_item(item_id)
+    if source.state != WorkState.ASSIGNED or source.assigned_to_id != agent.pk:
+        raise RoutingError(_("Only the agent holding this contact can transfer it."))
+    if source.inquiry.state == "closed":
+        raise RoutingError(_("A closed inquiry cannot be transferred."))
+    if _pending_transfer(source.pk) is not None:
+        raise RoutingError(
+            _("This contact is already being transferred; cancel that transfer first.")
+        )
+    common = {
+        "inquiry_id": source.inquiry_id, "kind": source.kind, "channel": source.channel,
+        "enqueued_at": source.enqueued_at, "due_at": source.due_at,
+        "breached_at": source.breached_at, "text_ahead_sent_at": source.text_ahead_sent_at,
+        "confirmed_at": source.confirmed_at, "transferred_from": source, "transfer_mode": mode,
+        "transfer_note": note,
+    }  # fmt: skip
+    if to_queue is not None:
+        queue = Queue.objects.filter(pk=to_queue.pk).first()
+        if queue is None:
+            raise NotFound(_("Choose a queue from the list."))
+        refusal = queue_transfer_refusal(queue, source)
+        if refusal:
+            raise RoutingError(refusal)
+        urgent = source.priority > source.queue.priority
+        item = WorkItem.objects.create(
+            **common, queue=queue, tier=queue.tier, language=queue.language, skill=queue.skill,
+            live_hours_only=queue.live_hours_only, priority=queue.priority + (1 if urgent else 0),
+        )  # fmt: skip
+        work_item_report(Event.QUEUED, item, at=now, actor_user_id=agent.user_id, urgent=urgent)
+        to, to_user_id = "queue", None
+    else:
+        assert to_agent is not None
+        if to_agent.pk == agent.pk:
+            raise RoutingError(_("You cannot transfer a contact to yourself."))
+        # Locked as an offer locks it, so a transfer and an offer cannot both take its room.
+        target = Agent.objects.select_for_update().filter(pk=to_agent.pk).first()
+        if target is None:
+            raise NotFound(_("Choose an agent from the list."))
+        refusal = agent_transfer_refusal(target, source)
+        if refusal:
+            raise RoutingError(refusal)
+        if target.presence not in AT_THE_DESK:
+            raise RoutingError(_("That agent is not at the desk now."))
+        if _held_on(target, source.channel) >= int(target.capacity.get(source.channel, 0)):
+            raise RoutingError(_("That agent has no room for another contact on this channel."))
+        timeout = dt.timedelta(seconds=source.queue.offer_timeout_seconds)
+        item = WorkItem.objects.create(
+            **common, queue_id=source.queue_id, tier=source.tier, language=source.language,
+            skill=source.skill, live_hours_only=source.live_hours_only, priority=source.priority,
+            state=WorkState.OFFERED, offered_to=target, offer_expires_at=now + timeout,
+            transfer_agent=target,
+        )  # fmt: skip
+        Offer.objects.create(item=item, agent=target, offered_at=now)
+        work_item_report(
+            Event.OFFERED, item, at=now, agent_id=target.pk, actor_user_id=agent.user_id
+        )
+        to, to_user_id = "agent", target.user_id
+    if mode == TransferMode.COLD:
+        source.state = WorkState.DONE
+        source.completed_at = now
+        source.save(update_fields=["state", "completed_at", "updated_at"])
+    _transfer_report(
+        source, step="done" if mode == TransferMode.COLD else "requested", mode=mode, to=to,
+        at=now, transfer=item, from_user_id=agent.user_id, to_user_id=to_user_id,
+        actor_user_id=agent.user_id,
+    )  # fmt: skip
+    logger.info(
+        "routing.transferred",
+        extra={"item_id": source.pk, "transfer_item_id": item.pk, "mode": mode, "to": to},
+    )
+    return item
+
+
+def _transfer_taken(item: WorkItem, agent: Agent, now: dt.datetime) -> None:
+    """Someone took a transfer: a warm one's sender lets go of the contact now."""
+    if item.transferred_from_id is None or item.transfer_mode != TransferMode.WARM:
+        return
+    source = _locked_item(item.transferred_from_id)
+    if source.state != WorkState.ASSIGNED:
+        return  # the sender already finished their part (escalated, resolved)
+    source.state = WorkState.DONE
+    source.completed_at = now
+    source.save(update_fields=["state", "completed_at", "updated_at"])
+    holder = Agent.objects.filter(assignments=source).values_list("user_id", flat=True)
+    from_user_id = holder.first()
+    _transfer_report(
+        source, step="done", mode=TransferMode.WARM,
+        to="agent" if item.transfer_agent_id is not None else "queue", at=now, transfer=item,
+        from_user_id=from_user_id, to_user_id=agent.user_id, actor_user_id=agent.user_id,
+    )  # fmt: skip
+
+
+def _transfer_end(
+    item: WorkItem, *, outcome: str, now: dt.datetime, actor_user_id: int | None
+) -> None:
+    """A warm transfer that did not happen: its item is cancelled; the sender keeps the contact."""
+    offered_to_id = item.offered_to_id if item.state == WorkState.OFFERED else None
+    Offer.objects.filter(item=item, outcome=OfferOutcome.PENDING).update(
+        outcome=outcome, ended_at=now
+    )
+    item.state = WorkState.CANCELLED
+    item.offered_to = None
+    item.offer_expires_at = None
+    item.save(update_fields=["state", "offered_to", "offer_expires_at", "updated_at"])
+    if offered_to_id is not None:
+        work_item_report(
+            Event.OFFER_ENDED, item, at=now, agent_id=offered_to_id,
+            actor_user_id=actor_user_id, outcome=str(outcome),
+        )  # fmt: skip
+    source = WorkItem.objects.filter(transfers=item).first()
+    if source is None:
+        return
+    ids = [pk for pk in (source.assigned_to_id, item.transfer_agent_id) if pk is not None]
+    holders: dict[int, int] = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "user_id"))
+    from_user_id = holders.get(source.assigned_to_id) if source.assigned_to_id else None
+    to_user_id = holders.get(item.transfer_agent_id) if item.transfer_agent_id else None
+    _transfer_report(
+        source, step=str(outcome), mode=TransferMode.WARM,
+        to="agent" if item.transfer_agent_id is not None else "queue", at=now, transfer=item,
+        from_user_id=from_user_id, to_user_id=to_user_id, actor_user_id=actor_user_id,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def work_item_transfer_cancel(
+    *, agent: Agent, item_id: int, now: dt.datetime | None = None
+) -> WorkItem:
+    """Take back a warm transfer of the item the agent holds, before anyone took it; returns
+    the cancelled transfer. Refused once it was taken (the contact is no longer the agent's)."""
+    now = now or timezone.now()
+    # The transfer's row first, as an acceptance locks it first (see above).
+    pending = _pending_transfer(item_id, lock=True)
+    source = _locked_item(item_id)
+    if source.state != WorkState.ASSIGNED or source.assigned_to_id != agent.pk:
+        raise RoutingError(_("Only the agent holding this contact can cancel its transfer."))
+    if pending is None or pending.transfer_mode != TransferMode.WARM:
+        raise RoutingError(_("No transfer of this contact is waiting to be accepted."))
+    _transfer_end(pending, outcome=OfferOutcome.CANCELLED, now=now, actor_user_id=agent.user_id)
+    return pending
+
+
 __all__ = [
     "NoQueue",
     "QueueChoice",
@@ -625,6 +891,8 @@ __all__ = [
     "work_item_enqueue",
     "work_item_offer_next",
     "work_item_reassign",
+    "work_item_transfer",
+    "work_item_transfer_cancel",
     "work_items_cancel_for_inquiry",
     "work_items_expire_offers",
     "work_items_finish_for_inquiry",

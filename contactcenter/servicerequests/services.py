@@ -27,7 +27,7 @@ from contactcenter.core.domain_events import ContactEventKind as Event
 from contactcenter.core.errors import InvalidInput, NotFound
 from contactcenter.inquiries.models import (
     Channel,
-    Disposition,
+    DispositionCode,
     Inquiry,
     InquiryState,
     VerifiedAs,
@@ -183,7 +183,9 @@ def service_request_submit_online(
             inquiry=inquiry,
             actor=None,
             disposition=(
-                Disposition.REFERRED if created.referred else Disposition.SERVICE_REQUEST_CREATED
+                DispositionCode.REFERRED
+                if created.referred
+                else DispositionCode.SERVICE_REQUEST_CREATED
             ),
             note=f"Service request {created.request.number}",
         )

@@ -15,7 +15,7 @@ from contactcenter.appointments.models import (
 )
 from contactcenter.cases.statuses import CaseStatus
 from contactcenter.core.errors import InvalidInput
-from contactcenter.inquiries.models import Disposition
+from contactcenter.inquiries.models import DispositionCode
 from contactcenter.inquiries.services import inquiry_open, inquiry_resolve
 from contactcenter.notifications.models import Notification
 from contactcenter.offices.models import OfficeClosure
@@ -157,7 +157,7 @@ def test_a_closed_inquiry_or_one_without_contacts_cannot_ask(offices, inquiry, o
         services.appointment_request_create(
             inquiry=silent, reason="proof_of_status_stamp", zip_code=NYC_ZIP
         )
-    inquiry_resolve(inquiry=inquiry, actor=officer, disposition=Disposition.REFERRED)
+    inquiry_resolve(inquiry=inquiry, actor=officer, disposition=DispositionCode.REFERRED)
     with pytest.raises(errors.WrongState, match="closed"):
         services.appointment_request_create(
             inquiry=inquiry, reason="proof_of_status_stamp", zip_code=NYC_ZIP

@@ -9,7 +9,7 @@ from contactcenter.chat import services
 from contactcenter.chat.models import ConversationState
 from contactcenter.core.domain_events import ContactEventKind as Kind
 from contactcenter.desk.services import desk_inquiry_resolve, desk_offer_accept, desk_presence_set
-from contactcenter.inquiries.models import Disposition
+from contactcenter.inquiries.models import DispositionCode
 from contactcenter.routing.models import WorkItem
 from contactcenter.staff.roles import Role
 from tests.contact_events import assert_no_personal_data
@@ -63,7 +63,7 @@ def test_a_chat_handed_over_answered_and_resolved_by_the_agent(
                            author=agent.user)  # fmt: skip
         desk_inquiry_resolve(
             agent=agent, actor=agent.user, inquiry=offered.inquiry, held_item_ids=[offered.pk],
-            disposition=Disposition.RESOLVED_FIRST_CONTACT,
+            disposition=DispositionCode.RESOLVED_FIRST_CONTACT,
         )  # fmt: skip
     conversation.refresh_from_db()
     assert conversation.state == ConversationState.ENDED  # the resolution ended the chat
@@ -102,7 +102,7 @@ def test_a_chat_abandoned_while_waiting(waiting_chat, contact_events):
     abandoned = contact_events.one(Kind.ABANDONED)
     assert (abandoned.work_item_id, abandoned.queue_id) == (item.pk, item.queue_id)
     assert abandoned.detail["waited_seconds"] >= 0
-    assert contact_events.one(Kind.RESOLVED).detail["disposition"] == Disposition.NO_ANSWER
+    assert contact_events.one(Kind.RESOLVED).detail["disposition"] == DispositionCode.NO_ANSWER
     ended = contact_events.one(Kind.ENDED).detail
     assert (ended["by"], ended["was"], ended["handed_off"]) == ("person", "waiting", True)
     assert {event.language for event in contact_events} == {"es"}

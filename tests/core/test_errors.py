@@ -48,6 +48,7 @@ EXPECTED = {
     "core.TryAgain": ("try_again", 503),
     "core.UnacceptableFile": ("unacceptable_file", 400),
     "inquiries.AlreadyVerified": ("already_verified", 409),
+    "inquiries.DispositionRefused": ("forbidden_transition", 409),
     "inquiries.ForbiddenTransition": ("forbidden_transition", 409),
     "inquiries.IdentityLocked": ("identity_locked", 423),
     "inquiries.IdentityNotVerified": ("identity_not_verified", 403),

@@ -11,7 +11,7 @@ from contactcenter.desk.callbacks import (
     callback_text_ahead,
     callbacks_for_officer,
 )
-from contactcenter.inquiries.models import Disposition
+from contactcenter.inquiries.models import DispositionCode
 from contactcenter.inquiries.services import (
     inquiry_escalate,
     inquiry_open,
@@ -63,7 +63,7 @@ def test_regular_inquiries_hear_of_changes_urgent_ones_are_called(queues, staff_
     for inquiry in (regular, urgent):
         inquiry_start_work(inquiry=inquiry, actor=officer)
         inquiry_resolve(inquiry=inquiry, actor=officer,
-                        disposition=Disposition.RESOLVED_FIRST_CONTACT)  # fmt: skip
+                        disposition=DispositionCode.RESOLVED_FIRST_CONTACT)  # fmt: skip
     assert Notification.objects.filter(inquiry=regular, template="inquiry_updated").count() == 4
     assert not Notification.objects.filter(inquiry=urgent, template="inquiry_updated").exists()
 

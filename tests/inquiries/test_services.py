@@ -6,7 +6,7 @@ from contactcenter.core.errors import InvalidInput
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.inquiries.models import (
-    Disposition,
+    DispositionCode,
     EventKind,
     Inquiry,
     InquiryEvent,
@@ -59,7 +59,7 @@ def in_state(state, *, actor=None, make_case=None) -> Inquiry:
         return inquiry_schedule_callback(inquiry=inquiry, actor=actor, phone="+15550100000")
     if state == InquiryState.CLOSED:
         return inquiry_resolve(
-            inquiry=inquiry, actor=actor, disposition=Disposition.RESOLVED_FIRST_CONTACT
+            inquiry=inquiry, actor=actor, disposition=DispositionCode.RESOLVED_FIRST_CONTACT
         )
     if state == InquiryState.LOCKED:
         case = make_case()
@@ -86,7 +86,7 @@ def attempt(target, inquiry, actor):
     if target == InquiryState.CALLBACK_SCHEDULED:
         return inquiry_schedule_callback(inquiry=inquiry, actor=actor, phone="+15550100000")
     if target == InquiryState.CLOSED:
-        return inquiry_resolve(inquiry=inquiry, actor=actor, disposition=Disposition.REFERRED)
+        return inquiry_resolve(inquiry=inquiry, actor=actor, disposition=DispositionCode.REFERRED)
     if target == InquiryState.NEW:
         return inquiry_reopen(inquiry=inquiry, actor=actor, reason="person wrote again")
     return None
@@ -187,7 +187,7 @@ def test_supervisor_cannot_be_requested_on_a_closed_inquiry(queues, staff_user):
 def test_resolving_cancels_waiting_work(queues, staff_user):
     actor = staff_user("tier1")
     inquiry = in_state(InquiryState.ESCALATED, actor=actor)
-    inquiry_resolve(inquiry=inquiry, actor=actor, disposition=Disposition.NO_ANSWER)
+    inquiry_resolve(inquiry=inquiry, actor=actor, disposition=DispositionCode.NO_ANSWER)
     assert WorkItem.objects.get(inquiry=inquiry).state == WorkState.CANCELLED
     with pytest.raises(ForbiddenTransition):
         inquiry_add_message(inquiry=inquiry, body="hello?")
@@ -357,13 +357,14 @@ def test_a_settled_contact_has_the_history_of_open_message_and_resolve():
     transcript = "Caller: 1\nIVR: Your case was approved. Call me at 202-555-0143."
     stepwise = inquiry_open(channel="phone", language="es", topic="main/case-status")
     inquiry_add_message(inquiry=stepwise, body=transcript, actor_label="ivr")
-    inquiry_resolve(inquiry=stepwise, actor=None, disposition=Disposition.RESOLVED_FIRST_CONTACT,
+    inquiry_resolve(inquiry=stepwise, actor=None,
+                    disposition=DispositionCode.RESOLVED_FIRST_CONTACT,
                     note="IVR outcome: self_served")  # fmt: skip
     stepwise.refresh_from_db()
 
     settled = inquiry_record_settled(
         channel="phone", language="es", topic="main/case-status", transcript=transcript,
-        actor_label="ivr", disposition=Disposition.RESOLVED_FIRST_CONTACT,
+        actor_label="ivr", disposition=DispositionCode.RESOLVED_FIRST_CONTACT,
         note="IVR outcome: self_served",
     )  # fmt: skip
     settled.refresh_from_db()
@@ -389,7 +390,7 @@ def test_a_settled_contact_with_bad_input_writes_nothing(change):
         "topic": "main/general",
         "transcript": "hi",
         "actor_label": "ivr",
-        "disposition": Disposition.RESOLVED_FIRST_CONTACT,
+        "disposition": DispositionCode.RESOLVED_FIRST_CONTACT,
     }
     with pytest.raises(InvalidInput):
         inquiry_record_settled(**{**values, **change})
@@ -404,7 +405,7 @@ def test_a_settled_contact_draws_again_when_its_reference_number_is_taken(monkey
     monkeypatch.setattr(ReferenceNumber, "generate", classmethod(lambda cls: next(draws)))
     settled = inquiry_record_settled(
         channel="phone", language="en", topic="main/general", transcript="",
-        actor_label="ivr", disposition=Disposition.NO_ANSWER,
+        actor_label="ivr", disposition=DispositionCode.NO_ANSWER,
     )  # fmt: skip
     assert settled.reference_number == fresh.value
     assert [kind for kind, *_ in _history(settled)] == ["opened", "state", "disposition"]

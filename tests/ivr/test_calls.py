@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from contactcenter.inquiries.models import Disposition, InquiryState
+from contactcenter.inquiries.models import DispositionCode, InquiryState
 from contactcenter.ivr.models import Call, CallTurn, Outcome
 from contactcenter.notifications.models import Notification
 from contactcenter.routing.models import Presence, Queue, WorkItem, WorkKind, WorkState
@@ -45,7 +45,7 @@ def test_case_status_by_keypad_is_self_served(phone, known_case):
     assert row.inquiry.channel == "phone"
     assert row.inquiry.topic == "main/case-status"
     assert row.inquiry.state == InquiryState.CLOSED
-    assert row.inquiry.disposition == Disposition.RESOLVED_FIRST_CONTACT
+    assert row.inquiry.disposition == DispositionCode.RESOLVED_FIRST_CONTACT
     assert not WorkItem.objects.filter(inquiry=row.inquiry).exists()
 
 
@@ -201,7 +201,7 @@ def test_after_hours_says_the_hours_and_ends(phone, night):
     assert "uscis.gov" in said
     row = record(call)
     assert row.outcome == Outcome.AFTER_HOURS
-    assert row.inquiry.disposition == Disposition.REFERRED
+    assert row.inquiry.disposition == DispositionCode.REFERRED
     assert not WorkItem.objects.exists()
 
 
@@ -258,7 +258,7 @@ def test_hanging_up_in_line_is_abandoned(phone):
     row = record(call)
     assert row.outcome == Outcome.ABANDONED
     assert WorkItem.objects.get(inquiry=row.inquiry).state == WorkState.CANCELLED
-    assert row.inquiry.disposition == Disposition.NO_ANSWER
+    assert row.inquiry.disposition == DispositionCode.NO_ANSWER
 
 
 def test_hanging_up_in_a_menu_is_abandoned(phone):

@@ -8,7 +8,7 @@ import pytest
 
 from contactcenter.core.domain_events import ContactEventKind as Kind
 from contactcenter.desk.services import desk_inquiry_resolve, desk_offer_accept
-from contactcenter.inquiries.models import Disposition
+from contactcenter.inquiries.models import DispositionCode
 from contactcenter.ivr import services as ivr_services
 from contactcenter.ivr.models import Call, Outcome
 from contactcenter.routing.models import Queue, WorkItem, WorkKind
@@ -68,7 +68,7 @@ def test_a_call_that_hangs_up_in_a_menu_is_not_self_served(phone, contact_events
         call.run(["1"])
         call.status("completed")
     assert contact_events.kinds() == ["started", "resolved", "ended"]
-    assert contact_events.one(Kind.RESOLVED).detail["disposition"] == Disposition.NO_ANSWER
+    assert contact_events.one(Kind.RESOLVED).detail["disposition"] == DispositionCode.NO_ANSWER
     assert contact_events.one(Kind.ENDED).detail["outcome"] == Outcome.ABANDONED
 
 
@@ -108,7 +108,7 @@ def test_a_call_answered_by_an_agent(phone, make_agent, bridged, settings, conta
             actor=agent.user,
             inquiry=offered.inquiry,
             held_item_ids=[offered.pk],
-            disposition=Disposition.RESOLVED_FIRST_CONTACT,
+            disposition=DispositionCode.RESOLVED_FIRST_CONTACT,
         )
     assert contact_events.kinds() == [
         "started", "queued", "offered", "answered", "ended", "resolved", "wrapped_up",
@@ -142,7 +142,7 @@ def test_a_call_abandoned_in_line(phone, contact_events):
     abandoned = contact_events.one(Kind.ABANDONED)
     assert (abandoned.work_item_id, abandoned.queue_id) == (item.pk, item.queue_id)
     assert abandoned.detail["waited_seconds"] >= 0
-    assert contact_events.one(Kind.RESOLVED).detail["disposition"] == Disposition.NO_ANSWER
+    assert contact_events.one(Kind.RESOLVED).detail["disposition"] == DispositionCode.NO_ANSWER
     assert contact_events.one(Kind.ENDED).detail["outcome"] == Outcome.ABANDONED
     assert {(event.channel, event.language) for event in contact_events} == {("phone", "es")}
     assert {event.inquiry_id for event in contact_events} == {item.inquiry_id}

@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from contactcenter.inquiries.models import Disposition, Inquiry, InquiryState
+from contactcenter.inquiries.models import DispositionCode, Inquiry, InquiryState
 from contactcenter.ivr.models import Call, CallTurn, Outcome
 from contactcenter.routing.models import WorkItem
 from tests.factories import clear_disclosure_log_for_flush
@@ -172,7 +172,7 @@ def test_call_over_http_in_english(ivr_server, known_case):
     assert call.inquiry.channel == "phone"
     assert call.inquiry.topic == "main/case-status"
     assert call.inquiry.state == InquiryState.CLOSED
-    assert call.inquiry.disposition == Disposition.RESOLVED_FIRST_CONTACT
+    assert call.inquiry.disposition == DispositionCode.RESOLVED_FIRST_CONTACT
     assert call.ended_at is not None  # the status callback reached the server too
     assert CallTurn.objects.filter(call=call).count() == len(turns)
 

@@ -7,7 +7,7 @@ from contactcenter.desk.callbacks import (
     callback_record_attempt,
     callbacks_for_officer,
 )
-from contactcenter.inquiries.models import Disposition, InquiryState
+from contactcenter.inquiries.models import DispositionCode, InquiryState
 from contactcenter.inquiries.services import inquiry_escalate, inquiry_open
 from contactcenter.routing.models import CallbackAttempt, WorkState
 from contactcenter.routing.services import RoutingError, work_item_claim
@@ -53,7 +53,7 @@ def test_two_failed_attempts_close_the_inquiry(queues, officer, at):
     inquiry.refresh_from_db()
     item.refresh_from_db()
     assert inquiry.state == InquiryState.CLOSED
-    assert inquiry.disposition == Disposition.NO_ANSWER
+    assert inquiry.disposition == DispositionCode.NO_ANSWER
     assert item.state == WorkState.DONE
     assert CallbackAttempt.objects.filter(item=item).count() == 2
 

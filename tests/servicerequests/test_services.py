@@ -10,7 +10,7 @@ from contactcenter.cases.models import Confidentiality
 from contactcenter.cases.selectors import CaseNotFound
 from contactcenter.cases.statuses import CaseStatus
 from contactcenter.core.errors import InvalidInput, NotFound
-from contactcenter.inquiries.models import Disposition, InquiryState
+from contactcenter.inquiries.models import DispositionCode, InquiryState
 from contactcenter.inquiries.services import inquiry_resolve
 from contactcenter.notifications.models import Notification
 from contactcenter.offices.models import Office
@@ -266,7 +266,9 @@ def test_unverified_inquiry_refused(make_case, tier1):
 
 def test_closed_inquiry_refused(make_case, make_inquiry, tier1):
     inquiry = make_inquiry(make_case())
-    inquiry_resolve(inquiry=inquiry, actor=tier1, disposition=Disposition.RESOLVED_FIRST_CONTACT)
+    inquiry_resolve(
+        inquiry=inquiry, actor=tier1, disposition=DispositionCode.RESOLVED_FIRST_CONTACT
+    )
     with pytest.raises(ForbiddenTransition):
         service_request_create(
             inquiry=inquiry,
@@ -454,7 +456,7 @@ def test_online_submission_closes_its_inquiry_with_the_disposition(make_case):
     )
     inquiry = created.request.inquiry
     assert inquiry.state == InquiryState.CLOSED
-    assert inquiry.disposition == Disposition.SERVICE_REQUEST_CREATED
+    assert inquiry.disposition == DispositionCode.SERVICE_REQUEST_CREATED
     assert inquiry.case_id == case.pk
     assert created.request.submitted_by == "person"
     assert created.request.language == "es"
