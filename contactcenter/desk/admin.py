@@ -4,10 +4,11 @@ retired rather than deleted."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -55,7 +56,7 @@ class CannedReplyAdmin(RoleAccess, admin.ModelAdmin):
     delete_roles = NOBODY  # retire instead: untick "offered to agents"
 
     def save_model(self, request: HttpRequest, obj: CannedReply, form: Any, change: bool) -> None:
-        user = request.user
+        user = cast(User, request.user)  # the admin lets only signed-in staff this far
         if change:
             saved = canned_reply_update(actor=user, reply_id=obj.pk, text=form.text)
         else:

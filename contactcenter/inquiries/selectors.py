@@ -8,6 +8,7 @@ from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.inquiries.models import Inquiry, VerifiedAs
+from contactcenter.people.models import Person, Representative
 
 
 class IdentityNotVerified(ApplicationError):
@@ -59,7 +60,7 @@ def inquiry_party_name_for_viewer(
         purpose=f"inquiry {inquiry.reference_number} ({inquiry.verified_as}): {purpose}",
         fields="name",
     )
-    party = case.applicant
+    party: Person | Representative = case.applicant
     if inquiry.verified_as == VerifiedAs.REPRESENTATIVE and case.representative is not None:
         party = case.representative
     return f"{party.given_name} {party.family_name}".strip()
