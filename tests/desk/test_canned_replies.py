@@ -343,3 +343,30 @@ def test_the_inquiry_page_lists_the_replies_with_their_shortcut(signed_in, held_
     assert f"/desk/inquiries/{item.inquiry.reference_number}/replies/{reply.pk}/" in page
     assert "Retired one" not in page
     assert "desk/reply-tools.js" in page
+
+
+# --- The demo seed ----------------------------------------------------------------------------
+
+
+def test_the_demo_seed_adds_the_everyday_replies_once(settings):
+    import datetime as dt
+
+    from contactcenter.setup.demo.build import demo_plan_build
+    from contactcenter.setup.demo.replies import canned_replies_write
+
+    settings.PUBLIC_BASE_URL = "https://help.example.gov/"
+    plan = demo_plan_build(cases=0, seed=1, today=dt.date(2026, 12, 1))
+    assert canned_replies_write(replies=plan.canned_replies) == len(plan.canned_replies) >= 4
+    assert canned_replies_write(replies=plan.canned_replies) == 0
+    replies = list(CannedReply.objects.all())
+    titles = {reply.title_en for reply in replies}
+    assert {"Greeting", "Ask for the receipt number", "Closing, with the reference number",
+            "Processing times"} <= titles  # fmt: skip
+    for reply in replies:
+        assert reply.active and reply.title_es and reply.body_es != reply.body_en
+        assert placeholder_problems(reply.body_en) == placeholder_problems(reply.body_es) == []
+    closing = CannedReply.objects.get(title_en="Closing, with the reference number")
+    assert "{reference}" in closing.body_en and "{reference}" in closing.body_es
+    times = CannedReply.objects.get(title_en="Processing times")
+    assert "https://help.example.gov/processing-times/" in times.body_en
+    assert "https://help.example.gov/processing-times/" in times.body_es
