@@ -25,6 +25,7 @@ from contactcenter.appointments.models import AppointmentSlot
 from contactcenter.appointments.services import appointment_request_offer_slot
 from contactcenter.appointments.slots import appointment_slots_generate
 from contactcenter.cases.statuses import CaseStatus
+from contactcenter.desk.replies import CannedReplyText, canned_reply_create
 from contactcenter.inquiries.services import inquiry_open, inquiry_schedule_callback
 from contactcenter.offices.models import Office
 from contactcenter.portal.models import RepresentativeLink
@@ -125,6 +126,16 @@ ROUTES: dict[str, Route] = {
         lambda w, m: f"/desk/inquiries/{MISSING_REFERENCE if m else w['inquiry']}/note/",
         {"tier1", "supervisor", "admin"},
         {"note-body": "Checked."},
+    ),
+    # A canned reply filled for an inquiry: the inquiry decides who may have it.
+    "desk/inquiries/<str:reference>/replies/<int:reply_id>/": _r(
+        "inquiry",
+        "GET",
+        lambda w, m: (
+            f"/desk/inquiries/{MISSING_REFERENCE if m else w['inquiry']}/replies/"
+            f"{w['canned_reply']}/"
+        ),
+        {"tier1", "supervisor", "admin"},
     ),
     "desk/callbacks/<int:item_id>/attempt/": _r(
         "callback",
@@ -291,6 +302,9 @@ NOT_OBJECTS: dict[str, str] = {
     "webhooks/twilio/sms/status/<int:notification_id>": (
         "a text's delivery status, signed by the provider (tested in notifications)"
     ),
+    "desk/replies/<int:reply_id>/edit/": "canned replies: shared texts, supervisors' pages",
+    "desk/replies/<int:reply_id>/retire/": "canned replies: shared texts, supervisors' pages",
+    "desk/replies/<int:reply_id>/restore/": "canned replies: shared texts, supervisors' pages",
     "events/<int:event_id>/": "public outreach events",
     "events/<int:event_id>/calendar.ics": "public outreach events",
 }
@@ -439,6 +453,13 @@ def world(settings, applicant, other_applicant, always_open):  # noqa: F811
     rep_link = RepresentativeLink.objects.create(
         user=make_account_for_link(), representative=RepresentativeFactory()
     )
+    canned_reply = canned_reply_create(
+        actor=None,
+        text=CannedReplyText(
+            title_en="Greeting", title_es="Saludo", body_en="Reference {reference}.",
+            body_es="Referencia {reference}.",
+        ),
+    )  # fmt: skip
     return {
         "users": users,
         "case": case.pk,
@@ -456,6 +477,7 @@ def world(settings, applicant, other_applicant, always_open):  # noqa: F811
         "inquiry": held.inquiry.reference_number,
         "callback": callback_item.pk,
         "rep_link": rep_link.pk,
+        "canned_reply": canned_reply.pk,
     }
 
 

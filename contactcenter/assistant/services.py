@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -438,3 +439,77 @@ def article_content_from_form(cleaned: dict[str, Any], *, slug: str) -> dict[str
     # Check now, so the form shows the problem beside the fields.
     article_content_parse({**content, "slug": slug}, where=slug)
     return content
+
+
+# --- Staff looking an answer up ---------------------------------------------------------------
+
+MAX_SEARCH_CHARS = 200
+SEARCH_RESULTS = 5
+SNIPPET_CHARS = 220
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class KnowledgeHit:
+    """One published article found for a member of staff, in the language asked for."""
+
+    slug: str
+    title: str
+    snippet: str  # the answer's sentence closest to the search, shortened
+    answer: str
+    links: list[Link]
+
+
+def _snippet(answer: str, terms: set[str], index: KnowledgeIndex, language: str) -> str:
+    sentences = [s for s in _SENTENCE_END.split(answer.strip()) if s] or [answer]
+    analyzer = index.languages[language].analyzer
+    best = max(sentences, key=lambda s: len(terms & set(analyzer.terms(s, correct=False))))
+    if len(best) <= SNIPPET_CHARS:
+        return best
+    cut = best[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+def knowledge_search(
+    *, query: str, language: str, limit: int = SEARCH_RESULTS
+) -> list[KnowledgeHit]:
+    """The published articles that match ``query`` best, in ``language``, for staff looking
+    up an answer to give (the desk's knowledge search).
+
+    It searches the assistant's own index, ranked as the assistant ranks topics, without the
+    public's guardrails and without a confidence threshold: an agent reads the titles and
+    picks. Subjects that are other agencies' business are never listed. Never case data.
+    """
+    if not isinstance(query, str) or not query.strip():
+        raise InvalidQuestion(_("Type a word or two to search the knowledge base."))
+    if len(query) > MAX_SEARCH_CHARS:
+        raise InvalidQuestion(
+            _("Keep the search under %(limit)d characters.") % {"limit": MAX_SEARCH_CHARS}
+        )
+    if has_control_characters(query):
+        raise InvalidQuestion(
+            _("The search has a control character that cannot be typed. Remove it and search "
+              "again.")
+        )  # fmt: skip
+    if language not in LANGUAGES:
+        raise InvalidQuestion(_("The language must be en (English) or es (Spanish)."))
+    index = knowledge_index()
+    query = query.strip()
+    # One more than asked for: an out-of-scope subject ranked first takes a place.
+    matches = index.search(query, language=language, limit=limit + 1)
+    terms = set(index.languages[language].analyzer.terms(query)) if index.articles else set()
+    hits = []
+    for match in matches:
+        article = index.articles.get(match.slug)
+        if article is None:
+            continue
+        hits.append(
+            KnowledgeHit(
+                slug=article.slug,
+                title=article.title[language],
+                snippet=_snippet(article.answer[language], terms, index, language),
+                answer=article.answer[language],
+                links=_links(article, language),
+            )
+        )
+    return hits[:limit]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcenter.desk import views, voice
+from contactcenter.desk import tools, views, voice
 
 app_name = "desk"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("offers/<int:item_id>/accept/", views.offer_accept, name="offer-accept"),
     path("offers/<int:item_id>/decline/", views.offer_decline, name="offer-decline"),
     path("inquiries/<str:reference>/", views.inquiry_detail, name="inquiry"),
+    path(
+        "inquiries/<str:reference>/replies/<int:reply_id>/",
+        tools.inquiry_reply,
+        name="inquiry-reply",
+    ),
     path("inquiries/<str:reference>/<slug:action>/", views.inquiry_action, name="inquiry-action"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/take/", views.callbacks_claim, name="callbacks-claim"),
@@ -23,4 +28,11 @@ urlpatterns = [
     path("supervisor/", views.supervisor, name="supervisor"),
     path("supervisor/board/", views.supervisor_fragment, name="supervisor-board"),
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
+    # Agent tools: canned replies (kept by supervisors) and the knowledge-base search.
+    path("knowledge/", tools.knowledge, name="knowledge"),
+    path("replies/", tools.replies_list, name="replies"),
+    path("replies/new/", tools.reply_add, name="reply-add"),
+    path("replies/<int:reply_id>/edit/", tools.reply_edit, name="reply-edit"),
+    path("replies/<int:reply_id>/retire/", tools.reply_retire, name="reply-retire"),
+    path("replies/<int:reply_id>/restore/", tools.reply_restore, name="reply-restore"),
 ]

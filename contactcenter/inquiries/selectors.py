@@ -7,7 +7,8 @@ from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.receipt_numbers import ReceiptNumber
-from contactcenter.inquiries.models import Disposition, DispositionCode, Inquiry
+from contactcenter.inquiries.models import Disposition, DispositionCode, Inquiry, VerifiedAs
+from contactcenter.people.models import Person, Representative
 
 
 class IdentityNotVerified(ApplicationError):
@@ -45,3 +46,30 @@ def dispositions_for_agents(*, language: str) -> list[tuple[str, str]]:
         (d.code, d.label(language))
         for d in Disposition.objects.filter(active=True).exclude(code=DispositionCode.ESCALATED)
     ]
+
+
+def inquiry_party_name_for_viewer(
+    *, viewer: User | AnonymousUser, inquiry: Inquiry, channel: str, purpose: str
+) -> str:
+    """The name of the person the identity check verified (the applicant, or the G-28
+    representative speaking for them), for a member of staff who may see the case.
+
+    Only the name is read, and the read is a row of the disclosure log naming ``purpose``
+    (a canned reply addressing the person, say); before the check passes nothing is read.
+    """
+    if not inquiry.is_verified or inquiry.case_id is None:
+        raise IdentityNotVerified(_("Verify the person's identity before using their name."))
+    receipt = ReceiptNumber.parse(
+        Case.objects.values_list("receipt_number", flat=True).get(pk=inquiry.case_id)
+    )
+    case = case_get_for_viewer(
+        viewer=viewer,
+        receipt_number=receipt,
+        channel=channel,
+        purpose=f"inquiry {inquiry.reference_number} ({inquiry.verified_as}): {purpose}",
+        fields="name",
+    )
+    party: Person | Representative = case.applicant
+    if inquiry.verified_as == VerifiedAs.REPRESENTATIVE and case.representative is not None:
+        party = case.representative
+    return f"{party.given_name} {party.family_name}".strip()

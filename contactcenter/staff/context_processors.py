@@ -35,5 +35,7 @@ def staff_navigation(request: HttpRequest) -> dict:
             # Office staff with no office yet have no queue to go to.
             "office_queue": Role.OFFICE_STAFF in roles and _has_office(user),
             "supervisor": bool(roles & SUPERVISOR_ROLES),
+            # Supervisors keep the canned replies agents insert.
+            "canned_replies": bool(roles & SUPERVISOR_ROLES),
         }
     }

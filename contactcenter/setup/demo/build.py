@@ -19,6 +19,7 @@ from contactcenter.setup.demo.people import representatives_build
 from contactcenter.setup.demo.plan import DemoPlan
 from contactcenter.setup.demo.processing_times import processing_times_build
 from contactcenter.setup.demo.receipts import intake_office_for_prefix, receipt_date_of
+from contactcenter.setup.demo.replies import CANNED_REPLIES
 from contactcenter.setup.demo.staff import STAFF
 
 NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_names.yaml"
@@ -53,6 +54,7 @@ def demo_plan_build(
     cases_build(draft)
     closures_build(draft)
     draft.plan.staff = list(STAFF)
+    draft.plan.canned_replies = list(CANNED_REPLIES)
     return draft.plan
 
 

@@ -94,6 +94,15 @@ class StaffPlan:
     office: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class CannedReplyPlan:
+    sort_order: int
+    title_en: str
+    title_es: str
+    body_en: str
+    body_es: str
+
+
 @dataclass(slots=True)
 class DemoPlan:
     today: dt.date
@@ -104,6 +113,7 @@ class DemoPlan:
     cases: list[CasePlan] = field(default_factory=list)
     closures: list[ClosurePlan] = field(default_factory=list)
     staff: list[StaffPlan] = field(default_factory=list)
+    canned_replies: list[CannedReplyPlan] = field(default_factory=list)
 
 
 def fields_of(value: object) -> dict[str, object]:

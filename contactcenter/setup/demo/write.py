@@ -14,6 +14,7 @@ from contactcenter.setup.demo.closures import closures_write
 from contactcenter.setup.demo.people import people_write
 from contactcenter.setup.demo.plan import DemoPlan
 from contactcenter.setup.demo.processing_times import processing_times_write
+from contactcenter.setup.demo.replies import canned_replies_write
 from contactcenter.setup.demo.staff import staff_users_write
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class SeedSummary:
     representatives: int
     closures: int
     staff: int
+    canned_replies: int = 0
 
 
 @transaction.atomic
@@ -48,6 +50,7 @@ def demo_plan_write(
     )
     closures = closures_write(plan=plan)
     staff = staff_users_write(staff=plan.staff)
+    canned_replies = canned_replies_write(replies=plan.canned_replies)
     summary = SeedSummary(
         cases=len(plan.cases),
         people=len(people),
@@ -56,6 +59,7 @@ def demo_plan_write(
         representatives=len(representatives),
         closures=closures,
         staff=staff,
+        canned_replies=canned_replies,
     )
     logger.info("setup.demo_seeded", extra={"cases": summary.cases, "seed": plan.seed})
     return summary
