@@ -153,9 +153,8 @@ def call_steps_for_inquiry(*, inquiry_id: int, language: str = "en") -> list[Cal
         steps = []
         all_turns = list(call.turns.all())
         for turn in all_turns[:TURNS_SHOWN]:
-            kind = {ENDED: "hangup", QUEUED: QUEUED}.get(turn.node) or (
-                nodes.get(turn.node) or {}
-            ).get("kind")
+            node = nodes.get(turn.node) or {}
+            kind = {ENDED: "hangup", QUEUED: QUEUED}.get(turn.node) or str(node.get("kind", ""))
             label = NODE_KIND_LABELS.get(kind)
             steps.append(CallStep(
                 step=turn.step, node=turn.node, label=str(label) if label else turn.node,
