@@ -8,16 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from contactcenter.desk.services import desk_offer_accept, desk_presence_set
 from contactcenter.inquiries.services import inquiry_add_message, inquiry_escalate, inquiry_open
 from contactcenter.ivr.models import Call
-from contactcenter.routing.models import Presence, QueueTier, WorkKind
-from contactcenter.routing.services import (
-    QueueChoice,
-    agent_ensure_for_user,
-    queue_for,
-    work_item_enqueue,
-)
+from contactcenter.routing.models import Presence
+from contactcenter.routing.services import agent_ensure_for_user
 from contactcenter.staff.models import Role
 from tests.ivr.conftest import ivr, phone  # noqa: F401 (the phone line's fixtures)
 
@@ -53,24 +47,6 @@ def keys_of(response) -> set[str]:
     assert len(keys) == len(set(keys)), f"a key is used twice: {keys}"
     assert all(label.strip() for _key, label, _tag in shortcuts), "a shortcut without a label"
     return set(keys)
-
-
-@pytest.fixture
-def held_chat(queues, always_open):
-    """A chat with two messages from the person, accepted by ``user`` at the desk."""
-
-    def make(user):
-        inquiry = inquiry_open(channel="chat", language="en")
-        inquiry_add_message(inquiry=inquiry, body="Hello, my card never arrived.")
-        inquiry_add_message(inquiry=inquiry, body="My date of birth is 03/14/1985.")
-        queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="chat"))
-        item = work_item_enqueue(inquiry=inquiry, kind=WorkKind.CHAT, queue=queue)
-        agent = agent_ensure_for_user(user=user)
-        offered = desk_presence_set(agent=agent, presence="available")
-        assert offered is not None and offered.pk == item.pk
-        return desk_offer_accept(agent=agent, item_id=item.pk)
-
-    return make
 
 
 # --- the panes ------------------------------------------------------------------------------
