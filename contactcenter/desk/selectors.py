@@ -68,6 +68,8 @@ class DeskInquiry:
     # Whether this viewer may act on it now: they hold it, or they supervise.
     can_act: bool
     held_item_ids: tuple[int, ...]
+    # The kinds of the items held (a callback is worked differently from a live call).
+    held_kinds: tuple[str, ...] = ()
 
 
 def inquiry_for_desk(
@@ -85,14 +87,17 @@ def inquiry_for_desk(
         raise not_found
     mine = list(
         WorkItem.objects.filter(inquiry=inquiry, assigned_to__user_id=int(viewer.pk)).values_list(
-            "pk", "state"
+            "pk", "state", "kind"
         )
     )
-    held = tuple(pk for pk, state in mine if state == WorkState.ASSIGNED)
+    held = tuple(pk for pk, state, _kind in mine if state == WorkState.ASSIGNED)
+    kinds = tuple(kind for _pk, state, kind in mine if state == WorkState.ASSIGNED)
     supervisor = is_supervisor(viewer)
     if not mine and not supervisor:
         raise not_found
-    return DeskInquiry(inquiry=inquiry, can_act=bool(held) or supervisor, held_item_ids=held)
+    return DeskInquiry(
+        inquiry=inquiry, can_act=bool(held) or supervisor, held_item_ids=held, held_kinds=kinds
+    )
 
 
 def inquiry_history(*, inquiry: Inquiry) -> list[InquiryEvent]:

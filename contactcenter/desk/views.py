@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,6 +29,7 @@ from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.core.reference_numbers import ReferenceNumber
 from contactcenter.desk import forms, selectors, services
 from contactcenter.desk.access import (
     TIER1_PAGE_ROLES,
@@ -39,7 +41,7 @@ from contactcenter.desk.access import (
 from contactcenter.desk.callbacks import TEXT_AHEAD_TEMPLATE, callback_text_ahead
 from contactcenter.desk.person_history import person_history_panel
 from contactcenter.desk.voice import browser_phone_headers, voice_panel
-from contactcenter.inquiries.models import Channel, Inquiry, InquiryState, VerifiedAs
+from contactcenter.inquiries.models import Channel, EventKind, Inquiry, InquiryState, VerifiedAs
 from contactcenter.inquiries.selectors import inquiry_case_for_viewer
 from contactcenter.inquiries.services import (
     IdentityResult,
@@ -49,9 +51,10 @@ from contactcenter.inquiries.services import (
     inquiry_verify_identity,
 )
 from contactcenter.ivr.bridge import telephony_configured
+from contactcenter.ivr.selectors import call_steps_for_inquiry
 from contactcenter.notifications.catalogue import MESSAGES
 from contactcenter.routing.calendar import calling_window_open
-from contactcenter.routing.models import Agent, Presence
+from contactcenter.routing.models import Agent, Presence, WorkKind
 from contactcenter.routing.services import (
     agent_ensure_for_user,
     work_item_claim,
@@ -134,14 +137,35 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
 # --- Tier 1: presence, offers, my work ------------------------------------------------------
 
 
-def _home_context(agent: Agent) -> dict:
+def _current_reference(raw: object) -> str:
+    """The inquiry the page shows, to mark it in "My work"; anything else marks nothing (it
+    is only a highlight, and a bad value changes nothing)."""
+    try:
+        return str(ReferenceNumber.parse(raw))
+    except ApplicationError:
+        return ""
+
+
+def _work_context(request: HttpRequest, agent: Agent, *, current: str = "") -> dict:
+    """The workspace's left pane, "My work": presence, the offer, the items held (``current``
+    marked), the after-contact timer. Offers and presence are Tier 1's (and supervisors');
+    a Tier 2 officer sees the items held and takes callbacks from the Callbacks page."""
+    takes_offers = bool(user_roles(request.user) & TIER1_PAGE_ROLES)
     return {
         "agent": agent,
+        "takes_offers": takes_offers,
         "presence_form": forms.PresenceForm(initial={"presence": agent.presence}),
-        "offer": selectors.offer_for_agent(agent=agent),
+        "offer": selectors.offer_for_agent(agent=agent) if takes_offers else None,
         "work": selectors.work_for_agent(agent=agent),
         # When wrap-up ends by itself (None if not in wrap-up), for the "My work" timer.
         "after_contact_deadline": selectors.after_contact_deadline(agent=agent),
+        "current": current,
+    }
+
+
+def _home_context(request: HttpRequest, agent: Agent) -> dict:
+    return {
+        **_work_context(request, agent),
         "calls_simulated": not telephony_configured(),
         "voice": voice_panel(agent),
     }
@@ -153,7 +177,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user_roles(request.user) & TIER1_PAGE_ROLES:
         # A Tier 2 officer's desk is the callback list; office staff's is their office's queue.
         return redirect(role_landing_url(request.user) or "desk:callbacks")
-    context = _home_context(_agent(request))
+    context = _home_context(request, _agent(request))
     response = _page(request, "desk/home.html", context)
     # Only the page that loads the browser phone may reach Twilio and use the microphone.
     return browser_phone_headers(response) if context["voice"].loads_sdk else response
@@ -173,7 +197,23 @@ def presence(request: HttpRequest) -> HttpResponse:
     )
     if agent.presence == Presence.AVAILABLE and result is None:
         messages.info(request, _("You are available. Work will be offered as it comes in."))
-    return redirect("desk:home")
+    return redirect(_back_to(request))
+
+
+def _back_to(request: HttpRequest) -> str:
+    """The workspace page the form was posted from (``next``), when it is on this site and a
+    page this person may use; otherwise the desk's home."""
+    wanted = request.POST.get("next", "")
+    if (
+        isinstance(wanted, str)
+        and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and wanted.startswith("/desk/")
+        and page_allowed(request.user, wanted)
+    ):
+        return wanted
+    return reverse("desk:home")
 
 
 @require_POST
@@ -192,7 +232,8 @@ def offer_next(request: HttpRequest) -> HttpResponse:
             if item is None:
                 note = "" if auto else _("No work is waiting for you right now.")
     if _is_htmx(request):
-        context = {**_home_context(agent), "offer_note": note}
+        current = _current_reference(request.GET.get("current", ""))
+        context = {**_work_context(request, agent, current=current), "offer_note": note}
         return _page(request, "desk/_work_panels.html", context)
     if note:
         messages.info(request, note)
@@ -232,8 +273,19 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
         "closed": inquiry.state == InquiryState.CLOSED,
         "locked": inquiry.state == InquiryState.LOCKED,
     }
-    if inquiry.channel == Channel.CHAT:
+    mode = _contact_mode(found)
+    context["contact_mode"] = mode
+    if mode == "chat":
         context["chat_texts"] = desk_panel_texts()
+    if mode in ("phone", "callback"):
+        # The menu steps the caller took and the transcript, masked (none for a callback
+        # that did not start as a call).
+        context["call_paths"] = call_steps_for_inquiry(
+            inquiry_id=inquiry.pk, language=active_language()
+        )
+    if mode == "message":
+        # The person's messages and the replies, as the inquiry keeps them (masked).
+        context["thread"] = [e for e in context["history"] if e.kind == EventKind.MESSAGE]
     if inquiry.is_verified:
         # The one path to case data: checks the viewer's right and writes the disclosure log.
         try:
@@ -268,6 +320,28 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
     return context
 
 
+CALL_CHANNELS = frozenset({Channel.PHONE, Channel.TTY})
+MESSAGE_CHANNELS = frozenset({Channel.SECURE_MESSAGE, Channel.WEBFORM, Channel.EMAIL})
+
+
+def _contact_mode(found: selectors.DeskInquiry) -> str:
+    """What the workspace's centre shows: the live chat, the call, the callback to make, or
+    the message thread. A callback is the officer's job once they hold one (or once the
+    inquiry waits for one), whatever channel it began on."""
+    inquiry = found.inquiry
+    if WorkKind.CALLBACK in found.held_kinds:
+        return "callback"
+    if inquiry.channel == Channel.CHAT:
+        return "chat"
+    if inquiry.state in (InquiryState.ESCALATED, InquiryState.CALLBACK_SCHEDULED):
+        return "callback"
+    if inquiry.channel in CALL_CHANNELS:
+        return "phone"
+    if inquiry.channel in MESSAGE_CHANNELS:
+        return "message"
+    return "other"
+
+
 @require_GET
 @desk_roles_required(DESK_ROLES)
 def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -275,7 +349,9 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
         found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
     except ApplicationError as error:
         return _page(request, "desk/not_found.html", {"error": error.message}, status=404)
-    return _page(request, "desk/inquiry.html", _inquiry_context(request, found))
+    context = _inquiry_context(request, found)
+    context.update(_work_context(request, _agent(request), current=found.inquiry.reference_number))
+    return _page(request, "desk/inquiry.html", context)
 
 
 @dataclass(frozen=True, slots=True)

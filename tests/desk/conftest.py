@@ -93,3 +93,24 @@ def held_call(queued_call, always_open):
         return desk_offer_accept(agent=agent, item_id=item.pk)
 
     return make
+
+
+@pytest.fixture
+def held_chat(queues, always_open):
+    """A chat with two messages from the person, accepted by ``user`` through the desk's own
+    services; returns the item."""
+    from contactcenter.desk.services import desk_offer_accept, desk_presence_set
+    from contactcenter.inquiries.services import inquiry_add_message
+
+    def make(user):
+        inquiry = inquiry_open(channel="chat", language="en")
+        inquiry_add_message(inquiry=inquiry, body="Hello, my card never arrived.")
+        inquiry_add_message(inquiry=inquiry, body="My date of birth is 03/14/1985.")
+        queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="chat"))
+        item = work_item_enqueue(inquiry=inquiry, kind=WorkKind.CHAT, queue=queue)
+        agent = agent_ensure_for_user(user=user)
+        offered = desk_presence_set(agent=agent, presence="available")
+        assert offered is not None and offered.pk == item.pk, "older work was waiting"
+        return desk_offer_accept(agent=agent, item_id=item.pk)
+
+    return make

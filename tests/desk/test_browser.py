@@ -89,6 +89,7 @@ def test_tier1_accepts_a_call_verifies_sees_the_case_and_escalates(
     expect(page.get_by_text("Identity verified: the caller is the applicant.")).to_be_visible()
     expect(page.get_by_test_id("applicant")).to_have_text("Ana Reyes")
 
+    page.get_by_text("Escalate to Tier 2", exact=True).click()  # the tool opens
     page.get_by_label("Reason for the escalation").fill("Card not received after 60 days")
     page.get_by_label("Urgency").select_option("urgent")
     page.get_by_role("button", name="Escalate", exact=True).click()

@@ -37,3 +37,223 @@
   }
   connect();
 })();
+
+// The workspace (desk/workspace.html): the offer's countdown and the after-contact timer,
+// counted against the server's clock; a short tone and, when the tab is hidden, a browser
+// notification for a new offer (permission asked only from the "Turn on notifications"
+// button); and keyboard shortcuts read from data-shortcut attributes, listed from the same
+// attributes so the list is always what the page offers.
+(function () {
+  "use strict";
+  var body = document.body;
+  if (!document.querySelector(".desk-workspace")) { return; }
+  var offset = 0;  // server seconds minus this browser's seconds
+  var seenKey = "desk-offer-seen";
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return (h ? h + ":" + pad(m) : m) + ":" + pad(s);
+  }
+  function serverNow() { return Date.now() / 1000 + offset; }
+
+  function readServerClock(root) {
+    var marked = root.querySelector("[data-server-now]");
+    var now = marked && Number(marked.getAttribute("data-server-now"));
+    if (now) { offset = now - Date.now() / 1000; }
+  }
+
+  function tick() {
+    var now = serverNow();
+    document.querySelectorAll("[data-offer-deadline]").forEach(function (offer) {
+      var left = Number(offer.getAttribute("data-offer-deadline")) - now;
+      var box = offer.querySelector("[data-offer-countdown]");
+      var value = offer.querySelector("[data-countdown-value]");
+      if (!box || !value) { return; }
+      box.hidden = false;
+      value.textContent = clock(left);
+      box.classList.toggle("is-urgent", left <= 10);
+    });
+    document.querySelectorAll("[data-timer-since]").forEach(function (timer) {
+      var value = timer.querySelector("[data-timer-value]");
+      if (value) { value.textContent = clock(now - Number(timer.getAttribute("data-timer-since"))); }
+    });
+  }
+
+  // --- a new offer: a tone, and a notification while the tab is hidden ---------------------
+  var audio = null;
+  function audioContext() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return null; }
+    if (!audio) { audio = new Context(); }
+    return audio;
+  }
+  // Browsers start sound only after the person has used the page: unlock it on first use.
+  function unlock() {
+    var context = audioContext();
+    if (context && context.state === "suspended") { context.resume(); }
+  }
+  document.addEventListener("pointerdown", unlock, { once: true });
+  document.addEventListener("keydown", unlock, { once: true });
+
+  function tone() {
+    var context = audioContext();
+    if (!context) { return; }
+    if (context.state === "suspended") { context.resume(); }
+    [880, 660].forEach(function (frequency, index) {
+      var start = context.currentTime + index * 0.18;
+      var oscillator = context.createOscillator();
+      var gain = context.createGain();
+      oscillator.type = "sine";
+      oscillator.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, start);
+      gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.16);
+      oscillator.connect(gain).connect(context.destination);
+      oscillator.start(start);
+      oscillator.stop(start + 0.17);
+    });
+    body.setAttribute("data-desk-tone", String(Date.now()));  // for tests and the curious
+  }
+
+  function announce(offer) {
+    var id = offer.getAttribute("data-offer");
+    var seen;
+    try { seen = window.sessionStorage.getItem(seenKey); } catch (error) { seen = null; }
+    if (seen === id) { return; }
+    try { window.sessionStorage.setItem(seenKey, id); } catch (error) { /* private mode */ }
+    tone();
+    if (document.hidden && "Notification" in window && Notification.permission === "granted") {
+      var workspace = document.querySelector(".desk-workspace");
+      var note = new Notification(workspace.getAttribute("data-notify-title") || "", {
+        body: offer.getAttribute("data-offer-summary") || "", tag: "desk-offer-" + id,
+      });
+      note.onclick = function () { window.focus(); note.close(); };
+    }
+  }
+
+  function notifyButton(root) {
+    root.querySelectorAll("[data-desk-notify]").forEach(function (button) {
+      if (!("Notification" in window) || Notification.permission !== "default") { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        unlock();
+        Notification.requestPermission().then(function () {
+          document.querySelectorAll("[data-desk-notify]").forEach(function (b) {
+            b.hidden = Notification.permission !== "default";
+          });
+        });
+      });
+    });
+  }
+
+  function refresh(root) {
+    readServerClock(root);
+    notifyButton(root);
+    var offer = root.querySelector("[data-offer]");
+    if (offer) { announce(offer); }
+    tick();
+  }
+
+  // --- keyboard shortcuts ------------------------------------------------------------------
+  function keyOf(event) {
+    if (event.altKey && !event.ctrlKey && !event.metaKey && /^Key[A-Z]$/.test(event.code)) {
+      return "alt+" + event.code.slice(3).toLowerCase();
+    }
+    if (!event.altKey && !event.ctrlKey && !event.metaKey && event.key === "?") { return "?"; }
+    return "";
+  }
+  function typing(target) {
+    return target && (target.isContentEditable ||
+      /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  function visible(element) {
+    return !!(element.offsetWidth || element.offsetHeight || element.getClientRects().length) ||
+      element.tagName === "DETAILS";
+  }
+  function shortcutTargets() {
+    var found = {}, order = [];
+    document.querySelectorAll("[data-shortcut]").forEach(function (element) {
+      var key = element.getAttribute("data-shortcut");
+      if (found[key] || !visible(element)) { return; }
+      found[key] = element;
+      order.push(key);
+    });
+    return { found: found, order: order };
+  }
+  function label(key) {
+    return key.split("+").map(function (part) {
+      return part === "alt" ? "Alt" : part.toUpperCase();
+    });
+  }
+  function act(element) {
+    if (element.hasAttribute("data-shortcuts-open")) { openList(); return; }
+    if (element.tagName === "DETAILS") {
+      element.open = true;
+      var field = element.querySelector("input:not([type=hidden]), textarea, select, button");
+      element.scrollIntoView({ block: "nearest" });
+      if (field) { field.focus(); }
+      return;
+    }
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName)) {
+      element.scrollIntoView({ block: "nearest" });
+      element.focus();
+      return;
+    }
+    element.click();
+  }
+
+  var dialog = document.getElementById("desk-shortcuts");
+  function openList() {
+    if (!dialog) { return; }
+    var list = dialog.querySelector("[data-shortcut-list]");
+    var targets = shortcutTargets();
+    list.textContent = "";
+    targets.order.forEach(function (key) {
+      var row = document.createElement("tr");
+      row.setAttribute("data-shortcut-row", key);
+      var keys = document.createElement("td");
+      label(key).forEach(function (part, index) {
+        if (index) { keys.appendChild(document.createTextNode(" + ")); }
+        var kbd = document.createElement("kbd");
+        kbd.textContent = part;
+        keys.appendChild(kbd);
+      });
+      var what = document.createElement("td");
+      what.textContent = targets.found[key].getAttribute("data-shortcut-label") || "";
+      row.appendChild(keys);
+      row.appendChild(what);
+      list.appendChild(row);
+    });
+    if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+  }
+
+  document.querySelectorAll("[data-shortcuts-open]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", openList);
+  });
+  document.addEventListener("keydown", function (event) {
+    var key = keyOf(event);
+    if (!key || (dialog && dialog.open)) { return; }
+    if (key === "?" && typing(event.target)) { return; }  // typing a question mark
+    var element = shortcutTargets().found[key];
+    if (!element) { return; }
+    event.preventDefault();
+    act(element);
+  });
+  // Screen readers announce the keys on each element.
+  function describe(root) {
+    root.querySelectorAll("[data-shortcut]").forEach(function (element) {
+      element.setAttribute("aria-keyshortcuts", label(element.getAttribute("data-shortcut")).join("+"));
+    });
+  }
+
+  describe(document);
+  refresh(document);
+  window.setInterval(tick, 1000);
+  body.addEventListener("htmx:afterSwap", function (event) {
+    describe(event.target);
+    refresh(event.target);
+  });
+})();
