@@ -626,7 +626,8 @@ def test_every_role_against_a_chat_conversation(settings, applicant, other_appli
 
 
 @pytest.mark.parametrize("action", ["identity", "note", "escalate", "supervisor", "callback",
-                                    "resolve", "unlock", "no-such-action"])  # fmt: skip
+                                    "resolve", "unlock", "transfer", "transfer-cancel",
+                                    "no-such-action"])  # fmt: skip
 def test_every_inquiry_action_refuses_someone_elses_inquiry_like_a_missing_one(world, action):
     """Each action of the desk's inquiry page (the table in desk/views.py), not only notes."""
     from contactcenter.desk.views import ACTIONS, SUPERVISOR_ACTIONS
@@ -643,5 +644,6 @@ def test_every_inquiry_action_refuses_someone_elses_inquiry_like_a_missing_one(w
 def test_the_inquiry_action_list_is_the_one_tested():
     from contactcenter.desk.views import ACTIONS, SUPERVISOR_ACTIONS
 
-    tested = {"identity", "note", "escalate", "supervisor", "callback", "resolve", "unlock"}
+    tested = {"identity", "note", "escalate", "supervisor", "callback", "resolve", "unlock",
+              "transfer", "transfer-cancel"}  # fmt: skip
     assert set(ACTIONS) | set(SUPERVISOR_ACTIONS) == tested

@@ -75,7 +75,8 @@ def test_chat_puts_the_live_chat_in_the_centre_and_the_actions_on_the_right(sign
     assert 'data-testid="identity-status"' in context and 'data-testid="actions"' in context
     for summary in ("Add a note", "Escalate to Tier 2", "Ask for a supervisor", "Resolve"):
         assert f'<summary class="desk-tool__summary">{summary}</summary>' in context
-    assert keys_of(response) == {"?", "alt+r", "alt+n", "alt+w"}
+    # The workspace's own keys and the tools' (canned replies, knowledge base, transfer).
+    assert keys_of(response) == {"?", "alt+r", "alt+n", "alt+w", "alt+c", "alt+k", "alt+t"}
     # The item held is marked as the one on the page.
     held = content[content.index('data-testid="held"') :]
     assert re.search(r'class="desk-held__item is-current"[^>]*aria-current="page"', held)

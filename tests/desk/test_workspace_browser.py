@@ -59,7 +59,11 @@ def test_three_panes_side_by_side_and_the_shortcuts_list(
     on_page = page.evaluate(
         "[...document.querySelectorAll('[data-shortcut]')].map(e => e.dataset.shortcut)"
     )
-    assert sorted(listed) == sorted(on_page) == sorted(["?", "alt+r", "alt+n", "alt+w"])
+    assert (
+        sorted(listed)
+        == sorted(on_page)
+        == sorted(["?", "alt+r", "alt+n", "alt+w", "alt+c", "alt+k", "alt+t"])
+    )
     expect(dialog).to_contain_text("Add a note")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()

@@ -189,6 +189,10 @@
   }
   function act(element) {
     if (element.hasAttribute("data-shortcuts-open")) { openList(); return; }
+    // A tool's key may sit on its <summary>: open the tool rather than toggle it.
+    if (element.tagName === "SUMMARY" && element.parentElement && element.parentElement.tagName === "DETAILS") {
+      element = element.parentElement;
+    }
     if (element.tagName === "DETAILS") {
       element.open = true;
       var field = element.querySelector("input:not([type=hidden]), textarea, select, button");
