@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 
 import pytest
 
@@ -53,6 +54,15 @@ def test_the_cluster_serves_pages_through_nginx_and_outlives_a_web_instance(
         webs = [pid for pid in children(cluster.pid) if "uvicorn" in command_line(pid)]
         workers = [pid for pid in children(cluster.pid) if " worker" in command_line(pid)]
         assert len(webs) == 2 and len(workers) == 1
+        # On a busy machine the first page can come from one instance while the other is
+        # still starting, and nginx then rests the slow one for its fail_timeout (5 s). Kill
+        # one only once both answer on their own ports and that rest is over.
+        ports = [re.search(r"--port (\d+)", command_line(pid)) for pid in webs]
+        for port_match in ports:
+            assert port_match is not None, [command_line(pid) for pid in webs]
+            web_url = f"http://127.0.0.1:{port_match.group(1)}/healthz"
+            wait_for(lambda u=web_url: get(u)[0] == 200, timeout=60, what=web_url)
+        time.sleep(6)
         os.kill(webs[0], signal.SIGKILL)
         # The other instance answers at once; the killed one is started again.
         assert [get(f"{url}/healthz")[0] for _ in range(10)] == [200] * 10
