@@ -403,11 +403,13 @@ def call_bridge(*, item: WorkItem, agent) -> bool:
         logger.info("ivr.bridge_simulated", extra={"item_id": item.pk, "agent_id": agent.pk})
         return False
     with transaction.atomic():
-        call = (
-            Call.objects.select_for_update()
-            .filter(work_item=item, ended_at__isnull=True, bridged_at__isnull=True)
-            .first()
-        )
+        if item.transferred_from_id is None:
+            calls = Call.objects.filter(work_item=item, bridged_at__isnull=True)
+        else:
+            # A transfer: the call is still on the line with the agent who sent it (warm) or
+            # waiting (cold), and follows its inquiry to the agent who took the new item.
+            calls = Call.objects.filter(inquiry_id=item.inquiry_id).exclude(work_item=item)
+        call = calls.select_for_update().filter(ended_at__isnull=True).first()
         if call is None:
             return False
         language = (call.state or {}).get("language", "en")
@@ -417,6 +419,7 @@ def call_bridge(*, item: WorkItem, agent) -> bool:
             announcement=flow.prompts["connecting"][language],
         )  # fmt: skip
         call.bridged_at = timezone.now()
-        call.save(update_fields=["bridged_at", "updated_at"])
+        call.work_item = item
+        call.save(update_fields=["bridged_at", "work_item", "updated_at"])
     logger.info("ivr.bridged", extra={"call_id": call.pk, "agent_id": agent.pk})
     return True

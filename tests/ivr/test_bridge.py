@@ -197,3 +197,41 @@ def test_an_agent_in_the_browser_gets_the_call_with_dial_client_to_its_identity(
     assert [child.tag for child in dial] == ["Client"]
     assert dial.find("Client").text == agent.voice_identity == f"agent-{agent.pk}"
     assert Call.objects.get(call_sid=call.call_sid).bridged_at is not None
+
+
+def test_a_transferred_call_follows_the_inquiry_to_the_agent_who_takes_it(
+    phone, make_agent, fake_twilio
+):
+    """A warm transfer to a named agent: while the offer waits the caller stays with the first
+    agent; once the colleague accepts, the call is moved to the colleague's device."""
+    twilio = fake_twilio()
+    call = phone("main")
+    call.run(["1", "4"])
+    first, item = accept_waiting_call(make_agent)
+    colleague = make_agent(capacity={"phone": 1})
+    new = routing.work_item_transfer(agent=first, item_id=item.pk, mode="warm",
+                                     to_agent=colleague, note="Asked about a fee waiver.",
+                                     now=OPEN_HOUR)  # fmt: skip
+    assert len(twilio.requests) == 1  # offered, not yet taken: nothing moves
+    routing.work_item_accept(agent=colleague, item_id=new.pk, now=OPEN_HOUR)
+    assert len(twilio.requests) == 2
+    assert twilio.requests[1]["path"].endswith(f"/Calls/{call.call_sid}.json")
+    twiml = ET.fromstring(twilio.requests[1]["form"]["Twiml"][0])
+    assert twiml.find("Dial/Client").text == f"agent-{colleague.pk}"
+    row = Call.objects.get(call_sid=call.call_sid)
+    assert row.work_item_id == new.pk
+    assert WorkItem.objects.get(pk=item.pk).state == "done"
+
+
+def test_a_transfer_of_a_call_that_ended_moves_nothing(phone, make_agent, fake_twilio):
+    twilio = fake_twilio()
+    call = phone("main")
+    call.run(["1", "4"])
+    first, item = accept_waiting_call(make_agent)
+    colleague = make_agent(capacity={"phone": 1})
+    new = routing.work_item_transfer(agent=first, item_id=item.pk, mode="warm",
+                                     to_agent=colleague, note="Caller may hang up.",
+                                     now=OPEN_HOUR)  # fmt: skip
+    call.status("completed")
+    routing.work_item_accept(agent=colleague, item_id=new.pk, now=OPEN_HOUR)
+    assert len(twilio.requests) == 1
