@@ -124,8 +124,9 @@ def _upsert(table: str, key: Sequence[str], columns: Sequence[str], rows: list[l
         return
     quote = connection.ops.quote_name
     names = [*key, *columns]
+    # Only names from the models are interpolated; every value is bound.
     sql = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(name) for name in names)}) "
+        f"INSERT INTO {quote(table)} ({', '.join(quote(name) for name in names)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(names))}) "
         f"ON CONFLICT ({', '.join(quote(name) for name in key)}) DO UPDATE SET "
         + ", ".join(
