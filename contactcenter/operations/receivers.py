@@ -15,6 +15,7 @@ import functools
 import math
 
 from django.db import connection
+from django.db.models import Field
 
 from contactcenter.core.domain_events import ContactEvent
 from contactcenter.operations.models import ContactEventRecord
@@ -26,11 +27,21 @@ _COLUMNS = (
 
 
 @functools.cache
+def _fields() -> list[Field]:
+    by_name = {
+        field.name: field
+        for field in ContactEventRecord._meta.concrete_fields
+        if isinstance(field, Field)
+    }
+    return [by_name[name] for name in _COLUMNS]
+
+
+@functools.cache
 def _insert_sql(vendor: str) -> str:
     """The statement, built once per database vendor (names quoted as that vendor quotes)."""
     quote = connection.ops.quote_name
     table = quote(ContactEventRecord._meta.db_table)
-    columns = ", ".join(quote(ContactEventRecord._meta.get_field(name).column) for name in _COLUMNS)
+    columns = ", ".join(quote(str(field.column)) for field in _fields())
     values = ", ".join(["%s"] * len(_COLUMNS))
     return (
         f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608 (names from the model)
@@ -48,15 +59,14 @@ def _storable(value: object) -> object:
 
 def contact_event_store(sender, *, event: ContactEvent, **kwargs) -> None:
     record = ContactEventRecord(
-        event_id=event.id, kind=str(event.kind), channel=event.channel, at=event.at,
+        event_id=event.id, kind=str(event.kind), channel=event.channel[:20], at=event.at,
         language=event.language[:8], inquiry_id=event.inquiry_id, queue_id=event.queue_id,
         work_item_id=event.work_item_id, agent_id=event.agent_id,
         actor_user_id=event.actor_user_id, record_id=event.record_id,
         detail={str(key): _storable(value) for key, value in event.detail.items()},
     )  # fmt: skip
     params = [
-        ContactEventRecord._meta.get_field(name).get_db_prep_save(getattr(record, name), connection)
-        for name in _COLUMNS
+        field.get_db_prep_save(getattr(record, field.attname), connection) for field in _fields()
     ]
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection.vendor), params)

@@ -60,19 +60,25 @@ def queue_figures_for_days(*, first: dt.date, last: dt.date) -> list[QueueFigure
     if last < first:
         raise ValueError("the range ends before it starts")
     begin, end = local_day_bounds(first, last, zone=agency_zone())
-    sums = {
-        row.pop("queue_id"): row
-        for row in IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
+    rows = (
+        IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
         .exclude(queue_id=NO_QUEUE)
         .values("queue_id")
-        .annotate(**{name: Sum(name) for name in _SUMMED}, transferred_sum=Sum("transferred"))
+        .annotate(**{name: Sum(name) for name in (*_SUMMED, "transferred")})
         .order_by()
+    )
+    sums: dict[int, dict[str, int]] = {
+        int(row["queue_id"]): {
+            name: int(row[name] or 0)  # type: ignore[literal-required]
+            for name in (*_SUMMED, "transferred")
+        }
+        for row in rows
     }
     figures = []
     for queue in Queue.objects.order_by("code"):
         summed = sums.get(queue.pk, {})
-        transferred = int(summed.pop("transferred_sum", 0) or 0)
-        counts = Counts(**{name: int(summed.get(name) or 0) for name in _SUMMED})
+        transferred = summed.get("transferred", 0)
+        counts = Counts(**{name: summed.get(name, 0) for name in _SUMMED})
         figures.append(
             QueueFigures(
                 queue_id=queue.pk,

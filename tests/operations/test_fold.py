@@ -172,7 +172,7 @@ def test_rows_not_yet_settled_wait_and_none_is_passed_over(queue, settings):
     emit(Kind.QUEUED, eastern(2026, 11, 4, 10, 0), queue=queue, item=1, inquiry=1)
     emit(Kind.QUEUED, eastern(2026, 11, 4, 10, 0), queue=queue, item=2, inquiry=2)
     now = timezone.now()
-    first, second = ContactEventRecord.objects.order_by("id")
+    _first, second = ContactEventRecord.objects.order_by("id")
     # The first row (a lower id) was stored just now; the second a while ago.
     ContactEventRecord.objects.filter(pk=second.pk).update(
         recorded_at=now - dt.timedelta(minutes=5)
@@ -285,3 +285,19 @@ def test_the_command_and_the_periodic_job(queue, capsys):
     assert "Folded 1 events into 1 interval rows" in out
     assert facts(queue_id=queue.pk) == {utc(2026, 11, 4, 15, 0): {"queued": 1}}
     assert "operations.fold" in {job.name for job in periodic_jobs()}
+
+
+def test_small_batches_count_the_same_as_one(queue):
+    for minute in range(5):
+        emit(Kind.QUEUED, eastern(2026, 11, 4, 10, minute * 4), queue=queue, item=minute,
+             inquiry=minute)  # fmt: skip
+    heard = []
+    result = interval_facts_fold(
+        now=timezone.now(), batch_size=2, progress=lambda so_far: heard.append(so_far.events)
+    )
+    assert result.events == 5
+    assert heard[:3] == [2, 4, 5]
+    assert facts(queue_id=queue.pk) == {
+        utc(2026, 11, 4, 15, 0): {"queued": 4},
+        utc(2026, 11, 4, 15, 15): {"queued": 1},
+    }
