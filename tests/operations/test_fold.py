@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from contactcenter.core.domain_events import ContactEventKind as Kind
@@ -301,3 +302,9 @@ def test_small_batches_count_the_same_as_one(queue):
         utc(2026, 11, 4, 15, 0): {"queued": 4},
         utc(2026, 11, 4, 15, 15): {"queued": 1},
     }
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_an_empty_batch():
+    with pytest.raises(CommandError, match="batch-size"):
+        call_command("operations_fold", "--batch-size", "0")

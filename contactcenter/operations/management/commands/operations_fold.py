@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from contactcenter.operations.services import FoldResult, interval_facts_fold
 
@@ -17,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args, **options):
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be 1 or more.")
         started = time.perf_counter()
 
         def progress(result: FoldResult) -> None:
