@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "contactcenter.ivr",
     "contactcenter.assistant",
     "contactcenter.chat",
+    "contactcenter.operations",
     "contactcenter.portal",
     "contactcenter.records",
     "contactcenter.setup",
@@ -553,3 +554,14 @@ CALLBACK_MAX_FAILED_ATTEMPTS = env_int("CALLBACK_MAX_FAILED_ATTEMPTS", 2)
 DESK_AFTER_CONTACT_SECONDS = env_int("DESK_AFTER_CONTACT_SECONDS", 60)
 if DESK_AFTER_CONTACT_SECONDS < 0:
     raise ImproperlyConfigured("DESK_AFTER_CONTACT_SECONDS must be 0 or more.")
+
+# Operations: the counts service levels are worked out from, per interval of this many minutes
+# in the agency's time zone (TIME_ZONE): 15 or 30; anything else is refused at start-up (a
+# system check, operations/checks.py).
+OPERATIONS_INTERVAL_MINUTES = env_int("OPERATIONS_INTERVAL_MINUTES", 15)
+# An abandon within this many seconds of entering the queue is a "short abandon" (a misdial,
+# a person who changed their mind), which a queue's formula may leave out.
+OPERATIONS_SHORT_ABANDON_SECONDS = env_int("OPERATIONS_SHORT_ABANDON_SECONDS", 5)
+# The fold counts an event only once it has been in the log this long, so a transaction that
+# stored an earlier one and has not yet committed is not passed over (see operations/services).
+OPERATIONS_FOLD_SETTLE_SECONDS = env_int("OPERATIONS_FOLD_SETTLE_SECONDS", 60)

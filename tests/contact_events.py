@@ -87,7 +87,10 @@ def personal_data_found(events: Iterable[ContactEvent], *known: str) -> list[str
     the ``known`` values the test used (a caller's number, a name, a receipt number)."""
     found = []
     for event in events:
-        text = json.dumps(event.as_dict())
+        payload = event.as_dict()
+        # The event's own id is a random UUID, whose hex digits can look like a phone number.
+        payload.pop("id")
+        text = json.dumps(payload)
         for what, pattern in PERSONAL_DATA.items():
             found += [f"{event.kind}: {what} {match!r}" for match in pattern.findall(text)]
         for value in known:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -93,10 +94,14 @@ class ContactEvent:
     # The service request, appointment or call the event is about, when it is not an inquiry.
     record_id: int | None = None
     detail: Mapping[str, DetailValue] = field(default_factory=dict)
+    # Made once, when the step is reported: whoever stores or forwards the event can tell a
+    # second delivery of it from a new step (the operations log keeps each id once).
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form (for a log of events or a socket): the same fields, times as ISO."""
         return {
+            "id": str(self.id),
             "kind": str(self.kind),
             "channel": self.channel,
             "at": self.at.isoformat(),
@@ -145,6 +150,7 @@ def contact_event_emit(
         actor_user_id=actor_user_id,
         record_id=record_id,
         detail=detail or {},
+        id=uuid.uuid4(),
     )
     # A receiver here writes in the caller's transaction; its error undoes the change.
     contact_event_recorded.send(sender=ContactEvent, event=event)

@@ -12,6 +12,24 @@ class QueueTier(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
 
 
+class ServiceLevelFormula(models.TextChoices):
+    """How a queue's service level is worked out from its counts (``operations.service_level``):
+    Ai, Ao answered within and after the threshold, Bi, Bo abandoned within and after it, Q
+    queued."""
+
+    # (Ai + Bi + callbacks requested within the threshold) / Q: an early abandon counts as met.
+    REMOVED_WITHIN = "removed_within", _("Answered or left within the threshold, of all queued")
+    # Ai / (Ai + Ao + Bi + Bo), with flow-outs added or short abandons taken out if chosen.
+    ABANDONS_PENALISED = "abandons_penalised", _("Answered within the threshold, abandons count")
+    # Ai / (Ai + Ao).
+    ABANDONS_EXCLUDED = "abandons_excluded", _("Answered within the threshold, of all answered")
+    # Ai / (Ai + Ao + Bo).
+    LATE_ABANDONS_ONLY = (
+        "late_abandons_only",
+        _("Answered within the threshold, late abandons count"),
+    )
+
+
 class Queue(TimeStampedModel):
     """A line of waiting work, defined as data (loaded from routing/data/queues.yaml)."""
 
@@ -27,9 +45,31 @@ class Queue(TimeStampedModel):
     live_hours_only = models.BooleanField(default=True)
     offer_timeout_seconds = models.PositiveIntegerField(default=30)
     active = models.BooleanField(default=True)
+    # The agency's service-level goal for this line: answered within this many seconds of
+    # entering the queue, counted by this formula (operations reads them when it counts).
+    service_level_seconds = models.PositiveIntegerField(
+        default=20, help_text=_("Seconds within which a contact counts as answered in time.")
+    )
+    service_level_formula = models.CharField(
+        max_length=20,
+        choices=ServiceLevelFormula.choices,
+        default=ServiceLevelFormula.ABANDONS_PENALISED,
+    )
+    # Switches of the "abandons penalised" formula.
+    service_level_counts_flow_outs = models.BooleanField(
+        default=False, help_text=_("Contacts moved out of the queue count as missed.")
+    )
+    service_level_ignores_short_abandons = models.BooleanField(
+        default=False, help_text=_("Contacts that left within a few seconds are not counted.")
+    )
 
     class Meta:
         ordering = ["-priority", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_level_seconds__gt=0), name="queue_service_level_seconds"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code

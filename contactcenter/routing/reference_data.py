@@ -7,12 +7,14 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from contactcenter.routing.models import Queue, QueueTier
+from contactcenter.routing.models import Queue, QueueTier, ServiceLevelFormula
 
 QUEUES_FILE = Path(__file__).parent / "data" / "queues.yaml"
 _FIELDS = {
     "name_en", "name_es", "tier", "language", "skill", "channels", "topics", "priority",
-    "live_hours_only", "offer_timeout_seconds", "active",
+    "live_hours_only", "offer_timeout_seconds", "active", "service_level_seconds",
+    "service_level_formula", "service_level_counts_flow_outs",
+    "service_level_ignores_short_abandons",
 }  # fmt: skip
 
 
@@ -36,6 +38,17 @@ def queues_load(*, path: Path = QUEUES_FILE) -> int:
             )
         if not entry.get("channels"):
             raise QueueDataError(f"{path.name}: queue {code}: channels must not be empty")
+        formula = entry.get("service_level_formula", ServiceLevelFormula.ABANDONS_PENALISED)
+        if formula not in ServiceLevelFormula.values:
+            raise QueueDataError(
+                f"{path.name}: queue {code}: service_level_formula must be one of "
+                f"{ServiceLevelFormula.values}"
+            )
+        seconds = entry.get("service_level_seconds", 20)
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds <= 0:
+            raise QueueDataError(
+                f"{path.name}: queue {code}: service_level_seconds must be a whole number above 0"
+            )
         defaults = {key: entry[key] for key in _FIELDS if key in entry}
         Queue.objects.update_or_create(code=code, defaults=defaults)
     return len(entries)

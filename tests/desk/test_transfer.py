@@ -118,7 +118,10 @@ def test_events_carry_codes_and_ids_only(working, colleague, contact_events):
     with contact_events.committed():
         transfer_post(client, url, target=f"agent:{other.pk}", mode="warm",
                       note="Caller +14025550142 asks about LIN2412345678")  # fmt: skip
-    dumped = json.dumps([event.as_dict() for event in contact_events])
+    # Each event's own id (a random UUID, whose digits can look like a phone number) aside.
+    dumped = json.dumps(
+        [{k: v for k, v in event.as_dict().items() if k != "id"} for event in contact_events]
+    )
     for kind, pattern in PERSONAL_DATA.items():
         assert not pattern.search(dumped), kind
     assert "asks about" not in dumped

@@ -1,0 +1,145 @@
+"""Operations: every contact event kept once, and the counts per interval folded from them.
+
+``ContactEventRecord`` is the log: one row per ``core.domain_events.ContactEvent``, written in
+the transaction of the change it reports, never changed afterwards. ``IntervalFacts`` and
+``AgentStateFacts`` hold raw counts and sums (never percentages) per interval of the agency's
+day; ``FoldWatermark`` says how far into the log (and into the agents' presence history) the
+fold has counted. Ids of inquiries, queues, work items and agents are kept as plain numbers,
+not foreign keys: the counts must outlive the rows they were counted from (a queue retired, an
+inquiry purged at the end of its retention) and the log's insert must not wait on a lock of
+the row it names.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# IntervalFacts.queue_id for what no queue took part in (self-service, contacts started).
+NO_QUEUE = 0
+
+
+class ContactEventRecord(models.Model):
+    """One contact event, as it was reported. Append-only: the fold reads it in id order."""
+
+    event_id = models.UUIDField(unique=True)
+    kind = models.CharField(max_length=20)
+    channel = models.CharField(max_length=20)
+    # When the step happened (the fold's interval); may be earlier than ``recorded_at``.
+    at = models.DateTimeField()
+    # When the row was written: the fold waits until a row has settled (see services).
+    recorded_at = models.DateTimeField(default=timezone.now)
+    language = models.CharField(max_length=8, blank=True)
+    inquiry_id = models.BigIntegerField(null=True, blank=True)
+    queue_id = models.BigIntegerField(null=True, blank=True)
+    work_item_id = models.BigIntegerField(null=True, blank=True)
+    agent_id = models.BigIntegerField(null=True, blank=True)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    record_id = models.BigIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        # The fold finds a work item's answer when it wraps up, and an inquiry's place in line
+        # when it asks for a callback; partial, so events without them cost no index entry.
+        indexes = [
+            models.Index(
+                fields=["work_item_id", "id"],
+                condition=Q(work_item_id__isnull=False),
+                name="opsevent_work_item",
+            ),
+            models.Index(
+                fields=["inquiry_id", "id"],
+                condition=Q(inquiry_id__isnull=False),
+                name="opsevent_inquiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class FoldWatermark(models.Model):
+    """How far a fold has counted: the last row id of its source (``events``, ``presence``)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} folded to {self.last_id}"
+
+
+class IntervalFacts(models.Model):
+    """Raw counts and sums of one interval, queue, channel and language. Durations in
+    milliseconds, so every sum is exact. ``docs/operations.md`` says what each counts."""
+
+    interval_start = models.DateTimeField()
+    queue_id = models.BigIntegerField(default=NO_QUEUE)
+    channel = models.CharField(max_length=20)
+    language = models.CharField(max_length=8, blank=True)
+    # Contacts that reached the agency (``started``) and ended in self-service.
+    started = models.PositiveIntegerField(default=0)
+    self_served = models.PositiveIntegerField(default=0)
+    # Q: placed in the queue (callbacks to place are not: they are counted as requested).
+    queued = models.PositiveIntegerField(default=0)
+    # Ai is answered_within; Ao is answered - answered_within.
+    answered = models.PositiveIntegerField(default=0)
+    answered_within = models.PositiveIntegerField(default=0)
+    # Bi is abandoned_within; Bo is abandoned - abandoned_within; S (abandoned_short) is in Bi.
+    abandoned = models.PositiveIntegerField(default=0)
+    abandoned_within = models.PositiveIntegerField(default=0)
+    abandoned_short = models.PositiveIntegerField(default=0)
+    # Chose a callback while waiting, and of those, within the threshold.
+    callbacks_requested = models.PositiveIntegerField(default=0)
+    callbacks_within = models.PositiveIntegerField(default=0)
+    transferred = models.PositiveIntegerField(default=0)
+    # Contacts whose agent finished their part in this interval, and the sums of their time.
+    handled = models.PositiveIntegerField(default=0)
+    wait_answered_ms = models.BigIntegerField(default=0)
+    wait_abandoned_ms = models.BigIntegerField(default=0)
+    talk_ms = models.BigIntegerField(default=0)
+    after_contact_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        # Its index also serves every read by time, then queue (a day, a year).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interval_start", "queue_id", "channel", "language"],
+                name="opsfacts_one_row_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interval_start:%Y-%m-%d %H:%M} queue {self.queue_id} {self.channel}"
+
+
+class AgentStateFacts(models.Model):
+    """Seconds (as milliseconds) one agent spent in one presence state in one interval."""
+
+    interval_start = models.DateTimeField()
+    agent_id = models.BigIntegerField()
+    presence = models.CharField(max_length=20)
+    milliseconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interval_start", "agent_id", "presence"],
+                name="opsagentstate_one_row_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interval_start:%Y-%m-%d %H:%M} agent {self.agent_id} {self.presence}"
+
+
+class AgentStateCursor(models.Model):
+    """Each agent's state as far as the presence fold has counted it, and up to when."""
+
+    agent_id = models.BigIntegerField(primary_key=True)
+    presence = models.CharField(max_length=20)
+    counted_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"agent {self.agent_id} {self.presence} counted to {self.counted_until}"

@@ -1,0 +1,434 @@
+"""The fold: contact events and presence changes into counts per interval.
+
+``interval_facts_fold`` reads the event log past its watermark in id order, works out what
+each event adds to which interval (the one its ``at`` falls in, however late it arrives), adds
+that into ``IntervalFacts`` with one upsert per row touched (``col = col + excluded.col``), and
+moves the watermark on, all in one transaction: a fold that fails adds nothing, and a fold run
+again adds nothing twice. The presence history is folded the same way into ``AgentStateFacts``.
+
+Why a row must settle before it is folded: ids are handed out when a row is inserted, but a
+row becomes visible when its transaction commits. A transaction that inserted id 7 and commits
+after another that inserted id 8 would be passed over for good once the watermark stood at 8.
+So the fold only takes the rows, in id order, up to the first one stored less than
+``OPERATIONS_FOLD_SETTLE_SECONDS`` ago; a row still invisible after that long belongs to a
+transaction held open that long after it reported the step, which no service here does (on
+SQLite, writers run one at a time and the question never arises).
+
+The threshold T of "within" is the queue's ``service_level_seconds`` when the event is folded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from contactcenter.core.domain_events import ContactEventKind as Kind
+from contactcenter.operations.intervals import (
+    agency_zone,
+    interval_minutes,
+    interval_start,
+    spans_by_interval,
+)
+from contactcenter.operations.models import (
+    NO_QUEUE,
+    AgentStateCursor,
+    AgentStateFacts,
+    ContactEventRecord,
+    FoldWatermark,
+    IntervalFacts,
+)
+from contactcenter.routing.models import Presence, PresenceChange, Queue
+
+logger = logging.getLogger(__name__)
+
+EVENTS = "events"
+PRESENCE = "presence"
+BATCH_SIZE = 2000
+
+# The columns a fold adds into (every column of IntervalFacts but its key).
+FACT_COLUMNS = (
+    "started", "self_served", "queued", "answered", "answered_within", "abandoned",
+    "abandoned_within", "abandoned_short", "callbacks_requested", "callbacks_within",
+    "transferred", "handled", "wait_answered_ms", "wait_abandoned_ms", "talk_ms",
+    "after_contact_ms",
+)  # fmt: skip
+FACT_KEY = ("interval_start", "queue_id", "channel", "language")
+# Presence states counted; time signed out is not an agent's time.
+COUNTED_PRESENCE = frozenset({Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP, Presence.AWAY})
+# Work that is not a live contact waiting in line: a callback to place later.
+CALLBACK_WORK = "callback"
+
+FactKey = tuple[dt.datetime, int, str, str]
+
+
+@dataclass(slots=True)
+class FoldResult:
+    events: int = 0
+    fact_rows: int = 0
+    presence_changes: int = 0
+    state_rows: int = 0
+
+
+@dataclass(slots=True)
+class _Row:
+    id: int
+    kind: str
+    channel: str
+    at: dt.datetime
+    language: str
+    inquiry_id: int | None
+    queue_id: int | None
+    work_item_id: int | None
+    detail: Mapping[str, object]
+
+
+@dataclass(slots=True)
+class _Deltas:
+    minutes: int
+    zone: ZoneInfo
+    facts: dict[FactKey, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, row: _Row, at: dt.datetime, queue_id: int | None, **amounts: int) -> None:
+        key = (
+            interval_start(at, minutes=self.minutes, zone=self.zone),
+            queue_id if queue_id is not None else NO_QUEUE,
+            row.channel[:20],
+            row.language[:8],
+        )
+        into = self.facts.setdefault(key, dict.fromkeys(FACT_COLUMNS, 0))
+        for name, amount in amounts.items():
+            into[name] += amount
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
+
+
+def _waited(row: _Row) -> float | None:
+    waited = row.detail.get("waited_seconds")
+    return float(waited) if isinstance(waited, int | float) else None
+
+
+def _upsert(table: str, key: Sequence[str], columns: Sequence[str], rows: list[list]) -> None:
+    """Add ``rows`` (key values, then amounts) into ``table``: a new key is inserted, an
+    existing one has each amount added to it, in one statement per row."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = [*key, *columns]
+    # Only names from the models are interpolated; every value is bound.
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(name) for name in names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))}) "
+        f"ON CONFLICT ({', '.join(quote(name) for name in key)}) DO UPDATE SET "
+        + ", ".join(
+            f"{quote(name)} = {quote(table)}.{quote(name)} + excluded.{quote(name)}"
+            for name in columns
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _moment(value: dt.datetime) -> object:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _settled(rows: Iterable, *, cutoff: dt.datetime, recorded: str) -> list:
+    """The rows up to (not including) the first one stored after ``cutoff``."""
+    taken = []
+    for row in rows:
+        if getattr(row, recorded) > cutoff:
+            break
+        taken.append(row)
+    return taken
+
+
+# --- Contact events ---------------------------------------------------------------------------
+
+
+def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
+    """Earlier events of the inquiries whose wrap-ups and callbacks are in ``rows``: their
+    queueing, answers, abandons and ends, oldest first, to pair a step with what came before."""
+    inquiries = {
+        row.inquiry_id
+        for row in rows
+        if row.kind in (Kind.WRAPPED_UP, Kind.CALLBACK_SCHEDULED) and row.inquiry_id is not None
+    }
+    if not inquiries:
+        return {}
+    found: dict[int, list[_Row]] = defaultdict(list)
+    earlier = (
+        ContactEventRecord.objects.filter(
+            inquiry_id__in=inquiries,
+            id__lte=last_id,
+            kind__in=[Kind.QUEUED, Kind.ANSWERED, Kind.ABANDONED, Kind.ENDED],
+        )
+        .order_by("id")
+        .values_list(
+            "id", "kind", "channel", "at", "language", "inquiry_id", "queue_id", "work_item_id",
+            "detail",
+        )
+    )  # fmt: skip
+    for values in earlier:
+        row = _Row(*values)
+        assert row.inquiry_id is not None
+        found[row.inquiry_id].append(row)
+    return found
+
+
+def _fold_wrapped_up(row: _Row, deltas: _Deltas, history: Sequence[_Row]) -> None:
+    """Handle time, counted in the interval the agent's part ended in: talk from the answer to
+    the end of the contact (or to the wrap-up, on channels that report no end), after-contact
+    work from the end to the wrap-up. Work that was never answered was not handled."""
+    answer = next(
+        (
+            earlier
+            for earlier in reversed(history)
+            if earlier.id < row.id
+            and earlier.kind == Kind.ANSWERED
+            and earlier.work_item_id == row.work_item_id
+        ),
+        None,
+    )
+    if answer is None or row.detail.get("work") == CALLBACK_WORK:
+        return
+    ended = next(
+        (
+            earlier
+            for earlier in reversed(history)
+            if answer.id < earlier.id < row.id and earlier.kind == Kind.ENDED
+        ),
+        None,
+    )
+    talk_end = ended.at if ended is not None else row.at
+    deltas.add(
+        row, row.at, row.queue_id, handled=1,
+        talk_ms=_milliseconds((talk_end - answer.at).total_seconds()),
+        after_contact_ms=_milliseconds((row.at - talk_end).total_seconds()),
+    )  # fmt: skip
+
+
+def _fold_callback(
+    row: _Row, deltas: _Deltas, history: Sequence[_Row], thresholds: Mapping[int, int]
+) -> None:
+    """A callback chosen while waiting: counted in the queue the person was waiting in, within
+    T when chosen within T of entering it. A callback arranged after an answer is not a
+    removal from the line and is not counted here."""
+    closed = {
+        earlier.work_item_id
+        for earlier in history
+        if earlier.id < row.id and earlier.kind in (Kind.ANSWERED, Kind.ABANDONED)
+    }
+    waiting = next(
+        (
+            earlier
+            for earlier in reversed(history)
+            if earlier.id < row.id
+            and earlier.kind == Kind.QUEUED
+            and earlier.detail.get("work") != CALLBACK_WORK
+            and earlier.work_item_id not in closed
+        ),
+        None,
+    )
+    if waiting is None or waiting.queue_id is None:
+        return
+    waited = (row.at - waiting.at).total_seconds()
+    within = waited <= thresholds.get(waiting.queue_id, 0)
+    deltas.add(
+        waiting, row.at, waiting.queue_id, callbacks_requested=1, callbacks_within=int(within)
+    )
+
+
+def _fold_event(
+    row: _Row,
+    deltas: _Deltas,
+    *,
+    history: Mapping[int, list[_Row]],
+    thresholds: Mapping[int, int],
+    short_seconds: int,
+) -> None:
+    kind = row.kind
+    queued = row.queue_id is not None and row.detail.get("work") != CALLBACK_WORK
+    if kind == Kind.STARTED:
+        deltas.add(row, row.at, None, started=1)
+    elif kind == Kind.SELF_SERVED:
+        deltas.add(row, row.at, None, self_served=1)
+    elif kind == Kind.QUEUED and queued:
+        deltas.add(row, row.at, row.queue_id, queued=1)
+    elif kind == Kind.ANSWERED and queued:
+        waited = _waited(row)
+        if waited is None:
+            return
+        within = waited <= thresholds.get(row.queue_id or 0, 0)
+        deltas.add(
+            row, row.at, row.queue_id, answered=1, answered_within=int(within),
+            wait_answered_ms=_milliseconds(waited),
+        )  # fmt: skip
+    elif kind == Kind.ABANDONED and queued:
+        waited = _waited(row)
+        if waited is None:
+            return
+        within = waited <= thresholds.get(row.queue_id or 0, 0)
+        deltas.add(
+            row, row.at, row.queue_id, abandoned=1, abandoned_within=int(within),
+            abandoned_short=int(within and waited < short_seconds),
+            wait_abandoned_ms=_milliseconds(waited),
+        )  # fmt: skip
+    elif kind == Kind.TRANSFERRED and row.detail.get("step", "done") == "done":
+        deltas.add(row, row.at, row.queue_id, transferred=1)
+    elif kind == Kind.WRAPPED_UP and row.work_item_id is not None and row.inquiry_id is not None:
+        _fold_wrapped_up(row, deltas, history.get(row.inquiry_id, []))
+    elif kind == Kind.CALLBACK_SCHEDULED and row.inquiry_id is not None:
+        _fold_callback(row, deltas, history.get(row.inquiry_id, []), thresholds)
+
+
+def _watermark(name: str) -> FoldWatermark:
+    FoldWatermark.objects.get_or_create(name=name)
+    return FoldWatermark.objects.select_for_update().get(name=name)
+
+
+def _events_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResult) -> bool:
+    """Fold one batch; True when there may be more."""
+    with transaction.atomic():
+        mark = _watermark(EVENTS)
+        candidates = list(
+            ContactEventRecord.objects.filter(id__gt=mark.last_id)
+            .order_by("id")
+            .only(
+                "id", "kind", "channel", "at", "recorded_at", "language", "inquiry_id",
+                "queue_id", "work_item_id", "detail",
+            )[:batch_size]
+        )  # fmt: skip
+        records = _settled(candidates, cutoff=cutoff, recorded="recorded_at")
+        if not records:
+            return False
+        rows = [
+            _Row(record.id, record.kind, record.channel, record.at, record.language,
+                 record.inquiry_id, record.queue_id, record.work_item_id, record.detail or {})
+            for record in records
+        ]  # fmt: skip
+        thresholds = dict(Queue.objects.values_list("id", "service_level_seconds"))
+        history = _history(rows, rows[-1].id)
+        deltas = _Deltas(minutes=interval_minutes(), zone=agency_zone())
+        short = int(settings.OPERATIONS_SHORT_ABANDON_SECONDS)
+        for row in rows:
+            _fold_event(row, deltas, history=history, thresholds=thresholds, short_seconds=short)
+        _upsert(
+            IntervalFacts._meta.db_table, FACT_KEY, FACT_COLUMNS,
+            [[_moment(key[0]), *key[1:], *(amounts[name] for name in FACT_COLUMNS)]
+             for key, amounts in deltas.facts.items()],
+        )  # fmt: skip
+        mark.last_id = rows[-1].id
+        mark.updated_at = timezone.now()
+        mark.save(update_fields=["last_id", "updated_at"])
+        result.events += len(rows)
+        result.fact_rows += len(deltas.facts)
+        return len(records) == len(candidates) == batch_size
+
+
+# --- Agent presence ---------------------------------------------------------------------------
+
+
+def _add_state(
+    totals: dict[tuple[dt.datetime, int, str], int],
+    cursor: AgentStateCursor,
+    until: dt.datetime,
+    *,
+    minutes: int,
+    zone: ZoneInfo,
+) -> None:
+    if until > cursor.counted_until and cursor.presence in COUNTED_PRESENCE:
+        for start, length in spans_by_interval(
+            cursor.counted_until, until, minutes=minutes, zone=zone
+        ):
+            key = (start, cursor.agent_id, cursor.presence)
+            totals[key] = totals.get(key, 0) + round(length.total_seconds() * 1000)
+    cursor.counted_until = max(cursor.counted_until, until)
+
+
+def _presence_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResult) -> bool:
+    """Fold one batch of presence changes, then count every agent's current state up to the
+    cutoff, so an agent available all afternoon shows in the afternoon's intervals."""
+    minutes, zone = interval_minutes(), agency_zone()
+    with transaction.atomic():
+        mark = _watermark(PRESENCE)
+        candidates = list(
+            PresenceChange.objects.filter(id__gt=mark.last_id)
+            .order_by("id")
+            .only("id", "agent_id", "presence", "changed_at")[:batch_size]
+        )
+        changes = _settled(candidates, cutoff=cutoff, recorded="changed_at")
+        cursors = {cursor.agent_id: cursor for cursor in AgentStateCursor.objects.all()}
+        totals: dict[tuple[dt.datetime, int, str], int] = {}
+        for change in changes:
+            cursor = cursors.get(change.agent_id)
+            if cursor is None:
+                cursors[change.agent_id] = AgentStateCursor(
+                    agent_id=change.agent_id, presence=change.presence,
+                    counted_until=change.changed_at,
+                )  # fmt: skip
+                continue
+            _add_state(totals, cursor, change.changed_at, minutes=minutes, zone=zone)
+            cursor.presence = change.presence
+        more = len(changes) == len(candidates) == batch_size
+        if not more:
+            for cursor in cursors.values():
+                _add_state(totals, cursor, cutoff, minutes=minutes, zone=zone)
+        _upsert(
+            AgentStateFacts._meta.db_table, ("interval_start", "agent_id", "presence"),
+            ("milliseconds",),
+            [[_moment(start), agent_id, presence, milliseconds]
+             for (start, agent_id, presence), milliseconds in totals.items()],
+        )  # fmt: skip
+        AgentStateCursor.objects.bulk_create(
+            list(cursors.values()),
+            update_conflicts=True,
+            unique_fields=["agent_id"],
+            update_fields=["presence", "counted_until"],
+        )
+        if changes:
+            mark.last_id = changes[-1].id
+            mark.updated_at = timezone.now()
+            mark.save(update_fields=["last_id", "updated_at"])
+        result.presence_changes += len(changes)
+        result.state_rows += len(totals)
+        return more
+
+
+def interval_facts_fold(
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[FoldResult], object] | None = None,
+) -> FoldResult:
+    """Fold every settled event and presence change not yet counted; return how many.
+
+    ``now`` (the present by default) less ``OPERATIONS_FOLD_SETTLE_SECONDS`` is the cutoff:
+    rows stored later wait for the next run. Each batch of ``batch_size`` rows is one
+    transaction (its counts and its watermark together), so a long backlog commits as it goes
+    and ``progress`` hears after each. Two folds at once wait on each other's watermark row,
+    so each row is still counted once.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=settings.OPERATIONS_FOLD_SETTLE_SECONDS)
+    result = FoldResult()
+    for fold_batch in (_events_fold_batch, _presence_fold_batch):
+        while True:
+            more = fold_batch(cutoff=cutoff, batch_size=batch_size, result=result)
+            if progress is not None:
+                progress(result)
+            if not more:
+                break
+    logger.info(
+        "operations.folded",
+        extra={"events": result.events, "presence_changes": result.presence_changes},
+    )
+    return result
