@@ -115,7 +115,12 @@ def _run(request: HttpRequest, action: Callable[[], T]) -> T | None:
 
 
 def _agent(request: HttpRequest) -> Agent:
-    return agent_ensure_for_user(user=request.user)
+    """The signed-in member of staff's routing profile, read once per request."""
+    agent = getattr(request, "_desk_agent", None)
+    if agent is None:
+        agent = agent_ensure_for_user(user=request.user)
+        request._desk_agent = agent  # type: ignore[attr-defined]
+    return agent
 
 
 def _is_htmx(request: HttpRequest) -> bool:
