@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcenter.desk import tools, views, voice
+from contactcenter.desk import reports, tools, views, voice
 
 app_name = "desk"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("supervisor/", views.supervisor, name="supervisor"),
     path("supervisor/board/", views.supervisor_fragment, name="supervisor-board"),
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
+    path("reports/", reports.reports, name="reports"),
     # Agent tools: canned replies (kept by supervisors) and the knowledge-base search.
     path("knowledge/", tools.knowledge, name="knowledge"),
     path("replies/", tools.replies_list, name="replies"),

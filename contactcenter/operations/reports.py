@@ -98,6 +98,14 @@ class ReportRow:
     average_speed_of_answer: Decimal | None
     average_handle_time: Decimal | None
 
+    @property
+    def service_level_percent(self) -> Decimal | None:
+        return percent(self.service_level)
+
+    @property
+    def abandonment_percent(self) -> Decimal | None:
+        return percent(self.abandonment_rate)
+
 
 def _period(grain: str, zone):
     if grain == "interval":

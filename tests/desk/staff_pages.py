@@ -240,6 +240,20 @@ def _board_grow(w: World, n: int) -> None:
         inquiry_request_supervisor(inquiry=held, actor=agent_user, reason="Row asks")
 
 
+def _reports_grow(w: World, n: int) -> None:
+    """A day of counts per row, for a queue, within the report's range."""
+    from contactcenter.operations.models import IntervalFacts
+
+    queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="phone"))
+    for _ in range(n):
+        day = w.state.setdefault("report_days", 0)
+        w.state["report_days"] = day + 1
+        start = dt.datetime(2026, 10, 1, 14, 0, tzinfo=dt.UTC) + dt.timedelta(days=day)
+        IntervalFacts.objects.create(interval_start=start, queue_id=queue.pk, channel="phone",
+                                     language="en", queued=10, answered=9, answered_within=8,
+                                     abandoned=1)  # fmt: skip
+
+
 def _office_request(w: World):
     inquiry = _verified("phone", _case(w.state["office"]))
     return service_request_create(
@@ -432,6 +446,12 @@ PAGES: dict[str, Page] = {
     ),
     "appointment request": Page("tier2", _appointment_request_start, _slots_grow, 'name="slot"'),
     "office day roster": Page("tier2", _roster_start, _roster_grow, "<tr>"),
+    "reports": Page(
+        "supervisor",
+        lambda w: "/desk/reports/?first=2026-10-01&last=2026-10-31&grain=day&by=queue",
+        _reports_grow,
+        'data-testid="report-row"',
+    ),
     "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
     "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),
     # Pages that list nothing that grows, here for the accessibility check.
