@@ -49,6 +49,7 @@ from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.inquiries.models import (
     Channel,
+    Disposition,
     DispositionCode,
     Inquiry,
     InquiryState,
@@ -216,6 +217,13 @@ def person_history_for_viewer(
                 .order_by("-started_at", "-id")
                 .values("outcome")[:1]
             ),
+            # The wrap-up code's label as the agency keeps it (its own codes included), in the
+            # viewer's language, read in the same statement.
+            disposition_label=Subquery(
+                Disposition.objects.filter(code=OuterRef("disposition")).values(
+                    "label_es" if active_language() == "es" else "label_en"
+                )[:1]
+            ),
         )
         .order_by("-created_at", "-id")
     )
@@ -294,7 +302,9 @@ def _inquiry_entry(row: Inquiry, *, current: Inquiry, openable: dict[int, str]) 
     if had_callback:
         details.append(_("Called back by Tier 2"))
     if row.disposition:
-        details.append(_label(DispositionCode, row.disposition))
+        details.append(
+            getattr(row, "disposition_label", None) or _label(DispositionCode, row.disposition)
+        )
     channel = "callback" if had_callback else row.channel
     return HistoryEntry(
         kind="inquiry",

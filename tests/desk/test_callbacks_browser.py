@@ -43,7 +43,9 @@ def test_a_callback_in_the_workspace_at_1366_in_spanish(
         page.wait_for_load_state()
 
         # The officer lands on their callbacks, in the workspace.
-        expect(page.get_by_role("heading", name="Devoluciones de llamada", exact=True)).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Devoluciones de llamada", exact=True)
+        ).to_be_visible()
         expect(page.get_by_test_id("no-callbacks")).to_be_visible()
         page.get_by_role("button", name="Tomar la siguiente devolución").click()
 

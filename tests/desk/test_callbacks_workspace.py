@@ -61,16 +61,16 @@ def test_the_list_is_most_overdue_first_and_the_first_is_open(signed_in, queues,
     assert f'action="/desk/callbacks/{second.pk}/attempt/"' not in content
     assert f'href="/desk/callbacks/{second.pk}/"' in content
     # "My work" marks the open one, linking each callback held to this page.
-    assert re.search(
-        rf'href="/desk/callbacks/{first.pk}/"\s+aria-current="page"', content
-    ), "the open callback is marked in My work"
+    assert re.search(rf'href="/desk/callbacks/{first.pk}/"\s+aria-current="page"', content), (
+        "the open callback is marked in My work"
+    )
     # The right pane is the open inquiry's person and case: the identity check for now.
     assert f'action="/desk/inquiries/{urgent.reference_number}/identity/"' in content
     assert f'name="next" value="/desk/callbacks/{first.pk}/"' in content
     assert 'data-testid="actions"' in content
     # The centre resolves; the right pane does not offer escalating or a second callback.
-    assert f'/desk/inquiries/{urgent.reference_number}/resolve/' not in content
-    assert f'/desk/inquiries/{urgent.reference_number}/escalate/' not in content
+    assert f"/desk/inquiries/{urgent.reference_number}/resolve/" not in content
+    assert f"/desk/inquiries/{urgent.reference_number}/escalate/" not in content
 
     other = client.get(f"/desk/callbacks/{second.pk}/").content.decode()
     assert 'href="tel:+14025550101"' in other and 'href="tel:+14025550102"' not in other
@@ -96,7 +96,7 @@ def test_a_confirmed_callback_comes_first_and_an_overdue_one_is_marked(
 
 
 def test_a_callback_not_held_goes_back_to_the_list(signed_in, queues, always_open, client):
-    client_a, user_a = signed_in(Role.TIER2)
+    _client_a, user_a = signed_in(Role.TIER2)
     (item,) = _held(user_a, _escalated(phone="+14025550121"))
     client.logout()
     client_b, _b = signed_in(Role.TIER2)
@@ -109,7 +109,7 @@ def test_a_callback_not_held_goes_back_to_the_list(signed_in, queues, always_ope
 
 def test_after_a_logged_attempt_the_same_callback_stays_open(signed_in, queues, always_open):
     client, user = signed_in(Role.TIER2)
-    first, second = _held(user, _escalated(phone="+14025550131"), _escalated(phone="+14025550132"))
+    _first, second = _held(user, _escalated(phone="+14025550131"), _escalated(phone="+14025550132"))
     response = client.post(f"/desk/callbacks/{second.pk}/attempt/", {"outcome": "no_answer"})
     assert response["Location"] == f"/desk/callbacks/{second.pk}/"
     page = client.get(response["Location"]).content.decode()
@@ -151,8 +151,14 @@ def test_the_page_in_spanish(signed_in, queues, always_open):
     client, user = signed_in(Role.TIER2)
     _held(user, _escalated(phone="+14025550161"))
     page = client.get("/desk/callbacks/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    for text in ("Mis devoluciones de llamada", "Número que debe marcar",
-                 "Número de referencia que debe indicar", "Registrar intento", "Persona y caso",
-                 "Primero las confirmadas por mensaje de texto, luego las más atrasadas."):  # fmt: skip
+    expected = (
+        "Mis devoluciones de llamada",
+        "Número que debe marcar",
+        "Número de referencia que debe indicar",
+        "Registrar intento",
+        "Persona y caso",
+        "Primero las confirmadas por mensaje de texto, luego las más atrasadas.",
+    )
+    for text in expected:
         assert text in page, text
     assert "My callbacks" not in page and "Number to dial" not in page
