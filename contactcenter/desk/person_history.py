@@ -71,21 +71,23 @@ HISTORY_PURPOSE = "contact history"
 # What the history discloses of the person: their contacts, no field of the person record.
 HISTORY_FIELDS = "contact_history"
 
-# A mark for each kind of contact, beside its label (the mark is hidden from screen readers).
+# A mark for each kind of contact, beside its label: the name of an icon in USWDS's sprite (an
+# image, not a character, so it shows whatever fonts the agent's computer has; hidden from
+# screen readers).
 CHANNEL_MARKS = {
-    Channel.PHONE: "☎",
-    Channel.TTY: "☎",
-    Channel.VIRTUAL_ASSISTANT: "💬",
-    Channel.CHAT: "💬",
-    Channel.SECURE_MESSAGE: "✉",
-    Channel.WEBFORM: "✎",
-    Channel.EMAIL: "✉",
-    Channel.MAIL: "✉",
-    Channel.FAX: "✉",
-    Channel.IN_PERSON: "⌂",
-    "callback": "↺",
-    "service_request": "📋",
-    "appointment": "📅",
+    Channel.PHONE: "phone",
+    Channel.TTY: "keyboard",
+    Channel.VIRTUAL_ASSISTANT: "support_agent",
+    Channel.CHAT: "chat",
+    Channel.SECURE_MESSAGE: "mail",
+    Channel.WEBFORM: "edit",
+    Channel.EMAIL: "mail",
+    Channel.MAIL: "mail_outline",
+    Channel.FAX: "fax",
+    Channel.IN_PERSON: "location_city",
+    "callback": "autorenew",
+    "service_request": "topic",
+    "appointment": "event",
 }
 
 
@@ -314,7 +316,7 @@ def _inquiry_entry(row: Inquiry, *, current: Inquiry, openable: dict[int, str]) 
             if had_callback
             else _label(Channel, row.channel)
         ),
-        mark=CHANNEL_MARKS.get(channel, "•"),
+        mark=CHANNEL_MARKS.get(channel, "chat"),
         at=row.created_at,
         number=row.reference_number,
         state_label=_label(InquiryState, row.state),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.chat.texts import desk_panel_texts
+from contactcenter.cases.statuses import status_text
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
@@ -297,6 +298,8 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
             context["case"] = inquiry_case_for_viewer(
                 viewer=request.user, inquiry=inquiry, channel="desk"
             )
+            # The public status text, in the page's language (kept outside the catalogue).
+            context["case_status"] = status_text(context["case"].status, active_language())
         except ApplicationError as error:
             context["case_error"] = str(error.message)
     context["person_history"] = person_history_panel(viewer=request.user, inquiry=inquiry)
