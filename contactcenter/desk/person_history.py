@@ -302,7 +302,11 @@ def _inquiry_entry(row: Inquiry, *, current: Inquiry, openable: dict[int, str]) 
     if outcome:
         details.append(_("Phone line: %(outcome)s") % {"outcome": _label(CallOutcome, outcome)})
     if had_callback:
-        details.append(_("Called back by Tier 2"))
+        # Until Tier 2 has called, the callback is only promised.
+        waiting = row.state in (InquiryState.ESCALATED, InquiryState.CALLBACK_SCHEDULED)
+        details.append(
+            _("Waiting for a Tier 2 callback") if waiting else _("Called back by Tier 2")
+        )
     if row.disposition:
         details.append(
             getattr(row, "disposition_label", None) or _label(DispositionCode, row.disposition)

@@ -25,8 +25,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.cases.statuses import status_text
+from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber

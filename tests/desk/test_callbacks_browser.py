@@ -52,7 +52,7 @@ def test_a_callback_in_the_workspace_at_1366_in_spanish(
         callback = page.get_by_test_id("callback")
         expect(callback.get_by_test_id("callback-reference")).to_have_text(inquiry.reference_number)
         dial = page.get_by_test_id("dial-number")
-        expect(dial).to_have_text("+14025550142")
+        expect(dial).to_have_text("(402) 555-0142")
         expect(dial).to_have_attribute("href", "tel:+14025550142")
         expect(page.get_by_test_id("quote-reference")).to_have_text(inquiry.reference_number)
         expect(page.get_by_test_id("held").locator('[aria-current="page"]')).to_contain_text(

@@ -162,3 +162,27 @@ def test_the_page_in_spanish(signed_in, queues, always_open):
     for text in expected:
         assert text in page, text
     assert "My callbacks" not in page and "Number to dial" not in page
+
+
+def test_the_history_and_numbers_are_in_words(signed_in, queues, always_open):
+    client, user = signed_in(Role.TIER2)
+    _held(user, _escalated(phone="+14025550171"))
+    english = client.get("/desk/callbacks/").content.decode()
+    assert "Waiting for an agent → Escalated to Tier 2" in english
+    assert "new → escalated" not in english and "<div>escalate</div>" not in english
+    assert re.search(
+        r'href="tel:\+14025550171" data-testid="dial-number">\(402\) 555-0171<', english
+    )
+    spanish = client.get("/desk/callbacks/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<div>Escalada al Nivel 2</div>" in spanish
+    assert "En espera de un agente → Escalada al Nivel 2" in spanish
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("+14045550187", "(404) 555-0187"), ("+525512345678", "+525512345678"), ("", "")],
+)
+def test_phone_display(stored, shown):
+    from contactcenter.desk.templatetags.desk_history import phone_display
+
+    assert phone_display(stored) == shown

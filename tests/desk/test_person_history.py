@@ -235,7 +235,8 @@ def test_every_channel_newest_first_with_what_happened(staff, case, everything):
     assert "Phone line: Self-served" in served.details
     callback = by_number[everything["callback"].reference_number]
     assert (
-        callback.state_label == "Callback scheduled" and "Called back by Tier 2" in callback.details
+        callback.state_label == "Callback scheduled"
+        and "Waiting for a Tier 2 callback" in callback.details
     )
     request = by_number[everything["request"].number]
     assert request.state_label == "Sent to the office" and request.details[0] == "Expedite request"
