@@ -176,6 +176,7 @@ def test_the_history_and_numbers_are_in_words(signed_in, queues, always_open):
     spanish = client.get("/desk/callbacks/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "<div>Escalada al Nivel 2</div>" in spanish
     assert "En espera de un agente → Escalada al Nivel 2" in spanish
+    assert "· Sistema" in spanish and "· system" not in spanish
 
 
 @pytest.mark.parametrize(

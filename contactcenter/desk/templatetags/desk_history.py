@@ -27,6 +27,23 @@ def _action_labels() -> dict[str, str]:
     }
 
 
+def _actor_labels() -> dict[str, str]:
+    return {
+        "system": _("System"),
+        "staff": _("Staff"),
+        "person": _("The person"),
+        "ivr": _("Phone menu"),
+        "assistant": _("Virtual assistant"),
+        "agent": _("Agent"),
+    }
+
+
+@register.filter
+def inquiry_actor_label(code: object) -> str:
+    """Who wrote an event that names no user (``system``, ``person``, ``ivr``...), in words."""
+    return _actor_labels().get(str(code), str(code))
+
+
 @register.filter
 def inquiry_state_label(code: object) -> str:
     """``escalated`` as "Escalated to Tier 2" (in Spanish on a Spanish page)."""
