@@ -184,6 +184,6 @@ def test_the_history_and_numbers_are_in_words(signed_in, queues, always_open):
     [("+14045550187", "(404) 555-0187"), ("+525512345678", "+525512345678"), ("", "")],
 )
 def test_phone_display(stored, shown):
-    from contactcenter.desk.templatetags.desk_history import phone_display
+    from contactcenter.desk.templatetags.desk_words import phone_display
 
     assert phone_display(stored) == shown
