@@ -22,6 +22,7 @@ urlpatterns = [
     path("inquiries/<str:reference>/<slug:action>/", views.inquiry_action, name="inquiry-action"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/take/", views.callbacks_claim, name="callbacks-claim"),
+    path("callbacks/<int:item_id>/", views.callbacks, name="callback"),
     path("callbacks/<int:item_id>/attempt/", views.callback_attempt, name="callback-attempt"),
     path("callbacks/<int:item_id>/text/", views.callback_text, name="callback-text"),
     path("callbacks/<int:item_id>/resolve/", views.callback_resolve, name="callback-resolve"),

@@ -22,7 +22,9 @@ from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.chat.services import chat_handoff, chat_post, conversation_start
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk.callbacks import callback_record_attempt
+from contactcenter.inquiries.models import Inquiry
 from contactcenter.inquiries.services import (
+    disposition_save,
     inquiry_add_note,
     inquiry_open,
     inquiry_request_supervisor,
@@ -229,6 +231,28 @@ def _callbacks_grow(w: World, n: int) -> None:
         callback_record_attempt(agent=agent, item_id=item.pk, outcome="no_answer", note="Row")
 
 
+def _callback_verified_start(w: World) -> str:
+    """A callback held on a verified caller, open: the right pane shows the case and the
+    person's history, which grows with their earlier contacts (closed with the agency's own
+    wrap-up code, whose label is read with the history)."""
+    disposition_save(code="card_trace", label_en="Card trace requested",
+                     label_es="Rastreo de tarjeta solicitado")  # fmt: skip
+    agent = w.state["agent"] = _agent(w.users["tier2"])
+    case = w.state["case"] = _case()
+    inquiry = _verified("phone", case=case)
+    inquiry_schedule_callback(inquiry=inquiry, actor=None, phone=inquiry.contact_phone)
+    item = WorkItem.objects.get(inquiry=inquiry, kind=WorkKind.CALLBACK)
+    work_item_reassign(item_id=item.pk, to_agent=agent)
+    return f"/desk/callbacks/{item.pk}/"
+
+
+def _callback_verified_grow(w: World, n: int) -> None:
+    _callbacks_grow(w, n)
+    for _ in range(n):
+        earlier = _verified("phone", case=w.state["case"])
+        Inquiry.objects.filter(pk=earlier.pk).update(state="closed", disposition="card_trace")
+
+
 def _board_grow(w: World, n: int) -> None:
     for _ in range(n):
         queued = inquiry_open(channel="phone", language="en", contact_phone=_phone())
@@ -413,6 +437,9 @@ PAGES: dict[str, Page] = {
     ),
     "inquiry (web form)": Page("tier1", _inquiry_start("webform"), _inquiry_grow, "Row note"),
     "callbacks": Page("tier2", _callbacks_start, _callbacks_grow, 'data-testid="callback"'),
+    "callback (verified caller)": Page(
+        "tier2", _callback_verified_start, _callback_verified_grow, "Card trace requested"
+    ),
     "supervisor board": Page(
         "supervisor", lambda w: "/desk/supervisor/", _board_grow, 'data-testid="agent-presence"'
     ),
