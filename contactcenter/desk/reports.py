@@ -36,37 +36,80 @@ from contactcenter.staff.access import SUPERVISOR_ROLES
 CHART_BARS_MAX = 62  # more periods than this are summed into the table only
 
 
+# The charts' drawing space (SVG units, drawn at its own proportions): bars stand on the base
+# line, ticks on the left, the period or group under each bar when there is room.
+WIDTH, HEIGHT, LEFT, TOP, BASE = 600, 240, 48, 12, 200
+
+
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One bar in chart units: the chart is 100 wide, its bars stand on y = 50."""
-
     label: str
     value: Decimal | int | None
     x: float
     y: float
     width: float
     height: float
+    show_label: bool
+
+    @property
+    def label_x(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    value: int
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    bars: list[Bar]
+    ticks: list[Tick]
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    base: int = BASE
 
 
 Figure = Decimal | int | None
 
 
-def _bars(pairs: Sequence[tuple[str, Figure]], *, top: float | None = None) -> list[Bar]:
+def _chart(pairs: Sequence[tuple[str, Figure]], *, top: float | None = None) -> Chart | None:
+    """Bars for the figures, scaled to ``top`` (the largest figure when not given)."""
     if not pairs or len(pairs) > CHART_BARS_MAX:
-        return []
+        return None
     peak = top or max((float(value or 0) for _label, value in pairs), default=0) or 1.0
-    step = 100.0 / len(pairs)
+    if top is None:  # a round top for the scale: 1, 2 or 5 times a power of ten
+        magnitude = 10 ** max(len(str(int(peak))) - 1, 0)
+        peak = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= peak)
+    step = (WIDTH - LEFT) / len(pairs)
+    every = max(1, round(len(pairs) / 12))  # at most about twelve labels under the bars
     bars = []
     for index, (label, value) in enumerate(pairs):
-        height = round(min(float(value or 0) / peak, 1.0) * 48, 2)
-        x, width = round(index * step + step * 0.15, 2), round(step * 0.7, 2)
-        bars.append(Bar(label, value, x=x, y=round(50 - height, 2), width=width, height=height))
-    return bars
+        height = round(min(float(value or 0) / peak, 1.0) * (BASE - TOP), 1)
+        bars.append(Bar(label, value, x=round(LEFT + index * step + step * 0.15, 1),
+                        y=round(BASE - height, 1), width=round(step * 0.7, 1), height=height,
+                        show_label=index % every == 0))  # fmt: skip
+    ticks = [Tick(value=round(peak * share), y=round(BASE - (BASE - TOP) * share, 1))
+             for share in (0, 0.5, 1)]  # fmt: skip
+    return Chart(bars=bars, ticks=ticks)
+
+
+def _period_full(row: ReportRow, grain: str) -> str:
+    if grain == "interval":
+        return row.period.strftime("%Y-%m-%d %H:%M")
+    if grain == "month":
+        return row.period.strftime("%Y-%m")
+    return row.period.date().isoformat()
 
 
 def _period_label(row: ReportRow, grain: str) -> str:
+    """Short, for under a bar."""
     if grain == "interval":
         return row.period.strftime("%m-%d %H:%M")
+    if grain in ("day", "week"):
+        return row.period.strftime("%m-%d")
     if grain == "month":
         return row.period.strftime("%Y-%m")
     return row.period.date().isoformat()
@@ -85,7 +128,7 @@ def _charts(rows: list[ReportRow], spec: ReportSpec) -> dict:
             totals[row.label] = totals.get(row.label, 0) + row.counts.queued
         queued = sorted(totals.items(), key=lambda pair: -pair[1])
         levels = []
-    return {"queued_bars": _bars(queued), "level_bars": _bars(levels, top=100.0)}
+    return {"queued_chart": _chart(queued), "level_chart": _chart(levels, top=100.0)}
 
 
 @require_GET
@@ -126,7 +169,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     context.update(
         rows=rows,
         spec=spec,
-        table=[(row, _period_label(row, spec.grain)) for row in rows],
+        table=[(row, _period_full(row, spec.grain)) for row in rows],
         csv_query=f"?{query}&format=csv",
         xlsx_query=f"?{query}&format=xlsx",
         **_charts(rows, spec),
