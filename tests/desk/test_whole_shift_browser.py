@@ -164,6 +164,103 @@ def test_a_whole_shift(browser, server):
         assert inquiry["verified_as"] == "applicant"
         assert records.row("SELECT receipt_number FROM cases_case WHERE id = ?",
                            inquiry["case_id"])["receipt_number"] == RECEIPT_NUMBER  # fmt: skip
+
+        # --- 4. A canned reply (Alt+C) and a knowledge-base link (Alt+K), sent --------------
+        box = agent.locator("#desk-chat-input")
+        agent.keyboard.press("Alt+c")
+        expect(agent.get_by_role("button", name="Insert: Card in the mail")).to_be_focused()
+        agent.keyboard.press("Enter")
+        expect(box).to_have_value(
+            f"Thank you for waiting. Your reference number is {chat_reference}."
+        )
+        expect(box).to_be_focused()
+        agent.keyboard.press("Alt+k")
+        expect(agent.get_by_label("Search the knowledge base")).to_be_focused()
+        agent.keyboard.type("change of address")
+        agent.keyboard.press("Enter")
+        first = agent.get_by_test_id("knowledge-result").first
+        expect(first).to_contain_text("address")
+        tab_to(agent, first.get_by_role("button", name="Insert link"))
+        agent.keyboard.press("Enter")
+        sent = re.compile(
+            rf"^Thank you for waiting\. Your reference number is {chat_reference}\. "
+            r".+: https?://\S+$"
+        )
+        expect(box).to_have_value(sent)
+        text = box.input_value()
+        agent.keyboard.press("Alt+r")
+        expect(box).to_be_focused()
+        agent.keyboard.press("Enter")
+        expect(box).to_have_value("")
+        expect(log).to_contain_text(f"Agent Rosa: {text}")
+        assert records.row(
+            "SELECT count(*) AS n FROM chat_message m JOIN chat_conversation c"
+            " ON c.id = m.conversation_id JOIN inquiries_inquiry i ON i.id = c.inquiry_id"
+            " WHERE i.reference_number = ? AND m.sender = 'agent' AND m.body = ?",
+            chat_reference, text,
+        )["n"] == 1  # fmt: skip
+
+        # --- 5. A service request from the inquiry (kind first), then Alt+W to wrap up ------
+        tab_to(agent, agent.get_by_test_id("create-service-request"))
+        agent.keyboard.press("Enter")
+        kinds = agent.get_by_role("group", name="What does the person need?")
+        expect(kinds).to_be_visible()
+        tab_to(agent, kinds.get_by_role("radio").first)
+        wanted = kinds.get_by_role("radio", name="Notice, card or document not received")
+        for _ in range(20):
+            if wanted.is_checked():
+                break
+            agent.keyboard.press("ArrowDown")
+        expect(wanted).to_be_checked()
+        tab_to(agent, agent.get_by_role("button", name="Continue"))
+        agent.keyboard.press("Enter")
+        expect(agent).to_have_url(re.compile(r"\?kind=not-received$"))
+        tab_to(agent, agent.get_by_label("Which document"))
+        choose_by_keyboard(agent, agent.get_by_label("Which document"), "Work permit")
+        mailed = agent.get_by_role("group", name="Date it was mailed")
+        tab_to(agent, mailed.get_by_label("Month"))
+        agent.keyboard.type("2")
+        tab_to(agent, mailed.get_by_label("Day"))
+        agent.keyboard.type("27")
+        tab_to(agent, mailed.get_by_label("Year"))
+        agent.keyboard.type("2025")
+        tab_to(agent, agent.get_by_label("What happened"))
+        agent.keyboard.type("The work permit never arrived in the mail.")
+        tab_to(agent, agent.get_by_role("button", name="Create the request"))
+        agent.keyboard.press("Enter")
+        created = agent.get_by_test_id("service-request-created")
+        expect(created).to_be_visible()
+        request = records.row(
+            "SELECT r.*, o.name_en AS office_name FROM servicerequests_servicerequest r"
+            " JOIN inquiries_inquiry i ON i.id = r.inquiry_id"
+            " JOIN offices_office o ON o.id = r.office_id WHERE i.reference_number = ?",
+            chat_reference,
+        )
+        expect(created).to_contain_text(
+            f"You created service request {request['number']} for inquiry {chat_reference}."
+        )
+        assert json.loads(request["details"]) == {
+            "document": "work_permit",
+            "mailed_on": "2025-02-27",
+            "description": "The work permit never arrived in the mail.",
+        }
+        assert (request["state"], request["office_name"]) == ("routed", data["office"])
+
+        tab_to(agent, agent.get_by_role("link", name="Back to the inquiry"))
+        agent.keyboard.press("Enter")
+        expect(agent).to_have_url(re.compile(rf"/desk/inquiries/{chat_reference}/$"))
+        agent.keyboard.press("Alt+w")
+        disposition = agent.get_by_label("Disposition")
+        expect(disposition).to_be_focused()
+        choose_by_keyboard(agent, disposition, "Service request created")
+        tab_to(agent, agent.get_by_role("button", name="Resolve and close"))
+        agent.keyboard.press("Enter")
+        expect(agent.get_by_test_id("inquiry-state")).to_have_text("Closed")
+        expect(log).to_contain_text("The agent ended the chat.")
+        inquiry = records.inquiry(chat_reference)
+        assert (inquiry["state"], inquiry["disposition"]) == ("closed", "service_request_created")
+        assert [item["state"] for item in records.items(chat_reference)] == ["done"]
+        assert records.presence(data["agent"]) == "wrap_up"
     finally:
         for context in contexts:
             context.close()
