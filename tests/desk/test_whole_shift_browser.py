@@ -22,7 +22,7 @@ import sys
 
 import pytest
 
-from tests.browser import choose_by_keyboard, needs_chromium, sign_in, tab_to
+from tests.browser import PASSWORD, choose_by_keyboard, needs_chromium, sign_in, tab_to
 from tests.chat.servers import PROJECT_DIR, start
 from tests.desk.shift_data import RECEIPT_NUMBER
 
@@ -81,6 +81,44 @@ def _reference_on(page) -> str:
     return match.group(1)
 
 
+def _load_after(page, key: str) -> None:
+    """Press ``key`` where it loads a page (a link, a form's button, a shortcut that posts),
+    and wait until the page's scripts ran, as they have when someone starts typing again."""
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.keyboard.press(key)
+
+
+def _ready(page) -> None:
+    """Wait until the workspace's script runs (it shows the "Keyboard shortcuts" button): a
+    key pressed while the page still loads would reach no listener."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_visible()
+
+
+def _sign_in_by_keyboard(page, username: str) -> None:
+    page.goto("/desk/login/")
+    tab_to(page, page.get_by_label("Username"))
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    _load_after(page, "Enter")
+    _ready(page)
+
+
+def _place_call(server) -> dict:
+    """A call to the main line through the phone line's webhooks, as the provider would place
+    it (``contactcenter call --url``): English, then "anything else", and it waits in line."""
+    placed = subprocess.run(
+        [sys.executable, "-m", "contactcenter.cli", "call", "main", "--url", server.urls[0],
+         "--input", "1", "4", "--json"],
+        env=server.env, cwd=PROJECT_DIR, capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    summary = json.loads(placed.stdout)
+    assert (summary["outcome"], summary["queue"]) == ("queued", "t1-general-en"), summary
+    return summary
+
+
 def test_a_whole_shift(browser, server):
     from playwright.sync_api import expect
 
@@ -92,16 +130,11 @@ def test_a_whole_shift(browser, server):
     try:
         # --- 1. The Tier 1 agent signs in and goes available, by keyboard -------------------
         agent = agent_context.new_page()
-        agent.goto("/desk/login/")
-        tab_to(agent, agent.get_by_label("Username"))
-        agent.keyboard.type(data["agent"])
-        agent.keyboard.press("Tab")
-        agent.keyboard.type("correct horse battery staple")
-        agent.keyboard.press("Enter")
-        expect(agent.get_by_test_id("workspace")).to_be_visible()
+        _sign_in_by_keyboard(agent, data["agent"])
+        expect(agent.get_by_test_id("calls-simulated")).to_be_visible()
         available = agent.get_by_role("button", name="Available")
         tab_to(agent, available)
-        agent.keyboard.press("Enter")
+        _load_after(agent, "Enter")
         expect(agent.get_by_test_id("presence")).to_have_text("Available")
         expect(agent.locator("body")).to_have_attribute("data-desk-live", "on")
         assert records.presence(data["agent"]) == "available"
@@ -121,9 +154,10 @@ def test_a_whole_shift(browser, server):
 
         offer = agent.get_by_test_id("offer")
         expect(offer).to_contain_text("Live chat: inquiry")
-        agent.keyboard.press("Alt+a")
+        _load_after(agent, "Alt+a")
         expect(agent).to_have_url(re.compile(r"/desk/inquiries/\d{10}/$"))
         chat_reference = _reference_on(agent)
+        _ready(agent)
         expect(agent.get_by_test_id("channel")).to_have_text("Live chat")
         expect(agent.get_by_test_id("inquiry-state")).to_have_text("Being handled")
         expect(log).to_contain_text("Rosa joined the chat.")
@@ -157,7 +191,7 @@ def test_a_whole_shift(browser, server):
         agent.keyboard.press("Space")
         expect(agent.get_by_label("Applicant", exact=True)).to_be_checked()
         tab_to(agent, agent.get_by_role("button", name="Check identity"))
-        agent.keyboard.press("Enter")
+        _load_after(agent, "Enter")
         expect(agent.get_by_test_id("identity-status")).to_have_text("Verified: Applicant")
         expect(agent.get_by_test_id("applicant")).to_have_text("Marta Solis")
         inquiry = records.inquiry(chat_reference)
@@ -202,7 +236,7 @@ def test_a_whole_shift(browser, server):
 
         # --- 5. A service request from the inquiry (kind first), then Alt+W to wrap up ------
         tab_to(agent, agent.get_by_test_id("create-service-request"))
-        agent.keyboard.press("Enter")
+        _load_after(agent, "Enter")
         kinds = agent.get_by_role("group", name="What does the person need?")
         expect(kinds).to_be_visible()
         tab_to(agent, kinds.get_by_role("radio").first)
@@ -213,7 +247,7 @@ def test_a_whole_shift(browser, server):
             agent.keyboard.press("ArrowDown")
         expect(wanted).to_be_checked()
         tab_to(agent, agent.get_by_role("button", name="Continue"))
-        agent.keyboard.press("Enter")
+        _load_after(agent, "Enter")
         expect(agent).to_have_url(re.compile(r"\?kind=not-received$"))
         tab_to(agent, agent.get_by_label("Which document"))
         choose_by_keyboard(agent, agent.get_by_label("Which document"), "Work permit")
@@ -227,7 +261,7 @@ def test_a_whole_shift(browser, server):
         tab_to(agent, agent.get_by_label("What happened"))
         agent.keyboard.type("The work permit never arrived in the mail.")
         tab_to(agent, agent.get_by_role("button", name="Create the request"))
-        agent.keyboard.press("Enter")
+        _load_after(agent, "Enter")
         created = agent.get_by_test_id("service-request-created")
         expect(created).to_be_visible()
         request = records.row(
@@ -247,20 +281,149 @@ def test_a_whole_shift(browser, server):
         assert (request["state"], request["office_name"]) == ("routed", data["office"])
 
         tab_to(agent, agent.get_by_role("link", name="Back to the inquiry"))
-        agent.keyboard.press("Enter")
+        _load_after(agent, "Enter")
         expect(agent).to_have_url(re.compile(rf"/desk/inquiries/{chat_reference}/$"))
+        _ready(agent)
         agent.keyboard.press("Alt+w")
         disposition = agent.get_by_label("Disposition")
         expect(disposition).to_be_focused()
         choose_by_keyboard(agent, disposition, "Service request created")
         tab_to(agent, agent.get_by_role("button", name="Resolve and close"))
-        agent.keyboard.press("Enter")
+        _load_after(agent, "Enter")
         expect(agent.get_by_test_id("inquiry-state")).to_have_text("Closed")
         expect(log).to_contain_text("The agent ended the chat.")
         inquiry = records.inquiry(chat_reference)
         assert (inquiry["state"], inquiry["disposition"]) == ("closed", "service_request_created")
         assert [item["state"] for item in records.items(chat_reference)] == ["done"]
         assert records.presence(data["agent"]) == "wrap_up"
+
+        # --- 6. A phone call queued through the phone line (simulated); Alt+A again --------
+        tab_to(agent, agent.get_by_role("button", name="Available"))
+        _load_after(agent, "Enter")
+        expect(agent.get_by_test_id("presence")).to_have_text("Available")
+        expect(agent.get_by_test_id("no-offer")).to_be_visible()
+        call_reference = _place_call(server)["inquiry_reference"]
+        expect(agent.get_by_test_id("offer")).to_contain_text(
+            f"Live call: inquiry {call_reference}"
+        )
+        _load_after(agent, "Alt+a")
+        expect(agent).to_have_url(re.compile(rf"/desk/inquiries/{call_reference}/$"))
+        _ready(agent)
+        expect(agent.get_by_test_id("channel")).to_have_text("Phone")
+        expect(agent.get_by_test_id("inquiry-state")).to_have_text("Being handled")
+        expect(agent.get_by_test_id("ivr-path")).to_contain_text("caller: “4”")
+        (call_item,) = records.items(call_reference)
+        assert (call_item["kind"], call_item["state"], call_item["assignee"]) == (
+            "call", "assigned", data["agent"],
+        )  # fmt: skip
+
+        # --- 7. A warm transfer (Alt+T) to a named colleague, who accepts with Alt+A -------
+        other = other_context.new_page()
+        _sign_in_by_keyboard(other, data["other"])
+        tab_to(other, other.get_by_role("button", name="Available"))
+        _load_after(other, "Enter")
+        expect(other.get_by_test_id("presence")).to_have_text("Available")
+        expect(other.locator("body")).to_have_attribute("data-desk-live", "on")
+
+        # The colleagues listed are those at the desk when the page was drawn: the agent
+        # opens the call again from "Items you hold" (Tab, Enter) to list Omar.
+        tab_to(agent, agent.get_by_test_id("held").get_by_role("link", name=call_reference))
+        _load_after(agent, "Enter")
+        _ready(agent)
+        agent.keyboard.press("Alt+t")
+        target = agent.get_by_label("Transfer to")
+        expect(target).to_be_focused()
+        choose_by_keyboard(agent, target, "Omar")
+        expect(agent.get_by_label("Warm transfer")).to_be_checked()
+        tab_to(agent, agent.get_by_label("Note for the colleague who takes it"))
+        agent.keyboard.type("Caller asks about a card; identity not checked yet.")
+        tab_to(agent, agent.get_by_test_id("transfer-submit"))
+        _load_after(agent, "Enter")
+        expect(agent.get_by_test_id("transfer-pending")).to_contain_text(
+            "Warm transfer to Omar"
+        )
+
+        offered = other.get_by_test_id("offer")
+        expect(offered).to_contain_text(f"Live call: inquiry {call_reference}")
+        expect(offered.get_by_test_id("offer-transfer")).to_contain_text(
+            "Warm transfer: from Rosa"
+        )
+        expect(offered.get_by_test_id("offer-transfer-note")).to_have_text(
+            "Caller asks about a card; identity not checked yet."
+        )
+        _load_after(other, "Alt+a")
+        expect(other).to_have_url(re.compile(rf"/desk/inquiries/{call_reference}/$"))
+        _ready(other)
+        expect(other.get_by_test_id("inquiry-state")).to_have_text("Being handled")
+        first_leg, second_leg = records.items(call_reference)
+        assert first_leg["state"] != "assigned"
+        assert (second_leg["state"], second_leg["assignee"]) == ("assigned", data["other"])
+        assert (second_leg["transfer_mode"], second_leg["transfer_note"]) == (
+            "warm", "Caller asks about a card; identity not checked yet.",
+        )  # fmt: skip
+
+        # The second agent sends it to Tier 2 for a callback, by keyboard too.
+        tab_to(other, other.get_by_text("Escalate to Tier 2", exact=True))
+        other.keyboard.press("Enter")
+        tab_to(other, other.get_by_label("Reason for the escalation"))
+        other.keyboard.type("Card not received after 60 days")
+        tab_to(other, other.get_by_label("Urgency"))
+        choose_by_keyboard(other, other.get_by_label("Urgency"), "Urgent")
+        tab_to(other, other.get_by_role("button", name="Escalate", exact=True))
+        _load_after(other, "Enter")
+        expect(other.get_by_test_id("inquiry-state")).to_have_text("Escalated to Tier 2")
+        inquiry = records.inquiry(call_reference)
+        assert (inquiry["state"], inquiry["tier"], inquiry["urgency"]) == (
+            "escalated", 2, "urgent",
+        )  # fmt: skip
+        callback = records.items(call_reference)[-1]
+        assert (callback["kind"], callback["state"]) == ("callback", "queued")
+
+        # --- 6, cont. A Tier 2 officer works the callback from the callbacks page ----------
+        officer = officer_context.new_page()
+        sign_in(officer, data["officer"])
+        expect(officer.get_by_role("heading", name="Callbacks", exact=True)).to_be_visible()
+        officer.get_by_role("button", name="Take next callback").click()
+        expect(officer.get_by_test_id("callback-reference")).to_have_text(call_reference)
+        work = officer.get_by_test_id("callback")
+        work.get_by_label("How the call went").select_option("answered")
+        work.get_by_role("button", name="Log attempt").click()
+        expect(officer.get_by_test_id("attempts")).to_contain_text("Answered")
+        work = officer.get_by_test_id("callback")
+        work.get_by_label("Disposition").select_option("resolved_first_contact")
+        work.get_by_role("button", name="Resolve").click()
+        expect(officer.get_by_text(f"Inquiry {call_reference} resolved.")).to_be_visible()
+        inquiry = records.inquiry(call_reference)
+        assert (inquiry["state"], inquiry["disposition"]) == ("closed", "resolved_first_contact")
+        assert [row["outcome"] for row in records.rows(
+            "SELECT outcome FROM routing_callbackattempt WHERE item_id = ?", callback["id"]
+        )] == ["answered"]  # fmt: skip
+
+        # --- 8. The office's clerk works the service request from the office queue --------
+        clerk = clerk_context.new_page()
+        sign_in(clerk, data["clerk"])
+        clerk.goto("/service-requests/office/")
+        clerk.get_by_role("link", name=request["number"]).click()
+        details = clerk.get_by_role("table")
+        expect(details).to_contain_text("Which document")
+        expect(details).to_contain_text("Work permit")
+        expect(details).to_contain_text("Date it was mailed")
+        expect(details).not_to_contain_text("mailed_on")
+        expect(details).not_to_contain_text("work_permit")
+        clerk.get_by_role("button", name="Open", exact=True).click()
+        expect(clerk.get_by_text("Being worked on")).to_be_visible()
+        assert records.row(
+            "SELECT state FROM servicerequests_servicerequest WHERE number = ?", request["number"]
+        )["state"] == "in_progress"  # fmt: skip
+        clerk.get_by_label("Answer to the person").fill("A new card was ordered for you.")
+        clerk.get_by_role("button", name="Send answer").click()
+        expect(clerk.get_by_text("A new card was ordered for you.")).to_be_visible()
+        assert records.row(
+            "SELECT count(*) AS n FROM servicerequests_servicerequestevent e"
+            " JOIN servicerequests_servicerequest r ON r.id = e.request_id"
+            " WHERE r.number = ? AND e.kind = 'reply' AND e.body = ?",
+            request["number"], "A new card was ordered for you.",
+        )["n"] == 1  # fmt: skip
     finally:
         for context in contexts:
             context.close()
