@@ -2,12 +2,20 @@
 
 ``pytestmark = needs_chromium`` skips a module with a visible reason where the browser is not
 installed (``make test`` installs it); the ``browser`` fixture in tests/conftest.py launches it
-once per module.
+once per module. Also here: the settings a page served over plain HTTP needs
+(``web_settings``), pytest-django's WSGI live server started after them (``live_server``),
+signing in at the staff sign-in page (``sign_in``), and moving about a page by keyboard alone
+(``tab_to``, ``choose_by_keyboard``). Servers in other processes, for WebSockets: see
+tests/chat/servers.py.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.factories import PASSWORD, clear_disclosure_log_for_flush
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,7 +31,35 @@ needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
 )
 
-PASSWORD = "correct horse battery staple"  # every member of staff the tests make
+
+def web_settings(settings) -> None:
+    """Pages served without collectstatic and over plain HTTP (neither matters to what the
+    tests check), fast password hashing (the tests sign in many users) and the in-memory
+    channel layer (one process)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@contextmanager
+def live_server() -> Iterator:
+    """pytest-django's WSGI live server, started now: after the test's settings (its
+    session-wide one may have loaded the middleware earlier, with the HTTPS redirect on). Use
+    it from a fixture that asks for ``transactional_db``."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    try:
+        yield server
+    finally:
+        server.stop()
+        clear_disclosure_log_for_flush()
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
@@ -37,27 +73,28 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
 
 # --- the keyboard alone --------------------------------------------------------------------
 
-_FOCUS_RING = """element => {
-  const ring = style => (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
-    || (style.boxShadow && style.boxShadow !== "none");
-  if (ring(getComputedStyle(element))) { return true; }
+_RING_STYLE = """element => {
+  const ring = style => [style.outlineStyle, style.outlineWidth, style.outlineColor,
+                         style.boxShadow].join(" ");
   // USWDS hides a radio or checkbox itself and draws its focus on the label's box.
-  if (element.labels && element.labels.length) {
-    return ring(getComputedStyle(element.labels[0], "::before"));
-  }
-  return false;
+  const label = element.labels && element.labels.length ? element.labels[0] : null;
+  return ring(getComputedStyle(element))
+    + (label ? " | " + ring(getComputedStyle(label, "::before")) : "");
 }"""
 
 
 def tab_to(page, target, *, backwards: bool = False, limit: int = 80) -> None:
     """Press Tab (Shift+Tab with ``backwards``) until ``target``, a locator, has the focus,
-    as someone without a mouse would; fails if it is not reached within ``limit`` presses or
-    shows no focus ring when it is."""
+    as someone without a mouse would; fails if it is not reached within ``limit`` presses,
+    or if its look does not change when it gets the focus (no focus ring)."""
     key = "Shift+Tab" if backwards else "Tab"
     handle = target.element_handle()
+    focused = "element => document.activeElement === element"
+    unfocused = None if handle.evaluate(focused) else handle.evaluate(_RING_STYLE)
     for _ in range(limit):
-        if page.evaluate("element => document.activeElement === element", handle):
-            assert handle.evaluate(_FOCUS_RING), f"no focus ring on {target}"
+        if handle.evaluate(focused):
+            if unfocused is not None:
+                assert handle.evaluate(_RING_STYLE) != unfocused, f"no focus ring on {target}"
             return
         page.keyboard.press(key)
     raise AssertionError(f"{target} could not be reached with {key} in {limit} presses")

@@ -154,6 +154,13 @@ def test_a_whole_shift(browser, server):
 
         offer = agent.get_by_test_id("offer")
         expect(offer).to_contain_text("Live chat: inquiry")
+        # "?" lists what the keys do here, the offer's Alt+A among them; Escape closes it.
+        agent.keyboard.press("?")
+        shortcuts = agent.get_by_test_id("shortcuts")
+        expect(shortcuts).to_be_visible()
+        expect(shortcuts.locator('[data-shortcut-row="alt+a"]')).to_contain_text("Accept the offer")
+        agent.keyboard.press("Escape")
+        expect(shortcuts).to_be_hidden()
         _load_after(agent, "Alt+a")
         expect(agent).to_have_url(re.compile(r"/desk/inquiries/\d{10}/$"))
         chat_reference = _reference_on(agent)
@@ -317,6 +324,22 @@ def test_a_whole_shift(browser, server):
             "call", "assigned", data["agent"],
         )  # fmt: skip
 
+        # Alt+N: a note for whoever takes the call next.
+        agent.keyboard.press("Alt+n")
+        expect(agent.get_by_label("Note", exact=True)).to_be_focused()
+        agent.keyboard.type("Caller is on a mobile phone; speak slowly.")
+        tab_to(agent, agent.get_by_role("button", name="Add note"))
+        _load_after(agent, "Enter")
+        expect(agent.get_by_test_id("history")).to_contain_text(
+            "Caller is on a mobile phone; speak slowly."
+        )
+        assert records.row(
+            "SELECT count(*) AS n FROM inquiries_inquiryevent e JOIN inquiries_inquiry i"
+            " ON i.id = e.inquiry_id WHERE i.reference_number = ? AND e.kind = 'note'"
+            " AND e.body = ?",
+            call_reference, "Caller is on a mobile phone; speak slowly.",
+        )["n"] == 1  # fmt: skip
+
         # --- 7. A warm transfer (Alt+T) to a named colleague, who accepts with Alt+A -------
         other = other_context.new_page()
         _sign_in_by_keyboard(other, data["other"])
@@ -339,15 +362,11 @@ def test_a_whole_shift(browser, server):
         agent.keyboard.type("Caller asks about a card; identity not checked yet.")
         tab_to(agent, agent.get_by_test_id("transfer-submit"))
         _load_after(agent, "Enter")
-        expect(agent.get_by_test_id("transfer-pending")).to_contain_text(
-            "Warm transfer to Omar"
-        )
+        expect(agent.get_by_test_id("transfer-pending")).to_contain_text("Warm transfer to Omar")
 
         offered = other.get_by_test_id("offer")
         expect(offered).to_contain_text(f"Live call: inquiry {call_reference}")
-        expect(offered.get_by_test_id("offer-transfer")).to_contain_text(
-            "Warm transfer: from Rosa"
-        )
+        expect(offered.get_by_test_id("offer-transfer")).to_contain_text("Warm transfer: from Rosa")
         expect(offered.get_by_test_id("offer-transfer-note")).to_have_text(
             "Caller asks about a card; identity not checked yet."
         )

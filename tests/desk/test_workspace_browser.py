@@ -7,14 +7,13 @@ import pytest
 
 from contactcenter.staff.models import Role
 from tests.browser import needs_chromium
-from tests.desk.test_browser import desk_live_server, page_for  # noqa: F401 (fixtures)
 
 pytestmark = needs_chromium
 
 
 def test_three_panes_side_by_side_and_the_shortcuts_list(
-    desk_live_server,  # noqa: F811
-    page_for,  # noqa: F811
+    desk_live_server,
+    page_for,
     staff,
     held_chat,
 ):
@@ -91,8 +90,8 @@ def test_three_panes_side_by_side_and_the_shortcuts_list(
 
 @pytest.mark.parametrize("width", [1100, 800])
 def test_narrower_windows_stack_the_panes(
-    desk_live_server,  # noqa: F811
-    page_for,  # noqa: F811
+    desk_live_server,
+    page_for,
     staff,
     held_chat,
     width,
