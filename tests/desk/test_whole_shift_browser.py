@@ -75,6 +75,22 @@ class Records:
         )["presence"]
 
 
+# Counts every press of a mouse button (or touch) in a tab, across its page loads. Keyboard
+# activation fires "click" but never "pointerdown" or "mousedown".
+COUNT_POINTER_PRESSES = """
+for (const kind of ["pointerdown", "mousedown"]) {
+  addEventListener(kind, () => {
+    const pressed = Number(sessionStorage.getItem("pointer-presses") || 0) + 1;
+    sessionStorage.setItem("pointer-presses", String(pressed));
+  }, true);
+}
+"""
+
+
+def _pointer_presses(page) -> int:
+    return int(page.evaluate("sessionStorage.getItem('pointer-presses') || '0'"))
+
+
 def _reference_on(page) -> str:
     match = re.search(r"/desk/inquiries/(\d{10})/", page.url)
     assert match, page.url
@@ -127,6 +143,8 @@ def test_a_whole_shift(browser, server):
     records = Records(server.database)
     contexts = [browser.new_context(base_url=base_url) for _ in range(5)]
     agent_context, person_context, other_context, officer_context, clerk_context = contexts
+    for tier1 in (agent_context, other_context):
+        tier1.add_init_script(COUNT_POINTER_PRESSES)
     try:
         # --- 1. The Tier 1 agent signs in and goes available, by keyboard -------------------
         agent = agent_context.new_page()
@@ -397,6 +415,9 @@ def test_a_whole_shift(browser, server):
         )  # fmt: skip
         callback = records.items(call_reference)[-1]
         assert (callback["kind"], callback["state"]) == ("callback", "queued")
+
+        # Neither Tier 1 agent pressed a mouse button at any point.
+        assert _pointer_presses(agent) == _pointer_presses(other) == 0
 
         # --- 6, cont. A Tier 2 officer works the callback from the callbacks page ----------
         officer = officer_context.new_page()
