@@ -327,10 +327,13 @@ def test_a_whole_shift(browser, server):
         _load_after(agent, "Enter")
         expect(agent.get_by_test_id("presence")).to_have_text("Available")
         expect(agent.get_by_test_id("no-offer")).to_be_visible()
+        # Waiting with the focus on "Get next": the offer redraws "My work" live, and the
+        # keyboard's place moves to the offer's Accept, not back to the top of the page.
+        tab_to(agent, agent.get_by_role("button", name="Get next"))
         call_reference = _place_call(server)["inquiry_reference"]
-        expect(agent.get_by_test_id("offer")).to_contain_text(
-            f"Live call: inquiry {call_reference}"
-        )
+        offer = agent.get_by_test_id("offer")
+        expect(offer).to_contain_text(f"Live call: inquiry {call_reference}")
+        expect(offer.get_by_role("button", name="Accept")).to_be_focused()
         _load_after(agent, "Alt+a")
         expect(agent).to_have_url(re.compile(rf"/desk/inquiries/{call_reference}/$"))
         _ready(agent)
