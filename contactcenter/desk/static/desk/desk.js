@@ -282,6 +282,29 @@
     if (next) { next.focus(); }
   }
 
+  // --- the transfer tool's list, drawn again each time the tool opens ---------------------
+  // Colleagues come to the desk and leave while the page is open: the list is fetched anew,
+  // and its options replace the old ones in the same <select>, so the focus and a choice
+  // still offered stay where they are.
+  document.querySelectorAll("[data-transfer-targets]").forEach(function (tool) {
+    tool.addEventListener("toggle", function () {
+      var select = tool.querySelector("select");
+      if (!tool.open || !select || !window.fetch) { return; }
+      window.fetch(tool.getAttribute("data-transfer-targets"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("select");
+          if (!fresh) { return; }
+          var chosen = select.value;
+          select.replaceChildren.apply(select, Array.prototype.slice.call(fresh.children));
+          select.value = chosen;
+          if (select.value !== chosen) { select.value = ""; }
+          tool.setAttribute("data-transfer-targets-drawn", String(Date.now()));
+        })
+        .catch(function () { /* the list drawn with the page stays */ });
+    });
+  });
+
   describe(document);
   refresh(document);
   window.setInterval(tick, 1000);
