@@ -115,6 +115,7 @@ SLOW_FILES_FIRST = (
     "tests/portal/test_browser.py",  # Chromium and a live server
     "tests/desk/test_browser.py",  # Chromium, a live server, uvicorn in another process
     "tests/chat/test_browser.py",  # Chromium, uvicorn in another process
+    "tests/desk/test_whole_shift_browser.py",  # one test of some 75 s: uvicorn, Chromium
     "tests/ivr/test_simulator.py",  # uvicorn, the simulator's console script
     "tests/cases/test_import_cases.py",  # the console script in another process
     "tests/servicerequests/test_services.py",  # reference data in most tests

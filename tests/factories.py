@@ -36,6 +36,10 @@ from contactcenter.staff.models import Role, StaffProfile
 DEFAULT_RECEIPT_DATE = dt.date(2024, 3, 4)
 
 
+# Every member of staff made here signs in with this password.
+PASSWORD = "correct horse battery staple"
+
+
 class OfficeFactory(DjangoModelFactory):
     class Meta:
         model = Office
@@ -178,7 +182,7 @@ class UserFactory(DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     is_active = True
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
 
 class StaffProfileFactory(DjangoModelFactory):

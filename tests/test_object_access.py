@@ -127,6 +127,15 @@ ROUTES: dict[str, Route] = {
         {"tier1", "supervisor", "admin"},
         {"note-body": "Checked."},
     ),
+    # The transfer tool's list, drawn again: only for whoever holds a contact on the inquiry.
+    "desk/inquiries/<str:reference>/transfer-targets/": _r(
+        "inquiry",
+        "GET",
+        lambda w, m: (
+            f"/desk/inquiries/{MISSING_REFERENCE if m else w['inquiry']}/transfer-targets/"
+        ),
+        {"tier1"},
+    ),
     # A canned reply filled for an inquiry: the inquiry decides who may have it.
     "desk/inquiries/<str:reference>/replies/<int:reply_id>/": _r(
         "inquiry",

@@ -19,6 +19,11 @@ urlpatterns = [
         tools.inquiry_reply,
         name="inquiry-reply",
     ),
+    path(
+        "inquiries/<str:reference>/transfer-targets/",
+        views.inquiry_transfer_targets,
+        name="inquiry-transfer-targets",
+    ),
     path("inquiries/<str:reference>/<slug:action>/", views.inquiry_action, name="inquiry-action"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/take/", views.callbacks_claim, name="callbacks-claim"),

@@ -368,6 +368,23 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _page(request, "desk/inquiry.html", context)
 
 
+@require_GET
+@desk_roles_required(DESK_ROLES)
+def inquiry_transfer_targets(request: HttpRequest, reference: str) -> HttpResponse:
+    """The transfer tool's list of queues and colleagues, drawn now (``desk.js`` asks for it
+    each time the tool opens): a colleague who came to the desk after the page was drawn can
+    be chosen, one who left is gone. Only for whoever holds a contact on the inquiry."""
+    try:
+        found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+    except ApplicationError:
+        found = None
+    if found is None or not found.held_item_ids or found.inquiry.state == InquiryState.CLOSED:
+        return HttpResponse(status=404)
+    options = selectors.transfer_options(agent=_agent(request), held_item_ids=found.held_item_ids)
+    form = forms.TransferForm(prefix="transfer", options=options, language=active_language())
+    return render(request, "desk/_transfer_targets.html", {"field": form["target"]})
+
+
 @dataclass(frozen=True, slots=True)
 class _Act:
     """One action on an inquiry: who asks, on what, with which of their items."""

@@ -8,21 +8,12 @@ import pytest
 from contactcenter.assistant.services import knowledge_base_load, knowledge_index_reset
 from contactcenter.chat.services import chat_ask, chat_handoff, conversation_start
 from contactcenter.routing.services import agent_ensure_for_user
-
-PASSWORD = "correct horse battery staple"
+from tests.browser import web_settings
 
 
 @pytest.fixture(autouse=True)
 def _chat_settings(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    web_settings(settings)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.REDIS_URL = ""
 

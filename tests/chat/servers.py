@@ -60,6 +60,7 @@ class Servers:
     urls: list[str]
     data: dict
     database: Path
+    env: dict[str, str]
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -73,12 +74,18 @@ class Servers:
 
 
 def start(
-    tmp_path: Path, *, count: int, redis_url: str = "", migrated: Path | None = None
+    tmp_path: Path,
+    *,
+    count: int,
+    redis_url: str = "",
+    migrated: Path | None = None,
+    fill: str = "tests.chat.live_data",
 ) -> Servers:
     """Migrate and fill a fresh SQLite file, then start ``count`` servers on it. With
     ``redis_url`` the Redis database is emptied first and every server uses it. ``migrated``,
     a file ``migrate`` already made (the ``migrated_sqlite`` fixture), is copied instead of
-    migrating again."""
+    migrating again. ``fill`` is the module run (``python -m``) to fill the file; the JSON it
+    prints becomes ``Servers.data``."""
     database = tmp_path / "chat.sqlite3"
     env = {
         **os.environ,
@@ -102,8 +109,8 @@ def start(
         shutil.copyfile(migrated, database)
     else:
         subprocess.run([sys.executable, "-m", "django", "migrate", "--no-input"], **run)
-    filled = subprocess.run([sys.executable, "-m", "tests.chat.live_data"], **run)
-    servers = Servers(urls=[], data=json.loads(filled.stdout), database=database)
+    filled = subprocess.run([sys.executable, "-m", fill], **run)
+    servers = Servers(urls=[], data=json.loads(filled.stdout), database=database, env=env)
     for _ in range(count):
         port = free_port()
         process = subprocess.Popen(

@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from tests.browser import needs_chromium
+from tests.browser import needs_chromium, sign_in
 from tests.chat.servers import start
-from tests.desk.conftest import PASSWORD
 
 pytestmark = needs_chromium
 
@@ -58,10 +57,7 @@ def test_ask_hand_off_and_talk_with_an_agent(browser, server):
         )
 
         agent = agent_context.new_page()
-        agent.goto("/desk/login/")
-        agent.get_by_label("Username").fill(server.data["agent"])
-        agent.get_by_label("Password").fill(PASSWORD)
-        agent.get_by_role("button", name="Sign in").click()
+        sign_in(agent, server.data["agent"])
         agent.get_by_role("button", name="Available").click()
         agent.get_by_test_id("offer").get_by_role("button", name="Accept").click()
         agent_log = agent.get_by_test_id("chat-log")

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import needs_chromium
+from tests.browser import needs_chromium, sign_in
 from tests.chat.servers import start
-from tests.desk.conftest import PASSWORD
 
 pytestmark = needs_chromium
 
@@ -41,10 +40,7 @@ def test_the_agent_sees_the_typed_answers_and_fills_the_identity_form(browser, s
         dialog.get_by_role("button", name="Talk to a person").click()
 
         agent = agent_context.new_page()
-        agent.goto("/desk/login/")
-        agent.get_by_label("Username").fill(server.data["agent"])
-        agent.get_by_label("Password").fill(PASSWORD)
-        agent.get_by_role("button", name="Sign in").click()
+        sign_in(agent, server.data["agent"])
         agent.get_by_role("button", name="Available").click()
         agent.get_by_test_id("offer").get_by_role("button", name="Accept").click()
         agent_log = agent.get_by_test_id("chat-log")

@@ -15,24 +15,39 @@ from contactcenter.routing.services import (
     queue_for,
     work_item_enqueue,
 )
-from tests.factories import CaseFactory, PersonFactory
+from tests.browser import live_server, sign_in, web_settings
+from tests.factories import PASSWORD, CaseFactory, PersonFactory
 
-PASSWORD = "correct horse battery staple"
+__all__ = ["PASSWORD"]  # the desk's tests sign in with it
 
 
 @pytest.fixture(autouse=True)
 def _web_settings(settings):
-    # Tests run without collectstatic and over plain HTTP; neither matters to what is tested.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    # Password hashing is deliberately slow; the desk's tests sign in dozens of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    web_settings(settings)
+
+
+@pytest.fixture
+def desk_live_server(transactional_db, _web_settings):
+    """pytest-django's WSGI live server, for the desk's browser tests."""
+    with live_server() as server:
+        yield server
+
+
+@pytest.fixture
+def page_for(browser):
+    """``page_for(base_url, username)``: a page in a browser context of its own, signed in."""
+    contexts = []
+
+    def make(base_url: str, username: str):
+        context = browser.new_context(base_url=base_url)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, username)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -2,19 +2,10 @@
 
 Two flows run against pytest-django's live server (WSGI): a Tier 1 agent from sign-in to
 escalation, and a Tier 2 officer from taking a callback to resolving it. Live updates need
-WebSockets, so that test starts uvicorn on a SQLite file it migrates and fills itself.
+WebSockets, so that test starts uvicorn on a SQLite file of its own (tests/chat/servers.py).
 """
 
 from __future__ import annotations
-
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -23,44 +14,9 @@ from contactcenter.inquiries.services import inquiry_escalate, inquiry_open
 from contactcenter.routing.models import CallbackAttempt, WorkItem, WorkKind, WorkState
 from contactcenter.staff.models import Role
 from tests.browser import needs_chromium
-from tests.desk.conftest import PASSWORD
-from tests.factories import clear_disclosure_log_for_flush
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.chat.servers import start
 
 pytestmark = needs_chromium
-
-
-@pytest.fixture
-def desk_live_server(transactional_db, _web_settings):
-    """A WSGI live server started after this test's settings (pytest-django's session-wide
-    one may have loaded its middleware earlier, with the HTTPS redirect switched on)."""
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer("localhost")
-    yield server
-    server.stop()
-    clear_disclosure_log_for_flush()
-
-
-@pytest.fixture
-def page_for(browser):
-    contexts = []
-
-    def make(base_url: str, username: str):
-        context = browser.new_context(base_url=base_url)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/desk/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def test_tier1_accepts_a_call_verifies_sees_the_case_and_escalates(
@@ -141,51 +97,13 @@ def test_tier2_takes_a_callback_logs_attempts_and_resolves(
 # --- live updates over a real ASGI server ---------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def asgi_server(tmp_path, migrated_sqlite):
-    """uvicorn serving the project on its own migrated and filled SQLite file (a copy of the
-    run's migrated file, tests/conftest.py)."""
-    database = tmp_path / "desk.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    env = {
-        **os.environ,
-        "VAR_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DEBUG": "true",
-        "LIVE_HELP_ALWAYS_OPEN": "true",
-        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)  # one process: the in-memory channel layer is enough
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    run = {"env": env, "cwd": PROJECT_DIR, "capture_output": True, "check": True}
-    filled = subprocess.run([sys.executable, "-m", "tests.desk.live_data"], **run)
-    data = json.loads(filled.stdout)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "contactcenter.asgi:application",
-         "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
-        env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(process.stderr.read().decode() if process.stderr else "no server")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", data
-    process.terminate()
-    process.wait(timeout=10)
+    """uvicorn serving the project on its own SQLite file (a copy of the run's migrated file,
+    tests/conftest.py), filled by tests/desk/live_data.py."""
+    servers = start(tmp_path, count=1, migrated=migrated_sqlite, fill="tests.desk.live_data")
+    yield servers.urls[0], servers.data
+    servers.stop()
 
 
 def test_live_updates_reach_the_supervisor_and_the_next_agent(asgi_server, page_for):

@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from contactcenter.staff.models import Role
-from tests.browser import needs_chromium
-from tests.desk.conftest import PASSWORD
+from tests.browser import PASSWORD, needs_chromium
 from tests.desk.test_person_history import _contact, _service_request
-from tests.factories import clear_disclosure_log_for_flush
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -20,16 +18,6 @@ pytestmark = [
     needs_chromium,
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (run npm ci)"),
 ]
-
-
-@pytest.fixture
-def live(transactional_db, _web_settings):
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer("localhost")
-    yield server
-    server.stop()
-    clear_disclosure_log_for_flush()
 
 
 def _axe_problems(page) -> list[dict]:
@@ -42,7 +30,7 @@ def _axe_problems(page) -> list[dict]:
 
 
 def test_the_history_appears_after_the_identity_check(
-    live, browser, staff, case, queued_call, always_open
+    desk_live_server, browser, staff, case, queued_call, always_open
 ):
     from playwright.sync_api import expect
 
@@ -52,7 +40,7 @@ def test_the_history_appears_after_the_identity_check(
     user = staff(Role.TIER1)
     item = queued_call()
     for language in ("en-US", "es-US"):
-        context = browser.new_context(base_url=live.url, locale=language)
+        context = browser.new_context(base_url=desk_live_server.url, locale=language)
         context.add_init_script(path=str(AXE))
         page = context.new_page()
         page.goto("/desk/login/")

@@ -19,7 +19,6 @@ from contactcenter.routing.services import (
 )
 from contactcenter.staff.models import Role
 from tests.browser import needs_chromium
-from tests.desk.test_browser import desk_live_server, page_for  # noqa: F401 (fixtures)
 
 pytestmark = needs_chromium
 
@@ -39,8 +38,8 @@ def held_chat(queues, always_open):
 
 
 def test_a_canned_reply_and_a_knowledge_link_go_into_the_chat_reply_box(
-    desk_live_server,  # noqa: F811
-    page_for,  # noqa: F811
+    desk_live_server,
+    page_for,
     staff,
     held_chat,
     settings,

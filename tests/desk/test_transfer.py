@@ -438,3 +438,25 @@ def test_a_person_in_live_chat_is_told_they_are_being_transferred(
     assert conversation.messages.filter(notice="transferring").count() == 1
     conversation.refresh_from_db()
     assert conversation.state == ConversationState.ACTIVE  # the sender is still with them
+
+
+def test_the_tools_list_drawn_again_has_who_came_to_the_desk_since(working, colleague, signed_in):
+    client, _user, _item, url = working
+    page = client.get(url).content.decode()
+    later = colleague()  # came to the desk after the page was drawn
+    assert f'value="agent:{later.pk}"' not in page
+    assert f'data-transfer-targets="{url}transfer-targets/"' in page
+    listed = client.get(url + "transfer-targets/")
+    assert listed.status_code == 200
+    body = listed.content.decode()
+    assert body.lstrip().startswith("<select") and 'name="transfer-target"' in body
+    assert f'value="agent:{later.pk}"' in body
+    assert f'value="queue:{spanish_queue().pk}"' in body
+    later.presence = Presence.AWAY  # and gone again
+    later.save(update_fields=["presence"])
+    assert f'value="agent:{later.pk}"' not in client.get(url + "transfer-targets/").content.decode()
+
+    assert client.get("/desk/inquiries/0000000000/transfer-targets/").status_code == 404
+    # Only the one who holds the contact gets the list; to anyone else it does not exist.
+    outsider, _ = signed_in(Role.TIER1)  # the test's client, signed in as someone else
+    assert outsider.get(url + "transfer-targets/").status_code == 404

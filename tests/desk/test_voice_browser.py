@@ -9,26 +9,20 @@ import time
 import pytest
 
 from contactcenter.staff.models import Role
-from tests.browser import needs_chromium
-from tests.desk.conftest import PASSWORD
-from tests.factories import clear_disclosure_log_for_flush
+from tests.browser import PASSWORD, live_server, needs_chromium
 
 pytestmark = needs_chromium
 
 
 @pytest.fixture
 def voice_live_server(transactional_db, _web_settings, settings):
-    from pytest_django.live_server_helper import LiveServer
-
     settings.TWILIO_ACCOUNT_SID = "AC" + "1" * 32
     settings.TWILIO_AUTH_TOKEN = "test-auth-token"
     settings.TWILIO_API_KEY_SID = "SK" + "2" * 32
     settings.TWILIO_API_KEY_SECRET = "browser-phone-secret-0123456789abcdef"
     settings.TWILIO_TWIML_APP_SID = "AP" + "3" * 32
-    server = LiveServer("localhost")
-    yield server
-    server.stop()
-    clear_disclosure_log_for_flush()
+    with live_server() as server:
+        yield server
 
 
 @pytest.mark.parametrize("twilio", ["unreachable", "silent"])

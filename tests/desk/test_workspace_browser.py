@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+from contactcenter.desk.services import desk_presence_set
+from contactcenter.routing.services import agent_ensure_for_user, work_item_decline
 from contactcenter.staff.models import Role
-from tests.browser import needs_chromium
-from tests.desk.test_browser import desk_live_server, page_for  # noqa: F401 (fixtures)
+from tests.browser import needs_chromium, tab_to
 
 pytestmark = needs_chromium
 
 
 def test_three_panes_side_by_side_and_the_shortcuts_list(
-    desk_live_server,  # noqa: F811
-    page_for,  # noqa: F811
+    desk_live_server,
+    page_for,
     staff,
     held_chat,
 ):
@@ -91,8 +92,8 @@ def test_three_panes_side_by_side_and_the_shortcuts_list(
 
 @pytest.mark.parametrize("width", [1100, 800])
 def test_narrower_windows_stack_the_panes(
-    desk_live_server,  # noqa: F811
-    page_for,  # noqa: F811
+    desk_live_server,
+    page_for,
     staff,
     held_chat,
     width,
@@ -113,3 +114,34 @@ def test_narrower_windows_stack_the_panes(
     else:
         assert contact["y"] + contact["height"] <= context["y"] + 1
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width
+
+
+def test_a_live_redraw_of_my_work_keeps_the_keyboards_place(
+    desk_live_server, page_for, staff, queued_call, always_open
+):
+    """The focus inside "My work" when a live event redraws it stays on the same control, or
+    goes to the pane's heading when that control is gone; never back to the top of the page."""
+    from playwright.sync_api import expect
+
+    user = staff(Role.TIER1)
+    item = queued_call()
+    agent = agent_ensure_for_user(user=user)
+    assert desk_presence_set(agent=agent, presence="available").pk == item.pk
+    page = page_for(desk_live_server.url, user.username)
+    accept = page.get_by_test_id("offer").get_by_role("button", name="Accept")
+    tab_to(page, accept)
+
+    # A live event (as the desk's socket gives one) draws the pane again: the focus goes to
+    # the new Accept.
+    page.evaluate("document.querySelector('[data-testid=offer]').dataset.old = 'yes'")
+    page.evaluate("htmx.trigger(document.body, 'desk-work')")
+    expect(page.locator("[data-testid=offer][data-old]")).to_have_count(0)
+    expect(page.get_by_test_id("offer")).to_be_visible()
+    expect(accept).to_be_focused()
+
+    # The offer is gone (declined and the agent set away elsewhere): the pane's heading.
+    work_item_decline(agent=agent, item_id=item.pk)
+    desk_presence_set(agent=agent, presence="away")
+    page.evaluate("htmx.trigger(document.body, 'desk-work')")
+    expect(page.get_by_test_id("no-offer")).to_be_visible()
+    expect(page.get_by_role("heading", name="My work")).to_be_focused()

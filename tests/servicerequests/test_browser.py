@@ -14,38 +14,23 @@ from contactcenter.inquiries.models import Channel
 from contactcenter.offices.models import Office
 from contactcenter.servicerequests.models import ServiceRequest
 from contactcenter.staff.models import Role
-from tests.browser import needs_chromium
-from tests.factories import StaffUserFactory, clear_disclosure_log_for_flush
+from tests.browser import live_server, needs_chromium, sign_in, web_settings
+from tests.factories import StaffUserFactory
 
 from .test_views import _in_the_work_of
 
 pytestmark = needs_chromium
 
-PASSWORD = "correct horse battery staple"
-
 
 @pytest.fixture(autouse=True)
 def _web_settings(settings):
-    # Over plain HTTP, without collectstatic, with fast password hashing.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    web_settings(settings)
 
 
 @pytest.fixture
 def live(transactional_db, _web_settings):
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer("localhost")
-    yield server
-    server.stop()
-    clear_disclosure_log_for_flush()
+    with live_server() as server:
+        yield server
 
 
 @pytest.fixture
@@ -56,11 +41,7 @@ def signed_in(browser, live):
         context = browser.new_context(base_url=live.url)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/desk/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        sign_in(page, username)
         return page
 
     yield make

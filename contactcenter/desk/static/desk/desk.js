@@ -253,11 +253,64 @@
     });
   }
 
+  // --- the keyboard's place across a live redraw -------------------------------------------
+  // Live events redraw "My work" (htmx). When the focus was in what is redrawn, it would fall
+  // back to the top of the page; put it on the same control drawn again (same text, link or
+  // value), else on a new offer's Accept, else on the pane's heading, so Tab goes on from there.
+  var placeBefore = null;
+  body.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail && event.detail.target;
+    placeBefore = active && active !== body && target && target.contains(active) ? active : null;
+  });
+  function samePlace(root, old) {
+    var found = null;
+    root.querySelectorAll(old.tagName).forEach(function (candidate) {
+      if (!found && candidate.textContent.trim() === old.textContent.trim() &&
+          candidate.getAttribute("href") === old.getAttribute("href") &&
+          candidate.getAttribute("value") === old.getAttribute("value")) { found = candidate; }
+    });
+    return found;
+  }
+  function keepPlace(root) {
+    var old = placeBefore;
+    placeBefore = null;
+    if (!old || document.body.contains(old)) { return; }
+    if (document.activeElement && document.activeElement !== body) { return; }  // htmx kept it
+    var next = samePlace(root, old) || root.querySelector('[data-shortcut="alt+a"]') ||
+      document.getElementById("pane-work-heading");
+    if (next) { next.focus(); }
+  }
+
+  // --- the transfer tool's list, drawn again each time the tool opens ---------------------
+  // Colleagues come to the desk and leave while the page is open: the list is fetched anew,
+  // and its options replace the old ones in the same <select>, so the focus and a choice
+  // still offered stay where they are.
+  document.querySelectorAll("[data-transfer-targets]").forEach(function (tool) {
+    tool.addEventListener("toggle", function () {
+      var select = tool.querySelector("select");
+      if (!tool.open || !select || !window.fetch) { return; }
+      window.fetch(tool.getAttribute("data-transfer-targets"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("select");
+          if (!fresh) { return; }
+          var chosen = select.value;
+          select.replaceChildren.apply(select, Array.prototype.slice.call(fresh.children));
+          select.value = chosen;
+          if (select.value !== chosen) { select.value = ""; }
+          tool.setAttribute("data-transfer-targets-drawn", String(Date.now()));
+        })
+        .catch(function () { /* the list drawn with the page stays */ });
+    });
+  });
+
   describe(document);
   refresh(document);
   window.setInterval(tick, 1000);
   body.addEventListener("htmx:afterSwap", function (event) {
     describe(event.target);
     refresh(event.target);
+    keepPlace(event.target);
   });
 })();
