@@ -10,7 +10,6 @@ from contactcenter.routing.models import CallbackAttempt
 from contactcenter.staff.models import Role
 from tests.browser import needs_chromium
 from tests.desk.conftest import PASSWORD
-from tests.desk.test_browser import desk_live_server  # noqa: F401 (fixture)
 
 pytestmark = needs_chromium
 
@@ -20,7 +19,7 @@ def _no_sideways_scroll(page, test_id: str) -> bool:
 
 
 def test_a_callback_in_the_workspace_at_1366_in_spanish(
-    desk_live_server,  # noqa: F811
+    desk_live_server,
     browser,
     staff,
     queues,
