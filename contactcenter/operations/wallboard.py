@@ -153,7 +153,8 @@ class ChannelSelfService:
 
     @property
     def percent(self) -> Decimal | None:
-        return percent(self_service_rate(self_served=self.self_served, queued=self.queued), places=0)
+        rate = self_service_rate(self_served=self.self_served, queued=self.queued)
+        return percent(rate, places=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,8 @@ class Wallboard:
 
     @property
     def self_service_percent(self) -> Decimal | None:
-        return percent(self_service_rate(self_served=self.self_served, queued=self.queued), places=0)
+        rate = self_service_rate(self_served=self.self_served, queued=self.queued)
+        return percent(rate, places=0)
 
     @property
     def chart_points(self) -> list[tuple[IntervalPoint, Decimal, Decimal, Decimal]]:
@@ -261,7 +263,7 @@ def _folded_today(begin: dt.datetime, end: dt.datetime) -> tuple[FactsByKey, dic
     for row in folded:
         into = facts[(row["interval_start"], int(row["queue_id"]), row["channel"])]
         for name in FACT_COLUMNS:
-            into[name] += int(row[f"sum_{name}"] or 0)
+            into[name] += int(row[f"sum_{name}"] or 0)  # type: ignore[literal-required]
     states: dict[str, int] = defaultdict(int)
     for presence, milliseconds in (
         AgentStateFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
@@ -364,7 +366,7 @@ def wallboard_today(*, now: dt.datetime | None = None) -> Wallboard:
     for queue in queues:
         counts = _counts(by_queue.get(queue.pk, {}))
         met, counted = _terms(queue, counts)
-        oldest = queue.oldest  # type: ignore[attr-defined]
+        oldest = queue.oldest
         rows.append(
             QueueNow(
                 queue_id=queue.pk,
@@ -374,7 +376,7 @@ def wallboard_today(*, now: dt.datetime | None = None) -> Wallboard:
                 threshold_seconds=queue.service_level_seconds,
                 target_percent=queue.service_level_target_percent,
                 formula=queue.service_level_formula,
-                waiting=queue.waiting,  # type: ignore[attr-defined]
+                waiting=queue.waiting,
                 oldest_wait_seconds=(
                     max(0, int((now - oldest).total_seconds())) if oldest else None
                 ),
@@ -390,10 +392,9 @@ def wallboard_today(*, now: dt.datetime | None = None) -> Wallboard:
     queues_by_id = {queue.pk: queue for queue in queues}
     per_interval: dict[dt.datetime, list[int]] = defaultdict(lambda: [0, 0])
     for (start, queue_id), amounts in by_interval_queue.items():
-        queue = queues_by_id.get(queue_id)
-        if queue is None:
-            continue
-        met, counted = _terms(queue, _counts(amounts))
+        if queue_id not in queues_by_id:
+            continue  # a queue no longer in use
+        met, counted = _terms(queues_by_id[queue_id], _counts(amounts))
         per_interval[start][0] += met
         per_interval[start][1] += counted
     intervals = []

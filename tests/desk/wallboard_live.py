@@ -86,8 +86,12 @@ def _busy_day() -> None:
     now = timezone.now()
     start = now.astimezone(agency_zone()).replace(hour=8, minute=0, second=0, microsecond=0)
     # (queue, contacts an hour, share answered, typical wait in seconds)
-    plan = [("t1-general-en", 40, 0.95, 12), ("t1-general-es", 24, 0.85, 35),
-            ("t1-premium-processing", 8, 0.97, 9), ("t1-intercountry-adoption", 4, 0.9, 25)]  # fmt: skip
+    plan = [
+        ("t1-general-en", 40, 0.95, 12),
+        ("t1-general-es", 24, 0.85, 35),
+        ("t1-premium-processing", 8, 0.97, 9),
+        ("t1-intercountry-adoption", 4, 0.9, 25),
+    ]
     item = 10_000
     for code, per_hour, answered_share, wait in plan:
         queue = Queue.objects.get(code=code)
@@ -117,8 +121,9 @@ def _busy_day() -> None:
         channel = "virtual_assistant" if chance.random() < 0.6 else "phone"
         contact_event_emit(Kind.SELF_SERVED, channel=channel, at=moment, language="en")
         moment += dt.timedelta(seconds=chance.randint(60, 200))
-    states = [Presence.AVAILABLE] * 3 + [Presence.BUSY] * 5 + [Presence.WRAP_UP] * 2 + [
-        Presence.AWAY]
+    states = (
+        [Presence.AVAILABLE] * 3 + [Presence.BUSY] * 5 + [Presence.WRAP_UP] * 2 + [Presence.AWAY]
+    )
     for number, presence in enumerate(states, start=1):
         user = StaffUserFactory(username=f"agent{number}", role=Role.TIER1)
         agent = agent_ensure_for_user(user=user)
@@ -131,7 +136,8 @@ def _busy_day() -> None:
         # Signed in since 8:00, on contacts most of the day.
         PresenceChange.objects.filter(agent=agent).update(changed_at=start)
         busy = PresenceChange.objects.create(agent=agent, presence=Presence.BUSY)
-        PresenceChange.objects.filter(pk=busy.pk).update(changed_at=start + dt.timedelta(minutes=20))
+        busy_from = start + dt.timedelta(minutes=20)
+        PresenceChange.objects.filter(pk=busy.pk).update(changed_at=busy_from)
         agent_set_presence(agent=agent, presence=presence)
     for _ in range(3):
         waiting_call_in("t1-general-es", language="es")
@@ -139,6 +145,11 @@ def _busy_day() -> None:
 
 
 def waiting_call_in(code: str, *, language: str) -> None:
+    """A call waiting in ``code`` for a minute and a half."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from contactcenter.inquiries.services import inquiry_open
     from contactcenter.routing.models import Queue, WorkItem, WorkKind
     from contactcenter.routing.services import work_item_enqueue
@@ -147,9 +158,6 @@ def waiting_call_in(code: str, *, language: str) -> None:
     item = work_item_enqueue(
         inquiry=inquiry, kind=WorkKind.CALL, queue=Queue.objects.get(code=code)
     )
-    from django.utils import timezone
-    import datetime as dt
-
     WorkItem.objects.filter(pk=item.pk).update(
         enqueued_at=timezone.now() - dt.timedelta(seconds=95)
     )
