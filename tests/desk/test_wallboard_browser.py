@@ -108,4 +108,14 @@ def test_the_wallboard_shows_an_answer_and_an_abandon_live(wallboard_server, bro
     expect(page.locator("#wallboard-announcer")).to_have_text(
         "Below target: Tier 1 general, English, 50 % against 80 %."
     )
+
+    # A burst of a hundred board events reloads the board a few times, not a hundred.
+    reloads = []
+    page.on("request", lambda request: reloads.append(request.url)
+            if "/desk/wallboard/board/" in request.url else None)  # fmt: skip
+    page.evaluate(
+        "() => { for (let i = 0; i < 100; i++) { htmx.trigger(document.body, 'desk-board', {}); } }"
+    )
+    page.wait_for_timeout(4_500)
+    assert 1 <= len(reloads) <= 3, reloads  # the first at once, then one after the burst
     context.close()
