@@ -128,7 +128,7 @@ def server_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, st
 class Server:
     def __init__(
         self, env: dict[str, str], log_path: Path, profile: Path | None = None,
-        stalls: Path | None = None, stacks: bool = False,
+        stalls: Path | None = None, stacks: bool = False, workers: int = 1,
     ) -> None:  # fmt: skip
         self.port = free_port()
         self.log = log_path.open("w")
@@ -142,7 +142,8 @@ class Server:
         else:
             command = [PYTHON, "-m", "uvicorn", "contactcenter.asgi:application", "--host",
                        "127.0.0.1", "--port", str(self.port), "--lifespan", "off",
-                       "--log-level", "warning", "--no-access-log"]  # fmt: skip
+                       "--log-level", "warning", "--no-access-log",
+                       "--workers", str(workers)]  # fmt: skip
         self.process = subprocess.Popen(
             command, env=env, cwd=PROJECT_DIR, stdout=self.log, stderr=subprocess.STDOUT
         )
@@ -162,11 +163,19 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def cpu_seconds(self) -> float:
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU used so far by the server and its worker processes (uvicorn ``--workers``)."""
+        pids = [self.process.pid]
+        with contextlib.suppress(OSError, ValueError):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self) -> None:
         if self.profile is not None:

@@ -323,8 +323,8 @@ async def phase(agents: list[AgentClient], body, args: argparse.Namespace, name:
     return tally
 
 
-async def measure(origin: str, names: list[str], args: argparse.Namespace) -> dict[str, Any]:
-    agents = [AgentClient(n, name, origin) for n, name in enumerate(names)]
+async def measure(server: Server, names: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    agents = [AgentClient(n, name, server.origin) for n, name in enumerate(names)]
     try:
         # Signing in, apart, at its own rate: each hashes the password.
         progress(f"{len(agents)} agents sign in at {args.sign_in_rate}/s")
@@ -352,7 +352,9 @@ async def measure(origin: str, names: list[str], args: argparse.Namespace) -> di
         baseline = await phase(agents, healthz, args, "baseline")
         progress(f"workspace: {args.rate} actions/s for {args.warmup + args.duration}s")
         busy_before = os.getloadavg()
+        cpu_before = server.cpu_seconds()
         workspace = await phase(agents, work, args, "workspace")
+        server_cpu = server.cpu_seconds() - cpu_before
     finally:
         await asyncio.gather(*(agent.close() for agent in agents))
     every = [x for action in ACTIONS for x in workspace.latencies[action]]
@@ -363,6 +365,11 @@ async def measure(origin: str, names: list[str], args: argparse.Namespace) -> di
         "overall": summary(every),
         "errors": dict(workspace.errors) | {f"baseline {k}": v for k, v in baseline.errors.items()},
         "load_average": [round(x, 2) for x in busy_before],
+        # What the server spent per action, whatever else the machine was doing: the figure
+        # that says whether one core could keep up with the rate at all.
+        "server_cpu_ms_per_action": round(
+            server_cpu * 1000 / max(1, sum(workspace.done.values())), 1
+        ),
         "slowest_seconds": sorted(
             ((s, round(max(xs) * 1000)) for s, xs in workspace.by_second.items()),
             key=lambda pair: -pair[1],
@@ -380,6 +387,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds measured")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds not counted")
     parser.add_argument("--runs", type=int, default=3, help="repeat and report the median")
+    parser.add_argument(
+        "--workers", type=int, default=2,
+        help="uvicorn worker processes (as `contactcenter serve --workers N`; 1 under --profile)",
+    )  # fmt: skip
     parser.add_argument("--sign-in-rate", type=float, default=5.0, help="sign-ins per second")
     parser.add_argument("--quick", action="store_true", help="one run of 12 s after 3 s warm-up")
     parser.add_argument("--database", choices=sorted(DATABASES), default="postgres")
@@ -435,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.agents} agents and {chats} waiting chats through the services",
         ))  # fmt: skip
         profile = args.artifacts / "workspace-server.pstats" if args.profile else None
-        server = Server(env, args.artifacts / "workspace-server.log", profile)
+        server = Server(env, args.artifacts / "workspace-server.log", profile,
+                        workers=1 if profile else args.workers)  # fmt: skip
         progress(f"server up on port {server.port}")
         try:
             try:
@@ -446,13 +458,15 @@ def main(argv: list[str] | None = None) -> int:
                 pass
             results = []
             for n in range(args.runs):
-                result = asyncio.run(measure(server.origin, names, args))
+                result = asyncio.run(measure(server, names, args))
                 results.append(result)
                 progress(f"run {n + 1}: " + ", ".join(
                     f"{a} p99 {result['actions'][a]['p99_ms']:.0f}" for a in ACTIONS
                 ) + f"; overall p99 {result['overall']['p99_ms']:.0f} ms, /healthz p99 "
                     f"{result['baseline']['p99_ms']:.0f} ms; load average "
-                    f"{result['load_average']}; errors {result['errors'] or 'none'}")  # fmt: skip
+                    f"{result['load_average']}; server CPU per action "
+                    f"{result['server_cpu_ms_per_action']} ms; "
+                    f"errors {result['errors'] or 'none'}")  # fmt: skip
         finally:
             server.stop()
             progress("server stopped")

@@ -248,7 +248,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 # Staff keep Django's own backend (first); the public sign in by email through allauth.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, letting go of the pooled connection while it hashes a password.
+    "contactcenter.staff.backends.PooledModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 

@@ -40,11 +40,17 @@ FAILED_OUTCOMES = frozenset(
 
 
 def callbacks_for_officer(*, agent: Agent) -> QuerySet[WorkItem]:
-    """The officer's own callbacks: those the person confirmed by text first, then oldest."""
+    """The officer's own callbacks: those the person confirmed by text first, then the most
+    overdue (the earliest due time), then the oldest."""
     return (
         WorkItem.objects.filter(assigned_to=agent, kind=WorkKind.CALLBACK, state=WorkState.ASSIGNED)
         .select_related("inquiry")
-        .order_by(F("confirmed_at").desc(nulls_last=True), "enqueued_at", "id")
+        .order_by(
+            F("confirmed_at").desc(nulls_last=True),
+            F("due_at").asc(nulls_last=True),
+            "enqueued_at",
+            "id",
+        )
     )
 
 

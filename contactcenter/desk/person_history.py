@@ -49,6 +49,7 @@ from contactcenter.core.languages import active_language
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.inquiries.models import (
     Channel,
+    Disposition,
     DispositionCode,
     Inquiry,
     InquiryState,
@@ -70,21 +71,23 @@ HISTORY_PURPOSE = "contact history"
 # What the history discloses of the person: their contacts, no field of the person record.
 HISTORY_FIELDS = "contact_history"
 
-# A mark for each kind of contact, beside its label (the mark is hidden from screen readers).
+# A mark for each kind of contact, beside its label: the name of an icon in USWDS's sprite (an
+# image, not a character, so it shows whatever fonts the agent's computer has; hidden from
+# screen readers).
 CHANNEL_MARKS = {
-    Channel.PHONE: "☎",
-    Channel.TTY: "☎",
-    Channel.VIRTUAL_ASSISTANT: "💬",
-    Channel.CHAT: "💬",
-    Channel.SECURE_MESSAGE: "✉",
-    Channel.WEBFORM: "✎",
-    Channel.EMAIL: "✉",
-    Channel.MAIL: "✉",
-    Channel.FAX: "✉",
-    Channel.IN_PERSON: "⌂",
-    "callback": "↺",
-    "service_request": "📋",
-    "appointment": "📅",
+    Channel.PHONE: "phone",
+    Channel.TTY: "keyboard",
+    Channel.VIRTUAL_ASSISTANT: "support_agent",
+    Channel.CHAT: "chat",
+    Channel.SECURE_MESSAGE: "mail",
+    Channel.WEBFORM: "edit",
+    Channel.EMAIL: "mail",
+    Channel.MAIL: "mail_outline",
+    Channel.FAX: "fax",
+    Channel.IN_PERSON: "location_city",
+    "callback": "autorenew",
+    "service_request": "topic",
+    "appointment": "event",
 }
 
 
@@ -216,6 +219,13 @@ def person_history_for_viewer(
                 .order_by("-started_at", "-id")
                 .values("outcome")[:1]
             ),
+            # The wrap-up code's label as the agency keeps it (its own codes included), in the
+            # viewer's language, read in the same statement.
+            disposition_label=Subquery(
+                Disposition.objects.filter(code=OuterRef("disposition")).values(
+                    "label_es" if active_language() == "es" else "label_en"
+                )[:1]
+            ),
         )
         .order_by("-created_at", "-id")
     )
@@ -292,9 +302,15 @@ def _inquiry_entry(row: Inquiry, *, current: Inquiry, openable: dict[int, str]) 
     if outcome:
         details.append(_("Phone line: %(outcome)s") % {"outcome": _label(CallOutcome, outcome)})
     if had_callback:
-        details.append(_("Called back by Tier 2"))
+        # Until Tier 2 has called, the callback is only promised.
+        waiting = row.state in (InquiryState.ESCALATED, InquiryState.CALLBACK_SCHEDULED)
+        details.append(
+            _("Waiting for a Tier 2 callback") if waiting else _("Called back by Tier 2")
+        )
     if row.disposition:
-        details.append(_label(DispositionCode, row.disposition))
+        details.append(
+            getattr(row, "disposition_label", None) or _label(DispositionCode, row.disposition)
+        )
     channel = "callback" if had_callback else row.channel
     return HistoryEntry(
         kind="inquiry",
@@ -304,7 +320,7 @@ def _inquiry_entry(row: Inquiry, *, current: Inquiry, openable: dict[int, str]) 
             if had_callback
             else _label(Channel, row.channel)
         ),
-        mark=CHANNEL_MARKS.get(channel, "•"),
+        mark=CHANNEL_MARKS.get(channel, "chat"),
         at=row.created_at,
         number=row.reference_number,
         state_label=_label(InquiryState, row.state),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcenter.desk import tools, views, voice
+from contactcenter.desk import reports, tools, views, voice
 
 app_name = "desk"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("inquiries/<str:reference>/<slug:action>/", views.inquiry_action, name="inquiry-action"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/take/", views.callbacks_claim, name="callbacks-claim"),
+    path("callbacks/<int:item_id>/", views.callbacks, name="callback"),
     path("callbacks/<int:item_id>/attempt/", views.callback_attempt, name="callback-attempt"),
     path("callbacks/<int:item_id>/text/", views.callback_text, name="callback-text"),
     path("callbacks/<int:item_id>/resolve/", views.callback_resolve, name="callback-resolve"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("wallboard/", views.wallboard, name="wallboard"),
     path("wallboard/board/", views.wallboard_fragment, name="wallboard-board"),
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
+    path("reports/", reports.reports, name="reports"),
     # Agent tools: canned replies (kept by supervisors) and the knowledge-base search.
     path("knowledge/", tools.knowledge, name="knowledge"),
     path("replies/", tools.replies_list, name="replies"),

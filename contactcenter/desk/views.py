@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from contactcenter.cases.statuses import status_text
 from contactcenter.chat.texts import desk_panel_texts
 from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.languages import active_language
@@ -116,7 +117,12 @@ def _run(request: HttpRequest, action: Callable[[], T]) -> T | None:
 
 
 def _agent(request: HttpRequest) -> Agent:
-    return agent_ensure_for_user(user=request.user)
+    """The signed-in member of staff's routing profile, read once per request."""
+    agent = getattr(request, "_desk_agent", None)
+    if agent is None:
+        agent = agent_ensure_for_user(user=request.user)
+        request._desk_agent = agent  # type: ignore[attr-defined]
+    return agent
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -201,9 +207,9 @@ def presence(request: HttpRequest) -> HttpResponse:
     return redirect(_back_to(request))
 
 
-def _back_to(request: HttpRequest) -> str:
+def _back_to(request: HttpRequest, default: str = "") -> str:
     """The workspace page the form was posted from (``next``), when it is on this site and a
-    page this person may use; otherwise the desk's home."""
+    page this person may use; otherwise ``default`` (the desk's home unless given)."""
     wanted = request.POST.get("next", "")
     if (
         isinstance(wanted, str)
@@ -214,7 +220,7 @@ def _back_to(request: HttpRequest) -> str:
         and page_allowed(request.user, wanted)
     ):
         return wanted
-    return reverse("desk:home")
+    return default or reverse("desk:home")
 
 
 @require_POST
@@ -293,9 +299,17 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
             context["case"] = inquiry_case_for_viewer(
                 viewer=request.user, inquiry=inquiry, channel="desk"
             )
+            # The public status text, in the page's language (kept outside the catalogue).
+            context["case_status"] = status_text(context["case"].status, active_language())
         except ApplicationError as error:
             context["case_error"] = str(error.message)
     context["person_history"] = person_history_panel(viewer=request.user, inquiry=inquiry)
+    # The callback this viewer holds on it, worked (attempts, text ahead) on the Callbacks page.
+    context["callback_item_id"] = next(
+        (pk for pk, kind in zip(found.held_item_ids, found.held_kinds, strict=False)
+         if kind == WorkKind.CALLBACK),
+        None,
+    )  # fmt: skip
     if found.held_item_ids and not context["closed"]:
         transfer = selectors.transfer_options(
             agent=_agent(request), held_item_ids=found.held_item_ids
@@ -566,7 +580,8 @@ def inquiry_action(request: HttpRequest, reference: str, action: str) -> HttpRes
         found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
     except ApplicationError as error:
         return _page(request, "desk/not_found.html", {"error": error.message}, status=404)
-    back = redirect("desk:inquiry", reference=reference)
+    # Back to the page the form was on (the inquiry, or the callbacks page with it open).
+    back = redirect(_back_to(request, reverse("desk:inquiry", args=[reference])))
     if not found.can_act:
         messages.error(request, _("You are not working this inquiry any more."))
         return back
@@ -594,21 +609,52 @@ def _valid(request: HttpRequest, form: forms.UswdsForm) -> bool:
 # --- Tier 2: callbacks ----------------------------------------------------------------------
 
 
-def _callbacks_context(agent: Agent) -> dict:
-    return {
-        "agent": agent,
-        "callbacks": selectors.callbacks_for_desk(agent=agent),
+def _callbacks_context(
+    request: HttpRequest, agent: Agent, *, open_id: int | None = None
+) -> dict | None:
+    """The callbacks page in the workspace: "My work" on the left, the officer's callbacks in
+    the centre (confirmed by text first, then the most overdue) with the one open (``open_id``,
+    else the first) showing the number to dial, the reference and the attempt forms, and that
+    inquiry's person and case on the right. None when ``open_id`` is not a callback they hold
+    (missing and someone else's alike)."""
+    items = selectors.callbacks_for_desk(agent=agent)
+    if open_id is None:
+        opened = items[0] if items else None
+    else:
+        opened = next((item for item in items if item.pk == open_id), None)
+        if opened is None:
+            return None
+    context: dict = {
+        "callbacks": items,
+        "opened": opened,
+        "now": timezone.now(),
         "window_open": calling_window_open(),
         "text_ahead_available": _text_ahead_available(),
-        "attempt_form": forms.AttemptForm(),
-        "resolve_form": forms.ResolveForm(),
+        # Named apart from the open inquiry's own forms (the right pane's, prefixed).
+        "callback_attempt_form": forms.AttemptForm(),
+        "callback_resolve_form": forms.ResolveForm(),
+        "callbacks_page": True,
     }
+    current = ""
+    if opened is not None:
+        found = selectors.inquiry_for_desk(
+            viewer=request.user, reference_number=opened.inquiry.reference_number
+        )
+        context.update(_inquiry_context(request, found))
+        context["back_url"] = reverse("desk:callback", args=[opened.pk])
+        current = opened.inquiry.reference_number
+    context.update(_work_context(request, agent, current=current))
+    return context
 
 
 @require_GET
 @desk_roles_required(TIER2_PAGE_ROLES)
-def callbacks(request: HttpRequest) -> HttpResponse:
-    return _page(request, "desk/callbacks.html", _callbacks_context(_agent(request)))
+def callbacks(request: HttpRequest, item_id: int | None = None) -> HttpResponse:
+    context = _callbacks_context(request, _agent(request), open_id=item_id)
+    if context is None:
+        # Done, handed on, or never theirs: the list, which says what they hold now.
+        return redirect("desk:callbacks")
+    return _page(request, "desk/callbacks.html", context)
 
 
 @require_POST
@@ -655,7 +701,7 @@ def callback_attempt(request: HttpRequest, item_id: int) -> HttpResponse:
                 )  # fmt: skip
             else:
                 messages.success(request, _("Call attempt logged."))
-    return redirect("desk:callbacks")
+    return redirect("desk:callback", item_id=item_id)
 
 
 @require_POST
@@ -667,7 +713,7 @@ def callback_text(request: HttpRequest, item_id: int) -> HttpResponse:
     agent = _agent(request)
     if _run(request, lambda: callback_text_ahead(agent=agent, item_id=item_id)) is not None:
         messages.success(request, _("Text sent: the person can reply YES if they are free."))
-    return redirect("desk:callbacks")
+    return redirect("desk:callback", item_id=item_id)
 
 
 @require_POST

@@ -37,5 +37,6 @@ def staff_navigation(request: HttpRequest) -> dict:
             "supervisor": bool(roles & SUPERVISOR_ROLES),
             # Supervisors keep the canned replies agents insert.
             "canned_replies": bool(roles & SUPERVISOR_ROLES),
+            "reports": bool(roles & SUPERVISOR_ROLES),
         }
     }

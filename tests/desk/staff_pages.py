@@ -25,7 +25,9 @@ from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.chat.services import chat_handoff, chat_post, conversation_start
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.desk.callbacks import callback_record_attempt
+from contactcenter.inquiries.models import Inquiry
 from contactcenter.inquiries.services import (
+    disposition_save,
     inquiry_add_note,
     inquiry_open,
     inquiry_request_supervisor,
@@ -233,6 +235,28 @@ def _callbacks_grow(w: World, n: int) -> None:
         callback_record_attempt(agent=agent, item_id=item.pk, outcome="no_answer", note="Row")
 
 
+def _callback_verified_start(w: World) -> str:
+    """A callback held on a verified caller, open: the right pane shows the case and the
+    person's history, which grows with their earlier contacts (closed with the agency's own
+    wrap-up code, whose label is read with the history)."""
+    disposition_save(code="card_trace", label_en="Card trace requested",
+                     label_es="Rastreo de tarjeta solicitado")  # fmt: skip
+    agent = w.state["agent"] = _agent(w.users["tier2"])
+    case = w.state["case"] = _case()
+    inquiry = _verified("phone", case=case)
+    inquiry_schedule_callback(inquiry=inquiry, actor=None, phone=inquiry.contact_phone)
+    item = WorkItem.objects.get(inquiry=inquiry, kind=WorkKind.CALLBACK)
+    work_item_reassign(item_id=item.pk, to_agent=agent)
+    return f"/desk/callbacks/{item.pk}/"
+
+
+def _callback_verified_grow(w: World, n: int) -> None:
+    _callbacks_grow(w, n)
+    for _ in range(n):
+        earlier = _verified("phone", case=w.state["case"])
+        Inquiry.objects.filter(pk=earlier.pk).update(state="closed", disposition="card_trace")
+
+
 def _board_grow(w: World, n: int) -> None:
     for _ in range(n):
         queued = inquiry_open(channel="phone", language="en", contact_phone=_phone())
@@ -264,6 +288,20 @@ def _wallboard_grow(w: World, n: int) -> None:
         queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="es", channel="chat"))
         work_item_enqueue(inquiry=left, kind=WorkKind.CHAT, queue=queue)
         work_items_cancel_for_inquiry(inquiry=left, abandoned=True)
+
+
+def _reports_grow(w: World, n: int) -> None:
+    """A day of counts per row, for a queue, within the report's range."""
+    from contactcenter.operations.models import IntervalFacts
+
+    queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="phone"))
+    for _ in range(n):
+        day = w.state.setdefault("report_days", 0)
+        w.state["report_days"] = day + 1
+        start = dt.datetime(2026, 10, 1, 14, 0, tzinfo=dt.UTC) + dt.timedelta(days=day)
+        IntervalFacts.objects.create(interval_start=start, queue_id=queue.pk, channel="phone",
+                                     language="en", queued=10, answered=9, answered_within=8,
+                                     abandoned=1)  # fmt: skip
 
 
 def _office_request(w: World):
@@ -425,6 +463,9 @@ PAGES: dict[str, Page] = {
     ),
     "inquiry (web form)": Page("tier1", _inquiry_start("webform"), _inquiry_grow, "Row note"),
     "callbacks": Page("tier2", _callbacks_start, _callbacks_grow, 'data-testid="callback"'),
+    "callback (verified caller)": Page(
+        "tier2", _callback_verified_start, _callback_verified_grow, "Card trace requested"
+    ),
     "supervisor board": Page(
         "supervisor", lambda w: "/desk/supervisor/", _board_grow, 'data-testid="agent-presence"'
     ),
@@ -468,6 +509,12 @@ PAGES: dict[str, Page] = {
     ),
     "appointment request": Page("tier2", _appointment_request_start, _slots_grow, 'name="slot"'),
     "office day roster": Page("tier2", _roster_start, _roster_grow, "<tr>"),
+    "reports": Page(
+        "supervisor",
+        lambda w: "/desk/reports/?first=2026-10-01&last=2026-10-31&grain=day&by=queue",
+        _reports_grow,
+        'data-testid="report-row"',
+    ),
     "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
     "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),
     # Pages that list nothing that grows, here for the accessibility check.

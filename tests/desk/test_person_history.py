@@ -235,7 +235,8 @@ def test_every_channel_newest_first_with_what_happened(staff, case, everything):
     assert "Phone line: Self-served" in served.details
     callback = by_number[everything["callback"].reference_number]
     assert (
-        callback.state_label == "Callback scheduled" and "Called back by Tier 2" in callback.details
+        callback.state_label == "Callback scheduled"
+        and "Waiting for a Tier 2 callback" in callback.details
     )
     request = by_number[everything["request"].number]
     assert request.state_label == "Sent to the office" and request.details[0] == "Expedite request"
@@ -386,3 +387,53 @@ def test_office_staff_see_only_their_offices_cases(staff, db):
     elsewhere = staff(Role.OFFICE_STAFF, office=there)
     with pytest.raises(PersonHistoryNotAvailable):
         person_history_for_viewer(viewer=elsewhere, inquiry=now)
+
+
+def test_an_agency_disposition_shows_its_label_in_the_viewers_language(case, staff):
+    from django.utils import translation
+
+    from contactcenter.inquiries.services import disposition_save
+
+    disposition_save(code="consulate_referral", label_en="Referred to a consulate",
+                     label_es="Remitido a un consulado")  # fmt: skip
+    _contact(case=case, channel="phone", days_ago=3, state="closed",
+             disposition="consulate_referral")  # fmt: skip
+    _contact(case=case, channel="chat", days_ago=2, state="closed",
+             disposition="resolved_first_contact")  # fmt: skip
+    now = _verified(case=case)
+    viewer = staff(Role.TIER1)
+
+    def details(language: str) -> list[str]:
+        with translation.override(language):
+            history = person_history_for_viewer(viewer=viewer, inquiry=now)
+        return [" · ".join(entry.details) for entry in history.entries if entry.details]
+
+    english = details("en")
+    assert "Referred to a consulate" in english and "consulate_referral" not in english
+    spanish = details("es")
+    assert "Remitido a un consulado" in spanish and "consulate_referral" not in spanish
+    # A built-in keeps its label in both languages.
+    assert any("first contact" in d for d in english), english
+
+
+def test_agency_dispositions_cost_no_query_per_row(case, staff):
+    from contactcenter.inquiries.services import disposition_save
+
+    for n in range(6):
+        disposition_save(code=f"agency_code_{n}", label_en=f"Agency {n}", label_es=f"Agencia {n}")
+    small, big = CaseFactory(), case
+    _contact(case=small, days_ago=1, state="closed", disposition="agency_code_0")
+    for n in range(6):
+        _contact(case=big, days_ago=n + 1, state="closed", disposition=f"agency_code_{n}")
+    one, six = _verified(case=small), _verified(case=big)
+
+    def cost(inquiry: Inquiry) -> tuple[int, list[str]]:
+        viewer = StaffUserFactory(role=Role.TIER1)
+        with CaptureQueriesContext(connection) as queries:
+            history = person_history_for_viewer(viewer=viewer, inquiry=inquiry)
+        return len(queries), [d for entry in history.entries for d in entry.details]
+
+    few, few_details = cost(one)
+    many, many_details = cost(six)
+    assert few == many
+    assert "Agency 0" in few_details and {f"Agency {n}" for n in range(6)} <= set(many_details)
