@@ -33,6 +33,8 @@ urlpatterns = [
     path("callbacks/<int:item_id>/resolve/", views.callback_resolve, name="callback-resolve"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("supervisor/board/", views.supervisor_fragment, name="supervisor-board"),
+    path("wallboard/", views.wallboard, name="wallboard"),
+    path("wallboard/board/", views.wallboard_fragment, name="wallboard-board"),
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
     path("reports/", reports.reports, name="reports"),
     # Agent tools: canned replies (kept by supervisors) and the knowledge-base search.

@@ -54,6 +54,7 @@ from contactcenter.inquiries.services import (
 from contactcenter.ivr.bridge import telephony_configured
 from contactcenter.ivr.selectors import call_steps_for_inquiry
 from contactcenter.notifications.catalogue import MESSAGES
+from contactcenter.operations.wallboard import wallboard_today
 from contactcenter.routing.calendar import calling_window_open
 from contactcenter.routing.models import Agent, Presence, WorkKind
 from contactcenter.routing.services import (
@@ -769,6 +770,20 @@ def supervisor(request: HttpRequest) -> HttpResponse:
 def supervisor_fragment(request: HttpRequest) -> HttpResponse:
     board = selectors.supervisor_board(language=active_language())
     return _page(request, "desk/_board.html", {"board": board})
+
+
+@require_GET
+@desk_roles_required(SUPERVISOR_ROLES)
+def wallboard(request: HttpRequest) -> HttpResponse:
+    board = wallboard_today()
+    return _page(request, "desk/wallboard.html", {"wallboard": board})
+
+
+@require_GET
+@desk_roles_required(SUPERVISOR_ROLES)
+def wallboard_fragment(request: HttpRequest) -> HttpResponse:
+    board = wallboard_today()
+    return _page(request, "desk/_wallboard.html", {"wallboard": board})
 
 
 @require_POST

@@ -45,6 +45,35 @@ def _ratio(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator > 0 else None
 
 
+def service_level_terms(
+    counts: Counts,
+    formula: str,
+    *,
+    counts_flow_outs: bool = False,
+    ignores_short_abandons: bool = False,
+) -> tuple[int, int]:
+    """The service level's numerator and denominator (served in time, counted), unreduced, so
+    queues measured by different formulas can be added into one figure."""
+    ai = counts.answered_within
+    answered = counts.answered
+    late_abandons = counts.abandoned - counts.abandoned_within
+    match ServiceLevelFormula(formula):
+        case ServiceLevelFormula.REMOVED_WITHIN:
+            return ai + counts.abandoned_within + counts.callbacks_within, counts.queued
+        case ServiceLevelFormula.ABANDONS_PENALISED:
+            offered = answered + counts.abandoned
+            if counts_flow_outs:
+                offered += counts.flowed_out
+            if ignores_short_abandons:
+                offered -= counts.abandoned_short
+            return ai, offered
+        case ServiceLevelFormula.ABANDONS_EXCLUDED:
+            return ai, answered
+        case ServiceLevelFormula.LATE_ABANDONS_ONLY:
+            return ai, answered + late_abandons
+    raise ValueError(f"unknown service-level formula {formula!r}")  # pragma: no cover
+
+
 def service_level(
     counts: Counts,
     formula: str,
@@ -59,25 +88,13 @@ def service_level(
     ``ignores_short_abandons``. ``abandons_excluded``: Ai / (Ai + Ao). ``late_abandons_only``:
     Ai / (Ai + Ao + Bo). The two switches belong to ``abandons_penalised`` only.
     """
-    ai = counts.answered_within
-    answered = counts.answered
-    late_abandons = counts.abandoned - counts.abandoned_within
-    match ServiceLevelFormula(formula):
-        case ServiceLevelFormula.REMOVED_WITHIN:
-            met = ai + counts.abandoned_within + counts.callbacks_within
-            return _ratio(met, counts.queued)
-        case ServiceLevelFormula.ABANDONS_PENALISED:
-            offered = answered + counts.abandoned
-            if counts_flow_outs:
-                offered += counts.flowed_out
-            if ignores_short_abandons:
-                offered -= counts.abandoned_short
-            return _ratio(ai, offered)
-        case ServiceLevelFormula.ABANDONS_EXCLUDED:
-            return _ratio(ai, answered)
-        case ServiceLevelFormula.LATE_ABANDONS_ONLY:
-            return _ratio(ai, answered + late_abandons)
-    raise ValueError(f"unknown service-level formula {formula!r}")  # pragma: no cover
+    met, counted = service_level_terms(
+        counts,
+        formula,
+        counts_flow_outs=counts_flow_outs,
+        ignores_short_abandons=ignores_short_abandons,
+    )
+    return _ratio(met, counted)
 
 
 def abandonment_rate(counts: Counts) -> Fraction | None:

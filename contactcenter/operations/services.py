@@ -291,6 +291,28 @@ def _fold_event(
         _fold_callback(row, deltas, history.get(row.inquiry_id, []), thresholds)
 
 
+def contact_events_count(
+    records: Sequence[ContactEventRecord],
+) -> dict[FactKey, dict[str, int]]:
+    """What ``records`` (log rows in id order) add to the interval facts, by the fold's rules,
+    without writing anything: the fold adds it into ``IntervalFacts``; the wallboard adds it to
+    what was folded, to show the rows still settling. Two queries (thresholds, history)."""
+    if not records:
+        return {}
+    rows = [
+        _Row(record.id, record.kind, record.channel, record.at, record.language,
+             record.inquiry_id, record.queue_id, record.work_item_id, record.detail or {})
+        for record in records
+    ]  # fmt: skip
+    thresholds = dict(Queue.objects.values_list("id", "service_level_seconds"))
+    history = _history(rows, rows[-1].id)
+    deltas = _Deltas(minutes=interval_minutes(), zone=agency_zone())
+    short = int(settings.OPERATIONS_SHORT_ABANDON_SECONDS)
+    for row in rows:
+        _fold_event(row, deltas, history=history, thresholds=thresholds, short_seconds=short)
+    return deltas.facts
+
+
 def _watermark(name: str) -> FoldWatermark:
     FoldWatermark.objects.get_or_create(name=name)
     return FoldWatermark.objects.select_for_update().get(name=name)
@@ -311,27 +333,17 @@ def _events_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResu
         records = _settled(candidates, cutoff=cutoff, recorded="recorded_at")
         if not records:
             return False
-        rows = [
-            _Row(record.id, record.kind, record.channel, record.at, record.language,
-                 record.inquiry_id, record.queue_id, record.work_item_id, record.detail or {})
-            for record in records
-        ]  # fmt: skip
-        thresholds = dict(Queue.objects.values_list("id", "service_level_seconds"))
-        history = _history(rows, rows[-1].id)
-        deltas = _Deltas(minutes=interval_minutes(), zone=agency_zone())
-        short = int(settings.OPERATIONS_SHORT_ABANDON_SECONDS)
-        for row in rows:
-            _fold_event(row, deltas, history=history, thresholds=thresholds, short_seconds=short)
+        facts = contact_events_count(records)
         _upsert(
             IntervalFacts._meta.db_table, FACT_KEY, FACT_COLUMNS,
             [[_moment(key[0]), *key[1:], *(amounts[name] for name in FACT_COLUMNS)]
-             for key, amounts in deltas.facts.items()],
+             for key, amounts in facts.items()],
         )  # fmt: skip
-        mark.last_id = rows[-1].id
+        mark.last_id = records[-1].id
         mark.updated_at = timezone.now()
         mark.save(update_fields=["last_id", "updated_at"])
-        result.events += len(rows)
-        result.fact_rows += len(deltas.facts)
+        result.events += len(records)
+        result.fact_rows += len(facts)
         return len(records) == len(candidates) == batch_size
 
 
@@ -355,6 +367,51 @@ def _add_state(
     cursor.counted_until = max(cursor.counted_until, until)
 
 
+def _states_advance(
+    totals: dict[tuple[dt.datetime, int, str], int],
+    cursors: dict[int, AgentStateCursor],
+    changes: Iterable[PresenceChange],
+    *,
+    minutes: int,
+    zone: ZoneInfo,
+) -> None:
+    """Count each agent's state up to each of their changes (in id order), moving the cursors."""
+    for change in changes:
+        cursor = cursors.get(change.agent_id)
+        if cursor is None:
+            cursors[change.agent_id] = AgentStateCursor(
+                agent_id=change.agent_id, presence=change.presence,
+                counted_until=change.changed_at,
+            )  # fmt: skip
+            continue
+        _add_state(totals, cursor, change.changed_at, minutes=minutes, zone=zone)
+        cursor.presence = change.presence
+
+
+def agent_states_count(
+    *,
+    cursors: Iterable[AgentStateCursor],
+    changes: Iterable[PresenceChange],
+    until: dt.datetime,
+) -> dict[tuple[dt.datetime, int, str], int]:
+    """What the presence changes not yet folded, and every agent's state after them up to
+    ``until``, add to ``AgentStateFacts`` (interval, agent, state: milliseconds), by the fold's
+    rules, without writing: the cursors given are copied, not moved."""
+    minutes, zone = interval_minutes(), agency_zone()
+    copies = {
+        cursor.agent_id: AgentStateCursor(
+            agent_id=cursor.agent_id, presence=cursor.presence,
+            counted_until=cursor.counted_until,
+        )
+        for cursor in cursors
+    }  # fmt: skip
+    totals: dict[tuple[dt.datetime, int, str], int] = {}
+    _states_advance(totals, copies, changes, minutes=minutes, zone=zone)
+    for cursor in copies.values():
+        _add_state(totals, cursor, until, minutes=minutes, zone=zone)
+    return totals
+
+
 def _presence_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResult) -> bool:
     """Fold one batch of presence changes, then count every agent's current state up to the
     cutoff, so an agent available all afternoon shows in the afternoon's intervals."""
@@ -369,16 +426,7 @@ def _presence_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldRe
         changes = _settled(candidates, cutoff=cutoff, recorded="changed_at")
         cursors = {cursor.agent_id: cursor for cursor in AgentStateCursor.objects.all()}
         totals: dict[tuple[dt.datetime, int, str], int] = {}
-        for change in changes:
-            cursor = cursors.get(change.agent_id)
-            if cursor is None:
-                cursors[change.agent_id] = AgentStateCursor(
-                    agent_id=change.agent_id, presence=change.presence,
-                    counted_until=change.changed_at,
-                )  # fmt: skip
-                continue
-            _add_state(totals, cursor, change.changed_at, minutes=minutes, zone=zone)
-            cursor.presence = change.presence
+        _states_advance(totals, cursors, changes, minutes=minutes, zone=zone)
         more = len(changes) == len(candidates) == batch_size
         if not more:
             for cursor in cursors.values():

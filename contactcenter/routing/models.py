@@ -62,12 +62,22 @@ class Queue(TimeStampedModel):
     service_level_ignores_short_abandons = models.BooleanField(
         default=False, help_text=_("Contacts that left within a few seconds are not counted.")
     )
+    # The share of contacts the agency means to serve in time: the wallboard warns when today's
+    # service level is below it ("80 % in 20 s" is this target and the threshold above).
+    service_level_target_percent = models.PositiveSmallIntegerField(
+        default=80, help_text=_("Service level the queue aims for, in percent.")
+    )
 
     class Meta:
         ordering = ["-priority", "code"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(service_level_seconds__gt=0), name="queue_service_level_seconds"
+            ),
+            models.CheckConstraint(
+                condition=Q(service_level_target_percent__gte=1)
+                & Q(service_level_target_percent__lte=100),
+                name="queue_service_level_target_percent",
             ),
         ]
 

@@ -14,7 +14,7 @@ _FIELDS = {
     "name_en", "name_es", "tier", "language", "skill", "channels", "topics", "priority",
     "live_hours_only", "offer_timeout_seconds", "active", "service_level_seconds",
     "service_level_formula", "service_level_counts_flow_outs",
-    "service_level_ignores_short_abandons",
+    "service_level_ignores_short_abandons", "service_level_target_percent",
 }  # fmt: skip
 
 
@@ -48,6 +48,12 @@ def queues_load(*, path: Path = QUEUES_FILE) -> int:
         if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds <= 0:
             raise QueueDataError(
                 f"{path.name}: queue {code}: service_level_seconds must be a whole number above 0"
+            )
+        target = entry.get("service_level_target_percent", 80)
+        if not isinstance(target, int) or isinstance(target, bool) or not 1 <= target <= 100:
+            raise QueueDataError(
+                f"{path.name}: queue {code}: service_level_target_percent must be a whole number "
+                "from 1 to 100"
             )
         defaults = {key: entry[key] for key in _FIELDS if key in entry}
         Queue.objects.update_or_create(code=code, defaults=defaults)

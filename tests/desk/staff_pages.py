@@ -9,10 +9,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+import yaml
 from django.test import Client
 
 from contactcenter.appointments import services as appointment_services
@@ -42,6 +45,7 @@ from contactcenter.routing.services import (
     queue_for,
     work_item_enqueue,
     work_item_reassign,
+    work_items_cancel_for_inquiry,
 )
 from contactcenter.servicerequests.request_types import (
     service_request_types_cache_reset,
@@ -264,6 +268,28 @@ def _board_grow(w: World, n: int) -> None:
         inquiry_request_supervisor(inquiry=held, actor=agent_user, reason="Row asks")
 
 
+def _wallboard_grow(w: World, n: int) -> None:
+    """Per row: a queue more (loaded as reference data is), work waiting, an agent holding a
+    call, a supervisor request, and a chat abandoned, still settling in the event log."""
+    _board_grow(w, n)
+    extra = w.state.setdefault("extra_queues", [])
+    for _ in range(n):
+        number = len(extra) + 1
+        extra.append(
+            {"code": f"extra-{number}", "name_en": f"Extra {number}", "name_es": f"Extra {number}",
+             "tier": "tier1", "language": "en", "channels": ["phone"]}
+        )  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "queues.yaml"
+        path.write_text(yaml.safe_dump(extra))
+        queues_load(path=path)
+    for _ in range(n):
+        left = inquiry_open(channel="chat", language="es", contact_phone=_phone())
+        queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="es", channel="chat"))
+        work_item_enqueue(inquiry=left, kind=WorkKind.CHAT, queue=queue)
+        work_items_cancel_for_inquiry(inquiry=left, abandoned=True)
+
+
 def _reports_grow(w: World, n: int) -> None:
     """A day of counts per row, for a queue, within the report's range."""
     from contactcenter.operations.models import IntervalFacts
@@ -448,6 +474,16 @@ PAGES: dict[str, Page] = {
         lambda w: "/desk/supervisor/board/",
         _board_grow,
         'data-testid="agent-presence"',
+        fragment=True,
+    ),
+    "wallboard": Page(
+        "supervisor", lambda w: "/desk/wallboard/", _wallboard_grow, 'data-testid="waiting"'
+    ),
+    "wallboard (live fragment)": Page(
+        "supervisor",
+        lambda w: "/desk/wallboard/board/",
+        _wallboard_grow,
+        'data-testid="waiting"',
         fragment=True,
     ),
     "office queue": Page(

@@ -314,3 +314,40 @@
     keepPlace(event.target);
   });
 })();
+
+// The wallboard (desk/wallboard.html). Live events come in bursts on a busy day, so the board
+// reloads at once for the first, then at most once every REFRESH_EVERY_MS while they keep
+// coming, and once more after the last (a leading and trailing throttle; htmx's own throttle
+// drops the trailing one). After each reload, the alert's text goes to the polite live region
+// when it changed, so a screen reader hears a queue fall below its target (or come back) once,
+// not on every refresh.
+(function () {
+  "use strict";
+  var board = document.getElementById("wallboard");
+  var announcer = document.getElementById("wallboard-announcer");
+  if (!board || !announcer) { return; }
+  var REFRESH_EVERY_MS = 3000;
+  var timer = null, pending = false;
+
+  function refresh() { if (window.htmx) { window.htmx.trigger(board, "wallboard-refresh"); } }
+  function tick() {
+    if (pending) { pending = false; refresh(); timer = window.setTimeout(tick, REFRESH_EVERY_MS); }
+    else { timer = null; }
+  }
+  document.body.addEventListener("desk-board", function () {
+    if (timer) { pending = true; return; }
+    refresh();
+    timer = window.setTimeout(tick, REFRESH_EVERY_MS);
+  });
+
+  function source() {
+    var element = board.querySelector("[data-wallboard-announce]");
+    return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+  var last = source();
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target !== board) { return; }
+    var now = source();
+    if (now !== last) { announcer.textContent = now; last = now; }
+  });
+})();
