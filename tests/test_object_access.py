@@ -146,6 +146,13 @@ ROUTES: dict[str, Route] = {
         ),
         {"tier1", "supervisor", "admin"},
     ),
+    # One callback open in the workspace: someone else's and a missing one both go to the list.
+    "desk/callbacks/<int:item_id>/": _r(
+        "callback",
+        "GET",
+        lambda w, m: f"/desk/callbacks/{_id(w, 'callback', m)}/",
+        {"tier2"},
+    ),
     "desk/callbacks/<int:item_id>/attempt/": _r(
         "callback",
         "POST",

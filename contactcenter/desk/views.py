@@ -718,7 +718,10 @@ def callback_attempt(request: HttpRequest, item_id: int) -> HttpResponse:
                 )  # fmt: skip
             else:
                 messages.success(request, _("Call attempt logged."))
-    return redirect("desk:callback", item_id=item_id)
+            return redirect("desk:callback", item_id=item_id)
+    # Refused or not valid: the list, the same for a callback held by someone else and one
+    # that does not exist (the list opens the officer's own first callback).
+    return redirect("desk:callbacks")
 
 
 @require_POST
@@ -730,7 +733,8 @@ def callback_text(request: HttpRequest, item_id: int) -> HttpResponse:
     agent = _agent(request)
     if _run(request, lambda: callback_text_ahead(agent=agent, item_id=item_id)) is not None:
         messages.success(request, _("Text sent: the person can reply YES if they are free."))
-    return redirect("desk:callback", item_id=item_id)
+        return redirect("desk:callback", item_id=item_id)
+    return redirect("desk:callbacks")
 
 
 @require_POST
