@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from contactcenter.operations.intervals import agency_zone, local_day_bounds
-from contactcenter.operations.models import NO_QUEUE, IntervalFacts
+from contactcenter.operations.models import (
+    NO_QUEUE,
+    ContactEventRecord,
+    FoldWatermark,
+    IntervalFacts,
+)
 from contactcenter.operations.service_level import (
     Counts,
     abandonment_rate,
@@ -51,6 +57,13 @@ class QueueFigures:
 
     def name(self, language: str) -> str:
         return self.name_es if language == "es" else self.name_en
+
+
+def contact_events_folded() -> QuerySet[ContactEventRecord]:
+    """The event log's rows the fold has already counted (the records purge removes only these,
+    so a count is never lost to retention)."""
+    watermark = FoldWatermark.objects.filter(name="events").values_list("last_id", flat=True)
+    return ContactEventRecord.objects.filter(id__lte=Coalesce(Subquery(watermark[:1]), 0))
 
 
 def queue_figures_for_days(*, first: dt.date, last: dt.date) -> list[QueueFigures]:

@@ -27,6 +27,7 @@ RECORD_TYPES = {
     "secure_message": "resolution",
     "notification": "sent",
     "disclosure_accounting": "disclosure",
+    "contact_event": "event",
 }
 
 

@@ -24,6 +24,7 @@ from contactcenter.core.errors import InvalidInput
 from contactcenter.inquiries.models import Inquiry, InquiryState
 from contactcenter.ivr.models import Call
 from contactcenter.notifications.models import Notification, NotificationState
+from contactcenter.operations.selectors import contact_events_folded
 from contactcenter.people.models import Person
 from contactcenter.portal.models import Thread
 from contactcenter.records.models import LegalHold
@@ -183,6 +184,12 @@ def retention_purge(
         )
         report.linked = free.filter(linked).count()
         _delete(free.exclude(linked), "inquiry", held_inquiries, report)
+
+        # The operations event log: ids and codes, kept a year after each step and removed only
+        # once folded into the counts (which outlive it); a held person's or case's steps stay.
+        events = contact_events_folded().filter(at__lt=types["contact_event"].cutoff(now))
+        event_hold = Q(inquiry_id__in=Inquiry.objects.filter(holds.on_inquiry()).values("pk"))
+        _delete(events.exclude(event_hold), "contact_event", events.filter(event_hold), report)
 
         retention = types["disclosure_accounting"]
         rows = DisclosureLog.objects.filter(

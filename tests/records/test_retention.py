@@ -47,7 +47,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_shipped_schedule_follows_grs_6_5_and_the_privacy_act():
     schedule = retention_schedule()
-    for contact in ("inquiry", "call", "chat", "secure_message", "notification"):
+    for contact in ("inquiry", "call", "chat", "secure_message", "notification", "contact_event"):
         assert schedule.types[contact].keep_years == 1
         assert "GRS 6.5" in schedule.types[contact].authority
     accounting = schedule.types["disclosure_accounting"]
@@ -133,7 +133,7 @@ def test_the_purge_removes_contact_records_a_year_after_resolution(contact_recor
     report = retention_purge()
     assert report.removed == {
         "call": 1, "chat": 1, "secure_message": 1, "notification": 1, "inquiry": 3,
-        "disclosure_accounting": 0,
+        "disclosure_accounting": 0, "contact_event": 0,
     }  # fmt: skip
     assert report.detail["inquiries.InquiryEvent"] >= 3
     assert report.detail["chat.Message"] == 1 and report.detail["portal.Message"] == 1
@@ -308,3 +308,38 @@ def test_the_purge_is_a_daily_periodic_job():
 
     jobs = {job.name: job for job in periodic_jobs()}
     assert jobs["records.retention_purge"].every == dt.timedelta(days=1)
+
+
+# --- The operations event log ------------------------------------------------------------------
+
+
+def _event(days_ago: int, inquiry_id: int | None = None):
+    import uuid
+
+    from contactcenter.operations.models import ContactEventRecord
+
+    return ContactEventRecord.objects.create(
+        event_id=uuid.uuid4(), kind="answered", channel="phone", queue_id=1,
+        at=timezone.now() - dt.timedelta(days=days_ago), inquiry_id=inquiry_id,
+    )  # fmt: skip
+
+
+def test_the_event_log_goes_a_year_after_each_step_once_counted_and_not_under_a_hold():
+    from contactcenter.operations.models import ContactEventRecord, FoldWatermark
+
+    person = PersonFactory()
+    case = CaseFactory(applicant=person)
+    held_inquiry = closed_inquiry(channel="phone", closed_days_ago=10, person=person, case=case)
+    old = _event(400)
+    held = _event(400, inquiry_id=held_inquiry.pk)
+    recent = _event(100)
+    FoldWatermark.objects.update_or_create(name="events", defaults={"last_id": recent.pk})
+    not_yet_counted = _event(400)  # past the fold's watermark: kept until counted
+    legal_hold_set(set_by=StaffUserFactory(role=Role.SUPERVISOR), reason="Litigation 24-9",
+                   person=person)  # fmt: skip
+    report = retention_purge()
+    assert report.removed["contact_event"] == 1
+    assert report.held["contact_event"] == 1
+    left = set(ContactEventRecord.objects.values_list("pk", flat=True))
+    assert old.pk not in left
+    assert {held.pk, recent.pk, not_yet_counted.pk} <= left
