@@ -11,6 +11,7 @@ from django.db import transaction
 from contactcenter.setup.demo.build import demo_plan_problems
 from contactcenter.setup.demo.cases import cases_write
 from contactcenter.setup.demo.closures import closures_write
+from contactcenter.setup.demo.operations import operations_history_write
 from contactcenter.setup.demo.people import people_write
 from contactcenter.setup.demo.plan import DemoPlan
 from contactcenter.setup.demo.processing_times import processing_times_write
@@ -30,6 +31,7 @@ class SeedSummary:
     closures: int
     staff: int
     canned_replies: int = 0
+    intervals: int = 0
 
 
 @transaction.atomic
@@ -51,6 +53,7 @@ def demo_plan_write(
     closures = closures_write(plan=plan)
     staff = staff_users_write(staff=plan.staff)
     canned_replies = canned_replies_write(replies=plan.canned_replies)
+    intervals = operations_history_write(today=plan.today, seed=plan.seed)
     summary = SeedSummary(
         cases=len(plan.cases),
         people=len(people),
@@ -60,6 +63,7 @@ def demo_plan_write(
         closures=closures,
         staff=staff,
         canned_replies=canned_replies,
+        intervals=intervals,
     )
     logger.info("setup.demo_seeded", extra={"cases": summary.cases, "seed": plan.seed})
     return summary

@@ -105,8 +105,9 @@ class Command(BaseCommand):
             f"Seeded {summary.cases} cases for {summary.people} people "
             f"({summary.events} status events), {summary.processing_times} processing-time "
             f"publications, {summary.representatives} representatives, {summary.closures} "
-            f"office closures, {summary.staff} staff users and {summary.canned_replies} canned "
-            f"replies in {elapsed:.1f} s "
+            f"office closures, {summary.staff} staff users, {summary.canned_replies} canned "
+            f"replies and {summary.intervals} intervals of past operations counts "
+            f"in {elapsed:.1f} s "
             f"(seed {seed}, as of {today.isoformat()})."
         )
         self.stdout.write(EPILOG)

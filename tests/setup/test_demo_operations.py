@@ -1,0 +1,57 @@
+"""The demo's four weeks of operations counts: business days only, inside live-help hours,
+counts that add up, the same for the same seed, and a report that reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from contactcenter.operations.models import NO_QUEUE, IntervalFacts
+from contactcenter.operations.reports import ReportSpec, report_rows
+from contactcenter.routing.reference_data import queues_load
+from contactcenter.setup.demo.operations import operations_history_write
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 30)  # a Monday; the four weeks before take in Veterans Day
+
+
+@pytest.fixture
+def queues_ready(settings):
+    settings.TIME_ZONE = "America/New_York"
+    queues_load()
+
+
+def test_counts_fall_on_business_days_in_live_hours_and_add_up(queues_ready):
+    written = operations_history_write(today=TODAY, seed=7)
+    assert written == IntervalFacts.objects.count() > 1000
+    zone = ZoneInfo("America/New_York")
+    days = set()
+    for row in IntervalFacts.objects.exclude(queue_id=NO_QUEUE):
+        local = row.interval_start.astimezone(zone)
+        days.add(local.date())
+        assert 8 <= local.hour < 20
+        assert row.answered_within <= row.answered and row.abandoned_short <= row.abandoned_within
+        assert row.abandoned_within <= row.abandoned
+        assert row.answered + row.abandoned == row.queued
+    assert max(days) < TODAY and min(days) >= TODAY - dt.timedelta(days=28)
+    assert all(day.weekday() < 5 for day in days)
+    assert dt.date(2026, 11, 11) not in days  # Veterans Day
+    assert dt.date(2026, 11, 26) not in days  # Thanksgiving
+
+
+def test_the_same_seed_gives_the_same_counts_and_a_report_reads_them(queues_ready):
+    operations_history_write(today=TODAY, seed=7)
+    first = list(IntervalFacts.objects.order_by("interval_start", "queue_id", "channel")
+                 .values_list("queued", "answered_within"))  # fmt: skip
+    IntervalFacts.objects.all().delete()
+    operations_history_write(today=TODAY, seed=7)
+    again = list(IntervalFacts.objects.order_by("interval_start", "queue_id", "channel")
+                 .values_list("queued", "answered_within"))  # fmt: skip
+    assert first == again
+    rows = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", grain="week"))
+    assert len(rows) == 4
+    assert all(row.counts.queued > 0 and row.service_level is not None for row in rows)
+    assert all(row.self_served > 0 for row in rows)
