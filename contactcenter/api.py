@@ -5,7 +5,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.rate_limits import retry_after_set
@@ -13,7 +13,10 @@ from contactcenter.core.rate_limits import retry_after_set
 api = NinjaAPI(
     title="Contact Center API",
     version="1",
-    description="Self-service case status and processing times. No personal data is returned.",
+    description=(
+        "Self-service case status and processing times, and the operations figures for "
+        "supervisors signed in to the staff site. No personal data is returned."
+    ),
     urls_namespace="api",
 )
 
@@ -48,6 +51,19 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     )
 
 
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """A staff endpoint asked without a staff session: our shape, not Ninja's ``detail``."""
+    return api.create_response(
+        request,
+        {
+            "code": str(ErrorCode.PERMISSION_DENIED),
+            "message": _("Sign in to the staff site first."),
+        },
+        status=401,
+    )
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's own refusals (a body that is not JSON, above all) in our ``{code, message}``
@@ -79,8 +95,10 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 # Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
 from contactcenter.assistant.api import router as assistant_router  # noqa: E402
 from contactcenter.cases.api import router as cases_router  # noqa: E402
+from contactcenter.operations.api import router as operations_router  # noqa: E402
 from contactcenter.servicerequests.api import router as service_requests_router  # noqa: E402
 
 api.add_router("/", cases_router)
 api.add_router("/", service_requests_router)
 api.add_router("/", assistant_router)
+api.add_router("/", operations_router)
