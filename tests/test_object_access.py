@@ -173,6 +173,13 @@ ROUTES: dict[str, Route] = {
         {"tier2"},
         {"disposition": "resolved_first_contact", "note": "Done."},
     ),
+    # A scheduled report: its owner removes it; anyone else's try is the same as a missing one.
+    "desk/reports/schedules/<int:schedule_id>/remove/": _r(
+        "report schedule",
+        "POST",
+        lambda w, m: f"/desk/reports/schedules/{_id(w, 'report_schedule', m)}/remove/",
+        {"supervisor"},
+    ),
     "desk/supervisor/items/<int:item_id>/assign/": _r(
         "work item",
         "POST",
@@ -476,6 +483,14 @@ def world(settings, applicant, other_applicant, always_open):  # noqa: F811
             body_es="Referencia {reference}.",
         ),
     )  # fmt: skip
+    # A supervisor's own scheduled report (the other supervisor-role users may not touch it).
+    from contactcenter.operations.schedules import report_schedule_add
+
+    users["supervisor"].email = "lead@agency.example"
+    users["supervisor"].save(update_fields=["email"])
+    report_schedule = report_schedule_add(
+        user=users["supervisor"], period="yesterday", send_at=dt.time(7, 0)
+    )
     return {
         "users": users,
         "case": case.pk,
@@ -494,6 +509,7 @@ def world(settings, applicant, other_applicant, always_open):  # noqa: F811
         "callback": callback_item.pk,
         "rep_link": rep_link.pk,
         "canned_reply": canned_reply.pk,
+        "report_schedule": report_schedule.pk,
     }
 
 

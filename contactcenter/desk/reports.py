@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.core.errors import ApplicationError
 from contactcenter.core.languages import active_language
 from contactcenter.desk.access import desk_roles_required
+from contactcenter.operations.models import ReportPeriod, ReportSchedule
 from contactcenter.operations.reports import (
     DIMENSIONS,
     GRAINS,
@@ -30,6 +32,7 @@ from contactcenter.operations.reports import (
     report_rows,
     report_xlsx,
 )
+from contactcenter.operations.schedules import report_schedule_add, report_schedule_remove
 from contactcenter.operations.service_level import percent
 from contactcenter.staff.access import SUPERVISOR_ROLES
 
@@ -144,7 +147,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     language = active_language()
     context: dict = {
         "chosen": chosen, "grains": _grain_choices(), "dimensions": _by_choices(),
-        "language": language,
+        "language": language, "periods": ReportPeriod.choices,
+        "schedules": ReportSchedule.objects.filter(created_by_id=request.user.pk, active=True)
+        .order_by("send_at"),
     }  # fmt: skip
     try:
         spec = ReportSpec.parse(**chosen)
@@ -186,3 +191,37 @@ def _by_choices() -> list[tuple[str, str]]:
     labels = {"all": _("All contacts"), "queue": _("Queue"), "channel": _("Channel"),
               "language": _("Language")}  # fmt: skip
     return [(by, labels[by]) for by in DIMENSIONS]
+
+
+@require_POST
+@desk_roles_required(SUPERVISOR_ROLES)
+def schedule_add(request: HttpRequest) -> HttpResponse:
+    """Email this report to me every day at a set time."""
+    try:
+        send_at = dt.time.fromisoformat(str(request.POST.get("send_at", "")))
+    except ValueError:
+        messages.error(request, _("Give the time as HH:MM."))
+        return redirect("desk:reports")
+    try:
+        report_schedule_add(
+            user=request.user, period=str(request.POST.get("period", "")), send_at=send_at,
+            grain=str(request.POST.get("grain", "day")), by=str(request.POST.get("by", "all")),
+            file_format=str(request.POST.get("file_format", "csv")), language=active_language(),
+        )  # fmt: skip
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The report will be emailed to you every day at that time."))
+    return redirect("desk:reports")
+
+
+@require_POST
+@desk_roles_required(SUPERVISOR_ROLES)
+def schedule_remove(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    try:
+        report_schedule_remove(user=request.user, schedule_id=schedule_id)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The scheduled report is removed."))
+    return redirect("desk:reports")

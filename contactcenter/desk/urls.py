@@ -37,6 +37,12 @@ urlpatterns = [
     path("wallboard/board/", views.wallboard_fragment, name="wallboard-board"),
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
     path("reports/", reports.reports, name="reports"),
+    path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),
+    path(
+        "reports/schedules/<int:schedule_id>/remove/",
+        reports.schedule_remove,
+        name="report-schedule-remove",
+    ),
     # Agent tools: canned replies (kept by supervisors) and the knowledge-base search.
     path("knowledge/", tools.knowledge, name="knowledge"),
     path("replies/", tools.replies_list, name="replies"),

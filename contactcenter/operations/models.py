@@ -12,9 +12,11 @@ the row it names.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # IntervalFacts.queue_id for what no queue took part in (self-service, contacts started).
 NO_QUEUE = 0
@@ -143,3 +145,41 @@ class AgentStateCursor(models.Model):
 
     def __str__(self) -> str:
         return f"agent {self.agent_id} {self.presence} counted to {self.counted_until}"
+
+
+class ReportPeriod(models.TextChoices):
+    YESTERDAY = "yesterday", _("Yesterday")
+    LAST_7_DAYS = "last_7_days", _("The last 7 days")
+    LAST_MONTH = "last_month", _("Last month")
+
+
+class ReportSchedule(models.Model):
+    """A report a supervisor has emailed to themselves every day at a set time of the agency's
+    day, as a CSV or XLSX file; ``last_sent_on`` is the agency's day it last went."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_schedules"
+    )
+    email = models.EmailField()
+    period = models.CharField(max_length=20, choices=ReportPeriod.choices)
+    grain = models.CharField(max_length=10, default="day")
+    by = models.CharField(max_length=10, default="all")
+    file_format = models.CharField(max_length=4, default="csv")
+    send_at = models.TimeField()
+    language = models.CharField(max_length=2, default="en")
+    active = models.BooleanField(default=True)
+    last_sent_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(file_format__in=["csv", "xlsx"]), name="report_schedule_format"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=["en", "es"]), name="report_schedule_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.grain}/{self.by} {self.file_format} at {self.send_at}"
