@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import datetime as dt
 import json
 import math
 import os
+import pstats
 import random
 import secrets
 import statistics
@@ -110,6 +112,7 @@ def _passed_on(args: argparse.Namespace) -> list[str]:
         "--contacts", str(args.contacts), "--days", str(args.days), "--queues", str(args.queues),
         "--agents", str(args.agents), "--refreshes", str(args.refreshes),
         "--report-runs", str(args.report_runs), "--seed", str(args.seed),
+        *(["--profile"] if args.profile else []),
     ]  # fmt: skip
 
 
@@ -287,6 +290,7 @@ def measure(kind: str, args: argparse.Namespace) -> list[dict[str, object]]:
 
     # The fold is told it is far past the last event, so every row has settled.
     fold_now = timezone.now() + dt.timedelta(days=1)
+    profiler = cProfile.Profile() if args.profile else None
     generating = inserting = folding = 0.0
     events = 0
     for number, day in enumerate(days, start=1):
@@ -297,7 +301,11 @@ def measure(kind: str, args: argparse.Namespace) -> list[dict[str, object]]:
         insert_events(rows, table, EventWriter.COLUMNS)
         inserting += time.perf_counter() - began
         began = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         folded = interval_facts_fold(now=fold_now)
+        if profiler is not None:
+            profiler.disable()
         folding += time.perf_counter() - began
         if folded.events != len(rows):
             progress(f"{kind}: folded {folded.events} of {len(rows)} events on {day}")
@@ -308,6 +316,8 @@ def measure(kind: str, args: argparse.Namespace) -> list[dict[str, object]]:
                 f"{kind}: day {number}/{len(days)}: {events:,} events; "
                 f"insert {events / inserting:,.0f}/s, fold {events / folding:,.0f}/s"
             )
+    if profiler is not None:
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     contacts = writer.contact
     totals = IntervalFacts.objects.aggregate(q=Sum("queued"), s=Sum("self_served"))
     if (totals["q"] or 0) + (totals["s"] or 0) != contacts:
@@ -391,6 +401,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--report-runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--profile", action="store_true", help="the fold under cProfile")
     parser.add_argument("--quick", action="store_true", help="100,000 contacts over 60 days")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "latest.jsonl")
