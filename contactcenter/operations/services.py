@@ -388,9 +388,7 @@ def _batch_read(*, after_id: int, cutoff: dt.datetime, batch_size: int) -> tuple
             if decoded is None:
                 decoded = details[detail] = json.loads(detail) or {}
             detail = decoded
-        rows.append(
-            _Row(row_id, kind, channel, at, language, inquiry, queue, item, detail or {})
-        )
+        rows.append(_Row(row_id, kind, channel, at, language, inquiry, queue, item, detail or {}))
     return rows, len(fetched)
 
 
