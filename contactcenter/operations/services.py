@@ -25,6 +25,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -152,7 +153,7 @@ def _upsert(table: str, key: Sequence[str], columns: Sequence[str], rows: list[l
         cursor.executemany(sql, rows)
 
 
-def _moment(value: dt.datetime) -> object:
+def _moment(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
