@@ -375,14 +375,21 @@ def measure(kind: str, args: argparse.Namespace) -> list[dict[str, object]]:
     first = client.get("/desk/wallboard/board/", secure=True)
     assert first.status_code == 200, (first.status_code, first.headers.get("Location"))
     board, health = [], []
+    profiler = cProfile.Profile() if args.profile else None
     for _ in range(args.refreshes):
         began = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         response = client.get("/desk/wallboard/board/", secure=True)
+        if profiler is not None:
+            profiler.disable()
         board.append(time.perf_counter() - began)
         assert response.status_code == 200, response.status_code
         began = time.perf_counter()
         assert client.get("/healthz", secure=True).status_code == 200
         health.append(time.perf_counter() - began)
+    if profiler is not None:
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
     for share, name in ((0.5, "p50"), (0.99, "p99")):
         figure(f"wallboard refresh {name}", percentile(board, share) * 1000,
                percentile(health, share) * 1000, "ms", agents=args.agents, queues=args.queues,

@@ -252,18 +252,31 @@ FactsByKey = dict[tuple[dt.datetime, int, str], dict[str, int]]
 
 
 def _folded_today(begin: dt.datetime, end: dt.datetime) -> tuple[FactsByKey, dict[str, int]]:
-    """Today's folded counts per (interval, queue, channel), and folded milliseconds per state."""
+    """Today's folded counts per (interval, queue, channel), and folded milliseconds per state.
+
+    One plain SELECT: a busy day is a few thousand rows of sixteen sums, and the ORM's
+    per-value converters cost more than the query itself."""
     facts: FactsByKey = defaultdict(lambda: dict.fromkeys(FACT_COLUMNS, 0))
-    folded = (
-        IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
-        .values("interval_start", "queue_id", "channel")
-        .annotate(**{f"sum_{name}": Sum(name) for name in FACT_COLUMNS})
-        .order_by()
+    quote = connection.ops.quote_name
+    # Only names from the model are interpolated; every value is bound.
+    sql = (
+        f"SELECT {quote('interval_start')}, {quote('queue_id')}, {quote('channel')}, "  # noqa: S608
+        + ", ".join(f"SUM({quote(name)})" for name in FACT_COLUMNS)
+        + f" FROM {quote(IntervalFacts._meta.db_table)}"
+        f" WHERE {quote('interval_start')} >= %s AND {quote('interval_start')} < %s"
+        f" GROUP BY {quote('interval_start')}, {quote('queue_id')}, {quote('channel')}"
     )
-    for row in folded:
-        into = facts[(row["interval_start"], int(row["queue_id"]), row["channel"])]
-        for name in FACT_COLUMNS:
-            into[name] += int(row[f"sum_{name}"] or 0)  # type: ignore[literal-required]
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(begin), adapt(end)])
+        for start, queue_id, channel, *sums in cursor.fetchall():
+            if isinstance(start, str):
+                start = dt.datetime.fromisoformat(start)
+            if start.tzinfo is None:  # SQLite gives the UTC it keeps as a naive datetime
+                start = start.replace(tzinfo=dt.UTC)
+            into = facts[(start, int(queue_id), channel)]
+            for name, total in zip(FACT_COLUMNS, sums, strict=True):
+                into[name] += int(total or 0)
     states: dict[str, int] = defaultdict(int)
     for presence, milliseconds in (
         AgentStateFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
