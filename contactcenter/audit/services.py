@@ -75,9 +75,13 @@ def disclosures_record(
     DisclosureLog.objects.bulk_create(
         [
             DisclosureLog(
-                viewer=viewer, case_id=case_id, channel=channel, purpose=purpose[:200],
-                fields=fields[:200], outcome=DisclosureOutcome.DISCLOSED,
-            )  # fmt: skip
+                viewer=viewer,
+                case_id=case_id,
+                channel=channel,
+                purpose=purpose[:200],
+                fields=fields[:200],
+                outcome=DisclosureOutcome.DISCLOSED,
+            )
             for case_id in unique
         ]
     )

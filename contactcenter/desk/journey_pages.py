@@ -66,7 +66,9 @@ def journeys(request: HttpRequest) -> HttpResponse:
         return render(request, "desk/journeys.html", context, status=400)
     figures = journey_figures(spec)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(journey_figures_csv(figures), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            journey_figures_csv(figures), content_type="text/csv; charset=utf-8"
+        )
         name = f"journeys-{spec.first.isoformat()}-{spec.last.isoformat()}"
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -190,9 +191,9 @@ def _read_contacts(spec: JourneySpec, zone: ZoneInfo) -> list[_Contact]:
         )
         .annotate(
             first_queue=Subquery(
-                WorkItem.objects.filter(inquiry_id=OuterRef("pk")).order_by("id").values(
-                    "queue_id"
-                )[:1]
+                WorkItem.objects.filter(inquiry_id=OuterRef("pk"))
+                .order_by("id")
+                .values("queue_id")[:1]
             ),
             reached=Exists(
                 WorkItem.objects.filter(inquiry_id=OuterRef("pk"), assigned_at__isnull=False)
@@ -205,9 +206,19 @@ def _read_contacts(spec: JourneySpec, zone: ZoneInfo) -> list[_Contact]:
         )
         .order_by("created_at", "id")
         .values_list(
-            "pk", "created_at", "channel", "person_id", "case_id", "verified_as", "state",
-            "first_queue", "reached", "via_ivr", "via_assistant", "resolved_code",
-        )  # fmt: skip
+            "pk",
+            "created_at",
+            "channel",
+            "person_id",
+            "case_id",
+            "verified_as",
+            "state",
+            "first_queue",
+            "reached",
+            "via_ivr",
+            "via_assistant",
+            "resolved_code",
+        )
     )
     contacts = []
     for (pk, at, channel, person_id, case_id, verified_as, state, queue_id, reached, via_ivr,
@@ -215,13 +226,18 @@ def _read_contacts(spec: JourneySpec, zone: ZoneInfo) -> list[_Contact]:
         known = bool(verified_as) and person_id is not None and case_id is not None
         contacts.append(
             _Contact(
-                pk=pk, at=at, day=_local_day(at, zone), channel=channel,
-                person_id=person_id if known else None, case_id=case_id if known else None,
+                pk=pk,
+                at=at,
+                day=_local_day(at, zone),
+                channel=channel,
+                person_id=person_id if known else None,
+                case_id=case_id if known else None,
                 queue_id=queue_id or NO_QUEUE,
                 resolved=state == InquiryState.CLOSED and bool(resolved_code),
-                self_service=bool(via_ivr or via_assistant), reached=bool(reached),
+                self_service=bool(via_ivr or via_assistant),
+                reached=bool(reached),
                 in_range=begin <= at < end,
-            )  # fmt: skip
+            )
         )
     _mark_repeats(contacts)
     return contacts
@@ -236,7 +252,7 @@ def _mark_repeats(contacts: Sequence[_Contact]) -> None:
         if contact.person_id is not None:
             by_person[contact.person_id].append(contact)
     for journey in by_person.values():
-        for earlier, later in zip(journey, journey[1:], strict=False):
+        for earlier, later in pairwise(journey):
             if (later.day - earlier.day).days <= REPEAT_DAYS:
                 later.repeat = True
                 earlier.followed = True
@@ -252,9 +268,7 @@ def _assistant_only(spec: JourneySpec, zone: ZoneInfo) -> int:
     person, and in which the person asked at least one question."""
     begin, end = local_day_bounds(spec.first, spec.last, zone=zone)
     return (
-        Conversation.objects.filter(
-            created_at__gte=begin, created_at__lt=end, inquiry__isnull=True
-        )
+        Conversation.objects.filter(created_at__gte=begin, created_at__lt=end, inquiry__isnull=True)
         .filter(
             Exists(ChatMessage.objects.filter(conversation_id=OuterRef("pk"), sender=Sender.PERSON))
         )
@@ -468,10 +482,21 @@ def _steps(
         )
         .order_by("created_at", "id")
         .values_list(
-            "pk", "created_at", "reference_number", "case__receipt_number", "case_id",
-            "person_id", "channel", "state", "agent_name", "queue_name", "disposition_label",
-            "via_ivr", "via_assistant", "reached",
-        )  # fmt: skip
+            "pk",
+            "created_at",
+            "reference_number",
+            "case__receipt_number",
+            "case_id",
+            "person_id",
+            "channel",
+            "state",
+            "agent_name",
+            "queue_name",
+            "disposition_label",
+            "via_ivr",
+            "via_assistant",
+            "reached",
+        )
     )
     journeys: dict[int, list[JourneyStep]] = defaultdict(list)
     for (pk, at, reference, receipt, case_id, person_id, channel, state, agent, queue_name,
@@ -479,13 +504,19 @@ def _steps(
         flagged = flags.get(pk)
         journeys[person_id].append(
             JourneyStep(
-                at=at.astimezone(zone), reference_number=reference, receipt_number=receipt,
-                case_id=case_id, channel_label=_channel_label(channel),
-                queue_label=queue_name or "", agent=agent or "",
+                at=at.astimezone(zone),
+                reference_number=reference,
+                receipt_number=receipt,
+                case_id=case_id,
+                channel_label=_channel_label(channel),
+                queue_label=queue_name or "",
+                agent=agent or "",
                 outcome=disposition_label or _state_label(state),
-                self_service=bool(via_ivr or via_assistant), reached=bool(reached),
-                repeat=flagged.repeat if flagged is not None else False, counted=pk in counted,
-            )  # fmt: skip
+                self_service=bool(via_ivr or via_assistant),
+                reached=bool(reached),
+                repeat=flagged.repeat if flagged is not None else False,
+                counted=pk in counted,
+            )
         )
     return journeys
 
@@ -551,9 +582,7 @@ def journeys_for_viewer(
         else {}
     )
     journeys = [Journey(person_id=person, steps=steps[person]) for person in shown]
-    _disclose(
-        viewer, journeys, purpose=f"{JOURNEY_PURPOSE}: {figure} {spec.first}..{spec.last}"
-    )
+    _disclose(viewer, journeys, purpose=f"{JOURNEY_PURPOSE}: {figure} {spec.first}..{spec.last}")
     return JourneyPage(
         journeys=journeys, number=page, pages=pages, total=len(people),
         unidentified=sum(contact.person_id is None for contact in counted),
@@ -576,9 +605,7 @@ def _disclose(viewer: User | AnonymousUser, journeys: Sequence[Journey], *, purp
     )
 
 
-def _one_journey(
-    *, viewer: User | AnonymousUser, where: Q, page: int, purpose: str
-) -> JourneyPage:
+def _one_journey(*, viewer: User | AnonymousUser, where: Q, page: int, purpose: str) -> JourneyPage:
     _refuse_unless_allowed(viewer)
     zone = agency_zone()
     ids = list(

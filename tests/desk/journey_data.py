@@ -3,19 +3,19 @@
 The agency's time zone is America/New_York (clocks went back on 2026-11-01). The range is
 2026-11-02 to 2026-11-08; every contact's seven days have passed by 2026-11-20.
 
-| # | person/case | local time | channel | start | queue, agent | closed as |
+| # | person/case | local time | channel | start (VA: assistant) | queue (agent took) | closed as |
 | - | - | - | - | - | - | - |
-| 1 | A / A1 | Mon 11-02 23:50 (11-03 04:50 UTC) | phone | IVR | general, agent | resolved |
-| 2 | A / A1 | Mon 11-09 10:00 (day 7 after #1, out of range) | chat | assistant | general, agent | resolved |
-| 3 | B / B1 | Tue 11-03 09:00 | secure message | - | general, agent | resolved |
-| 4 | B / B1 | Wed 11-04 00:10 (day 1 after #3) | chat | assistant | premium, never taken | no answer |
+| 1 | A / A1 | Mon 11-02 23:50 (11-03 04:50 UTC) | phone | IVR | general | resolved |
+| 2 | A / A1 | Mon 11-09 10:00 (day 7 after #1, past range) | chat | VA | general | resolved |
+| 3 | B / B1 | Tue 11-03 09:00 | secure message | - | general | resolved |
+| 4 | B / B1 | Wed 11-04 00:10 (day 1 after #3) | chat | VA | premium, untaken | no answer |
 | 5 | C / C1 | Wed 10-28 12:00 (before the range) | phone | - | - | resolved |
 | 6 | C / C2 | Wed 11-04 12:00 (day 7 after #5: 7 days and 1 hour) | phone | IVR | - | resolved |
-| 7 | D / D1 | Tue 10-27 12:00 (before the range) | web form | - | - | resolved |
+| 7 | D / D1 | Tue 10-27 12:00 (before the range) | web form | - | - | referred |
 | 8 | D / D1 | Wed 11-04 08:00 (day 8 after #7: under 8 days) | web form | - | - | resolved |
-| 9 | nobody verified | Fri 11-06 14:00 | phone | IVR | general, agent | resolved |
+| 9 | nobody verified | Fri 11-06 14:00 | phone | IVR | general | resolved |
 | 10 | E / E1 | Sun 11-08 23:30 (11-09 04:30 UTC, in range) | phone | - | - | open |
-| 11 | (assistant only) | Sat 11-07 15:00 | virtual assistant | assistant | - | - |
+| 11 | (assistant only) | Sat 11-07 15:00 | virtual assistant | VA | - | - |
 
 Besides, a conversation with the assistant in which the person asked nothing (not a contact).
 
@@ -66,9 +66,7 @@ def contact(
 ) -> Inquiry:  # fmt: skip
     """One contact as the channels leave it: the inquiry (verified through the person's
     account when ``case`` is given), its IVR call or assistant conversation, its work item."""
-    inquiry = inquiry_open(
-        channel=channel, person=case.applicant if case else None, case=case
-    )
+    inquiry = inquiry_open(channel=channel, person=case.applicant if case else None, case=case)
     if case is not None:
         inquiry = inquiry_verified_by_account(inquiry=inquiry, case=case, verified_as="applicant")
     if start == "ivr":
@@ -83,8 +81,9 @@ def contact(
         ChatMessage.objects.create(conversation=conversation, sender="person", body="a question")
     if queue is not None:
         WorkItem.objects.create(
-            queue=queue, inquiry=inquiry, kind=WorkKind.CHAT if channel == "chat" else WorkKind.CALL,
-            channel=channel, tier=queue.tier, language="en", enqueued_at=at,
+            queue=queue, inquiry=inquiry, channel=channel,
+            kind=WorkKind.CHAT if channel == "chat" else WorkKind.CALL, tier=queue.tier,
+            language="en", enqueued_at=at,
             state=WorkState.DONE if agent else WorkState.CANCELLED, assigned_to=agent,
             assigned_at=at + dt.timedelta(seconds=30) if agent else None,
         )  # fmt: skip
