@@ -450,7 +450,7 @@ def _counted_by(
 
 
 def _steps(
-    where: Q, *, counted: set[int], flags: dict[int, _Contact], zone: ZoneInfo
+    where: Q, *, counted: set[int], repeats: set[int], zone: ZoneInfo
 ) -> dict[int, list[JourneyStep]]:
     """The contacts matching ``where`` with their labels, each person's in time order, in one
     query: the queue and agent of the first work an agent accepted (else the first queue), the
@@ -501,7 +501,6 @@ def _steps(
     journeys: dict[int, list[JourneyStep]] = defaultdict(list)
     for (pk, at, reference, receipt, case_id, person_id, channel, state, agent, queue_name,
          disposition_label, via_ivr, via_assistant, reached) in rows:  # fmt: skip
-        flagged = flags.get(pk)
         journeys[person_id].append(
             JourneyStep(
                 at=at.astimezone(zone),
@@ -514,7 +513,7 @@ def _steps(
                 outcome=disposition_label or _state_label(state),
                 self_service=bool(via_ivr or via_assistant),
                 reached=bool(reached),
-                repeat=flagged.repeat if flagged is not None else False,
+                repeat=pk in repeats,
                 counted=pk in counted,
             )
         )
@@ -575,7 +574,7 @@ def journeys_for_viewer(
         _steps(
             Q(pk__in=window, created_at__gte=begin - margin, created_at__lt=end + margin),
             counted={contact.pk for contact in counted},
-            flags={contact.pk: contact for contact in contacts},
+            repeats={contact.pk for contact in contacts if contact.repeat},
             zone=zone,
         )
         if shown
@@ -608,15 +607,23 @@ def _disclose(viewer: User | AnonymousUser, journeys: Sequence[Journey], *, purp
 def _one_journey(*, viewer: User | AnonymousUser, where: Q, page: int, purpose: str) -> JourneyPage:
     _refuse_unless_allowed(viewer)
     zone = agency_zone()
-    ids = list(
+    found = list(
         Inquiry.objects.filter(where).exclude(verified_as="").order_by("created_at", "id")
-        .values_list("pk", flat=True)
+        .values_list("pk", "created_at")
     )  # fmt: skip
-    if not ids:
+    if not found:
         raise JourneyNotFound(_("No contacts with a verified identity were found."))
+    ids = [pk for pk, _at in found]
+    # The same rule as the figures, over the contacts listed here.
+    days = [_local_day(at, zone) for _pk, at in found]
+    repeats = {
+        ids[index]
+        for index in range(1, len(ids))
+        if (days[index] - days[index - 1]).days <= REPEAT_DAYS
+    }
     pages, start = _page_bounds(len(ids), page, JOURNEY_PAGE_SIZE)
     chosen = ids[start : start + JOURNEY_PAGE_SIZE]
-    steps = _steps(Q(pk__in=chosen), counted=set(), flags={}, zone=zone)
+    steps = _steps(Q(pk__in=chosen), counted=set(), repeats=repeats, zone=zone)
     journeys = [Journey(person_id=person, steps=found) for person, found in steps.items()]
     _disclose(viewer, journeys, purpose=purpose)
     return JourneyPage(journeys=journeys, number=page, pages=pages, total=len(ids))

@@ -194,8 +194,8 @@ def test_the_page_shows_the_figures_with_links_to_the_journeys(world):
     assert page.status_code == 200
     text = page.content.decode()
     assert 'data-testid="figure-contacts">8<' in text
-    assert "figure=repeats" in text and ">2</a> (33.33 %)" in text
-    assert "33.33 % (2 of 6" in text
+    assert 'data-testid="figure-repeats">2</a></td><td>33.33 %</td>' in text
+    assert 'data-testid="figure-fcr">33.33 %</td><td>2 of 6;' in text
     assert 'data-testid="journeys-chart-contacts"' in text
     assert text.count('data-testid="journeys-row"') == 5 + 3  # five channels, then three queues
     assert 'href="/desk/journeys/"' in text  # in the menu
@@ -258,3 +258,12 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_contacts(world):
     many = [_queries(client, url) for url in urls]
     assert many == few
     assert max(few) <= 12
+
+
+def test_one_person_s_journey_marks_its_repeats_by_the_same_rule(world):
+    supervisor = _staff(Role.SUPERVISOR)
+    a = person_journey_for_viewer(viewer=supervisor, person_id=world.cases["A1"].applicant_id)
+    assert [step.repeat for step in a.journeys[0].steps] == [False, True]  # #2 on day 7
+    d = person_journey_for_viewer(viewer=supervisor, person_id=world.cases["D1"].applicant_id)
+    assert [step.repeat for step in d.journeys[0].steps] == [False, False]  # #8 on day 8
+    assert DisclosureLog.objects.filter(viewer=supervisor).count() == 2
