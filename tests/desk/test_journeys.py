@@ -267,3 +267,28 @@ def test_one_person_s_journey_marks_its_repeats_by_the_same_rule(world):
     d = person_journey_for_viewer(viewer=supervisor, person_id=world.cases["D1"].applicant_id)
     assert [step.repeat for step in d.journeys[0].steps] == [False, False]  # #8 on day 8
     assert DisclosureLog.objects.filter(viewer=supervisor).count() == 2
+
+
+API = "/api/v1/operations/journeys"
+
+
+def test_the_api_gives_the_page_s_figures_to_supervisors_only(world):
+    from django.test import Client
+
+    answer = staff_client(_staff(Role.SUPERVISOR)).get(API, {"first": FIRST, "last": LAST})
+    assert answer.status_code == 200
+    body = answer.json()
+    total = body["total"]
+    assert (total["contacts"], total["identified"], total["repeats"], total["settled"]) == (
+        8, 6, 2, 6,
+    )  # fmt: skip
+    assert Decimal(str(total["resolved_first_percent"])) == Decimal("33.33")
+    assert Decimal(str(total["reached_of_starts_percent"])) == Decimal("40.00")
+    assert body["by_channel"][0]["group"] == "phone"
+    assert Client().get(API, {"first": FIRST, "last": LAST}).status_code == 401
+    refused = staff_client(_staff(Role.TIER1)).get(API, {"first": FIRST, "last": LAST})
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    backwards = staff_client(_staff(Role.SUPERVISOR)).get(API, {"first": LAST, "last": FIRST})
+    assert backwards.status_code == 400
+    assert backwards.json()["message"] == "The last day comes before the first."
+    assert not DisclosureLog.objects.exists()
