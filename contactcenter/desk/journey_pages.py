@@ -50,6 +50,7 @@ def _figure_labels() -> dict[str, str]:
         "contacts": _("Contacts with a verified identity"),
         "repeats": _("Repeat contacts within 7 days"),
         "not_resolved": _("Not resolved at first contact"),
+        "self_service": _("Started in self-service"),
         "self_service_reached": _("Started in self-service and reached a person"),
     }
 

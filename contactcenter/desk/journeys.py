@@ -64,7 +64,7 @@ PAGE_SIZE = 20
 JOURNEY_PAGE_SIZE = 50
 NO_QUEUE = 0
 # The lists behind the figures.
-FIGURES = ("contacts", "repeats", "not_resolved", "self_service_reached")
+FIGURES = ("contacts", "repeats", "not_resolved", "self_service", "self_service_reached")
 JOURNEY_PURPOSE = "contact journeys"
 
 
@@ -446,6 +446,8 @@ def _counted_by(
         return contact.repeat
     if figure == "not_resolved":
         return _settled(contact, today) and not (contact.resolved and not contact.followed)
+    if figure == "self_service":
+        return contact.self_service
     return contact.self_service and contact.reached
 
 

@@ -292,3 +292,14 @@ def test_the_api_gives_the_page_s_figures_to_supervisors_only(world):
     assert backwards.status_code == 400
     assert backwards.json()["message"] == "The last day comes before the first."
     assert not DisclosureLog.objects.exists()
+
+
+def test_the_journeys_behind_the_self_service_starts(world):
+    page = journeys_for_viewer(
+        viewer=_staff(Role.SUPERVISOR), spec=SPEC, figure="self_service", today=SETTLED
+    )
+    # #1 (A), #4 (B), #6 (C); #9 has no verified identity; the assistant-only one is no inquiry.
+    assert [j.person_id for j in page.journeys] == [
+        world.cases[name].applicant_id for name in ("A1", "B1", "C1")
+    ]
+    assert page.unidentified == 1
