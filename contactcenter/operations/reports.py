@@ -2,12 +2,14 @@
 month, and by queue, channel or language (or all together), as rows a page, a CSV file and an
 XLSX workbook all show alike.
 
-One aggregate query over the facts whatever the range: the periods are cut by the database
-(``Trunc*`` in the agency's time zone), so a year by day for every queue is a few thousand
-rows, never the contacts. Service level is each queue's own formula when the rows are by
-queue; rows that mix queues (by channel, language, or all together) use the default formula,
-``abandons_penalised`` (answered within the threshold over all answered and abandoned), each
-contact still judged by its own queue's threshold when it was counted.
+One aggregate query over the facts whatever the range: rows by interval read
+``IntervalFacts`` (up to a month of them); rows by day, week or month read ``DailyFacts``, the
+same counts the fold sums per agency day as it goes, so a year by day for every queue reads a
+few thousand rows, never the intervals or the contacts. Service level is each queue's own
+formula when the rows are by queue; rows that mix queues (by channel, language, or all
+together) use the default formula, ``abandons_penalised`` (answered within the threshold over
+all answered and abandoned), each contact still judged by its own queue's threshold when it
+was counted.
 """
 
 from __future__ import annotations
@@ -19,15 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from django.db.models import F, Sum
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import F, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from contactcenter.core.errors import InvalidInput
 from contactcenter.operations.intervals import agency_zone, local_day_bounds
-from contactcenter.operations.models import NO_QUEUE, IntervalFacts
+from contactcenter.operations.models import NO_QUEUE, DailyFacts, IntervalFacts
 from contactcenter.operations.service_level import (
     Counts,
     abandonment_rate,
@@ -107,18 +110,17 @@ class ReportRow:
         return percent(self.abandonment_rate)
 
 
-def _period(grain: str, zone):
-    if grain == "interval":
-        return F("interval_start")
-    truncate = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[grain]
-    return truncate("interval_start", tzinfo=zone)
-
-
 def report_rows(spec: ReportSpec, *, language: str = "en") -> list[ReportRow]:
     """The report's rows, oldest period first, then by queue, channel or language."""
     zone = agency_zone()
-    begin, end = local_day_bounds(spec.first, spec.last, zone=zone)
-    facts = IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
+    facts: QuerySet[IntervalFacts] | QuerySet[DailyFacts]
+    if spec.grain == "interval":
+        begin, end = local_day_bounds(spec.first, spec.last, zone=zone)
+        facts = IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
+        period: Any = F("interval_start")
+    else:
+        facts = DailyFacts.objects.filter(day__gte=spec.first, day__lte=spec.last)
+        period = {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}[spec.grain]
     group = ["period"]
     if spec.by == "queue":
         facts = facts.exclude(queue_id=NO_QUEUE)
@@ -126,7 +128,7 @@ def report_rows(spec: ReportSpec, *, language: str = "en") -> list[ReportRow]:
     elif spec.by in ("channel", "language"):
         group.append(spec.by)
     rows = (
-        facts.annotate(period=_period(spec.grain, zone))
+        facts.annotate(period=period)
         .values(*group)
         .annotate(**{name: Sum(name) for name in (*_SUMMED, *_EXTRA)})
         .order_by(*group)
@@ -152,10 +154,12 @@ def report_rows(spec: ReportSpec, *, language: str = "en") -> list[ReportRow]:
                 label = key or _("All contacts")
             level = service_level(counts, CROSS_QUEUE_FORMULA)
             threshold = None
-        period = row["period"]
+        start = row["period"]
+        if not isinstance(start, dt.datetime):  # a day, week or month: from its midnight
+            start = dt.datetime.combine(start, dt.time(0), tzinfo=zone)
         result.append(
             ReportRow(
-                period=period.astimezone(zone),
+                period=start.astimezone(zone),
                 key=key,
                 label=label,
                 counts=counts,

@@ -44,6 +44,7 @@ from contactcenter.operations.models import (
     AgentStateCursor,
     AgentStateFacts,
     ContactEventRecord,
+    DailyFacts,
     FoldWatermark,
     IntervalFacts,
 )
@@ -63,6 +64,7 @@ FACT_COLUMNS = (
     "after_contact_ms",
 )  # fmt: skip
 FACT_KEY = ("interval_start", "queue_id", "channel", "language")
+DAY_KEY = ("day", "queue_id", "channel", "language")
 # Presence states counted; time signed out is not an agent's time.
 COUNTED_PRESENCE = frozenset({Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP, Presence.AWAY})
 # Work that is not a live contact waiting in line: a callback to place later.
@@ -393,6 +395,38 @@ def _batch_read(*, after_id: int, cutoff: dt.datetime, batch_size: int) -> tuple
     return rows, len(fetched)
 
 
+def interval_facts_add(*, facts: Mapping[FactKey, Mapping[str, int]]) -> None:
+    """Add counts into their intervals' ``IntervalFacts`` and the agency days' ``DailyFacts``,
+    together (callers hold the transaction): the fold's only way to write counts, and the
+    demo's. ``facts`` maps (interval start, queue id, channel, language) to amounts by column
+    name; a column not given adds nothing."""
+    if not facts:
+        return
+    zone = agency_zone()
+    moments: dict[dt.datetime, Any] = {}
+    days: dict[dt.datetime, dt.date] = {}
+    rows = []
+    daily: dict[tuple[dt.date, int, str, str], list[int]] = {}
+    for (start, queue_id, channel, language), amounts in facts.items():
+        if start not in moments:
+            moments[start] = _moment(start)
+            days[start] = start.astimezone(zone).date()
+        values = [int(amounts.get(name, 0)) for name in FACT_COLUMNS]
+        rows.append([moments[start], queue_id, channel, language, *values])
+        key = (days[start], queue_id, channel, language)
+        into = daily.get(key)
+        if into is None:
+            daily[key] = values
+        else:
+            daily[key] = [a + b for a, b in zip(into, values, strict=True)]
+    _upsert(IntervalFacts._meta.db_table, FACT_KEY, FACT_COLUMNS, rows)
+    _upsert(
+        DailyFacts._meta.db_table, DAY_KEY, FACT_COLUMNS,
+        [[connection.ops.adapt_datefield_value(day), *key, *values]
+         for (day, *key), values in daily.items()],
+    )  # fmt: skip
+
+
 def _watermark(name: str) -> FoldWatermark:
     FoldWatermark.objects.get_or_create(name=name)
     return FoldWatermark.objects.select_for_update().get(name=name)
@@ -406,12 +440,7 @@ def _events_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResu
         if not rows:
             return False
         facts = _rows_count(rows)
-        moments = {start: _moment(start) for start, *_rest in facts}
-        _upsert(
-            IntervalFacts._meta.db_table, FACT_KEY, FACT_COLUMNS,
-            [[moments[key[0]], *key[1:], *(amounts[name] for name in FACT_COLUMNS)]
-             for key, amounts in facts.items()],
-        )  # fmt: skip
+        interval_facts_add(facts=facts)
         mark.last_id = rows[-1].id
         mark.updated_at = timezone.now()
         mark.save(update_fields=["last_id", "updated_at"])

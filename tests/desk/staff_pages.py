@@ -292,14 +292,14 @@ def _wallboard_grow(w: World, n: int) -> None:
 
 def _reports_grow(w: World, n: int) -> None:
     """A day of counts per row, for a queue, within the report's range."""
-    from contactcenter.operations.models import IntervalFacts
+    from tests.factories import interval_facts_create
 
     queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="phone"))
     for _ in range(n):
         day = w.state.setdefault("report_days", 0)
         w.state["report_days"] = day + 1
         start = dt.datetime(2026, 10, 1, 14, 0, tzinfo=dt.UTC) + dt.timedelta(days=day)
-        IntervalFacts.objects.create(interval_start=start, queue_id=queue.pk, channel="phone",
+        interval_facts_create(interval_start=start, queue_id=queue.pk, channel="phone",
                                      language="en", queued=10, answered=9, answered_within=8,
                                      abandoned=1)  # fmt: skip
 
