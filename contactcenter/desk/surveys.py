@@ -54,7 +54,9 @@ def survey_results_page(request: HttpRequest) -> HttpResponse:
         return render(request, "desk/surveys.html", context, status=400)
     rows = survey_results(spec, language=active_language())
     if request.GET.get("format") == "csv":
-        response = HttpResponse(survey_results_csv(rows, spec), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            survey_results_csv(rows, spec), content_type="text/csv; charset=utf-8"
+        )
         name = f"surveys-{spec.first.isoformat()}-{spec.last.isoformat()}-{spec.by}"
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response

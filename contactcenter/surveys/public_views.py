@@ -51,7 +51,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         request.LANGUAGE_CODE = survey.language
     context["survey"] = survey
     if request.method == "POST":
-        context.update(chosen=request.POST.get("score", ""), comment=request.POST.get("comment", ""))
+        context.update(
+            chosen=request.POST.get("score", ""), comment=request.POST.get("comment", "")
+        )
         try:
             services.survey_answer_by_link(
                 token=token, score=request.POST.get("score"),

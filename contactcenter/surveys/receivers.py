@@ -1,7 +1,7 @@
 """Ask for a survey by link when a callback is resolved, a secure message is answered by a
-member of staff, or a service request is resolved, inside the resolving transaction (connected in ``apps.py`` to
-``contact_event_recorded``): the survey and its email or text stand or fall with the
-resolution, and nobody's service had to learn about surveys.
+member of staff, or a service request is resolved, inside the resolving transaction (connected
+in ``apps.py`` to ``contact_event_recorded``): the survey and its email or text stand or fall
+with the resolution, and nobody's service had to learn about surveys.
 
 Not asked: contacts resolved as "no answer" (the callback never reached the person), contacts
 closed by the system rather than by a member of staff, and any contact that already has a
@@ -55,11 +55,18 @@ def survey_invite_on_resolution(sender, *, event: ContactEvent, **kwargs) -> Non
     if event.kind != ContactEventKind.RESOLVED:
         return
     if event.channel == SERVICE_REQUEST_CHANNEL:
-        if event.record_id is None or Survey.objects.filter(service_request_id=event.record_id).exists():
+        if (
+            event.record_id is None
+            or Survey.objects.filter(service_request_id=event.record_id).exists()
+        ):
             return
-        request = ServiceRequest.objects.select_related("inquiry").filter(pk=event.record_id).first()
+        request = (
+            ServiceRequest.objects.select_related("inquiry").filter(pk=event.record_id).first()
+        )
         if request is not None:
-            survey_invite_for_service_request(request=request, agent_id=event.actor_user_id, now=event.at)
+            survey_invite_for_service_request(
+                request=request, agent_id=event.actor_user_id, now=event.at
+            )
         return
     if event.inquiry_id is None or event.detail.get("disposition") == DispositionCode.NO_ANSWER:
         return

@@ -111,14 +111,14 @@ def survey_results(spec: ResultsSpec, *, language: str = "en") -> list[ResultRow
     """One row per group with any survey invited in the range, largest first, then a total."""
     column = _COLUMN[spec.by]
     per_score = {
-        f"s{score}": Count("pk", filter=Q(score=score))
-        for score in range(SCORE_MIN, SCORE_MAX + 1)
+        f"s{score}": Count("pk", filter=Q(score=score)) for score in range(SCORE_MIN, SCORE_MAX + 1)
     }
     grouped = (
         _in_range(spec)
         .values(column)
-        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(score__isnull=False)),
-                  **per_score)  # fmt: skip
+        .annotate(
+            invited=Count("pk"), answered=Count("pk", filter=Q(score__isnull=False)), **per_score
+        )
         .order_by(column)
     )
     raw = list(grouped)
@@ -148,9 +148,10 @@ def survey_total(rows: list[ResultRow]) -> ResultRow:
 
 @dataclass(frozen=True, slots=True)
 class CommentLine:
-    answered_at: dt.datetime
+    # Never None here (only answered surveys are listed); typed as the columns are.
+    answered_at: dt.datetime | None
     channel: str
-    score: int
+    score: int | None
     comment: str
 
 
@@ -166,8 +167,9 @@ def survey_comments(spec: ResultsSpec) -> list[CommentLine]:
     )
     labels = dict(SurveyChannel.choices)
     return [
-        CommentLine(answered_at=at, channel=str(labels.get(channel, channel)), score=score,
-                    comment=comment)  # fmt: skip
+        CommentLine(
+            answered_at=at, channel=str(labels.get(channel, channel)), score=score, comment=comment
+        )
         for at, channel, score, comment in rows
     ]
 

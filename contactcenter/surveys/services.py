@@ -143,7 +143,7 @@ def survey_invite_by_link(
             notification_queue(
                 channel=recipient_channel, recipient=recipient, template=INVITATION_TEMPLATE,
                 language=survey.language, context={"survey": str(survey.pk)},
-                inquiry=inquiry if inquiry is not None else getattr(service_request, "inquiry", None),
+                inquiry=inquiry or getattr(service_request, "inquiry", None),
             )  # fmt: skip
     except InvalidInput:
         # The address on file no longer passes the check: the survey stays, unsent, so the
@@ -224,14 +224,20 @@ def survey_invite_in_channel(
     return survey
 
 
-def _answer(survey: Survey, *, score: object, comment: object, now: dt.datetime) -> Survey:
+def _still_open(survey: Survey, now: dt.datetime) -> None:
     if survey.answered_at is not None:
-        raise SurveyClosed(_("This survey has already been answered. Thank you."), reason="answered")
+        raise SurveyClosed(
+            _("This survey has already been answered. Thank you."), reason="answered"
+        )
     if now >= survey.expires_at:
         raise SurveyClosed(
             _("This survey closed %(days)d days after it was sent.") % {"days": ANSWER_DAYS},
             reason="expired",
         )
+
+
+def _answer(survey: Survey, *, score: object, comment: object, now: dt.datetime) -> Survey:
+    _still_open(survey, now)
     survey.score = score_parse(score)
     survey.comment = comment_clean(comment)
     survey.answered_at = now
@@ -240,11 +246,12 @@ def _answer(survey: Survey, *, score: object, comment: object, now: dt.datetime)
     return survey
 
 
-def _by_token(token: str) -> Survey:
+def _by_token(token: str, *, lock: bool = True) -> Survey:
     token = str(token or "")
     if not token or len(token) > 100:
         raise SurveyNotFound(_("This survey link is not one we sent."))
-    survey = Survey.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    rows = Survey.objects.select_for_update() if lock else Survey.objects.all()
+    survey = rows.filter(token_hash=token_hash(token)).first()
     if survey is None:
         raise SurveyNotFound(_("This survey link is not one we sent."))
     return survey
@@ -276,19 +283,14 @@ def survey_answer_by_link(
     return _answer(survey, score=score, comment=comment, now=now or timezone.now())
 
 
-def survey_check_link(*, token: str, user_id: int | None = None, now: dt.datetime | None = None) -> Survey:
+def survey_check_link(
+    *, token: str, user_id: int | None = None, now: dt.datetime | None = None
+) -> Survey:
     """The survey behind a link, if it can still be answered by this visitor (same refusals as
     answering, without answering)."""
-    with transaction.atomic():
-        survey = _by_token(token)
+    survey = _by_token(token, lock=False)
     _refuse_handler(survey, user_id)
-    if survey.answered_at is not None:
-        raise SurveyClosed(_("This survey has already been answered. Thank you."), reason="answered")
-    if (now or timezone.now()) >= survey.expires_at:
-        raise SurveyClosed(
-            _("This survey closed %(days)d days after it was sent.") % {"days": ANSWER_DAYS},
-            reason="expired",
-        )
+    _still_open(survey, now or timezone.now())
     return survey
 
 

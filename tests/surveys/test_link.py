@@ -9,7 +9,12 @@ import pytest
 from django.utils import timezone
 
 from contactcenter.inquiries.models import Inquiry
-from contactcenter.inquiries.services import inquiry_escalate, inquiry_open, inquiry_reopen, inquiry_resolve
+from contactcenter.inquiries.services import (
+    inquiry_escalate,
+    inquiry_open,
+    inquiry_reopen,
+    inquiry_resolve,
+)
 from contactcenter.notifications.models import Notification
 from contactcenter.routing.models import WorkItem, WorkKind
 from contactcenter.staff.models import Role

@@ -99,7 +99,9 @@ def test_the_page_shows_figures_chart_and_comments(signed_in, answers):
     assert 'data-testid="report-chart"' in content and content.count("<rect ") == 5
     assert content.count('data-testid="survey-results-row"') == 3
     assert content.count("Very kind") == 2  # the two 5s in range with a comment
-    assert '<a class="cc-nav__link is-current" href="/desk/surveys/" aria-current="page">' in content
+    assert (
+        '<a class="cc-nav__link is-current" href="/desk/surveys/" aria-current="page">' in content
+    )
 
 
 @pytest.mark.parametrize(
