@@ -194,3 +194,12 @@ def survey_results_csv(rows: list[ResultRow], spec: ResultsSpec) -> str:
 
 def _blank(value: Decimal | None) -> str:
     return "" if value is None else str(value)
+
+
+def survey_waiting_in_channel(*, inquiry_id: int, now: dt.datetime | None = None) -> bool:
+    """Whether the contact's phone or chat survey can still be answered (asked, unanswered,
+    open): the chat widget shows its question while this holds."""
+    return Survey.objects.filter(
+        inquiry_id=inquiry_id, invited_by__in=["ivr", "chat"], answered_at__isnull=True,
+        expires_at__gt=now or timezone.now(),
+    ).exists()  # fmt: skip
