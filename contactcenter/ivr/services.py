@@ -424,7 +424,7 @@ def call_bridge(*, item: WorkItem, agent) -> bool:
         flow = flow_by_id(call.line, call.flow_version_id)
         # TwiML sent through the REST API has no address of its own: the survey's is whole.
         after_url = (
-            _public_url(survey_url(call.line, 1)) if (call.state or {}).get("survey") else ""
+            _public_url(survey_url(call.line, 0)) if (call.state or {}).get("survey") else ""
         )
         redirect_to_agent(
             call_sid=call.call_sid, agent=agent, language=language,
@@ -479,7 +479,8 @@ def call_survey(
             .filter(call_sid=call_sid, line=line).first()
         )  # fmt: skip
         state = dict(call.state or {}) if call is not None else {}
-        if call is None or call.inquiry_id is None or not state.get("survey"):
+        inquiry = call.inquiry if call is not None else None
+        if call is None or inquiry is None or not state.get("survey"):
             return survey_goodbye(prompts=())
         if call_status and call_status != "in-progress":
             return survey_goodbye(prompts=())  # the caller hung up: nobody to ask
@@ -490,10 +491,10 @@ def call_survey(
             item = call.work_item
             agent = item.assigned_to if item is not None else None
             survey = survey_invite_in_channel(
-                inquiry=call.inquiry, invited_by=InvitedBy.IVR,
+                inquiry=inquiry, invited_by=InvitedBy.IVR,
                 queue_id=item.queue_id if item is not None else None,
                 agent_id=agent.user_id if agent is not None else None,
-            ) or Survey.objects.filter(inquiry_id=call.inquiry_id).first()  # fmt: skip
+            ) or Survey.objects.filter(inquiry=inquiry).first()  # fmt: skip
             if survey is None or survey.invited_by != InvitedBy.IVR or survey.answered_at:
                 return survey_goodbye(prompts=thanks)
             return survey_question(
@@ -501,7 +502,7 @@ def call_survey(
                 language=language, next_url=survey_url(line, 1),
             )  # fmt: skip
         try:
-            survey_answer_in_channel(inquiry=call.inquiry, score=_survey_score(digits, speech))
+            survey_answer_in_channel(inquiry=inquiry, score=_survey_score(digits, speech))
         except SurveyClosed:
             return survey_goodbye(prompts=thanks)
         except ApplicationError:
