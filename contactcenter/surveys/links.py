@@ -22,7 +22,6 @@ from contactcenter.surveys.models import Survey
 
 INVITATION_TEMPLATE = "survey_invitation"
 _KEY_SALT = "contactcenter.surveys.link"
-TOKEN_LENGTH = 43  # 32 bytes of HMAC in URL-safe base64, without padding
 
 
 def token_salt_new() -> str:
