@@ -68,7 +68,9 @@ def survey_invite_on_resolution(sender, *, event: ContactEvent, **kwargs) -> Non
                 request=request, agent_id=event.actor_user_id, now=event.at
             )
         return
-    if event.inquiry_id is None or event.detail.get("disposition") == DispositionCode.NO_ANSWER:
+    if event.channel not in Channel.values or event.inquiry_id is None:
+        return  # an appointment's or another record's resolution: not an inquiry's
+    if event.detail.get("disposition") == DispositionCode.NO_ANSWER:
         return
     if Survey.objects.filter(inquiry_id=event.inquiry_id).exists():
         return
