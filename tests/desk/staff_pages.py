@@ -329,6 +329,8 @@ def _journey_person_start(w: World) -> str:
 def _journey_person_grow(w: World, n: int) -> None:
     for _ in range(n):
         _journey_contact(w, w.state["journey_case"])
+
+
 def _surveys_grow(w: World, n: int) -> None:
     """An answered survey with a comment, each handled by a new agent (a row when grouped by
     agent, a comment in the list)."""
