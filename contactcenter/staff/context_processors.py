@@ -19,6 +19,9 @@ def _has_office(user) -> bool:
     return profile is not None and profile.office_id is not None
 
 
+REPORT_PATHS = ("/desk/reports/", "/desk/journeys/", "/desk/surveys/")
+
+
 def staff_navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -38,5 +41,7 @@ def staff_navigation(request: HttpRequest) -> dict:
             # Supervisors keep the canned replies agents insert.
             "canned_replies": bool(roles & SUPERVISOR_ROLES),
             "reports": bool(roles & SUPERVISOR_ROLES),
+            # Service levels, journeys and surveys share one menu entry and a row of tabs.
+            "in_reports": request.path.startswith(REPORT_PATHS),
         }
     }

@@ -198,7 +198,7 @@ def test_the_page_shows_the_figures_with_links_to_the_journeys(world):
     assert 'data-testid="figure-fcr">33.33 %</td><td>2 of 6;' in text
     assert 'data-testid="journeys-chart-contacts"' in text
     assert text.count('data-testid="journeys-row"') == 5 + 3  # five channels, then three queues
-    assert 'href="/desk/journeys/"' in text  # in the menu
+    assert 'href="/desk/journeys/" aria-current="page">' in text  # its tab among the reports
     assert not DisclosureLog.objects.exists()  # figures disclose nothing
 
 

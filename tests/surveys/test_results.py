@@ -99,8 +99,11 @@ def test_the_page_shows_figures_chart_and_comments(signed_in, answers):
     assert 'data-testid="report-chart"' in content and content.count("<rect ") == 5
     assert content.count('data-testid="survey-results-row"') == 3
     assert content.count("Very kind") == 2  # the two 5s in range with a comment
+    # One "Reports" entry in the menu, current, and the page's own tab among the reports.
+    assert '<a class="cc-nav__link is-current" href="/desk/reports/">' in content
     assert (
-        '<a class="cc-nav__link is-current" href="/desk/surveys/" aria-current="page">' in content
+        '<a class="desk-tabs__link is-current" href="/desk/surveys/" aria-current="page">'
+        in content
     )
 
 
