@@ -80,10 +80,10 @@ def fresh_database(kind: str) -> Iterator[str]:
     finally:
         if os.environ.get("BENCH_KEEP_DATABASE"):
             progress(f"kept database {name}")
-            return
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        progress(f"dropped database {name}")
+        else:
+            with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            progress(f"dropped database {name}")
 
 
 def run_one(kind: str, args: argparse.Namespace) -> list[dict[str, object]]:
