@@ -39,11 +39,13 @@ from contactcenter.operations.intervals import (
 )
 from contactcenter.operations.models import (
     NO_QUEUE,
+    AgentContactFacts,
     AgentStateCursor,
     AgentStateFacts,
     ContactEventRecord,
     FoldWatermark,
     IntervalFacts,
+    OfficeFacts,
 )
 from contactcenter.routing.models import Presence, PresenceChange, Queue
 
@@ -61,18 +63,31 @@ FACT_COLUMNS = (
     "after_contact_ms",
 )  # fmt: skip
 FACT_KEY = ("interval_start", "queue_id", "channel", "language")
+# The same for one agent's contacts, and for one office's requests.
+AGENT_COLUMNS = ("answered", "handled", "talk_ms", "after_contact_ms", "transferred_out")
+AGENT_KEY = ("interval_start", "agent_id", "queue_id", "channel")
+OFFICE_COLUMNS = (
+    "received", "transferred_in", "transferred_out", "resolved", "resolved_timed", "resolve_ms",
+)  # fmt: skip
+OFFICE_KEY = ("interval_start", "office_id", "channel")
+# The channels of office work: their events name the office in ``detail["office_id"]``.
+OFFICE_CHANNELS = frozenset({"service_request", "appointment"})
 # Presence states counted; time signed out is not an agent's time.
 COUNTED_PRESENCE = frozenset({Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP, Presence.AWAY})
 # Work that is not a live contact waiting in line: a callback to place later.
 CALLBACK_WORK = "callback"
 
 FactKey = tuple[dt.datetime, int, str, str]
+AgentKey = tuple[dt.datetime, int, int, str]
+OfficeKey = tuple[dt.datetime, int, str]
 
 
 @dataclass(slots=True)
 class FoldResult:
     events: int = 0
     fact_rows: int = 0
+    agent_rows: int = 0
+    office_rows: int = 0
     presence_changes: int = 0
     state_rows: int = 0
 
@@ -88,6 +103,8 @@ class _Row:
     queue_id: int | None
     work_item_id: int | None
     detail: Mapping[str, object]
+    agent_id: int | None = None
+    record_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -95,6 +112,8 @@ class _Deltas:
     minutes: int
     zone: ZoneInfo
     facts: dict[FactKey, dict[str, int]] = field(default_factory=dict)
+    agents: dict[AgentKey, dict[str, int]] = field(default_factory=dict)
+    offices: dict[OfficeKey, dict[str, int]] = field(default_factory=dict)
 
     def add(self, row: _Row, at: dt.datetime, queue_id: int | None, **amounts: int) -> None:
         key = (
@@ -104,6 +123,24 @@ class _Deltas:
             row.language[:8],
         )
         into = self.facts.setdefault(key, dict.fromkeys(FACT_COLUMNS, 0))
+        for name, amount in amounts.items():
+            into[name] += amount
+
+    def add_agent(self, row: _Row, agent_id: int, **amounts: int) -> None:
+        key = (
+            interval_start(row.at, minutes=self.minutes, zone=self.zone),
+            agent_id,
+            row.queue_id if row.queue_id is not None else NO_QUEUE,
+            row.channel[:20],
+        )
+        into = self.agents.setdefault(key, dict.fromkeys(AGENT_COLUMNS, 0))
+        for name, amount in amounts.items():
+            into[name] += amount
+
+    def add_office(self, row: _Row, office_id: int, **amounts: int) -> None:
+        key = (interval_start(row.at, minutes=self.minutes, zone=self.zone), office_id,
+               row.channel[:20])  # fmt: skip
+        into = self.offices.setdefault(key, dict.fromkeys(OFFICE_COLUMNS, 0))
         for name, amount in amounts.items():
             into[name] += amount
 
@@ -155,14 +192,17 @@ def _settled(rows: Iterable, *, cutoff: dt.datetime, recorded: str) -> list:
 # --- Contact events ---------------------------------------------------------------------------
 
 
+def _needs_history(row: _Row) -> bool:
+    return row.kind in (Kind.WRAPPED_UP, Kind.CALLBACK_SCHEDULED) or (
+        row.kind == Kind.RESOLVED and row.channel in OFFICE_CHANNELS
+    )
+
+
 def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
-    """Earlier events of the inquiries whose wrap-ups and callbacks are in ``rows``: their
-    queueing, answers, abandons and ends, oldest first, to pair a step with what came before."""
-    inquiries = {
-        row.inquiry_id
-        for row in rows
-        if row.kind in (Kind.WRAPPED_UP, Kind.CALLBACK_SCHEDULED) and row.inquiry_id is not None
-    }
+    """Earlier events of the inquiries whose wrap-ups, callbacks and office resolutions are in
+    ``rows``: their queueing, answers, abandons, ends and receipts, oldest first, to pair a
+    step with what came before."""
+    inquiries = {row.inquiry_id for row in rows if _needs_history(row) and row.inquiry_id}
     if not inquiries:
         return {}
     found: dict[int, list[_Row]] = defaultdict(list)
@@ -170,12 +210,12 @@ def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
         ContactEventRecord.objects.filter(
             inquiry_id__in=inquiries,
             id__lte=last_id,
-            kind__in=[Kind.QUEUED, Kind.ANSWERED, Kind.ABANDONED, Kind.ENDED],
+            kind__in=[Kind.QUEUED, Kind.ANSWERED, Kind.ABANDONED, Kind.ENDED, Kind.STARTED],
         )
         .order_by("id")
         .values_list(
             "id", "kind", "channel", "at", "language", "inquiry_id", "queue_id", "work_item_id",
-            "detail",
+            "detail", "agent_id", "record_id",
         )
     )  # fmt: skip
     for values in earlier:
@@ -210,11 +250,16 @@ def _fold_wrapped_up(row: _Row, deltas: _Deltas, history: Sequence[_Row]) -> Non
         None,
     )
     talk_end = ended.at if ended is not None else row.at
+    talk_ms = _milliseconds((talk_end - answer.at).total_seconds())
+    after_contact_ms = _milliseconds((row.at - talk_end).total_seconds())
     deltas.add(
-        row, row.at, row.queue_id, handled=1,
-        talk_ms=_milliseconds((talk_end - answer.at).total_seconds()),
-        after_contact_ms=_milliseconds((row.at - talk_end).total_seconds()),
-    )  # fmt: skip
+        row, row.at, row.queue_id, handled=1, talk_ms=talk_ms, after_contact_ms=after_contact_ms
+    )
+    # The agent who finished it: the same time, so the agents' handled add up to the queues'.
+    if row.agent_id is not None:
+        deltas.add_agent(
+            row, row.agent_id, handled=1, talk_ms=talk_ms, after_contact_ms=after_contact_ms
+        )
 
 
 def _fold_callback(
@@ -248,6 +293,44 @@ def _fold_callback(
     )
 
 
+def _office(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _fold_office(row: _Row, deltas: _Deltas, history: Mapping[int, list[_Row]]) -> None:
+    """A service request's or appointment request's step, at the office its event names:
+    received, sent on to another office (out of the one it left, into the one it reached),
+    resolved, with the time from its receipt when the log still holds the receipt."""
+    office_id = _office(row.detail.get("office_id"))
+    if office_id is None:
+        return
+    if row.kind == Kind.STARTED:
+        deltas.add_office(row, office_id, received=1)
+    elif row.kind == Kind.TRANSFERRED:
+        from_office_id = _office(row.detail.get("from_office_id"))
+        if from_office_id is None or from_office_id == office_id:
+            return  # a referral abroad on receipt: received and resolved there, not moved
+        deltas.add_office(row, from_office_id, transferred_out=1)
+        deltas.add_office(row, office_id, transferred_in=1)
+    elif row.kind == Kind.RESOLVED:
+        received = next(
+            (
+                earlier
+                for earlier in history.get(row.inquiry_id or 0, [])
+                if earlier.id < row.id
+                and earlier.kind == Kind.STARTED
+                and earlier.channel == row.channel
+                and earlier.record_id == row.record_id
+            ),
+            None,
+        )
+        if received is None:
+            deltas.add_office(row, office_id, resolved=1)
+        else:
+            took = _milliseconds((row.at - received.at).total_seconds())
+            deltas.add_office(row, office_id, resolved=1, resolved_timed=1, resolve_ms=took)
+
+
 def _fold_event(
     row: _Row,
     deltas: _Deltas,
@@ -257,6 +340,8 @@ def _fold_event(
     short_seconds: int,
 ) -> None:
     kind = row.kind
+    if row.channel in OFFICE_CHANNELS and row.record_id is not None:
+        _fold_office(row, deltas, history)
     queued = row.queue_id is not None and row.detail.get("work") != CALLBACK_WORK
     if kind == Kind.STARTED:
         deltas.add(row, row.at, None, started=1)
@@ -273,6 +358,8 @@ def _fold_event(
             row, row.at, row.queue_id, answered=1, answered_within=int(within),
             wait_answered_ms=_milliseconds(waited),
         )  # fmt: skip
+        if row.agent_id is not None:
+            deltas.add_agent(row, row.agent_id, answered=1)
     elif kind == Kind.ABANDONED and queued:
         waited = _waited(row)
         if waited is None:
@@ -285,10 +372,32 @@ def _fold_event(
         )  # fmt: skip
     elif kind == Kind.TRANSFERRED and row.detail.get("step", "done") == "done":
         deltas.add(row, row.at, row.queue_id, transferred=1)
+        # The agent's own transfer names its sender; a supervisor's reassignment (no step)
+        # names the agent it went to, who transferred nothing.
+        if row.detail.get("step") == "done" and row.agent_id is not None:
+            deltas.add_agent(row, row.agent_id, transferred_out=1)
     elif kind == Kind.WRAPPED_UP and row.work_item_id is not None and row.inquiry_id is not None:
         _fold_wrapped_up(row, deltas, history.get(row.inquiry_id, []))
     elif kind == Kind.CALLBACK_SCHEDULED and row.inquiry_id is not None:
         _fold_callback(row, deltas, history.get(row.inquiry_id, []), thresholds)
+
+
+def _events_count(records: Sequence[ContactEventRecord]) -> _Deltas:
+    deltas = _Deltas(minutes=interval_minutes(), zone=agency_zone())
+    if not records:
+        return deltas
+    rows = [
+        _Row(record.id, record.kind, record.channel, record.at, record.language,
+             record.inquiry_id, record.queue_id, record.work_item_id, record.detail or {},
+             record.agent_id, record.record_id)
+        for record in records
+    ]  # fmt: skip
+    thresholds = dict(Queue.objects.values_list("id", "service_level_seconds"))
+    history = _history(rows, rows[-1].id)
+    short = int(settings.OPERATIONS_SHORT_ABANDON_SECONDS)
+    for row in rows:
+        _fold_event(row, deltas, history=history, thresholds=thresholds, short_seconds=short)
+    return deltas
 
 
 def contact_events_count(
@@ -297,20 +406,7 @@ def contact_events_count(
     """What ``records`` (log rows in id order) add to the interval facts, by the fold's rules,
     without writing anything: the fold adds it into ``IntervalFacts``; the wallboard adds it to
     what was folded, to show the rows still settling. Two queries (thresholds, history)."""
-    if not records:
-        return {}
-    rows = [
-        _Row(record.id, record.kind, record.channel, record.at, record.language,
-             record.inquiry_id, record.queue_id, record.work_item_id, record.detail or {})
-        for record in records
-    ]  # fmt: skip
-    thresholds = dict(Queue.objects.values_list("id", "service_level_seconds"))
-    history = _history(rows, rows[-1].id)
-    deltas = _Deltas(minutes=interval_minutes(), zone=agency_zone())
-    short = int(settings.OPERATIONS_SHORT_ABANDON_SECONDS)
-    for row in rows:
-        _fold_event(row, deltas, history=history, thresholds=thresholds, short_seconds=short)
-    return deltas.facts
+    return _events_count(records).facts
 
 
 def _watermark(name: str) -> FoldWatermark:
@@ -327,23 +423,31 @@ def _events_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResu
             .order_by("id")
             .only(
                 "id", "kind", "channel", "at", "recorded_at", "language", "inquiry_id",
-                "queue_id", "work_item_id", "detail",
+                "queue_id", "work_item_id", "detail", "agent_id", "record_id",
             )[:batch_size]
         )  # fmt: skip
         records = _settled(candidates, cutoff=cutoff, recorded="recorded_at")
         if not records:
             return False
-        facts = contact_events_count(records)
-        _upsert(
-            IntervalFacts._meta.db_table, FACT_KEY, FACT_COLUMNS,
-            [[_moment(key[0]), *key[1:], *(amounts[name] for name in FACT_COLUMNS)]
-             for key, amounts in facts.items()],
-        )  # fmt: skip
+        deltas = _events_count(records)
+        facts = deltas.facts
+        for table, key_names, columns, counted in (
+            (IntervalFacts, FACT_KEY, FACT_COLUMNS, facts),
+            (AgentContactFacts, AGENT_KEY, AGENT_COLUMNS, deltas.agents),
+            (OfficeFacts, OFFICE_KEY, OFFICE_COLUMNS, deltas.offices),
+        ):
+            _upsert(
+                table._meta.db_table, key_names, columns,
+                [[_moment(key[0]), *key[1:], *(amounts[name] for name in columns)]
+                 for key, amounts in counted.items()],
+            )  # fmt: skip
         mark.last_id = records[-1].id
         mark.updated_at = timezone.now()
         mark.save(update_fields=["last_id", "updated_at"])
         result.events += len(records)
         result.fact_rows += len(facts)
+        result.agent_rows += len(deltas.agents)
+        result.office_rows += len(deltas.offices)
         return len(records) == len(candidates) == batch_size
 
 

@@ -1,0 +1,244 @@
+"""The fold's facts per agent and per office, on hand-built event sequences, against figures
+worked by hand. Intervals are 15 minutes of Eastern time (4 November 2026 is EST, UTC-5).
+Agents 7 and 8 and offices 5, 6 and 9 are plain numbers, as the log keeps them."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from contactcenter.core.domain_events import ContactEventKind as Kind
+from contactcenter.core.domain_events import contact_event_emit
+from contactcenter.operations.models import AgentContactFacts, IntervalFacts, OfficeFacts
+from contactcenter.operations.receivers import contact_event_store
+from contactcenter.operations.services import AGENT_COLUMNS, OFFICE_COLUMNS, interval_facts_fold
+from contactcenter.routing.models import Queue
+
+pytestmark = pytest.mark.django_db
+
+EASTERN = ZoneInfo("America/New_York")
+ALICE, BOB = 7, 8
+
+
+@pytest.fixture(autouse=True)
+def _settled_at_once(settings):
+    settings.OPERATIONS_FOLD_SETTLE_SECONDS = 0
+    settings.OPERATIONS_INTERVAL_MINUTES = 15
+    settings.TIME_ZONE = "America/New_York"
+
+
+@pytest.fixture
+def queue(queues):
+    return Queue.objects.get(code="t1-general-en")
+
+
+def eastern(*args):
+    return dt.datetime(*args, tzinfo=EASTERN)
+
+
+def utc(*args):
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def call(kind, at, *, queue=None, item=None, inquiry, agent=None, **detail):
+    return contact_event_emit(
+        kind, channel="phone", at=at, language="en", inquiry_id=inquiry,
+        queue_id=queue.pk if queue is not None else None, work_item_id=item, agent_id=agent,
+        detail={"work": "call", **detail} if queue is not None else detail,
+    )  # fmt: skip
+
+
+def request(kind, at, *, record, inquiry, office, channel="service_request", **detail):
+    return contact_event_emit(
+        kind, channel=channel, at=at, language="en", inquiry_id=inquiry, record_id=record,
+        detail={"office_id": office, **detail},
+    )  # fmt: skip
+
+
+def agent_facts() -> dict[tuple[int, dt.datetime], dict[str, int]]:
+    found = {}
+    for row in AgentContactFacts.objects.order_by("agent_id", "interval_start"):
+        assert row.channel == "phone"
+        key = (row.agent_id, row.interval_start.astimezone(dt.UTC))
+        found[key] = {name: getattr(row, name) for name in AGENT_COLUMNS if getattr(row, name)}
+    return found
+
+
+def office_facts() -> dict[tuple[int, str, dt.datetime], dict[str, int]]:
+    found = {}
+    for row in OfficeFacts.objects.order_by("office_id", "channel", "interval_start"):
+        key = (row.office_id, row.channel, row.interval_start.astimezone(dt.UTC))
+        found[key] = {name: getattr(row, name) for name in OFFICE_COLUMNS if getattr(row, name)}
+    return found
+
+
+def fold():
+    return interval_facts_fold(now=timezone.now())
+
+
+def two_calls_and_a_transfer(queue):
+    """Alice answers call 1 at 10:14:30 (the 10:00 interval) and wraps it up at 10:22 (the
+    10:15 one): 6 minutes' talk to the hang-up at 10:20:30, 90 s after. She answers call 2 at
+    10:28 and sends it cold to Bob at 10:33; Bob accepts at 10:33:20, talks 7 minutes, wraps
+    up at 10:41. At 10:50 a supervisor gives call 3's item to Bob (no step: not his transfer).
+    """
+    events = [
+        call(Kind.QUEUED, eastern(2026, 11, 4, 10, 13), queue=queue, item=11, inquiry=201),
+        call(Kind.ANSWERED, eastern(2026, 11, 4, 10, 14, 30), queue=queue, item=11,
+             inquiry=201, agent=ALICE, waited_seconds=90.0),
+        call(Kind.ENDED, eastern(2026, 11, 4, 10, 20, 30), inquiry=201, answered=True),
+        call(Kind.WRAPPED_UP, eastern(2026, 11, 4, 10, 22), queue=queue, item=11, inquiry=201,
+             agent=ALICE),
+        call(Kind.QUEUED, eastern(2026, 11, 4, 10, 27, 55), queue=queue, item=12, inquiry=202),
+        call(Kind.ANSWERED, eastern(2026, 11, 4, 10, 28), queue=queue, item=12, inquiry=202,
+             agent=ALICE, waited_seconds=5.0),
+        call(Kind.TRANSFERRED, eastern(2026, 11, 4, 10, 33), queue=queue, item=12,
+             inquiry=202, agent=ALICE, mode="cold", to="agent", step="done"),
+        call(Kind.ANSWERED, eastern(2026, 11, 4, 10, 33, 20), queue=queue, item=13,
+             inquiry=202, agent=BOB, waited_seconds=325.0),
+        call(Kind.ENDED, eastern(2026, 11, 4, 10, 40, 20), inquiry=202, answered=True),
+        call(Kind.WRAPPED_UP, eastern(2026, 11, 4, 10, 41), queue=queue, item=13, inquiry=202,
+             agent=BOB),
+        call(Kind.TRANSFERRED, eastern(2026, 11, 4, 10, 50), queue=queue, item=14,
+             inquiry=203, agent=BOB, from_user_id=1, to_user_id=2),
+    ]  # fmt: skip
+    return events
+
+
+EXPECTED_AGENTS = {
+    (ALICE, utc(2026, 11, 4, 15, 0)): {"answered": 1},
+    (ALICE, utc(2026, 11, 4, 15, 15)): {
+        "answered": 1, "handled": 1, "talk_ms": 360_000, "after_contact_ms": 90_000,
+    },
+    (ALICE, utc(2026, 11, 4, 15, 30)): {"transferred_out": 1},
+    (BOB, utc(2026, 11, 4, 15, 30)): {
+        "answered": 1, "handled": 1, "talk_ms": 420_000, "after_contact_ms": 40_000,
+    },
+}  # fmt: skip
+
+
+def test_two_calls_across_an_interval_boundary_and_a_transfer_between_agents(queue):
+    two_calls_and_a_transfer(queue)
+    result = fold()
+    assert result.events == 11
+    assert result.agent_rows == 4
+    assert agent_facts() == EXPECTED_AGENTS
+    # The agents' handled and handle time add up to the queue's.
+    queue_rows = IntervalFacts.objects.filter(queue_id=queue.pk)
+    assert sum(row.handled for row in queue_rows) == 2
+    assert sum(row.talk_ms for row in queue_rows) == 780_000
+    assert sum(row.transferred for row in queue_rows) == 2  # the reassignment counts there
+    assert set(AgentContactFacts.objects.values_list("queue_id", flat=True)) == {queue.pk}
+
+
+def test_agent_events_delivered_twice_and_folds_run_twice_change_nothing(queue):
+    events = two_calls_and_a_transfer(queue)
+    for event in events:
+        contact_event_store(None, event=event)  # every event a second time
+    fold()
+    for event in events:
+        contact_event_store(None, event=event)  # and a third, after it was counted
+    assert fold().events == 0
+    assert agent_facts() == EXPECTED_AGENTS
+
+
+def test_agent_facts_in_small_batches_match_one_batch(queue):
+    two_calls_and_a_transfer(queue)
+    interval_facts_fold(now=timezone.now(), batch_size=2)
+    assert agent_facts() == EXPECTED_AGENTS
+
+
+def test_a_late_wrap_up_goes_to_its_own_interval(queue):
+    call(Kind.ANSWERED, eastern(2026, 11, 4, 9, 0), queue=queue, item=1, inquiry=1,
+         agent=ALICE, waited_seconds=1.0)  # fmt: skip
+    fold()
+    # Reported after the fold, about 9:05 that morning, with no end (talk to the wrap-up).
+    call(Kind.WRAPPED_UP, eastern(2026, 11, 4, 9, 5), queue=queue, item=1, inquiry=1,
+         agent=ALICE)  # fmt: skip
+    fold()
+    assert agent_facts() == {
+        (ALICE, utc(2026, 11, 4, 14, 0)): {"answered": 1, "handled": 1, "talk_ms": 300_000},
+    }
+
+
+def office_work():
+    """Request 301 (inquiry 401) received at office 5 at 9:00, opened, sent to office 6 at
+    11:00 and resolved there at 14:30: 5 h 30 min after receipt. Request 302 is referred on
+    receipt to office 9 abroad. Appointment request 501 is received at office 5 at 9:10 and
+    settled at 11:10. Request 303 is resolved at office 6, its receipt no longer in the log."""
+    return [
+        request(Kind.STARTED, eastern(2026, 11, 4, 9, 0), record=301, inquiry=401, office=5,
+                type_id=1),
+        request(Kind.QUEUED, eastern(2026, 11, 4, 9, 0), record=301, inquiry=401, office=5),
+        request(Kind.ANSWERED, eastern(2026, 11, 4, 10, 0), record=301, inquiry=401, office=5,
+                waited_seconds=3600.0),
+        request(Kind.TRANSFERRED, eastern(2026, 11, 4, 11, 0), record=301, inquiry=401,
+                office=6, from_office_id=5),
+        request(Kind.RESOLVED, eastern(2026, 11, 4, 14, 30), record=301, inquiry=401,
+                office=6, outcome="done"),
+        request(Kind.STARTED, eastern(2026, 11, 4, 9, 20), record=302, inquiry=402, office=9),
+        request(Kind.TRANSFERRED, eastern(2026, 11, 4, 9, 20), record=302, inquiry=402,
+                office=9, to="abroad"),
+        request(Kind.RESOLVED, eastern(2026, 11, 4, 9, 20), record=302, inquiry=402, office=9,
+                outcome="referred"),
+        request(Kind.STARTED, eastern(2026, 11, 4, 9, 10), record=501, inquiry=403, office=5,
+                channel="appointment"),
+        request(Kind.RESOLVED, eastern(2026, 11, 4, 11, 10), record=501, inquiry=403, office=5,
+                channel="appointment", outcome="booked"),
+        request(Kind.RESOLVED, eastern(2026, 11, 4, 15, 0), record=303, inquiry=404, office=6,
+                outcome="done"),
+    ]  # fmt: skip
+
+
+EXPECTED_OFFICES = {
+    (5, "appointment", utc(2026, 11, 4, 14, 0)): {"received": 1},
+    (5, "appointment", utc(2026, 11, 4, 16, 0)): {
+        "resolved": 1, "resolved_timed": 1, "resolve_ms": 7_200_000,
+    },
+    (5, "service_request", utc(2026, 11, 4, 14, 0)): {"received": 1},
+    (5, "service_request", utc(2026, 11, 4, 16, 0)): {"transferred_out": 1},
+    (6, "service_request", utc(2026, 11, 4, 16, 0)): {"transferred_in": 1},
+    (6, "service_request", utc(2026, 11, 4, 19, 30)): {
+        "resolved": 1, "resolved_timed": 1, "resolve_ms": 19_800_000,
+    },
+    (6, "service_request", utc(2026, 11, 4, 20, 0)): {"resolved": 1},
+    (9, "service_request", utc(2026, 11, 4, 14, 15)): {
+        "received": 1, "resolved": 1, "resolved_timed": 1,
+    },
+}  # fmt: skip
+
+
+def test_office_work_received_transferred_and_resolved():
+    office_work()
+    result = fold()
+    assert result.office_rows == len(EXPECTED_OFFICES)
+    assert office_facts() == EXPECTED_OFFICES
+
+
+def test_office_events_delivered_twice_change_nothing():
+    events = office_work()
+    for event in events:
+        contact_event_store(None, event=event)
+    fold()
+    for event in events:
+        contact_event_store(None, event=event)
+    assert fold().events == 0
+    assert office_facts() == EXPECTED_OFFICES
+
+
+def test_the_resolution_in_a_later_batch_still_finds_its_receipt():
+    request(Kind.STARTED, eastern(2026, 11, 4, 9, 0), record=301, inquiry=401, office=5)
+    fold()
+    request(Kind.RESOLVED, eastern(2026, 11, 5, 9, 0), record=301, inquiry=401, office=5)
+    fold()
+    assert office_facts()[(5, "service_request", utc(2026, 11, 5, 14, 0))] == {
+        "resolved": 1, "resolved_timed": 1, "resolve_ms": 86_400_000,
+    }  # fmt: skip
+
+
+def test_office_events_without_an_office_are_not_counted():
+    contact_event_emit(Kind.STARTED, channel="service_request", at=eastern(2026, 11, 4, 9, 0),
+                       inquiry_id=1, record_id=1, detail={"type_id": 3})  # fmt: skip
+    fold()
+    assert office_facts() == {}
