@@ -115,7 +115,7 @@ def test_bad_requests_are_refused_and_nothing_is_kept(supervisor):
                             file_format="pdf")  # fmt: skip
     with pytest.raises(InvalidInput):
         report_schedule_add(user=supervisor, period="yesterday", send_at=dt.time(7, 0),
-                            by="agent")  # fmt: skip
+                            by="person")  # fmt: skip
     assert not ReportSchedule.objects.exists()
 
 
