@@ -7,11 +7,23 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import Sum
 
-from contactcenter.operations.models import NO_QUEUE, IntervalFacts
+from contactcenter.operations.intervals import interval_minutes
+from contactcenter.operations.models import (
+    NO_QUEUE,
+    AgentContactFacts,
+    AgentStateFacts,
+    IntervalFacts,
+    OfficeFacts,
+)
 from contactcenter.operations.reports import ReportSpec, report_rows
 from contactcenter.routing.reference_data import queues_load
-from contactcenter.setup.demo.operations import operations_history_write
+from contactcenter.setup.demo.operations import (
+    agent_office_history_write,
+    operations_history_write,
+)
+from tests.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +67,29 @@ def test_the_same_seed_gives_the_same_counts_and_a_report_reads_them(queues_read
     assert len(rows) == 4
     assert all(row.counts.queued > 0 and row.service_level is not None for row in rows)
     assert all(row.self_served > 0 for row in rows)
+
+
+def test_agents_shifts_and_offices_work_add_up_and_report_by_agent_and_office(
+    queues_ready, make_agent
+):
+    agents = [make_agent(), make_agent(languages=("es",)), make_agent(tiers=("tier2",))]
+    OfficeFactory(code="D01")
+    written = agent_office_history_write(today=TODAY, seed=7)
+    assert written == (
+        AgentStateFacts.objects.count() + AgentContactFacts.objects.count()
+        + OfficeFacts.objects.count()
+    ) > 0  # fmt: skip
+    counted = set(AgentStateFacts.objects.values_list("agent_id", flat=True))
+    assert counted == {agents[0].pk, agents[1].pk}  # Tier 1 agents only
+    minutes = interval_minutes()
+    for start, total in (
+        (row["interval_start"], row["total"])
+        for row in AgentStateFacts.objects.values("interval_start", "agent_id").annotate(
+            total=Sum("milliseconds")
+        )
+    ):
+        assert total == minutes * 60_000, start  # each interval of a shift is accounted for
+    rows = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="agent"))
+    assert rows and all(row.agent is not None and row.agent.occupancy is not None for row in rows)
+    offices = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="office"))
+    assert offices and {row.key for row in offices} == {"D01"}
