@@ -8,6 +8,7 @@ logged per read; the page is for supervisors and administrators only.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
@@ -45,6 +46,7 @@ CHART_BARS_MAX = 62  # more periods than this are summed into the table only
 # The charts' drawing space (SVG units, drawn at its own proportions): bars stand on the base
 # line, ticks on the left, the period or group under each bar when there is room.
 WIDTH, HEIGHT, LEFT, TOP, BASE = 600, 240, 48, 12, 200
+LABEL_CHAR_WIDTH = 8.5  # about the width of a character of a 16-unit label, with a gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,10 @@ def _chart(pairs: Sequence[tuple[str, Figure]], *, top: float | None = None) -> 
         magnitude = 10 ** max(len(str(int(peak))) - 1, 0)
         peak = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= peak)
     step = (WIDTH - LEFT) / len(pairs)
-    every = max(1, round(len(pairs) / 12))  # at most about twelve labels under the bars
+    # At most about twelve labels under the bars, and never two that would run into each
+    # other (a name is wider than a date).
+    widest = max(len(label) for label, _value in pairs) * LABEL_CHAR_WIDTH
+    every = max(1, round(len(pairs) / 12), math.ceil(widest / step))
     bars = []
     for index, (label, value) in enumerate(pairs):
         height = round(min(float(value or 0) / peak, 1.0) * (BASE - TOP), 1)

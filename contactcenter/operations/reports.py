@@ -371,7 +371,8 @@ def _columns(spec: ReportSpec) -> list[str]:
     if spec.by == "office":
         return [
             _("Period start"), _("Office"), _("Name"), pgettext("report column", "Received"),
-            _("Transferred in"), _("Transferred out"), pgettext("report column", "Resolved"),
+            _("From another office"), _("Sent to another office"),
+            pgettext("report column", "Resolved"),
             _("Average time to resolve (hours)"),
         ]  # fmt: skip
     return [

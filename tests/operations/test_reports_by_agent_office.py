@@ -139,8 +139,8 @@ def test_office_files_hold_the_rows_numbers(built):
     rows = report_rows(report)
     header, north, south = list(csv.reader(io.StringIO(report_csv(rows, report))))
     assert header == [
-        "Period start", "Office", "Name", "Received", "Transferred in", "Transferred out",
-        "Resolved", "Average time to resolve (hours)",
+        "Period start", "Office", "Name", "Received", "From another office",
+        "Sent to another office", "Resolved", "Average time to resolve (hours)",
     ]  # fmt: skip
     assert north == ["2026-11-03", "N01", "North office", "2", "0", "1", "1", "2.00"]
     assert south == ["2026-11-03", "N02", "South office", "0", "1", "0", "1", "5.50"]

@@ -93,3 +93,11 @@ def test_agents_shifts_and_offices_work_add_up_and_report_by_agent_and_office(
     assert rows and all(row.agent is not None and row.agent.occupancy is not None for row in rows)
     offices = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="office"))
     assert offices and {row.key for row in offices} == {"D01"}
+
+
+def test_requests_sent_on_by_one_demo_office_arrive_at_another(queues_ready):
+    for code in ("D01", "D02", "D03"):
+        OfficeFactory(code=code)
+    agent_office_history_write(today=TODAY, seed=7)
+    totals = OfficeFacts.objects.aggregate(out=Sum("transferred_out"), came=Sum("transferred_in"))
+    assert totals["out"] == totals["came"] > 0

@@ -168,15 +168,17 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
                         interval_start=start, agent_id=agent.pk, queue_id=queue.pk,
                         channel="phone", **counted,
                     ))  # fmt: skip
-        for office in offices:
+        # Each office sends a request on to the next one now and then.
+        moved = [int(len(offices) > 1 and rng.random() < 0.3) for _office in offices]
+        for index, office in enumerate(offices):
             received = max(0, round(rng.gauss(9, 3)))
             resolved = max(0, round(rng.gauss(8, 3)))
-            moved = int(rng.random() < 0.3)
+            resolve_ms = round(sum(rng.uniform(20, 120) for _ in range(resolved)) * 3_600_000)
             for hour, amounts in (
-                (10, {"received": received, "transferred_out": moved}),
+                (10, {"received": received, "transferred_out": moved[index],
+                      "transferred_in": moved[index - 1]}),
                 (15, {"resolved": resolved, "resolved_timed": resolved,
-                      "resolve_ms": round(sum(rng.uniform(20, 120) for _ in range(resolved))
-                                          * 3_600_000)}),
+                      "resolve_ms": resolve_ms}),
             ):  # fmt: skip
                 start = dt.datetime.combine(day, dt.time(hour), tzinfo=zone).astimezone(dt.UTC)
                 office_rows.append(OfficeFacts(
