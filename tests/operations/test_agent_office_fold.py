@@ -10,10 +10,18 @@ from django.utils import timezone
 
 from contactcenter.core.domain_events import ContactEventKind as Kind
 from contactcenter.core.domain_events import contact_event_emit
+from contactcenter.inquiries.services import inquiry_open
 from contactcenter.operations.models import AgentContactFacts, IntervalFacts, OfficeFacts
 from contactcenter.operations.receivers import contact_event_store
 from contactcenter.operations.services import AGENT_COLUMNS, OFFICE_COLUMNS, interval_facts_fold
 from contactcenter.routing.models import Queue
+from contactcenter.routing.services import (
+    work_item_accept,
+    work_item_complete,
+    work_item_enqueue,
+    work_item_offer_next,
+    work_item_transfer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +250,27 @@ def test_office_events_without_an_office_are_not_counted():
                        inquiry_id=1, record_id=1, detail={"type_id": 3})  # fmt: skip
     fold()
     assert office_facts() == {}
+
+
+def test_an_answer_a_cold_transfer_and_a_wrap_up_through_routing(queue, make_agent, at):
+    """The events routing's services emit name the agents the fold needs: Alice takes a call
+    and sends it cold to Bob, who takes it and finishes it."""
+    alice, bob = make_agent(), make_agent()
+    item = work_item_enqueue(inquiry=inquiry_open(channel="phone", language="en"), kind="call",
+                             queue=queue, channel="phone")  # fmt: skip
+    now = at(2026, 11, 23, 10, 0)
+    work_item_offer_next(agent=alice, now=now)
+    work_item_accept(agent=alice, item_id=item.pk, now=now + dt.timedelta(seconds=5))
+    handed = work_item_transfer(agent=alice, item_id=item.pk, mode="cold", to_agent=bob,
+                                now=now + dt.timedelta(minutes=3))  # fmt: skip
+    work_item_accept(agent=bob, item_id=handed.pk, now=now + dt.timedelta(minutes=3, seconds=4))
+    work_item_complete(agent=bob, item_id=handed.pk)
+    interval_facts_fold(now=timezone.now() + dt.timedelta(seconds=1))
+
+    def summed(agent) -> dict[str, int]:
+        rows = AgentContactFacts.objects.filter(agent_id=agent.pk)
+        return {name: sum(getattr(row, name) for row in rows)
+                for name in ("answered", "handled", "transferred_out")}  # fmt: skip
+
+    assert summed(alice) == {"answered": 1, "handled": 0, "transferred_out": 1}
+    assert summed(bob) == {"answered": 1, "handled": 1, "transferred_out": 0}
