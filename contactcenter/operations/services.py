@@ -293,7 +293,7 @@ def _fold_callback(
     )
 
 
-def _office(value: object) -> int | None:
+def _office_id(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -301,13 +301,13 @@ def _fold_office(row: _Row, deltas: _Deltas, history: Mapping[int, list[_Row]]) 
     """A service request's or appointment request's step, at the office its event names:
     received, sent on to another office (out of the one it left, into the one it reached),
     resolved, with the time from its receipt when the log still holds the receipt."""
-    office_id = _office(row.detail.get("office_id"))
+    office_id = _office_id(row.detail.get("office_id"))
     if office_id is None:
         return
     if row.kind == Kind.STARTED:
         deltas.add_office(row, office_id, received=1)
     elif row.kind == Kind.TRANSFERRED:
-        from_office_id = _office(row.detail.get("from_office_id"))
+        from_office_id = _office_id(row.detail.get("from_office_id"))
         if from_office_id is None or from_office_id == office_id:
             return  # a referral abroad on receipt: received and resolved there, not moved
         deltas.add_office(row, from_office_id, transferred_out=1)
