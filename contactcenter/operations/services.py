@@ -200,8 +200,8 @@ def _needs_history(row: _Row) -> bool:
 
 def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
     """Earlier events of the inquiries whose wrap-ups, callbacks and office resolutions are in
-    ``rows``: their queueing, answers, abandons, ends and receipts, oldest first, to pair a
-    step with what came before."""
+    ``rows``: their queueing, answers, abandons, ends, transfers and receipts, oldest first, to
+    pair a step with what came before."""
     inquiries = {row.inquiry_id for row in rows if _needs_history(row) and row.inquiry_id}
     if not inquiries:
         return {}
@@ -210,7 +210,10 @@ def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
         ContactEventRecord.objects.filter(
             inquiry_id__in=inquiries,
             id__lte=last_id,
-            kind__in=[Kind.QUEUED, Kind.ANSWERED, Kind.ABANDONED, Kind.ENDED, Kind.STARTED],
+            kind__in=[
+                Kind.QUEUED, Kind.ANSWERED, Kind.ABANDONED, Kind.ENDED, Kind.STARTED,
+                Kind.TRANSFERRED,
+            ],
         )
         .order_by("id")
         .values_list(
@@ -255,11 +258,29 @@ def _fold_wrapped_up(row: _Row, deltas: _Deltas, history: Sequence[_Row]) -> Non
     deltas.add(
         row, row.at, row.queue_id, handled=1, talk_ms=talk_ms, after_contact_ms=after_contact_ms
     )
-    # The agent who finished it: the same time, so the agents' handled add up to the queues'.
-    if row.agent_id is not None:
-        deltas.add_agent(
-            row, row.agent_id, handled=1, talk_ms=talk_ms, after_contact_ms=after_contact_ms
-        )
+    if row.agent_id is None:
+        return
+    # The agent who finished it, from when it became theirs: the answer, or a supervisor's
+    # reassignment to them after it (a transfer with no step). Without one, the same time as
+    # the queue's, so the agents' handled and handle time add up to the queues'.
+    given = next(
+        (
+            earlier
+            for earlier in reversed(history)
+            if answer.id < earlier.id < row.id
+            and earlier.kind == Kind.TRANSFERRED
+            and earlier.work_item_id == row.work_item_id
+            and earlier.agent_id == row.agent_id
+            and "step" not in earlier.detail
+        ),
+        None,
+    )
+    if given is not None:
+        talk_ms = _milliseconds((talk_end - given.at).total_seconds())
+        after_contact_ms = _milliseconds((row.at - max(talk_end, given.at)).total_seconds())
+    deltas.add_agent(
+        row, row.agent_id, handled=1, talk_ms=talk_ms, after_contact_ms=after_contact_ms
+    )
 
 
 def _fold_callback(

@@ -170,6 +170,29 @@ def test_a_late_wrap_up_goes_to_its_own_interval(queue):
     }
 
 
+def test_after_a_supervisor_s_reassignment_the_new_agent_s_time_starts_with_it(queue):
+    # Alice answers at 10:00; at 10:04 a supervisor gives the call to Bob; it ends at 10:06
+    # and Bob wraps up at 10:07. The queue counts 6 minutes' talk, Bob 2 of them.
+    call(Kind.ANSWERED, eastern(2026, 11, 4, 10, 0), queue=queue, item=21, inquiry=221,
+         agent=ALICE, waited_seconds=4.0)  # fmt: skip
+    call(Kind.TRANSFERRED, eastern(2026, 11, 4, 10, 4), queue=queue, item=21, inquiry=221,
+         agent=BOB, from_user_id=1, to_user_id=2)  # fmt: skip
+    call(Kind.ENDED, eastern(2026, 11, 4, 10, 6), inquiry=221, answered=True)
+    call(Kind.WRAPPED_UP, eastern(2026, 11, 4, 10, 7), queue=queue, item=21, inquiry=221,
+         agent=BOB)  # fmt: skip
+    fold()
+    assert agent_facts() == {
+        (ALICE, utc(2026, 11, 4, 15, 0)): {"answered": 1},
+        (BOB, utc(2026, 11, 4, 15, 0)): {
+            "handled": 1, "talk_ms": 120_000, "after_contact_ms": 60_000,
+        },
+    }  # fmt: skip
+    [row] = IntervalFacts.objects.filter(queue_id=queue.pk)
+    assert (row.handled, row.talk_ms, row.after_contact_ms, row.transferred) == (
+        1, 360_000, 60_000, 1,
+    )  # fmt: skip
+
+
 def office_work():
     """Request 301 (inquiry 401) received at office 5 at 9:00, opened, sent to office 6 at
     11:00 and resolved there at 14:30: 5 h 30 min after receipt. Request 302 is referred on
