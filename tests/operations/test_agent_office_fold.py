@@ -6,6 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contactcenter.core.domain_events import ContactEventKind as Kind
@@ -297,3 +299,31 @@ def test_an_answer_a_cold_transfer_and_a_wrap_up_through_routing(queue, make_age
 
     assert summed(alice) == {"answered": 1, "handled": 0, "transferred_out": 1}
     assert summed(bob) == {"answered": 1, "handled": 1, "transferred_out": 0}
+
+
+def test_the_fold_s_queries_do_not_grow_with_the_events(queue):
+    """The agent and office facts are added in memory and written with one upsert statement
+    each per batch: three times the events, the same number of queries."""
+
+    def busy_hour(first_inquiry: int, calls: int) -> None:
+        for number in range(first_inquiry, first_inquiry + calls):
+            minute = number % 50
+            call(Kind.ANSWERED, eastern(2026, 11, 4, 9, minute), queue=queue, item=number,
+                 inquiry=number, agent=ALICE + number % 3, waited_seconds=3.0)  # fmt: skip
+            call(Kind.WRAPPED_UP, eastern(2026, 11, 4, 9, minute, 40), queue=queue,
+                 item=number, inquiry=number, agent=ALICE + number % 3)  # fmt: skip
+            request(Kind.STARTED, eastern(2026, 11, 4, 9, minute), record=number,
+                    inquiry=number, office=5 + number % 2)  # fmt: skip
+            request(Kind.RESOLVED, eastern(2026, 11, 4, 9, minute, 50), record=number,
+                    inquiry=number, office=5 + number % 2)  # fmt: skip
+
+    fold()  # the watermarks' rows are made once, on the first fold
+    counts = []
+    for first, calls in ((1, 10), (1000, 30)):
+        busy_hour(first, calls)
+        with CaptureQueriesContext(connection) as queries:
+            assert fold().events == calls * 4
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert sum(row.handled for row in AgentContactFacts.objects.all()) == 40
+    assert sum(row.resolved_timed for row in OfficeFacts.objects.all()) == 40
