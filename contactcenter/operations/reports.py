@@ -56,9 +56,10 @@ from contactcenter.routing.models import Agent, Presence, Queue
 
 GRAINS = ("interval", "day", "week", "month")
 DIMENSIONS = ("all", "queue", "channel", "language", "agent", "office")
-CONTACT_DIMENSIONS = ("all", "queue", "channel", "language")
 # Interval rows are for looking closely at a few days; longer ranges go by day or more.
 MAX_DAYS = {"interval": 31, "day": 400, "week": 800, "month": 3700}
+# By agent, an interval has a row per agent signed in: a week of them is already thousands.
+MAX_AGENT_INTERVAL_DAYS = 7
 CROSS_QUEUE_FORMULA = "abandons_penalised"
 
 _SUMMED = (
@@ -96,6 +97,14 @@ class ReportSpec:
             raise InvalidInput(
                 _("A report by %(grain)s covers at most %(days)s days; choose a shorter range.")
                 % {"grain": grain, "days": MAX_DAYS[str(grain)]}
+            )
+        if grain == "interval" and by == "agent" and days > MAX_AGENT_INTERVAL_DAYS:
+            raise InvalidInput(
+                _(
+                    "A report by interval and agent covers at most %(days)s days; choose a "
+                    "shorter range or one row per day."
+                )
+                % {"days": MAX_AGENT_INTERVAL_DAYS}
             )
         return cls(first=first_day, last=last_day, grain=str(grain), by=str(by))
 

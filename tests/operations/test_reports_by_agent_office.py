@@ -153,4 +153,9 @@ def test_office_files_hold_the_rows_numbers(built):
 def test_the_range_limits_hold_for_the_new_groupings():
     with pytest.raises(InvalidInput):
         ReportSpec.parse(first="2026-01-01", last="2026-12-31", grain="interval", by="agent")
+    # By interval and agent, a week at most; by interval and office, the usual 31 days.
+    assert ReportSpec.parse(first="2026-11-01", last="2026-11-07", grain="interval", by="agent")
+    with pytest.raises(InvalidInput, match="at most 7 days"):
+        ReportSpec.parse(first="2026-11-01", last="2026-11-08", grain="interval", by="agent")
+    assert ReportSpec.parse(first="2026-11-01", last="2026-11-30", grain="interval", by="office")
     assert ReportSpec.parse(first="2026-01-01", last="2026-01-02", by="office").by == "office"
