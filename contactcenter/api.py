@@ -95,6 +95,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 # Each app that publishes endpoints exposes a Ninja ``router`` in its api.py.
 from contactcenter.assistant.api import router as assistant_router  # noqa: E402
 from contactcenter.cases.api import router as cases_router  # noqa: E402
+from contactcenter.desk.api import router as journeys_router  # noqa: E402
 from contactcenter.operations.api import router as operations_router  # noqa: E402
 from contactcenter.servicerequests.api import router as service_requests_router  # noqa: E402
 
@@ -102,3 +103,4 @@ api.add_router("/", cases_router)
 api.add_router("/", service_requests_router)
 api.add_router("/", assistant_router)
 api.add_router("/", operations_router)
+api.add_router("/", journeys_router)

@@ -247,3 +247,16 @@ def clear_disclosure_log_for_flush() -> None:
         cursor.execute("DELETE FROM audit_chainhead")
         for statement in trigger.SQLITE_UP:
             cursor.execute(statement)
+
+
+def interval_facts_create(
+    *, interval_start: dt.datetime, queue_id: int = 0, channel: str, language: str = "", **counts
+) -> None:
+    """Counts for one interval, written the way the fold writes them (into the interval and
+    its agency day), for tests of what reads them."""
+    from django.db import transaction
+
+    from contactcenter.operations.services import interval_facts_add
+
+    with transaction.atomic():
+        interval_facts_add(facts={(interval_start, queue_id, channel, language): counts})

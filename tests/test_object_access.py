@@ -313,6 +313,19 @@ ROUTES: dict[str, Route] = {
         lambda w, m: f"/desk/records/export/{_id(w, 'person', m)}.json",
         {"supervisor", "admin"},
     ),
+    # Journeys: a person's or a case's contacts, for supervisors and admins.
+    "desk/journeys/person/<int:person_id>/": _r(
+        "journey",
+        "GET",
+        lambda w, m: f"/desk/journeys/person/{_id(w, 'person', m)}/",
+        {"supervisor", "admin"},
+    ),
+    "desk/journeys/case/<int:case_id>/": _r(
+        "journey",
+        "GET",
+        lambda w, m: f"/desk/journeys/case/{_id(w, 'case', m)}/",
+        {"supervisor", "admin"},
+    ),
 }
 
 # Routes with a parameter that names no one's object, and why.

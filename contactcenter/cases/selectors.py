@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.audit.models import DisclosureOutcome
-from contactcenter.audit.services import disclosure_record
+from contactcenter.audit.services import disclosure_record, disclosures_record
 from contactcenter.cases.access import can_view_case_personal_data, person_is_protected
 from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
 from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
@@ -453,3 +453,22 @@ def person_records_for_viewer(
             purpose=purpose, fields=fields,
         )  # fmt: skip
     return PersonRecords(person=person, cases=cases)
+
+
+def cases_contact_history_disclose(
+    *, viewer: User | AnonymousUser, case_ids: Sequence[int], channel: str, purpose: str
+) -> None:
+    """Before a supervisor or administrator is shown the contacts of many cases at once (the
+    journeys behind an operations figure): the role is checked, then one disclosure-log row
+    per case is written in one statement, naming ``purpose`` and the contact history as what
+    was shown. These roles may see every case, protected people's included, so nothing is
+    left out; anyone else is refused before anything is read."""
+    if not isinstance(viewer, User) or not user_roles(viewer) & RECORDS_ROLES:
+        raise ApplicationError(
+            _("Only supervisors and administrators may open contact journeys."),
+            code=ErrorCode.PERMISSION_DENIED, http_status=403,
+        )  # fmt: skip
+    disclosures_record(
+        viewer=viewer, case_ids=case_ids, channel=channel, purpose=purpose,
+        fields="contact_history",
+    )  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcenter.desk import reports, tools, views, voice
+from contactcenter.desk import journey_pages, reports, tools, views, voice
 
 app_name = "desk"
 urlpatterns = [
@@ -43,6 +43,10 @@ urlpatterns = [
         reports.schedule_remove,
         name="report-schedule-remove",
     ),
+    path("journeys/", journey_pages.journeys, name="journeys"),
+    path("journeys/list/", journey_pages.journey_list, name="journey-list"),
+    path("journeys/person/<int:person_id>/", journey_pages.person_journey, name="journey-person"),
+    path("journeys/case/<int:case_id>/", journey_pages.case_journey, name="journey-case"),
     # Agent tools: canned replies (kept by supervisors) and the knowledge-base search.
     path("knowledge/", tools.knowledge, name="knowledge"),
     path("replies/", tools.replies_list, name="replies"),

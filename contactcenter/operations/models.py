@@ -72,14 +72,11 @@ class FoldWatermark(models.Model):
         return f"{self.name} folded to {self.last_id}"
 
 
-class IntervalFacts(models.Model):
-    """Raw counts and sums of one interval, queue, channel and language. Durations in
-    milliseconds, so every sum is exact. ``docs/operations.md`` says what each counts."""
+class FactCounts(models.Model):
+    """Raw counts and sums (durations in milliseconds, so every sum is exact), kept per
+    interval in ``IntervalFacts`` and rolled up per agency day in ``DailyFacts``.
+    ``docs/operations.md`` says what each counts."""
 
-    interval_start = models.DateTimeField()
-    queue_id = models.BigIntegerField(default=NO_QUEUE)
-    channel = models.CharField(max_length=20)
-    language = models.CharField(max_length=8, blank=True)
     # Contacts that reached the agency (``started``) and ended in self-service.
     started = models.PositiveIntegerField(default=0)
     self_served = models.PositiveIntegerField(default=0)
@@ -96,7 +93,7 @@ class IntervalFacts(models.Model):
     callbacks_requested = models.PositiveIntegerField(default=0)
     callbacks_within = models.PositiveIntegerField(default=0)
     transferred = models.PositiveIntegerField(default=0)
-    # Contacts whose agent finished their part in this interval, and the sums of their time.
+    # Contacts whose agent finished their part in this period, and the sums of their time.
     handled = models.PositiveIntegerField(default=0)
     wait_answered_ms = models.BigIntegerField(default=0)
     wait_abandoned_ms = models.BigIntegerField(default=0)
@@ -104,7 +101,19 @@ class IntervalFacts(models.Model):
     after_contact_ms = models.BigIntegerField(default=0)
 
     class Meta:
-        # Its index also serves every read by time, then queue (a day, a year).
+        abstract = True
+
+
+class IntervalFacts(FactCounts):
+    """The counts of one interval, queue, channel and language."""
+
+    interval_start = models.DateTimeField()
+    queue_id = models.BigIntegerField(default=NO_QUEUE)
+    channel = models.CharField(max_length=20)
+    language = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        # Its index also serves every read by time, then queue (a day, a month).
         constraints = [
             models.UniqueConstraint(
                 fields=["interval_start", "queue_id", "channel", "language"],
@@ -114,6 +123,28 @@ class IntervalFacts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interval_start:%Y-%m-%d %H:%M} queue {self.queue_id} {self.channel}"
+
+
+class DailyFacts(FactCounts):
+    """The same counts summed over one day of the agency's calendar (``TIME_ZONE``), written
+    by the fold in the same transaction as the intervals they sum: a report by day, week or
+    month over a year reads a few thousand of these instead of a million intervals."""
+
+    day = models.DateField()
+    queue_id = models.BigIntegerField(default=NO_QUEUE)
+    channel = models.CharField(max_length=20)
+    language = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "queue_id", "channel", "language"],
+                name="opsdaily_one_row_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} queue {self.queue_id} {self.channel}"
 
 
 class AgentStateFacts(models.Model):

@@ -2,19 +2,22 @@
 month, and by queue, channel, language, agent or office (or all together), as rows a page, a
 CSV file and an XLSX workbook all show alike.
 
-One aggregate query over the facts whatever the range: the periods are cut by the database
-(``Trunc*`` in the agency's time zone), so a year by day for every queue is a few thousand
-rows, never the contacts. Service level is each queue's own formula when the rows are by
-queue; rows that mix queues (by channel, language, or all together) use the default formula,
-``abandons_penalised`` (answered within the threshold over all answered and abandoned), each
-contact still judged by its own queue's threshold when it was counted.
+One aggregate query over the facts whatever the range: rows by interval read
+``IntervalFacts`` (up to a month of them); rows by day, week or month read ``DailyFacts``, the
+same counts the fold sums per agency day as it goes, so a year by day for every queue reads a
+few thousand rows, never the intervals or the contacts. Service level is each queue's own
+formula when the rows are by queue; rows that mix queues (by channel, language, or all
+together) use the default formula, ``abandons_penalised`` (answered within the threshold over
+all answered and abandoned), each contact still judged by its own queue's threshold when it
+was counted.
 
 Rows by agent come from ``AgentContactFacts`` (answered, handled and its time, transferred out)
 and ``AgentStateFacts`` (time by presence), two aggregate queries and a lookup of the agents'
 names; rows by office from ``OfficeFacts``, one aggregate query and a lookup of the offices.
-Figures that mean nothing for a grouping (service level by agent, handle time by office) are
-not in its rows: ``counts`` is None on agent and office rows, ``agent`` and ``office`` on the
-others.
+Both cut their periods from the intervals in the database (``Trunc*`` in the agency's time
+zone). Figures that mean nothing for a grouping (service level by agent, handle time by
+office) are not in its rows: ``counts`` is None on agent and office rows, ``agent`` and
+``office`` on the others.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -39,6 +43,7 @@ from contactcenter.operations.models import (
     NO_QUEUE,
     AgentContactFacts,
     AgentStateFacts,
+    DailyFacts,
     IntervalFacts,
     OfficeFacts,
 )
@@ -307,12 +312,19 @@ def report_rows(spec: ReportSpec, *, language: str = "en") -> list[ReportRow]:
     """The report's rows, oldest period first, then by queue, channel, language, agent's name
     or office code."""
     zone = agency_zone()
-    begin, end = local_day_bounds(spec.first, spec.last, zone=zone)
-    if spec.by == "agent":
-        return _agent_rows(spec, begin, end, zone)
-    if spec.by == "office":
+    if spec.by in ("agent", "office"):
+        begin, end = local_day_bounds(spec.first, spec.last, zone=zone)
+        if spec.by == "agent":
+            return _agent_rows(spec, begin, end, zone)
         return _office_rows(spec, begin, end, zone, language)
-    facts = IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
+    facts: QuerySet[IntervalFacts] | QuerySet[DailyFacts]
+    if spec.grain == "interval":
+        begin, end = local_day_bounds(spec.first, spec.last, zone=zone)
+        facts = IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
+        period: Any = F("interval_start")
+    else:
+        facts = DailyFacts.objects.filter(day__gte=spec.first, day__lte=spec.last)
+        period = {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}[spec.grain]
     group = ["period"]
     if spec.by == "queue":
         facts = facts.exclude(queue_id=NO_QUEUE)
@@ -320,7 +332,7 @@ def report_rows(spec: ReportSpec, *, language: str = "en") -> list[ReportRow]:
     elif spec.by in ("channel", "language"):
         group.append(spec.by)
     rows = (
-        facts.annotate(period=_period(spec.grain, zone))
+        facts.annotate(period=period)
         .values(*group)
         .annotate(**{name: Sum(name) for name in (*_SUMMED, *_EXTRA)})
         .order_by(*group)
@@ -346,10 +358,12 @@ def report_rows(spec: ReportSpec, *, language: str = "en") -> list[ReportRow]:
                 label = key or _("All contacts")
             level = service_level(counts, CROSS_QUEUE_FORMULA)
             threshold = None
-        period = row["period"]
+        start = row["period"]
+        if not isinstance(start, dt.datetime):  # a day, week or month: from its midnight
+            start = dt.datetime.combine(start, dt.time(0), tzinfo=zone)
         result.append(
             ReportRow(
-                period=period.astimezone(zone),
+                period=start.astimezone(zone),
                 key=key,
                 label=label,
                 counts=counts,

@@ -16,12 +16,11 @@ from fractions import Fraction
 from django.db.models import QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from contactcenter.operations.intervals import agency_zone, local_day_bounds
 from contactcenter.operations.models import (
     NO_QUEUE,
     ContactEventRecord,
+    DailyFacts,
     FoldWatermark,
-    IntervalFacts,
 )
 from contactcenter.operations.service_level import (
     Counts,
@@ -32,7 +31,7 @@ from contactcenter.operations.service_level import (
 )
 from contactcenter.routing.models import Queue
 
-# The sums a queue's figures are worked out from (``Counts`` field names, all in IntervalFacts).
+# The sums a queue's figures are worked out from (``Counts`` field names, all in the facts tables).
 _SUMMED = (
     "queued", "answered", "answered_within", "abandoned", "abandoned_within", "abandoned_short",
     "callbacks_requested", "callbacks_within", "handled", "wait_answered_ms", "talk_ms",
@@ -72,9 +71,8 @@ def queue_figures_for_days(*, first: dt.date, last: dt.date) -> list[QueueFigure
     counts in the range are listed too (with no figures), busiest first, then by code."""
     if last < first:
         raise ValueError("the range ends before it starts")
-    begin, end = local_day_bounds(first, last, zone=agency_zone())
     rows = (
-        IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
+        DailyFacts.objects.filter(day__gte=first, day__lte=last)
         .exclude(queue_id=NO_QUEUE)
         .values("queue_id")
         .annotate(**{name: Sum(name) for name in (*_SUMMED, "transferred")})
@@ -119,9 +117,8 @@ def queue_figures_for_days(*, first: dt.date, last: dt.date) -> list[QueueFigure
 
 def self_served_for_days(*, first: dt.date, last: dt.date) -> dict[str, int]:
     """Contacts that ended in self-service, per channel, over the agency's days."""
-    begin, end = local_day_bounds(first, last, zone=agency_zone())
     rows = (
-        IntervalFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
+        DailyFacts.objects.filter(day__gte=first, day__lte=last)
         .values("channel")
         .annotate(total=Sum("self_served"))
         .order_by("channel")

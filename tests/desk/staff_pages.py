@@ -292,16 +292,43 @@ def _wallboard_grow(w: World, n: int) -> None:
 
 def _reports_grow(w: World, n: int) -> None:
     """A day of counts per row, for a queue, within the report's range."""
-    from contactcenter.operations.models import IntervalFacts
+    from tests.factories import interval_facts_create
 
     queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="phone"))
     for _ in range(n):
         day = w.state.setdefault("report_days", 0)
         w.state["report_days"] = day + 1
         start = dt.datetime(2026, 10, 1, 14, 0, tzinfo=dt.UTC) + dt.timedelta(days=day)
-        IntervalFacts.objects.create(interval_start=start, queue_id=queue.pk, channel="phone",
+        interval_facts_create(interval_start=start, queue_id=queue.pk, channel="phone",
                                      language="en", queued=10, answered=9, answered_within=8,
                                      abandoned=1)  # fmt: skip
+
+
+def _journey_contact(w: World, case) -> None:
+    """A verified phone contact about ``case`` on a day of October 2026."""
+    day = w.state.setdefault("journey_days", 0)
+    w.state["journey_days"] = day + 1
+    inquiry = _verified("phone", case)
+    Inquiry.objects.filter(pk=inquiry.pk).update(
+        created_at=dt.datetime(2026, 10, 1 + day % 28, 15, 0, tzinfo=dt.UTC)
+    )
+
+
+def _journeys_grow(w: World, n: int) -> None:
+    """A person per row, each with a contact in the range."""
+    for _ in range(n):
+        _journey_contact(w, _case())
+
+
+def _journey_person_start(w: World) -> str:
+    w.state["journey_case"] = case = _case()
+    _journey_contact(w, case)
+    return f"/desk/journeys/person/{case.applicant_id}/"
+
+
+def _journey_person_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        _journey_contact(w, w.state["journey_case"])
 
 
 def _office_request(w: World):
@@ -514,6 +541,18 @@ PAGES: dict[str, Page] = {
         lambda w: "/desk/reports/?first=2026-10-01&last=2026-10-31&grain=day&by=queue",
         _reports_grow,
         'data-testid="report-row"',
+    ),
+    "journeys": Page(
+        "supervisor", lambda w: "/desk/journeys/?first=2026-10-01&last=2026-10-31", _journeys_grow
+    ),
+    "journeys behind a figure": Page(
+        "supervisor",
+        lambda w: "/desk/journeys/list/?first=2026-10-01&last=2026-10-31&figure=contacts",
+        _journeys_grow,
+        'data-testid="journey"',
+    ),
+    "one person's journey": Page(
+        "supervisor", _journey_person_start, _journey_person_grow, 'data-testid="journey-step"'
     ),
     "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
     "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),

@@ -10,10 +10,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from contactcenter.operations.models import IntervalFacts, ReportSchedule
+from contactcenter.operations.models import ReportSchedule
 from contactcenter.routing.models import Queue
 from contactcenter.staff.models import Role
 from tests.desk.staff_pages import _staff, staff_client
+from tests.factories import interval_facts_create
 from tests.operations.report_facts import agent_and_office_facts
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def counted(queues, settings):
     settings.TIME_ZONE = "America/New_York"
     general = Queue.objects.get(code="t1-general-en")
     for day, (queued, within) in enumerate([(100, 70), (50, 45)]):
-        IntervalFacts.objects.create(
+        interval_facts_create(
             interval_start=dt.datetime(2026, 11, 2 + day, 15, 0, tzinfo=dt.UTC),
             queue_id=general.pk, channel="phone", language="en", queued=queued,
             answered=80 if day == 0 else 50, answered_within=within,

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from contactcenter.operations.models import IntervalFacts
 from contactcenter.routing.models import Queue
 from contactcenter.staff.models import Role
 from tests.desk.staff_pages import _staff, staff_client
+from tests.factories import interval_facts_create
 from tests.operations.report_facts import agent_and_office_facts
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ URL = "/api/v1/operations/report"
 def counted(queues, settings):
     settings.TIME_ZONE = "America/New_York"
     general = Queue.objects.get(code="t1-general-en")
-    IntervalFacts.objects.create(
+    interval_facts_create(
         interval_start=dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC), queue_id=general.pk,
         channel="phone", language="en", queued=100, answered=80, answered_within=70,
         abandoned=20, abandoned_within=8, abandoned_short=3, handled=80,

@@ -20,6 +20,7 @@ from contactcenter.operations.models import (
     NO_QUEUE,
     AgentStateFacts,
     ContactEventRecord,
+    DailyFacts,
     FoldWatermark,
     IntervalFacts,
 )
@@ -65,6 +66,14 @@ def facts(**key) -> dict[dt.datetime, dict[str, int]]:
         values = {name: getattr(row, name) for name in FACT_COLUMNS if getattr(row, name)}
         found[row.interval_start.astimezone(dt.UTC)] = values
     return found
+
+
+def days(**key) -> dict[dt.date, dict[str, int]]:
+    """The agency-day rows matching ``key``, by day, without the zero columns."""
+    return {
+        row.day: {name: getattr(row, name) for name in FACT_COLUMNS if getattr(row, name)}
+        for row in DailyFacts.objects.filter(**key).order_by("day")
+    }
 
 
 def fold():
@@ -120,6 +129,11 @@ def test_midnight_in_the_agency_zone_splits_the_days(queue):
         utc(2026, 11, 5, 4, 45): {"queued": 1},
         utc(2026, 11, 5, 5, 0): {"answered": 1, "answered_within": 1, "wait_answered_ms": 20_000},
     }
+    # The agency's days, not UTC's: both steps fall on 5 November in UTC.
+    assert days(queue_id=queue.pk) == {
+        dt.date(2026, 11, 4): {"queued": 1},
+        dt.date(2026, 11, 5): {"answered": 1, "answered_within": 1, "wait_answered_ms": 20_000},
+    }
 
 
 def test_the_hour_lived_twice_when_clocks_go_back(queue):
@@ -132,6 +146,7 @@ def test_the_hour_lived_twice_when_clocks_go_back(queue):
         utc(2026, 11, 1, 6, 30): {"queued": 1},  # 1:30 EST, an hour later
         utc(2026, 11, 1, 6, 45): {"queued": 1},
     }
+    assert days(queue_id=queue.pk) == {dt.date(2026, 11, 1): {"queued": 3}}
 
 
 def test_a_federal_holiday_is_counted_like_any_day(queue):
@@ -152,6 +167,7 @@ def test_events_delivered_twice_and_folds_run_twice_count_once(queue):
     contact_event_store(None, event=first)  # and again after it was counted
     assert fold().events == 0
     assert facts(queue_id=queue.pk) == {utc(2026, 11, 4, 15, 0): {"queued": 1}}
+    assert days(queue_id=queue.pk) == {dt.date(2026, 11, 4): {"queued": 1}}
 
 
 def test_a_late_event_is_added_to_its_own_past_interval(queue):
@@ -308,3 +324,22 @@ def test_small_batches_count_the_same_as_one(queue):
 def test_the_command_refuses_an_empty_batch():
     with pytest.raises(CommandError, match="batch-size"):
         call_command("operations_fold", "--batch-size", "0")
+
+
+def test_a_wrap_up_folded_batches_after_its_answer_counts_the_same(queue):
+    # The answer and the end fall in one batch, the wrap-up in a later one: its handle time is
+    # paired from the log as if all had been folded at once.
+    emit(Kind.QUEUED, eastern(2026, 11, 4, 10, 0), queue=queue, item=1, inquiry=1)
+    emit(Kind.ANSWERED, eastern(2026, 11, 4, 10, 0, 12), queue=queue, item=1, inquiry=1,
+         waited_seconds=12.0)  # fmt: skip
+    emit(Kind.QUEUED, eastern(2026, 11, 4, 10, 1), queue=queue, item=2, inquiry=2)
+    emit(Kind.ENDED, eastern(2026, 11, 4, 10, 5, 12), inquiry=1, answered=True)
+    emit(Kind.WRAPPED_UP, eastern(2026, 11, 4, 10, 6, 12), queue=queue, item=1, inquiry=1)
+    assert interval_facts_fold(now=timezone.now(), batch_size=2).events == 5
+    assert facts(queue_id=queue.pk) == {
+        utc(2026, 11, 4, 15, 0): {
+            "queued": 2, "answered": 1, "answered_within": 1, "wait_answered_ms": 12_000,
+            "handled": 1, "talk_ms": 300_000, "after_contact_ms": 60_000,
+        },
+    }  # fmt: skip
+    assert days(queue_id=queue.pk)[dt.date(2026, 11, 4)]["talk_ms"] == 300_000

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from contactcenter.core.errors import InvalidInput
-from contactcenter.operations.models import IntervalFacts
 from contactcenter.operations.reports import ReportSpec, report_csv, report_rows, report_xlsx
 from contactcenter.operations.service_level import percent
 from contactcenter.routing.models import Queue
+from tests.factories import interval_facts_create
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def eastern(*args):
 
 
 def facts(queue, start, channel="phone", language="en", **counts):
-    return IntervalFacts.objects.create(
+    return interval_facts_create(
         interval_start=start, queue_id=queue.pk, channel=channel, language=language, **counts
     )
 

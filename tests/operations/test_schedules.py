@@ -13,7 +13,7 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from contactcenter.core.errors import InvalidInput, NotFound
-from contactcenter.operations.models import IntervalFacts, ReportSchedule
+from contactcenter.operations.models import ReportSchedule
 from contactcenter.operations.schedules import (
     report_period_days,
     report_schedule_add,
@@ -23,7 +23,7 @@ from contactcenter.operations.schedules import (
 from contactcenter.routing.models import Queue
 from contactcenter.staff.models import Role
 from tests.desk.staff_pages import _staff, staff_client
-from tests.factories import StaffUserFactory
+from tests.factories import StaffUserFactory, interval_facts_create
 from tests.operations.report_facts import agent_and_office_facts
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def supervisor(settings, queues):
     settings.TIME_ZONE = "America/New_York"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     general = Queue.objects.get(code="t1-general-en")
-    IntervalFacts.objects.create(
+    interval_facts_create(
         interval_start=dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC), queue_id=general.pk,
         channel="phone", language="en", queued=100, answered=80, answered_within=70,
         abandoned=20, abandoned_within=8,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from contactcenter.inquiries.services import inquiry_open
-from contactcenter.operations.models import NO_QUEUE, IntervalFacts
+from contactcenter.operations.models import NO_QUEUE
 from contactcenter.operations.selectors import queue_figures_for_days, self_served_for_days
 from contactcenter.operations.service_level import percent
 from contactcenter.operations.services import interval_facts_fold
@@ -18,12 +18,13 @@ from contactcenter.routing.services import (
     work_item_offer_next,
     work_items_cancel_for_inquiry,
 )
+from tests.factories import interval_facts_create
 
 EASTERN = ZoneInfo("America/New_York")
 
 
 def facts_row(queue_id, start, **counts):
-    return IntervalFacts.objects.create(
+    return interval_facts_create(
         interval_start=start, queue_id=queue_id, channel="phone", language="en", **counts
     )
 

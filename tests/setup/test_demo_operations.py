@@ -14,6 +14,7 @@ from contactcenter.operations.models import (
     NO_QUEUE,
     AgentContactFacts,
     AgentStateFacts,
+    DailyFacts,
     IntervalFacts,
     OfficeFacts,
 )
@@ -59,6 +60,7 @@ def test_the_same_seed_gives_the_same_counts_and_a_report_reads_them(queues_read
     first = list(IntervalFacts.objects.order_by("interval_start", "queue_id", "channel")
                  .values_list("queued", "answered_within"))  # fmt: skip
     IntervalFacts.objects.all().delete()
+    DailyFacts.objects.all().delete()
     operations_history_write(today=TODAY, seed=7)
     again = list(IntervalFacts.objects.order_by("interval_start", "queue_id", "channel")
                  .values_list("queued", "answered_within"))  # fmt: skip
@@ -67,6 +69,24 @@ def test_the_same_seed_gives_the_same_counts_and_a_report_reads_them(queues_read
     assert len(rows) == 4
     assert all(row.counts.queued > 0 and row.service_level is not None for row in rows)
     assert all(row.self_served > 0 for row in rows)
+
+
+def test_each_day_sums_its_intervals_and_a_second_load_adds_nothing(queues_ready):
+    operations_history_write(today=TODAY, seed=7)
+    columns = ("queued", "answered_within", "self_served", "talk_ms")
+    by_interval = IntervalFacts.objects.aggregate(*(Sum(name) for name in columns))
+    by_day = DailyFacts.objects.aggregate(*(Sum(name) for name in columns))
+    assert list(by_interval.values()) == list(by_day.values())
+    assert by_interval["queued__sum"] > 1000
+    zone = ZoneInfo("America/New_York")
+    per_day: dict = {}
+    for start, queued in IntervalFacts.objects.values_list("interval_start", "queued"):
+        day = start.astimezone(zone).date()
+        per_day[day] = per_day.get(day, 0) + queued
+    daily = dict(DailyFacts.objects.values("day").annotate(q=Sum("queued")).values_list("day", "q"))
+    assert daily == per_day
+    assert operations_history_write(today=TODAY, seed=7) == 0
+    assert DailyFacts.objects.aggregate(*(Sum(name) for name in columns)) == by_day
 
 
 def test_agents_shifts_and_offices_work_add_up_and_report_by_agent_and_office(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operations', '0002_report_schedule'),
+        ('operations', '0003_daily_facts'),
     ]
 
     operations = [

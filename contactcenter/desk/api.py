@@ -1,0 +1,88 @@
+"""The journeys figures over the API, for supervisors signed in to the staff site: the same
+figures as the journeys page and its CSV (``desk.journeys``), counts and rates only. The
+journeys themselves (personal data) are not offered here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from contactcenter.core.api_schemas import BAD_INPUT, ErrorOut
+from contactcenter.core.errors import ApplicationError, ErrorCode
+from contactcenter.desk.journeys import FigureRow, JourneySpec, journey_figures
+from contactcenter.staff.access import SUPERVISOR_ROLES
+from contactcenter.staff.roles import user_roles
+
+router = Router(tags=["operations"])
+
+
+class JourneyFiguresRowOut(Schema):
+    group: str
+    label: str
+    contacts: int
+    identified: int
+    people: int
+    cases: int
+    repeats: int
+    repeat_percent: Decimal | None
+    settled: int
+    resolved_first: int
+    resolved_first_percent: Decimal | None
+    self_service_starts: int
+    self_service_reached: int
+    reached_of_contacts_percent: Decimal | None
+    reached_of_starts_percent: Decimal | None
+
+
+class JourneyFiguresOut(Schema):
+    first: dt.date
+    last: dt.date
+    settled_through: dt.date
+    total: JourneyFiguresRowOut
+    by_channel: list[JourneyFiguresRowOut]
+    by_queue: list[JourneyFiguresRowOut]
+
+
+@router.get(
+    "/operations/journeys",
+    auth=django_auth,
+    response={200: JourneyFiguresOut, 401: ErrorOut, 403: ErrorOut, **BAD_INPUT},
+    summary="Repeat contacts, first-contact resolution and self-service that reached a person "
+    "for a range of the agency's days (supervisors only)",
+)
+def journeys_figures(request: HttpRequest, first: dt.date, last: dt.date) -> JourneyFiguresOut:
+    if not user_roles(request.user) & SUPERVISOR_ROLES:
+        raise ApplicationError(
+            _("Only supervisors and administrators can read the operations figures."),
+            code=ErrorCode.PERMISSION_DENIED,
+            http_status=403,
+        )
+    figures = journey_figures(JourneySpec.parse(first=first.isoformat(), last=last.isoformat()))
+    return JourneyFiguresOut(
+        first=figures.spec.first,
+        last=figures.spec.last,
+        settled_through=figures.settled_through,
+        total=_row_out(figures.total),
+        by_channel=[_row_out(row) for row in figures.by_channel],
+        by_queue=[_row_out(row) for row in figures.by_queue],
+    )
+
+
+def _row_out(row: FigureRow) -> JourneyFiguresRowOut:
+    counts = row.counts
+    return JourneyFiguresRowOut(
+        group=row.key, label=row.label, contacts=counts.contacts, identified=counts.identified,
+        people=len(counts.people), cases=len(counts.cases), repeats=counts.repeats,
+        repeat_percent=counts.repeat_percent, settled=counts.settled,
+        resolved_first=counts.resolved_first,
+        resolved_first_percent=counts.resolved_first_percent,
+        self_service_starts=counts.self_service_starts,
+        self_service_reached=counts.self_service_reached,
+        reached_of_contacts_percent=counts.reached_of_contacts_percent,
+        reached_of_starts_percent=counts.reached_of_starts_percent,
+    )  # fmt: skip
