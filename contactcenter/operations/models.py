@@ -194,12 +194,41 @@ class AgentContactFacts(models.Model):
         return f"{self.interval_start:%Y-%m-%d %H:%M} agent {self.agent_id} queue {self.queue_id}"
 
 
-class OfficeFacts(models.Model):
-    """One office's work (service requests, appointment requests: ``channel``) in one
-    interval: received, sent on to or taken from another office, resolved, and the sum of
-    the resolved ones' time from receipt to resolution, in milliseconds."""
+class AgentDailyFacts(models.Model):
+    """One agent's contacts and time by presence over one day of the agency's calendar, summed
+    by the fold from the same counts as ``AgentContactFacts`` and ``AgentStateFacts`` in the
+    same transactions: a report by agent and day, week or month reads these."""
 
-    interval_start = models.DateTimeField()
+    day = models.DateField()
+    agent_id = models.BigIntegerField()
+    answered = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    talk_ms = models.BigIntegerField(default=0)
+    after_contact_ms = models.BigIntegerField(default=0)
+    transferred_out = models.PositiveIntegerField(default=0)
+    available_ms = models.BigIntegerField(default=0)
+    busy_ms = models.BigIntegerField(default=0)
+    wrap_up_ms = models.BigIntegerField(default=0)
+    away_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agent_id"], name="opsagentdaily_one_row_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} agent {self.agent_id}"
+
+
+class OfficeFacts(models.Model):
+    """One office's work (service requests, appointment requests: ``channel``) in one day of
+    the agency's calendar: received, sent on to or taken from another office, resolved, and
+    the sum of the resolved ones' time from receipt to resolution, in milliseconds. Kept by
+    day, not by interval: office work is measured in hours and days."""
+
+    day = models.DateField()
     office_id = models.BigIntegerField()
     channel = models.CharField(max_length=20)
     received = models.PositiveIntegerField(default=0)
@@ -213,13 +242,12 @@ class OfficeFacts(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["interval_start", "office_id", "channel"],
-                name="opsoffice_one_row_per_key",
+                fields=["day", "office_id", "channel"], name="opsoffice_one_row_per_key"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.interval_start:%Y-%m-%d %H:%M} office {self.office_id} {self.channel}"
+        return f"{self.day} office {self.office_id} {self.channel}"
 
 
 class AgentStateCursor(models.Model):

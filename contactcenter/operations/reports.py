@@ -11,13 +11,13 @@ together) use the default formula, ``abandons_penalised`` (answered within the t
 all answered and abandoned), each contact still judged by its own queue's threshold when it
 was counted.
 
-Rows by agent come from ``AgentContactFacts`` (answered, handled and its time, transferred out)
-and ``AgentStateFacts`` (time by presence), two aggregate queries and a lookup of the agents'
-names; rows by office from ``OfficeFacts``, one aggregate query and a lookup of the offices.
-Both cut their periods from the intervals in the database (``Trunc*`` in the agency's time
-zone). Figures that mean nothing for a grouping (service level by agent, handle time by
-office) are not in its rows: ``counts`` is None on agent and office rows, ``agent`` and
-``office`` on the others.
+Rows by agent by day, week or month read ``AgentDailyFacts`` (contacts and time by presence
+per agency day) in one aggregate query; by interval, ``AgentContactFacts`` and
+``AgentStateFacts`` in two. Rows by office read ``OfficeFacts``, kept per agency day (office
+work is not cut into intervals). Each adds one lookup of the agents' or offices' names.
+Figures that mean nothing for a grouping (service level by agent, handle time by office) are
+not in its rows: ``counts`` is None on agent and office rows, ``agent`` and ``office`` on the
+others.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import F, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -42,6 +42,7 @@ from contactcenter.operations.intervals import agency_zone, local_day_bounds
 from contactcenter.operations.models import (
     NO_QUEUE,
     AgentContactFacts,
+    AgentDailyFacts,
     AgentStateFacts,
     DailyFacts,
     IntervalFacts,
@@ -103,6 +104,10 @@ class ReportSpec:
                 _("A report by %(grain)s covers at most %(days)s days; choose a shorter range.")
                 % {"grain": grain, "days": MAX_DAYS[str(grain)]}
             )
+        if grain == "interval" and by == "office":
+            raise InvalidInput(
+                _("Office work is counted by day: choose one row per day, week or month.")
+            )
         if grain == "interval" and by == "agent" and days > MAX_AGENT_INTERVAL_DAYS:
             raise InvalidInput(
                 _(
@@ -115,6 +120,7 @@ class ReportSpec:
 
 
 _AGENT_SUMMED = ("answered", "handled", "talk_ms", "after_contact_ms", "transferred_out")
+_AGENT_DAY_SUMMED = (*_AGENT_SUMMED, "available_ms", "busy_ms", "wrap_up_ms", "away_ms")
 _OFFICE_SUMMED = (
     "received", "transferred_in", "transferred_out", "resolved", "resolved_timed", "resolve_ms",
 )  # fmt: skip
@@ -212,11 +218,15 @@ class ReportRow:
         return percent(self.abandonment_rate)
 
 
-def _period(grain: str, zone):
-    if grain == "interval":
-        return F("interval_start")
-    truncate = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[grain]
-    return truncate("interval_start", tzinfo=zone)
+def _day_period(grain: str) -> Any:
+    """A day's row's period: the day itself, or the week or month it starts."""
+    return {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}[grain]
+
+
+def _period_start(value: dt.date | dt.datetime, zone) -> dt.datetime:
+    if not isinstance(value, dt.datetime):  # a day, week or month: from its midnight
+        value = dt.datetime.combine(value, dt.time(0), tzinfo=zone)
+    return value.astimezone(zone)
 
 
 def _agent_name(agent: Agent) -> tuple[str, str]:
@@ -224,26 +234,43 @@ def _agent_name(agent: Agent) -> tuple[str, str]:
     return user.get_username(), (user.get_full_name() or user.get_username())
 
 
-def _agent_rows(spec: ReportSpec, begin: dt.datetime, end: dt.datetime, zone) -> list[ReportRow]:
-    """One row per period and agent who answered, handled or was signed in during it."""
-    period = _period(spec.grain, zone)
+def _agent_sums_by_day(spec: ReportSpec) -> dict[tuple[Any, int], dict[str, int]]:
+    """Days, weeks or months per agent: one aggregate query over ``AgentDailyFacts``."""
+    rows = (
+        AgentDailyFacts.objects.filter(day__gte=spec.first, day__lte=spec.last)
+        .annotate(period=_day_period(spec.grain))
+        .values("period", "agent_id")
+        .annotate(**{name: Coalesce(Sum(name), 0) for name in _AGENT_DAY_SUMMED})
+        .order_by()
+    )
+    return {
+        (row["period"], row["agent_id"]): {
+            name: int(row[name])  # type: ignore[literal-required]
+            for name in _AGENT_DAY_SUMMED
+        }
+        for row in rows
+    }
+
+
+def _agent_sums_by_interval(
+    begin: dt.datetime, end: dt.datetime
+) -> dict[tuple[Any, int], dict[str, int]]:
+    """Intervals per agent: contacts and time by state, one aggregate query each."""
     contacts = (
         AgentContactFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
-        .annotate(period=period)
-        .values("period", "agent_id")
+        .values("interval_start", "agent_id")
         .annotate(**{name: Coalesce(Sum(name), 0) for name in _AGENT_SUMMED})
         .order_by()
     )
     states = (
         AgentStateFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
-        .annotate(period=period)
-        .values("period", "agent_id", "presence")
+        .values("interval_start", "agent_id", "presence")
         .annotate(total=Coalesce(Sum("milliseconds"), 0))
         .order_by()
     )
-    sums: dict[tuple[dt.datetime, int], dict[str, int]] = {}
+    sums: dict[tuple[Any, int], dict[str, int]] = {}
     for row in contacts:
-        into = sums.setdefault((row["period"], row["agent_id"]), {})
+        into = sums.setdefault((row["interval_start"], row["agent_id"]), {})
         into.update({name: int(row[name]) for name in _AGENT_SUMMED})  # type: ignore[literal-required]
     state_field: dict[str, str] = {
         Presence.AVAILABLE: "available_ms", Presence.BUSY: "busy_ms",
@@ -252,16 +279,25 @@ def _agent_rows(spec: ReportSpec, begin: dt.datetime, end: dt.datetime, zone) ->
     for row in states:
         name = state_field.get(row["presence"])
         if name is not None:
-            into = sums.setdefault((row["period"], row["agent_id"]), {})
+            into = sums.setdefault((row["interval_start"], row["agent_id"]), {})
             into[name] = into.get(name, 0) + int(row["total"])
-    ids = {agent_id for _period_start, agent_id in sums}
+    return sums
+
+
+def _agent_rows(spec: ReportSpec, begin: dt.datetime, end: dt.datetime, zone) -> list[ReportRow]:
+    """One row per period and agent who answered, handled or was signed in during it."""
+    if spec.grain == "interval":
+        sums = _agent_sums_by_interval(begin, end)
+    else:
+        sums = _agent_sums_by_day(spec)
+    ids = {agent_id for _start, agent_id in sums}
     names = {
         agent.pk: _agent_name(agent)
         for agent in Agent.objects.filter(pk__in=ids).select_related("user")
     }
     result = [
         ReportRow(
-            period=start.astimezone(zone),
+            period=_period_start(start, zone),
             key=names.get(agent_id, (str(agent_id), ""))[0],
             label=names.get(agent_id, ("", str(agent_id)))[1],
             agent=AgentFigures(**figures),
@@ -272,13 +308,11 @@ def _agent_rows(spec: ReportSpec, begin: dt.datetime, end: dt.datetime, zone) ->
     return result
 
 
-def _office_rows(
-    spec: ReportSpec, begin: dt.datetime, end: dt.datetime, zone, language: str
-) -> list[ReportRow]:
+def _office_rows(spec: ReportSpec, zone, language: str) -> list[ReportRow]:
     """One row per period and office that received, passed on or resolved a request in it."""
     rows = (
-        OfficeFacts.objects.filter(interval_start__gte=begin, interval_start__lt=end)
-        .annotate(period=_period(spec.grain, zone))
+        OfficeFacts.objects.filter(day__gte=spec.first, day__lte=spec.last)
+        .annotate(period=_day_period(spec.grain))
         .values("period", "office_id")
         .annotate(**{name: Coalesce(Sum(name), 0) for name in _OFFICE_SUMMED})
         .order_by()
@@ -298,7 +332,7 @@ def _office_rows(
         office = offices.get(office_id)
         result.append(
             ReportRow(
-                period=start.astimezone(zone),
+                period=_period_start(start, zone),
                 key=office.code if office is not None else str(office_id),
                 label=office.name(language) if office is not None else str(office_id),
                 office=OfficeFigures(**figures),
@@ -312,11 +346,11 @@ def report_rows(spec: ReportSpec, *, language: str = "en") -> list[ReportRow]:
     """The report's rows, oldest period first, then by queue, channel, language, agent's name
     or office code."""
     zone = agency_zone()
-    if spec.by in ("agent", "office"):
+    if spec.by == "agent":
         begin, end = local_day_bounds(spec.first, spec.last, zone=zone)
-        if spec.by == "agent":
-            return _agent_rows(spec, begin, end, zone)
-        return _office_rows(spec, begin, end, zone, language)
+        return _agent_rows(spec, begin, end, zone)
+    if spec.by == "office":
+        return _office_rows(spec, zone, language)
     facts: QuerySet[IntervalFacts] | QuerySet[DailyFacts]
     if spec.grain == "interval":
         begin, end = local_day_bounds(spec.first, spec.last, zone=zone)

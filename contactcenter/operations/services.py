@@ -42,6 +42,7 @@ from contactcenter.operations.intervals import (
 from contactcenter.operations.models import (
     NO_QUEUE,
     AgentContactFacts,
+    AgentDailyFacts,
     AgentStateCursor,
     AgentStateFacts,
     ContactEventRecord,
@@ -73,7 +74,13 @@ AGENT_KEY = ("interval_start", "agent_id", "queue_id", "channel")
 OFFICE_COLUMNS = (
     "received", "transferred_in", "transferred_out", "resolved", "resolved_timed", "resolve_ms",
 )  # fmt: skip
-OFFICE_KEY = ("interval_start", "office_id", "channel")
+OFFICE_KEY = ("day", "office_id", "channel")
+# An agent's day: their contacts' columns, then their time by state.
+STATE_COLUMNS = {
+    Presence.AVAILABLE: "available_ms", Presence.BUSY: "busy_ms", Presence.WRAP_UP: "wrap_up_ms",
+    Presence.AWAY: "away_ms",
+}  # fmt: skip
+AGENT_DAY_COLUMNS = (*AGENT_COLUMNS, *STATE_COLUMNS.values())
 # The channels of office work: their events name the office in ``detail["office_id"]``.
 OFFICE_CHANNELS = frozenset({"service_request", "appointment"})
 # Presence states counted; time signed out is not an agent's time.
@@ -83,7 +90,8 @@ CALLBACK_WORK = "callback"
 
 FactKey = tuple[dt.datetime, int, str, str]
 AgentKey = tuple[dt.datetime, int, int, str]
-OfficeKey = tuple[dt.datetime, int, str]
+OfficeKey = tuple[dt.date, int, str]
+StateKey = tuple[dt.datetime, int, str]
 
 
 @dataclass(slots=True)
@@ -153,7 +161,7 @@ class _Deltas:
             into[name] += amount
 
     def add_office(self, row: _Row, office_id: int, **amounts: int) -> None:
-        key = (self.start_of(row.at), office_id, row.channel[:20])
+        key = (self.start_of(row.at).astimezone(self.zone).date(), office_id, row.channel[:20])
         into = self.offices.get(key)
         if into is None:
             into = self.offices[key] = dict.fromkeys(OFFICE_COLUMNS, 0)
@@ -564,6 +572,72 @@ def interval_facts_add(*, facts: Mapping[FactKey, Mapping[str, int]]) -> None:
     )  # fmt: skip
 
 
+def _day_of(start: dt.datetime, days: dict[dt.datetime, dt.date], zone: ZoneInfo) -> dt.date:
+    day = days.get(start)
+    if day is None:
+        day = days[start] = start.astimezone(zone).date()
+    return day
+
+
+def agent_facts_add(
+    *,
+    contacts: Mapping[AgentKey, Mapping[str, int]] | None = None,
+    states: Mapping[StateKey, int] | None = None,
+) -> None:
+    """Add agents' contacts (interval start, agent, queue, channel: amounts by column) into
+    ``AgentContactFacts`` and their time by state (interval start, agent, presence:
+    milliseconds) into ``AgentStateFacts``, and both into the agency days' ``AgentDailyFacts``,
+    together (callers hold the transaction): the folds' only way to write them, and the
+    demo's. A state not counted (signed out) adds nothing to the day."""
+    zone = agency_zone()
+    days: dict[dt.datetime, dt.date] = {}
+    daily: dict[tuple[dt.date, int], dict[str, int]] = {}
+
+    def day_row(start: dt.datetime, agent_id: int) -> dict[str, int]:
+        key = (_day_of(start, days, zone), agent_id)
+        into = daily.get(key)
+        if into is None:
+            into = daily[key] = dict.fromkeys(AGENT_DAY_COLUMNS, 0)
+        return into
+
+    rows = []
+    for (start, agent_id, queue_id, channel), amounts in (contacts or {}).items():
+        values = [int(amounts.get(name, 0)) for name in AGENT_COLUMNS]
+        rows.append([_moment(start), agent_id, queue_id, channel, *values])
+        into = day_row(start, agent_id)
+        for name, value in zip(AGENT_COLUMNS, values, strict=True):
+            into[name] += value
+    _upsert(AgentContactFacts._meta.db_table, AGENT_KEY, AGENT_COLUMNS, rows)
+    state_rows = []
+    for (start, agent_id, presence), milliseconds in (states or {}).items():
+        state_rows.append([_moment(start), agent_id, presence, milliseconds])
+        column = STATE_COLUMNS.get(presence)  # type: ignore[call-overload]
+        if column is not None:
+            day_row(start, agent_id)[column] += milliseconds
+    _upsert(
+        AgentStateFacts._meta.db_table, ("interval_start", "agent_id", "presence"),
+        ("milliseconds",), state_rows,
+    )  # fmt: skip
+    _upsert(
+        AgentDailyFacts._meta.db_table, ("day", "agent_id"), AGENT_DAY_COLUMNS,
+        [[connection.ops.adapt_datefield_value(day), agent_id,
+          *(columns[name] for name in AGENT_DAY_COLUMNS)]
+         for (day, agent_id), columns in daily.items()],
+    )  # fmt: skip
+
+
+def office_facts_add(*, facts: Mapping[OfficeKey, Mapping[str, int]]) -> None:
+    """Add offices' requests (agency day, office, channel: amounts by column) into
+    ``OfficeFacts`` (callers hold the transaction): the fold's way to write them, and the
+    demo's."""
+    _upsert(
+        OfficeFacts._meta.db_table, OFFICE_KEY, OFFICE_COLUMNS,
+        [[connection.ops.adapt_datefield_value(day), office_id, channel,
+          *(int(amounts.get(name, 0)) for name in OFFICE_COLUMNS)]
+         for (day, office_id, channel), amounts in facts.items()],
+    )  # fmt: skip
+
+
 def _watermark(name: str) -> FoldWatermark:
     FoldWatermark.objects.get_or_create(name=name)
     return FoldWatermark.objects.select_for_update().get(name=name)
@@ -580,15 +654,8 @@ def _events_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResu
         facts = deltas.facts
         interval_facts_add(facts=facts)
         # Each agent's and each office's share of the same batch, in the same transaction.
-        for table, key_names, columns, counted in (
-            (AgentContactFacts, AGENT_KEY, AGENT_COLUMNS, deltas.agents),
-            (OfficeFacts, OFFICE_KEY, OFFICE_COLUMNS, deltas.offices),
-        ):
-            _upsert(
-                table._meta.db_table, key_names, columns,
-                [[_moment(key[0]), *key[1:], *(amounts[name] for name in columns)]
-                 for key, amounts in counted.items()],
-            )  # fmt: skip
+        agent_facts_add(contacts=deltas.agents)
+        office_facts_add(facts=deltas.offices)
         mark.last_id = rows[-1].id
         mark.updated_at = timezone.now()
         mark.save(update_fields=["last_id", "updated_at"])
@@ -683,12 +750,7 @@ def _presence_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldRe
         if not more:
             for cursor in cursors.values():
                 _add_state(totals, cursor, cutoff, minutes=minutes, zone=zone)
-        _upsert(
-            AgentStateFacts._meta.db_table, ("interval_start", "agent_id", "presence"),
-            ("milliseconds",),
-            [[_moment(start), agent_id, presence, milliseconds]
-             for (start, agent_id, presence), milliseconds in totals.items()],
-        )  # fmt: skip
+        agent_facts_add(states=totals)
         AgentStateCursor.objects.bulk_create(
             list(cursors.values()),
             update_conflicts=True,

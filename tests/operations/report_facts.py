@@ -1,4 +1,5 @@
-"""Folded facts by agent and by office, built by hand, for the report tests (operations, API,
+"""Folded facts by agent and by office, built by hand and written as the fold writes them
+(interval rows and their agency days together), for the report tests (operations, API,
 desk page). 3 and 4 November 2026 in Eastern time (EST, UTC-5).
 
 Alice on the 3rd: answered 3, handled 3 (talk 420 s, after-contact work 60 s: AHT 160 s),
@@ -15,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from contactcenter.operations.models import AgentContactFacts, AgentStateFacts, OfficeFacts
+from contactcenter.operations.services import agent_facts_add, office_facts_add
 from contactcenter.routing.models import Agent
 from tests.factories import OfficeFactory
 
@@ -37,47 +38,44 @@ def agent_and_office_facts(make_agent, queue) -> Built:
     for agent, (first, last) in ((alice, ("Alice", "Adams")), (bob, ("Bob", "Brown"))):
         agent.user.first_name, agent.user.last_name = first, last
         agent.user.save()
-    contact = {"agent_id": alice.pk, "queue_id": queue.pk, "channel": "phone"}
-    AgentContactFacts.objects.create(
-        interval_start=eastern(2026, 11, 3, 9, 0), **contact, answered=2, handled=2,
-        talk_ms=300_000, after_contact_ms=60_000,
+    general = queue.pk
+    agent_facts_add(
+        contacts={
+            (eastern(2026, 11, 3, 9, 0), alice.pk, general, "phone"): {
+                "answered": 2, "handled": 2, "talk_ms": 300_000, "after_contact_ms": 60_000,
+            },
+            (eastern(2026, 11, 3, 9, 15), alice.pk, general, "phone"): {
+                "answered": 1, "handled": 1, "talk_ms": 120_000, "transferred_out": 1,
+            },
+            (eastern(2026, 11, 4, 9, 0), alice.pk, general, "phone"): {
+                "handled": 1, "talk_ms": 60_000,
+            },
+        },
+        states={
+            (start, agent.pk, presence): minutes * 60_000
+            for start, agent, presence, minutes in (
+                (eastern(2026, 11, 3, 9, 0), alice, "available", 15),
+                (eastern(2026, 11, 3, 9, 15), alice, "busy", 15),
+                (eastern(2026, 11, 3, 9, 30), alice, "busy", 5),
+                (eastern(2026, 11, 3, 9, 30), alice, "wrap_up", 5),
+                (eastern(2026, 11, 3, 9, 45), alice, "away", 10),
+                (eastern(2026, 11, 3, 9, 0), bob, "available", 15),
+                (eastern(2026, 11, 3, 9, 15), bob, "available", 15),
+            )
+        },
     )  # fmt: skip
-    AgentContactFacts.objects.create(
-        interval_start=eastern(2026, 11, 3, 9, 15), **contact, answered=1, handled=1,
-        talk_ms=120_000, transferred_out=1,
-    )  # fmt: skip
-    AgentContactFacts.objects.create(
-        interval_start=eastern(2026, 11, 4, 9, 0), **contact, handled=1, talk_ms=60_000
-    )
-    for start, agent, presence, minutes in (
-        (eastern(2026, 11, 3, 9, 0), alice, "available", 15),
-        (eastern(2026, 11, 3, 9, 15), alice, "busy", 15),
-        (eastern(2026, 11, 3, 9, 30), alice, "busy", 5),
-        (eastern(2026, 11, 3, 9, 30), alice, "wrap_up", 5),
-        (eastern(2026, 11, 3, 9, 45), alice, "away", 10),
-        (eastern(2026, 11, 3, 9, 0), bob, "available", 15),
-        (eastern(2026, 11, 3, 9, 15), bob, "available", 15),
-    ):
-        AgentStateFacts.objects.create(
-            interval_start=start, agent_id=agent.pk, presence=presence,
-            milliseconds=minutes * 60_000,
-        )  # fmt: skip
     north = OfficeFactory(code="N01", name_en="North office", name_es="Oficina norte")
     south = OfficeFactory(code="N02", name_en="South office", name_es="Oficina sur")
-    requests = {"channel": "service_request"}
-    OfficeFacts.objects.create(
-        interval_start=eastern(2026, 11, 3, 9, 0), office_id=north.pk, **requests, received=2
-    )
-    OfficeFacts.objects.create(
-        interval_start=eastern(2026, 11, 3, 11, 0), office_id=north.pk, **requests,
-        transferred_out=1, resolved=1, resolved_timed=1, resolve_ms=7_200_000,
-    )  # fmt: skip
-    OfficeFacts.objects.create(
-        interval_start=eastern(2026, 11, 3, 11, 0), office_id=south.pk, **requests,
-        transferred_in=1,
-    )  # fmt: skip
-    OfficeFacts.objects.create(
-        interval_start=eastern(2026, 11, 3, 14, 30), office_id=south.pk, **requests,
-        resolved=1, resolved_timed=1, resolve_ms=19_800_000,
+    day = dt.date(2026, 11, 3)
+    office_facts_add(
+        facts={
+            (day, north.pk, "service_request"): {
+                "received": 2, "transferred_out": 1, "resolved": 1, "resolved_timed": 1,
+                "resolve_ms": 7_200_000,
+            },
+            (day, south.pk, "service_request"): {
+                "transferred_in": 1, "resolved": 1, "resolved_timed": 1, "resolve_ms": 19_800_000,
+            },
+        }
     )  # fmt: skip
     return Built(alice=alice, bob=bob)

@@ -3,9 +3,11 @@ worked by hand. Intervals are 15 minutes of Eastern time (4 November 2026 is EST
 Agents 7 and 8 and offices 5, 6 and 9 are plain numbers, as the log keeps them."""
 
 import datetime as dt
+import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,10 +15,16 @@ from django.utils import timezone
 from contactcenter.core.domain_events import ContactEventKind as Kind
 from contactcenter.core.domain_events import contact_event_emit
 from contactcenter.inquiries.services import inquiry_open
-from contactcenter.operations.models import AgentContactFacts, IntervalFacts, OfficeFacts
+from contactcenter.operations.models import (
+    AgentContactFacts,
+    AgentDailyFacts,
+    AgentStateFacts,
+    IntervalFacts,
+    OfficeFacts,
+)
 from contactcenter.operations.receivers import contact_event_store
 from contactcenter.operations.services import AGENT_COLUMNS, OFFICE_COLUMNS, interval_facts_fold
-from contactcenter.routing.models import Queue
+from contactcenter.routing.models import PresenceChange, Queue
 from contactcenter.routing.services import (
     work_item_accept,
     work_item_complete,
@@ -29,6 +37,7 @@ pytestmark = pytest.mark.django_db
 
 EASTERN = ZoneInfo("America/New_York")
 ALICE, BOB = 7, 8
+NOV_4 = dt.date(2026, 11, 4)
 
 
 @pytest.fixture(autouse=True)
@@ -75,10 +84,10 @@ def agent_facts() -> dict[tuple[int, dt.datetime], dict[str, int]]:
     return found
 
 
-def office_facts() -> dict[tuple[int, str, dt.datetime], dict[str, int]]:
+def office_facts() -> dict[tuple[int, str, dt.date], dict[str, int]]:
     found = {}
-    for row in OfficeFacts.objects.order_by("office_id", "channel", "interval_start"):
-        key = (row.office_id, row.channel, row.interval_start.astimezone(dt.UTC))
+    for row in OfficeFacts.objects.order_by("office_id", "channel", "day"):
+        key = (row.office_id, row.channel, row.day)
         found[key] = {name: getattr(row, name) for name in OFFICE_COLUMNS if getattr(row, name)}
     return found
 
@@ -140,6 +149,42 @@ def test_two_calls_across_an_interval_boundary_and_a_transfer_between_agents(que
     assert sum(row.talk_ms for row in queue_rows) == 780_000
     assert sum(row.transferred for row in queue_rows) == 2  # the reassignment counts there
     assert set(AgentContactFacts.objects.values_list("queue_id", flat=True)) == {queue.pk}
+
+
+def test_each_agent_s_day_sums_their_intervals(queue):
+    two_calls_and_a_transfer(queue)
+    fold()
+    days = {
+        row.agent_id: (row.day, row.answered, row.handled, row.talk_ms, row.after_contact_ms,
+                       row.transferred_out)
+        for row in AgentDailyFacts.objects.all()
+    }  # fmt: skip
+    assert days == {
+        ALICE: (NOV_4, 2, 1, 360_000, 90_000, 1),
+        BOB: (NOV_4, 1, 1, 420_000, 40_000, 0),
+    }
+
+
+def test_time_by_state_is_summed_into_the_agent_s_day(make_agent):
+    agent = make_agent()
+    for presence, moment in [
+        ("available", eastern(2026, 11, 4, 10, 10)),
+        ("busy", eastern(2026, 11, 4, 10, 20)),
+        ("wrap_up", eastern(2026, 11, 4, 10, 25)),
+        ("offline", eastern(2026, 11, 4, 10, 40)),
+        ("available", eastern(2026, 11, 4, 13, 0)),
+    ]:
+        change = PresenceChange.objects.create(agent=agent, presence=presence)
+        PresenceChange.objects.filter(pk=change.pk).update(changed_at=moment)
+    interval_facts_fold(now=eastern(2026, 11, 4, 13, 20))
+    interval_facts_fold(now=eastern(2026, 11, 4, 13, 20))  # nothing twice
+    [day] = AgentDailyFacts.objects.filter(agent_id=agent.pk)
+    # Available 10:10-10:20 and 13:00-13:20 (still signed in at the fold), busy 10:20-10:25,
+    # wrap-up 10:25-10:40; signed out in between counts for nothing.
+    assert (day.day, day.available_ms, day.busy_ms, day.wrap_up_ms, day.away_ms) == (
+        NOV_4, 1_800_000, 300_000, 900_000, 0,
+    )  # fmt: skip
+    assert day.handled == 0
 
 
 def test_agent_events_delivered_twice_and_folds_run_twice_change_nothing(queue):
@@ -225,20 +270,15 @@ def office_work():
 
 
 EXPECTED_OFFICES = {
-    (5, "appointment", utc(2026, 11, 4, 14, 0)): {"received": 1},
-    (5, "appointment", utc(2026, 11, 4, 16, 0)): {
-        "resolved": 1, "resolved_timed": 1, "resolve_ms": 7_200_000,
+    (5, "appointment", NOV_4): {
+        "received": 1, "resolved": 1, "resolved_timed": 1, "resolve_ms": 7_200_000,
     },
-    (5, "service_request", utc(2026, 11, 4, 14, 0)): {"received": 1},
-    (5, "service_request", utc(2026, 11, 4, 16, 0)): {"transferred_out": 1},
-    (6, "service_request", utc(2026, 11, 4, 16, 0)): {"transferred_in": 1},
-    (6, "service_request", utc(2026, 11, 4, 19, 30)): {
-        "resolved": 1, "resolved_timed": 1, "resolve_ms": 19_800_000,
+    (5, "service_request", NOV_4): {"received": 1, "transferred_out": 1},
+    # Request 301 after its 5 h 30 min, and 303 whose receipt is no longer in the log.
+    (6, "service_request", NOV_4): {
+        "transferred_in": 1, "resolved": 2, "resolved_timed": 1, "resolve_ms": 19_800_000,
     },
-    (6, "service_request", utc(2026, 11, 4, 20, 0)): {"resolved": 1},
-    (9, "service_request", utc(2026, 11, 4, 14, 15)): {
-        "received": 1, "resolved": 1, "resolved_timed": 1,
-    },
+    (9, "service_request", NOV_4): {"received": 1, "resolved": 1, "resolved_timed": 1},
 }  # fmt: skip
 
 
@@ -265,7 +305,7 @@ def test_the_resolution_in_a_later_batch_still_finds_its_receipt():
     fold()
     request(Kind.RESOLVED, eastern(2026, 11, 5, 9, 0), record=301, inquiry=401, office=5)
     fold()
-    assert office_facts()[(5, "service_request", utc(2026, 11, 5, 14, 0))] == {
+    assert office_facts()[(5, "service_request", dt.date(2026, 11, 5))] == {
         "resolved": 1, "resolved_timed": 1, "resolve_ms": 86_400_000,
     }  # fmt: skip
 
@@ -327,3 +367,22 @@ def test_the_fold_s_queries_do_not_grow_with_the_events(queue):
     assert counts[0] == counts[1]
     assert sum(row.handled for row in AgentContactFacts.objects.all()) == 40
     assert sum(row.resolved_timed for row in OfficeFacts.objects.all()) == 40
+
+
+def test_the_migration_sums_time_by_state_already_folded_into_agents_days():
+    module = importlib.import_module("contactcenter.operations.migrations.0004_agent_office_facts")
+    for start, presence, milliseconds in (
+        (eastern(2026, 11, 4, 9, 0), "available", 600_000),
+        (eastern(2026, 11, 4, 23, 45), "busy", 900_000),  # 04:45 UTC on the 5th: still the 4th
+        (eastern(2026, 11, 5, 0, 0), "busy", 300_000),
+        (eastern(2026, 11, 4, 9, 15), "offline", 900_000),  # never counted, but not a day's
+    ):
+        AgentStateFacts.objects.create(
+            interval_start=start, agent_id=ALICE, presence=presence, milliseconds=milliseconds
+        )
+    module.agent_days_from_states(django_apps, None)
+    days = {
+        row.day: (row.available_ms, row.busy_ms)
+        for row in AgentDailyFacts.objects.filter(agent_id=ALICE)
+    }
+    assert days == {NOV_4: (600_000, 900_000), dt.date(2026, 11, 5): (0, 300_000)}

@@ -3,6 +3,7 @@
 and XLSX, and a year by day in a fixed handful of queries."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -13,9 +14,9 @@ from openpyxl import load_workbook
 
 from contactcenter.core.errors import InvalidInput
 from contactcenter.offices.models import Office
-from contactcenter.operations.models import AgentContactFacts, OfficeFacts
 from contactcenter.operations.reports import ReportSpec, report_csv, report_rows, report_xlsx
 from contactcenter.operations.service_level import percent
+from contactcenter.operations.services import agent_facts_add, office_facts_add
 from contactcenter.routing.models import Queue
 from tests.operations.report_facts import agent_and_office_facts, eastern
 
@@ -65,9 +66,7 @@ def test_rows_by_agent_and_interval_split_where_the_facts_do(built):
 
 
 def test_an_agent_no_longer_on_file_keeps_their_counts(built):
-    AgentContactFacts.objects.create(
-        interval_start=eastern(2026, 11, 3, 10, 0), agent_id=99_999, channel="chat", handled=4
-    )
+    agent_facts_add(contacts={(eastern(2026, 11, 3, 10, 0), 99_999, 0, "chat"): {"handled": 4}})
     [gone] = [row for row in report_rows(spec("agent")) if row.key == "99999"]
     assert gone.label == "99999" and gone.agent is not None and gone.agent.handled == 4
 
@@ -92,11 +91,10 @@ def test_rows_by_office_and_day(built):
 
 
 def test_office_rows_by_month_add_both_kinds_of_request(built):
-    OfficeFacts.objects.create(
-        interval_start=eastern(2026, 11, 20, 9, 0), office_id=Office.objects.get(code="N01").pk,
-        channel="appointment",
-        received=1, resolved=1, resolved_timed=1, resolve_ms=3_600_000,
-    )  # fmt: skip
+    north_id = Office.objects.get(code="N01").pk
+    office_facts_add(facts={(dt.date(2026, 11, 20), north_id, "appointment"): {
+        "received": 1, "resolved": 1, "resolved_timed": 1, "resolve_ms": 3_600_000,
+    }})  # fmt: skip
     [north, _south] = report_rows(spec("office", first="2026-11-01", last="2026-11-30",
                                        grain="month"))  # fmt: skip
     assert north.office is not None
@@ -107,6 +105,9 @@ def test_office_rows_by_month_add_both_kinds_of_request(built):
 def test_a_year_by_day_is_a_handful_of_queries(built):
     with CaptureQueriesContext(connection) as queries:
         report_rows(spec("agent", first="2026-01-01", last="2026-12-31"))
+    assert len(queries) == 2  # the agents' days, the agents' names
+    with CaptureQueriesContext(connection) as queries:
+        report_rows(spec("agent", first="2026-11-01", last="2026-11-07", grain="interval"))
     assert len(queries) == 3  # contacts, time by state, the agents' names
     with CaptureQueriesContext(connection) as queries:
         report_rows(spec("office", first="2026-01-01", last="2026-12-31"))
@@ -157,5 +158,6 @@ def test_the_range_limits_hold_for_the_new_groupings():
     assert ReportSpec.parse(first="2026-11-01", last="2026-11-07", grain="interval", by="agent")
     with pytest.raises(InvalidInput, match="at most 7 days"):
         ReportSpec.parse(first="2026-11-01", last="2026-11-08", grain="interval", by="agent")
-    assert ReportSpec.parse(first="2026-11-01", last="2026-11-30", grain="interval", by="office")
+    with pytest.raises(InvalidInput, match="Office work is counted by day"):
+        ReportSpec.parse(first="2026-11-01", last="2026-11-02", grain="interval", by="office")
     assert ReportSpec.parse(first="2026-01-01", last="2026-01-02", by="office").by == "office"

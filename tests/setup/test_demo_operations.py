@@ -13,6 +13,7 @@ from contactcenter.operations.intervals import interval_minutes
 from contactcenter.operations.models import (
     NO_QUEUE,
     AgentContactFacts,
+    AgentDailyFacts,
     AgentStateFacts,
     DailyFacts,
     IntervalFacts,
@@ -109,6 +110,15 @@ def test_agents_shifts_and_offices_work_add_up_and_report_by_agent_and_office(
         )
     ):
         assert total == minutes * 60_000, start  # each interval of a shift is accounted for
+    # Each agent's days sum their intervals.
+    handled = AgentContactFacts.objects.aggregate(Sum("handled"))["handled__sum"]
+    assert AgentDailyFacts.objects.aggregate(Sum("handled"))["handled__sum"] == handled > 0
+    busy = AgentStateFacts.objects.filter(presence="busy").aggregate(Sum("milliseconds"))
+    assert (
+        AgentDailyFacts.objects.aggregate(Sum("busy_ms"))["busy_ms__sum"]
+        == (busy["milliseconds__sum"])
+    )
+    assert agent_office_history_write(today=TODAY, seed=7) == 0  # a second load adds nothing
     rows = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="agent"))
     assert rows and all(row.agent is not None and row.agent.occupancy is not None for row in rows)
     offices = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="office"))

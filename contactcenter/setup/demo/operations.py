@@ -20,12 +20,15 @@ from contactcenter.offices.models import Office
 from contactcenter.operations.intervals import agency_zone, interval_minutes
 from contactcenter.operations.models import (
     NO_QUEUE,
-    AgentContactFacts,
-    AgentStateFacts,
+    AgentDailyFacts,
     IntervalFacts,
     OfficeFacts,
 )
-from contactcenter.operations.services import interval_facts_add
+from contactcenter.operations.services import (
+    agent_facts_add,
+    interval_facts_add,
+    office_facts_add,
+)
 from contactcenter.routing.models import Agent, Queue, QueueTier
 from contactcenter.servicerequests.models import WORKING_OFFICE_KINDS
 
@@ -141,11 +144,18 @@ def _agent_interval(
 
 def agent_office_history_write(*, today: dt.date, seed: int) -> int:
     """Write four weeks of the demo Tier 1 agents' shifts (time by state and the contacts in
-    it) and of each working office's service requests, before ``today``; returns the rows
-    written (rows already there are left as they are)."""
+    it) and of each working office's service requests, before ``today``, the way the fold
+    writes them (intervals and agency days together); returns the rows given. A second load
+    over days already written adds nothing."""
     rng = random.Random(f"operations-agents-{seed}")  # noqa: S311 - demo data, not secrets
     calendar = BusinessCalendar()
     zone, minutes = agency_zone(), interval_minutes()
+    first = today - dt.timedelta(days=DAYS_BACK)
+    if (
+        AgentDailyFacts.objects.filter(day__gte=first, day__lt=today).exists()
+        or OfficeFacts.objects.filter(day__gte=first, day__lt=today).exists()
+    ):
+        return 0
     length_ms = minutes * 60_000
     queues = {
         queue.language: queue
@@ -154,9 +164,9 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
     }  # fmt: skip
     agents = [agent for agent in Agent.objects.order_by("pk") if "tier1" in (agent.tiers or [])]
     offices = list(Office.objects.filter(kind__in=WORKING_OFFICE_KINDS).order_by("code")[:8])
-    states: list[AgentStateFacts] = []
-    contacts: list[AgentContactFacts] = []
-    office_rows: list[OfficeFacts] = []
+    states: dict[tuple[dt.datetime, int, str], int] = {}
+    contacts: dict[tuple[dt.datetime, int, int, str], dict[str, int]] = {}
+    office_work: dict[tuple[dt.date, int, str], dict[str, int]] = {}
     for back in range(DAYS_BACK, 0, -1):
         day = today - dt.timedelta(days=back)
         if not calendar.is_business_day(day):
@@ -170,34 +180,23 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
                 by_state, counted = _agent_interval(
                     rng, length_ms, on_break=slots // 2 <= slot < slots // 2 + 30 // minutes
                 )
-                states.extend(
-                    AgentStateFacts(interval_start=start, agent_id=agent.pk, presence=presence,
-                                    milliseconds=milliseconds)
-                    for presence, milliseconds in by_state.items() if milliseconds
-                )  # fmt: skip
+                for presence, milliseconds in by_state.items():
+                    if milliseconds:
+                        states[(start, agent.pk, presence)] = milliseconds
                 if counted and queue is not None:
-                    contacts.append(AgentContactFacts(
-                        interval_start=start, agent_id=agent.pk, queue_id=queue.pk,
-                        channel="phone", **counted,
-                    ))  # fmt: skip
+                    contacts[(start, agent.pk, queue.pk, "phone")] = counted
         # Each office sends a request on to the next one now and then.
         moved = [int(len(offices) > 1 and rng.random() < 0.3) for _office in offices]
         for index, office in enumerate(offices):
-            received = max(0, round(rng.gauss(9, 3)))
             resolved = max(0, round(rng.gauss(8, 3)))
-            resolve_ms = round(sum(rng.uniform(20, 120) for _ in range(resolved)) * 3_600_000)
-            for hour, amounts in (
-                (10, {"received": received, "transferred_out": moved[index],
-                      "transferred_in": moved[index - 1]}),
-                (15, {"resolved": resolved, "resolved_timed": resolved,
-                      "resolve_ms": resolve_ms}),
-            ):  # fmt: skip
-                start = dt.datetime.combine(day, dt.time(hour), tzinfo=zone).astimezone(dt.UTC)
-                office_rows.append(OfficeFacts(
-                    interval_start=start, office_id=office.pk, channel="service_request",
-                    **amounts,
-                ))  # fmt: skip
-    AgentStateFacts.objects.bulk_create(states, batch_size=2000, ignore_conflicts=True)
-    AgentContactFacts.objects.bulk_create(contacts, batch_size=2000, ignore_conflicts=True)
-    OfficeFacts.objects.bulk_create(office_rows, batch_size=2000, ignore_conflicts=True)
-    return len(states) + len(contacts) + len(office_rows)
+            office_work[(day, office.pk, "service_request")] = {
+                "received": max(0, round(rng.gauss(9, 3))), "transferred_out": moved[index],
+                "transferred_in": moved[index - 1], "resolved": resolved,
+                "resolved_timed": resolved,
+                "resolve_ms": round(sum(rng.uniform(20, 120) for _ in range(resolved))
+                                    * 3_600_000),
+            }  # fmt: skip
+    with transaction.atomic():
+        agent_facts_add(contacts=contacts, states=states)
+        office_facts_add(facts=office_work)
+    return len(states) + len(contacts) + len(office_work)
