@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "contactcenter.assistant",
     "contactcenter.chat",
     "contactcenter.operations",
+    "contactcenter.surveys",
     "contactcenter.portal",
     "contactcenter.records",
     "contactcenter.setup",

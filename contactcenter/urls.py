@@ -33,6 +33,7 @@ urlpatterns = [
     path("appointments/", include("contactcenter.appointments.urls")),
     path("ivr/", include("contactcenter.ivr.urls")),
     path("chat/", include("contactcenter.chat.urls")),
+    path("survey/", include("contactcenter.surveys.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("contactcenter.portal.urls")),
     path("desk/messages/", include("contactcenter.portal.desk_urls")),

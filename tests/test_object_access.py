@@ -343,6 +343,10 @@ NOT_OBJECTS: dict[str, str] = {
     "desk/replies/<int:reply_id>/restore/": "canned replies: shared texts, supervisors' pages",
     "events/<int:event_id>/": "public outreach events",
     "events/<int:event_id>/calendar.ics": "public outreach events",
+    "survey/<str:token>/": (
+        "a survey link: the token is the key (only its hash is stored), rate limited, no "
+        "personal data shown; the handling agent is refused (tested in surveys)"
+    ),
 }
 # Whole prefixes whose routes carry their own keys or checks.
 NOT_OBJECT_PREFIXES: dict[str, str] = {

@@ -13,6 +13,7 @@ from contactcenter.routing.models import WorkItem, WorkKind, WorkState
 from contactcenter.routing.wait_estimates import item_wait_estimate
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
+from contactcenter.surveys.selectors import survey_waiting_in_channel
 
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -72,6 +73,8 @@ class ChatStatus:
     state: str
     position: int | None  # 1 = next; None once an agent has joined
     wait_minutes: int | None
+    # Ended, and its satisfaction survey waits for an answer: the widget asks it.
+    survey: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -79,6 +82,8 @@ class ChatStatus:
             "state": self.state,
             "position": self.position,
             "wait_minutes": self.wait_minutes,
+            # Only while a survey waits, so every other status reads as before.
+            **({"survey": True} if self.survey else {}),
         }
 
 
@@ -88,6 +93,9 @@ def chat_status(*, conversation: Conversation, now: dt.datetime | None = None) -
     be estimated)."""
     # Both: a socket holds the conversation from before the hand-over gave it an inquiry.
     conversation.refresh_from_db(fields=["state", "inquiry"])
+    if conversation.state == ConversationState.ENDED and conversation.inquiry_id is not None:
+        return ChatStatus(conversation.state, None, None, survey=survey_waiting_in_channel(
+            inquiry_id=conversation.inquiry_id, now=now))  # fmt: skip
     if conversation.state != ConversationState.WAITING or conversation.inquiry_id is None:
         return ChatStatus(conversation.state, None, None)
     item = (

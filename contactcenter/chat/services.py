@@ -55,8 +55,11 @@ from contactcenter.routing.services import (
     work_item_enqueue,
     work_items_cancel_for_inquiry,
 )
+from contactcenter.surveys.models import InvitedBy
+from contactcenter.surveys.services import survey_answer_in_channel, survey_invite_in_channel
 
 logger = logging.getLogger(__name__)
+
 
 MAX_MESSAGE_CHARS = 2000
 LANGUAGES = ("en", "es")
@@ -380,9 +383,11 @@ def chat_notice(*, conversation: Conversation, notice: str, data: dict | None = 
 
 
 @transaction.atomic
-def chat_end(*, conversation_id: int, by: str) -> Conversation:
+def chat_end(*, conversation_id: int, by: str, ask_survey: bool = True) -> Conversation:
     """End the chat. A person who leaves before an agent joined is taken out of the queue and
-    the inquiry is closed, so no agent is offered an empty chat."""
+    the inquiry is closed, so no agent is offered an empty chat. A chat that had an agent asks
+    its satisfaction survey in the widget (``ask_survey``: not when the inquiry goes on by
+    telephone, whose callback asks it instead)."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     if conversation.state == ConversationState.ENDED:
         return conversation
@@ -404,6 +409,9 @@ def chat_end(*, conversation_id: int, by: str) -> Conversation:
             disposition=DispositionCode.NO_ANSWER,
             note="The person left the chat before an agent joined.",
         )
+    if ask_survey and was == ConversationState.ACTIVE and inquiry is not None:
+        survey_invite_in_channel(inquiry=inquiry, invited_by=InvitedBy.CHAT,
+                                 now=conversation.ended_at)  # fmt: skip
     _store(conversation, sender=Sender.SYSTEM, notice=f"ended_by_{by}")
     contact_event_emit(
         ContactEventKind.ENDED,
@@ -488,7 +496,7 @@ def chat_after_desk_action(*, inquiry_id: int, action: str) -> Message | Convers
         conversation=conversation, notice=notice, data={"reference": inquiry.reference_number}
     )
     if action in ENDS_CHAT:  # the inquiry goes on by telephone; this chat is over
-        chat_end(conversation_id=conversation.pk, by="agent")
+        chat_end(conversation_id=conversation.pk, by="agent", ask_survey=False)
     return told
 
 
@@ -622,4 +630,21 @@ def chat_identity_check(*, conversation_id: int, answers: object) -> IdentityFor
         passed=result.passed,
         locked=result.locked,
         notice=_store(conversation, sender=Sender.SYSTEM, notice=notice),
+    )
+
+
+# --- The satisfaction survey a chat with an agent asks when it ends -----------------------
+
+
+@transaction.atomic
+def chat_survey_answer(
+    *, conversation: Conversation, score: object, comment: object, user_id: int | None = None
+) -> None:
+    """The person's answer to the survey their ended chat asked (1 to 5, an optional comment).
+    Refused, changing nothing, for a chat still going, a chat that asked none, a second answer
+    or a bad score."""
+    if conversation.state != ConversationState.ENDED or conversation.inquiry is None:
+        raise ChatError(_("The survey is asked when a chat with an agent ends."))
+    survey_answer_in_channel(
+        inquiry=conversation.inquiry, score=score, comment=comment, user_id=user_id
     )

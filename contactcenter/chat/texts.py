@@ -10,6 +10,8 @@ def widget_texts() -> dict[str, str]:
     """Everything the widget's script says, in the page's language."""
     return {
         "you": _("You"),
+        "survey_choose": _("Choose a score from 1 to 5."),
+        "survey_thanks": _("Thank you for your answer."),
         "assistant": _("Virtual assistant"),
         "agent": _("Agent"),
         "agent_named": _("Agent %(name)s"),

@@ -9,4 +9,5 @@ urlpatterns = [
     path("end/", views.end, name="end"),
     path("restart/", views.restart, name="restart"),
     path("transcript/", views.transcript, name="transcript"),
+    path("survey/", views.survey, name="survey"),
 ]

@@ -124,9 +124,28 @@ def end(request: HttpRequest) -> JsonResponse:
     try:
         conversation = _require(request)
         services.chat_end(conversation_id=conversation.pk, by="person")
+        status = selectors.chat_status(conversation=conversation)
     except ApplicationError as error:
         return _error(error)
-    return JsonResponse({"type": "status", "state": "ended"})
+    return JsonResponse(status.as_dict())
+
+
+@require_POST
+def survey(request: HttpRequest) -> JsonResponse:
+    """The answer to the survey the ended chat asks: {score: 1..5, comment: optional}."""
+    try:
+        rate_limit_hit_by_client(request, scope="chat-survey", limit=ASK_LIMIT_PER_MINUTE,
+                                 window_seconds=60)  # fmt: skip
+        conversation = _require(request)
+        data = _payload(request)
+        user = getattr(request, "user", None)
+        services.chat_survey_answer(
+            conversation=conversation, score=data.get("score"), comment=data.get("comment", ""),
+            user_id=user.pk if user is not None and user.is_authenticated else None,
+        )  # fmt: skip
+    except ApplicationError as error:
+        return _error(error)
+    return JsonResponse({"answered": True})
 
 
 @require_POST

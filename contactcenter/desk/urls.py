@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcenter.desk import journey_pages, reports, tools, views, voice
+from contactcenter.desk import journey_pages, reports, surveys, tools, views, voice
 
 app_name = "desk"
 urlpatterns = [
@@ -37,6 +37,7 @@ urlpatterns = [
     path("wallboard/board/", views.wallboard_fragment, name="wallboard-board"),
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
     path("reports/", reports.reports, name="reports"),
+    path("surveys/", surveys.survey_results_page, name="surveys"),
     path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),
     path(
         "reports/schedules/<int:schedule_id>/remove/",

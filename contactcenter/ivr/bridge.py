@@ -51,13 +51,16 @@ def twilio_client() -> Client:
     )
 
 
-def agent_dial_twiml(agent: Agent, *, language: str, announcement: str) -> str:
+def agent_dial_twiml(agent: Agent, *, language: str, announcement: str, after_url: str = "") -> str:
     """The caller hears ``announcement`` in their language, then rings the agent's device.
     ``answerOnBridge`` keeps the caller hearing ringing, not silence, until the agent answers;
-    an agent who does not answer within ``AGENT_DIAL_TIMEOUT_SECONDS`` ends the dial."""
+    an agent who does not answer within ``AGENT_DIAL_TIMEOUT_SECONDS`` ends the dial. With
+    ``after_url`` (a caller who will answer the survey), the caller's side goes on there when
+    the agent's side hangs up, instead of the call ending."""
     response = VoiceResponse()
     response.say(announcement, language=VOICE_LANGUAGES.get(language, "en-US"))
-    dial = Dial(answer_on_bridge=True, timeout=AGENT_DIAL_TIMEOUT_SECONDS)
+    options: dict[str, object] = {"action": after_url, "method": "POST"} if after_url else {}
+    dial = Dial(answer_on_bridge=True, timeout=AGENT_DIAL_TIMEOUT_SECONDS, **options)
     if agent.voice_device == VoiceDevice.PHONE and agent.voice_phone:
         dial.number(agent.voice_phone)
     else:
@@ -66,6 +69,10 @@ def agent_dial_twiml(agent: Agent, *, language: str, announcement: str) -> str:
     return str(response)
 
 
-def redirect_to_agent(*, call_sid: str, agent: Agent, language: str, announcement: str) -> None:
-    twiml = agent_dial_twiml(agent, language=language, announcement=announcement)
+def redirect_to_agent(
+    *, call_sid: str, agent: Agent, language: str, announcement: str, after_url: str = ""
+) -> None:
+    twiml = agent_dial_twiml(
+        agent, language=language, announcement=announcement, after_url=after_url
+    )
     twilio_client().calls(call_sid).update(twiml=twiml)

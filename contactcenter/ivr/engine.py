@@ -37,6 +37,11 @@ from contactcenter.ivr.spoken import Unusable, parse_value, plain
 MAX_TRIES = 3
 QUEUED = "_queued"
 ENDED = "_ended"
+# Asking whether the caller will answer the survey after the call, before putting them in line.
+SURVEY_OFFER = "_survey_offer"
+SURVEY_YES_DIGIT = "1"
+SURVEY_YES_WORDS = frozenset({"yes", "yeah", "sure", "ok", "okay", "si", "claro", "bueno",
+                              "survey", "encuesta", "one", "uno"})  # fmt: skip
 # Asking for a person or a supervisor works at every node that listens, in both languages.
 REPRESENTATIVE_WORDS = frozenset(
     {"representative", "agent", "live agent", "operator", "infopass", "person", "human",
@@ -190,6 +195,8 @@ class _Builder:
                     self.state["outcome"] = "after_hours"
                     node_id = node["after_hours"]
                     continue
+                if "survey_offer" in self.flow.prompts and "survey" not in self.state:
+                    return self.survey_offer(node_id)
                 self.say(node["prompt"])
                 self.effects.append(
                     Effect(
@@ -218,6 +225,24 @@ class _Builder:
                 return self.end()
             raise ValueError(f"unknown node kind {kind}")  # pragma: no cover - flows are checked
         raise ValueError("too many nodes without a question in a row")
+
+    def survey_offer(self, transfer_node: str) -> Turn:
+        """Once per call, before the first time in line: will they answer one question after
+        the call? Pressing 1 or saying yes says so; anything else, or nothing, is a no."""
+        self.state["survey"] = False
+        self.state["node"] = SURVEY_OFFER
+        self.state["survey_transfer"] = transfer_node
+        self.flow_prompt("survey_offer")
+        hints = ("yes", "no", "sí") if self.language == "es" else ("yes", "no")
+        return self.turn(listen=Listen(language=self.language, hints=hints, num_digits=1))
+
+    def survey_answered(self) -> Turn:
+        words = set(plain(self.event.speech).split())
+        self.state["survey"] = self.event.digits.strip() == SURVEY_YES_DIGIT or (
+            not self.event.digits.strip() and bool(words & SURVEY_YES_WORDS)
+            and not words & {"no", "not"}
+        )  # fmt: skip
+        return self.enter(self.state.pop("survey_transfer"))
 
     def end(self) -> Turn:
         if not self.state["outcome"] and self.state["self_served"]:
@@ -278,6 +303,8 @@ class _Builder:
             return self.turn(hangup=True)
         if node_id == QUEUED:
             return self.waiting()
+        if node_id == SURVEY_OFFER:
+            return self.survey_answered()
         node = self.flow.node(node_id)
         wanted = self.asks_for()
         if wanted == "supervisor":

@@ -53,6 +53,7 @@ LINK_CHANNELS = ("sms", "email")
 TIERS = frozenset({"tier1", "tier2", "supervisor"})
 CHANNELS = frozenset({"phone", "tty"})
 # Texts the engine may speak at any node; each flow supplies them in both languages.
+SURVEY_PROMPTS = ("survey_offer", "survey_question", "survey_retry", "survey_thanks")
 FLOW_PROMPTS = (
     "representative_first",  # first request for a person: offer self-service, ask again
     "no_input",  # nothing heard
@@ -65,6 +66,10 @@ FLOW_PROMPTS = (
 # Texts a flow may supply; the engine has its own words when it does not.
 OPTIONAL_FLOW_PROMPTS = (
     "hold_unknown",  # {position}: waiting in line when the wait cannot be estimated
+    # A line that asks the satisfaction survey gives all four: the offer before a caller is put
+    # in line for an agent (press 1 or say yes), and, once the agent hangs up, the question
+    # (1 to 5), the question again after an answer it could not use, and the thanks.
+    *SURVEY_PROMPTS,
 )
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -336,6 +341,11 @@ def flow_parse(text: str, *, file: str) -> Flow:
         if name in prompts:
             check.text(f"prompts.{name}", "prompt", prompts[name],
                        ALLOWED_PLACEHOLDERS.get(name, frozenset()))  # fmt: skip
+    given = [name for name in SURVEY_PROMPTS if name in prompts]
+    if given and len(given) != len(SURVEY_PROMPTS):
+        check.bad(
+            "prompts", f"a line that asks the survey gives all of {', '.join(SURVEY_PROMPTS)}"
+        )
     for name in set(prompts) - set(FLOW_PROMPTS) - set(OPTIONAL_FLOW_PROMPTS):
         check.bad(f"prompts.{name}", "unknown flow prompt")
     for role in ("start", "representative", "supervisor"):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactcenter.core.redaction import redact
-from contactcenter.ivr.engine import ENDED, QUEUED
+from contactcenter.ivr.engine import ENDED, QUEUED, SURVEY_OFFER
 from contactcenter.ivr.models import Call, CallTurn, FlowVersion, Outcome
 
 # Left to right on the bar: served by the line itself first, lost calls last.
@@ -96,6 +96,7 @@ NODE_KIND_LABELS = {
     "callback": _("Callback offered"),
     "hangup": _("Call ended"),
     QUEUED: _("Waiting in line for an agent"),
+    SURVEY_OFFER: _("Asked to take the survey after the call"),
 }
 # At most this many calls per inquiry, and turns per call, are shown; a longer call is cut.
 CALLS_SHOWN = 5
@@ -154,7 +155,9 @@ def call_steps_for_inquiry(*, inquiry_id: int, language: str = "en") -> list[Cal
         all_turns = list(call.turns.all())
         for turn in all_turns[:TURNS_SHOWN]:
             node = nodes.get(turn.node) or {}
-            kind = {ENDED: "hangup", QUEUED: QUEUED}.get(turn.node) or str(node.get("kind", ""))
+            kind = {ENDED: "hangup", QUEUED: QUEUED, SURVEY_OFFER: SURVEY_OFFER}.get(
+                turn.node
+            ) or str(node.get("kind", ""))
             label = NODE_KIND_LABELS.get(kind)
             steps.append(CallStep(
                 step=turn.step, node=turn.node, label=str(label) if label else turn.node,

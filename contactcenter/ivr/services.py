@@ -20,26 +20,34 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcenter.core.errors import ErrorCode, NotFound
+from contactcenter.core.errors import ApplicationError, ErrorCode, NotFound
 from contactcenter.ivr.bridge import redirect_to_agent, telephony_configured
 from contactcenter.ivr.call_inquiries import call_ended_report, call_finish, post_transcript
 from contactcenter.ivr.call_requests import CallRequest, mask_heard, step_url
 from contactcenter.ivr.call_store import call_locked, call_start, transcript_text, turn_store
 from contactcenter.ivr.effects import READ_ONLY_EFFECTS, perform_effects
-from contactcenter.ivr.engine import ENDED, Event, Turn, step
+from contactcenter.ivr.engine import ENDED, Event, Prompt, Turn, spoken_key, step
 from contactcenter.ivr.errors import CallChanging, IvrError, LineNotFound, StepOutOfOrder
 from contactcenter.ivr.flow_versions import active_flow, flow_by_id, flow_cache_forget
 from contactcenter.ivr.flows import Flow, FlowInvalid, flow_files, flow_parse
 from contactcenter.ivr.hold_estimates import call_hold
 from contactcenter.ivr.known_calls import KNOWN_CALLS
 from contactcenter.ivr.models import Call, CallTurn, FlowVersion, Outcome
-from contactcenter.ivr.twiml import render
+from contactcenter.ivr.spoken import plain
+from contactcenter.ivr.twiml import render, survey_goodbye, survey_question
 from contactcenter.routing.calendar import live_help_open
 from contactcenter.routing.models import WorkItem, WorkKind
 from contactcenter.routing.services import work_items_cancel_for_inquiry
+from contactcenter.surveys.models import InvitedBy, Survey
+from contactcenter.surveys.services import (
+    SurveyClosed,
+    survey_answer_in_channel,
+    survey_invite_in_channel,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -414,12 +422,95 @@ def call_bridge(*, item: WorkItem, agent) -> bool:
             return False
         language = (call.state or {}).get("language", "en")
         flow = flow_by_id(call.line, call.flow_version_id)
+        # TwiML sent through the REST API has no address of its own: the survey's is whole.
+        after_url = (
+            _public_url(survey_url(call.line, 0)) if (call.state or {}).get("survey") else ""
+        )
         redirect_to_agent(
             call_sid=call.call_sid, agent=agent, language=language,
-            announcement=flow.prompts["connecting"][language],
+            announcement=flow.prompts["connecting"][language], after_url=after_url,
         )  # fmt: skip
         call.bridged_at = timezone.now()
         call.work_item = item
         call.save(update_fields=["bridged_at", "work_item", "updated_at"])
     logger.info("ivr.bridged", extra={"call_id": call.pk, "agent_id": agent.pk})
     return True
+
+
+# --- The survey after the call ----------------------------------------------------------------
+#
+# A caller who said yes to the survey before going in line (the engine's survey offer) is not
+# hung up on when the agent's side ends: the <Dial>'s action brings the call here. The survey
+# is created then (the agent and queue are known), asked in the call's language, and answered
+# by one key or a spoken number; an answer it cannot use is asked again once, then thanks and
+# goodbye either way.
+
+
+def survey_url(line: str, attempt: int) -> str:
+    """Where the survey's turns come back: ``try=0`` asks the question (the <Dial>'s action,
+    when the agent's side hung up), ``try=1`` takes the answer, ``try=2`` the one retry."""
+    return f"{reverse('ivr:survey', args=[line])}?try={attempt}"
+
+
+def _public_url(path: str) -> str:
+    base = settings.TWILIO_WEBHOOK_BASE_URL or getattr(settings, "PUBLIC_BASE_URL", "")
+    return base.rstrip("/") + path
+
+
+def _survey_score(digits: str, speech: str) -> str:
+    """The score heard: one key, or a number said alone ("four", "cuatro", "4")."""
+    if digits.strip():
+        return digits.strip()
+    words = plain(speech)
+    if words.isdigit():
+        return words
+    return spoken_key(words) or words
+
+
+def call_survey(
+    *, line: str, call_sid: str, attempt: int, call_status: str, digits: str = "",
+    speech: str = "",
+) -> str:  # fmt: skip
+    """The TwiML for one turn of the survey after the call. A call that did not opt in, or
+    whose caller hung up, is simply ended; a bad answer is asked again once, then thanks."""
+    with transaction.atomic():
+        call = (
+            Call.objects.select_for_update(of=("self",)).select_related("work_item__assigned_to")
+            .filter(call_sid=call_sid, line=line).first()
+        )  # fmt: skip
+        state = dict(call.state or {}) if call is not None else {}
+        inquiry = call.inquiry if call is not None else None
+        if call is None or inquiry is None or not state.get("survey"):
+            return survey_goodbye(prompts=())
+        if call_status and call_status != "in-progress":
+            return survey_goodbye(prompts=())  # the caller hung up: nobody to ask
+        flow = flow_by_id(call.line, call.flow_version_id)
+        language = str(state.get("language", "en"))
+        thanks = (Prompt(flow.prompts["survey_thanks"][language], language),)
+        if attempt == 0:
+            item = call.work_item
+            agent = item.assigned_to if item is not None else None
+            survey = survey_invite_in_channel(
+                inquiry=inquiry, invited_by=InvitedBy.IVR,
+                queue_id=item.queue_id if item is not None else None,
+                agent_id=agent.user_id if agent is not None else None,
+            ) or Survey.objects.filter(inquiry=inquiry).first()  # fmt: skip
+            if survey is None or survey.invited_by != InvitedBy.IVR or survey.answered_at:
+                return survey_goodbye(prompts=thanks)
+            return survey_question(
+                prompts=(Prompt(flow.prompts["survey_question"][language], language),),
+                language=language, next_url=survey_url(line, 1),
+            )  # fmt: skip
+        try:
+            survey_answer_in_channel(inquiry=inquiry, score=_survey_score(digits, speech))
+        except SurveyClosed:
+            return survey_goodbye(prompts=thanks)
+        except ApplicationError:
+            if attempt == 1:
+                return survey_question(
+                    prompts=(Prompt(flow.prompts["survey_retry"][language], language),),
+                    language=language, next_url=survey_url(line, 2),
+                )  # fmt: skip
+            return survey_goodbye(prompts=thanks)
+        logger.info("ivr.survey_answered", extra={"call_id": call.pk})
+        return survey_goodbye(prompts=thanks)

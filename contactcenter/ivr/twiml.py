@@ -97,3 +97,33 @@ def trouble(*, retry_url: str | None) -> str:
     else:
         response.hangup()
     return str(response)
+
+
+def survey_question(*, prompts: tuple[Prompt, ...], language: str, next_url: str) -> str:
+    """The survey's question after the call: one key (1 to 5) or a spoken number. Saying
+    nothing comes back to ``next_url`` empty, which counts as an answer it cannot use."""
+    response = VoiceResponse()
+    gather = Gather(
+        input="dtmf speech", action=next_url, method="POST", num_digits=1,
+        language=VOICE_LANGUAGES[language], timeout=GATHER_TIMEOUT_SECONDS, speech_timeout="auto",
+        hints=", ".join(SURVEY_HINTS[language]),
+    )  # fmt: skip
+    for prompt in prompts:
+        gather.say(prompt.text, language=VOICE_LANGUAGES[prompt.language])
+    response.append(gather)
+    response.redirect(next_url, method="POST")
+    return str(response)
+
+
+SURVEY_HINTS = {
+    "en": ("one", "two", "three", "four", "five"),
+    "es": ("uno", "dos", "tres", "cuatro", "cinco"),
+}
+
+
+def survey_goodbye(*, prompts: tuple[Prompt, ...]) -> str:
+    response = VoiceResponse()
+    for prompt in prompts:
+        response.say(prompt.text, language=VOICE_LANGUAGES[prompt.language])
+    response.hangup()
+    return str(response)

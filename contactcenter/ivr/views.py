@@ -2,9 +2,11 @@
 
 ``POST /ivr/voice/<line>`` answers a new call; every later request comes back to
 ``/ivr/voice/<line>/step?n=<step>`` through the ``action`` and ``<Redirect>`` URLs of the
-previous answer. ``/ivr/status/<line>`` takes the status callback. Each request must carry a
-valid ``X-Twilio-Signature`` for the auth token in settings; the URL signed is the public one
-(``TWILIO_WEBHOOK_BASE_URL`` plus the path) when the server sits behind a proxy.
+previous answer. ``/ivr/status/<line>`` takes the status callback. ``/ivr/survey/<line>?try=``
+asks and takes the satisfaction survey after the agent hangs up (the agent's <Dial> action).
+Each request must carry a valid ``X-Twilio-Signature`` for the auth token in settings; the URL
+signed is the public one (``TWILIO_WEBHOOK_BASE_URL`` plus the path) when the server sits
+behind a proxy.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from twilio.request_validator import RequestValidator
 from contactcenter.core.db_threads import db_thread
 from contactcenter.core.errors import ApplicationError
 from contactcenter.ivr.call_requests import CallRequest, step_url
-from contactcenter.ivr.services import call_answer, call_status
+from contactcenter.ivr.services import call_answer, call_status, call_survey
 from contactcenter.ivr.twiml import trouble
 
 logger = logging.getLogger(__name__)
@@ -189,3 +191,23 @@ async def status(request: HttpRequest, line: str) -> HttpResponse:
         call_status, line=line, call_sid=call_sid, status=_text_field(request, "CallStatus"),
     )  # fmt: skip
     return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+async def survey(request: HttpRequest, line: str) -> HttpResponse:
+    if not signature_valid(request):
+        return HttpResponse("Invalid signature.", status=403, content_type="text/plain")
+    call_sid = _field(request, "CallSid")
+    if not _CALL_SID.fullmatch(call_sid):
+        return HttpResponse("CallSid is missing.", status=400, content_type="text/plain")
+    attempt = _ascii_number(request.GET.get("try", ""))
+    if attempt is None or attempt > 2:
+        return HttpResponse("The survey turn try is missing or wrong.", status=400,
+                            content_type="text/plain")  # fmt: skip
+    twiml = await db_thread(
+        call_survey, line=line, call_sid=call_sid, attempt=attempt,
+        call_status=_text_field(request, "CallStatus"), digits=_digits(request),
+        speech=_text_field(request, "SpeechResult"),
+    )  # fmt: skip
+    return HttpResponse(twiml, content_type=TWIML)

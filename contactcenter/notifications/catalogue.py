@@ -61,6 +61,9 @@ class ValueKind(StrEnum):
     TIME = "time"  # "HH:MM", 24-hour clock, in the office's own time zone
     OFFICE_CODE = "office_code"  # an existing Office.code
     APPOINTMENT_REASON = "appointment_reason"  # a code from appointments/data/reasons.yaml
+    # A satisfaction survey's id (digits). The surveys app turns it into the survey's link when
+    # the message is rendered, so the link's token is never stored with the message.
+    SURVEY = "survey"
 
 
 # Strict on purpose: "9:05", "09:05:00" or " 09:05" are refused rather than guessed at.
@@ -111,6 +114,7 @@ MESSAGES: dict[str, MessageSpec] = {
             frozenset({EMAIL, SMS}),
             {"reference_number": _REF, "closed_on": ValueKind.DATE},
         ),
+        MessageSpec("survey_invitation", frozenset({EMAIL, SMS}), {"survey": ValueKind.SURVEY}),
     ]
 }
 
@@ -188,6 +192,10 @@ def _value_clean(name: str, kind: ValueKind, value: object) -> str:
         if not isinstance(value, str) or _reason_items(value, "en") is None:
             raise InvalidInput(f"{name}: not an appointment reason code.")
         return value
+    if kind is ValueKind.SURVEY:
+        if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
+            raise InvalidInput(f"{name}: not a survey id.")
+        return str(int(str(value)))
     if isinstance(value, dt.datetime):
         raise InvalidInput(f"{name}: give a date, not a date and time.")
     if isinstance(value, dt.date):

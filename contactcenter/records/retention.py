@@ -28,6 +28,7 @@ RECORD_TYPES = {
     "notification": "sent",
     "disclosure_accounting": "disclosure",
     "contact_event": "event",
+    "survey": "invitation",
 }
 
 

@@ -30,6 +30,7 @@ from contactcenter.portal.models import Thread
 from contactcenter.records.models import LegalHold
 from contactcenter.records.retention import RetentionSchedule, retention_schedule
 from contactcenter.servicerequests.models import ServiceRequest
+from contactcenter.surveys.models import Survey
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +170,12 @@ def retention_purge(
         notice_hold = Q(inquiry__isnull=False) & on_hold
         _delete(notices.exclude(notice_hold), "notification", notices.filter(notice_hold),
                 report)  # fmt: skip
+
+        # Satisfaction surveys a year after they were asked (the comment is the person's own
+        # words); one whose contact is under a hold stays with it.
+        surveys = Survey.objects.filter(invited_at__lt=types["survey"].cutoff(now))
+        survey_hold = holds.on_inquiry("inquiry__") | holds.on_inquiry("service_request__inquiry__")
+        _delete(surveys.exclude(survey_hold), "survey", surveys.filter(survey_hold), report)
 
         cut = types["inquiry"].cutoff(now)
         past = Inquiry.objects.filter(_resolved_before(cut, prefix=""))

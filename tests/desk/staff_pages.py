@@ -331,6 +331,24 @@ def _journey_person_grow(w: World, n: int) -> None:
         _journey_contact(w, w.state["journey_case"])
 
 
+def _surveys_grow(w: World, n: int) -> None:
+    """An answered survey with a comment, each handled by a new agent (a row when grouped by
+    agent, a comment in the list)."""
+    from django.utils import timezone
+
+    from contactcenter.surveys.models import Survey
+
+    queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language="en", channel="phone"))
+    now = timezone.now()
+    for _ in range(n):
+        agent = StaffUserFactory(role=Role.TIER1, first_name="Agent", last_name=str(time.time_ns()))
+        Survey.objects.create(
+            inquiry=inquiry_open(channel="phone"), channel="phone", invited_by="ivr",
+            queue=queue, agent=agent, invited_at=now, expires_at=now + dt.timedelta(days=28),
+            score=4, answered_at=now, comment="Helpful.",
+        )  # fmt: skip
+
+
 def _office_request(w: World):
     inquiry = _verified("phone", _case(w.state["office"]))
     return service_request_create(
@@ -553,6 +571,12 @@ PAGES: dict[str, Page] = {
     ),
     "one person's journey": Page(
         "supervisor", _journey_person_start, _journey_person_grow, 'data-testid="journey-step"'
+    ),
+    "survey results": Page(
+        "supervisor",
+        lambda w: "/desk/surveys/?by=agent",
+        _surveys_grow,
+        'data-testid="survey-results-row"',
     ),
     "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
     "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),

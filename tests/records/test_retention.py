@@ -19,6 +19,7 @@ from contactcenter.chat.models import Conversation
 from contactcenter.chat.models import Message as ChatMessage
 from contactcenter.core.errors import ErrorCode, InvalidInput
 from contactcenter.inquiries.models import Inquiry, InquiryEvent
+from contactcenter.inquiries.services import inquiry_open
 from contactcenter.ivr.models import Call
 from contactcenter.notifications.models import Notification
 from contactcenter.portal.models import Thread
@@ -47,7 +48,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_shipped_schedule_follows_grs_6_5_and_the_privacy_act():
     schedule = retention_schedule()
-    for contact in ("inquiry", "call", "chat", "secure_message", "notification", "contact_event"):
+    for contact in ("inquiry", "call", "chat", "secure_message", "notification", "contact_event",
+                    "survey"):  # fmt: skip
         assert schedule.types[contact].keep_years == 1
         assert "GRS 6.5" in schedule.types[contact].authority
     accounting = schedule.types["disclosure_accounting"]
@@ -133,7 +135,7 @@ def test_the_purge_removes_contact_records_a_year_after_resolution(contact_recor
     report = retention_purge()
     assert report.removed == {
         "call": 1, "chat": 1, "secure_message": 1, "notification": 1, "inquiry": 3,
-        "disclosure_accounting": 0, "contact_event": 0,
+        "disclosure_accounting": 0, "contact_event": 0, "survey": 0,
     }  # fmt: skip
     assert report.detail["inquiries.InquiryEvent"] >= 3
     assert report.detail["chat.Message"] == 1 and report.detail["portal.Message"] == 1
@@ -343,3 +345,32 @@ def test_the_event_log_goes_a_year_after_each_step_once_counted_and_not_under_a_
     left = set(ContactEventRecord.objects.values_list("pk", flat=True))
     assert old.pk not in left
     assert {held.pk, recent.pk, not_yet_counted.pk} <= left
+
+
+# --- Satisfaction surveys -----------------------------------------------------------------------
+
+
+def test_surveys_go_a_year_after_they_were_asked_unless_their_contact_is_held():
+    from contactcenter.surveys.models import Survey
+
+    person = PersonFactory()
+    case = CaseFactory(applicant=person)
+    now = timezone.now()
+
+    def survey(days_ago: int, inquiry) -> Survey:
+        at = now - dt.timedelta(days=days_ago)
+        return Survey.objects.create(
+            inquiry=inquiry, channel="phone", invited_by="ivr", invited_at=at,
+            expires_at=at + dt.timedelta(days=28), score=3, answered_at=at, comment="Fine",
+        )  # fmt: skip
+
+    # Open inquiries (not themselves past retention): only the surveys' own age counts.
+    old = survey(400, inquiry_open(channel="phone"))
+    recent = survey(300, inquiry_open(channel="phone"))
+    held = survey(400, inquiry_open(channel="phone", person=person, case=case))
+    legal_hold_set(set_by=StaffUserFactory(role=Role.SUPERVISOR), reason="Litigation 24-9",
+                   person=person)  # fmt: skip
+    report = retention_purge()
+    assert (report.removed["survey"], report.held["survey"]) == (1, 1)
+    assert set(Survey.objects.values_list("pk", flat=True)) == {recent.pk, held.pk}
+    assert old.inquiry_id is not None and Inquiry.objects.filter(pk=old.inquiry_id).exists()

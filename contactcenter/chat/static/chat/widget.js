@@ -14,6 +14,10 @@
   var liveOpen = root.getAttribute("data-live-open") === "1";
   var chat = null, phase = "assistant", mine = {}, typingTimer = null, typingSent = 0;
   var pollTimer = null;
+  // The satisfaction survey a chat with an agent asks when it ends (once: after an answer,
+  // or when the server says there is none waiting, it stays hidden).
+  var survey = q("survey"), surveyError = root.querySelector("[data-chat-survey-error]");
+  var surveyAsked = false;
   // The secure identity form (chat/identity_form.html): shown when the agent asks for it,
   // its answers sent over the socket and never rendered in the chat.
   var identity = q("identity"), identityError = root.querySelector("[data-chat-identity-error]");
@@ -175,8 +179,14 @@
     if (withStaff) { show(feedback, false); show(person, false); }
     if (event.state === "ended") {
       show(form, false); show(actions, false); show(transcript, true);
+      var opening = Boolean(event.survey) && survey.hidden && !surveyAsked;
+      show(survey, Boolean(event.survey));
+      if (opening) {
+        surveyAsked = true;
+        if (!panel.hidden) { q("survey-legend").focus(); }
+      }
     } else {
-      show(form, true); show(transcript, false);
+      show(form, true); show(transcript, false); show(survey, false);
     }
   }
 
@@ -343,6 +353,26 @@
       if (result.ok) { setStatus(result.body); }
     });
   });
+  survey.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var chosen = survey.querySelector("input[name=score]:checked");
+    if (!chosen) {
+      surveyError.textContent = texts.survey_choose;
+      survey.querySelector("input[name=score]").focus();
+      return;
+    }
+    var comment = survey.querySelector("textarea[name=comment]").value;
+    post(root.getAttribute("data-survey-url"), { score: chosen.value, comment: comment }).then(
+      function (result) {
+        if (result.ok) {
+          survey.reset(); surveyError.textContent = ""; show(survey, false);
+          typing.textContent = texts.survey_thanks;
+          transcript.querySelector("input[name=email]").focus();
+        } else {
+          surveyError.textContent = result.body.message || texts.error;
+        }
+      }, function () { surveyError.textContent = texts.error; });
+  });
   transcript.addEventListener("submit", function (event) {
     event.preventDefault();
     var email = transcript.querySelector("input[name=email]").value;
@@ -354,6 +384,7 @@
     post(root.getAttribute("data-restart-url")).then(function (result) {
       if (chat) { chat.stop(); chat = null; }
       log.textContent = "";
+      survey.reset(); surveyError.textContent = ""; surveyAsked = false;
       phase = "assistant";
       liveOpen = result.body.live_open;
       setStatus({ state: "assistant" });
