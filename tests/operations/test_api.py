@@ -105,9 +105,17 @@ def test_rows_by_agent_and_by_office_carry_their_own_figures(make_agent, queues,
     assert Decimal(str(south["office"]["average_time_to_resolve_seconds"])) == 19_800
 
 
-def test_a_grouping_not_offered_is_refused(counted):
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"by": "person"},
+        {"by": "office", "grain": "interval"},  # office work is counted by day
+        {"by": "agent", "grain": "interval", "last": "2026-11-30"},  # a week at most
+    ],
+)
+def test_a_grouping_not_offered_is_refused(counted, query):
     answer = staff_client(_staff(Role.SUPERVISOR)).get(
-        URL, {"first": "2026-11-01", "last": "2026-11-07", "by": "person"}
+        URL, {"first": "2026-11-01", "last": "2026-11-07", **query}
     )
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid_input" and answer.json()["message"]
