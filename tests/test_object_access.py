@@ -335,6 +335,7 @@ NOT_OBJECTS: dict[str, str] = {
     "ivr/voice/<slug:line>": "a phone line's webhook, signed by the provider",
     "ivr/voice/<slug:line>/step": "a phone line's webhook, signed by the provider",
     "ivr/status/<slug:line>": "a phone line's webhook, signed by the provider",
+    "ivr/survey/<slug:line>": "a phone line's webhook, signed by the provider",
     "webhooks/twilio/sms/status/<int:notification_id>": (
         "a text's delivery status, signed by the provider (tested in notifications)"
     ),
