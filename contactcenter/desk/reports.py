@@ -8,9 +8,11 @@ logged per read; the page is for supervisors and administrators only.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, fields
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +28,8 @@ from contactcenter.operations.models import ReportPeriod, ReportSchedule
 from contactcenter.operations.reports import (
     DIMENSIONS,
     GRAINS,
+    AgentFigures,
+    OfficeFigures,
     ReportRow,
     ReportSpec,
     report_csv,
@@ -42,6 +46,7 @@ CHART_BARS_MAX = 62  # more periods than this are summed into the table only
 # The charts' drawing space (SVG units, drawn at its own proportions): bars stand on the base
 # line, ticks on the left, the period or group under each bar when there is room.
 WIDTH, HEIGHT, LEFT, TOP, BASE = 600, 240, 48, 12, 200
+LABEL_CHAR_WIDTH = 8.5  # about the width of a character of a 16-unit label, with a gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,10 @@ def _chart(pairs: Sequence[tuple[str, Figure]], *, top: float | None = None) -> 
         magnitude = 10 ** max(len(str(int(peak))) - 1, 0)
         peak = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= peak)
     step = (WIDTH - LEFT) / len(pairs)
-    every = max(1, round(len(pairs) / 12))  # at most about twelve labels under the bars
+    # At most about twelve labels under the bars, and never two that would run into each
+    # other (a name is wider than a date).
+    widest = max(len(label) for label, _value in pairs) * LABEL_CHAR_WIDTH
+    every = max(1, round(len(pairs) / 12), math.ceil(widest / step))
     bars = []
     for index, (label, value) in enumerate(pairs):
         height = round(min(float(value or 0) / peak, 1.0) * (BASE - TOP), 1)
@@ -118,20 +126,76 @@ def _period_label(row: ReportRow, grain: str) -> str:
     return row.period.date().isoformat()
 
 
-def _charts(rows: list[ReportRow], spec: ReportSpec) -> dict:
+@dataclass(frozen=True, slots=True)
+class ChartBox:
+    testid: str
+    caption: str
+    chart: Chart
+    colour: str
+    unit: str
+
+
+Summable = TypeVar("Summable", AgentFigures, OfficeFigures)
+
+
+def _summed(items: Sequence[Summable]) -> Summable:
+    first = items[0]
+    return type(first)(
+        **{f.name: sum(getattr(item, f.name) for item in items) for f in fields(first)}
+    )
+
+
+def _by_group(pairs: Sequence[tuple[str, Summable]]) -> dict[str, Summable]:
+    """Each group's figures over the whole range, in the rows' order."""
+    grouped: dict[str, list[Summable]] = {}
+    for label, figures in pairs:
+        grouped.setdefault(label, []).append(figures)
+    return {label: _summed(items) for label, items in grouped.items()}
+
+
+def _charts(rows: list[ReportRow], spec: ReportSpec) -> list[ChartBox]:
     """One bar per period when the rows are all contacts; one bar per group (summed over the
     range) otherwise."""
-    if spec.by == "all":
-        queued = [(_period_label(row, spec.grain), row.counts.queued) for row in rows]
-        levels = [(_period_label(row, spec.grain), percent(row.service_level, places=1))
-                  for row in rows]  # fmt: skip
+    boxes: list[tuple[str, str, Chart | None, str, str]] = []
+    if spec.by == "agent":
+        agents = _by_group([(row.label, row.agent) for row in rows if row.agent is not None])
+        busiest = sorted(agents.items(), key=lambda pair: -pair[1].handled)
+        boxes = [
+            ("report-chart-handled", _("Contacts handled, by agent, over the range"),
+             _chart([(label, figures.handled) for label, figures in busiest]), "#005ea2", ""),
+            ("report-chart-occupancy", _("Occupancy by agent, over the range") + " (%)",
+             _chart([(label, percent(figures.occupancy, places=1))
+                     for label, figures in busiest], top=100.0), "#00a91c", " %"),
+        ]  # fmt: skip
+    elif spec.by == "office":
+        offices = _by_group([(row.key, row.office) for row in rows if row.office is not None])
+        most = sorted(offices.items(), key=lambda pair: -pair[1].received)
+        boxes = [
+            ("report-chart-received", _("Requests received, by office, over the range"),
+             _chart([(code, figures.received) for code, figures in most]), "#005ea2", ""),
+            ("report-chart-resolved", _("Requests resolved, by office, over the range"),
+             _chart([(code, figures.resolved) for code, figures in most]), "#00a91c", ""),
+        ]  # fmt: skip
+    elif spec.by == "all":
+        counted = [row for row in rows if row.counts is not None]
+        boxes = [
+            ("report-chart-queued", _("Contacts queued, by period"),
+             _chart([(_period_label(row, spec.grain), row.counts.queued) for row in counted
+                     if row.counts is not None]), "#005ea2", ""),
+            ("report-chart-level", _("Service level by period") + " (%)",
+             _chart([(_period_label(row, spec.grain), percent(row.service_level, places=1))
+                     for row in counted], top=100.0), "#00a91c", " %"),
+        ]  # fmt: skip
     else:
         totals: dict[str, int] = {}
         for row in rows:
-            totals[row.label] = totals.get(row.label, 0) + row.counts.queued
+            if row.counts is not None:
+                totals[row.label] = totals.get(row.label, 0) + row.counts.queued
         queued = sorted(totals.items(), key=lambda pair: -pair[1])
-        levels = []
-    return {"queued_chart": _chart(queued), "level_chart": _chart(levels, top=100.0)}
+        boxes = [("report-chart-queued", _("Contacts queued, by group, over the range"),
+                  _chart(queued), "#005ea2", "")]  # fmt: skip
+    return [ChartBox(testid, caption, chart, colour, unit)
+            for testid, caption, chart, colour, unit in boxes if chart is not None]  # fmt: skip
 
 
 @require_GET
@@ -174,12 +238,29 @@ def reports(request: HttpRequest) -> HttpResponse:
     context.update(
         rows=rows,
         spec=spec,
-        table=[(row, _period_full(row, spec.grain)) for row in rows],
+        table=[(row, _period_full(row, spec.grain), _agent_cells(row)) for row in rows],
         csv_query=f"?{query}&format=csv",
         xlsx_query=f"?{query}&format=xlsx",
-        **_charts(rows, spec),
+        charts=_charts(rows, spec),
     )
     return render(request, "desk/reports.html", context)
+
+
+def _agent_cells(row: ReportRow) -> dict[str, Decimal | None] | None:
+    """An agent row's time by state in minutes and its ratios in percent, for the table."""
+    agent = row.agent
+    if agent is None:
+        return None
+    return {
+        "available": _minutes(agent.available_ms), "busy": _minutes(agent.busy_ms),
+        "wrap_up": _minutes(agent.wrap_up_ms), "away": _minutes(agent.away_ms),
+        "occupancy": percent(agent.occupancy, places=1),
+        "utilisation": percent(agent.utilisation, places=1),
+    }  # fmt: skip
+
+
+def _minutes(milliseconds: int) -> Decimal:
+    return (Decimal(milliseconds) / 60_000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _grain_choices() -> list[tuple[str, str]]:
@@ -189,7 +270,7 @@ def _grain_choices() -> list[tuple[str, str]]:
 
 def _by_choices() -> list[tuple[str, str]]:
     labels = {"all": _("All contacts"), "queue": _("Queue"), "channel": _("Channel"),
-              "language": _("Language")}  # fmt: skip
+              "language": _("Language"), "agent": _("Agent"), "office": _("Office")}  # fmt: skip
     return [(by, labels[by]) for by in DIMENSIONS]
 
 

@@ -167,6 +167,89 @@ class AgentStateFacts(models.Model):
         return f"{self.interval_start:%Y-%m-%d %H:%M} agent {self.agent_id} {self.presence}"
 
 
+class AgentContactFacts(models.Model):
+    """One agent's contacts in one interval, queue and channel, folded from the same events as
+    ``IntervalFacts`` (``docs/operations.md`` says what each counts). Durations in
+    milliseconds. ``agent_id`` is routing's agent, as in ``AgentStateFacts``."""
+
+    interval_start = models.DateTimeField()
+    agent_id = models.BigIntegerField()
+    queue_id = models.BigIntegerField(default=NO_QUEUE)
+    channel = models.CharField(max_length=20)
+    answered = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    talk_ms = models.BigIntegerField(default=0)
+    after_contact_ms = models.BigIntegerField(default=0)
+    transferred_out = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interval_start", "agent_id", "queue_id", "channel"],
+                name="opsagentcontact_one_row_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interval_start:%Y-%m-%d %H:%M} agent {self.agent_id} queue {self.queue_id}"
+
+
+class AgentDailyFacts(models.Model):
+    """One agent's contacts and time by presence over one day of the agency's calendar, summed
+    by the fold from the same counts as ``AgentContactFacts`` and ``AgentStateFacts`` in the
+    same transactions: a report by agent and day, week or month reads these."""
+
+    day = models.DateField()
+    agent_id = models.BigIntegerField()
+    answered = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    talk_ms = models.BigIntegerField(default=0)
+    after_contact_ms = models.BigIntegerField(default=0)
+    transferred_out = models.PositiveIntegerField(default=0)
+    available_ms = models.BigIntegerField(default=0)
+    busy_ms = models.BigIntegerField(default=0)
+    wrap_up_ms = models.BigIntegerField(default=0)
+    away_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agent_id"], name="opsagentdaily_one_row_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} agent {self.agent_id}"
+
+
+class OfficeFacts(models.Model):
+    """One office's work (service requests, appointment requests: ``channel``) in one day of
+    the agency's calendar: received, sent on to or taken from another office, resolved, and
+    the sum of the resolved ones' time from receipt to resolution, in milliseconds. Kept by
+    day, not by interval: office work is measured in hours and days."""
+
+    day = models.DateField()
+    office_id = models.BigIntegerField()
+    channel = models.CharField(max_length=20)
+    received = models.PositiveIntegerField(default=0)
+    transferred_in = models.PositiveIntegerField(default=0)
+    transferred_out = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    # Of the resolved, those whose receipt the log still holds, and their time to resolve.
+    resolved_timed = models.PositiveIntegerField(default=0)
+    resolve_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "office_id", "channel"], name="opsoffice_one_row_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} office {self.office_id} {self.channel}"
+
+
 class AgentStateCursor(models.Model):
     """Each agent's state as far as the presence fold has counted it, and up to when."""
 

@@ -125,6 +125,12 @@ def occupancy(*, on_contact_ms: int, available_ms: int) -> Fraction | None:
     return _ratio(on_contact_ms, on_contact_ms + available_ms)
 
 
+def utilisation(*, on_contact_ms: int, signed_in_ms: int) -> Fraction | None:
+    """Time on contacts (and their after-contact work) over all the time signed in (available,
+    on contacts, in after-contact work or away)."""
+    return _ratio(on_contact_ms, signed_in_ms)
+
+
 def self_service_rate(*, self_served: int, queued: int) -> Fraction | None:
     """Contacts that ended in self-service, of those plus the ones that queued for a person."""
     return _ratio(self_served, self_served + queued)

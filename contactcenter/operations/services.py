@@ -41,12 +41,15 @@ from contactcenter.operations.intervals import (
 )
 from contactcenter.operations.models import (
     NO_QUEUE,
+    AgentContactFacts,
+    AgentDailyFacts,
     AgentStateCursor,
     AgentStateFacts,
     ContactEventRecord,
     DailyFacts,
     FoldWatermark,
     IntervalFacts,
+    OfficeFacts,
 )
 from contactcenter.routing.models import Presence, PresenceChange, Queue
 
@@ -65,18 +68,38 @@ FACT_COLUMNS = (
 )  # fmt: skip
 FACT_KEY = ("interval_start", "queue_id", "channel", "language")
 DAY_KEY = ("day", "queue_id", "channel", "language")
+# The same for one agent's contacts, and for one office's requests.
+AGENT_COLUMNS = ("answered", "handled", "talk_ms", "after_contact_ms", "transferred_out")
+AGENT_KEY = ("interval_start", "agent_id", "queue_id", "channel")
+OFFICE_COLUMNS = (
+    "received", "transferred_in", "transferred_out", "resolved", "resolved_timed", "resolve_ms",
+)  # fmt: skip
+OFFICE_KEY = ("day", "office_id", "channel")
+# An agent's day: their contacts' columns, then their time by state.
+STATE_COLUMNS = {
+    Presence.AVAILABLE: "available_ms", Presence.BUSY: "busy_ms", Presence.WRAP_UP: "wrap_up_ms",
+    Presence.AWAY: "away_ms",
+}  # fmt: skip
+AGENT_DAY_COLUMNS = (*AGENT_COLUMNS, *STATE_COLUMNS.values())
+# The channels of office work: their events name the office in ``detail["office_id"]``.
+OFFICE_CHANNELS = frozenset({"service_request", "appointment"})
 # Presence states counted; time signed out is not an agent's time.
 COUNTED_PRESENCE = frozenset({Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP, Presence.AWAY})
 # Work that is not a live contact waiting in line: a callback to place later.
 CALLBACK_WORK = "callback"
 
 FactKey = tuple[dt.datetime, int, str, str]
+AgentKey = tuple[dt.datetime, int, int, str]
+OfficeKey = tuple[dt.date, int, str]
+StateKey = tuple[dt.datetime, int, str]
 
 
 @dataclass(slots=True)
 class FoldResult:
     events: int = 0
     fact_rows: int = 0
+    agent_rows: int = 0
+    office_rows: int = 0
     presence_changes: int = 0
     state_rows: int = 0
 
@@ -92,6 +115,8 @@ class _Row:
     queue_id: int | None
     work_item_id: int | None
     detail: Mapping[str, object]
+    agent_id: int | None = None
+    record_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -99,6 +124,8 @@ class _Deltas:
     minutes: int
     zone: ZoneInfo
     facts: dict[FactKey, dict[str, int]] = field(default_factory=dict)
+    agents: dict[AgentKey, dict[str, int]] = field(default_factory=dict)
+    offices: dict[OfficeKey, dict[str, int]] = field(default_factory=dict)
     # Interval starts by the minute of UTC they hold: every zone's offset is whole minutes, so
     # one minute never straddles two intervals, and a day's events need a few hundred lookups.
     starts: dict[int, dt.datetime] = field(default_factory=dict)
@@ -121,6 +148,23 @@ class _Deltas:
         into = self.facts.get(key)
         if into is None:
             into = self.facts[key] = dict.fromkeys(FACT_COLUMNS, 0)
+        for name, amount in amounts.items():
+            into[name] += amount
+
+    def add_agent(self, row: _Row, agent_id: int, **amounts: int) -> None:
+        queue_id = row.queue_id if row.queue_id is not None else NO_QUEUE
+        key = (self.start_of(row.at), agent_id, queue_id, row.channel[:20])
+        into = self.agents.get(key)
+        if into is None:
+            into = self.agents[key] = dict.fromkeys(AGENT_COLUMNS, 0)
+        for name, amount in amounts.items():
+            into[name] += amount
+
+    def add_office(self, row: _Row, office_id: int, **amounts: int) -> None:
+        key = (self.start_of(row.at).astimezone(self.zone).date(), office_id, row.channel[:20])
+        into = self.offices.get(key)
+        if into is None:
+            into = self.offices[key] = dict.fromkeys(OFFICE_COLUMNS, 0)
         for name, amount in amounts.items():
             into[name] += amount
 
@@ -172,18 +216,24 @@ def _settled(rows: Iterable, *, cutoff: dt.datetime, recorded: str) -> list:
 # --- Contact events ---------------------------------------------------------------------------
 
 
-# The kinds a later step is paired with: its queueing, answer, abandon or end.
-_HISTORY_KINDS = frozenset({Kind.QUEUED, Kind.ANSWERED, Kind.ABANDONED, Kind.ENDED})
+# The kinds a later step is paired with: its queueing, answer, abandon, end, a reassignment
+# (for the agent's own handle time) or, for office work, its receipt.
+_HISTORY_KINDS = frozenset(
+    {Kind.QUEUED, Kind.ANSWERED, Kind.ABANDONED, Kind.ENDED, Kind.TRANSFERRED, Kind.STARTED}
+)
 
 
 def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
-    """Earlier events of the inquiries whose wrap-ups and callbacks are in ``rows``: their
-    queueing, answers, abandons and ends, oldest first, to pair a step with what came before.
+    """Earlier events of the inquiries whose wrap-ups, callbacks and office resolutions are in
+    ``rows``: their queueing, answers, abandons, ends, transfers and receipts, oldest first, to
+    pair a step with what came before.
 
-    A wrap-up whose answer is in ``rows`` finds all it needs there (its end comes after its
-    answer); only the rest, and every callback, are looked up in the log, in one query."""
+    A wrap-up whose answer is in ``rows`` finds all it needs there (its end and any
+    reassignment come after its answer), and so does a resolution whose receipt is; only the
+    rest, and every callback, are looked up in the log, in one query."""
     in_rows: dict[int, list[_Row]] = defaultdict(list)
     answered: set[int | None] = set()
+    received: set[tuple[str, int | None]] = set()
     wanted: set[int] = set()
     for row in rows:
         inquiry = row.inquiry_id
@@ -194,8 +244,16 @@ def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
             in_rows[inquiry].append(row)
             if kind == Kind.ANSWERED:
                 answered.add(row.work_item_id)
-        elif kind == Kind.CALLBACK_SCHEDULED or (
-            kind == Kind.WRAPPED_UP and row.work_item_id not in answered
+            elif kind == Kind.STARTED:
+                received.add((row.channel, row.record_id))
+        elif (
+            kind == Kind.CALLBACK_SCHEDULED
+            or (kind == Kind.WRAPPED_UP and row.work_item_id not in answered)
+            or (
+                kind == Kind.RESOLVED
+                and row.channel in OFFICE_CHANNELS
+                and (row.channel, row.record_id) not in received
+            )
         ):
             wanted.add(inquiry)
     found: dict[int, list[_Row]] = {
@@ -212,7 +270,7 @@ def _history(rows: Sequence[_Row], last_id: int) -> dict[int, list[_Row]]:
         .order_by("id")
         .values_list(
             "id", "kind", "channel", "at", "language", "inquiry_id", "queue_id", "work_item_id",
-            "detail",
+            "detail", "agent_id", "record_id",
         )
     )  # fmt: skip
     for values in earlier:
@@ -247,11 +305,34 @@ def _fold_wrapped_up(row: _Row, deltas: _Deltas, history: Sequence[_Row]) -> Non
         None,
     )
     talk_end = ended.at if ended is not None else row.at
+    talk_ms = _milliseconds((talk_end - answer.at).total_seconds())
+    after_contact_ms = _milliseconds((row.at - talk_end).total_seconds())
     deltas.add(
-        row, row.at, row.queue_id, handled=1,
-        talk_ms=_milliseconds((talk_end - answer.at).total_seconds()),
-        after_contact_ms=_milliseconds((row.at - talk_end).total_seconds()),
-    )  # fmt: skip
+        row, row.at, row.queue_id, handled=1, talk_ms=talk_ms, after_contact_ms=after_contact_ms
+    )
+    if row.agent_id is None:
+        return
+    # The agent who finished it, from when it became theirs: the answer, or a supervisor's
+    # reassignment to them after it (a transfer with no step). Without one, the same time as
+    # the queue's, so the agents' handled and handle time add up to the queues'.
+    given = next(
+        (
+            earlier
+            for earlier in reversed(history)
+            if answer.id < earlier.id < row.id
+            and earlier.kind == Kind.TRANSFERRED
+            and earlier.work_item_id == row.work_item_id
+            and earlier.agent_id == row.agent_id
+            and "step" not in earlier.detail
+        ),
+        None,
+    )
+    if given is not None:
+        talk_ms = _milliseconds((talk_end - given.at).total_seconds())
+        after_contact_ms = _milliseconds((row.at - max(talk_end, given.at)).total_seconds())
+    deltas.add_agent(
+        row, row.agent_id, handled=1, talk_ms=talk_ms, after_contact_ms=after_contact_ms
+    )
 
 
 def _fold_callback(
@@ -285,6 +366,44 @@ def _fold_callback(
     )
 
 
+def _office_id(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _fold_office(row: _Row, deltas: _Deltas, history: Mapping[int, list[_Row]]) -> None:
+    """A service request's or appointment request's step, at the office its event names:
+    received, sent on to another office (out of the one it left, into the one it reached),
+    resolved, with the time from its receipt when the log still holds the receipt."""
+    office_id = _office_id(row.detail.get("office_id"))
+    if office_id is None:
+        return
+    if row.kind == Kind.STARTED:
+        deltas.add_office(row, office_id, received=1)
+    elif row.kind == Kind.TRANSFERRED:
+        from_office_id = _office_id(row.detail.get("from_office_id"))
+        if from_office_id is None or from_office_id == office_id:
+            return  # a referral abroad on receipt: received and resolved there, not moved
+        deltas.add_office(row, from_office_id, transferred_out=1)
+        deltas.add_office(row, office_id, transferred_in=1)
+    elif row.kind == Kind.RESOLVED:
+        received = next(
+            (
+                earlier
+                for earlier in history.get(row.inquiry_id or 0, [])
+                if earlier.id < row.id
+                and earlier.kind == Kind.STARTED
+                and earlier.channel == row.channel
+                and earlier.record_id == row.record_id
+            ),
+            None,
+        )
+        if received is None:
+            deltas.add_office(row, office_id, resolved=1)
+        else:
+            took = _milliseconds((row.at - received.at).total_seconds())
+            deltas.add_office(row, office_id, resolved=1, resolved_timed=1, resolve_ms=took)
+
+
 def _fold_event(
     row: _Row,
     deltas: _Deltas,
@@ -294,6 +413,8 @@ def _fold_event(
     short_seconds: int,
 ) -> None:
     kind = row.kind
+    if row.channel in OFFICE_CHANNELS and row.record_id is not None:
+        _fold_office(row, deltas, history)
     queued = row.queue_id is not None and row.detail.get("work") != CALLBACK_WORK
     if kind == Kind.STARTED:
         deltas.add(row, row.at, None, started=1)
@@ -310,6 +431,8 @@ def _fold_event(
             row, row.at, row.queue_id, answered=1, answered_within=int(within),
             wait_answered_ms=_milliseconds(waited),
         )  # fmt: skip
+        if row.agent_id is not None:
+            deltas.add_agent(row, row.agent_id, answered=1)
     elif kind == Kind.ABANDONED and queued:
         waited = _waited(row)
         if waited is None:
@@ -322,22 +445,26 @@ def _fold_event(
         )  # fmt: skip
     elif kind == Kind.TRANSFERRED and row.detail.get("step", "done") == "done":
         deltas.add(row, row.at, row.queue_id, transferred=1)
+        # The agent's own transfer names its sender; a supervisor's reassignment (no step)
+        # names the agent it went to, who transferred nothing.
+        if row.detail.get("step") == "done" and row.agent_id is not None:
+            deltas.add_agent(row, row.agent_id, transferred_out=1)
     elif kind == Kind.WRAPPED_UP and row.work_item_id is not None and row.inquiry_id is not None:
         _fold_wrapped_up(row, deltas, history.get(row.inquiry_id, []))
     elif kind == Kind.CALLBACK_SCHEDULED and row.inquiry_id is not None:
         _fold_callback(row, deltas, history.get(row.inquiry_id, []), thresholds)
 
 
-def _rows_count(rows: Sequence[_Row]) -> dict[FactKey, dict[str, int]]:
+def _rows_count(rows: Sequence[_Row]) -> _Deltas:
+    deltas = _Deltas(minutes=interval_minutes(), zone=agency_zone())
     if not rows:
-        return {}
+        return deltas
     thresholds = dict(Queue.objects.values_list("id", "service_level_seconds"))
     history = _history(rows, rows[-1].id)
-    deltas = _Deltas(minutes=interval_minutes(), zone=agency_zone())
     short = int(settings.OPERATIONS_SHORT_ABANDON_SECONDS)
     for row in rows:
         _fold_event(row, deltas, history=history, thresholds=thresholds, short_seconds=short)
-    return deltas.facts
+    return deltas
 
 
 def contact_events_count(
@@ -350,14 +477,16 @@ def contact_events_count(
     return _rows_count(
         [
             _Row(record.id, record.kind, record.channel, record.at, record.language,
-                 record.inquiry_id, record.queue_id, record.work_item_id, record.detail or {})
+                 record.inquiry_id, record.queue_id, record.work_item_id, record.detail or {},
+                 record.agent_id, record.record_id)
             for record in records
         ]
-    )  # fmt: skip
+    ).facts  # fmt: skip
 
 
 _READ_COLUMNS = (
     "id", "kind", "channel", "at", "language", "inquiry_id", "queue_id", "work_item_id", "detail",
+    "agent_id", "record_id",
 )  # fmt: skip
 
 
@@ -381,7 +510,20 @@ def _batch_read(*, after_id: int, cutoff: dt.datetime, batch_size: int) -> tuple
         fetched = cursor.fetchall()
     details: dict[str, Mapping[str, object]] = {}
     rows = []
-    for row_id, kind, channel, at, language, inquiry, queue, item, detail, late in fetched:
+    for (
+        row_id,
+        kind,
+        channel,
+        at,
+        language,
+        inquiry,
+        queue,
+        item,
+        detail,
+        agent,
+        record,
+        late,
+    ) in fetched:
         if late:
             break
         if at.tzinfo is None:  # SQLite gives the UTC it keeps as a naive datetime
@@ -391,7 +533,10 @@ def _batch_read(*, after_id: int, cutoff: dt.datetime, batch_size: int) -> tuple
             if decoded is None:
                 decoded = details[detail] = json.loads(detail) or {}
             detail = decoded
-        rows.append(_Row(row_id, kind, channel, at, language, inquiry, queue, item, detail or {}))
+        rows.append(
+            _Row(row_id, kind, channel, at, language, inquiry, queue, item, detail or {}, agent,
+                 record)
+        )  # fmt: skip
     return rows, len(fetched)
 
 
@@ -427,6 +572,72 @@ def interval_facts_add(*, facts: Mapping[FactKey, Mapping[str, int]]) -> None:
     )  # fmt: skip
 
 
+def _day_of(start: dt.datetime, days: dict[dt.datetime, dt.date], zone: ZoneInfo) -> dt.date:
+    day = days.get(start)
+    if day is None:
+        day = days[start] = start.astimezone(zone).date()
+    return day
+
+
+def agent_facts_add(
+    *,
+    contacts: Mapping[AgentKey, Mapping[str, int]] | None = None,
+    states: Mapping[StateKey, int] | None = None,
+) -> None:
+    """Add agents' contacts (interval start, agent, queue, channel: amounts by column) into
+    ``AgentContactFacts`` and their time by state (interval start, agent, presence:
+    milliseconds) into ``AgentStateFacts``, and both into the agency days' ``AgentDailyFacts``,
+    together (callers hold the transaction): the folds' only way to write them, and the
+    demo's. A state not counted (signed out) adds nothing to the day."""
+    zone = agency_zone()
+    days: dict[dt.datetime, dt.date] = {}
+    daily: dict[tuple[dt.date, int], dict[str, int]] = {}
+
+    def day_row(start: dt.datetime, agent_id: int) -> dict[str, int]:
+        key = (_day_of(start, days, zone), agent_id)
+        into = daily.get(key)
+        if into is None:
+            into = daily[key] = dict.fromkeys(AGENT_DAY_COLUMNS, 0)
+        return into
+
+    rows = []
+    for (start, agent_id, queue_id, channel), amounts in (contacts or {}).items():
+        values = [int(amounts.get(name, 0)) for name in AGENT_COLUMNS]
+        rows.append([_moment(start), agent_id, queue_id, channel, *values])
+        into = day_row(start, agent_id)
+        for name, value in zip(AGENT_COLUMNS, values, strict=True):
+            into[name] += value
+    _upsert(AgentContactFacts._meta.db_table, AGENT_KEY, AGENT_COLUMNS, rows)
+    state_rows = []
+    for (start, agent_id, presence), milliseconds in (states or {}).items():
+        state_rows.append([_moment(start), agent_id, presence, milliseconds])
+        column = STATE_COLUMNS.get(presence)  # type: ignore[call-overload]
+        if column is not None:
+            day_row(start, agent_id)[column] += milliseconds
+    _upsert(
+        AgentStateFacts._meta.db_table, ("interval_start", "agent_id", "presence"),
+        ("milliseconds",), state_rows,
+    )  # fmt: skip
+    _upsert(
+        AgentDailyFacts._meta.db_table, ("day", "agent_id"), AGENT_DAY_COLUMNS,
+        [[connection.ops.adapt_datefield_value(day), agent_id,
+          *(columns[name] for name in AGENT_DAY_COLUMNS)]
+         for (day, agent_id), columns in daily.items()],
+    )  # fmt: skip
+
+
+def office_facts_add(*, facts: Mapping[OfficeKey, Mapping[str, int]]) -> None:
+    """Add offices' requests (agency day, office, channel: amounts by column) into
+    ``OfficeFacts`` (callers hold the transaction): the fold's way to write them, and the
+    demo's."""
+    _upsert(
+        OfficeFacts._meta.db_table, OFFICE_KEY, OFFICE_COLUMNS,
+        [[connection.ops.adapt_datefield_value(day), office_id, channel,
+          *(int(amounts.get(name, 0)) for name in OFFICE_COLUMNS)]
+         for (day, office_id, channel), amounts in facts.items()],
+    )  # fmt: skip
+
+
 def _watermark(name: str) -> FoldWatermark:
     FoldWatermark.objects.get_or_create(name=name)
     return FoldWatermark.objects.select_for_update().get(name=name)
@@ -439,13 +650,19 @@ def _events_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldResu
         rows, looked_at = _batch_read(after_id=mark.last_id, cutoff=cutoff, batch_size=batch_size)
         if not rows:
             return False
-        facts = _rows_count(rows)
+        deltas = _rows_count(rows)
+        facts = deltas.facts
         interval_facts_add(facts=facts)
+        # Each agent's and each office's share of the same batch, in the same transaction.
+        agent_facts_add(contacts=deltas.agents)
+        office_facts_add(facts=deltas.offices)
         mark.last_id = rows[-1].id
         mark.updated_at = timezone.now()
         mark.save(update_fields=["last_id", "updated_at"])
         result.events += len(rows)
         result.fact_rows += len(facts)
+        result.agent_rows += len(deltas.agents)
+        result.office_rows += len(deltas.offices)
         return len(rows) == looked_at == batch_size
 
 
@@ -533,12 +750,7 @@ def _presence_fold_batch(*, cutoff: dt.datetime, batch_size: int, result: FoldRe
         if not more:
             for cursor in cursors.values():
                 _add_state(totals, cursor, cutoff, minutes=minutes, zone=zone)
-        _upsert(
-            AgentStateFacts._meta.db_table, ("interval_start", "agent_id", "presence"),
-            ("milliseconds",),
-            [[_moment(start), agent_id, presence, milliseconds]
-             for (start, agent_id, presence), milliseconds in totals.items()],
-        )  # fmt: skip
+        agent_facts_add(states=totals)
         AgentStateCursor.objects.bulk_create(
             list(cursors.values()),
             update_conflicts=True,

@@ -55,6 +55,7 @@ from contactcenter.servicerequests.services import service_request_create, servi
 from contactcenter.staff.models import Role
 from tests.factories import (
     CaseFactory,
+    OfficeFactory,
     PersonFactory,
     RepresentativeFactory,
     StaffUserFactory,
@@ -302,6 +303,31 @@ def _reports_grow(w: World, n: int) -> None:
         interval_facts_create(interval_start=start, queue_id=queue.pk, channel="phone",
                                      language="en", queued=10, answered=9, answered_within=8,
                                      abandoned=1)  # fmt: skip
+
+
+def _agent_report_grow(w: World, n: int) -> None:
+    """A new agent per row, with a day of contacts and time by state in the report's range."""
+    from contactcenter.operations.services import agent_facts_add
+
+    for _ in range(n):
+        agent = agent_ensure_for_user(user=_staff(Role.TIER1))
+        start = dt.datetime(2026, 10, 5, 14, 0, tzinfo=dt.UTC)
+        agent_facts_add(
+            contacts={(start, agent.pk, 0, "phone"): {"answered": 3, "handled": 3,
+                                                      "talk_ms": 900_000}},
+            states={(start, agent.pk, "busy"): 900_000},
+        )  # fmt: skip
+
+
+def _office_report_grow(w: World, n: int) -> None:
+    """A new office per row, with a day of requests in the report's range."""
+    from contactcenter.operations.services import office_facts_add
+
+    for _ in range(n):
+        office = OfficeFactory()
+        office_facts_add(facts={(dt.date(2026, 10, 5), office.pk, "service_request"): {
+            "received": 4, "resolved": 2, "resolved_timed": 2, "resolve_ms": 7_200_000,
+        }})  # fmt: skip
 
 
 def _journey_contact(w: World, case) -> None:
@@ -558,6 +584,18 @@ PAGES: dict[str, Page] = {
         "supervisor",
         lambda w: "/desk/reports/?first=2026-10-01&last=2026-10-31&grain=day&by=queue",
         _reports_grow,
+        'data-testid="report-row"',
+    ),
+    "reports by agent": Page(
+        "supervisor",
+        lambda w: "/desk/reports/?first=2026-10-01&last=2026-10-31&grain=day&by=agent",
+        _agent_report_grow,
+        'data-testid="report-row"',
+    ),
+    "reports by office": Page(
+        "supervisor",
+        lambda w: "/desk/reports/?first=2026-10-01&last=2026-10-31&grain=month&by=office",
+        _office_report_grow,
         'data-testid="report-row"',
     ),
     "journeys": Page(

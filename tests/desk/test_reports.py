@@ -10,10 +10,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from contactcenter.operations.models import ReportSchedule
 from contactcenter.routing.models import Queue
 from contactcenter.staff.models import Role
 from tests.desk.staff_pages import _staff, staff_client
 from tests.factories import interval_facts_create
+from tests.operations.report_facts import agent_and_office_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,64 @@ def test_a_bad_range_is_refused_with_the_reason_and_nothing_is_downloaded(counte
 def test_only_supervisors_open_reports(counted, role):
     answer = staff_client(_staff(role)).get(URL + "&format=csv")
     assert answer.status_code == 403
+
+
+@pytest.fixture
+def by_agent_and_office(make_agent, queues, settings):
+    settings.TIME_ZONE = "America/New_York"
+    return agent_and_office_facts(make_agent, Queue.objects.get(code="t1-general-en"))
+
+
+def test_the_page_by_agent_shows_each_agent_s_figures_and_no_contact_columns(
+    by_agent_and_office,
+):
+    client = staff_client(_staff(Role.SUPERVISOR))
+    page = client.get("/desk/reports/?first=2026-11-03&last=2026-11-03&grain=day&by=agent")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.count('data-testid="report-row"') == 2
+    assert "Alice Adams" in text and "Bob Brown" in text
+    assert "62.5" in text and "50.0" in text  # occupancy and utilisation, in percent
+    assert "160.0" in text  # Alice's average handle time
+    assert "Service level" not in text and "Queued" not in text
+    assert 'data-testid="report-chart-handled"' in text
+    assert 'data-testid="report-chart-occupancy"' in text
+    assert '<option value="agent" selected>' in text
+    rows = list(csv.reader(io.StringIO(
+        client.get("/desk/reports/?first=2026-11-03&last=2026-11-03&by=agent&format=csv")
+        .content.decode()
+    )))  # fmt: skip
+    assert [row[2] for row in rows[1:]] == ["Alice Adams", "Bob Brown"]
+
+
+def test_the_page_by_office_shows_received_resolved_and_time_to_resolve(by_agent_and_office):
+    client = staff_client(_staff(Role.SUPERVISOR))
+    page = client.get("/desk/reports/?first=2026-11-03&last=2026-11-03&by=office")
+    text = page.content.decode()
+    assert text.count('data-testid="report-row"') == 2
+    assert "North office" in text and "5.50" in text and "2.00" in text
+    assert 'data-testid="report-chart-received"' in text
+    workbook = client.get("/desk/reports/?first=2026-11-03&last=2026-11-03&by=office&format=xlsx")
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert [cell.value for cell in sheet[2]][1:4] == ["N01", "North office", 2]
+
+
+def test_the_page_by_agent_in_spanish(by_agent_and_office):
+    client = staff_client(_staff(Role.SUPERVISOR))
+    client.cookies["django_language"] = "es"
+    text = client.get(
+        "/desk/reports/?first=2026-11-03&last=2026-11-03&by=agent", HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Ocupación" in text and "Transferidos a otros" in text
+    assert "Occupancy" not in text and "Handled" not in text
+
+
+def test_a_schedule_by_office_is_kept(by_agent_and_office):
+    supervisor = _staff(Role.SUPERVISOR)
+    client = staff_client(supervisor)
+    answer = client.post("/desk/reports/schedules/", {
+        "period": "yesterday", "send_at": "07:00", "grain": "day", "by": "office",
+        "file_format": "csv",
+    })  # fmt: skip
+    assert answer.status_code == 302
+    assert list(ReportSchedule.objects.values_list("by", flat=True)) == ["office"]

@@ -13,6 +13,7 @@ from contactcenter.routing.models import Queue
 from contactcenter.staff.models import Role
 from tests.desk.staff_pages import _staff, staff_client
 from tests.factories import interval_facts_create
+from tests.operations.report_facts import agent_and_office_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -73,5 +74,48 @@ def test_signed_out_is_401_and_another_role_403_in_the_api_shape(counted):
 )
 def test_bad_choices_are_refused_with_the_reason(counted, query):
     answer = staff_client(_staff(Role.SUPERVISOR)).get(URL, query)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid_input" and answer.json()["message"]
+
+
+def test_rows_by_agent_and_by_office_carry_their_own_figures(make_agent, queues, settings):
+    settings.TIME_ZONE = "America/New_York"
+    agent_and_office_facts(make_agent, Queue.objects.get(code="t1-general-en"))
+    client = staff_client(_staff(Role.SUPERVISOR))
+    query = {"first": "2026-11-03", "last": "2026-11-03"}
+
+    by_agent = client.get(URL, {**query, "by": "agent"})
+    assert by_agent.status_code == 200
+    alice, bob = by_agent.json()["rows"]
+    assert (alice["label"], bob["label"]) == ("Alice Adams", "Bob Brown")
+    assert alice["queued"] is None and alice["service_level_percent"] is None
+    assert alice["office"] is None
+    figures = alice["agent"]
+    assert (figures["answered"], figures["handled"], figures["transferred_out"]) == (3, 3, 1)
+    assert Decimal(str(figures["average_handle_time_seconds"])) == 160
+    assert Decimal(str(figures["occupancy_percent"])) == Decimal("62.50")
+    assert Decimal(str(figures["utilisation_percent"])) == Decimal("50.00")
+    assert (figures["available_ms"], figures["busy_ms"]) == (900_000, 1_200_000)
+    assert bob["agent"]["average_handle_time_seconds"] is None
+
+    by_office = client.get(URL, {**query, "by": "office"})
+    north, south = by_office.json()["rows"]
+    assert (north["group"], north["label"], north["agent"]) == ("N01", "North office", None)
+    assert north["office"]["received"] == 2 and north["office"]["transferred_out"] == 1
+    assert Decimal(str(south["office"]["average_time_to_resolve_seconds"])) == 19_800
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"by": "person"},
+        {"by": "office", "grain": "interval"},  # office work is counted by day
+        {"by": "agent", "grain": "interval", "last": "2026-11-30"},  # a week at most
+    ],
+)
+def test_a_grouping_not_offered_is_refused(counted, query):
+    answer = staff_client(_staff(Role.SUPERVISOR)).get(
+        URL, {"first": "2026-11-01", "last": "2026-11-07", **query}
+    )
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid_input" and answer.json()["message"]

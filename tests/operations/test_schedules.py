@@ -24,6 +24,7 @@ from contactcenter.routing.models import Queue
 from contactcenter.staff.models import Role
 from tests.desk.staff_pages import _staff, staff_client
 from tests.factories import StaffUserFactory, interval_facts_create
+from tests.operations.report_facts import agent_and_office_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_bad_requests_are_refused_and_nothing_is_kept(supervisor):
                             file_format="pdf")  # fmt: skip
     with pytest.raises(InvalidInput):
         report_schedule_add(user=supervisor, period="yesterday", send_at=dt.time(7, 0),
-                            by="agent")  # fmt: skip
+                            by="person")  # fmt: skip
     assert not ReportSchedule.objects.exists()
 
 
@@ -148,3 +149,17 @@ def test_the_reports_page_adds_and_removes_a_schedule(supervisor):
     assert not schedule.active
     refused = staff_client(_staff(Role.TIER1)).post("/desk/reports/schedules/", {})
     assert refused.status_code == 403
+
+
+def test_a_schedule_by_agent_sends_the_agents_rows_in_spanish(supervisor, make_agent):
+    agent_and_office_facts(make_agent, Queue.objects.get(code="t1-general-en"))
+    report_schedule_add(user=supervisor, period="yesterday", send_at=dt.time(7, 0), by="agent",
+                        language="es")  # fmt: skip
+    assert report_schedules_send_due(now=at(2026, 11, 4, 7, 0)) == 1
+    [(name, content, _mimetype)] = mail.outbox[0].attachments
+    assert name == "contact-center-2026-11-03-2026-11-03-day-agent.csv"
+    header, alice, bob = list(csv.reader(io.StringIO(content)))
+    assert header[1:5] == ["Agente", "Nombre", "Atendidos", "Gestionados"]
+    assert header[7] == "Ocupación (%)"
+    assert (alice[2], alice[4], alice[7]) == ("Alice Adams", "3", "62.50")
+    assert bob[2] == "Bob Brown"

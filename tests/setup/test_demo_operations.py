@@ -9,10 +9,23 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import Sum
 
-from contactcenter.operations.models import NO_QUEUE, DailyFacts, IntervalFacts
+from contactcenter.operations.intervals import interval_minutes
+from contactcenter.operations.models import (
+    NO_QUEUE,
+    AgentContactFacts,
+    AgentDailyFacts,
+    AgentStateFacts,
+    DailyFacts,
+    IntervalFacts,
+    OfficeFacts,
+)
 from contactcenter.operations.reports import ReportSpec, report_rows
 from contactcenter.routing.reference_data import queues_load
-from contactcenter.setup.demo.operations import operations_history_write
+from contactcenter.setup.demo.operations import (
+    agent_office_history_write,
+    operations_history_write,
+)
+from tests.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +88,46 @@ def test_each_day_sums_its_intervals_and_a_second_load_adds_nothing(queues_ready
     assert daily == per_day
     assert operations_history_write(today=TODAY, seed=7) == 0
     assert DailyFacts.objects.aggregate(*(Sum(name) for name in columns)) == by_day
+
+
+def test_agents_shifts_and_offices_work_add_up_and_report_by_agent_and_office(
+    queues_ready, make_agent
+):
+    agents = [make_agent(), make_agent(languages=("es",)), make_agent(tiers=("tier2",))]
+    OfficeFactory(code="D01")
+    written = agent_office_history_write(today=TODAY, seed=7)
+    assert written == (
+        AgentStateFacts.objects.count() + AgentContactFacts.objects.count()
+        + OfficeFacts.objects.count()
+    ) > 0  # fmt: skip
+    counted = set(AgentStateFacts.objects.values_list("agent_id", flat=True))
+    assert counted == {agents[0].pk, agents[1].pk}  # Tier 1 agents only
+    minutes = interval_minutes()
+    for start, total in (
+        (row["interval_start"], row["total"])
+        for row in AgentStateFacts.objects.values("interval_start", "agent_id").annotate(
+            total=Sum("milliseconds")
+        )
+    ):
+        assert total == minutes * 60_000, start  # each interval of a shift is accounted for
+    # Each agent's days sum their intervals.
+    handled = AgentContactFacts.objects.aggregate(Sum("handled"))["handled__sum"]
+    assert AgentDailyFacts.objects.aggregate(Sum("handled"))["handled__sum"] == handled > 0
+    busy = AgentStateFacts.objects.filter(presence="busy").aggregate(Sum("milliseconds"))
+    assert (
+        AgentDailyFacts.objects.aggregate(Sum("busy_ms"))["busy_ms__sum"]
+        == (busy["milliseconds__sum"])
+    )
+    assert agent_office_history_write(today=TODAY, seed=7) == 0  # a second load adds nothing
+    rows = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="agent"))
+    assert rows and all(row.agent is not None and row.agent.occupancy is not None for row in rows)
+    offices = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="office"))
+    assert offices and {row.key for row in offices} == {"D01"}
+
+
+def test_requests_sent_on_by_one_demo_office_arrive_at_another(queues_ready):
+    for code in ("D01", "D02", "D03"):
+        OfficeFactory(code=code)
+    agent_office_history_write(today=TODAY, seed=7)
+    totals = OfficeFacts.objects.aggregate(out=Sum("transferred_out"), came=Sum("transferred_in"))
+    assert totals["out"] == totals["came"] > 0

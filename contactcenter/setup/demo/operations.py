@@ -1,5 +1,6 @@
 """Four weeks of contact-center counts for the demo, so that the reports page and the
-wallboard's history have something to show on a new install.
+wallboard's history have something to show on a new install: per queue, per agent (the demo's
+Tier 1 agents' shifts) and per office (service requests received, moved and resolved).
 
 Counts only, per 15- or 30-minute interval of the live-help hours on business days, for the
 Tier 1 queues' phone and chat lines: no contact, person or event stands behind them. Today is
@@ -15,10 +16,21 @@ import random
 from django.db import transaction
 
 from contactcenter.core.business_calendar import BusinessCalendar
+from contactcenter.offices.models import Office
 from contactcenter.operations.intervals import agency_zone, interval_minutes
-from contactcenter.operations.models import NO_QUEUE, IntervalFacts
-from contactcenter.operations.services import interval_facts_add
-from contactcenter.routing.models import Queue, QueueTier
+from contactcenter.operations.models import (
+    NO_QUEUE,
+    AgentDailyFacts,
+    IntervalFacts,
+    OfficeFacts,
+)
+from contactcenter.operations.services import (
+    agent_facts_add,
+    interval_facts_add,
+    office_facts_add,
+)
+from contactcenter.routing.models import Agent, Queue, QueueTier
+from contactcenter.servicerequests.models import WORKING_OFFICE_KINDS
 
 DAYS_BACK = 28
 CHANNELS = ("phone", "chat")
@@ -104,3 +116,87 @@ def operations_history_write(*, today: dt.date, seed: int) -> int:
     with transaction.atomic():
         interval_facts_add(facts=new)
     return len(new)
+
+
+# Agents' shifts: eight hours from one of these local hours, a half-hour break in the middle.
+SHIFT_STARTS = (8, 10, 12)
+SHIFT_HOURS = 8
+
+
+def _agent_interval(
+    rng: random.Random, length_ms: int, *, on_break: bool
+) -> tuple[dict[str, int], dict[str, int]]:
+    """One interval of one agent's shift: time by state, and the contacts that fill it."""
+    if on_break:
+        return {"away": length_ms}, {}
+    available = round(length_ms * rng.uniform(0.08, 0.35))
+    on_contact = length_ms - available
+    wrap_up = round(on_contact * rng.uniform(0.1, 0.2))
+    handle_ms = rng.uniform(330, 480) * 1000
+    handled = max(0, round(on_contact / handle_ms + rng.uniform(-0.5, 0.5)))
+    contacts = {
+        "answered": handled, "handled": handled, "talk_ms": on_contact - wrap_up if handled else 0,
+        "after_contact_ms": wrap_up if handled else 0,
+        "transferred_out": int(rng.random() < 0.04),
+    }  # fmt: skip
+    return {"available": available, "busy": on_contact - wrap_up, "wrap_up": wrap_up}, contacts
+
+
+def agent_office_history_write(*, today: dt.date, seed: int) -> int:
+    """Write four weeks of the demo Tier 1 agents' shifts (time by state and the contacts in
+    it) and of each working office's service requests, before ``today``, the way the fold
+    writes them (intervals and agency days together); returns the rows given. A second load
+    over days already written adds nothing."""
+    rng = random.Random(f"operations-agents-{seed}")  # noqa: S311 - demo data, not secrets
+    calendar = BusinessCalendar()
+    zone, minutes = agency_zone(), interval_minutes()
+    first = today - dt.timedelta(days=DAYS_BACK)
+    if (
+        AgentDailyFacts.objects.filter(day__gte=first, day__lt=today).exists()
+        or OfficeFacts.objects.filter(day__gte=first, day__lt=today).exists()
+    ):
+        return 0
+    length_ms = minutes * 60_000
+    queues = {
+        queue.language: queue
+        for queue in Queue.objects.filter(active=True, tier=QueueTier.TIER1, skill="")
+        .order_by("-code")
+    }  # fmt: skip
+    agents = [agent for agent in Agent.objects.order_by("pk") if "tier1" in (agent.tiers or [])]
+    offices = list(Office.objects.filter(kind__in=WORKING_OFFICE_KINDS).order_by("code")[:8])
+    states: dict[tuple[dt.datetime, int, str], int] = {}
+    contacts: dict[tuple[dt.datetime, int, int, str], dict[str, int]] = {}
+    office_work: dict[tuple[dt.date, int, str], dict[str, int]] = {}
+    for back in range(DAYS_BACK, 0, -1):
+        day = today - dt.timedelta(days=back)
+        if not calendar.is_business_day(day):
+            continue
+        for index, agent in enumerate(agents):
+            queue = queues.get((agent.languages or ["en"])[0]) or next(iter(queues.values()), None)
+            begin = dt.datetime.combine(day, dt.time(SHIFT_STARTS[index % 3]), tzinfo=zone)
+            slots = SHIFT_HOURS * 60 // minutes
+            for slot in range(slots):
+                start = (begin + dt.timedelta(minutes=slot * minutes)).astimezone(dt.UTC)
+                by_state, counted = _agent_interval(
+                    rng, length_ms, on_break=slots // 2 <= slot < slots // 2 + 30 // minutes
+                )
+                for presence, milliseconds in by_state.items():
+                    if milliseconds:
+                        states[(start, agent.pk, presence)] = milliseconds
+                if counted and queue is not None:
+                    contacts[(start, agent.pk, queue.pk, "phone")] = counted
+        # Each office sends a request on to the next one now and then.
+        moved = [int(len(offices) > 1 and rng.random() < 0.3) for _office in offices]
+        for index, office in enumerate(offices):
+            resolved = max(0, round(rng.gauss(8, 3)))
+            office_work[(day, office.pk, "service_request")] = {
+                "received": max(0, round(rng.gauss(9, 3))), "transferred_out": moved[index],
+                "transferred_in": moved[index - 1], "resolved": resolved,
+                "resolved_timed": resolved,
+                "resolve_ms": round(sum(rng.uniform(20, 120) for _ in range(resolved))
+                                    * 3_600_000),
+            }  # fmt: skip
+    with transaction.atomic():
+        agent_facts_add(contacts=contacts, states=states)
+        office_facts_add(facts=office_work)
+    return len(states) + len(contacts) + len(office_work)

@@ -11,7 +11,10 @@ from django.db import transaction
 from contactcenter.setup.demo.build import demo_plan_problems
 from contactcenter.setup.demo.cases import cases_write
 from contactcenter.setup.demo.closures import closures_write
-from contactcenter.setup.demo.operations import operations_history_write
+from contactcenter.setup.demo.operations import (
+    agent_office_history_write,
+    operations_history_write,
+)
 from contactcenter.setup.demo.people import people_write
 from contactcenter.setup.demo.plan import DemoPlan
 from contactcenter.setup.demo.processing_times import processing_times_write
@@ -54,6 +57,7 @@ def demo_plan_write(
     staff = staff_users_write(staff=plan.staff)
     canned_replies = canned_replies_write(replies=plan.canned_replies)
     intervals = operations_history_write(today=plan.today, seed=plan.seed)
+    intervals += agent_office_history_write(today=plan.today, seed=plan.seed)
     summary = SeedSummary(
         cases=len(plan.cases),
         people=len(people),
