@@ -106,7 +106,7 @@ def test_the_page_by_agent_shows_each_agent_s_figures_and_no_contact_columns(
     assert "Alice Adams" in text and "Bob Brown" in text
     assert "62.5" in text and "50.0" in text  # occupancy and utilisation, in percent
     assert "160.0" in text  # Alice's average handle time
-    assert "Service level" not in text and "Queued" not in text
+    assert "Service level (%)" not in text and "Queued" not in text
     assert 'data-testid="report-chart-handled"' in text
     assert 'data-testid="report-chart-occupancy"' in text
     assert '<option value="agent" selected>' in text
