@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from contactcenter.routing.services import (
     agent_transfer_refusal,
     queue_transfer_refusal,
 )
+from contactcenter.routing.wait_estimates import queues_waiting
 
 OPEN_STATES = (WorkState.QUEUED, WorkState.OFFERED, WorkState.ASSIGNED)
 # The supervisor's list of open work is capped: a page must stay fast on a busy day; queues
@@ -154,18 +155,18 @@ def supervisor_board(*, now: dt.datetime | None = None, language: str = "en") ->
     open work, supervisor requests and the phone lines' day: seven queries whatever the
     numbers."""
     now = now or timezone.now()
-    queued = Q(items__state=WorkState.QUEUED)
-    queues = [
-        QueueRow(
-            queue=queue,
-            depth=queue.depth,
-            oldest_enqueued_at=queue.oldest,
-            oldest_wait=(now - queue.oldest) if queue.oldest else None,
+    waiting = queues_waiting()
+    queues = []
+    for queue in Queue.objects.filter(active=True):
+        depth, oldest = waiting.get(queue.pk, (0, None))
+        queues.append(
+            QueueRow(
+                queue=queue,
+                depth=depth,
+                oldest_enqueued_at=oldest,
+                oldest_wait=(now - oldest) if oldest else None,
+            )
         )
-        for queue in Queue.objects.filter(active=True).annotate(
-            depth=Count("items", filter=queued), oldest=Min("items__enqueued_at", filter=queued)
-        )
-    ]
     agents = list(
         Agent.objects.select_related("user")
         .prefetch_related(

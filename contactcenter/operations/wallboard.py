@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from contactcenter.inquiries.models import Channel
@@ -61,7 +61,8 @@ from contactcenter.operations.services import (
     agent_states_count,
     contact_events_count,
 )
-from contactcenter.routing.models import Agent, Presence, PresenceChange, Queue, WorkState
+from contactcenter.routing.models import Agent, Presence, PresenceChange, Queue
+from contactcenter.routing.wait_estimates import queues_waiting
 
 # The interval chart shows at most this many intervals, the latest (12 hours of 15 minutes).
 CHART_INTERVALS = 48
@@ -384,14 +385,9 @@ def wallboard_today(*, now: dt.datetime | None = None) -> Wallboard:
     zone, minutes = agency_zone(), interval_minutes()
     day = now.astimezone(zone).date()
     begin, end = local_day_bounds(day, day, zone=zone)
-    waiting = Q(items__state=WorkState.QUEUED)
     with _one_snapshot():
-        queues = list(
-            Queue.objects.filter(active=True).annotate(
-                waiting=Count("items", filter=waiting),
-                oldest=Min("items__enqueued_at", filter=waiting),
-            )
-        )
+        queues = list(Queue.objects.filter(active=True))
+        waiting = queues_waiting()
         agents = _agent_profiles(
             Agent.objects.exclude(presence=Presence.OFFLINE).values(
                 "presence", "tiers", "languages", "skills", "capacity"
@@ -414,7 +410,7 @@ def wallboard_today(*, now: dt.datetime | None = None) -> Wallboard:
     for queue in queues:
         counts = _counts(by_queue.get(queue.pk, {}))
         met, counted = _terms(queue, counts)
-        oldest = queue.oldest
+        how_many, oldest = waiting.get(queue.pk, (0, None))
         rows.append(
             QueueNow(
                 queue_id=queue.pk,
@@ -424,7 +420,7 @@ def wallboard_today(*, now: dt.datetime | None = None) -> Wallboard:
                 threshold_seconds=queue.service_level_seconds,
                 target_percent=queue.service_level_target_percent,
                 formula=queue.service_level_formula,
-                waiting=queue.waiting,
+                waiting=how_many,
                 oldest_wait_seconds=(
                     max(0, int((now - oldest).total_seconds())) if oldest else None
                 ),

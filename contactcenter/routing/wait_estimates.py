@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import statistics
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from contactcenter.routing.models import Agent, Presence, Queue, WorkItem, WorkState
@@ -125,3 +125,17 @@ def queue_wait_for_newcomer(
     place after the last of them)."""
     waiting = WorkItem.objects.filter(queue_id=queue.pk, state=WorkState.QUEUED).count()
     return waiting, wait_estimate(queue, waiting + 1, now=now)
+
+
+def queues_waiting() -> dict[int, tuple[int, dt.datetime | None]]:
+    """Per queue with work waiting: how many wait and since when the oldest has. One query over
+    the waiting items only (the partial index of queued work), however much finished work the
+    queues have behind them; queues with nobody waiting are left out."""
+    return {
+        queue_id: (waiting, oldest)
+        for queue_id, waiting, oldest in WorkItem.objects.filter(state=WorkState.QUEUED)
+        .values("queue_id")
+        .annotate(waiting=Count("id"), oldest=Min("enqueued_at"))
+        .values_list("queue_id", "waiting", "oldest")
+        .order_by()
+    }
