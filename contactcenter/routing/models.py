@@ -238,6 +238,13 @@ class WorkItem(TimeStampedModel):
             ),
             models.Index(fields=["state", "offer_expires_at"], name="workitem_offer_expiry"),
             models.Index(fields=["assigned_to", "state"], name="workitem_agent_load"),
+            # The wait estimate's handle times: a queue's latest finished work, however much
+            # finished work lies behind it (wait_estimates.median_handle_seconds).
+            models.Index(
+                fields=["queue", "-completed_at"],
+                condition=Q(completed_at__isnull=False),
+                name="workitem_queue_finished",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
