@@ -289,8 +289,10 @@ def erlang_a_figures(
     # P(wait) = B·S0 / (1 + (S0 − 1)·B) = 1 / (1 + (1/B − 1)/S0).
     if log_inverse_b < 700:
         others = math.expm1(log_inverse_b) * math.exp(-log_s0)
-    else:
+    elif log_inverse_b - log_s0 < 700:
         others = math.exp(log_inverse_b - log_s0)
+    else:
+        others = math.inf  # P(wait) below the smallest float
     waiting = 1 / (1 + others)
     abandoning = waiting * mean_queue_ratio / y
     # Answered after waiting longer than T: P(wait)/S0 · x·e^(y(1−E))·E^(x+1)·γ*(x+1, yE), with
