@@ -69,7 +69,8 @@ def _require(condition: bool, message: str) -> None:
 def _finite_at_least(value: float, minimum: float, name: str) -> None:
     _require(
         isinstance(value, int | float) and math.isfinite(value) and value >= minimum,
-        _("%(name)s must be a number of at least %(minimum)s.") % {"name": name, "minimum": minimum},
+        _("%(name)s must be a number of at least %(minimum)s.")
+        % {"name": name, "minimum": minimum},
     )
 
 
@@ -328,16 +329,11 @@ def erlang_a_figures(
 def _fraction_checked(value: float, name: str, *, low: float, high: float, high_open: bool) -> None:
     inside = isinstance(value, int | float) and math.isfinite(value) and low < value
     inside = inside and (value < high if high_open else value <= high)
-    _require(
-        inside,
-        _("%(name)s must be above %(low)s and %(relation)s %(high)s.")
-        % {
-            "name": name,
-            "low": low,
-            "high": high,
-            "relation": _("below") if high_open else _("at most"),
-        },
-    )
+    if high_open:
+        message = _("%(name)s must be above %(low)s and below %(high)s.")
+    else:
+        message = _("%(name)s must be above %(low)s and at most %(high)s.")
+    _require(inside, message % {"name": name, "low": low, "high": high})
 
 
 def required_agents(
@@ -367,7 +363,7 @@ def required_agents(
     if patience_seconds is not None:
         _positive(patience_seconds, _("The mean patience"))
     _require(
-        isinstance(concurrency, int) and not isinstance(concurrency, bool) and 1 <= concurrency,
+        isinstance(concurrency, int) and not isinstance(concurrency, bool) and concurrency >= 1,
         _("Concurrency must be a whole number of at least 1."),
     )
     if load == 0:

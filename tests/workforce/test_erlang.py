@@ -3,6 +3,7 @@ implementations written here from the queue's state probabilities, and at their 
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 
@@ -136,7 +137,7 @@ def test_erlang_a_tends_to_erlang_c_as_patience_grows(agents):
             + abs(erlang_a_now.average_wait_seconds - erlang_c_now.average_wait_seconds) / 180
         )
     # The gap shrinks about as 1/patience once patience is long beside the wait.
-    assert all(later < earlier / 3 for earlier, later in zip(gaps, gaps[1:], strict=False))
+    assert all(later < earlier / 3 for earlier, later in itertools.pairwise(gaps))
     assert gaps[-1] < gaps[-2] / 8
     assert gaps[-1] < 1e-3
 
@@ -243,9 +244,10 @@ def test_chat_concurrency_counts_each_agent_as_k_servers():
         load=LOAD, aht_seconds=180, target_seconds=20, service_level=0.8, concurrency=3
     )
     assert figures.agents == 15  # 5 people; 14 servers would do, but people come whole
-    assert figures.service_level == erlang_c_figures(
-        agents=15, load=LOAD, aht_seconds=180, target_seconds=20
-    ).service_level
+    assert (
+        figures.service_level
+        == erlang_c_figures(agents=15, load=LOAD, aht_seconds=180, target_seconds=20).service_level
+    )
 
 
 # -- A slow, independent implementation -------------------------------------------------------
@@ -291,7 +293,9 @@ def slow_erlang_a(
     low = math.exp(-theta * target)
     steps = 4000
     width = (1 - low) / steps
-    exponents = [x * math.log(low + i * width) + y * (1 - low - i * width) for i in range(steps + 1)]
+    exponents = [
+        x * math.log(low + i * width) + y * (1 - low - i * width) for i in range(steps + 1)
+    ]
     peak = max(exponents)
     simpson = math.fsum(
         (1 if i in (0, steps) else 4 if i % 2 else 2) * math.exp(e - peak)
@@ -320,7 +324,9 @@ def test_erlang_c_agrees_with_exact_sums_on_1000_points():
     assert len(points) == 1000
     for agents, load in points:
         exact = slow_erlang_c(agents, load)
-        figures = erlang_c_figures(agents=agents, load=float(load), aht_seconds=240, target_seconds=20)
+        figures = erlang_c_figures(
+            agents=agents, load=float(load), aht_seconds=240, target_seconds=20
+        )
         assert abs(figures.probability_of_waiting - float(exact)) < 1e-9, (agents, load)
         spare = agents - float(load)
         assert figures.service_level == pytest.approx(
