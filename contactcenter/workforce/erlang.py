@@ -318,7 +318,8 @@ def erlang_a_figures(
         service_level=max(0.0, 1 - abandoning - late),
         target_seconds=target_seconds,
         average_wait_seconds=abandoning * patience_seconds,
-        occupancy=load * (1 - abandoning) / agents,
+        # Overloaded, P(abandon) is 1 − N/A less a sliver, and rounding can push this past 1.
+        occupancy=min(1.0, load * (1 - abandoning) / agents),
         probability_of_abandoning=abandoning,
     )
 
@@ -370,36 +371,92 @@ def required_agents(
         model = Model.ERLANG_C if patience_seconds is None else Model.ERLANG_A
         abandoning = None if patience_seconds is None else 0.0
         return QueueFigures(model, 0, 0.0, 0.0, 1.0, target_seconds, 0.0, 0.0, abandoning)
-    # Erlang C is stable only above the load; the occupancy cap sets its own floor. The search
-    # walks up one agent (k servers) at a time, carrying 1/B forward rather than recomputing it.
-    floor = 1
     if patience_seconds is None:
-        floor = math.floor(load) + 1
+        return _required_erlang_c(
+            load, aht_seconds, target_seconds, service_level, max_occupancy, concurrency
+        )
+    return _required_erlang_a(
+        load,
+        aht_seconds,
+        target_seconds,
+        service_level,
+        patience_seconds,
+        max_occupancy,
+        concurrency,
+    )
+
+
+def _meets(figures: QueueFigures, service_level: float, max_occupancy: float | None) -> bool:
+    capped = max_occupancy is None or figures.occupancy <= max_occupancy
+    return figures.service_level >= service_level and capped
+
+
+def _required_erlang_c(
+    load: float,
+    aht_seconds: float,
+    target_seconds: float,
+    service_level: float,
+    max_occupancy: float | None,
+    concurrency: int,
+) -> QueueFigures:
+    # Stable only above the load; under a cap, not below load/cap (rounded down, so that a
+    # binary quotient a hair above a whole number never skips it). From there the search walks
+    # up one agent (k servers) at a time, carrying B forward rather than recomputing it: the
+    # answer is within a few square roots of the load.
+    floor = math.floor(load) + 1
     if max_occupancy is not None:
-        floor = max(floor, math.ceil(load / max_occupancy))
-    people = max(1, math.ceil(floor / concurrency))
-    servers = people * concurrency
+        floor = max(floor, math.floor(load / max_occupancy))
+    servers = max(1, math.ceil(floor / concurrency)) * concurrency
     _require(servers <= MAX_AGENTS, _("The load is too large to plan."))
     blocking = erlang_b(agents=servers, load=load)
     while True:
-        if patience_seconds is None:
-            figures = _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
-        else:
-            figures = erlang_a_figures(
-                agents=servers,
-                load=load,
-                aht_seconds=aht_seconds,
-                patience_seconds=patience_seconds,
-                target_seconds=target_seconds,
-            )
-        capped = max_occupancy is None or figures.occupancy <= max_occupancy
-        if figures.service_level >= service_level and capped:
+        figures = _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
+        if _meets(figures, service_level, max_occupancy):
             return figures
         for _step in range(concurrency):
             servers += 1
             blocking = load * blocking / (servers + load * blocking)
         if servers > MAX_AGENTS:
             raise StaffingInputInvalid(_("No number of agents up to the limit meets the target."))
+
+
+def _required_erlang_a(
+    load: float,
+    aht_seconds: float,
+    target_seconds: float,
+    service_level: float,
+    patience_seconds: float,
+    max_occupancy: float | None,
+    concurrency: int,
+) -> QueueFigures:
+    # Erlang A is stable with any number of agents, so there is no floor near the answer to
+    # walk up from: the search doubles the agents until the target is met, then halves the
+    # gap. Both tests are monotone in N (more agents: a higher service level, a lower
+    # occupancy), so this finds the fewest.
+    def at(people: int) -> QueueFigures:
+        return erlang_a_figures(
+            agents=people * concurrency,
+            load=load,
+            aht_seconds=aht_seconds,
+            patience_seconds=patience_seconds,
+            target_seconds=target_seconds,
+        )
+
+    failing, step = 0, 1
+    meeting = at(1)
+    while not _meets(meeting, service_level, max_occupancy):
+        failing = meeting.agents // concurrency
+        if (failing + step) * concurrency > MAX_AGENTS:
+            raise StaffingInputInvalid(_("No number of agents up to the limit meets the target."))
+        meeting = at(failing + step)
+        step *= 2
+    while meeting.agents // concurrency - failing > 1:
+        middle = at((failing + meeting.agents // concurrency) // 2)
+        if _meets(middle, service_level, max_occupancy):
+            meeting = middle
+        else:
+            failing = middle.agents // concurrency
+    return meeting
 
 
 def scheduled_positions(*, agents: int, shrinkage: float) -> int:

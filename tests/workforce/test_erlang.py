@@ -358,3 +358,52 @@ def test_erlang_a_agrees_with_the_truncated_chain_on_1000_points():
                 assert abs(figures.service_level - service_level) < 1e-9, point
                 checked += 1
     assert checked == 1000
+
+
+def test_an_occupancy_exactly_at_the_cap_is_allowed():
+    # 7 / 0.7 is 10.000000000000002 in binary floating point; 10 agents are exactly 70 % busy.
+    figures = required_agents(
+        load=7.0, aht_seconds=180, target_seconds=60, service_level=0.01, max_occupancy=0.7
+    )
+    assert figures.agents == 10
+    assert figures.occupancy == 0.7
+
+
+@given(
+    load=st.floats(0.05, 400),
+    aht=st.floats(30, 900),
+    target=st.floats(0, 120),
+    level=st.floats(0.05, 0.99),
+    patience=st.one_of(st.none(), st.floats(5, 1800)),
+    cap=st.one_of(st.none(), st.floats(0.5, 1.0)),
+    concurrency=st.integers(1, 3),
+)
+def test_required_agents_are_the_fewest_that_meet_the_target(
+    load, aht, target, level, patience, cap, concurrency
+):
+    figures = required_agents(
+        load=load,
+        aht_seconds=aht,
+        target_seconds=target,
+        service_level=level,
+        patience_seconds=patience,
+        max_occupancy=cap,
+        concurrency=concurrency,
+    )
+    assert figures.agents % concurrency == 0
+    assert figures.service_level >= level
+    assert cap is None or figures.occupancy <= cap
+    fewer = figures.agents - concurrency
+    if fewer < 1 or (patience is None and fewer <= load):
+        return
+    if patience is None:
+        below = erlang_c_figures(agents=fewer, load=load, aht_seconds=aht, target_seconds=target)
+    else:
+        below = erlang_a_figures(
+            agents=fewer,
+            load=load,
+            aht_seconds=aht,
+            patience_seconds=patience,
+            target_seconds=target,
+        )
+    assert below.service_level < level or (cap is not None and below.occupancy > cap)
