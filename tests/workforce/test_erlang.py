@@ -407,3 +407,82 @@ def test_required_agents_are_the_fewest_that_meet_the_target(
             target_seconds=target,
         )
     assert below.service_level < level or (cap is not None and below.occupancy > cap)
+
+
+def tagged_contact_service_level(
+    agents: int, load: float, aht: float, patience: float, target: float
+) -> float:
+    """The Erlang A service level without the closed form: follow one arriving contact.
+
+    The contact finds j waiting (chance from the truncated chain) and moves up a place at rate
+    Nμ + iθ while i are ahead (one is served or one ahead leaves), is answered at rate Nμ when
+    first, and leaves at rate θ. That little chain is solved by uniformization: a Poisson
+    number of steps at one common rate, each step a move, a departure or nothing.
+    """
+    mu, theta = 1 / aht, 1 / patience
+    rate = load * mu
+    logs = [k * math.log(load) - math.lgamma(k + 1) for k in range(agents + 1)]
+    j = 0
+    while True:
+        j += 1
+        logs.append(logs[-1] + math.log(rate) - math.log(agents * mu + j * theta))
+        if j > 20 and logs[-1] < max(logs) - 80:
+            break
+    top = max(logs)
+    weights = [math.exp(value - top) for value in logs]
+    total = math.fsum(weights)
+    ahead = [w / total for w in weights[agents:]]  # ahead[i]: finds i waiting
+    answered_at_once = math.fsum(weights[:agents]) / total
+    places = len(ahead)
+    uniform = agents * mu + places * theta + theta
+    mean_steps = uniform * target
+    state = list(ahead)
+    answered = []  # chance answered at exactly step n
+    poisson = []
+    log_p = -mean_steps
+    n = 0
+    while True:
+        poisson.append(math.exp(log_p))
+        moved = [0.0] * places
+        served_now = state[0] * agents * mu / uniform
+        for i, p in enumerate(state):
+            if p == 0.0:
+                continue
+            forward = (agents * mu + i * theta) / uniform
+            moved[i] += p * (1 - forward - theta / uniform)
+            if i > 0:
+                moved[i - 1] += p * forward
+        state = moved
+        answered.append(served_now)
+        n += 1
+        log_p += math.log(mean_steps) - math.log(n)
+        if n > mean_steps + 20 and log_p < -60:
+            break
+    # Answered within T: answered at some step m, with at least m + 1 Poisson events by T.
+    tail = 1.0
+    within = []
+    for m in range(len(answered)):
+        tail -= poisson[m]
+        within.append(answered[m] * max(tail, 0.0))
+    return answered_at_once + math.fsum(within)
+
+
+@pytest.mark.parametrize(
+    ("agents", "load", "patience", "target"),
+    [
+        (12, 10.0, 300, 20),
+        (13, 10.0, 300, 20),
+        (14, 10.0, 300, 20),
+        (3, 2.5, 60, 10),
+        (8, 9.0, 120, 30),
+        (20, 25.0, 45, 15),
+        (30, 24.0, 900, 60),
+        (1, 0.4, 200, 5),
+    ],
+)
+def test_erlang_a_service_level_agrees_with_following_one_contact(agents, load, patience, target):
+    figures = erlang_a_figures(
+        agents=agents, load=load, aht_seconds=180, patience_seconds=patience, target_seconds=target
+    )
+    expected = tagged_contact_service_level(agents, load, 180, patience, target)
+    assert abs(figures.service_level - expected) < 1e-9
