@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "contactcenter.chat",
     "contactcenter.operations",
     "contactcenter.surveys",
+    "contactcenter.workforce",
     "contactcenter.portal",
     "contactcenter.records",
     "contactcenter.setup",

@@ -52,6 +52,8 @@ class ErrorCode(StrEnum):
     STEP_OUT_OF_ORDER = "step_out_of_order"
     CALL_CHANGED = "call_changed"
     UNUSABLE_ANSWER = "unusable_answer"
+    # Staffing: more work offered than the agents can ever do, so the queue grows without end.
+    UNSTABLE_QUEUE = "unstable_queue"
     # The agent's calls ring at a phone number, so the browser phone has nothing to do.
     VOICE_DEVICE_IS_PHONE = "voice_device_is_phone"
     # The installation or the moment: nothing the person did wrong.

@@ -75,6 +75,8 @@ EXPECTED = {
     "servicerequests.ServiceRequestRefused": ("service_request_refused", 409),
     "servicerequests.TypeDataError": ("invalid_data_file", 400),
     "records.RetentionFileError": ("invalid_data_file", 400),
+    "workforce.StaffingInputInvalid": ("invalid_input", 400),
+    "workforce.UnstableQueue": ("unstable_queue", 422),
 }
 
 

@@ -1,0 +1,18 @@
+"""Workforce planning's errors: bad figures in, or a queue no number of agents can be sized for."""
+
+from __future__ import annotations
+
+from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput
+
+
+class StaffingInputInvalid(InvalidInput):
+    """A figure out of its range (a negative volume, a shrinkage of 100 %, ...)."""
+
+
+class UnstableQueue(ApplicationError):
+    """Erlang C with as many agents as Erlangs of load or fewer: the queue grows without end,
+    so there is no probability of waiting below 1, no service level and no finite ASA. The
+    figures are well formed; the queue they describe has no answer."""
+
+    code = ErrorCode.UNSTABLE_QUEUE
+    http_status = 422
