@@ -46,7 +46,7 @@ def _agent_hangs_up(call, dial):
 
 def test_opted_in_by_key_and_answered_by_key(phone, make_agent, fake_twilio):  # noqa: F811
     twilio = fake_twilio()
-    call = phone(LINE)
+    call = phone(LINE, survey=None)  # the test answers the offer
     agent, item, twiml = _to_the_agent(call, make_agent, twilio, ["3", "03042025", "1"])
     offer = call.exchanges[-2]  # the answer to the date: the offer, before going in line
     assert "would you answer one question" in _words(offer) and offer.listening
@@ -75,7 +75,7 @@ def test_spanish_caller_says_yes_and_a_number_after_one_it_could_not_use(
     fake_twilio,  # noqa: F811
 ):
     twilio = fake_twilio()
-    call = phone(LINE)
+    call = phone(LINE, survey=None)  # the test answers the offer
     _agent, _item, twiml = _to_the_agent(call, make_agent, twilio, ["2", "3", "03042025", "sí"],
                                          language="es")  # fmt: skip
     question = _agent_hangs_up(call, twiml.find("Dial"))
@@ -97,7 +97,7 @@ def test_two_answers_it_cannot_use_end_with_thanks_and_no_score(
     answers,
 ):
     twilio = fake_twilio()
-    call = phone(LINE)
+    call = phone(LINE, survey=None)  # the test answers the offer
     _agent, _item, twiml = _to_the_agent(call, make_agent, twilio, ["3", "03042025", "yes"])
     _agent_hangs_up(call, twiml.find("Dial"))
     retry = call.send(answers[0])
@@ -110,7 +110,7 @@ def test_two_answers_it_cannot_use_end_with_thanks_and_no_score(
 
 def test_a_caller_who_declined_is_not_asked(phone, make_agent, fake_twilio):  # noqa: F811
     twilio = fake_twilio()
-    call = phone(LINE)
+    call = phone(LINE, survey=None)  # the test answers the offer
     _agent, _item, twiml = _to_the_agent(call, make_agent, twilio, ["3", "03042025", "2"])
     assert twiml.find("Dial").get("action") is None  # the call ends with the agent's side
     # Even a request to the survey's address (a stray or forged one, signed) asks nothing.
@@ -121,7 +121,7 @@ def test_a_caller_who_declined_is_not_asked(phone, make_agent, fake_twilio):  # 
 
 def test_a_caller_who_hung_up_first_is_not_asked(phone, make_agent, fake_twilio):  # noqa: F811
     twilio = fake_twilio()
-    call = phone(LINE)
+    call = phone(LINE, survey=None)  # the test answers the offer
     _agent, _item, twiml = _to_the_agent(call, make_agent, twilio, ["3", "03042025", "1"])
     action = urlsplit(twiml.find("Dial").get("action"))
     ended = call.request(f"{action.path}?{action.query}",
@@ -131,7 +131,7 @@ def test_a_caller_who_hung_up_first_is_not_asked(phone, make_agent, fake_twilio)
 
 
 def test_the_survey_webhook_needs_a_valid_signature(phone, client):  # noqa: F811
-    call = phone(LINE)
+    call = phone(LINE, survey=None)  # the test answers the offer
     call.start()
     response = client.post(f"/ivr/survey/{LINE}?try=1", {"CallSid": call.call_sid,
                            "Digits": "5"}, HTTP_X_TWILIO_SIGNATURE="forged")  # fmt: skip
