@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from contactcenter.ivr import services
 from contactcenter.ivr.flow_versions import active_flow
 from contactcenter.ivr.flows import FLOWS_DIR, Flow, FlowInvalid, flow_files, flow_parse
+from contactcenter.ivr.graph import flow_outline
 from contactcenter.ivr.models import FlowVersion
 
 LINES = {"main", "tty", "international", "intercountry-adoption", "premium-processing"}
@@ -282,3 +283,20 @@ def test_a_running_install_picks_up_the_survey_and_can_go_back(db, flow_dir):
     old = FlowVersion.objects.get(line="main", version=2).definition
     old.pop("survey_share")
     assert Flow.from_dict(old).survey_share == 1.0
+
+
+def test_the_picture_shows_the_offer_before_each_transfer(db):
+    services.flows_load_all()
+    dot = StringIO()
+    call_command("flow_graph", "main", stdout=dot)
+    assert (
+        '"to_agent" [shape=doubleoctagon, label="to_agent\\n(transfer)\\nsurvey offer first"];'
+        in (dot.getvalue())
+    )
+    outline = StringIO()
+    call_command("flow_graph", "tty", "--format", "outline", stdout=outline)
+    assert "  to_agent [transfer]\n" in outline.getvalue()  # the TTY line does not ask
+    data = shipped("main")
+    data["survey_share"] = 0.25
+    flow = flow_parse(yaml.safe_dump(data, allow_unicode=True), file="main.yaml")
+    assert "  to_agent [transfer; survey offer first, to 25% of calls]\n" in flow_outline(flow)
