@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,9 @@ ENDED = "_ended"
 # Asking whether the caller will answer the survey after the call, before putting them in line.
 SURVEY_OFFER = "_survey_offer"
 SURVEY_YES_DIGIT = "1"
+# How long the offer waits for a key or a word before the caller goes in line (the menus wait
+# longer): saying nothing is the answer of most callers who do not want it.
+SURVEY_OFFER_TIMEOUT_SECONDS = 3
 SURVEY_YES_WORDS = frozenset({"yes", "yeah", "sure", "ok", "okay", "si", "claro", "bueno",
                               "survey", "encuesta", "one", "uno"})  # fmt: skip
 # Asking for a person or a supervisor works at every node that listens, in both languages.
@@ -68,6 +72,7 @@ class Listen:
     hints: tuple[str, ...] = ()
     num_digits: int | None = None  # menus take one key; collects end with #
     finish_on_key: str = "#"
+    timeout: int | None = None  # seconds of silence before going on; None: the usual
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,7 @@ class Event:
     hours: Mapping[str, str] = field(default_factory=dict)  # by language, for after-hours
     today: dt.date = field(default_factory=dt.date.today)
     hold: Mapping[str, Any] = field(default_factory=dict)  # position, minutes while queued
+    call_id: str = ""  # the provider's id of the call: picks the calls offered the survey
 
     @property
     def heard(self) -> str:
@@ -196,7 +202,9 @@ class _Builder:
                     node_id = node["after_hours"]
                     continue
                 if "survey_offer" in self.flow.prompts and "survey" not in self.state:
-                    return self.survey_offer(node_id)
+                    if survey_offered(self.flow.survey_share, self.event.call_id):
+                        return self.survey_offer(node_id)
+                    self.state["survey"] = False  # not this call's share: never asked
                 self.say(node["prompt"])
                 self.effects.append(
                     Effect(
@@ -234,7 +242,8 @@ class _Builder:
         self.state["survey_transfer"] = transfer_node
         self.flow_prompt("survey_offer")
         hints = ("yes", "no", "sí") if self.language == "es" else ("yes", "no")
-        return self.turn(listen=Listen(language=self.language, hints=hints, num_digits=1))
+        return self.turn(listen=Listen(language=self.language, hints=hints, num_digits=1,
+                                       timeout=SURVEY_OFFER_TIMEOUT_SECONDS))  # fmt: skip
 
     def survey_answered(self) -> Turn:
         words = set(plain(self.event.speech).split())
@@ -242,7 +251,11 @@ class _Builder:
             not self.event.digits.strip() and bool(words & SURVEY_YES_WORDS)
             and not words & {"no", "not"}
         )  # fmt: skip
-        return self.enter(self.state.pop("survey_transfer"))
+        transfer_node = self.state.pop("survey_transfer")
+        path = self.state["path"]
+        if path and path[-1] == transfer_node:
+            path.pop()  # reached once before the offer: entered again, counted once
+        return self.enter(transfer_node)
 
     def end(self) -> Turn:
         if not self.state["outcome"] and self.state["self_served"]:
@@ -406,6 +419,17 @@ class _Builder:
             self.flow_prompt("hold_callback")
         self.state["outcome"] = "callback"
         return self.end()
+
+
+def survey_offered(share: float, call_id: str) -> bool:
+    """Whether a call is among the ``share`` of calls offered the survey: the same answer for
+    the same call id at every turn and in every process (a hash, not a random draw)."""
+    if share >= 1:
+        return True
+    if share <= 0:
+        return False
+    digest = hashlib.sha256(call_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
 # Said in line when the wait cannot be estimated and the flow has no words of its own for it.

@@ -29,6 +29,10 @@ Every prompt carries English and Spanish text side by side (``{en: ..., es: ...}
 for a representative, hold announcements, ...). ``representative`` and ``supervisor`` name the
 nodes reached by asking for a person (twice) or a supervisor (at any time).
 
+A line asks the satisfaction survey when its ``prompts`` give the four ``survey_*`` texts; its
+optional ``survey_share`` (0 to 1, default 1: every caller) offers it to that share of calls,
+chosen by the call's id, so a call is offered it or not whatever happens in it.
+
 :func:`flow_parse` returns a :class:`Flow` or raises :class:`FlowInvalid` listing every problem
 with the file, node and what is wrong.
 """
@@ -105,6 +109,8 @@ class Flow:
     prompts: Mapping[str, Mapping[str, str]]
     nodes: Mapping[str, Mapping[str, Any]]
     title: Mapping[str, str] = field(default_factory=dict)
+    # The share of callers offered the survey (a line with the survey prompts), 0 to 1.
+    survey_share: float = 1.0
 
     def node(self, node_id: str) -> Mapping[str, Any]:
         return self.nodes[node_id]
@@ -120,6 +126,7 @@ class Flow:
             "prompts": {k: dict(v) for k, v in self.prompts.items()},
             "nodes": {k: dict(v) for k, v in self.nodes.items()},
             "title": dict(self.title),
+            "survey_share": self.survey_share,
         }
 
     @classmethod
@@ -134,6 +141,8 @@ class Flow:
             prompts=data["prompts"],
             nodes=data["nodes"],
             title=data.get("title", {}),
+            # Versions stored before the share existed offered the survey to every caller.
+            survey_share=data.get("survey_share", 1.0),
         )
 
 
@@ -313,7 +322,7 @@ def flow_parse(text: str, *, file: str) -> Flow:
         raise FlowInvalid([(file, "", "a flow file must be a mapping with line, start and nodes")])
     unknown = set(data) - {
         "line", "channel", "title", "start", "default_language", "representative",
-        "supervisor", "prompts", "nodes",
+        "supervisor", "prompts", "nodes", "survey_share",
     }  # fmt: skip
     if unknown:
         check.bad("", f"unknown top-level fields {sorted(unknown)}")
@@ -346,6 +355,11 @@ def flow_parse(text: str, *, file: str) -> Flow:
         check.bad(
             "prompts", f"a line that asks the survey gives all of {', '.join(SURVEY_PROMPTS)}"
         )
+    share = data.get("survey_share", 1)
+    if "survey_share" in data and not given:
+        check.bad("", "survey_share is for a line that asks the survey (its four prompts)")
+    elif isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        check.bad("", "survey_share must be a number from 0 (nobody) to 1 (every caller)")
     for name in set(prompts) - set(FLOW_PROMPTS) - set(OPTIONAL_FLOW_PROMPTS):
         check.bad(f"prompts.{name}", "unknown flow prompt")
     for role in ("start", "representative", "supervisor"):
@@ -380,6 +394,7 @@ def flow_parse(text: str, *, file: str) -> Flow:
         prompts={k: dict(v) for k, v in prompts.items()},
         nodes={str(k): dict(v) for k, v in nodes.items()},
         title=dict(data["title"]),
+        survey_share=float(share),
     )
 
 

@@ -259,7 +259,7 @@ def _answer(call: Call, request: CallRequest, *, now: dt.datetime | None, locked
     event = Event(
         digits=request.digits.strip()[:40], speech=request.speech.strip()[:300],
         start=request.step == 0, live_open=live_help_open(now), hours=hours_text(),
-        today=timezone.localdate(now), hold=call_hold(call, previous),
+        today=timezone.localdate(now), hold=call_hold(call, previous), call_id=request.call_sid,
     )  # fmt: skip
     heard_at = previous.get("node", "") if previous else ""
     if previous and previous.get("node") == ENDED:
@@ -279,7 +279,8 @@ def _answer(call: Call, request: CallRequest, *, now: dt.datetime | None, locked
         if not turn.awaiting:
             break
         resumed = Event(result=result or {}, live_open=event.live_open, hours=event.hours,
-                        today=event.today, hold=call_hold(call, turn.state))  # fmt: skip
+                        today=event.today, hold=call_hold(call, turn.state),
+                        call_id=event.call_id)  # fmt: skip
         turn = step(flow, turn.state, resumed)
         prompts.extend(turn.prompts)
     state = dict(turn.state)

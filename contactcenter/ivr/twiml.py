@@ -54,7 +54,8 @@ def _render(prompts: tuple[Prompt, ...], listen: Listen | None, hold: bool, hang
             options["hints"] = ", ".join(listen.hints)
         gather = Gather(
             input="dtmf speech", action=next_url, method="POST",
-            language=VOICE_LANGUAGES[listen.language], timeout=GATHER_TIMEOUT_SECONDS,
+            language=VOICE_LANGUAGES[listen.language],
+            timeout=listen.timeout or GATHER_TIMEOUT_SECONDS,
             speech_timeout="auto", finish_on_key=listen.finish_on_key, **options,
         )  # fmt: skip
         for prompt in prompts:

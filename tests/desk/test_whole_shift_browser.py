@@ -124,10 +124,11 @@ def _sign_in_by_keyboard(page, username: str) -> None:
 
 def _place_call(server) -> dict:
     """A call to the main line through the phone line's webhooks, as the provider would place
-    it (``contactcenter call --url``): English, then "anything else", and it waits in line."""
+    it (``contactcenter call --url``): English, then "anything else", lets the survey offer
+    pass in silence, and it waits in line."""
     placed = subprocess.run(
         [sys.executable, "-m", "contactcenter.cli", "call", "main", "--url", server.urls[0],
-         "--input", "1", "4", "--json"],
+         "--input", "1", "4", "", "--json"],
         env=server.env, cwd=PROJECT_DIR, capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     summary = json.loads(placed.stdout)

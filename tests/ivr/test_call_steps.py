@@ -25,11 +25,14 @@ def test_the_path_of_a_queued_call_with_the_number_masked(phone):
     assert path.title == "Intercountry adoption line"
     assert path.outcome == ""  # still on the line
     nodes = [step.node for step in path.steps]
-    assert nodes[:3] == ["menu", "ask_a_number", "_queued"]
-    menu, ask, transfer = path.steps[:3]
+    assert nodes[:4] == ["menu", "ask_a_number", "_survey_offer", "_queued"]
+    menu, ask, offer, transfer = path.steps[:4]
     assert (menu.heard, menu.label) == ("", "Menu")  # the call's first turn: nothing heard yet
     assert (ask.heard, ask.label) == ("3", "Asked for a number or date")
-    assert transfer.heard == "[A-NUMBER]" and transfer.label == "Waiting in line for an agent"
+    assert offer.heard == "[A-NUMBER]"
+    assert offer.label == "Asked to take the survey after the call"
+    # The offer let pass in silence: nothing heard, and the caller went in line.
+    assert transfer.heard == "" and transfer.label == "Waiting in line for an agent"
     shown = " ".join(f"{s.heard} {s.said}" for s in path.steps)
     assert "012" not in shown and "345" not in shown and "678" not in shown
     assert "adoption specialist" in menu.said

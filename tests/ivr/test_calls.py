@@ -318,8 +318,8 @@ def test_adoption_line_reaches_the_adoption_queue(phone):
 
 
 def test_premium_line_collects_a_date_and_queues(phone):
-    call = phone("premium-processing")
-    call.run(["3", "February 30 2025", "03042025", "2"])  # 2: no survey after the call
+    call = phone("premium-processing", survey="2")  # 2: no survey after the call
+    call.run(["3", "February 30 2025", "03042025"])
     assert "I did not get a date" in spoken(call)
     row = record(call)
     assert WorkItem.objects.get(inquiry=row.inquiry).queue.code == "t1-premium-processing"

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 
 from contactcenter.ivr import services
 from contactcenter.ivr.flow_versions import active_flow
-from contactcenter.ivr.flows import FLOWS_DIR, FlowInvalid, flow_files, flow_parse
+from contactcenter.ivr.flows import FLOWS_DIR, Flow, FlowInvalid, flow_files, flow_parse
+from contactcenter.ivr.graph import flow_outline
 from contactcenter.ivr.models import FlowVersion
 
 LINES = {"main", "tty", "international", "intercountry-adoption", "premium-processing"}
@@ -221,3 +222,81 @@ def test_admin_shows_the_flow_picture_and_calls(client, phone, staff_user):
     assert page.status_code == 200
     assert "+15555550142" not in page.content.decode()
     assert client.get(reverse("admin:ivr_call_changelist")).status_code == 200
+
+
+# --- The satisfaction survey's prompts and share ----------------------------------------------
+
+SURVEY_LINES = {"main", "international", "intercountry-adoption", "premium-processing"}
+
+
+def test_every_voice_line_asks_the_survey_and_the_tty_line_does_not():
+    for path in flow_files():
+        flow = flow_parse(path.read_text(), file=path.name)
+        asks = "survey_offer" in flow.prompts
+        assert asks is (flow.line in SURVEY_LINES), flow.line
+        if asks:
+            assert flow.survey_share == 1.0  # every caller is offered it
+    # The offer stands before the queue: it is kept short in both languages.
+    main = shipped("main")["prompts"]["survey_offer"]
+    assert len(main["en"].split()) <= 25 and len(main["es"].split()) <= 25
+    assert "press 1 or say yes" in main["en"] and "oprima 1 o diga sí" in main["es"]
+
+
+@pytest.mark.parametrize("share", [1.5, -0.1, "half", True, None])
+def test_a_share_that_is_not_a_fraction_is_named(share):
+    data = shipped("main")
+    data["survey_share"] = share
+    message = "survey_share must be a number from 0 (nobody) to 1 (every caller)"
+    assert ("main.yaml", "", message) in problems(data)
+
+
+def test_a_share_without_the_survey_is_named():
+    data = shipped("tty")
+    data["survey_share"] = 0.5
+    message = "survey_share is for a line that asks the survey (its four prompts)"
+    assert ("main.yaml", "", message) in problems(data)
+
+
+def test_a_running_install_picks_up_the_survey_and_can_go_back(db, flow_dir):
+    """An install whose main line was loaded before the survey: loading the files again makes
+    the new main flow a new active version (the next call gets the offer); restoring goes back
+    to the version without it. A version stored before the share existed offers to all."""
+    main = flow_dir / "main.yaml"
+    data = yaml.safe_load(main.read_text())
+    for name in ("survey_offer", "survey_question", "survey_retry", "survey_thanks"):
+        del data["prompts"][name]
+    new_text = main.read_text()
+    main.write_text(yaml.safe_dump(data, allow_unicode=True))
+    services.flows_load_all(directory=flow_dir)
+    _version, before = active_flow("main")
+    assert "survey_offer" not in before.prompts
+
+    main.write_text(new_text)
+    [loaded] = [r for r in services.flows_load_all(directory=flow_dir) if r.created]
+    assert (loaded.line, loaded.version) == ("main", 2)
+    _version, after = active_flow("main")
+    assert "survey_offer" in after.prompts and after.survey_share == 1.0
+
+    assert services.flow_activate(line="main").version == 1
+    _version, restored = active_flow("main")
+    assert "survey_offer" not in restored.prompts
+    old = FlowVersion.objects.get(line="main", version=2).definition
+    old.pop("survey_share")
+    assert Flow.from_dict(old).survey_share == 1.0
+
+
+def test_the_picture_shows_the_offer_before_each_transfer(db):
+    services.flows_load_all()
+    dot = StringIO()
+    call_command("flow_graph", "main", stdout=dot)
+    assert (
+        '"to_agent" [shape=doubleoctagon, label="to_agent\\n(transfer)\\nsurvey offer first"];'
+        in (dot.getvalue())
+    )
+    outline = StringIO()
+    call_command("flow_graph", "tty", "--format", "outline", stdout=outline)
+    assert "  to_agent [transfer]\n" in outline.getvalue()  # the TTY line does not ask
+    data = shipped("main")
+    data["survey_share"] = 0.25
+    flow = flow_parse(yaml.safe_dump(data, allow_unicode=True), file="main.yaml")
+    assert "  to_agent [transfer; survey offer first, to 25% of calls]\n" in flow_outline(flow)

@@ -45,7 +45,8 @@ def test_call_command_json_summary(ivr, known_case):
 
 def test_call_command_to_a_queue(ivr):
     out = StringIO()
-    call_command("call", "intercountry-adoption", "--input", "3", "", "", "", "--json",
+    # Three silences at the number (then a person), and one more to let the survey offer pass.
+    call_command("call", "intercountry-adoption", "--input", "3", "", "", "", "", "--json",
                  stdout=out)  # fmt: skip
     summary = json.loads(out.getvalue())
     assert summary["outcome"] == "queued"
@@ -80,7 +81,7 @@ def test_call_command_plain_output(ivr):
 
 def test_call_command_reads_answers_one_per_line(ivr, monkeypatch):
     """Without --input the caller types answers (here piped); q hangs up."""
-    monkeypatch.setattr("sys.stdin", StringIO("1\n4\nq\n"))
+    monkeypatch.setattr("sys.stdin", StringIO("1\n4\n\nq\n"))  # Enter: no to the survey
     out = StringIO()
     call_command("call", "main", "--json", stdout=out)
     summary = json.loads(out.getvalue())
@@ -203,7 +204,7 @@ def test_call_over_http_in_spanish(ivr_server, known_case):
 
 
 def test_call_over_http_to_a_queue(ivr_server):
-    summary = _call_over_http(ivr_server, "intercountry-adoption", "--input", "3", "", "", "")
+    summary = _call_over_http(ivr_server, "intercountry-adoption", "--input", "3", "", "", "", "")
     assert summary["outcome"] == "queued"
     assert summary["queue"] == "t1-intercountry-adoption"
     item = WorkItem.objects.get(inquiry__reference_number=summary["inquiry_reference"])

@@ -85,12 +85,14 @@ def test_a_menu_turn_is_one_read_and_one_write(phone, hot):
 
 
 def test_a_turn_that_queues_the_caller_takes_the_lock(phone, hot):
-    call = phone("main", from_number="+15555550199")
+    call = phone("main", from_number="+15555550199", survey=None)
     call.start()
     call.send("1")
     call.send("0")
+    offer = call.send("0")  # twice for a person: the survey offer, before going in line
+    assert offer.listening and not offer.holding
     hot.clear()
-    call.send("0")  # twice for a person: queued, with an inquiry and a work item
+    call.send("")  # the offer let pass: queued, with an inquiry and a work item
     reads = [sql for sql in hot if sql.startswith("SELECT") and "FROM ivr_call WHERE" in sql]
     # The queue is a write, so the turn starts again under the lock (after a read as it stands
     # where this process did not know the call already).
@@ -98,8 +100,8 @@ def test_a_turn_that_queues_the_caller_takes_the_lock(phone, hot):
         assert reads[-1].endswith("FOR UPDATE")
         assert not any(sql.endswith("FOR UPDATE") for sql in reads[:-1])
     row = Call.objects.get(call_sid=call.call_sid)
-    assert row.work_item_id is not None and row.next_step == 4
-    assert CallTurn.objects.filter(call=row, step=3).count() == 1
+    assert row.work_item_id is not None and row.next_step == 5
+    assert CallTurn.objects.filter(call=row, step=4).count() == 1
 
 
 def test_a_stale_turn_loses_to_the_answer_already_stored(phone):
