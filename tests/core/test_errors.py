@@ -23,6 +23,10 @@ PUBLISHED = {
 # Each error class by app and name (a class may move between an app's modules) with its code
 # and status. A new error class is added here with a code that says what went wrong.
 EXPECTED = {
+    "desk.JourneyNotFound": ("not_found", 404),
+    "surveys.SurveyClosed": ("already_resolved", 410),
+    "surveys.SurveyNotFound": ("not_found", 404),
+    "surveys.SurveyRefused": ("permission_denied", 403),
     "appointments.AppointmentError": ("invalid_input", 400),
     "appointments.AppointmentNotFound": ("appointment_not_found", 404),
     "appointments.DuplicateRequest": ("duplicate_request", 409),
