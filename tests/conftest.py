@@ -209,6 +209,22 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _database_pool_renewed_after_each_file():
+    """Some files end the server's connections from outside (outage and restart tests); the
+    next file in the same worker then starts with a new pool rather than the dead connections
+    left idle in it. A no-op on SQLite, which has no pool."""
+    yield
+    from django.db import connections
+
+    for wrapper in connections.all(initialized_only=True):
+        # Only a pool already made: reading ``wrapper.pool`` would make one.
+        if wrapper.alias not in getattr(wrapper, "_connection_pools", {}):
+            continue
+        wrapper.close()
+        wrapper.close_pool()
+
+
 @pytest.fixture(autouse=True)
 def _redis_breaker_closed():
     """Each test starts with Redis taken as reachable, whatever outage the test before it
