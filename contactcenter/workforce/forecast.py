@@ -390,6 +390,8 @@ def queue_forecast(
         scored = [day for day in targets if plan.source_ok(day)]
         for candidate in Method:
             if candidate in skipped:
+                if step:
+                    step()
                 continue
             for key in keys:
                 try:
