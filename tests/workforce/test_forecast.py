@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from contactcenter.core.business_calendar import BusinessCalendar
 from contactcenter.workforce.forecast import (
     MIN_ABANDONS_FOR_PATIENCE,
     Method,
@@ -219,3 +220,50 @@ def test_mean_patience_by_hand():
     assert mean_patience_seconds(abandoned=29, wait_ms=6_000_000) is None
     assert mean_patience_seconds(abandoned=30, wait_ms=3_000_000) == 100.0
     assert mean_patience_seconds(abandoned=50, wait_ms=0) is None
+
+
+def test_auto_picks_seasonal_naive_after_a_step_change():
+    # No noise, and the volume doubles five weeks before the first day: last week is exactly
+    # right from every back-test origin, while the averages still carry the old level.
+    laid = days_by_key(
+        points(FIRST - dt.timedelta(weeks=10), FIRST - dt.timedelta(weeks=5, days=1), noise=0)
+        + points(FIRST - dt.timedelta(weeks=5), FIRST - dt.timedelta(days=1), noise=0, scale=2),
+        minutes=MINUTES,
+        calendar=CALENDAR,
+    )
+    answer = queue_forecast(
+        queue="q1", history=laid, plan=PLAN, first_day=FIRST, weeks=1, method=None,
+        backtest_weeks=4,
+    )  # fmt: skip
+    by_method = {figures.method: figures for figures in answer.backtest}
+    assert by_method[Method.SEASONAL_NAIVE].interval_wape == pytest.approx(0, abs=1e-12)
+    assert by_method[Method.WEIGHTED].bias < -0.1  # too low: it still remembers half volume
+    assert answer.method == Method.SEASONAL_NAIVE
+    assert sum(answer.forecast[(KEY, FIRST)]) == pytest.approx(2400)
+
+
+def test_a_declared_closure_is_kept_out_of_the_source_days():
+    # A weather closure on Wednesday 18 February: empty in the history, and not a source day.
+    closed = dt.date(2026, 2, 18)
+    calendar = BusinessCalendar(closures=((closed, closed, "weather"),))
+    plan = day_plan(calendar=calendar, minutes=MINUTES)
+    laid = days_by_key(
+        [
+            point
+            for point in points(dt.date(2026, 1, 26), dt.date(2026, 2, 24))
+            if point.start.astimezone(calendar.zone).date() != closed
+        ],
+        minutes=MINUTES,
+        calendar=calendar,
+    )
+    wednesday = dt.date(2026, 2, 25)
+    made = method_forecast(
+        Method.SEASONAL_NAIVE,
+        days=laid[KEY],
+        first=dt.date(2026, 1, 26),
+        origin=wednesday,
+        targets=[wednesday],
+        plan=plan,
+    )
+    assert abs(sum(made[wednesday]) / 900 - 1) < 0.03
+    assert not plan.source_ok(closed) and plan.source_ok(dt.date(2026, 2, 21))  # a Saturday
