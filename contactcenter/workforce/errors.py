@@ -16,3 +16,13 @@ class UnstableQueue(ApplicationError):
 
     code = ErrorCode.UNSTABLE_QUEUE
     http_status = 422
+
+
+class ForecastInputInvalid(InvalidInput):
+    """A forecast asked for badly: an unknown queue or method, no weeks, no history at all."""
+
+
+class HistoryFileInvalid(InvalidInput):
+    """A history file with bad rows; the message lists every bad row by its line number."""
+
+    code = ErrorCode.INVALID_DATA_FILE
