@@ -296,7 +296,7 @@ def simulate(
         _("The simulation would follow more than %(maximum)s contacts: use fewer replications.")
         % {"maximum": MAX_CONTACTS_PER_RUN},
     )
-    generator = random.Random(seed)
+    generator = random.Random(seed)  # noqa: S311 - a model's chance, not secrets
     draw_handle = _sampler(handle, _("The average handle time"), generator)
     draw_patience = (
         None if patience is None else _sampler(patience, _("The mean patience"), generator)

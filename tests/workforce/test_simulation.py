@@ -1,11 +1,12 @@
 """The simulation against Erlang A and C where their assumptions hold, and where they bend.
 
 Every run is seeded, so each figure below is fixed; the margins say how far chance could have
-carried it. Each comparison follows about 400,000 counted contacts (replications of three hours after an
-hour's warm-up): the service level's 95 % half-width is then 0.2 to 1.1 points (the busiest
-queues' waits are the most correlated), so the two-point tolerance is 3.5 standard errors for
-the busiest queue and 7 or more for most; each test checks the half-width it relies on (under
-1.2 points). With these seeds every service level lands within 0.9 points of Erlang's.
+carried it. Each comparison follows about 400,000 counted contacts (replications of three
+hours after an hour's warm-up): the service level's 95 % half-width is then 0.2 to 1.1
+points (the busiest queues' waits are the most correlated), so the two-point tolerance is 3.5
+standard errors for the busiest queue and 7 or more for most; each test checks the half-width
+it relies on (under 1.2 points). With these seeds every service level lands within 0.9 points
+of Erlang's.
 """
 
 from __future__ import annotations
