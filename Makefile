@@ -131,6 +131,7 @@ bench: deps
 	$(BIN)/python bench/portal.py
 	$(BIN)/python bench/chat.py
 	$(BIN)/python bench/workspace.py
+	$(BIN)/python bench/workforce.py
 	@if [ -n "$$BENCH_FAULTS" ]; then $(MAKE) --no-print-directory nginx && $(BIN)/python bench/faults.py; fi
 	@if [ -n "$$BENCH_LOAD" ]; then $(MAKE) --no-print-directory nginx && $(BIN)/python bench/load.py --duration "$$BENCH_LOAD"; fi
 
