@@ -24,6 +24,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contactcenter.workforce.errors import StaffingInputInvalid, UnstableQueue
 
@@ -61,39 +62,44 @@ class QueueFigures:
     probability_of_abandoning: float | None
 
 
-def _require(condition: bool, message: str) -> None:
+def _require(condition: bool, message: str, **values: object) -> None:
+    """Raise ``StaffingInputInvalid`` unless ``condition``. ``message`` is the untranslated
+    text (marked with ``gettext_noop``) and is translated, and any ``values`` put in, only on
+    failure: a sizing search checks its input thousands of times a second, and translating
+    every time cost more than the maths."""
     if not condition:
-        raise StaffingInputInvalid(message)
+        text = _(message)
+        raise StaffingInputInvalid(text % values if values else text)
 
 
 def _finite_at_least(value: float, minimum: float, name: str) -> None:
-    _require(
-        isinstance(value, int | float) and math.isfinite(value) and value >= minimum,
-        _("%(name)s must be a number of at least %(minimum)s.")
-        % {"name": name, "minimum": minimum},
-    )
+    if not (isinstance(value, int | float) and math.isfinite(value) and value >= minimum):
+        _require(
+            False,
+            gettext_noop("%(name)s must be a number of at least %(minimum)s."),
+            name=_(name),
+            minimum=minimum,
+        )
 
 
 def _positive(value: float, name: str) -> None:
-    _require(
-        isinstance(value, int | float) and math.isfinite(value) and value > 0,
-        _("%(name)s must be a number above 0.") % {"name": name},
-    )
+    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        _require(False, gettext_noop("%(name)s must be a number above 0."), name=_(name))
 
 
 def _agents_checked(agents: int) -> None:
     _require(
         isinstance(agents, int) and not isinstance(agents, bool) and 0 <= agents <= MAX_AGENTS,
-        _("The number of agents must be a whole number from 0 to %(maximum)s.")
-        % {"maximum": MAX_AGENTS},
+        gettext_noop("The number of agents must be a whole number from 0 to %(maximum)s."),
+        maximum=MAX_AGENTS,
     )
 
 
 def offered_load(*, contacts: float, interval_seconds: float, aht_seconds: float) -> float:
     """Erlangs offered: contacts in the interval times the handle time, over the interval."""
-    _finite_at_least(contacts, 0, _("The number of contacts"))
-    _positive(interval_seconds, _("The interval"))
-    _positive(aht_seconds, _("The average handle time"))
+    _finite_at_least(contacts, 0, gettext_noop("The number of contacts"))
+    _positive(interval_seconds, gettext_noop("The interval"))
+    _positive(aht_seconds, gettext_noop("The average handle time"))
     return contacts * aht_seconds / interval_seconds
 
 
@@ -103,7 +109,7 @@ def offered_load(*, contacts: float, interval_seconds: float, aht_seconds: float
 def log_inverse_erlang_b(*, agents: int, load: float) -> float:
     """log(1/B(N, A)), finite for every N ≥ 0 and A > 0 (for A = 0 and N > 0 it is +inf)."""
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
+    _finite_at_least(load, 0, gettext_noop("The load"))
     if agents == 0:
         return 0.0
     if load == 0:
@@ -146,7 +152,7 @@ def _erlang_c_from_b(agents: int, load: float, blocking: float) -> float:
 def erlang_c(*, agents: int, load: float) -> float:
     """The probability of waiting in M/M/N. Raises ``UnstableQueue`` when N ≤ A (and A > 0)."""
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
+    _finite_at_least(load, 0, gettext_noop("The load"))
     if load == 0:
         return 0.0
     if agents <= load:
@@ -184,9 +190,9 @@ def erlang_c_figures(
     Service level = 1 − C·e^(−(N−A)·T/AHT); ASA = C·AHT/(N−A); occupancy = A/N.
     """
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
-    _positive(aht_seconds, _("The average handle time"))
-    _finite_at_least(target_seconds, 0, _("The answer-time target"))
+    _finite_at_least(load, 0, gettext_noop("The load"))
+    _positive(aht_seconds, gettext_noop("The average handle time"))
+    _finite_at_least(target_seconds, 0, gettext_noop("The answer-time target"))
     blocking = erlang_b(agents=agents, load=load) if load else 0.0
     return _erlang_c_figures(agents, load, blocking, aht_seconds, target_seconds)
 
@@ -276,13 +282,13 @@ def erlang_a_figures(
     ``target_seconds``. P(abandon) = θ·E[wait] holds exactly.
     """
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
-    _positive(aht_seconds, _("The average handle time"))
-    _positive(patience_seconds, _("The mean patience"))
-    _finite_at_least(target_seconds, 0, _("The answer-time target"))
+    _finite_at_least(load, 0, gettext_noop("The load"))
+    _positive(aht_seconds, gettext_noop("The average handle time"))
+    _positive(patience_seconds, gettext_noop("The mean patience"))
+    _finite_at_least(target_seconds, 0, gettext_noop("The answer-time target"))
     if load == 0:
         return QueueFigures(Model.ERLANG_A, agents, 0.0, 0.0, 1.0, target_seconds, 0.0, 0.0, 0.0)
-    _require(agents > 0, _("At least one agent is needed for a load above zero."))
+    _require(agents > 0, gettext_noop("At least one agent is needed for a load above zero."))
     x = agents * patience_seconds / aht_seconds  # Nμ/θ
     y = load * patience_seconds / aht_seconds  # λ/θ
     log_s0, mean_queue_ratio = _queue_sums(x, y)
@@ -330,11 +336,13 @@ def erlang_a_figures(
 def _fraction_checked(value: float, name: str, *, low: float, high: float, high_open: bool) -> None:
     inside = isinstance(value, int | float) and math.isfinite(value) and low < value
     inside = inside and (value < high if high_open else value <= high)
+    if inside:
+        return
     if high_open:
-        message = _("%(name)s must be above %(low)s and below %(high)s.")
+        message = gettext_noop("%(name)s must be above %(low)s and below %(high)s.")
     else:
-        message = _("%(name)s must be above %(low)s and at most %(high)s.")
-    _require(inside, message % {"name": name, "low": low, "high": high})
+        message = gettext_noop("%(name)s must be above %(low)s and at most %(high)s.")
+    _require(False, message, name=_(name), low=low, high=high)
 
 
 def required_agents(
@@ -355,17 +363,21 @@ def required_agents(
     ``aht_seconds`` is the time one contact holds one of them. The figures' ``agents`` is then
     the number of servers; divide by k for people. Zero load needs zero agents.
     """
-    _finite_at_least(load, 0, _("The load"))
-    _positive(aht_seconds, _("The average handle time"))
-    _finite_at_least(target_seconds, 0, _("The answer-time target"))
-    _fraction_checked(service_level, _("The service-level target"), low=0, high=1, high_open=True)
+    _finite_at_least(load, 0, gettext_noop("The load"))
+    _positive(aht_seconds, gettext_noop("The average handle time"))
+    _finite_at_least(target_seconds, 0, gettext_noop("The answer-time target"))
+    _fraction_checked(
+        service_level, gettext_noop("The service-level target"), low=0, high=1, high_open=True
+    )
     if max_occupancy is not None:
-        _fraction_checked(max_occupancy, _("The occupancy cap"), low=0, high=1, high_open=False)
+        _fraction_checked(
+            max_occupancy, gettext_noop("The occupancy cap"), low=0, high=1, high_open=False
+        )
     if patience_seconds is not None:
-        _positive(patience_seconds, _("The mean patience"))
+        _positive(patience_seconds, gettext_noop("The mean patience"))
     _require(
         isinstance(concurrency, int) and not isinstance(concurrency, bool) and concurrency >= 1,
-        _("Concurrency must be a whole number of at least 1."),
+        gettext_noop("Concurrency must be a whole number of at least 1."),
     )
     if load == 0:
         model = Model.ERLANG_C if patience_seconds is None else Model.ERLANG_A
@@ -407,7 +419,7 @@ def _required_erlang_c(
     if max_occupancy is not None:
         floor = max(floor, math.floor(load / max_occupancy))
     servers = max(1, math.ceil(floor / concurrency)) * concurrency
-    _require(servers <= MAX_AGENTS, _("The load is too large to plan."))
+    _require(servers <= MAX_AGENTS, gettext_noop("The load is too large to plan."))
     blocking = erlang_b(agents=servers, load=load)
     while True:
         figures = _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
@@ -498,7 +510,7 @@ def scheduled_positions(*, agents: int, shrinkage: float) -> int:
     _agents_checked(agents)
     _require(
         isinstance(shrinkage, int | float) and math.isfinite(shrinkage) and 0 <= shrinkage < 1,
-        _("Shrinkage must be at least 0 and below 1 (100 %)."),
+        gettext_noop("Shrinkage must be at least 0 and below 1 (100 %)."),
     )
     exact = Fraction(agents) / (1 - Fraction(repr(float(shrinkage))))
     return math.ceil(exact)
