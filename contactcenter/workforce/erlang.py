@@ -36,6 +36,12 @@ _TINY = 1e-300
 # No problem an agency plans needs more; a search that reaches it has met a bad target.
 MAX_AGENTS = 1_000_000
 
+# Names of the figures in refusals, translated only when a refusal is raised.
+_LOAD = gettext_noop("The load")
+_AHT = gettext_noop("The average handle time")
+_TARGET = gettext_noop("The answer-time target")
+_PATIENCE = gettext_noop("The mean patience")
+
 
 class Model(StrEnum):
     ERLANG_C = "erlang_c"
@@ -99,7 +105,7 @@ def offered_load(*, contacts: float, interval_seconds: float, aht_seconds: float
     """Erlangs offered: contacts in the interval times the handle time, over the interval."""
     _finite_at_least(contacts, 0, gettext_noop("The number of contacts"))
     _positive(interval_seconds, gettext_noop("The interval"))
-    _positive(aht_seconds, gettext_noop("The average handle time"))
+    _positive(aht_seconds, _AHT)
     return contacts * aht_seconds / interval_seconds
 
 
@@ -109,7 +115,11 @@ def offered_load(*, contacts: float, interval_seconds: float, aht_seconds: float
 def log_inverse_erlang_b(*, agents: int, load: float) -> float:
     """log(1/B(N, A)), finite for every N ≥ 0 and A > 0 (for A = 0 and N > 0 it is +inf)."""
     _agents_checked(agents)
-    _finite_at_least(load, 0, gettext_noop("The load"))
+    _finite_at_least(load, 0, _LOAD)
+    return _log_inverse_b(agents, load)
+
+
+def _log_inverse_b(agents: int, load: float) -> float:
     if agents == 0:
         return 0.0
     if load == 0:
@@ -152,7 +162,7 @@ def _erlang_c_from_b(agents: int, load: float, blocking: float) -> float:
 def erlang_c(*, agents: int, load: float) -> float:
     """The probability of waiting in M/M/N. Raises ``UnstableQueue`` when N ≤ A (and A > 0)."""
     _agents_checked(agents)
-    _finite_at_least(load, 0, gettext_noop("The load"))
+    _finite_at_least(load, 0, _LOAD)
     if load == 0:
         return 0.0
     if agents <= load:
@@ -190,9 +200,9 @@ def erlang_c_figures(
     Service level = 1 − C·e^(−(N−A)·T/AHT); ASA = C·AHT/(N−A); occupancy = A/N.
     """
     _agents_checked(agents)
-    _finite_at_least(load, 0, gettext_noop("The load"))
-    _positive(aht_seconds, gettext_noop("The average handle time"))
-    _finite_at_least(target_seconds, 0, gettext_noop("The answer-time target"))
+    _finite_at_least(load, 0, _LOAD)
+    _positive(aht_seconds, _AHT)
+    _finite_at_least(target_seconds, 0, _TARGET)
     blocking = erlang_b(agents=agents, load=load) if load else 0.0
     return _erlang_c_figures(agents, load, blocking, aht_seconds, target_seconds)
 
@@ -282,17 +292,24 @@ def erlang_a_figures(
     ``target_seconds``. P(abandon) = θ·E[wait] holds exactly.
     """
     _agents_checked(agents)
-    _finite_at_least(load, 0, gettext_noop("The load"))
-    _positive(aht_seconds, gettext_noop("The average handle time"))
-    _positive(patience_seconds, gettext_noop("The mean patience"))
-    _finite_at_least(target_seconds, 0, gettext_noop("The answer-time target"))
+    _finite_at_least(load, 0, _LOAD)
+    _positive(aht_seconds, _AHT)
+    _positive(patience_seconds, _PATIENCE)
+    _finite_at_least(target_seconds, 0, _TARGET)
+    return _erlang_a(agents, load, aht_seconds, patience_seconds, target_seconds)
+
+
+def _erlang_a(
+    agents: int, load: float, aht_seconds: float, patience_seconds: float, target_seconds: float
+) -> QueueFigures:
+    """``erlang_a_figures`` on input already checked (the sizing search calls it many times)."""
     if load == 0:
         return QueueFigures(Model.ERLANG_A, agents, 0.0, 0.0, 1.0, target_seconds, 0.0, 0.0, 0.0)
     _require(agents > 0, gettext_noop("At least one agent is needed for a load above zero."))
     x = agents * patience_seconds / aht_seconds  # Nμ/θ
     y = load * patience_seconds / aht_seconds  # λ/θ
     log_s0, mean_queue_ratio = _queue_sums(x, y)
-    log_inverse_b = log_inverse_erlang_b(agents=agents, load=load)
+    log_inverse_b = _log_inverse_b(agents, load)
     # P(wait) = B·S0 / (1 + (S0 − 1)·B) = 1 / (1 + (1/B − 1)/S0).
     if log_inverse_b < 700:
         others = math.expm1(log_inverse_b) * math.exp(-log_s0)
@@ -363,9 +380,9 @@ def required_agents(
     ``aht_seconds`` is the time one contact holds one of them. The figures' ``agents`` is then
     the number of servers; divide by k for people. Zero load needs zero agents.
     """
-    _finite_at_least(load, 0, gettext_noop("The load"))
-    _positive(aht_seconds, gettext_noop("The average handle time"))
-    _finite_at_least(target_seconds, 0, gettext_noop("The answer-time target"))
+    _finite_at_least(load, 0, _LOAD)
+    _positive(aht_seconds, _AHT)
+    _finite_at_least(target_seconds, 0, _TARGET)
     _fraction_checked(
         service_level, gettext_noop("The service-level target"), low=0, high=1, high_open=True
     )
@@ -374,7 +391,7 @@ def required_agents(
             max_occupancy, gettext_noop("The occupancy cap"), low=0, high=1, high_open=False
         )
     if patience_seconds is not None:
-        _positive(patience_seconds, gettext_noop("The mean patience"))
+        _positive(patience_seconds, _PATIENCE)
     _require(
         isinstance(concurrency, int) and not isinstance(concurrency, bool) and concurrency >= 1,
         gettext_noop("Concurrency must be a whole number of at least 1."),
@@ -449,13 +466,8 @@ def _required_erlang_a(
     # agents: a higher service level, a lower occupancy), so this finds the fewest; starting
     # near the answer takes a third of the steps of doubling up from one agent.
     def at(people: int) -> QueueFigures:
-        return erlang_a_figures(
-            agents=people * concurrency,
-            load=load,
-            aht_seconds=aht_seconds,
-            patience_seconds=patience_seconds,
-            target_seconds=target_seconds,
-        )
+        servers = people * concurrency
+        return _erlang_a(servers, load, aht_seconds, patience_seconds, target_seconds)
 
     def people(figures: QueueFigures) -> int:
         return figures.agents // concurrency
