@@ -24,6 +24,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contactcenter.workforce.errors import StaffingInputInvalid, UnstableQueue
 
@@ -34,6 +35,12 @@ _EPSILON = 1e-17
 _TINY = 1e-300
 # No problem an agency plans needs more; a search that reaches it has met a bad target.
 MAX_AGENTS = 1_000_000
+
+# Names of the figures in refusals, translated only when a refusal is raised.
+_LOAD = gettext_noop("The load")
+_AHT = gettext_noop("The average handle time")
+_TARGET = gettext_noop("The answer-time target")
+_PATIENCE = gettext_noop("The mean patience")
 
 
 class Model(StrEnum):
@@ -61,39 +68,44 @@ class QueueFigures:
     probability_of_abandoning: float | None
 
 
-def _require(condition: bool, message: str) -> None:
+def _require(condition: bool, message: str, **values: object) -> None:
+    """Raise ``StaffingInputInvalid`` unless ``condition``. ``message`` is the untranslated
+    text (marked with ``gettext_noop``) and is translated, and any ``values`` put in, only on
+    failure: a sizing search checks its input thousands of times a second, and translating
+    every time cost more than the maths."""
     if not condition:
-        raise StaffingInputInvalid(message)
+        text = _(message)
+        raise StaffingInputInvalid(text % values if values else text)
 
 
 def _finite_at_least(value: float, minimum: float, name: str) -> None:
-    _require(
-        isinstance(value, int | float) and math.isfinite(value) and value >= minimum,
-        _("%(name)s must be a number of at least %(minimum)s.")
-        % {"name": name, "minimum": minimum},
-    )
+    if not (isinstance(value, int | float) and math.isfinite(value) and value >= minimum):
+        _require(
+            False,
+            gettext_noop("%(name)s must be a number of at least %(minimum)s."),
+            name=_(name),
+            minimum=minimum,
+        )
 
 
 def _positive(value: float, name: str) -> None:
-    _require(
-        isinstance(value, int | float) and math.isfinite(value) and value > 0,
-        _("%(name)s must be a number above 0.") % {"name": name},
-    )
+    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        _require(False, gettext_noop("%(name)s must be a number above 0."), name=_(name))
 
 
 def _agents_checked(agents: int) -> None:
     _require(
         isinstance(agents, int) and not isinstance(agents, bool) and 0 <= agents <= MAX_AGENTS,
-        _("The number of agents must be a whole number from 0 to %(maximum)s.")
-        % {"maximum": MAX_AGENTS},
+        gettext_noop("The number of agents must be a whole number from 0 to %(maximum)s."),
+        maximum=MAX_AGENTS,
     )
 
 
 def offered_load(*, contacts: float, interval_seconds: float, aht_seconds: float) -> float:
     """Erlangs offered: contacts in the interval times the handle time, over the interval."""
-    _finite_at_least(contacts, 0, _("The number of contacts"))
-    _positive(interval_seconds, _("The interval"))
-    _positive(aht_seconds, _("The average handle time"))
+    _finite_at_least(contacts, 0, gettext_noop("The number of contacts"))
+    _positive(interval_seconds, gettext_noop("The interval"))
+    _positive(aht_seconds, _AHT)
     return contacts * aht_seconds / interval_seconds
 
 
@@ -103,7 +115,11 @@ def offered_load(*, contacts: float, interval_seconds: float, aht_seconds: float
 def log_inverse_erlang_b(*, agents: int, load: float) -> float:
     """log(1/B(N, A)), finite for every N ≥ 0 and A > 0 (for A = 0 and N > 0 it is +inf)."""
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
+    _finite_at_least(load, 0, _LOAD)
+    return _log_inverse_b(agents, load)
+
+
+def _log_inverse_b(agents: int, load: float) -> float:
     if agents == 0:
         return 0.0
     if load == 0:
@@ -146,7 +162,7 @@ def _erlang_c_from_b(agents: int, load: float, blocking: float) -> float:
 def erlang_c(*, agents: int, load: float) -> float:
     """The probability of waiting in M/M/N. Raises ``UnstableQueue`` when N ≤ A (and A > 0)."""
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
+    _finite_at_least(load, 0, _LOAD)
     if load == 0:
         return 0.0
     if agents <= load:
@@ -184,9 +200,9 @@ def erlang_c_figures(
     Service level = 1 − C·e^(−(N−A)·T/AHT); ASA = C·AHT/(N−A); occupancy = A/N.
     """
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
-    _positive(aht_seconds, _("The average handle time"))
-    _finite_at_least(target_seconds, 0, _("The answer-time target"))
+    _finite_at_least(load, 0, _LOAD)
+    _positive(aht_seconds, _AHT)
+    _finite_at_least(target_seconds, 0, _TARGET)
     blocking = erlang_b(agents=agents, load=load) if load else 0.0
     return _erlang_c_figures(agents, load, blocking, aht_seconds, target_seconds)
 
@@ -276,17 +292,24 @@ def erlang_a_figures(
     ``target_seconds``. P(abandon) = θ·E[wait] holds exactly.
     """
     _agents_checked(agents)
-    _finite_at_least(load, 0, _("The load"))
-    _positive(aht_seconds, _("The average handle time"))
-    _positive(patience_seconds, _("The mean patience"))
-    _finite_at_least(target_seconds, 0, _("The answer-time target"))
+    _finite_at_least(load, 0, _LOAD)
+    _positive(aht_seconds, _AHT)
+    _positive(patience_seconds, _PATIENCE)
+    _finite_at_least(target_seconds, 0, _TARGET)
+    return _erlang_a(agents, load, aht_seconds, patience_seconds, target_seconds)
+
+
+def _erlang_a(
+    agents: int, load: float, aht_seconds: float, patience_seconds: float, target_seconds: float
+) -> QueueFigures:
+    """``erlang_a_figures`` on input already checked (the sizing search calls it many times)."""
     if load == 0:
         return QueueFigures(Model.ERLANG_A, agents, 0.0, 0.0, 1.0, target_seconds, 0.0, 0.0, 0.0)
-    _require(agents > 0, _("At least one agent is needed for a load above zero."))
+    _require(agents > 0, gettext_noop("At least one agent is needed for a load above zero."))
     x = agents * patience_seconds / aht_seconds  # Nμ/θ
     y = load * patience_seconds / aht_seconds  # λ/θ
     log_s0, mean_queue_ratio = _queue_sums(x, y)
-    log_inverse_b = log_inverse_erlang_b(agents=agents, load=load)
+    log_inverse_b = _log_inverse_b(agents, load)
     # P(wait) = B·S0 / (1 + (S0 − 1)·B) = 1 / (1 + (1/B − 1)/S0).
     if log_inverse_b < 700:
         others = math.expm1(log_inverse_b) * math.exp(-log_s0)
@@ -330,11 +353,13 @@ def erlang_a_figures(
 def _fraction_checked(value: float, name: str, *, low: float, high: float, high_open: bool) -> None:
     inside = isinstance(value, int | float) and math.isfinite(value) and low < value
     inside = inside and (value < high if high_open else value <= high)
+    if inside:
+        return
     if high_open:
-        message = _("%(name)s must be above %(low)s and below %(high)s.")
+        message = gettext_noop("%(name)s must be above %(low)s and below %(high)s.")
     else:
-        message = _("%(name)s must be above %(low)s and at most %(high)s.")
-    _require(inside, message % {"name": name, "low": low, "high": high})
+        message = gettext_noop("%(name)s must be above %(low)s and at most %(high)s.")
+    _require(False, message, name=_(name), low=low, high=high)
 
 
 def required_agents(
@@ -355,17 +380,21 @@ def required_agents(
     ``aht_seconds`` is the time one contact holds one of them. The figures' ``agents`` is then
     the number of servers; divide by k for people. Zero load needs zero agents.
     """
-    _finite_at_least(load, 0, _("The load"))
-    _positive(aht_seconds, _("The average handle time"))
-    _finite_at_least(target_seconds, 0, _("The answer-time target"))
-    _fraction_checked(service_level, _("The service-level target"), low=0, high=1, high_open=True)
+    _finite_at_least(load, 0, _LOAD)
+    _positive(aht_seconds, _AHT)
+    _finite_at_least(target_seconds, 0, _TARGET)
+    _fraction_checked(
+        service_level, gettext_noop("The service-level target"), low=0, high=1, high_open=True
+    )
     if max_occupancy is not None:
-        _fraction_checked(max_occupancy, _("The occupancy cap"), low=0, high=1, high_open=False)
+        _fraction_checked(
+            max_occupancy, gettext_noop("The occupancy cap"), low=0, high=1, high_open=False
+        )
     if patience_seconds is not None:
-        _positive(patience_seconds, _("The mean patience"))
+        _positive(patience_seconds, _PATIENCE)
     _require(
         isinstance(concurrency, int) and not isinstance(concurrency, bool) and concurrency >= 1,
-        _("Concurrency must be a whole number of at least 1."),
+        gettext_noop("Concurrency must be a whole number of at least 1."),
     )
     if load == 0:
         model = Model.ERLANG_C if patience_seconds is None else Model.ERLANG_A
@@ -407,7 +436,7 @@ def _required_erlang_c(
     if max_occupancy is not None:
         floor = max(floor, math.floor(load / max_occupancy))
     servers = max(1, math.ceil(floor / concurrency)) * concurrency
-    _require(servers <= MAX_AGENTS, _("The load is too large to plan."))
+    _require(servers <= MAX_AGENTS, gettext_noop("The load is too large to plan."))
     blocking = erlang_b(agents=servers, load=load)
     while True:
         figures = _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
@@ -429,33 +458,57 @@ def _required_erlang_a(
     max_occupancy: float | None,
     concurrency: int,
 ) -> QueueFigures:
-    # Erlang A is stable with any number of agents, so there is no floor near the answer to
-    # walk up from: the search doubles the agents until the target is met, then halves the
-    # gap. Both tests are monotone in N (more agents: a higher service level, a lower
-    # occupancy), so this finds the fewest.
+    # Erlang A is stable with any number of agents, so there is no floor to walk up from. The
+    # search starts from Erlang C's answer for the same problem (cheap, and usually within a
+    # few agents: patience lowers the need, counting those who leave as missed raises it),
+    # gallops down or up from there (1, 2, 4, … agents) until it has a number that meets the
+    # target and one that misses, then halves the gap. Both tests are monotone in N (more
+    # agents: a higher service level, a lower occupancy), so this finds the fewest; starting
+    # near the answer takes a third of the steps of doubling up from one agent.
     def at(people: int) -> QueueFigures:
-        return erlang_a_figures(
-            agents=people * concurrency,
-            load=load,
-            aht_seconds=aht_seconds,
-            patience_seconds=patience_seconds,
-            target_seconds=target_seconds,
-        )
+        servers = people * concurrency
+        return _erlang_a(servers, load, aht_seconds, patience_seconds, target_seconds)
 
-    failing, step = 0, 1
-    meeting = at(1)
-    while not _meets(meeting, service_level, max_occupancy):
-        failing = meeting.agents // concurrency
-        if (failing + step) * concurrency > MAX_AGENTS:
-            raise StaffingInputInvalid(_("No number of agents up to the limit meets the target."))
-        meeting = at(failing + step)
-        step *= 2
-    while meeting.agents // concurrency - failing > 1:
-        middle = at((failing + meeting.agents // concurrency) // 2)
+    def people(figures: QueueFigures) -> int:
+        return figures.agents // concurrency
+
+    try:
+        guess = people(
+            _required_erlang_c(
+                load, aht_seconds, target_seconds, service_level, max_occupancy, concurrency
+            )
+        )
+    except StaffingInputInvalid:
+        guess = 1
+    meeting = at(guess)
+    step = 1
+    if _meets(meeting, service_level, max_occupancy):
+        failing = 0  # no agents never meet a target for a load above zero
+        while people(meeting) - step > 0:
+            lower = at(people(meeting) - step)
+            if not _meets(lower, service_level, max_occupancy):
+                failing = people(lower)
+                break
+            meeting = lower
+            step *= 2
+    else:
+        failing = guess
+        while True:
+            if (failing + step) * concurrency > MAX_AGENTS:
+                raise StaffingInputInvalid(
+                    _("No number of agents up to the limit meets the target.")
+                )
+            meeting = at(failing + step)
+            if _meets(meeting, service_level, max_occupancy):
+                break
+            failing = people(meeting)
+            step *= 2
+    while people(meeting) - failing > 1:
+        middle = at((failing + people(meeting)) // 2)
         if _meets(middle, service_level, max_occupancy):
             meeting = middle
         else:
-            failing = middle.agents // concurrency
+            failing = people(middle)
     return meeting
 
 
@@ -469,7 +522,7 @@ def scheduled_positions(*, agents: int, shrinkage: float) -> int:
     _agents_checked(agents)
     _require(
         isinstance(shrinkage, int | float) and math.isfinite(shrinkage) and 0 <= shrinkage < 1,
-        _("Shrinkage must be at least 0 and below 1 (100 %)."),
+        gettext_noop("Shrinkage must be at least 0 and below 1 (100 %)."),
     )
     exact = Fraction(agents) / (1 - Fraction(repr(float(shrinkage))))
     return math.ceil(exact)
