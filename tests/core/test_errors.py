@@ -24,6 +24,8 @@ PUBLISHED = {
 # and status. A new error class is added here with a code that says what went wrong.
 EXPECTED = {
     "desk.JourneyNotFound": ("not_found", 404),
+    "workforce.ForecastInputInvalid": ("invalid_input", 400),
+    "workforce.HistoryFileInvalid": ("invalid_data_file", 400),
     "surveys.SurveyClosed": ("already_resolved", 410),
     "surveys.SurveyNotFound": ("not_found", 404),
     "surveys.SurveyRefused": ("permission_denied", 403),
