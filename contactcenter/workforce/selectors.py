@@ -82,3 +82,43 @@ def abandon_sums(
 
 def queue_live_hours_only() -> dict[str, bool]:
     return dict(Queue.objects.values_list("code", "live_hours_only"))
+
+
+@dataclass(frozen=True)
+class HandleSums:
+    """Contacts an agent finished, and their talk plus after-contact time."""
+
+    handled: int
+    handle_ms: int
+
+
+def handle_sums(
+    *, begin: dt.datetime, end: dt.datetime, queue_codes: Sequence[str]
+) -> dict[tuple[str, str], HandleSums]:
+    """Per (queue code, channel), over [begin, end): handled and talk + after-contact time."""
+    codes = queue_codes_by_id()
+    ids = [qid for qid, code in codes.items() if code in set(queue_codes)]
+    sums = (
+        IntervalFacts.objects.filter(
+            interval_start__gte=begin, interval_start__lt=end, queue_id__in=ids, handled__gt=0
+        )
+        .values("queue_id", "channel")
+        .annotate(h=Sum("handled"), t=Sum("talk_ms"), w=Sum("after_contact_ms"))
+    )
+    return {
+        (codes[row["queue_id"]], row["channel"]): HandleSums(
+            handled=int(row["h"] or 0), handle_ms=int(row["t"] or 0) + int(row["w"] or 0)
+        )
+        for row in sums
+    }
+
+
+def queue_service_levels(*, queue_codes: Sequence[str]) -> dict[str, tuple[float, int]]:
+    """Per queue code known to routing: its service-level target (a share) and threshold
+    (seconds). Queues not in routing (a history file's own codes) are left out."""
+    return {
+        code: (percent / 100, seconds)
+        for code, percent, seconds in Queue.objects.filter(code__in=list(queue_codes)).values_list(
+            "code", "service_level_target_percent", "service_level_seconds"
+        )
+    }

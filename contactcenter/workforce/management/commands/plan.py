@@ -1,0 +1,246 @@
+"""``contactcenter plan``: the agents and positions each interval of a week needs, per queue.
+
+    contactcenter plan --week YYYY-MM-DD (--queue CODE ... | --all) \\
+        [--method auto|seasonal_naive|weighted|profile|holt_winters] [--history-csv PATH] \\
+        [--aht-seconds S] [--target 80%] [--threshold 20] [--shrinkage 30%] \\
+        [--max-occupancy 85%] [--interval-minutes 15|30] [--csv] [--language es]
+
+A table per queue and day by default (busiest interval's agents, agent-hours, positions), or
+one CSV row per interval, queue and channel with ``--csv``. Bad input: one clear line on
+standard error, exit status 1. Reads only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from contactcenter.core.errors import ApplicationError
+from contactcenter.workforce.erlang import Model
+from contactcenter.workforce.forecast import Method
+from contactcenter.workforce.plan import DEFAULT_SHRINKAGE, PlanRun, QueuePlan, plan_make
+from contactcenter.workforce.staffing import share_parse
+
+_METHODS = [method.value for method in Method]
+
+
+def _number(text: str, option: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise CommandError(
+            _("%(option)s: %(text)s is not a number.") % {"option": option, "text": text}
+        ) from None
+
+
+def _whole(text: str, option: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise CommandError(
+            _("%(option)s: %(text)s is not a whole number.") % {"option": option, "text": text}
+        ) from None
+
+
+def _decimal(value: float, places: int) -> str:
+    return number_format(round(value, places), decimal_pos=places, use_l10n=True)
+
+
+def _model_label(model: Model) -> str:
+    return _("Erlang A") if model == Model.ERLANG_A else _("Erlang C")
+
+
+def queue_lines(run: PlanRun, plan: QueuePlan) -> list[str]:
+    """One queue's figures and its days, in the active language."""
+    if plan.patience_seconds is None:
+        model = _("%(model)s (no mean patience for the queue)") % {
+            "model": _model_label(plan.model)
+        }
+    else:
+        model = _("%(model)s (mean patience %(seconds)s s)") % {
+            "model": _model_label(plan.model),
+            "seconds": _decimal(plan.patience_seconds, 1),
+        }
+    channels = ", ".join(
+        _("%(channel)s: %(aht)s s handle time, %(concurrency)s at once")
+        % {
+            "channel": channel,
+            "aht": _decimal(plan.aht_seconds[channel], 1),
+            "concurrency": plan.concurrency[channel],
+        }
+        for channel in plan.aht_seconds
+    )
+    lines = [
+        _("Queue %(queue)s, week of %(monday)s")
+        % {"queue": plan.queue, "monday": run.monday.isoformat()},
+        _("Model: %(model)s; forecast: %(method)s") % {"model": model, "method": plan.method.value},
+        _("Target: %(target)s %% within %(seconds)s s; shrinkage %(shrinkage)s %%")
+        % {
+            "target": _decimal(plan.service_level_target * 100, 1),
+            "seconds": _decimal(plan.threshold_seconds, 0),
+            "shrinkage": _decimal(run.shrinkage * 100, 1),
+        },
+        _("Channels (sized apart, agents added): %(channels)s") % {"channels": channels},
+    ]
+    rows = [[_("Day"), _("Peak agents"), _("Agent-hours"), _("Peak positions")]]
+    for day in run.days(plan):
+        rows.append(
+            [
+                f"{day.day.isoformat()} {date_format(day.day, 'D')}",
+                str(day.peak_agents),
+                _decimal(day.agent_hours, 1),
+                str(day.peak_positions),
+            ]
+        )
+    widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]))]
+    lines += [
+        "  ".join(
+            cell.ljust(widths[index]) if index == 0 else cell.rjust(widths[index])
+            for index, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Agents and scheduled positions per interval of a week, per queue, from the forecast, "
+        "the queue's handle time and its service-level target (Erlang A or C)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--queue", action="append", help="queue code (repeatable)")
+        which.add_argument("--all", action="store_true", help="every queue with history")
+        parser.add_argument("--week", required=True, help="any day of the week, YYYY-MM-DD")
+        parser.add_argument("--method", default="auto", help="auto, " + ", ".join(_METHODS))
+        parser.add_argument("--history-csv", type=Path, help="history file instead of the facts")
+        parser.add_argument("--aht-seconds", help="handle time for every queue and channel")
+        parser.add_argument("--target", help="service-level target, 0.8 or 80%% (the queue's)")
+        parser.add_argument("--threshold", help="answer-time threshold in seconds (the queue's)")
+        parser.add_argument(
+            "--shrinkage",
+            default=f"{DEFAULT_SHRINKAGE:.0%}",
+            help="share of paid time off the phones (30%%)",
+        )
+        parser.add_argument("--max-occupancy", help="occupancy cap, 0.85 or 85%%")
+        parser.add_argument("--backtest-weeks", default="4", help="weeks of back-test (4)")
+        parser.add_argument("--interval-minutes", help="15 or 30 (the facts' own by default)")
+        parser.add_argument("--csv", action="store_true", dest="as_csv", help="CSV per interval")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="no progress bar, even on a terminal"
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the table and of errors",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"] or settings.LANGUAGE_CODE):
+            run = self._run(options)
+            if options["as_csv"]:
+                self._csv(run)
+            else:
+                self.stdout.write("\n\n".join("\n".join(queue_lines(run, p)) for p in run.queues))
+
+    def _run(self, options: dict[str, Any]) -> PlanRun:
+        try:
+            day = dt.date.fromisoformat(options["week"])
+        except ValueError:
+            raise CommandError(
+                _("--week: %(text)s is not a date (YYYY-MM-DD).") % {"text": options["week"]}
+            ) from None
+        method_text = options["method"]
+        if method_text != "auto" and method_text not in _METHODS:
+            raise CommandError(
+                _("--method: %(text)s is not one of auto, %(methods)s.")
+                % {"text": method_text, "methods": ", ".join(_METHODS)}
+            )
+        path = options["history_csv"]
+        if path is not None and not path.is_file():
+            raise CommandError(_("%(path)s is not a file.") % {"path": path})
+        bars: list[tqdm[Any]] = []
+
+        def progress(total: int) -> Callable[[], None]:
+            bar: tqdm[Any] = tqdm(
+                total=total,
+                unit=" steps",
+                file=sys.stderr,
+                disable=True if options["no_progress"] else None,
+                dynamic_ncols=True,
+            )
+            bars.append(bar)
+
+            def step() -> None:
+                bar.update(1)
+
+            return step
+
+        def optional(name: str, parse: Callable[[str], Any]) -> Any:
+            text = options[name]
+            return None if text is None else parse(text)
+
+        try:
+            return plan_make(
+                queue_codes=None if options["all"] else options["queue"],
+                day=day,
+                method=None if method_text == "auto" else Method(method_text),
+                history_csv=path,
+                aht_seconds=optional("aht_seconds", lambda t: _number(t, "--aht-seconds")),
+                service_level=optional("target", share_parse),
+                threshold_seconds=optional("threshold", lambda t: _number(t, "--threshold")),
+                shrinkage=share_parse(options["shrinkage"]),
+                max_occupancy=optional("max_occupancy", share_parse),
+                backtest_weeks=_whole(options["backtest_weeks"], "--backtest-weeks"),
+                minutes=optional("interval_minutes", lambda t: _whole(t, "--interval-minutes")),
+                progress=progress,
+            )
+        except ApplicationError as error:
+            raise CommandError(error.message) from None
+        finally:
+            for bar in bars:
+                bar.close()
+
+    def _csv(self, run: PlanRun) -> None:
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(
+            [
+                "interval_start",
+                "queue",
+                "channel",
+                "contacts",
+                "aht_seconds",
+                "model",
+                "agents",
+                "positions",
+                "service_level",
+            ]
+        )
+        for plan in run.queues:
+            for row in plan.intervals:
+                writer.writerow(
+                    [
+                        row.start.isoformat(),
+                        row.queue,
+                        row.channel,
+                        f"{row.contacts:.2f}",
+                        f"{row.aht_seconds:.1f}",
+                        row.model.value,
+                        row.agents,
+                        row.positions,
+                        f"{row.service_level:.4f}",
+                    ]
+                )
