@@ -115,7 +115,7 @@ class PlanRun:
 def _share_checked(value: float | None, message: str, *, allow_one: bool) -> None:
     if value is None:
         return
-    if not (math.isfinite(value) and 0 < value and (value <= 1 if allow_one else value < 1)):
+    if not (math.isfinite(value) and value > 0 and (value <= 1 if allow_one else value < 1)):
         raise StaffingInputInvalid(message)
 
 
