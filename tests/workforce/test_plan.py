@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -194,6 +196,21 @@ def test_refusals(queues, tmp_path, facts):
         plan_make(**{**base, "queue_codes": ["q9"]}, history_csv=stranger, aht_seconds=180)
 
 
+def test_a_code_routing_does_not_know_plans_with_a_target_given(queues, tmp_path):
+    run = plan_make(
+        queue_codes=["q9"],
+        day=MONDAY,
+        method=Method.SEASONAL_NAIVE,
+        history_csv=history_file(tmp_path, queue="q9"),
+        aht_seconds=180,
+        service_level=0.8,
+        threshold_seconds=20,
+        minutes=30,
+        calendar=CALENDAR,
+    )
+    assert [day.peak_positions for day in run.days(run.queues[0])] == [20] * 5 + [0, 0]
+
+
 def run_command(*args: str) -> str:
     out = StringIO()
     call_command("plan", *args, "--no-progress", stdout=out, stderr=StringIO())
@@ -267,3 +284,15 @@ def test_the_command_refuses_without_a_handle_time(queues, tmp_path):
             "--queue", QUEUE, "--week", "2026-03-02",
             "--history-csv", str(history_file(tmp_path)), "--interval-minutes", "30",
         )  # fmt: skip
+
+
+def test_the_console_script_exits_non_zero_on_bad_input():
+    done = subprocess.run(
+        [sys.executable, "-m", "contactcenter.cli", "plan", "--all", "--week", "soon"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "--week: soon is not a date (YYYY-MM-DD)." in done.stderr
+    assert done.stdout == ""
