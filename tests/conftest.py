@@ -70,6 +70,12 @@ def pytest_configure(config):
         # commit (and at each flush of a transactional test) saves most of their waiting.
         options = settings.DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+        # Some tests end the server's connections from outside (outages, restarts). A
+        # connection a thread of this process kept open (Channels' database threads keep
+        # theirs between tests) is checked before its next use and replaced if it is dead,
+        # so the next test in this worker does not fail on it. Servers and workers the tests
+        # start run with the project's own settings.
+        settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     override_settings(**overrides).enable()
     _browser_waits_for_a_busy_machine()
     post_migrate.connect(_role_groups_after_flush, dispatch_uid="tests-role-groups")
