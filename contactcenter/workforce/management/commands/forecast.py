@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from contactcenter.core.errors import ApplicationError
 from contactcenter.workforce.forecast import ForecastRun, Method, QueueForecast, forecasts_make
+from contactcenter.workforce.management.options import history_output_options_add
 
 _METHOD_NAMES = {
     Method.SEASONAL_NAIVE: "seasonal_naive",
@@ -164,17 +165,7 @@ class Command(BaseCommand):
             "--method", default="auto", help="auto, " + ", ".join(_METHOD_NAMES.values())
         )
         parser.add_argument("--history-csv", type=Path, help="history file instead of the facts")
-        parser.add_argument("--backtest-weeks", default="4", help="weeks of back-test (4)")
-        parser.add_argument("--interval-minutes", help="15 or 30 (the facts' own by default)")
-        parser.add_argument("--csv", action="store_true", dest="as_csv", help="CSV per interval")
-        parser.add_argument(
-            "--no-progress", action="store_true", help="no progress bar, even on a terminal"
-        )
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the table and of errors",
-        )
+        history_output_options_add(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["language"] or settings.LANGUAGE_CODE):

@@ -29,6 +29,7 @@ from tqdm import tqdm
 from contactcenter.core.errors import ApplicationError
 from contactcenter.workforce.erlang import Model
 from contactcenter.workforce.forecast import Method
+from contactcenter.workforce.management.options import history_output_options_add
 from contactcenter.workforce.plan import DEFAULT_SHRINKAGE, PlanRun, QueuePlan, plan_make
 from contactcenter.workforce.staffing import share_parse
 
@@ -136,17 +137,7 @@ class Command(BaseCommand):
             help="share of paid time off the phones (30%%)",
         )
         parser.add_argument("--max-occupancy", help="occupancy cap, 0.85 or 85%%")
-        parser.add_argument("--backtest-weeks", default="4", help="weeks of back-test (4)")
-        parser.add_argument("--interval-minutes", help="15 or 30 (the facts' own by default)")
-        parser.add_argument("--csv", action="store_true", dest="as_csv", help="CSV per interval")
-        parser.add_argument(
-            "--no-progress", action="store_true", help="no progress bar, even on a terminal"
-        )
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the table and of errors",
-        )
+        history_output_options_add(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["language"] or settings.LANGUAGE_CODE):
