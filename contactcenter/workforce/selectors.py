@@ -122,3 +122,18 @@ def queue_service_levels(*, queue_codes: Sequence[str]) -> dict[str, tuple[float
             "code", "service_level_target_percent", "service_level_seconds"
         )
     }
+
+
+def arrivals_history(*, begin: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+    """Contacts that reached the agency per interval in [begin, end), every queue, channel and
+    language added up, self-service included (the facts' ``started``)."""
+    return [
+        (start, int(started or 0))
+        for start, started in IntervalFacts.objects.filter(
+            interval_start__gte=begin, interval_start__lt=end, started__gt=0
+        )
+        .values("interval_start")
+        .annotate(started=Sum("started"))
+        .values_list("interval_start", "started")
+        .order_by("interval_start")
+    ]
