@@ -3,9 +3,13 @@ changes, the estimate of demand while closed, and refusals."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from contactcenter.operations.models import NO_QUEUE, IntervalFacts
 from contactcenter.routing.models import Queue
@@ -210,3 +214,50 @@ def test_a_week_with_a_holiday_is_refused(facts_with_arrivals):
     run.monday = labor_day_week
     with pytest.raises(StaffingInputInvalid, match="Labor Day"):
         hours_advice_make(run, calendar=CALENDAR, arrivals={})
+
+
+def test_the_hours_command_prints_the_table_json_and_csv(facts_with_arrivals):
+    out = StringIO()
+    call_command(
+        "hours", "--queue", QUEUE, "--week", MONDAY.isoformat(), "--budget-hours", "10000",
+        "--no-progress", stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "Monday" in text and "08:00–20:00" in text and "06:00–22:00" in text
+    out = StringIO()
+    call_command(
+        "hours", "--queue", QUEUE, "--week", MONDAY.isoformat(), "--json", "--no-progress",
+        "--days", "mon,tue", stdout=out,
+    )  # fmt: skip
+    answer = json.loads(out.getvalue())
+    assert answer["days"][0]["today"]["opens"] == "08:00"
+    # Wednesday was not planned: it keeps today's hours.
+    assert answer["days"][2]["recommended"] == answer["days"][2]["today"]
+    assert (
+        answer["position_hours"]
+        <= answer["budget_hours"] + answer["days"][2]["today"]["position_hours"] * 3 + 1e-6
+    )
+    out = StringIO()
+    call_command(
+        "hours", "--queue", QUEUE, "--week", MONDAY.isoformat(), "--csv", "--no-progress",
+        "--language", "es", stdout=out,
+    )  # fmt: skip
+    rows = list(csv.reader(StringIO(out.getvalue())))
+    assert rows[0][0] == "weekday" and rows[1][0] == "mon" and len(rows) == 8
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--days", "mon,funday"], "--days"),
+        (["--budget-hours", "lots"], "--budget-hours"),
+        (["--step", "half"], "--step"),
+        (["--earliest", "6"], "--earliest"),
+    ],
+)
+def test_the_hours_command_refuses_bad_options(facts_with_arrivals, extra, message):
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "hours", "--queue", QUEUE, "--week", MONDAY.isoformat(), "--no-progress", *extra,
+            stdout=StringIO(),
+        )  # fmt: skip
