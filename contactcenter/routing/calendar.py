@@ -48,6 +48,11 @@ def week_hours_in_force(today: dt.date) -> tuple[tuple[int, dt.time, dt.time], .
     return week_hours_parse(approved.hours)
 
 
+def approved_hours_recent(*, limit: int) -> list[LiveHelpHours]:
+    """The newest approvals of hours, with who approved them."""
+    return list(LiveHelpHours.objects.select_related("approved_by")[:limit])
+
+
 def week_hours_parse(rows: object) -> tuple[tuple[int, dt.time, dt.time], ...]:
     """``[{"weekday": 0, "opens": "07:00", "closes": "21:00"}, ...]`` as the calendar's tuples,
     by weekday. Raises ValueError on anything else."""

@@ -11,8 +11,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from contactcenter.operations.models import NO_QUEUE, IntervalFacts
-from contactcenter.routing.models import Queue
 from contactcenter.workforce.errors import StaffingInputInvalid
 from contactcenter.workforce.hours import (
     HoursDemand,
@@ -22,7 +20,7 @@ from contactcenter.workforce.hours import (
 )
 from contactcenter.workforce.plan import plan_make
 from tests.workforce.forecast_series import CALENDAR
-from tests.workforce.test_plan import MONDAY, QUEUE, open_starts
+from tests.workforce.test_plan import MONDAY, QUEUE
 
 SLOTS = 24  # hour intervals, to keep the hand sums short
 
@@ -150,45 +148,6 @@ def test_bad_input_is_refused_with_a_clear_message(options, message):
     week = demand({0: dict.fromkeys(range(8, 16), 100.0)})
     with pytest.raises(StaffingInputInvalid, match=message):
         hours_recommend(week, **options)
-
-
-@pytest.fixture
-def facts_with_arrivals(queues, settings):
-    """Four weeks of 100 phone contacts per open half-hour in the general queue, and contacts
-    reaching the agency's self-service round the clock: 200 per open half-hour (so half ask for
-    a person) and 40 per half-hour from 6:00 to 8:00 and 20:00 to 22:00."""
-    settings.OPERATIONS_INTERVAL_MINUTES = 30
-    queue = Queue.objects.get(code=QUEUE)
-    rows = [
-        IntervalFacts(
-            interval_start=start,
-            queue_id=queue.pk,
-            channel="phone",
-            language="en",
-            queued=100,
-            handled=100,
-            talk_ms=15_000_000,
-            after_contact_ms=3_000_000,
-        )
-        for start in open_starts(4)
-    ]
-    day = MONDAY - dt.timedelta(weeks=4)
-    while day < MONDAY:
-        if CALENDAR.is_business_day(day):
-            for slot in range(12, 44):  # 6:00 to 22:00
-                start = dt.datetime.combine(day, dt.time(slot // 2, 30 * (slot % 2)), CALENDAR.zone)
-                rows.append(
-                    IntervalFacts(
-                        interval_start=start,
-                        queue_id=NO_QUEUE,
-                        channel="phone",
-                        language="en",
-                        started=200 if CALENDAR.is_open(start) else 40,
-                    )
-                )
-        day += dt.timedelta(days=1)
-    IntervalFacts.objects.bulk_create(rows)
-    return queue
 
 
 def test_demand_while_closed_is_estimated_from_arrivals(facts_with_arrivals):
