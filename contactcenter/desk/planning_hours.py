@@ -134,6 +134,7 @@ def _week_chart(advice: HoursAdvice) -> dict[str, object]:
     ]
     return {
         "width": CHART_WIDTH,
+        "view_width": CHART_WIDTH + 24,  # room for the last hour's label
         "height": 8 + 7 * ROW_HEIGHT + 24,
         "left": CHART_LEFT,
         "bar_height": BAR_HEIGHT,
