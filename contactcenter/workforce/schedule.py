@@ -577,11 +577,20 @@ def _coverage(
                 offset = round((placed.start - shift.starts_at).total_seconds() / 60)
                 for index, share in _spans(begin + offset, rule.minutes, minutes).items():
                     on_floor[index] -= share
-    return [
-        CoverageInterval(
-            start=requirement.start(index),
-            required=int(needed[index]),
-            scheduled=round(float(on_floor[index]), 6),
+    answer = []
+    for index in range(len(needed)):
+        start = requirement.start(index)
+        # The wall-clock hour skipped when clocks go forward has no intervals: its slots would
+        # name the same instants as the hour after.
+        if start.astimezone(dt.UTC).astimezone(requirement.zone).replace(
+            tzinfo=None
+        ) != start.replace(tzinfo=None):
+            continue
+        answer.append(
+            CoverageInterval(
+                start=start,
+                required=int(needed[index]),
+                scheduled=round(float(on_floor[index]), 6),
+            )
         )
-        for index in range(len(needed))
-    ]
+    return answer

@@ -118,10 +118,11 @@ def summary_lines(result: ScheduleResult, *, by_agent: bool) -> list[str]:
         },
     ]
     rows = [[_("Day"), _("Required"), _("On the floor"), _("Short"), _("Over"), _("Shifts")]]
-    slots = 1440 // requirement.minutes
     for day in range(7):
         date = requirement.monday + dt.timedelta(days=day)
-        part = result.intervals[day * slots : (day + 1) * slots]
+        part = [
+            row for row in result.intervals if row.start.astimezone(requirement.zone).date() == date
+        ]
         hours = requirement.minutes / 60
         rows.append(
             [
