@@ -26,3 +26,10 @@ class HistoryFileInvalid(InvalidInput):
     """A history file with bad rows; the message lists every bad row by its line number."""
 
     code = ErrorCode.INVALID_DATA_FILE
+
+
+class SkillGroupsInvalid(InvalidInput):
+    """Skill groups given badly: a file that cannot be read, a group without queues, a cost
+    that is not a positive number, a limit that is not a whole number."""
+
+    code = ErrorCode.INVALID_DATA_FILE
