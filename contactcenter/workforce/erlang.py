@@ -18,6 +18,7 @@ Zero load is defined everywhere: nobody waits, the service level is 1, the occup
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -134,6 +135,40 @@ def _log_inverse_b(agents: int, load: float) -> float:
             value = 1.0
             one = math.exp(-shift)
     return shift + math.log(value)
+
+
+class _BlockingWalk:
+    """log(1/B(k, A)) for k = 0, 1, 2, … of one load, each step of the recursion taken once.
+
+    A sizing search visits a handful of agent numbers close together; ``_log_inverse_b`` would
+    walk up from zero for each. This keeps the recursion's state and every logarithm it has
+    passed, so the search pays for the largest number it visits, once. The steps are the same
+    floating-point operations in the same order, so every value is identical to
+    ``_log_inverse_b``'s. ``load`` must be above zero.
+    """
+
+    __slots__ = ("load", "logs", "one", "shift", "value")
+
+    def __init__(self, load: float) -> None:
+        self.load = load
+        self.logs = [0.0]
+        self.value, self.shift, self.one = 1.0, 0.0, 1.0
+
+    def at(self, agents: int) -> float:
+        logs = self.logs
+        if agents < len(logs):
+            return logs[agents]
+        value, shift, one, load = self.value, self.shift, self.one, self.load
+        log = math.log
+        for k in range(len(logs), agents + 1):
+            value = one + value * k / load
+            if value > _RESCALE_ABOVE:
+                shift += log(value)
+                value = 1.0
+                one = math.exp(-shift)
+            logs.append(shift + log(value))
+        self.value, self.shift, self.one = value, shift, one
+        return logs[agents]
 
 
 def erlang_b(*, agents: int, load: float) -> float:
@@ -270,8 +305,9 @@ def _queue_sums(x: float, y: float) -> tuple[float, float]:
             j += 1
             term *= y / (x + j)
             s0 += term
-            s1 += j * term
-            if j * term <= s1 * _EPSILON and term <= s0 * _EPSILON:
+            weighted = j * term
+            s1 += weighted
+            if weighted <= s1 * _EPSILON and term <= s0 * _EPSILON:
                 break
         return math.log(s0), s1 / s0
     log_s0 = math.log(x) + log_scaled_lower_gamma(x, y)
@@ -300,16 +336,22 @@ def erlang_a_figures(
 
 
 def _erlang_a(
-    agents: int, load: float, aht_seconds: float, patience_seconds: float, target_seconds: float
+    agents: int,
+    load: float,
+    aht_seconds: float,
+    patience_seconds: float,
+    target_seconds: float,
+    blocking: _BlockingWalk | None = None,
 ) -> QueueFigures:
-    """``erlang_a_figures`` on input already checked (the sizing search calls it many times)."""
+    """``erlang_a_figures`` on input already checked (the sizing search calls it many times,
+    with one ``blocking`` walk for all its candidates)."""
     if load == 0:
         return QueueFigures(Model.ERLANG_A, agents, 0.0, 0.0, 1.0, target_seconds, 0.0, 0.0, 0.0)
     _require(agents > 0, gettext_noop("At least one agent is needed for a load above zero."))
     x = agents * patience_seconds / aht_seconds  # Nμ/θ
     y = load * patience_seconds / aht_seconds  # λ/θ
     log_s0, mean_queue_ratio = _queue_sums(x, y)
-    log_inverse_b = _log_inverse_b(agents, load)
+    log_inverse_b = _log_inverse_b(agents, load) if blocking is None else blocking.at(agents)
     # P(wait) = B·S0 / (1 + (S0 − 1)·B) = 1 / (1 + (1/B − 1)/S0).
     if log_inverse_b < 700:
         others = math.expm1(log_inverse_b) * math.exp(-log_s0)
@@ -427,6 +469,7 @@ def _required_erlang_c(
     service_level: float,
     max_occupancy: float | None,
     concurrency: int,
+    walk: _BlockingWalk | None = None,
 ) -> QueueFigures:
     # Stable only above the load; under a cap, not below load/cap (rounded down, so that a
     # binary quotient a hair above a whole number never skips it). From there the search walks
@@ -437,11 +480,16 @@ def _required_erlang_c(
         floor = max(floor, math.floor(load / max_occupancy))
     servers = max(1, math.ceil(floor / concurrency)) * concurrency
     _require(servers <= MAX_AGENTS, gettext_noop("The load is too large to plan."))
-    blocking = erlang_b(agents=servers, load=load)
+    # With a walk (Erlang A's search), the same B from the walk's logarithm, kept for reuse.
+    log_inverse = _log_inverse_b(servers, load) if walk is None else walk.at(servers)
+    blocking = math.exp(-log_inverse)
     while True:
-        figures = _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
-        if _meets(figures, service_level, max_occupancy):
-            return figures
+        # _erlang_c_figures' service level and occupancy, the same operations in the same
+        # order, without building the figures of every number that misses.
+        waiting = servers * blocking / (servers - load * (1 - blocking))
+        level = 1 - waiting * math.exp(-(servers - load) * target_seconds / aht_seconds)
+        if level >= service_level and (max_occupancy is None or load / servers <= max_occupancy):
+            return _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
         for _step in range(concurrency):
             servers += 1
             blocking = load * blocking / (servers + load * blocking)
@@ -460,56 +508,106 @@ def _required_erlang_a(
 ) -> QueueFigures:
     # Erlang A is stable with any number of agents, so there is no floor to walk up from. The
     # search starts from Erlang C's answer for the same problem (cheap, and usually within a
-    # few agents: patience lowers the need, counting those who leave as missed raises it),
-    # gallops down or up from there (1, 2, 4, … agents) until it has a number that meets the
-    # target and one that misses, then halves the gap. Both tests are monotone in N (more
-    # agents: a higher service level, a lower occupancy), so this finds the fewest; starting
-    # near the answer takes a third of the steps of doubling up from one agent.
-    def at(people: int) -> QueueFigures:
-        servers = people * concurrency
-        return _erlang_a(servers, load, aht_seconds, patience_seconds, target_seconds)
+    # few agents: patience lowers the need, counting those who leave as missed raises it).
+    # It keeps the largest number known to miss (0 agents always miss a load above zero) and
+    # the smallest known to meet; both tests are monotone in N (more agents: a higher service
+    # level, a lower occupancy), so the fewest lies between, and each candidate is taken
+    # strictly inside that bracket. Candidates are chosen where the service level, drawn as a
+    # straight line through the points already seen, crosses the target: outside a bracket
+    # by extrapolating the last two points (at least doubling the stride, 1, 2, 4, … agents,
+    # so a poor line still gets there), inside by interpolating between its ends, and by
+    # halving when a line failed to halve the bracket (an occupancy cap that binds bends no
+    # line). The service level is smooth in N, so this usually needs three or four Erlang A
+    # evaluations where galloping and halving needed six to eight. One Erlang B walk serves
+    # every candidate and Erlang C's guess.
+    walk = _BlockingWalk(load)
+    limit = MAX_AGENTS // concurrency
+    levels: dict[int, float] = {0: 0.0}  # nobody is answered by no agents
+    known: dict[int, QueueFigures] = {}
 
-    def people(figures: QueueFigures) -> int:
-        return figures.agents // concurrency
+    def meets(people: int) -> bool:
+        figures = _erlang_a(
+            people * concurrency, load, aht_seconds, patience_seconds, target_seconds, walk
+        )
+        known[people] = figures
+        levels[people] = figures.service_level
+        return _meets(figures, service_level, max_occupancy)
+
+    goal = math.log(1 - service_level)
+
+    def crossing(low: int, high: int) -> float | None:
+        """Where the line through log(1 − service level) at ``low`` and ``high`` meets the
+        target's: the share missed falls about exponentially in N (Erlang C's tail is
+        C·e^(−(N−A)T/AHT)), so on that scale the points lie nearly on a line."""
+        at_low = math.log(max(1 - levels[low], _TINY))
+        fall = at_low - math.log(max(1 - levels[high], _TINY))
+        if not fall > 0:
+            return None
+        return low + (at_low - goal) * (high - low) / fall
 
     try:
-        guess = people(
+        guess = (
             _required_erlang_c(
-                load, aht_seconds, target_seconds, service_level, max_occupancy, concurrency
-            )
+                load,
+                aht_seconds,
+                target_seconds,
+                service_level,
+                max_occupancy,
+                concurrency,
+                walk,
+            ).agents
+            // concurrency
         )
     except StaffingInputInvalid:
         guess = 1
-    meeting = at(guess)
-    step = 1
-    if _meets(meeting, service_level, max_occupancy):
-        failing = 0  # no agents never meet a target for a load above zero
-        while people(meeting) - step > 0:
-            lower = at(people(meeting) - step)
-            if not _meets(lower, service_level, max_occupancy):
-                failing = people(lower)
-                break
-            meeting = lower
-            step *= 2
-    else:
-        failing = guess
-        while True:
-            if (failing + step) * concurrency > MAX_AGENTS:
+    failing = 0
+    meeting: int | None = None
+    seen: list[int] = []  # candidates in the order tried
+    stride = 1  # outside a bracket, the least step; doubles after each step past the first
+    slow = 0  # steps in a row, inside a bracket, that did not halve it
+    probe = max(1, min(guess, limit))
+    width = limit
+    while True:
+        seen.append(probe)
+        if meets(probe):
+            meeting = probe
+        else:
+            failing = probe
+        if meeting is None:
+            # Only misses so far: up from the largest, aiming one past the line's crossing.
+            if failing >= limit:
                 raise StaffingInputInvalid(
                     _("No number of agents up to the limit meets the target.")
                 )
-            meeting = at(failing + step)
-            if _meets(meeting, service_level, max_occupancy):
-                break
-            failing = people(meeting)
-            step *= 2
-    while people(meeting) - failing > 1:
-        middle = at((failing + people(meeting)) // 2)
-        if _meets(middle, service_level, max_occupancy):
-            meeting = middle
+            step = stride
+            if len(seen) > 1:
+                line = crossing(seen[-2], seen[-1])
+                if line is not None:
+                    step = max(step, math.ceil(line) + 1 - failing)
+                stride *= 2
+            probe = min(limit, failing + step)
+            continue
+        if meeting - failing <= 1:
+            return known[meeting]
+        if failing == 0:
+            # Only hits so far: down from the smallest, aiming one below the line's crossing.
+            step = stride
+            if len(seen) > 1:
+                line = crossing(seen[-1], seen[-2])
+                if line is not None:
+                    step = max(step, meeting + 1 - math.floor(line))
+                stride *= 2
+            probe = max(1, meeting - step)
+            continue
+        # Bracketed: where the line between its ends crosses, or the middle after two
+        # candidates in a row that left more than half of the bracket.
+        previous, width = width, meeting - failing
+        slow = slow + 1 if width * 2 > previous else 0
+        line = crossing(failing, meeting)
+        if line is None or slow >= 2:
+            probe = (failing + meeting) // 2
         else:
-            failing = people(middle)
-    return meeting
+            probe = min(meeting - 1, max(failing + 1, math.ceil(line)))
 
 
 def scheduled_positions(*, agents: int, shrinkage: float) -> int:
@@ -524,5 +622,12 @@ def scheduled_positions(*, agents: int, shrinkage: float) -> int:
         isinstance(shrinkage, int | float) and math.isfinite(shrinkage) and 0 <= shrinkage < 1,
         gettext_noop("Shrinkage must be at least 0 and below 1 (100 %)."),
     )
-    exact = Fraction(agents) / (1 - Fraction(repr(float(shrinkage))))
-    return math.ceil(exact)
+    numerator, denominator = _on_phones(float(shrinkage))
+    return -(-agents * denominator // numerator)  # ceil(agents / (numerator/denominator))
+
+
+@functools.lru_cache(maxsize=256)
+def _on_phones(shrinkage: float) -> tuple[int, int]:
+    """1 − shrinkage as a reduced fraction of whole numbers, the shrinkage read as written."""
+    share = 1 - Fraction(repr(shrinkage))
+    return share.numerator, share.denominator
