@@ -12,7 +12,8 @@
 * **A week of plans**: 20 queues × 7 days × 48 half-hours = 6,720 interval problems (contacts,
   handle time, target and shrinkage as a planner gives them, through
   ``workforce.staffing.staffing_solve``) by Erlang C, against a target of one second; then the
-  same week with a mean patience per queue (Erlang A), reported beside it without a target.
+  same week with a mean patience per queue (Erlang A), against the same second. ``--only week``
+  (or ``--only grid``) measures one part alone.
 
 Not measured: building schedules ("a schedule for 500 agents"); the project has no scheduler
 yet.
@@ -168,6 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queues", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-pyworkforce", action="store_true", help="skip the baseline")
+    parser.add_argument(
+        "--only",
+        choices=["grid", "week"],
+        help="measure only the grid of problems or only the week of plans",
+    )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "latest.jsonl")
     args = parser.parse_args(argv)
 
@@ -190,6 +196,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(line), flush=True)
         progress(f"{metric} = {value:.4g} {unit} (baseline {baseline}, ratio {ratio})")
 
+    if args.only != "week":
+        failed = grid_measure(args, figure)
+    if args.only != "grid":
+        week_measure(args, figure, staffing_solve)
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with args.output.open("a") as out:
+        for line in lines:
+            out.write(json.dumps(line) + "\n")
+    return 1 if failed else 0
+
+
+def grid_measure(args: argparse.Namespace, figure: Any) -> bool:
+    """The grid against pyworkforce; True if an answer differs."""
+    failed = False
     problems = grid([float(volume) for volume in args.volumes.split(",")])
     progress(f"grid: {len(problems)} Erlang C problems, {args.runs} passes")
     answers, seconds = ours(problems, args.runs)
@@ -222,7 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                mismatched_problems=mismatches[:20], target="ratio at least 1",
                baseline_is=f"{PYWORKFORCE} ErlangC.required_positions, same grid, same run, "
                "its own venv")  # fmt: skip
+    return failed
 
+
+def week_measure(args: argparse.Namespace, figure: Any, staffing_solve: Any) -> None:
+    """The week of plans by Erlang C, then by Erlang A."""
     for model, patient in (("erlang_c", False), ("erlang_a", True)):
         plans = week(args.queues, args.seed, patient=patient)
         progress(f"week, {model}: {len(plans)} interval plans ({args.queues} queues × 7 × 48)")
@@ -233,18 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             positions = sum(staffing_solve(**plan).positions for plan in plans)
             times.append(time.perf_counter() - started)
         median = statistics.median(times)
-        # The target is Erlang C's week (the plan's default); Erlang A's is reported beside it.
+        # One second for either model: the plan uses Erlang A wherever a queue has a patience.
         figure(f"week_of_half_hours_planned_{model}", median, 1.0, "s", problems=len(plans),
                queues=args.queues, runs=args.runs, worst_seconds=round(max(times), 4),
-               positions_summed=positions, target="under 1 s" if not patient else "none yet",
+               positions_summed=positions, target="under 1 s",
                baseline_is="one second")  # fmt: skip
     progress("not measured: building a schedule for 500 agents (no scheduler yet)")
-
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    with args.output.open("a") as out:
-        for line in lines:
-            out.write(json.dumps(line) + "\n")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
