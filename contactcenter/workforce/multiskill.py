@@ -21,6 +21,12 @@ not hold are ignored. Between groups of equal cost, the one with fewer skills is
 (costs closer than about 0.001 count as equal), so multi-skilled agents are kept for where
 they are needed and the answer does not depend on the solver's tie-breaking.
 
+The same program over a day's intervals at once (``multiskill_staff``) gives the day's agents
+per group: each group's agents s_g ≥ Σ_q y_gqt in every interval t, so an agent is counted once
+all day and serves one queue at a time, and a bilingual agent can answer English in the
+morning peak and Spanish in the afternoon's. Only the day's distinct requirement vectors that
+no other vector covers enter it (covering the larger covers the smaller).
+
 What this counts, and what it does not (it is conservative):
 
 * The Erlang figures are per queue. Pooling two queues onto one group of agents also brings
@@ -28,12 +34,12 @@ What this counts, and what it does not (it is conservative):
   agents than two of 10); that economy is **not** counted here, only the counting-once.
 * Within one interval an agent is on one queue at a time, so the agents of all groups add up
   to the sum of the queues' requirements (less any shortfall): counting once saves nothing
-  inside an interval. The saving shows across intervals: dedicated single-skill staff must
-  cover each queue's own busiest interval (the day's need is the sum of the queues' peaks),
-  while agents who can serve several queues need only cover the busiest interval of the sum.
-  The day's figures report both peaks and their difference.
-* Group peaks are the busiest interval of each group given each interval's own answer; a
-  schedule built over the whole day could mix the groups to lower them further.
+  inside one interval. The saving shows over a day: dedicated single-skill staff must cover
+  each queue's own busiest interval (the day's need is the sum of the queues' peaks), while
+  agents who can serve several queues move to where the work is. The day's figures compare
+  the two; the busiest interval of all queues together is the floor no mix can go below.
+* The day's agents are taken as present all day: shifts, breaks and shrinkage are not in it
+  (positions are, in the plan's own table).
 """
 
 from __future__ import annotations
@@ -109,18 +115,28 @@ class MultiSkillInterval:
 
 @dataclass(frozen=True)
 class MultiSkillDay:
-    """``single_skill_peak``: the sum over queues of each queue's busiest interval (dedicated
-    staff); ``pooled_peak``: the busiest interval of all groups together; ``saving`` their
-    difference. ``group_peaks``: each group's busiest interval. Agent-hours are the pooled
-    agents summed over the intervals; ``shortfall_peak`` the largest shortfall of an interval."""
+    """One day. ``single_skill``: the sum over queues of each queue's busiest interval, the
+    agents dedicated staff would need. ``staff``: per group, the fewest agents (weighted) who
+    cover every interval of the day, each agent counted once all day (``multiskill_staff``);
+    ``saving`` = single_skill − their total. ``pooled_peak``: the busiest interval of all
+    queues together, what agents with every skill would need (a floor for any mix).
+    ``agent_hours``: the queues' requirements summed over the intervals. ``shortfall``: the
+    most agents missing from any interval with the groups' limits."""
 
     day: dt.date
-    single_skill_peak: int
+    single_skill: int
+    staff: dict[str, int]
     pooled_peak: int
-    saving: int
     agent_hours: float
-    shortfall_peak: int
-    group_peaks: dict[str, int]
+    shortfall: int
+
+    @property
+    def multi_skill(self) -> int:
+        return sum(self.staff.values())
+
+    @property
+    def saving(self) -> int:
+        return self.single_skill - self.multi_skill
 
 
 @dataclass
@@ -128,7 +144,7 @@ class MultiSkillRun:
     groups: list[SkillGroup]
     queues: list[str]
     intervals: list[MultiSkillInterval] = field(default_factory=list)
-    solved: int = 0  # integer programs solved (distinct non-zero requirement vectors)
+    solved: int = 0  # integer programs solved for the intervals (distinct non-zero vectors)
 
     @property
     def unserved(self) -> list[str]:
@@ -137,30 +153,32 @@ class MultiSkillRun:
         return [queue for queue in self.queues if queue not in served]
 
     def days(self, *, monday: dt.date, zone: ZoneInfo, minutes: int) -> list[MultiSkillDay]:
+        """The seven days from ``monday``; days with the same requirements are solved once."""
         by_day: dict[dt.date, list[MultiSkillInterval]] = {
             monday + dt.timedelta(days=offset): [] for offset in range(7)
         }
         for row in self.intervals:
             by_day.setdefault(row.start.astimezone(zone).date(), []).append(row)
+        solved: dict[frozenset[tuple[int, ...]], tuple[dict[str, int], int]] = {}
         answer = []
         for day, rows in by_day.items():
-            single = sum(
-                max((row.required.get(queue, 0) for row in rows), default=0)
-                for queue in self.queues
-            )
-            pooled = max((row.pooled for row in rows), default=0)
+            key = frozenset(tuple(row.required[q] for q in self.queues) for row in rows)
+            if key not in solved:
+                solved[key] = multiskill_staff(
+                    vectors=[row.required for row in rows], groups=self.groups
+                )
+            staff, shortfall = solved[key]
             answer.append(
                 MultiSkillDay(
                     day=day,
-                    single_skill_peak=single,
-                    pooled_peak=pooled,
-                    saving=single - pooled,
-                    agent_hours=sum(row.pooled for row in rows) * minutes / 60,
-                    shortfall_peak=max((row.shortfall for row in rows), default=0),
-                    group_peaks={
-                        group.name: max((row.sizing.agents[group.name] for row in rows), default=0)
-                        for group in self.groups
-                    },
+                    single_skill=sum(
+                        max((row.required.get(queue, 0) for row in rows), default=0)
+                        for queue in self.queues
+                    ),
+                    staff=staff,
+                    pooled_peak=max((row.single_skill for row in rows), default=0),
+                    agent_hours=sum(row.single_skill for row in rows) * minutes / 60,
+                    shortfall=shortfall,
                 )
             )
         return answer
@@ -326,68 +344,71 @@ def skill_groups_from_sets(headcounts: Mapping[frozenset[str], int]) -> list[Ski
 # -- Sizing ---------------------------------------------------------------------------------
 
 
-def multiskill_size_one(*, required: Mapping[str, int], groups: Sequence[SkillGroup]) -> Sizing:
-    """The agents per group of least weighted cost for one interval's requirements (agents
-    per queue, whole numbers of 0 or more). ``groups`` are taken as checked."""
+def _required_checked(required: Mapping[str, int]) -> None:
     for queue, count in required.items():
         if not (isinstance(count, int) and not isinstance(count, bool) and count >= 0):
             raise StaffingInputInvalid(
                 _("%(queue)s: the required agents must be a whole number of 0 or more.")
                 % {"queue": queue}
             )
+
+
+def _program(
+    vectors: Sequence[Mapping[str, int]], groups: Sequence[SkillGroup]
+) -> tuple[dict[str, int], list[Sizing]]:
+    """The fewest agents per group (weighted) that meet every one of ``vectors`` (each a
+    requirement per queue), the same agents serving all of them one after another: staff
+    s_g ≥ Σ_q y_gqv for every vector v. With one vector this is one interval's program; with
+    a day's vectors, the day's. Returns the staff per group and, per vector, its allocation
+    (``Sizing.agents`` there is the agents of each group at work on some queue)."""
     names = [group.name for group in groups]
-    queues = [queue for queue, count in required.items() if count > 0]
-    if not queues:
-        return Sizing(dict.fromkeys(names, 0), {}, {}, 0.0)
-    pairs = [
-        (g, q)
-        for g, group in enumerate(groups)
-        for q, queue in enumerate(queues)
-        if queue in group.queues
-    ]
-    n_groups, n_pairs, n_queues = len(groups), len(pairs), len(queues)
-    # Variables: x (per group), y (per group and queue it serves), s (per queue).
+    n_groups = len(groups)
+    costs = [group.cost + _TIE_BREAK * (len(group.queues) - 1) for group in groups]
     penalty = 10 * (1 + sum(group.cost for group in groups))
-    cost = np.concatenate(
-        [
-            [group.cost + _TIE_BREAK * (len(group.queues) - 1) for group in groups],
-            np.zeros(n_pairs),
-            np.full(n_queues, penalty),
-        ]
-    )
+    objective: list[float] = list(costs)
+    integrality: list[int] = [1] * n_groups
+    upper_bounds: list[float] = [np.inf if g.limit is None else g.limit for g in groups]
     rows: list[int] = []
     cols: list[int] = []
     values: list[float] = []
-    for index, (g, q) in enumerate(pairs):
-        column = n_groups + index
-        rows += [g, n_groups + q]
-        cols += [column, column]
-        values += [1.0, 1.0]
-    for g in range(n_groups):
-        rows.append(g)
-        cols.append(g)
-        values.append(-1.0)
-    for q in range(n_queues):
-        rows.append(n_groups + q)
-        cols.append(n_groups + n_pairs + q)
-        values.append(1.0)
-    matrix = coo_array(
-        (values, (rows, cols)), shape=(n_groups + n_queues, n_groups + n_pairs + n_queues)
-    )
-    need = np.array([required[queue] for queue in queues], dtype=float)
-    lower = np.concatenate([np.full(n_groups, -np.inf), need])
-    upper = np.concatenate([np.zeros(n_groups), np.full(n_queues, np.inf)])
-    limits = [np.inf if group.limit is None else group.limit for group in groups]
-    bounds = Bounds(
-        np.zeros(n_groups + n_pairs + n_queues),
-        np.concatenate([limits, np.full(n_pairs, np.inf), need]),
-    )
-    integrality = np.concatenate([np.ones(n_groups + n_pairs), np.zeros(n_queues)])
+    lower: list[float] = []
+    upper: list[float] = []
+    layouts = []  # per vector: its queues, its (group, queue) pairs and their first column
+    for vector in vectors:
+        queues = [queue for queue, count in vector.items() if count > 0]
+        pairs = [
+            (g, q)
+            for g, group in enumerate(groups)
+            for q, queue in enumerate(queues)
+            if queue in group.queues
+        ]
+        first_y = len(objective)
+        first_s = first_y + len(pairs)
+        first_row = len(lower)
+        objective += [0.0] * len(pairs) + [penalty] * len(queues)
+        integrality += [1] * len(pairs) + [0] * len(queues)
+        upper_bounds += [np.inf] * len(pairs) + [float(vector[queue]) for queue in queues]
+        for index, (g, q) in enumerate(pairs):
+            rows += [first_row + g, first_row + n_groups + q]
+            cols += [first_y + index, first_y + index]
+            values += [1.0, 1.0]
+        for g in range(n_groups):
+            rows.append(first_row + g)
+            cols.append(g)
+            values.append(-1.0)
+        for q in range(len(queues)):
+            rows.append(first_row + n_groups + q)
+            cols.append(first_s + q)
+            values.append(1.0)
+        lower += [-np.inf] * n_groups + [float(vector[queue]) for queue in queues]
+        upper += [0.0] * n_groups + [np.inf] * len(queues)
+        layouts.append((queues, pairs, first_y))
+    matrix = coo_array((values, (rows, cols)), shape=(len(lower), len(objective)))
     result = milp(
-        cost,
-        constraints=LinearConstraint(matrix.tocsr(), lower, upper),
-        bounds=bounds,
-        integrality=integrality,
+        np.array(objective),
+        constraints=LinearConstraint(matrix.tocsr(), np.array(lower), np.array(upper)),
+        bounds=Bounds(np.zeros(len(objective)), np.array(upper_bounds)),
+        integrality=np.array(integrality),
         options={"mip_rel_gap": 0},
     )
     if result.x is None:  # pragma: no cover - the shortfall keeps every problem feasible
@@ -395,20 +416,62 @@ def multiskill_size_one(*, required: Mapping[str, int], groups: Sequence[SkillGr
             _("The multi-skill sizing found no answer: %(why)s") % {"why": result.message}
         )
     solution = np.rint(result.x).astype(int)
-    agents = {name: int(solution[g]) for g, name in enumerate(names)}
-    allocation = {
-        (names[g], queues[q]): int(solution[n_groups + index])
-        for index, (g, q) in enumerate(pairs)
-        if solution[n_groups + index] > 0
-    }
-    # The shortfall from the whole-number allocation, not the continuous slack's rounding.
-    shortfall = {}
-    for queue in queues:
-        covered = sum(count for (_name, served), count in allocation.items() if served == queue)
-        if covered < required[queue]:
-            shortfall[queue] = required[queue] - covered
-    total = sum(group.cost * agents[group.name] for group in groups)
-    return Sizing(agents, allocation, shortfall, total)
+    staff = {name: int(solution[g]) for g, name in enumerate(names)}
+    sizings = []
+    for vector, (queues, pairs, first_y) in zip(vectors, layouts, strict=True):
+        allocation = {
+            (names[g], queues[q]): int(solution[first_y + index])
+            for index, (g, q) in enumerate(pairs)
+            if solution[first_y + index] > 0
+        }
+        at_work = dict.fromkeys(names, 0)
+        covered = dict.fromkeys(queues, 0)
+        for (name, queue), count in allocation.items():
+            at_work[name] += count
+            covered[queue] += count
+        # The shortfall from the whole-number allocation, not from the continuous slack.
+        shortfall = {
+            queue: vector[queue] - covered[queue]
+            for queue in queues
+            if covered[queue] < vector[queue]
+        }
+        cost = sum(group.cost * at_work[group.name] for group in groups)
+        sizings.append(Sizing(at_work, allocation, shortfall, cost))
+    return staff, sizings
+
+
+def multiskill_size_one(*, required: Mapping[str, int], groups: Sequence[SkillGroup]) -> Sizing:
+    """The agents per group of least weighted cost for one interval's requirements (agents
+    per queue, whole numbers of 0 or more). ``groups`` are taken as checked."""
+    _required_checked(required)
+    if not any(required.values()):
+        return Sizing(dict.fromkeys((group.name for group in groups), 0), {}, {}, 0.0)
+    _staff, (sizing,) = _program([required], groups)
+    return sizing
+
+
+def multiskill_staff(
+    *, vectors: Iterable[Mapping[str, int]], groups: Sequence[SkillGroup]
+) -> tuple[dict[str, int], int]:
+    """The fewest agents per group (weighted) that cover every one of ``vectors`` in turn,
+    each agent counted once over all of them (a day's intervals: the agents of the day, each
+    available all day), and the largest shortfall of any vector. A vector no larger on any
+    queue than another is left out (covering the larger covers it), and so are repeats."""
+    distinct = {tuple(sorted(vector.items())) for vector in vectors if any(vector.values())}
+    for vector in distinct:
+        _required_checked(dict(vector))
+    kept = [
+        vector
+        for vector in distinct
+        if not any(
+            other != vector and all(count <= dict(other).get(q, 0) for q, count in vector)
+            for other in distinct
+        )
+    ]
+    if not kept:
+        return dict.fromkeys((group.name for group in groups), 0), 0
+    staff, sizings = _program([dict(vector) for vector in sorted(kept)], groups)
+    return staff, max(sum(sizing.shortfall.values()) for sizing in sizings)
 
 
 def multiskill_size(

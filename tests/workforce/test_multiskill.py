@@ -16,6 +16,7 @@ from contactcenter.workforce.multiskill import (
     SkillGroup,
     multiskill_size,
     multiskill_size_one,
+    multiskill_staff,
     skill_groups_check,
     skill_groups_from_sets,
     skill_groups_read,
@@ -103,10 +104,36 @@ def test_a_week_solves_each_distinct_vector_once_and_days_show_the_peaks():
     assert [row.pooled for row in run.intervals] == [0, 5, 5, 5, 0]
     days = run.days(monday=monday, zone=ZONE, minutes=60)
     assert len(days) == 7
-    assert (days[0].single_skill_peak, days[0].pooled_peak, days[0].saving) == (7, 5, 2)
-    assert days[0].agent_hours == 15
-    assert days[0].group_peaks == {"ab": 5}
-    assert days[1].pooled_peak == 0
+    monday_ = days[0]
+    assert (monday_.single_skill, monday_.multi_skill, monday_.saving) == (7, 5, 2)
+    assert (monday_.pooled_peak, monday_.agent_hours, monday_.shortfall) == (5, 15, 0)
+    assert monday_.staff == {"ab": 5}
+    assert days[1].multi_skill == 0
+
+
+def test_a_day_uses_two_skill_agents_where_the_peaks_differ():
+    """English needs 16 in the morning and 9 in the afternoon, Spanish 5 and 10. Single-skill
+    agents at 1, bilingual at 1.1: 11 English, 5 Spanish and 5 bilingual (cost 21.5, 21
+    agents: on English in the morning, Spanish in the afternoon) beat 16 + 10 = 26; with 4
+    bilingual the day costs 12 + 6 + 4.4 = 22.4, with 6 at least 15 + 6.6 = 21.6."""
+    groups = [group("en", "A"), group("es", "B"), group("both", "A", "B", cost=1.1)]
+    staff, shortfall = multiskill_staff(
+        vectors=[{"A": 16, "B": 5}, {"A": 9, "B": 10}, {"A": 8, "B": 4}, {"A": 0, "B": 0}],
+        groups=groups,
+    )
+    assert staff == {"en": 11, "es": 5, "both": 5}
+    assert shortfall == 0
+    # Each interval alone takes only the cheaper single-skill agents.
+    morning = multiskill_size_one(required={"A": 16, "B": 5}, groups=groups)
+    assert morning.agents == {"en": 16, "es": 5, "both": 0}
+
+
+def test_a_day_limited_below_its_peak_reports_the_shortfall():
+    staff, shortfall = multiskill_staff(
+        vectors=[{"A": 3, "B": 2}, {"A": 1, "B": 4}], groups=[group("ab", "A", "B", limit=4)]
+    )
+    assert staff == {"ab": 4}
+    assert shortfall == 1
 
 
 @pytest.mark.parametrize(
@@ -224,8 +251,8 @@ def test_the_command_adds_a_multi_skill_section(queues, tmp_path):
     assert table.startswith(plain)
     assert "Multi-skill sizing, week of 2026-03-02" in table
     monday = [line for line in table.splitlines() if line.startswith("2026-03-02")][-1]
-    # single-skill peak, pooled peak, saving, agent-hours, shortfall, english's peak
-    assert monday.split()[2:] == ["14", "14", "0", "168.0", "0", "14"]
+    # single-skill, multi-skill, saving, peak interval, agent-hours, shortfall, english
+    assert monday.split()[2:] == ["14", "14", "0", "14", "168.0", "0", "14"]
 
 
 def test_the_command_with_the_agents_groups_and_csv(queues, tmp_path, make_agent):

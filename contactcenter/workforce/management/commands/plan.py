@@ -10,8 +10,9 @@ A table per queue and day by default (busiest interval's agents, agent-hours, po
 one CSV row per interval, queue and channel with ``--csv``. With ``--skill-groups`` (a YAML or
 CSV file of skill groups, or ``agents`` for the groups of the active agents' own skills, their
 headcounts as limits) a multi-skill section follows the tables: per day the single-skill and
-pooled peaks, agent-hours, shortfall and each group's peak; with ``--csv`` the CSV is then one
-row per interval and skill group instead. Bad input: one clear line on standard error, exit
+the multi-skill agents of the day (each group's, each agent counted once all day), the saving,
+agent-hours and shortfall; with ``--csv`` the CSV is then one row per interval and skill group
+instead (that interval's own cheapest mix). Bad input: one clear line on standard error, exit
 status 1. Reads only.
 """
 
@@ -149,8 +150,13 @@ def multiskill_lines(run: PlanRun, sizing: MultiSkillRun) -> list[str]:
         _("Skill groups: %(groups)s")
         % {"groups": "; ".join(_group_text(group) for group in sizing.groups)},
         _(
-            "Each agent counted once, on one queue at a time; the queues' Erlang figures are "
-            "their own, so pooling's economy of scale is not counted."
+            "Per day: single-skill, each queue's busiest interval added up; multi-skill, the "
+            "fewest agents of the groups covering every interval, each counted once all day "
+            "and on one queue at a time; peak interval, all queues' busiest interval together."
+        ),
+        _(
+            "The queues' Erlang figures are their own, so pooling's economy of scale is not "
+            "counted; agents are taken as present all day (no shifts yet)."
         ),
     ]
     if sizing.unserved:
@@ -161,9 +167,10 @@ def multiskill_lines(run: PlanRun, sizing: MultiSkillRun) -> list[str]:
     rows = [
         [
             _("Day"),
-            _("Single-skill peak"),
-            _("Pooled peak"),
+            _("Single-skill"),
+            _("Multi-skill"),
             _("Saving"),
+            _("Peak interval"),
             _("Agent-hours"),
             _("Shortfall"),
             *(group.name for group in sizing.groups),
@@ -173,12 +180,13 @@ def multiskill_lines(run: PlanRun, sizing: MultiSkillRun) -> list[str]:
         rows.append(
             [
                 f"{day.day.isoformat()} {date_format(day.day, 'D')}",
-                str(day.single_skill_peak),
-                str(day.pooled_peak),
+                str(day.single_skill),
+                str(day.multi_skill),
                 str(day.saving),
+                str(day.pooled_peak),
                 _decimal(day.agent_hours, 1),
-                str(day.shortfall_peak),
-                *(str(day.group_peaks[group.name]) for group in sizing.groups),
+                str(day.shortfall),
+                *(str(day.staff[group.name]) for group in sizing.groups),
             ]
         )
     return lines + _table(rows)
