@@ -48,7 +48,7 @@ import csv
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -145,6 +145,8 @@ class MultiSkillRun:
     queues: list[str]
     intervals: list[MultiSkillInterval] = field(default_factory=list)
     solved: int = 0  # integer programs solved for the intervals (distinct non-zero vectors)
+    # Per local day, when sized by day: the day's agents per group and its largest shortfall.
+    day_staff: dict[dt.date, tuple[dict[str, int], int]] = field(default_factory=dict)
 
     @property
     def unserved(self) -> list[str]:
@@ -163,7 +165,9 @@ class MultiSkillRun:
         answer = []
         for day, rows in by_day.items():
             key = frozenset(tuple(row.required[q] for q in self.queues) for row in rows)
-            if key not in solved:
+            if day in self.day_staff:
+                solved[key] = self.day_staff[day]
+            elif key not in solved:
                 solved[key] = multiskill_staff(
                     vectors=[row.required for row in rows], groups=self.groups
                 )
@@ -479,10 +483,15 @@ def multiskill_size(
     requirements: Mapping[dt.datetime, Mapping[str, int]],
     groups: Sequence[SkillGroup],
     queues: Iterable[str] | None = None,
+    zone: ZoneInfo | None = None,
 ) -> MultiSkillRun:
-    """Per interval start, the sizing of its requirements (agents per queue). Identical
-    requirement vectors are solved once. ``queues``: the queues planned (by default every
-    queue named in the requirements)."""
+    """Per interval start, the sizing of its requirements (agents per queue). ``queues``: the
+    queues planned (by default every queue named in the requirements).
+
+    Without ``zone`` each interval gets its own cheapest mix. With ``zone`` the intervals are
+    taken by local day: the day's agents per group come first (``multiskill_staff``), and each
+    interval's mix is the cheapest within them, so the intervals agree with the day. Identical
+    requirement vectors (and identical days) are solved once."""
     checked = skill_groups_check(groups)
     codes = (
         list(queues)
@@ -490,16 +499,43 @@ def multiskill_size(
         else sorted({queue for row in requirements.values() for queue in row})
     )
     run = MultiSkillRun(groups=checked, queues=codes)
-    answers: dict[tuple[int, ...], Sizing] = {}
-    for start in sorted(requirements):
-        row = requirements[start]
-        vector = tuple(row.get(queue, 0) for queue in codes)
-        if vector not in answers:
-            required = dict(zip(codes, vector, strict=True))
-            answers[vector] = multiskill_size_one(required=required, groups=checked)
+    vectors = {
+        start: tuple(requirements[start].get(queue, 0) for queue in codes)
+        for start in sorted(requirements)
+    }
+    limits: dict[dt.datetime, tuple[int | None, ...]] = dict.fromkeys(
+        vectors, tuple(group.limit for group in checked)
+    )
+    if zone is not None:
+        by_day: dict[dt.date, list[dt.datetime]] = {}
+        for start in vectors:
+            by_day.setdefault(start.astimezone(zone).date(), []).append(start)
+        days: dict[frozenset[tuple[int, ...]], tuple[dict[str, int], int]] = {}
+        for day, starts in by_day.items():
+            key = frozenset(vectors[start] for start in starts)
+            if key not in days:
+                days[key] = multiskill_staff(
+                    vectors=[dict(zip(codes, vector, strict=True)) for vector in key],
+                    groups=checked,
+                )
+            run.day_staff[day] = days[key]
+            staff = days[key][0]
+            for start in starts:
+                limits[start] = tuple(staff[group.name] for group in checked)
+    answers: dict[tuple[tuple[int, ...], tuple[int | None, ...]], Sizing] = {}
+    for start, vector in vectors.items():
+        key_ = (vector, limits[start])
+        if key_ not in answers:
+            bounded = [
+                replace(group, limit=limit)
+                for group, limit in zip(checked, limits[start], strict=True)
+            ]
+            answers[key_] = multiskill_size_one(
+                required=dict(zip(codes, vector, strict=True)), groups=bounded
+            )
             run.solved += any(vector)
         run.intervals.append(
-            MultiSkillInterval(start, dict(zip(codes, vector, strict=True)), answers[vector])
+            MultiSkillInterval(start, dict(zip(codes, vector, strict=True)), answers[key_])
         )
     return run
 

@@ -126,6 +126,20 @@ def test_a_day_uses_two_skill_agents_where_the_peaks_differ():
     # Each interval alone takes only the cheaper single-skill agents.
     morning = multiskill_size_one(required={"A": 16, "B": 5}, groups=groups)
     assert morning.agents == {"en": 16, "es": 5, "both": 0}
+    # Sized by day, each interval's mix stays within the day's agents.
+    at = lambda hour: dt.datetime(2026, 3, 2, hour, tzinfo=ZONE)  # noqa: E731
+    run = multiskill_size(
+        requirements={at(9): {"A": 16, "B": 5}, at(15): {"A": 9, "B": 10}},
+        groups=groups,
+        zone=ZONE,
+    )
+    assert run.day_staff[dt.date(2026, 3, 2)] == ({"en": 11, "es": 5, "both": 5}, 0)
+    nine, three = run.intervals
+    assert nine.sizing.allocation == {("en", "A"): 11, ("both", "A"): 5, ("es", "B"): 5}
+    assert three.sizing.agents == {"en": 9, "es": 5, "both": 5}
+    assert three.sizing.allocation[("both", "B")] == 5
+    day = run.days(monday=dt.date(2026, 3, 2), zone=ZONE, minutes=30)[0]
+    assert (day.single_skill, day.multi_skill, day.saving, day.pooled_peak) == (26, 21, 5, 21)
 
 
 def test_a_day_limited_below_its_peak_reports_the_shortfall():
@@ -271,6 +285,7 @@ def test_the_command_with_the_agents_groups_and_csv(queues, tmp_path, make_agent
         "queues": QUEUE,
         "cost": "1",
         "limit": "10",
+        "day_agents": "10",
         "agents": "10",
         "allocation": f"{QUEUE}:10",
         "single_skill_agents": "14",

@@ -12,8 +12,8 @@ CSV file of skill groups, or ``agents`` for the groups of the active agents' own
 headcounts as limits) a multi-skill section follows the tables: per day the single-skill and
 the multi-skill agents of the day (each group's, each agent counted once all day), the saving,
 agent-hours and shortfall; with ``--csv`` the CSV is then one row per interval and skill group
-instead (that interval's own cheapest mix). Bad input: one clear line on standard error, exit
-status 1. Reads only.
+instead (the group's agents that day, and those at work in the interval). Bad input: one
+clear line on standard error, exit status 1. Reads only.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -237,7 +238,7 @@ class Command(BaseCommand):
                 if sizing is None:
                     self._csv(run)
                 else:
-                    self._multiskill_csv(sizing)
+                    self._multiskill_csv(sizing, run.zone)
                 return
             sections = ["\n".join(queue_lines(run, plan)) for plan in run.queues]
             if sizing is not None:
@@ -255,11 +256,12 @@ class Command(BaseCommand):
                 ),
                 groups=groups,
                 queues=codes,
+                zone=run.zone,
             )
         except ApplicationError as error:
             raise CommandError(error.message) from None
 
-    def _multiskill_csv(self, sizing: MultiSkillRun) -> None:
+    def _multiskill_csv(self, sizing: MultiSkillRun, zone: ZoneInfo) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(
             [
@@ -268,6 +270,7 @@ class Command(BaseCommand):
                 "queues",
                 "cost",
                 "limit",
+                "day_agents",
                 "agents",
                 "allocation",
                 "single_skill_agents",
@@ -276,6 +279,7 @@ class Command(BaseCommand):
             ]
         )
         for row in sizing.intervals:
+            day_staff = sizing.day_staff[row.start.astimezone(zone).date()][0]
             for group in sizing.groups:
                 writer.writerow(
                     [
@@ -284,6 +288,7 @@ class Command(BaseCommand):
                         ";".join(sorted(group.queues)),
                         f"{group.cost:g}",
                         "" if group.limit is None else group.limit,
+                        day_staff[group.name],
                         row.sizing.agents[group.name],
                         ";".join(
                             f"{queue}:{count}"
