@@ -1,6 +1,14 @@
 from django.urls import path
 
-from contactcenter.desk import journey_pages, reports, surveys, tools, views, voice
+from contactcenter.desk import (
+    journey_pages,
+    planning_hours,
+    reports,
+    surveys,
+    tools,
+    views,
+    voice,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -38,6 +46,8 @@ urlpatterns = [
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
     path("reports/", reports.reports, name="reports"),
     path("surveys/", surveys.survey_results_page, name="surveys"),
+    path("planning/hours/", planning_hours.hours_page, name="planning-hours"),
+    path("planning/hours/approve/", planning_hours.hours_approve, name="planning-hours-approve"),
     path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),
     path(
         "reports/schedules/<int:schedule_id>/remove/",

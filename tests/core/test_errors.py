@@ -84,6 +84,9 @@ EXPECTED = {
     "records.RetentionFileError": ("invalid_data_file", 400),
     "workforce.StaffingInputInvalid": ("invalid_input", 400),
     "workforce.UnstableQueue": ("unstable_queue", 422),
+    "workforce.ShiftPatternsInvalid": ("invalid_data_file", 400),
+    "workforce.ScheduleInputInvalid": ("invalid_input", 400),
+    "workforce.ScheduleRefused": ("forbidden_transition", 409),
 }
 
 
