@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcenter.desk import journey_pages, reports, surveys, tools, views, voice
+from contactcenter.desk import journey_pages, planning, reports, surveys, tools, views, voice
 
 app_name = "desk"
 urlpatterns = [
@@ -38,6 +38,8 @@ urlpatterns = [
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
     path("reports/", reports.reports, name="reports"),
     path("surveys/", surveys.survey_results_page, name="surveys"),
+    path("planning/", planning.planning, name="planning"),
+    path("planning/result/", planning.planning_result, name="planning-result"),
     path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),
     path(
         "reports/schedules/<int:schedule_id>/remove/",
