@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django import forms
@@ -44,6 +45,9 @@ from contactcenter.workforce.whatif import (
     whatif_check,
     whatif_day,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 BASE_SECONDS = 300  # a plan reads months of history and back-tests: kept five minutes
 CONTROLS = ("volume", "aht", "target", "threshold", "shrinkage", "patience", "max_occupancy")
@@ -91,7 +95,9 @@ class BaseForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["queue"].choices = _queue_choices()
+        queue = self.fields["queue"]
+        assert isinstance(queue, forms.ChoiceField)
+        queue.choices = _queue_choices()
         self.fields["queue"].error_messages["invalid_choice"] = _("Choose a queue from the list.")
         for field in self.fields.values():
             field.widget.attrs["class"] = (
@@ -100,11 +106,17 @@ class BaseForm(forms.Form):
 
 
 def _number(
-    label: str, message: str, low: float, high: float, *, required: bool = True, step: str = "any"
+    label: StrOrPromise,
+    message: StrOrPromise,
+    low: float,
+    high: float,
+    *,
+    required: bool = True,
+    step: str = "any",
 ) -> forms.FloatField:
     """A number field whose every refusal (not a number, too low, too high, missing) says the
     same one clear thing."""
-    errors = {key: message for key in ("invalid", "min_value", "max_value", "required")}
+    errors = dict.fromkeys(("invalid", "min_value", "max_value", "required"), message)
     return forms.FloatField(
         label=label,
         min_value=low,
@@ -216,7 +228,7 @@ def _defaults(run: PlanRun, plan: QueuePlan, day: dt.date) -> dict[str, str]:
 def _controls(query: QueryDict, defaults: dict[str, str]) -> dict[str, str]:
     """The controls as asked for; one not in the request takes the plan's figure (a blank
     optional one stays blank: no patience, no cap)."""
-    return {name: query[name] if name in query else defaults[name] for name in CONTROLS}
+    return {name: str(query.get(name, defaults[name])) for name in CONTROLS}
 
 
 # --- The chart --------------------------------------------------------------------------------
@@ -333,9 +345,7 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
-def _result_context(
-    run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIfChanges
-) -> dict:
+def _result_context(run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIfChanges) -> dict:
     result = whatif_day(run=run, plan=plan, day=day, changes=changes)
     base = whatif_day(run=run, plan=plan, day=day, changes=plan_changes(run, plan))
     scheduled = _scheduled_by_interval(plan.queue, day)
@@ -408,10 +418,10 @@ def _prepare(request: HttpRequest) -> dict:
         "queue": request.GET.get("queue") or "",
         "day": request.GET.get("day") or _next_business_day().isoformat(),
     }
+    if not chosen["queue"]:
+        choices = _queue_choices()
+        chosen["queue"] = choices[0][0] if choices else ""
     base_form = BaseForm(chosen)
-    if not chosen["queue"] and base_form.fields["queue"].choices:
-        chosen["queue"] = next(iter(base_form.fields["queue"].choices))[0]
-        base_form = BaseForm(chosen)
     context: dict = {"base_form": base_form, "chosen": chosen}
     if not base_form.is_valid():
         context["error"] = " ".join(

@@ -115,9 +115,12 @@ class WhatIfDay:
         total = self.contacts
         if not total:
             return None
-        return sum(
-            row.service_level * row.contacts for item in self.intervals for row in item.channels
-        ) / total
+        return (
+            sum(
+                row.service_level * row.contacts for item in self.intervals for row in item.channels
+            )
+            / total
+        )
 
 
 def _day_rows(run: PlanRun, plan: QueuePlan, day: dt.date) -> list:
@@ -148,9 +151,7 @@ def plan_changes(run: PlanRun, plan: QueuePlan) -> WhatIfChanges:
     )
 
 
-def whatif_day(
-    *, run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIfChanges
-) -> WhatIfDay:
+def whatif_day(*, run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIfChanges) -> WhatIfDay:
     """Every interval of ``day`` (a day of ``run``'s week) sized again with ``changes``.
     Raises ``StaffingInputInvalid`` for a figure out of range; changes nothing."""
     if not run.monday <= day < run.monday + dt.timedelta(days=7):

@@ -145,7 +145,7 @@ def test_a_bad_queue_or_day_or_a_queue_with_no_history_is_refused(signed_in, fac
 def test_the_page_in_spanish(signed_in, facts):
     client, _user = signed_in(Role.SUPERVISOR)
     html = client.get(PAGE, BASE, HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    for label in ("Planificación", "Cambio en el volumen (%)", "Tiempo medio de atención (segundos)",
+    for label in ("Planificación", "Cambio en el volumen (%)", "Tiempo medio de gestión (segundos)",
                   "Agentes necesarios", "Comprobado por simulación",
                   "No hay un horario guardado para esta semana"):  # fmt: skip
         assert label in html, label
