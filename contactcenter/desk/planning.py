@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -366,6 +367,7 @@ def _result_context(run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIf
     peak = result.peak
     return {
         "result": result,
+        "day_label": f"{date_format(day, 'l')}, {date_format(day, 'DATE_FORMAT')}",
         "base": base,
         "rows": rows,
         "chart": _chart(span, scheduled, run.zone),
