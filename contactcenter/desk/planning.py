@@ -32,7 +32,7 @@ from contactcenter.core.languages import active_language
 from contactcenter.desk.access import desk_roles_required
 from contactcenter.inquiries.models import Channel
 from contactcenter.routing.calendar import live_help_calendar
-from contactcenter.routing.models import Queue
+from contactcenter.routing.models import Queue, QueueTier
 from contactcenter.staff.access import SUPERVISOR_ROLES
 from contactcenter.workforce.erlang import Model
 from contactcenter.workforce.forecast import Method
@@ -67,12 +67,17 @@ def _scheduled_by_interval(queue: str, day: dt.date) -> dict[dt.datetime, int] |
 
 
 def _queue_choices() -> list[tuple[str, str]]:
+    """Active queues, Tier 1 first (the first is the page's default: the front line, where
+    most of the volume is)."""
     spanish = active_language() == "es"
+    tiers = [QueueTier.TIER1, QueueTier.TIER2, QueueTier.SUPERVISOR]
+    rows = sorted(
+        Queue.objects.filter(active=True).values_list("code", "name_en", "name_es", "tier"),
+        key=lambda row: (tiers.index(row[3]) if row[3] in tiers else len(tiers), row[0]),
+    )
     return [
         (code, f"{name_es if spanish else name_en} ({code})")
-        for code, name_en, name_es in Queue.objects.filter(active=True)
-        .order_by("code")
-        .values_list("code", "name_en", "name_es")
+        for code, name_en, name_es, _tier in rows
     ]
 
 

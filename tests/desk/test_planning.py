@@ -48,6 +48,22 @@ def test_only_supervisors_and_admins_open_the_page(signed_in, facts):
         client.logout()
 
 
+def test_without_a_choice_the_page_shows_the_first_tier_1_queue_tomorrow(signed_in, facts):
+    client, _user = signed_in(Role.SUPERVISOR)
+    html = client.get(PAGE).content.decode()
+    assert '<option value="t1-general-en" selected>' in html
+    # Tier 1 first, the supervisors' queues last.
+    assert html.index('value="t1-general-en"') < html.index('value="supervisor"')
+
+
+def test_a_change_reads_the_plan_from_the_cache(signed_in, facts, django_assert_max_num_queries):
+    client, _user = signed_in(Role.SUPERVISOR)
+    client.get(PAGE, BASE)
+    # The session, the user and roles, the queues for the list: no history read again.
+    with django_assert_max_num_queries(8):
+        assert client.get(FRAGMENT, {**BASE, "volume": "10"}).status_code == 200
+
+
 def test_the_page_shows_the_plans_day(signed_in, facts):
     client, _user = signed_in(Role.SUPERVISOR)
     html = client.get(PAGE, BASE).content.decode()
