@@ -70,7 +70,7 @@ def _queue_choices() -> list[tuple[str, str]]:
     """Active queues, Tier 1 first (the first is the page's default: the front line, where
     most of the volume is)."""
     spanish = active_language() == "es"
-    tiers = [QueueTier.TIER1, QueueTier.TIER2, QueueTier.SUPERVISOR]
+    tiers: list[str] = [QueueTier.TIER1, QueueTier.TIER2, QueueTier.SUPERVISOR]
     rows = sorted(
         Queue.objects.filter(active=True).values_list("code", "name_en", "name_es", "tier"),
         key=lambda row: (tiers.index(row[3]) if row[3] in tiers else len(tiers), row[0]),
