@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -51,7 +52,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 BASE_SECONDS = 300  # a plan reads months of history and back-tests: kept five minutes
-CONTROLS = ("volume", "aht", "target", "threshold", "shrinkage", "patience", "max_occupancy")
+CONTROLS = (
+    "volume", "aht", "target", "threshold", "shrinkage", "patience", "max_occupancy", "check_at",
+)  # fmt: skip
 
 
 # --- Scheduled agents -----------------------------------------------------------------------
@@ -181,6 +184,18 @@ class WhatIfForm(forms.Form):
         required=False,
     )
 
+    check_at = forms.ChoiceField(
+        label=gettext_lazy("Interval to simulate"),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Choose an interval from the list.")},
+    )
+
+    def __init__(self, *args, times: Sequence[str] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        check_at = self.fields["check_at"]
+        assert isinstance(check_at, forms.ChoiceField)
+        check_at.choices = [("", _("The busiest")), *((time, time) for time in times)]
+
     def changes(self) -> WhatIfChanges:
         data = self.cleaned_data
         cap = data.get("max_occupancy")
@@ -228,6 +243,7 @@ def _defaults(run: PlanRun, plan: QueuePlan, day: dt.date) -> dict[str, str]:
         "max_occupancy": "" if unchanged.max_occupancy is None else figure(
             unchanged.max_occupancy * 100
         ),
+        "check_at": "",
     }  # fmt: skip
 
 
@@ -351,7 +367,19 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
-def _result_context(run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIfChanges) -> dict:
+def _open_times(run: PlanRun, plan: QueuePlan, day: dt.date) -> list[str]:
+    """The local starts (HH:MM) of the day's intervals with contacts forecast."""
+    starts = {
+        row.start.astimezone(run.zone)
+        for row in plan.intervals
+        if row.contacts and row.start.astimezone(run.zone).date() == day
+    }
+    return [start.strftime("%H:%M") for start in sorted(starts)]
+
+
+def _result_context(
+    run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIfChanges, check_at: str = ""
+) -> dict:
     result = whatif_day(run=run, plan=plan, day=day, changes=changes)
     base = whatif_day(run=run, plan=plan, day=day, changes=plan_changes(run, plan))
     scheduled = _scheduled_by_interval(plan.queue, day)
@@ -368,7 +396,15 @@ def _result_context(run: PlanRun, plan: QueuePlan, day: dt.date, changes: WhatIf
         )
         for row in span
     ]
-    check: WhatIfCheck | None = whatif_check(result)
+    chosen = next(
+        (
+            row.start
+            for row in result.intervals
+            if row.start.astimezone(run.zone).strftime("%H:%M") == check_at
+        ),
+        None,
+    )
+    check: WhatIfCheck | None = whatif_check(result, start=chosen)
     peak = result.peak
     return {
         "result": result,
@@ -443,7 +479,7 @@ def _prepare(request: HttpRequest) -> dict:
         return context
     defaults = _defaults(run, plan, day)
     controls = _controls(request.GET, defaults)
-    form = WhatIfForm(controls)
+    form = WhatIfForm(controls, times=_open_times(run, plan, day))
     context.update(
         run=run, plan=plan, day=day, defaults=defaults, controls=controls, form=form,
         page_url=_page_url({**chosen, **controls}),
@@ -452,7 +488,9 @@ def _prepare(request: HttpRequest) -> dict:
     )  # fmt: skip
     if form.is_valid():
         try:
-            context.update(_result_context(run, plan, day, form.changes()))
+            context.update(
+                _result_context(run, plan, day, form.changes(), form.cleaned_data["check_at"])
+            )
         except ApplicationError as error:
             context["result_error"] = str(error.message)
     return context

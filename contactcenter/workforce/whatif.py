@@ -29,7 +29,7 @@ VOLUME_CHANGE_MIN, VOLUME_CHANGE_MAX = -1.0, 5.0  # −100 % to +500 %
 # Contacts followed by a check's simulation in all (its runs share them): a few hundredths
 # of a second, and a half-width of a point or two.
 CHECK_CONTACTS = 60_000
-CHECK_REPLICATIONS = (20, 300)
+CHECK_REPLICATIONS = (5, 300)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,18 @@ def test_without_a_choice_the_page_shows_the_first_tier_1_queue_tomorrow(signed_
     assert html.index('value="t1-general-en"') < html.index('value="supervisor"')
 
 
+def test_another_interval_can_be_simulated(signed_in, facts):
+    client, _user = signed_in(Role.SUPERVISOR)
+    html = client.get(FRAGMENT, {**BASE, "check_at": "17:30"}).content.decode()
+    assert "At 17:30 (Phone, 12 agents)" in _section(html, "planning-check")
+    busiest = client.get(FRAGMENT, BASE).content.decode()
+    assert "At 08:00 (Phone, 12 agents)" in _section(busiest, "planning-check")
+    page = client.get(PAGE, BASE).content.decode()
+    assert '<option value="08:00">08:00</option>' in page
+    assert '<option value="19:30">19:30</option>' in page
+    assert '<option value="20:00">' not in page  # closed
+
+
 def test_a_change_reads_the_plan_from_the_cache(signed_in, facts, django_assert_max_num_queries):
     client, _user = signed_in(Role.SUPERVISOR)
     client.get(PAGE, BASE)
@@ -125,6 +137,7 @@ def test_twice_the_volume_needs_more_agents(signed_in, facts):
         ("shrinkage", "", "Enter a shrinkage from 0 to 95 (per cent)."),
         ("patience", "-5", "Enter a patience from 1 to 36000 seconds, or leave it blank."),
         ("max_occupancy", "nan", "Enter a cap from 1 to 100 (per cent), or leave it blank."),
+        ("check_at", "03:00", "Choose an interval from the list."),  # closed then
     ],
 )
 def test_a_bad_figure_is_refused_beside_its_field(signed_in, facts, name, value, message):
