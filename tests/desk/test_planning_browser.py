@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from contactcenter.setup.demo.operations import operations_history_write
 from contactcenter.staff.models import Role
-from tests.browser import PASSWORD, needs_chromium, tab_to
+from tests.browser import PASSWORD, choose_by_keyboard, needs_chromium, tab_to
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TODAY = dt.date(2026, 3, 9)  # a Monday: the demo's four weeks end the Friday before
@@ -104,6 +104,11 @@ def test_a_change_updates_the_figures_and_the_chart_in_place(
         page.keyboard.type(str(int(float(aht.input_value()) * 2)))
         expect(peak).not_to_have_text(str(base))
         assert int(peak.inner_text()) > base
+        # Another interval to simulate, chosen by keyboard.
+        interval = page.get_by_test_id("control-check_at")
+        tab_to(page, interval)
+        choose_by_keyboard(page, interval, "17:00")
+        expect(page.get_by_test_id("planning-check")).to_contain_text("At 17:00")
         assert page.evaluate("window.plannedWithoutReload") is True
         assert _axe_problems(page) == []
     finally:
@@ -135,5 +140,6 @@ def test_the_page_at_two_widths_has_no_serious_violations(
             page.screenshot(
                 path=str(tmp_path / f"planning-{language[:2]}-{width}.png"), full_page=True
             )
+            page.wait_for_load_state("networkidle")  # no request left half-served at close
         finally:
             context.close()
