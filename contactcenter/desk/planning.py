@@ -51,6 +51,7 @@ from contactcenter.workforce.whatif import (
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+FIRST_DAY = dt.date(2000, 1, 1)  # no agency's counts go back further
 BASE_SECONDS = 300  # a plan reads months of history and back-tests: kept five minutes
 CONTROLS = (
     "volume", "aht", "target", "threshold", "shrinkage", "patience", "max_occupancy", "check_at",
@@ -101,6 +102,15 @@ class BaseForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter a day as YYYY-MM-DD.")},
     )
+
+    def clean_day(self) -> dt.date:
+        # A plan reads half a year of history before its week: a day far off is a slip of the
+        # keyboard (and the year 1 would take the history window below the calendar's start).
+        day = self.cleaned_data["day"]
+        today = timezone.localdate()
+        if not FIRST_DAY <= day <= today + dt.timedelta(days=366):
+            raise forms.ValidationError(_("Choose a day from the year 2000 to a year ahead."))
+        return day
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

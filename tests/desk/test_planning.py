@@ -163,6 +163,8 @@ def test_a_bad_queue_or_day_or_a_queue_with_no_history_is_refused(signed_in, fac
     for query, message in (
         ({"queue": "no-such-queue", "day": "2026-03-04"}, "Choose a queue from the list."),
         ({"queue": QUEUE, "day": "2026-13-45"}, "Enter a day as YYYY-MM-DD."),
+        ({"queue": QUEUE, "day": "0001-01-01"}, "Choose a day from the year 2000 to a year ahead."),
+        ({"queue": QUEUE, "day": "9999-12-31"}, "Choose a day from the year 2000 to a year ahead."),
         ({"queue": "t1-general-es", "day": "2026-03-04"}, "t1-general-es"),
     ):
         page = client.get(PAGE, query)
