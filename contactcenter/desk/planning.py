@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from contactcenter.core.errors import ApplicationError
+from contactcenter.core.errors import ApplicationError, InvalidInput
 from contactcenter.core.languages import active_language
 from contactcenter.desk.access import desk_roles_required
 from contactcenter.inquiries.models import Channel
@@ -257,7 +257,7 @@ def _defaults(run: PlanRun, plan: QueuePlan, day: dt.date) -> dict[str, str]:
     }  # fmt: skip
 
 
-def _controls(query: QueryDict, defaults: dict[str, str]) -> dict[str, str]:
+def _controls(query: QueryDict | Mapping[str, str], defaults: dict[str, str]) -> dict[str, str]:
     """The controls as asked for; one not in the request takes the plan's figure (a blank
     optional one stays blank: no patience, no cap)."""
     return {name: str(query.get(name, defaults[name])) for name in CONTROLS}
@@ -455,6 +455,24 @@ def _channel_label(channel: str) -> str:
         return str(Channel(channel).label)
     except ValueError:
         return channel
+
+
+def planning_day_read(query: Mapping[str, str]) -> tuple[PlanRun, WhatIfDay]:
+    """The day as the page works it out from the same figures (for the API). Raises
+    ``InvalidInput`` with every field's message, or the plan's own refusal."""
+    base_form = BaseForm(query)
+    if not base_form.is_valid():
+        raise InvalidInput(" ".join(str(m) for errors in base_form.errors.values() for m in errors))
+    day = base_form.cleaned_data["day"]
+    run, plan = _base(base_form.cleaned_data["queue"], day)
+    form = WhatIfForm(
+        _controls(query, _defaults(run, plan, day)), times=_open_times(run, plan, day)
+    )
+    if not form.is_valid():
+        raise InvalidInput(
+            " ".join(f"{name}: {m}" for name, errors in form.errors.items() for m in errors)
+        )
+    return run, whatif_day(run=run, plan=plan, day=day, changes=form.changes())
 
 
 # --- The views ------------------------------------------------------------------------------

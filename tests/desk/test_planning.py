@@ -227,3 +227,28 @@ def test_the_scheduled_figures_come_from_one_function(signed_in, facts, monkeypa
     assert 'data-testid="planning-scheduled-line"' in html
     assert "Agents scheduled" in _section(html, "planning-legend")
     assert "No schedule saved" not in _section(html, "planning-legend")
+
+
+API = "/api/v1/operations/planning"
+
+
+def test_the_api_gives_the_pages_day_to_supervisors_only(signed_in, facts):
+    from django.test import Client
+
+    client, _user = signed_in(Role.SUPERVISOR)
+    answer = client.get(API, {**BASE, "volume": "100"})
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["queue"], body["day"], body["model"]) == (QUEUE, "2026-03-04", "erlang_a")
+    assert body["peak_agents"] > PLAN_AGENTS
+    assert len(body["intervals"]) == 48 and body["interval_minutes"] == 30
+    assert client.get(API, BASE).json()["peak_agents"] == PLAN_AGENTS
+    refused = client.get(API, {**BASE, "target": "120"})
+    assert refused.status_code == 400
+    assert refused.json()["message"] == ("target: Enter a target above 0 and below 100 (per cent).")
+    assert client.get(API, {**BASE, "day": "0001-01-01"}).status_code == 400
+    client.logout()
+    assert Client().get(API, BASE).status_code == 401
+    client, _user = signed_in(Role.TIER1)
+    tier1 = client.get(API, BASE)
+    assert tier1.status_code == 403 and tier1.json()["code"] == "permission_denied"
