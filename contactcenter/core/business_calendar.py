@@ -1,6 +1,7 @@
 """Business time: when live help is open, and SLA clocks that count only open hours.
 
-Live help is open on weekdays within fixed hours in the agency's time zone, except on U.S.
+Live help is open on weekdays within fixed hours in the agency's time zone (the same hours every
+open day, or each weekday its own once a supervisor approves a plan of hours), except on U.S.
 federal holidays (from the ``holidays`` package, observed days included) and on closures the
 agency declares. Every SLA clock in the product counts business time through this module, so
 "2 business days" means the same thing to routing, callbacks and service requests.
@@ -25,10 +26,38 @@ class BusinessCalendar:
     weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday..Friday
     # Whole days closed besides federal holidays (e.g. a weather closure): (first, last, reason).
     closures: Sequence[tuple[dt.date, dt.date, str]] = field(default_factory=tuple)
+    # Hours per weekday, (weekday, opens, closes), when the days differ; when given, they replace
+    # opens_at, closes_at and weekdays (a weekday left out is closed).
+    week_hours: tuple[tuple[int, dt.time, dt.time], ...] = ()
 
     def __post_init__(self) -> None:
         if self.closes_at <= self.opens_at:
             raise ValueError("closes_at must be after opens_at")
+        seen: set[int] = set()
+        for weekday, opens, closes in self.week_hours:
+            if not 0 <= weekday <= 6 or weekday in seen:
+                raise ValueError("week_hours needs each weekday (0 to 6) at most once")
+            if closes <= opens:
+                raise ValueError("closes must be after opens on every day of week_hours")
+            seen.add(weekday)
+        if self.week_hours:
+            object.__setattr__(self, "weekdays", frozenset(seen))
+
+    @cached_property
+    def _hours_by_weekday(self) -> dict[int, tuple[dt.time, dt.time]]:
+        if self.week_hours:
+            return {weekday: (opens, closes) for weekday, opens, closes in self.week_hours}
+        return dict.fromkeys(self.weekdays, (self.opens_at, self.closes_at))
+
+    def hours_on_weekday(self, weekday: int) -> tuple[dt.time, dt.time] | None:
+        """Opening and closing time on that weekday (0 is Monday), holidays aside."""
+        return self._hours_by_weekday.get(weekday)
+
+    def hours_on(self, day: dt.date) -> tuple[dt.time, dt.time] | None:
+        """Opening and closing time on ``day`` when it is a business day, else None."""
+        if not self.is_business_day(day):
+            return None
+        return self._hours_by_weekday[day.weekday()]
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -58,24 +87,31 @@ class BusinessCalendar:
             raise ValueError("business time needs an aware datetime")
         return moment.astimezone(self.zone)
 
+    def _day_hours(self, day: dt.date) -> tuple[dt.time, dt.time]:
+        # A closed weekday falls back to the default hours, so a due time computed from it
+        # (``add_business_days`` on a Sunday) has a moment to start from.
+        return self._hours_by_weekday.get(day.weekday(), (self.opens_at, self.closes_at))
+
     def _opening(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, self.opens_at, tzinfo=self.zone)
+        return dt.datetime.combine(day, self._day_hours(day)[0], tzinfo=self.zone)
 
     def _closing(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, self.closes_at, tzinfo=self.zone)
+        return dt.datetime.combine(day, self._day_hours(day)[1], tzinfo=self.zone)
 
     def is_open(self, moment: dt.datetime) -> bool:
         local = self._local(moment)
-        return self.is_business_day(local.date()) and self.opens_at <= local.time() < self.closes_at
+        hours = self.hours_on(local.date())
+        return hours is not None and hours[0] <= local.time() < hours[1]
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime:
         """``moment`` itself when open, else the next time live help opens."""
         local = self._local(moment)
         day = local.date()
-        if self.is_business_day(day):
-            if local.time() < self.opens_at:
+        hours = self.hours_on(day)
+        if hours is not None:
+            if local.time() < hours[0]:
                 return self._opening(day)
-            if local.time() < self.closes_at:
+            if local.time() < hours[1]:
                 return local
         for _ in range(3660):  # ten years of days: a bound, never reached with real data
             day += dt.timedelta(days=1)

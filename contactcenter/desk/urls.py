@@ -1,6 +1,15 @@
 from django.urls import path
 
-from contactcenter.desk import journey_pages, planning, reports, surveys, tools, views, voice
+from contactcenter.desk import (
+    journey_pages,
+    planning,
+    planning_hours,
+    reports,
+    surveys,
+    tools,
+    views,
+    voice,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -40,6 +49,8 @@ urlpatterns = [
     path("surveys/", surveys.survey_results_page, name="surveys"),
     path("planning/", planning.planning, name="planning"),
     path("planning/result/", planning.planning_result, name="planning-result"),
+    path("planning/hours/", planning_hours.hours_page, name="planning-hours"),
+    path("planning/hours/approve/", planning_hours.hours_approve, name="planning-hours-approve"),
     path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),
     path(
         "reports/schedules/<int:schedule_id>/remove/",

@@ -39,7 +39,7 @@ from contactcenter.ivr.known_calls import KNOWN_CALLS
 from contactcenter.ivr.models import Call, CallTurn, FlowVersion, Outcome
 from contactcenter.ivr.spoken import plain
 from contactcenter.ivr.twiml import render, survey_goodbye, survey_question
-from contactcenter.routing.calendar import live_help_open
+from contactcenter.routing.calendar import live_help_hours_text, live_help_open
 from contactcenter.routing.models import WorkItem, WorkKind
 from contactcenter.routing.services import work_items_cancel_for_inquiry
 from contactcenter.surveys.models import InvitedBy, Survey
@@ -157,21 +157,8 @@ def flow_activate(*, line: str, version: int | None = None) -> FlowVersion:
 
 
 def hours_text() -> dict[str, str]:
-    def clock(value: str, language: str) -> str:
-        hour, minute = (int(part) for part in value.split(":"))
-        suffix = ("a.m." if hour < 12 else "p.m.") if language == "en" else (
-            "a. m." if hour < 12 else "p. m.")  # fmt: skip
-        shown = hour % 12 or 12
-        return f"{shown}{f':{minute:02d}' if minute else ''} {suffix}"
-
-    # Both languages side by side, like the flow files.
-    opens, closes = settings.LIVE_HELP_OPENS_AT, settings.LIVE_HELP_CLOSES_AT
-    return {
-        "en": f"Monday through Friday, {clock(opens, 'en')} to {clock(closes, 'en')} "
-        "Eastern time, except federal holidays",
-        "es": f"de lunes a viernes, de {clock(opens, 'es')} a {clock(closes, 'es')}, hora del "
-        "Este, excepto los días feriados federales",
-    }
+    # Both languages side by side, like the flow files; the hours in force (approved or set).
+    return live_help_hours_text()
 
 
 def _locked_call(request: CallRequest) -> Call:

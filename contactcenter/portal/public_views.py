@@ -20,7 +20,7 @@ from contactcenter.offices.models import OfficeClosure
 from contactcenter.portal import public_services
 from contactcenter.portal.forms import AccountHelpForm, EventRegistrationForm, FeedbackForm
 from contactcenter.portal.models import OutreachEvent
-from contactcenter.routing.calendar import live_help_open
+from contactcenter.routing.calendar import live_help_hours_text, live_help_open
 from contactcenter.routing.models import Queue, QueueTier, WorkItem, WorkState
 from contactcenter.routing.wait_estimates import queue_wait_for_newcomer
 
@@ -91,8 +91,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         "portal/public/contact.html",
         {
             "open_now": live_help_open(),
-            "opens_at": settings.LIVE_HELP_OPENS_AT,
-            "closes_at": settings.LIVE_HELP_CLOSES_AT,
+            "hours": live_help_hours_text()[lang],
             "waits": channel_waits(),
             "closures": [
                 (c.office.name(lang), c.reason_es if lang == "es" else c.reason_en)

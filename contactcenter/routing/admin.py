@@ -6,6 +6,7 @@ from contactcenter.routing.models import (
     Agent,
     CallbackAttempt,
     LiveHelpClosure,
+    LiveHelpHours,
     Offer,
     PresenceChange,
     Queue,
@@ -97,3 +98,13 @@ class LiveHelpClosureAdmin(RoleAccess, admin.ModelAdmin):
     date_hierarchy = "starts_on"
     view_roles = MANAGER_ROLES
     add_roles = change_roles = delete_roles = MANAGER_ROLES
+
+
+@admin.register(LiveHelpHours)
+class LiveHelpHoursAdmin(RoleAccess, admin.ModelAdmin):
+    """Approved hours are a record: approved on the planning page, never edited here."""
+
+    list_display = ["effective_from", "approved_by", "created_at"]
+    readonly_fields = ["effective_from", "hours", "approved_by", "figures"]
+    view_roles = MANAGER_ROLES
+    add_roles = change_roles = delete_roles = NOBODY

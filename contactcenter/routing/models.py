@@ -320,6 +320,29 @@ class LiveHelpClosure(TimeStampedModel):
         return f"Live help closed {self.starts_on}–{self.ends_on}"
 
 
+class LiveHelpHours(TimeStampedModel):
+    """Live-help hours per weekday, approved by a supervisor from workforce planning's
+    recommendation. The newest approval whose ``effective_from`` has come is in force; with
+    none, the hours in the settings are. Kept, never edited: the rows are the record of who set
+    the hours, when, and on what figures."""
+
+    effective_from = models.DateField()
+    # [{"weekday": 0, "opens": "07:00", "closes": "21:00"}, ...]; a weekday left out is closed.
+    hours = models.JSONField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the approver saw: the budget, the agent-hours and the contacts the hours serve.
+    figures = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-id"]
+        verbose_name_plural = "live help hours"
+
+    def __str__(self) -> str:
+        return f"Live help hours from {self.effective_from}"
+
+
 class CallOutcome(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     NO_ANSWER = "no_answer", _("No answer")

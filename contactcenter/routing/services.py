@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import psycopg
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,9 +27,15 @@ from contactcenter.cases.import_fields import FieldError, phone_to_e164
 from contactcenter.core.domain_events import ContactEventKind as Event
 from contactcenter.core.domain_events import DetailValue, contact_event_emit
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
-from contactcenter.routing.calendar import calling_window_open, live_help_open
+from contactcenter.routing.calendar import (
+    calling_window_open,
+    live_help_calendar_reset,
+    live_help_open,
+    week_hours_parse,
+)
 from contactcenter.routing.models import (
     Agent,
+    LiveHelpHours,
     Offer,
     OfferOutcome,
     Presence,
@@ -933,3 +940,40 @@ def agent_ensure_for_user(*, user) -> Agent:
         capacity=dict(DEFAULT_CAPACITY),
         presence=Presence.OFFLINE,
     )
+
+
+@transaction.atomic
+def live_help_hours_approve(
+    *,
+    hours: list[dict[str, object]],
+    effective_from: dt.date,
+    approved_by: User | None,
+    figures: dict[str, object] | None = None,
+) -> LiveHelpHours:
+    """Record hours of live help per weekday approved by a supervisor; the business calendar
+    reads them from ``effective_from`` on (every process within a minute). Raises
+    ``InvalidInput`` and stores nothing when the hours are not a valid week or the day has
+    passed."""
+    try:
+        parsed = week_hours_parse(hours)
+    except ValueError as error:
+        raise InvalidInput(
+            _("The hours are not a valid week: each weekday at most once, closing after opening.")
+        ) from error
+    if effective_from < timezone.localdate():
+        raise InvalidInput(_("Hours cannot take effect on a day that has passed."))
+    approved = LiveHelpHours.objects.create(
+        effective_from=effective_from,
+        hours=[
+            {
+                "weekday": weekday,
+                "opens": opens.strftime("%H:%M"),
+                "closes": closes.strftime("%H:%M"),
+            }
+            for weekday, opens, closes in parsed
+        ],
+        approved_by=approved_by,
+        figures=figures or {},
+    )
+    transaction.on_commit(live_help_calendar_reset)
+    return approved

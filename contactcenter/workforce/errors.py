@@ -26,3 +26,28 @@ class HistoryFileInvalid(InvalidInput):
     """A history file with bad rows; the message lists every bad row by its line number."""
 
     code = ErrorCode.INVALID_DATA_FILE
+
+
+class ShiftPatternsInvalid(InvalidInput):
+    """A shift-patterns file with a bad field; the message names the pattern and the field."""
+
+    code = ErrorCode.INVALID_DATA_FILE
+
+
+class ScheduleInputInvalid(InvalidInput):
+    """A schedule asked for badly: a requirement outside the week, an absence share out of
+    range, a headcount cap below zero, a requirements file with bad rows."""
+
+
+class ScheduleRefused(ApplicationError):
+    """The schedule's state does not allow the change (publishing one already published)."""
+
+    code = ErrorCode.FORBIDDEN_TRANSITION
+    http_status = 409
+
+
+class SkillGroupsInvalid(InvalidInput):
+    """Skill groups given badly: a file that cannot be read, a group without queues, a cost
+    that is not a positive number, a limit that is not a whole number."""
+
+    code = ErrorCode.INVALID_DATA_FILE

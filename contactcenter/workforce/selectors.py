@@ -9,12 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
 from contactcenter.operations.models import NO_QUEUE, IntervalFacts
-from contactcenter.routing.models import Queue
+from contactcenter.routing.models import Agent, Queue
 from contactcenter.workforce.history import HistoryPoint
+from contactcenter.workforce.models import (
+    Schedule,
+    ScheduledShift,
+    ScheduleInterval,
+    ScheduleStatus,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 @dataclass(frozen=True)
@@ -122,3 +132,108 @@ def queue_service_levels(*, queue_codes: Sequence[str]) -> dict[str, tuple[float
             "code", "service_level_target_percent", "service_level_seconds"
         )
     }
+
+
+def arrivals_history(*, begin: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+    """Contacts that reached the agency per interval in [begin, end), every queue, channel and
+    language added up, self-service included (the facts' ``started``)."""
+    return [
+        (start, int(started or 0))
+        for start, started in IntervalFacts.objects.filter(
+            interval_start__gte=begin, interval_start__lt=end, started__gt=0
+        )
+        .values("interval_start")
+        .annotate(started=Sum("started"))
+        .values_list("interval_start", "started")
+        .order_by("interval_start")
+    ]
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def schedule_latest(*, week: dt.date, published_only: bool = True) -> Schedule | None:
+    """The week's published schedule (``week`` is any day of it); with ``published_only``
+    off, the newest of any status. None when there is none."""
+    rows = Schedule.objects.filter(week_start=_monday(week))
+    if published_only:
+        rows = rows.filter(status=ScheduleStatus.PUBLISHED)
+    return rows.order_by("-created_at", "-pk").first()
+
+
+def shifts_for_agent(*, user: AbstractBaseUser, week: dt.date) -> list[ScheduledShift]:
+    """The agent's own shifts in the week's published schedule, in time order (none when
+    nothing is published). Only the agent's own rows: no one else's shifts are read."""
+    schedule = schedule_latest(week=week)
+    if schedule is None:
+        return []
+    return list(
+        ScheduledShift.objects.filter(schedule=schedule, agent_id=user.pk).order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    start: dt.datetime
+    required: int
+    scheduled: float
+
+    @property
+    def short(self) -> float:
+        return max(0.0, self.required - self.scheduled)
+
+    @property
+    def over(self) -> float:
+        return max(0.0, self.scheduled - self.required)
+
+
+def coverage_by_interval(*, schedule: Schedule) -> list[CoverageRow]:
+    """Per interval of the schedule's week: agents required, on the floor, short and over."""
+    return [
+        CoverageRow(start, required, scheduled)
+        for start, required, scheduled in ScheduleInterval.objects.filter(
+            schedule=schedule
+        ).values_list("start", "required", "scheduled")
+    ]
+
+
+def schedulable_agents() -> list[tuple[int, str]]:
+    """Routing's agents as (user id, username), by username then id: the stable order in which
+    a schedule's lines are handed to real agents."""
+    return [
+        (user_id, username)
+        for user_id, username in Agent.objects.order_by("user__username", "user_id").values_list(
+            "user_id", "user__username"
+        )
+    ]
+
+
+def agent_skill_sets(*, queue_codes: Sequence[str]) -> dict[frozenset[str], int]:
+    """Per set of queues (among ``queue_codes``) that active agents can serve, how many such
+    agents there are. An agent serves a queue as routing offers its work: the queue's tier and
+    language are among the agent's, its skill (if it has one) among the agent's skills, and
+    the agent takes at least one of its channels. Agents serving none of the queues are left
+    out. Counts only, no one's data."""
+    queues = list(
+        Queue.objects.filter(code__in=list(queue_codes)).values_list(
+            "code", "tier", "language", "skill", "channels"
+        )
+    )
+    counts: dict[frozenset[str], int] = {}
+    agents = Agent.objects.filter(user__is_active=True).values_list(
+        "tiers", "languages", "skills", "capacity"
+    )
+    for tiers, languages, skills, capacity in agents:
+        taken = {channel for channel, limit in (capacity or {}).items() if int(limit) > 0}
+        served = frozenset(
+            code
+            for code, tier, language, skill, channels in queues
+            if tier in (tiers or [])
+            and language in (languages or [])
+            and (not skill or skill in (skills or []))
+            and taken.intersection(channels or [])
+        )
+        if served:
+            counts[served] = counts.get(served, 0) + 1
+    return counts

@@ -80,3 +80,73 @@ def test_adding_business_time_round_trips(start_naive, seconds):
     end = calendar.add_business_time(start, dt.timedelta(seconds=seconds))
     assert end >= start
     assert calendar.business_seconds_between(start, end) == pytest.approx(seconds, abs=1e-3)
+
+
+# Hours that differ by weekday (an approved plan of hours).
+WEEK_HOURS = (
+    (0, dt.time(7, 0), dt.time(21, 0)),  # Monday, the busiest day, opens longest
+    (1, dt.time(8, 0), dt.time(20, 0)),
+    (2, dt.time(8, 0), dt.time(20, 0)),
+    (3, dt.time(8, 0), dt.time(20, 0)),
+    (4, dt.time(9, 0), dt.time(17, 0)),
+    (5, dt.time(9, 0), dt.time(13, 0)),  # Saturday morning
+)
+
+
+def test_week_hours_open_and_close_per_weekday():
+    calendar = BusinessCalendar(week_hours=WEEK_HOURS)
+    zone = calendar.zone
+    monday = dt.date(2026, 12, 7)
+    assert calendar.is_open(dt.datetime.combine(monday, dt.time(7, 0), zone))
+    assert calendar.is_open(dt.datetime.combine(monday, dt.time(20, 59), zone))
+    assert not calendar.is_open(dt.datetime.combine(monday, dt.time(21, 0), zone))
+    friday = monday + dt.timedelta(days=4)
+    assert not calendar.is_open(dt.datetime.combine(friday, dt.time(8, 30), zone))
+    assert calendar.is_open(dt.datetime.combine(friday, dt.time(16, 59), zone))
+    saturday = monday + dt.timedelta(days=5)
+    assert calendar.is_business_day(saturday)
+    assert calendar.hours_on(saturday) == (dt.time(9, 0), dt.time(13, 0))
+    sunday = monday + dt.timedelta(days=6)
+    assert calendar.hours_on(sunday) is None
+    assert calendar.closure_reason(sunday) == "weekend"
+
+
+def test_week_hours_next_opening_and_business_time():
+    calendar = BusinessCalendar(week_hours=WEEK_HOURS)
+    zone = calendar.zone
+    friday_evening = dt.datetime(2026, 12, 11, 18, 0, tzinfo=zone)
+    # Friday closed at 17:00; Saturday opens at 9:00.
+    assert calendar.next_opening(friday_evening) == dt.datetime(2026, 12, 12, 9, 0, tzinfo=zone)
+    saturday_noon = dt.datetime(2026, 12, 12, 12, 0, tzinfo=zone)
+    # One open hour on Saturday, none on Sunday, then Monday from 7:00.
+    assert calendar.add_business_time(saturday_noon, dt.timedelta(hours=2)) == dt.datetime(
+        2026, 12, 14, 8, 0, tzinfo=zone
+    )
+    week = calendar.business_seconds_between(
+        dt.datetime(2026, 12, 7, 0, 0, tzinfo=zone), dt.datetime(2026, 12, 14, 0, 0, tzinfo=zone)
+    )
+    assert week == (14 + 12 * 3 + 8 + 4) * 3600
+    # A due time counted from a closed weekday still lands on the end of a business day.
+    assert calendar.add_business_days(
+        dt.datetime(2026, 12, 13, 10, 0, tzinfo=zone), 0
+    ) == dt.datetime(2026, 12, 14, 21, 0, tzinfo=zone)
+
+
+def test_week_hours_keep_federal_holidays_closed():
+    calendar = BusinessCalendar(week_hours=WEEK_HOURS)
+    christmas = dt.date(2026, 12, 25)  # a Friday
+    assert calendar.hours_on(christmas) is None
+    assert calendar.closure_reason(christmas) == "Christmas Day"
+
+
+@pytest.mark.parametrize(
+    "week_hours",
+    [
+        ((0, dt.time(9, 0), dt.time(9, 0)),),
+        ((0, dt.time(9, 0), dt.time(17, 0)), (0, dt.time(10, 0), dt.time(18, 0))),
+        ((7, dt.time(9, 0), dt.time(17, 0)),),
+    ],
+)
+def test_week_hours_refuse_a_bad_week(week_hours):
+    with pytest.raises(ValueError):
+        BusinessCalendar(week_hours=week_hours)

@@ -67,6 +67,33 @@ def _interval_counts(rng: random.Random, expected: float, threshold: int) -> dic
     }  # fmt: skip
 
 
+# Contacts ending in self-service (the phone line and the assistant, open round the clock) per
+# hour on an average weekday: they reach the agency early and late too, which is how workforce
+# planning estimates who would ask for a person if live help opened longer.
+SELF_SERVICE_HOURLY = {6: 14, 7: 30, 8: 52, 9: 80, 10: 92, 11: 88, 12: 70, 13: 76, 14: 82,
+                       15: 78, 16: 66, 17: 52, 18: 44, 19: 34, 20: 26, 21: 16, 22: 8}  # fmt: skip
+SELF_SERVICE_CHANNELS = {"phone": 1.0, "virtual_assistant": 1.5}
+SATURDAY = 0.35
+
+
+def _self_service_add(
+    facts: dict[tuple[dt.datetime, int, str, str], dict[str, int]],
+    rng: random.Random,
+    day: dt.date,
+    zone: dt.tzinfo,
+) -> None:
+    scale = WEEKDAY.get(day.weekday(), SATURDAY)
+    for channel, share in SELF_SERVICE_CHANNELS.items():
+        for hour, per_hour in SELF_SERVICE_HOURLY.items():
+            expected = per_hour * share * scale
+            served = max(0, round(rng.gauss(expected, expected**0.5)))
+            if served:
+                start = dt.datetime.combine(day, dt.time(hour, 0), tzinfo=zone)
+                facts[(start.astimezone(dt.UTC), NO_QUEUE, channel, "en")] = {
+                    "self_served": served, "started": served,
+                }  # fmt: skip
+
+
 def operations_history_write(*, today: dt.date, seed: int) -> int:
     """Write the counts for the business days of the four weeks before ``today``; returns the
     number of interval rows written (rows already there are left as they are)."""
@@ -79,6 +106,8 @@ def operations_history_write(*, today: dt.date, seed: int) -> int:
     facts: dict[tuple[dt.datetime, int, str, str], dict[str, int]] = {}
     for back in range(DAYS_BACK, 0, -1):
         day = today - dt.timedelta(days=back)
+        if day.weekday() == 5 and calendar.closure_reason(day) == "weekend":
+            _self_service_add(facts, rng, day, zone)  # the phone line and assistant never close
         if not calendar.is_business_day(day):
             continue
         for queue in queues:
@@ -97,12 +126,7 @@ def operations_history_write(*, today: dt.date, seed: int) -> int:
                         start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
                         key = (start.astimezone(dt.UTC), queue.pk, channel, queue.language)
                         facts[key] = counts
-        # Self-service on the phone line and the assistant, with no queue.
-        for channel, per_day in (("phone", 900), ("virtual_assistant", 1400)):
-            start = dt.datetime.combine(day, dt.time(12, 0), tzinfo=zone)
-            facts[(start.astimezone(dt.UTC), NO_QUEUE, channel, "en")] = {
-                "self_served": round(rng.gauss(per_day, per_day**0.5) * WEEKDAY[day.weekday()])
-            }
+        _self_service_add(facts, rng, day, zone)
     if not facts:
         return 0
     # Intervals already counted (a second demo load, or the fold) are left as they are.
