@@ -331,6 +331,17 @@ def _open_span(result: WhatIfDay, scheduled: dict[dt.datetime, int] | None) -> l
     return result.intervals[busy[0] : busy[-1] + 1]
 
 
+def _scale_top(highest: int) -> int:
+    """The top of the scale: close above the highest bar, and even, so the middle tick is a
+    whole number of agents (an even number up to 10; above, 1, 1.2, 1.6, 2, 3, 4, 5, 6 or 8
+    times a power of ten)."""
+    if highest <= 10:
+        return max(2, highest + highest % 2)
+    magnitude = 10 ** (len(str(highest)) - 1)
+    steps = (1, 1.2, 1.6, 2, 3, 4, 5, 6, 8, 10)
+    return next(round(m * magnitude) for m in steps if m * magnitude >= highest)
+
+
 def _chart(
     intervals: list, scheduled: dict[dt.datetime, int] | None, zone: dt.tzinfo
 ) -> Chart | None:
@@ -341,10 +352,7 @@ def _chart(
         if scheduled
         else [row.agents for row in intervals]
     )
-    # A round top for the scale: 1, 2 or 5 times a power of ten, at least 2.
-    peak = max(highest, 2)
-    magnitude = 10 ** max(len(str(int(peak))) - 1, 0)
-    top = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= peak)
+    top = _scale_top(highest)
     step = (WIDTH - RIGHT - LEFT) / len(intervals)
     scale = (BASE - TOP) / top
     bars = []

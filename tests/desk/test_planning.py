@@ -252,3 +252,11 @@ def test_the_api_gives_the_pages_day_to_supervisors_only(signed_in, facts):
     client, _user = signed_in(Role.TIER1)
     tier1 = client.get(API, BASE)
     assert tier1.status_code == 403 and tier1.json()["code"] == "permission_denied"
+
+
+def test_the_chart_scale_ends_close_above_the_highest_bar_with_a_whole_middle():
+    from contactcenter.desk.planning import _scale_top
+
+    for highest, top in ((0, 2), (3, 4), (10, 10), (11, 12), (13, 16), (21, 30), (101, 120)):
+        assert _scale_top(highest) == top
+        assert top % 2 == 0 and top >= highest

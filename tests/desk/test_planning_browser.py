@@ -126,7 +126,7 @@ def test_the_page_at_two_widths_has_no_serious_violations(
         context, page = _open(browser, desk_live_server, user, language, width)
         try:
             expect(page.get_by_test_id("planning-chart")).to_be_visible()
-            heading = "Planificación" if language == "es-US" else "What-if planning"
+            heading = "Planificación con supuestos" if language == "es-US" else "What-if planning"
             expect(page.locator("h1")).to_contain_text(heading)
             # The staff menu is full at 1366 pixels (it already wraps in Spanish), so the page
             # is a tab beside the reports, under the Reports entry, not an entry of its own.
