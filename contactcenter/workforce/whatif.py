@@ -19,10 +19,17 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from contactcenter.workforce.erlang import Model, scheduled_positions
+from contactcenter.workforce.erlang import (
+    Model,
+    QueueFigures,
+    erlang_a_figures,
+    erlang_c_figures,
+    offered_load,
+    scheduled_positions,
+)
 from contactcenter.workforce.errors import StaffingInputInvalid
 from contactcenter.workforce.plan import PlanRun, QueuePlan
-from contactcenter.workforce.simulation import Comparison, staffing_compare
+from contactcenter.workforce.simulation import Comparison, Interval, Times, simulate
 from contactcenter.workforce.staffing import staffing_solve
 
 VOLUME_CHANGE_MIN, VOLUME_CHANGE_MAX = -1.0, 5.0  # −100 % to +500 %
@@ -30,6 +37,10 @@ VOLUME_CHANGE_MIN, VOLUME_CHANGE_MAX = -1.0, 5.0  # −100 % to +500 %
 # of a second, and a half-width of a point or two.
 CHECK_CONTACTS = 60_000
 CHECK_REPLICATIONS = (5, 300)
+# The warm-up before the counted interval lasts at least this many handle times: one interval
+# of 15 minutes is two handle times of a seven-minute call, too short for the queue to forget
+# that it started empty (it then simulates a few points above Erlang's steady state).
+WARMUP_HANDLE_TIMES = 8
 
 
 @dataclass(frozen=True)
@@ -208,7 +219,8 @@ def whatif_check(
     result: WhatIfDay, *, start: dt.datetime | None = None, seed: int = 1
 ) -> WhatIfCheck | None:
     """Simulate the interval at ``start`` (the peak when None) at the agents found, for its
-    channel with the most load; None when that interval has no contacts."""
+    channel with the most load, after a warm-up at the same rate (at least one interval and
+    ``WARMUP_HANDLE_TIMES`` handle times); None when that interval has no contacts."""
     interval = (
         result.peak
         if start is None
@@ -219,17 +231,36 @@ def whatif_check(
     channel = max(interval.channels, key=lambda row: row.contacts * row.aht_seconds)
     if not channel.contacts or not channel.agents:
         return None
+    seconds = result.minutes * 60
+    warm_seconds = max(seconds, WARMUP_HANDLE_TIMES * channel.aht_seconds)
+    scale = warm_seconds / seconds
+    servers = channel.agents * channel.concurrency
     low, high = CHECK_REPLICATIONS
-    # Each run follows a warm-up interval and the counted one.
-    replications = max(low, min(high, int(CHECK_CONTACTS / (2 * channel.contacts))))
-    comparison = staffing_compare(
-        contacts=channel.contacts,
-        interval_minutes=result.minutes,
-        aht_seconds=channel.aht_seconds,
-        target_seconds=result.changes.threshold_seconds,
-        agents=channel.agents * channel.concurrency,
-        patience_seconds=result.changes.patience_seconds,
+    replications = max(low, min(high, int(CHECK_CONTACTS / (channel.contacts * (1 + scale)))))
+    changes = result.changes
+    load = offered_load(
+        contacts=channel.contacts, interval_seconds=seconds, aht_seconds=channel.aht_seconds
+    )
+    erlang: QueueFigures
+    if changes.patience_seconds is None:
+        erlang = erlang_c_figures(
+            agents=servers, load=load, aht_seconds=channel.aht_seconds,
+            target_seconds=changes.threshold_seconds,
+        )  # fmt: skip
+    else:
+        erlang = erlang_a_figures(
+            agents=servers, load=load, aht_seconds=channel.aht_seconds,
+            patience_seconds=changes.patience_seconds, target_seconds=changes.threshold_seconds,
+        )  # fmt: skip
+    simulated = simulate(
+        intervals=[Interval(seconds=seconds, contacts=channel.contacts, agents=servers)],
+        warmup=Interval(seconds=warm_seconds, contacts=channel.contacts * scale, agents=servers),
+        handle=Times(channel.aht_seconds),
+        patience=None if changes.patience_seconds is None else Times(changes.patience_seconds),
+        target_seconds=changes.threshold_seconds,
         replications=replications,
         seed=seed,
     )
-    return WhatIfCheck(interval.start, channel.channel, channel.agents, comparison)
+    return WhatIfCheck(
+        interval.start, channel.channel, channel.agents, Comparison(erlang, simulated)
+    )

@@ -15,7 +15,7 @@ from contactcenter.workforce.plan import plan_make
 from contactcenter.workforce.staffing import staffing_solve
 from contactcenter.workforce.whatif import plan_changes, plan_day_aht, whatif_check, whatif_day
 from tests.workforce.forecast_series import CALENDAR
-from tests.workforce.test_plan import QUEUE, history_file
+from tests.workforce.test_plan import QUEUE, history_file, open_starts
 
 WEDNESDAY = dt.date(2026, 3, 4)
 SATURDAY = dt.date(2026, 3, 7)
@@ -116,3 +116,43 @@ def test_refusals_change_nothing(flat):
     with pytest.raises(StaffingInputInvalid, match="not in the week"):
         whatif_day(run=run, plan=plan, day=dt.date(2026, 3, 9), changes=base)
     assert plan.intervals == before
+
+
+def test_the_check_warms_up_for_eight_handle_times_at_least(queues, tmp_path, monkeypatch):
+    """Quarter-hours of 13 calls of 413 s (the demo's): one quarter-hour is two handle times,
+    too short for a queue started empty to reach its steady state, so the warm-up before the
+    counted quarter-hour lasts eight handle times, at the same rate and staff."""
+    from contactcenter.workforce import whatif
+
+    path = tmp_path / "quarters.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("interval_start,queue,channel,language,contacts\n")
+        for start in open_starts(4):
+            for quarter in (start, start + dt.timedelta(minutes=15)):
+                handle.write(f"{quarter.isoformat()},{QUEUE},phone,en,13\n")
+    run = plan_make(
+        queue_codes=[QUEUE], day=WEDNESDAY, method=Method.SEASONAL_NAIVE, history_csv=path,
+        aht_seconds=413, minutes=15, calendar=CALENDAR, service_level=0.8, threshold_seconds=20,
+    )  # fmt: skip
+    plan = run.queues[0]
+    changes = dataclasses.replace(plan_changes(run, plan), patience_seconds=299.0)
+    result = whatif_day(run=run, plan=plan, day=WEDNESDAY, changes=changes)
+    seen = {}
+    real = whatif.simulate
+
+    def spy(**kwargs):
+        seen.update(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(whatif, "simulate", spy)
+    check = whatif_check(result)
+    assert check is not None and check.agents == 9
+    (counted,) = seen["intervals"]
+    assert (counted.seconds, counted.contacts, counted.agents) == (900, 13, 9)
+    warmup = seen["warmup"]
+    assert warmup.seconds == 8 * 413 and warmup.agents == 9
+    assert warmup.contacts == pytest.approx(13 * 8 * 413 / 900)
+    assert seen["patience"].mean_seconds == 299.0
+    # Seeded, and within a few points of Erlang A's figure for the same agents.
+    level = check.comparison.simulated.service_level
+    assert abs(level.mean - check.comparison.erlang.service_level) < 2 * level.half_width
