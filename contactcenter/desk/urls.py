@@ -2,6 +2,7 @@ from django.urls import path
 
 from contactcenter.desk import (
     journey_pages,
+    planning,
     planning_hours,
     reports,
     surveys,
@@ -46,6 +47,8 @@ urlpatterns = [
     path("supervisor/items/<int:item_id>/assign/", views.reassign, name="reassign"),
     path("reports/", reports.reports, name="reports"),
     path("surveys/", surveys.survey_results_page, name="surveys"),
+    path("planning/", planning.planning, name="planning"),
+    path("planning/result/", planning.planning_result, name="planning-result"),
     path("planning/hours/", planning_hours.hours_page, name="planning-hours"),
     path("planning/hours/approve/", planning_hours.hours_approve, name="planning-hours-approve"),
     path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),

@@ -19,7 +19,7 @@ def _has_office(user) -> bool:
     return profile is not None and profile.office_id is not None
 
 
-REPORT_PATHS = ("/desk/reports/", "/desk/journeys/", "/desk/surveys/")
+REPORT_PATHS = ("/desk/reports/", "/desk/journeys/", "/desk/surveys/", "/desk/planning/")
 
 
 def staff_navigation(request: HttpRequest) -> dict:
@@ -41,7 +41,7 @@ def staff_navigation(request: HttpRequest) -> dict:
             # Supervisors keep the canned replies agents insert.
             "canned_replies": bool(roles & SUPERVISOR_ROLES),
             "reports": bool(roles & SUPERVISOR_ROLES),
-            # Service levels, journeys and surveys share one menu entry and a row of tabs.
+            # Service levels, journeys, surveys and planning share one menu entry and a row of tabs.
             "in_reports": request.path.startswith(REPORT_PATHS),
         }
     }
