@@ -38,6 +38,7 @@ from contactcenter.staff.access import SUPERVISOR_ROLES
 from contactcenter.workforce.erlang import Model
 from contactcenter.workforce.forecast import Method
 from contactcenter.workforce.plan import PlanRun, QueuePlan, plan_make
+from contactcenter.workforce.selectors import coverage_by_interval, schedule_latest
 from contactcenter.workforce.whatif import (
     WhatIfChanges,
     WhatIfCheck,
@@ -62,9 +63,48 @@ CONTROLS = (
 
 
 def _scheduled_by_interval(queue: str, day: dt.date) -> dict[dt.datetime, int] | None:
-    """Agents on a saved schedule for ``queue`` per interval start of ``day``; None when no
-    schedule is saved for the week. Schedules are not built yet, so always None for now."""
-    return None
+    """Agents of the week's published schedule on the floor for ``queue`` per interval start
+    of ``day``; None when none is published.
+
+    A schedule is one pool of agents for every queue (routing gives each call to whoever is
+    free and has the skill), so a queue's part of each interval is the pool's agents in
+    proportion to the queue's share of all queues' planned agents then."""
+    schedule = schedule_latest(week=day)
+    if schedule is None:
+        return None
+    run = _base_all(day)
+    mine: dict[dt.datetime, int] = {}
+    total: dict[dt.datetime, int] = {}
+    for plan in run.queues:
+        for start, agents in plan.agents_by_start().items():
+            if start.astimezone(run.zone).date() != day:
+                continue
+            total[start] = total.get(start, 0) + agents
+            if plan.queue == queue:
+                mine[start] = agents
+    length = dt.timedelta(minutes=schedule.interval_minutes)
+    pool = sorted(
+        (row.start, row.scheduled)
+        for row in coverage_by_interval(schedule=schedule)
+        if row.start.astimezone(run.zone).date() == day
+    )
+    answer: dict[dt.datetime, int] = {}
+    for start in sorted(total):
+        on_floor = next((value for begin, value in pool if begin <= start < begin + length), 0.0)
+        share = mine.get(start, 0) / total[start] if total[start] else 0.0
+        answer[start] = round(on_floor * share)
+    return answer
+
+
+def _base_all(day: dt.date) -> PlanRun:
+    """Every queue's plan for the week holding ``day``, from the cache when made lately."""
+    monday = day - dt.timedelta(days=day.weekday())
+    key = f"desk.planning.base-all:{monday.isoformat()}"
+    run = cache.get(key)
+    if run is None:
+        run = plan_make(queue_codes=None, day=day)
+        cache.set(key, run, BASE_SECONDS)
+    return run
 
 
 # --- The choices ------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ QUEUE = "t1-general-en"
 PLAN_AGENTS = 12  # Erlang A, 10 Erlangs, patience 150 s, 80 % in 20 s
 
 
-def facts_write() -> Queue:
+def facts_write(code: str = QUEUE) -> Queue:
     calendar = BusinessCalendar()
-    queue = Queue.objects.get(code=QUEUE)
+    queue = Queue.objects.get(code=code)
     starts = []
     day = MONDAY - dt.timedelta(weeks=4)
     while day < MONDAY:
@@ -30,7 +30,11 @@ def facts_write() -> Queue:
         day += dt.timedelta(days=1)
     rows = [
         IntervalFacts(
-            interval_start=start, queue_id=queue.pk, channel="phone", language="en", queued=100
+            interval_start=start,
+            queue_id=queue.pk,
+            channel="phone",
+            language=queue.language,
+            queued=100,
         )
         for start in starts
     ]

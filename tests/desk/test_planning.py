@@ -91,7 +91,7 @@ def test_the_page_shows_the_plans_day(signed_in, facts):
     assert "Erlang A" in html
     # The chart is drawn and described; no schedule yet, and the legend says so.
     assert 'data-testid="planning-chart"' in html and "<desc" in html
-    assert "No schedule saved for this week" in _section(html, "planning-legend")
+    assert "No schedule published for this week" in _section(html, "planning-legend")
     # The simulation beside Erlang's figure.
     assert re.search(r'data-testid="simulated-level">\d+\.\d %', html)
     assert re.search(r'data-testid="erlang-level">\d+\.\d %', html)
@@ -226,7 +226,7 @@ def test_the_scheduled_figures_come_from_one_function(signed_in, facts, monkeypa
     html = client.get(PAGE, BASE).content.decode()
     assert 'data-testid="planning-scheduled-line"' in html
     assert "Agents scheduled" in _section(html, "planning-legend")
-    assert "No schedule saved" not in _section(html, "planning-legend")
+    assert "No schedule published" not in _section(html, "planning-legend")
 
 
 API = "/api/v1/operations/planning"
@@ -260,3 +260,41 @@ def test_the_chart_scale_ends_close_above_the_highest_bar_with_a_whole_middle():
     for highest, top in ((0, 2), (3, 4), (10, 10), (11, 12), (13, 16), (21, 30), (101, 120)):
         assert _scale_top(highest) == top
         assert top % 2 == 0 and top >= highest
+
+
+def test_a_published_schedule_is_shared_among_queues_by_their_plans(signed_in, facts):
+    """The schedule is one pool: 16 agents on the floor in each half-hour, and two queues with
+    the same plan (12 agents each), so this queue's part is 8 in every open interval."""
+    import datetime as dt
+
+    from contactcenter.core.business_calendar import BusinessCalendar
+    from contactcenter.workforce.models import Schedule, ScheduleInterval, ScheduleStatus
+    from tests.desk.planning_data import MONDAY
+
+    facts_write("t1-general-es")
+    zone = BusinessCalendar().zone
+    schedule = Schedule.objects.create(
+        week_start=MONDAY, interval_minutes=30, status=ScheduleStatus.PUBLISHED
+    )
+    ScheduleInterval.objects.bulk_create(
+        ScheduleInterval(
+            schedule=schedule,
+            start=dt.datetime.combine(WEDNESDAY, dt.time(hour, minute), zone),
+            required=26,
+            scheduled=16.0,
+        )
+        for hour in range(8, 20)
+        for minute in (0, 30)
+    )
+    client, _user = signed_in(Role.SUPERVISOR)
+    html = client.get(PAGE, BASE).content.decode()
+    assert 'data-testid="planning-scheduled-line"' in html
+    rows = re.findall(r'data-testid="planning-row">(.*?)</tr>', html, re.S)
+    scheduled = {re.findall(r"<td[^>]*>(.*?)</td>", row)[3] for row in rows}
+    assert scheduled == {"8"}
+    # A draft is not what agents work to: with only a draft, no line.
+    schedule.status = ScheduleStatus.DRAFT
+    schedule.save()
+    cache.clear()
+    html = client.get(PAGE, BASE).content.decode()
+    assert 'data-testid="planning-scheduled-line"' not in html
