@@ -178,7 +178,7 @@ def test_the_page_in_spanish(signed_in, facts):
     html = client.get(PAGE, BASE, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     for label in ("Planificación", "Cambio en el volumen (%)", "Tiempo medio de gestión (segundos)",
                   "Agentes necesarios", "Comprobado por simulación",
-                  "No hay un horario guardado para esta semana"):  # fmt: skip
+                  "No hay un horario de turnos publicado para esta semana"):  # fmt: skip
         assert label in html, label
     # Figures written the Spanish way.
     assert _figure(html, "agent-hours") == "144,0"
