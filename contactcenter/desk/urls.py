@@ -3,6 +3,7 @@ from django.urls import path
 from contactcenter.desk import (
     journey_pages,
     planning_hours,
+    planning_schedule,
     reports,
     surveys,
     tools,
@@ -48,6 +49,18 @@ urlpatterns = [
     path("surveys/", surveys.survey_results_page, name="surveys"),
     path("planning/hours/", planning_hours.hours_page, name="planning-hours"),
     path("planning/hours/approve/", planning_hours.hours_approve, name="planning-hours-approve"),
+    path("planning/schedule/", planning_schedule.schedule_page, name="planning-schedule"),
+    path(
+        "planning/schedule/publish/",
+        planning_schedule.schedule_publish_view,
+        name="planning-schedule-publish",
+    ),
+    path(
+        "planning/schedule/draft/",
+        planning_schedule.schedule_draft_view,
+        name="planning-schedule-draft",
+    ),
+    path("my-schedule/", planning_schedule.my_schedule, name="my-schedule"),
     path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),
     path(
         "reports/schedules/<int:schedule_id>/remove/",

@@ -41,6 +41,8 @@ def staff_navigation(request: HttpRequest) -> dict:
             # Supervisors keep the canned replies agents insert.
             "canned_replies": bool(roles & SUPERVISOR_ROLES),
             "reports": bool(roles & SUPERVISOR_ROLES),
+            # Every desk role's own shifts, beside the sign-out button.
+            "my_schedule": bool(roles & DESK_ROLES),
             # Service levels, journeys and surveys share one menu entry and a row of tabs.
             "in_reports": request.path.startswith(REPORT_PATHS),
         }
