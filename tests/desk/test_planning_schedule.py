@@ -141,10 +141,15 @@ def test_a_draft_is_not_shown_to_agents(client, make_schedule):
     assert body.count("No published schedule for this week yet.") == 2
 
 
-def test_the_menu_links_to_my_schedule(signed_in):
-    client, _user = signed_in("tier1")
-    body = client.get(reverse("desk:my-schedule")).content.decode()
-    assert f'href="{reverse("desk:my-schedule")}" aria-current="page"' in body
+def test_agents_find_it_under_my_work_and_supervisors_in_the_menu(signed_in, client):
+    url = reverse("desk:my-schedule")
+    _client, _agent = signed_in("tier1")
+    home = client.get(reverse("desk:home")).content.decode()
+    assert 'data-testid="my-schedule-link"' in home and f'href="{url}"' in home
+    assert 'class="cc-user-link' not in home  # one more entry would wrap their Spanish menu
+    _client, _supervisor = signed_in("supervisor")
+    body = client.get(url).content.decode()
+    assert f'class="cc-user-link is-current" href="{url}" aria-current="page"' in body
 
 
 # --- the supervisors' page ---------------------------------------------------------------------
