@@ -198,7 +198,7 @@ def _page_context(
         "chosen_days": days,
         "day_choices": list(zip(DAY_CODES, names, strict=True)),
         "in_force": live_help_hours_text(),
-        "approvals": approved_hours_recent(limit=5),
+        "approvals": approved_hours_recent(limit=20),
         "today": timezone.localdate().isoformat(),
     }
     if advice is not None:

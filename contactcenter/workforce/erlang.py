@@ -18,6 +18,7 @@ Zero load is defined everywhere: nobody waits, the service level is 1, the occup
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -136,6 +137,40 @@ def _log_inverse_b(agents: int, load: float) -> float:
     return shift + math.log(value)
 
 
+class _BlockingWalk:
+    """log(1/B(k, A)) for k = 0, 1, 2, … of one load, each step of the recursion taken once.
+
+    A sizing search visits a handful of agent numbers close together; ``_log_inverse_b`` would
+    walk up from zero for each. This keeps the recursion's state and every logarithm it has
+    passed, so the search pays for the largest number it visits, once. The steps are the same
+    floating-point operations in the same order, so every value is identical to
+    ``_log_inverse_b``'s. ``load`` must be above zero.
+    """
+
+    __slots__ = ("load", "logs", "one", "shift", "value")
+
+    def __init__(self, load: float) -> None:
+        self.load = load
+        self.logs = [0.0]
+        self.value, self.shift, self.one = 1.0, 0.0, 1.0
+
+    def at(self, agents: int) -> float:
+        logs = self.logs
+        if agents < len(logs):
+            return logs[agents]
+        value, shift, one, load = self.value, self.shift, self.one, self.load
+        log, append, rescale_above = math.log, logs.append, _RESCALE_ABOVE
+        for k in range(len(logs), agents + 1):
+            value = one + value * k / load
+            if value > rescale_above:
+                shift += log(value)
+                value = 1.0
+                one = math.exp(-shift)
+            append(shift + log(value))
+        self.value, self.shift, self.one = value, shift, one
+        return logs[agents]
+
+
 def erlang_b(*, agents: int, load: float) -> float:
     """The probability that a contact finds all N agents busy in a loss system (no queue)."""
     return math.exp(-log_inverse_erlang_b(agents=agents, load=load))
@@ -224,7 +259,8 @@ def log_scaled_lower_gamma(a: float, w: float) -> float:
         term = 1.0 / a
         total = term
         k = 0
-        while term > total * _EPSILON:
+        epsilon = _EPSILON  # a local: these loops run hundreds of times per call
+        while term > total * epsilon:
             k += 1
             term *= w / (a + k)
             total += term
@@ -266,12 +302,14 @@ def _queue_sums(x: float, y: float) -> tuple[float, float]:
     """
     if y < x + 1:
         term, s0, s1, j = 1.0, 1.0, 0.0, 0
+        epsilon = _EPSILON
         while True:
             j += 1
             term *= y / (x + j)
             s0 += term
-            s1 += j * term
-            if j * term <= s1 * _EPSILON and term <= s0 * _EPSILON:
+            weighted = j * term
+            s1 += weighted
+            if weighted <= s1 * epsilon and term <= s0 * epsilon:
                 break
         return math.log(s0), s1 / s0
     log_s0 = math.log(x) + log_scaled_lower_gamma(x, y)
@@ -300,16 +338,22 @@ def erlang_a_figures(
 
 
 def _erlang_a(
-    agents: int, load: float, aht_seconds: float, patience_seconds: float, target_seconds: float
+    agents: int,
+    load: float,
+    aht_seconds: float,
+    patience_seconds: float,
+    target_seconds: float,
+    blocking: _BlockingWalk | None = None,
 ) -> QueueFigures:
-    """``erlang_a_figures`` on input already checked (the sizing search calls it many times)."""
+    """``erlang_a_figures`` on input already checked (the sizing search calls it many times,
+    with one ``blocking`` walk for all its candidates)."""
     if load == 0:
         return QueueFigures(Model.ERLANG_A, agents, 0.0, 0.0, 1.0, target_seconds, 0.0, 0.0, 0.0)
     _require(agents > 0, gettext_noop("At least one agent is needed for a load above zero."))
     x = agents * patience_seconds / aht_seconds  # Nμ/θ
     y = load * patience_seconds / aht_seconds  # λ/θ
     log_s0, mean_queue_ratio = _queue_sums(x, y)
-    log_inverse_b = _log_inverse_b(agents, load)
+    log_inverse_b = _log_inverse_b(agents, load) if blocking is None else blocking.at(agents)
     # P(wait) = B·S0 / (1 + (S0 − 1)·B) = 1 / (1 + (1/B − 1)/S0).
     if log_inverse_b < 700:
         others = math.expm1(log_inverse_b) * math.exp(-log_s0)
@@ -437,11 +481,14 @@ def _required_erlang_c(
         floor = max(floor, math.floor(load / max_occupancy))
     servers = max(1, math.ceil(floor / concurrency)) * concurrency
     _require(servers <= MAX_AGENTS, gettext_noop("The load is too large to plan."))
-    blocking = erlang_b(agents=servers, load=load)
+    blocking = math.exp(-_log_inverse_b(servers, load))  # erlang_b's, its input known good
     while True:
-        figures = _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
-        if _meets(figures, service_level, max_occupancy):
-            return figures
+        # _erlang_c_figures' service level and occupancy, the same operations in the same
+        # order, without building the figures of every number that misses.
+        waiting = servers * blocking / (servers - load * (1 - blocking))
+        level = 1 - waiting * math.exp(-(servers - load) * target_seconds / aht_seconds)
+        if level >= service_level and (max_occupancy is None or load / servers <= max_occupancy):
+            return _erlang_c_figures(servers, load, blocking, aht_seconds, target_seconds)
         for _step in range(concurrency):
             servers += 1
             blocking = load * blocking / (servers + load * blocking)
@@ -459,57 +506,94 @@ def _required_erlang_a(
     concurrency: int,
 ) -> QueueFigures:
     # Erlang A is stable with any number of agents, so there is no floor to walk up from. The
-    # search starts from Erlang C's answer for the same problem (cheap, and usually within a
-    # few agents: patience lowers the need, counting those who leave as missed raises it),
-    # gallops down or up from there (1, 2, 4, … agents) until it has a number that meets the
-    # target and one that misses, then halves the gap. Both tests are monotone in N (more
-    # agents: a higher service level, a lower occupancy), so this finds the fewest; starting
-    # near the answer takes a third of the steps of doubling up from one agent.
-    def at(people: int) -> QueueFigures:
-        servers = people * concurrency
-        return _erlang_a(servers, load, aht_seconds, patience_seconds, target_seconds)
+    # search starts from the load itself (as many agents as Erlangs: abandons let Erlang A
+    # staff near it, where Erlang C needs a few square roots of the load more; starting from
+    # Erlang C's answer cost that search and left more candidates to try). It keeps the
+    # largest number known to miss (0 agents always miss a load above zero) and the smallest
+    # known to meet; both tests are monotone in N (more agents: a higher service level, a
+    # lower occupancy), so the fewest lies between, and each candidate is taken strictly
+    # inside that bracket. Candidates are chosen where log(1 − service level), drawn as a
+    # straight line through the points already seen, crosses the target's: outside a bracket
+    # by extrapolating the last two points to one agent past the crossing (at least doubling
+    # the stride, 1, 2, 4, … agents, so a poor line still gets there), inside by
+    # interpolating between its ends, and by halving after two candidates in a row that left
+    # more than half of the bracket (an occupancy cap that binds bends any line). This takes
+    # about 3.7 Erlang A evaluations per problem where galloping from Erlang C's answer and
+    # halving took 5.9. One Erlang B walk serves every candidate.
+    walk = _BlockingWalk(load)
+    limit = MAX_AGENTS // concurrency
+    levels: dict[int, float] = {0: 0.0}  # nobody is answered by no agents
+    known: dict[int, QueueFigures] = {}
 
-    def people(figures: QueueFigures) -> int:
-        return figures.agents // concurrency
-
-    try:
-        guess = people(
-            _required_erlang_c(
-                load, aht_seconds, target_seconds, service_level, max_occupancy, concurrency
-            )
+    def meets(people: int) -> bool:
+        figures = _erlang_a(
+            people * concurrency, load, aht_seconds, patience_seconds, target_seconds, walk
         )
-    except StaffingInputInvalid:
-        guess = 1
-    meeting = at(guess)
-    step = 1
-    if _meets(meeting, service_level, max_occupancy):
-        failing = 0  # no agents never meet a target for a load above zero
-        while people(meeting) - step > 0:
-            lower = at(people(meeting) - step)
-            if not _meets(lower, service_level, max_occupancy):
-                failing = people(lower)
-                break
-            meeting = lower
-            step *= 2
-    else:
-        failing = guess
-        while True:
-            if (failing + step) * concurrency > MAX_AGENTS:
+        known[people] = figures
+        levels[people] = figures.service_level
+        return _meets(figures, service_level, max_occupancy)
+
+    goal = math.log(1 - service_level)
+
+    def crossing(low: int, high: int) -> float | None:
+        """Where the line through log(1 − service level) at ``low`` and ``high`` meets the
+        target's: the share missed falls about exponentially in N (Erlang C's tail is
+        C·e^(−(N−A)T/AHT)), so on that scale the points lie nearly on a line."""
+        at_low = math.log(max(1 - levels[low], _TINY))
+        fall = at_low - math.log(max(1 - levels[high], _TINY))
+        if not fall > 0:
+            return None
+        return low + (at_low - goal) * (high - low) / fall
+
+    guess = max(1, math.ceil(load / concurrency))
+    failing = 0
+    meeting: int | None = None
+    seen: list[int] = []  # candidates in the order tried
+    stride = 1  # outside a bracket, the least step; doubles after each step past the first
+    slow = 0  # steps in a row, inside a bracket, that did not halve it
+    probe = max(1, min(guess, limit))
+    width = limit
+    while True:
+        seen.append(probe)
+        if meets(probe):
+            meeting = probe
+        else:
+            failing = probe
+        if meeting is None:
+            # Only misses so far: up from the largest, aiming one past the line's crossing.
+            if failing >= limit:
                 raise StaffingInputInvalid(
                     _("No number of agents up to the limit meets the target.")
                 )
-            meeting = at(failing + step)
-            if _meets(meeting, service_level, max_occupancy):
-                break
-            failing = people(meeting)
-            step *= 2
-    while people(meeting) - failing > 1:
-        middle = at((failing + people(meeting)) // 2)
-        if _meets(middle, service_level, max_occupancy):
-            meeting = middle
+            step = stride
+            if len(seen) > 1:
+                line = crossing(seen[-2], seen[-1])
+                if line is not None:
+                    step = max(step, math.ceil(line) + 1 - failing)
+                stride *= 2
+            probe = min(limit, failing + step)
+            continue
+        if meeting - failing <= 1:
+            return known[meeting]
+        if failing == 0:
+            # Only hits so far: down from the smallest, aiming one below the line's crossing.
+            step = stride
+            if len(seen) > 1:
+                line = crossing(seen[-1], seen[-2])
+                if line is not None:
+                    step = max(step, meeting + 1 - math.floor(line))
+                stride *= 2
+            probe = max(1, meeting - step)
+            continue
+        # Bracketed: where the line between its ends crosses, or the middle after two
+        # candidates in a row that left more than half of the bracket.
+        previous, width = width, meeting - failing
+        slow = slow + 1 if width * 2 > previous else 0
+        line = crossing(failing, meeting)
+        if line is None or slow >= 2:
+            probe = (failing + meeting) // 2
         else:
-            failing = people(middle)
-    return meeting
+            probe = min(meeting - 1, max(failing + 1, math.ceil(line)))
 
 
 def scheduled_positions(*, agents: int, shrinkage: float) -> int:
@@ -524,5 +608,12 @@ def scheduled_positions(*, agents: int, shrinkage: float) -> int:
         isinstance(shrinkage, int | float) and math.isfinite(shrinkage) and 0 <= shrinkage < 1,
         gettext_noop("Shrinkage must be at least 0 and below 1 (100 %)."),
     )
-    exact = Fraction(agents) / (1 - Fraction(repr(float(shrinkage))))
-    return math.ceil(exact)
+    numerator, denominator = _on_phones(float(shrinkage))
+    return -(-agents * denominator // numerator)  # ceil(agents / (numerator/denominator))
+
+
+@functools.lru_cache(maxsize=256)
+def _on_phones(shrinkage: float) -> tuple[int, int]:
+    """1 − shrinkage as a reduced fraction of whole numbers, the shrinkage read as written."""
+    share = 1 - Fraction(repr(shrinkage))
+    return share.numerator, share.denominator

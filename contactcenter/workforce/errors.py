@@ -44,3 +44,10 @@ class ScheduleRefused(ApplicationError):
 
     code = ErrorCode.FORBIDDEN_TRANSITION
     http_status = 409
+
+
+class SkillGroupsInvalid(InvalidInput):
+    """Skill groups given badly: a file that cannot be read, a group without queues, a cost
+    that is not a positive number, a limit that is not a whole number."""
+
+    code = ErrorCode.INVALID_DATA_FILE

@@ -218,6 +218,12 @@ def plan_make(
                         for slot, value in enumerate(answer.forecast[(key, day_)]):
                             contacts[slot] += value
                 for slot, value in enumerate(contacts):
+                    minute = slot * run.minutes
+                    start = dt.datetime.combine(
+                        day_, dt.time(minute // 60, minute % 60), run.calendar_zone
+                    )
+                    if not _exists(start):
+                        continue  # the hour clocks skip in spring: no interval to staff
                     if (channel, value) not in solved:
                         sized = staffing_solve(
                             contacts=value,
@@ -232,12 +238,9 @@ def plan_make(
                         )
                         solved[(channel, value)] = (sized.agents, sized.figures.service_level)
                     agents, level = solved[(channel, value)]
-                    minute = slot * run.minutes
                     plan.intervals.append(
                         PlanInterval(
-                            start=dt.datetime.combine(
-                                day_, dt.time(minute // 60, minute % 60), run.calendar_zone
-                            ),
+                            start=start,
                             queue=plan.queue,
                             channel=channel,
                             contacts=value,
@@ -252,6 +255,13 @@ def plan_make(
                 step()
         plan.intervals.sort(key=lambda row: (row.start, row.channel))
     return PlanRun(plans, monday, run.minutes, shrinkage, max_occupancy, run.calendar_zone)
+
+
+def _exists(moment: dt.datetime) -> bool:
+    """Whether a wall-clock time happens at all (not in the hour skipped when clocks go
+    forward): it comes back the same from UTC."""
+    back = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 def _handle_times(

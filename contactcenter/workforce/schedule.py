@@ -325,8 +325,12 @@ def schedule_make(
     count = len(needed)
 
     # A tour none of whose minutes fall in an interval that needs anyone can only add cost:
-    # left out, with the breaks of the days no tour left works.
-    tours = [
+    # left out, with the breaks of the days no tour left works. So is a tour that works a day
+    # nobody is needed at all (a weekend live help is closed): nobody comes in to an empty
+    # floor, unless no tour can do without such a day.
+    per_day = 1440 // minutes
+    open_days = {day for day in range(7) if needed[day * per_day : (day + 1) * per_day].any()}
+    useful = [
         _Tour(index, start, days)
         for index, pattern in enumerate(patterns)
         for start in pattern.starts
@@ -337,6 +341,7 @@ def schedule_make(
             for interval in _spans(day * 1440 + start, pattern.length, minutes)
         )
     ]
+    tours = [tour for tour in useful if set(tour.days) <= open_days] or useful
     if not tours:
         tours = [_Tour(0, patterns[0].starts[0], patterns[0].day_sets()[0])]
     worked = {(tour.pattern, tour.start, day) for tour in tours for day in tour.days}

@@ -285,3 +285,33 @@ def schedulable_agents() -> list[tuple[int, str]]:
             "user_id", "user__username"
         )
     ]
+
+
+def agent_skill_sets(*, queue_codes: Sequence[str]) -> dict[frozenset[str], int]:
+    """Per set of queues (among ``queue_codes``) that active agents can serve, how many such
+    agents there are. An agent serves a queue as routing offers its work: the queue's tier and
+    language are among the agent's, its skill (if it has one) among the agent's skills, and
+    the agent takes at least one of its channels. Agents serving none of the queues are left
+    out. Counts only, no one's data."""
+    queues = list(
+        Queue.objects.filter(code__in=list(queue_codes)).values_list(
+            "code", "tier", "language", "skill", "channels"
+        )
+    )
+    counts: dict[frozenset[str], int] = {}
+    agents = Agent.objects.filter(user__is_active=True).values_list(
+        "tiers", "languages", "skills", "capacity"
+    )
+    for tiers, languages, skills, capacity in agents:
+        taken = {channel for channel, limit in (capacity or {}).items() if int(limit) > 0}
+        served = frozenset(
+            code
+            for code, tier, language, skill, channels in queues
+            if tier in (tiers or [])
+            and language in (languages or [])
+            and (not skill or skill in (skills or []))
+            and taken.intersection(channels or [])
+        )
+        if served:
+            counts[served] = counts.get(served, 0) + 1
+    return counts

@@ -26,6 +26,7 @@ EXPECTED = {
     "desk.JourneyNotFound": ("not_found", 404),
     "workforce.ForecastInputInvalid": ("invalid_input", 400),
     "workforce.HistoryFileInvalid": ("invalid_data_file", 400),
+    "workforce.SkillGroupsInvalid": ("invalid_data_file", 400),
     "surveys.SurveyClosed": ("already_resolved", 410),
     "surveys.SurveyNotFound": ("not_found", 404),
     "surveys.SurveyRefused": ("permission_denied", 403),

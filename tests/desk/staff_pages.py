@@ -166,6 +166,29 @@ class Page:
 # --- The builders ---------------------------------------------------------------------------
 
 
+def _hours_start(w: World) -> str:
+    """Four weeks of history for one queue, so the page shows a recommendation."""
+    from contactcenter.routing.models import Queue
+    from tests.workforce.hours_data import MONDAY, QUEUE, arrivals_facts_write
+
+    arrivals_facts_write(Queue.objects.get(code=QUEUE))
+    return f"/desk/planning/hours/?week={MONDAY.isoformat()}&budget=100000&days=mon&days=tue"
+
+
+def _hours_grow(w: World, n: int) -> None:
+    """Earlier approvals of hours, each listed."""
+    import datetime as dt
+
+    from contactcenter.routing.models import LiveHelpHours
+
+    for index in range(n):
+        LiveHelpHours.objects.create(
+            effective_from=dt.date(2030, 1, 1) + dt.timedelta(days=index),
+            hours=[{"weekday": 0, "opens": "08:00", "closes": "20:00"}],
+            approved_by=w.users["supervisor"],
+        )
+
+
 def _home_start(w: World) -> str:
     w.state["agent"] = _agent(w.users["tier1"])
     return "/desk/"
@@ -615,6 +638,9 @@ PAGES: dict[str, Page] = {
         lambda w: "/desk/surveys/?by=agent",
         _surveys_grow,
         'data-testid="survey-results-row"',
+    ),
+    "hours of live help": Page(
+        "supervisor", _hours_start, _hours_grow, 'data-testid="hours-approval"'
     ),
     "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
     "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),

@@ -12,16 +12,13 @@ from contactcenter.routing.models import Queue
 from tests.workforce.forecast_series import CALENDAR
 from tests.workforce.test_plan import MONDAY, QUEUE, open_starts
 
-__all__ = ["MONDAY", "QUEUE", "facts_with_arrivals"]
+__all__ = ["MONDAY", "QUEUE", "arrivals_facts_write", "facts_with_arrivals"]
 
 
-@pytest.fixture
-def facts_with_arrivals(queues, settings):
-    """Four weeks of 100 phone contacts per open half-hour in the general queue, and contacts
-    reaching the agency's self-service round the clock: 200 per open half-hour (so half ask for
-    a person) and 40 per half-hour from 6:00 to 8:00 and 20:00 to 22:00."""
-    settings.OPERATIONS_INTERVAL_MINUTES = 30
-    queue = Queue.objects.get(code=QUEUE)
+def arrivals_facts_write(queue: Queue) -> None:
+    """Four weeks of 100 phone contacts per open half-hour in ``queue`` before MONDAY, and
+    contacts reaching self-service round the clock: 200 per open half-hour (so half ask for a
+    person) and 40 per half-hour from 6:00 to 8:00 and 20:00 to 22:00."""
     rows = [
         IntervalFacts(
             interval_start=start,
@@ -51,4 +48,12 @@ def facts_with_arrivals(queues, settings):
                 )
         day += dt.timedelta(days=1)
     IntervalFacts.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def facts_with_arrivals(queues, settings):
+    """``arrivals_facts_write`` for the general English queue, at 30-minute intervals."""
+    settings.OPERATIONS_INTERVAL_MINUTES = 30
+    queue = Queue.objects.get(code=QUEUE)
+    arrivals_facts_write(queue)
     return queue

@@ -113,7 +113,7 @@ def test_closed_intervals_need_no_one(queues, tmp_path):
         calendar=CALENDAR,
     )
     rows = run.queues[0].intervals
-    assert len(rows) == 7 * 48
+    assert len(rows) == 7 * 48 - 2  # clocks go forward on Sunday 8 March: one hour fewer
     closed = [row for row in rows if not CALENDAR.is_open(row.start)]
     assert closed and {(row.contacts, row.agents, row.positions) for row in closed} == {(0, 0, 0)}
 
@@ -248,7 +248,7 @@ def test_the_command_writes_one_csv_row_per_interval(queues, tmp_path):
         "--csv",
     )  # fmt: skip
     rows = list(csv.DictReader(StringIO(text)))
-    assert len(rows) == 7 * 48
+    assert len(rows) == 7 * 48 - 2  # no row for the hour clocks skip on Sunday
     nine = next(row for row in rows if row["interval_start"] == "2026-03-02T09:00:00-05:00")
     assert nine == {
         "interval_start": "2026-03-02T09:00:00-05:00",
@@ -296,3 +296,17 @@ def test_the_console_script_exits_non_zero_on_bad_input():
     assert done.returncode == 1
     assert "--week: soon is not a date (YYYY-MM-DD)." in done.stderr
     assert done.stdout == ""
+
+
+def test_the_hour_clocks_skip_has_no_interval(queues, tmp_path):
+    """Sunday 8 March 2026, 2:00 to 3:00 Eastern does not happen: the week's plan has no
+    interval there, so no moment is counted twice (2:00 EST would be 3:00 EDT)."""
+    run = plan_make(
+        queue_codes=[QUEUE], day=MONDAY, history_csv=history_file(tmp_path), aht_seconds=180
+    )
+    starts = [row.start for row in run.queues[0].intervals]
+    assert len(starts) == len({start.astimezone(dt.UTC) for start in starts})
+    sunday = [start for start in starts if start.date() == dt.date(2026, 3, 8)]
+    # The day's intervals less the hour that never happens.
+    assert len(sunday) == (1440 - 60) // run.minutes
+    assert not [start for start in sunday if start.hour == 2]

@@ -441,3 +441,18 @@ def test_publishing_again_is_refused_and_a_newer_one_supersedes(two_lines):
     assert ScheduledShift.objects.filter(schedule=old).count() == sum(
         len(line.shifts) for line in result.lines
     )
+
+
+def test_nobody_is_scheduled_on_a_day_live_help_is_closed():
+    # Monday needs 3, Tuesday to Friday 2; the pattern may be worked any day of the week. The
+    # cheapest cover would bring a third agent in Sunday to Thursday; with the weekend closed,
+    # nobody comes in on Saturday or Sunday, and the third agent works Monday to Friday.
+    need = span([0], (9, 0), (17, 0), 3) | span(range(1, 5), (9, 0), (17, 0), 2)
+    result = schedule_make(
+        requirement=requirement(need),
+        patterns=patterns(pattern(weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])),
+        absence=0,
+    )
+    assert all(shift.starts_at.weekday() < 5 for line in result.lines for shift in line.shifts)
+    assert result.short_hours == 0
+    assert len(result.lines) == 3
