@@ -4,6 +4,7 @@ from contactcenter.desk import (
     journey_pages,
     planning,
     planning_hours,
+    planning_schedule,
     reports,
     surveys,
     tools,
@@ -51,6 +52,18 @@ urlpatterns = [
     path("planning/result/", planning.planning_result, name="planning-result"),
     path("planning/hours/", planning_hours.hours_page, name="planning-hours"),
     path("planning/hours/approve/", planning_hours.hours_approve, name="planning-hours-approve"),
+    path("planning/schedule/", planning_schedule.schedule_page, name="planning-schedule"),
+    path(
+        "planning/schedule/publish/",
+        planning_schedule.schedule_publish_view,
+        name="planning-schedule-publish",
+    ),
+    path(
+        "planning/schedule/draft/",
+        planning_schedule.schedule_draft_view,
+        name="planning-schedule-draft",
+    ),
+    path("my-schedule/", planning_schedule.my_schedule, name="my-schedule"),
     path("reports/schedules/", reports.schedule_add, name="report-schedule-add"),
     path(
         "reports/schedules/<int:schedule_id>/remove/",

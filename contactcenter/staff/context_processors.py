@@ -41,6 +41,10 @@ def staff_navigation(request: HttpRequest) -> dict:
             # Supervisors keep the canned replies agents insert.
             "canned_replies": bool(roles & SUPERVISOR_ROLES),
             "reports": bool(roles & SUPERVISOR_ROLES),
+            # Their own shifts, beside the sign-out button, for supervisors (their menu wraps
+            # anyway); agents find the link under "My work" in the workspace, since one more
+            # entry here wraps a Tier 1 agent's Spanish menu at 1366 px.
+            "my_schedule": bool(roles & SUPERVISOR_ROLES),
             # Service levels, journeys, surveys and planning share one menu entry and a row of tabs.
             "in_reports": request.path.startswith(REPORT_PATHS),
         }

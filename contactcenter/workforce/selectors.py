@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Sum
 
 from contactcenter.operations.models import NO_QUEUE, IntervalFacts
@@ -22,6 +24,7 @@ from contactcenter.workforce.models import (
     ScheduleInterval,
     ScheduleStatus,
 )
+from contactcenter.workforce.schedule_csv import ShiftBreak, ShiftRow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -195,6 +198,81 @@ def coverage_by_interval(*, schedule: Schedule) -> list[CoverageRow]:
         for start, required, scheduled in ScheduleInterval.objects.filter(
             schedule=schedule
         ).values_list("start", "required", "scheduled")
+    ]
+
+
+def schedule_shown(*, week: dt.date, draft: bool = False) -> Schedule | None:
+    """The schedule the planning page shows for the week: the published one, else the newest
+    draft; with ``draft``, the newest draft even when one is published."""
+    if not draft:
+        published = schedule_latest(week=week)
+        if published is not None:
+            return published
+    return (
+        Schedule.objects.filter(week_start=_monday(week), status=ScheduleStatus.DRAFT)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def schedule_newer_draft(*, schedule: Schedule) -> Schedule | None:
+    """A draft of the same week made after ``schedule``, if any (to offer it on the page)."""
+    return (
+        Schedule.objects.filter(
+            week_start=schedule.week_start, status=ScheduleStatus.DRAFT, pk__gt=schedule.pk
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def schedule_zone() -> ZoneInfo:
+    """The clock schedules are made on: live help's (the business calendar's) time zone."""
+    return ZoneInfo(settings.LIVE_HELP_TIME_ZONE)
+
+
+def line_number(label: str) -> int:
+    """``Line 12`` (or ``Línea 12``) → 12: lines are ordered by number, not as text."""
+    digits = "".join(character for character in label if character.isdigit())
+    return int(digits) if digits else 0
+
+
+def shift_row(shift: ScheduledShift) -> ShiftRow:
+    """A stored shift on the agency's clock, as the CSV writers and the pages take it."""
+    zone = schedule_zone()
+    return ShiftRow(
+        agent=shift.agent.get_username() if shift.agent is not None else "",
+        line=shift.line_label,
+        pattern=shift.pattern,
+        day=shift.day,
+        start=shift.starts_at.astimezone(zone),
+        end=shift.ends_at.astimezone(zone),
+        breaks=tuple(
+            ShiftBreak(
+                dt.datetime.fromisoformat(placed["start"]).astimezone(zone),
+                dt.datetime.fromisoformat(placed["end"]).astimezone(zone),
+                bool(placed["paid"]),
+            )
+            for placed in shift.breaks
+        ),
+    )
+
+
+def schedule_shift_rows(*, schedule: Schedule) -> list[ShiftRow]:
+    """Every shift of a stored schedule, line by line (Line 1, 2, ... 10), each line's days in
+    order: the rows of the shifts CSV and of the page's table per agent. Supervisors only."""
+    shifts = ScheduledShift.objects.filter(schedule=schedule).select_related("agent")
+    rows = [shift_row(shift) for shift in shifts]
+    rows.sort(key=lambda row: (line_number(row.line), row.line, row.day))
+    return rows
+
+
+def coverage_local(*, schedule: Schedule) -> list[CoverageRow]:
+    """``coverage_by_interval`` with each start on the agency's clock."""
+    zone = schedule_zone()
+    return [
+        CoverageRow(row.start.astimezone(zone), row.required, row.scheduled)
+        for row in coverage_by_interval(schedule=schedule)
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,14 @@ from contactcenter.workforce.models import (
     ScheduleInterval,
     ScheduleStatus,
 )
-from contactcenter.workforce.schedule import ScheduleResult
+from contactcenter.workforce.plan import plan_make
+from contactcenter.workforce.schedule import (
+    ScheduleResult,
+    requirement_from_plan,
+    schedule_make,
+)
+from contactcenter.workforce.selectors import schedulable_agents
+from contactcenter.workforce.shifts import patterns_load
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -106,3 +114,19 @@ def schedule_publish(*, schedule: Schedule) -> Schedule:
         extra={"schedule_id": locked.pk, "week_start": str(locked.week_start)},
     )
     return locked
+
+
+def schedule_draft_from_plan(*, week: dt.date, created_by: User | None = None) -> Schedule:
+    """What ``contactcenter schedule --week W --all --assign-agents --save`` does: the plan for
+    every queue with history, scheduled on the shipped patterns with the default absence and
+    time limit, the lines handed to routing's agents by username, stored as a draft. ``week``
+    is any day of the week. The plan's and the solver's refusals (no history, ...) pass
+    through as ``ApplicationError`` before anything is stored."""
+    monday = week - dt.timedelta(days=week.weekday())
+    run = plan_make(queue_codes=None, day=monday)
+    result = schedule_make(
+        requirement=requirement_from_plan(run),
+        patterns=patterns_load(),
+        agents=schedulable_agents(),
+    )
+    return schedule_save(result=result, created_by=created_by)

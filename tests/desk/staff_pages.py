@@ -189,6 +189,56 @@ def _hours_grow(w: World, n: int) -> None:
         )
 
 
+def _schedule_save(w: World, *, publish: bool) -> None:
+    """A schedule of the current week with ``w.state["lines"]`` agent lines (that many agents
+    9:00-17:00 on weekdays, one pattern without breaks), Line 1 handed to the Tier 1 agent."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from contactcenter.workforce.schedule import requirement_from_starts, schedule_make
+    from contactcenter.workforce.services import schedule_publish, schedule_save
+    from contactcenter.workforce.shifts import patterns_parse
+
+    zone = ZoneInfo(settings.LIVE_HELP_TIME_ZONE)
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    need = {
+        dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(hour, minute), zone): w.state[
+            "lines"
+        ]
+        for day in range(5)
+        for hour in range(9, 17)
+        for minute in (0, 30)
+    }
+    pattern = {"code": "day", "label": {"en": "Day"}, "starts": ["09:00"], "length": 480,
+               "days": 5, "weekdays": ["mon", "tue", "wed", "thu", "fri"]}  # fmt: skip
+    result = schedule_make(
+        requirement=requirement_from_starts(
+            monday=monday, minutes=30, zone=zone, agents_by_start=need
+        ),
+        patterns=patterns_parse({"patterns": [pattern]}),
+        absence=0.0,
+        agents=[(w.users["tier1"].pk, w.users["tier1"].get_username())],
+    )
+    schedule = schedule_save(result=result)
+    if publish:
+        schedule_publish(schedule=schedule)
+
+
+def _schedule_grow(w: World, n: int) -> None:
+    """A newer draft of the week with ``n`` more agent lines, each a row of the table."""
+    w.state["lines"] = w.state.get("lines", 0) + n
+    _schedule_save(w, publish=False)
+
+
+def _my_schedule_grow(w: World, n: int) -> None:
+    """A newer published schedule with ``n`` more lines: other agents' shifts, never read."""
+    w.state["lines"] = w.state.get("lines", 0) + n
+    _schedule_save(w, publish=True)
+
+
 def _home_start(w: World) -> str:
     w.state["agent"] = _agent(w.users["tier1"])
     return "/desk/"
@@ -642,6 +692,13 @@ PAGES: dict[str, Page] = {
     "hours of live help": Page(
         "supervisor", _hours_start, _hours_grow, 'data-testid="hours-approval"'
     ),
+    "schedule": Page(
+        "supervisor",
+        lambda w: "/desk/planning/schedule/?draft=1",
+        _schedule_grow,
+        'data-testid="schedule-line"',
+    ),
+    "my schedule": Page("tier1", lambda w: "/desk/my-schedule/", _my_schedule_grow),
     "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
     "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),
     # Pages that list nothing that grows, here for the accessibility check.

@@ -29,6 +29,7 @@ from contactcenter.workforce.selectors import (
 )
 from contactcenter.workforce.services import schedule_publish, schedule_save
 from contactcenter.workforce.shifts import patterns_load, patterns_parse
+from tests.workforce.hours_data import facts_with_arrivals  # noqa: F401 (a fixture)
 
 ZONE = ZoneInfo("America/New_York")
 MONDAY = dt.date(2026, 3, 2)
@@ -456,3 +457,21 @@ def test_nobody_is_scheduled_on_a_day_live_help_is_closed():
     assert all(shift.starts_at.weekday() < 5 for line in result.lines for shift in line.shifts)
     assert result.short_hours == 0
     assert len(result.lines) == 3
+
+
+def test_a_draft_from_the_plan_as_the_desk_makes_it(facts_with_arrivals, staff):  # noqa: F811
+    """``schedule_draft_from_plan`` (the desk's button) runs the plan for every queue with
+    history and stores a draft made by the person who asked; the plan's golden flat week needs
+    someone on every open half-hour, and the schedule leaves none of them short."""
+    from contactcenter.workforce.services import schedule_draft_from_plan
+    from tests.workforce.hours_data import MONDAY as HOURS_MONDAY
+
+    supervisor = staff("supervisor")
+    schedule = schedule_draft_from_plan(
+        week=HOURS_MONDAY + dt.timedelta(days=2), created_by=supervisor
+    )
+    assert schedule.status == ScheduleStatus.DRAFT
+    assert schedule.week_start == HOURS_MONDAY and schedule.created_by == supervisor
+    assert schedule.agent_lines > 0 and schedule.required_hours > 0
+    assert schedule.short_hours == 0
+    assert ScheduledShift.objects.filter(schedule=schedule).count() > 0

@@ -19,6 +19,7 @@ from contactcenter.setup.demo.people import people_write
 from contactcenter.setup.demo.plan import DemoPlan
 from contactcenter.setup.demo.processing_times import processing_times_write
 from contactcenter.setup.demo.replies import canned_replies_write
+from contactcenter.setup.demo.schedule import demo_schedule_write
 from contactcenter.setup.demo.staff import staff_users_write
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class SeedSummary:
     staff: int
     canned_replies: int = 0
     intervals: int = 0
+    schedule_lines: int = 0
 
 
 @transaction.atomic
@@ -58,6 +60,7 @@ def demo_plan_write(
     canned_replies = canned_replies_write(replies=plan.canned_replies)
     intervals = operations_history_write(today=plan.today, seed=plan.seed)
     intervals += agent_office_history_write(today=plan.today, seed=plan.seed)
+    schedule_lines = demo_schedule_write(today=plan.today)
     summary = SeedSummary(
         cases=len(plan.cases),
         people=len(people),
@@ -68,6 +71,7 @@ def demo_plan_write(
         staff=staff,
         canned_replies=canned_replies,
         intervals=intervals,
+        schedule_lines=schedule_lines,
     )
     logger.info("setup.demo_seeded", extra={"cases": summary.cases, "seed": plan.seed})
     return summary

@@ -106,7 +106,8 @@ class Command(BaseCommand):
             f"({summary.events} status events), {summary.processing_times} processing-time "
             f"publications, {summary.representatives} representatives, {summary.closures} "
             f"office closures, {summary.staff} staff users, {summary.canned_replies} canned "
-            f"replies and {summary.intervals} intervals of past operations counts "
+            f"replies, {summary.intervals} intervals of past operations counts and this "
+            f"week's published schedule of {summary.schedule_lines} agent lines "
             f"in {elapsed:.1f} s "
             f"(seed {seed}, as of {today.isoformat()})."
         )

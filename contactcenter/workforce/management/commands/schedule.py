@@ -15,7 +15,6 @@ stored.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -41,20 +40,21 @@ from contactcenter.workforce.management.options import (
 from contactcenter.workforce.schedule import (
     DEFAULT_ABSENCE,
     DEFAULT_TIME_LIMIT,
-    AgentLine,
     Requirement,
     ScheduleResult,
     requirement_from_plan,
     requirements_csv_read,
     schedule_make,
 )
+from contactcenter.workforce.schedule_csv import (
+    coverage_csv_write,
+    result_shift_rows,
+    shifts_csv_write,
+)
 from contactcenter.workforce.selectors import schedulable_agents
 from contactcenter.workforce.services import schedule_publish, schedule_save
 from contactcenter.workforce.shifts import patterns_load
 from contactcenter.workforce.staffing import share_parse
-
-_SHIFT_COLUMNS = ["agent", "line", "pattern", "day", "start", "end", "breaks", "paid_hours"]
-_COVERAGE_COLUMNS = ["interval_start", "required", "scheduled", "short", "over"]
 
 
 def _decimal(value: float, places: int) -> str:
@@ -63,14 +63,6 @@ def _decimal(value: float, places: int) -> str:
 
 def _clock(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M")
-
-
-def _breaks_text(line: AgentLine, index: int) -> str:
-    """``10:30-10:45 paid;12:00-12:30 unpaid``: fixed English words, as the CSV's headers."""
-    return ";".join(
-        f"{_clock(placed.start)}-{_clock(placed.end)} {'paid' if placed.paid else 'unpaid'}"
-        for placed in line.shifts[index].breaks
-    )
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -167,37 +159,11 @@ def summary_lines(result: ScheduleResult, *, by_agent: bool) -> list[str]:
 
 
 def shifts_csv(result: ScheduleResult, out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_SHIFT_COLUMNS)
-    for line in result.lines:
-        for index, shift in enumerate(line.shifts):
-            writer.writerow(
-                [
-                    line.agent_name,
-                    line.label,
-                    line.pattern.code,
-                    shift.day.isoformat(),
-                    shift.starts_at.isoformat(),
-                    shift.ends_at.isoformat(),
-                    _breaks_text(line, index),
-                    f"{line.pattern.paid_minutes / 60:.2f}",
-                ]
-            )
+    shifts_csv_write(result_shift_rows(result), out)
 
 
 def coverage_csv(result: ScheduleResult, out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_COVERAGE_COLUMNS)
-    for row in result.intervals:
-        writer.writerow(
-            [
-                row.start.isoformat(),
-                row.required,
-                f"{row.scheduled:.2f}",
-                f"{row.short:.2f}",
-                f"{row.over:.2f}",
-            ]
-        )
+    coverage_csv_write(result.intervals, out)
 
 
 def result_json(result: ScheduleResult, saved: int | None) -> dict[str, Any]:
