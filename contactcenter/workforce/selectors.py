@@ -277,14 +277,23 @@ def coverage_local(*, schedule: Schedule) -> list[CoverageRow]:
 
 
 def schedulable_agents() -> list[tuple[int, str]]:
-    """Routing's agents as (user id, username), by username then id: the stable order in which
-    a schedule's lines are handed to real agents."""
-    return [
-        (user_id, username)
-        for user_id, username in Agent.objects.order_by("user__username", "user_id").values_list(
-            "user_id", "user__username"
-        )
-    ]
+    """Routing's agents whose accounts are active, as (user id, username): the front line
+    (agents with Tier 1 work, not supervisors) first, then other agents, then supervisors (who
+    may take calls too), each by username then id. The stable order in which a schedule's lines
+    are handed to real agents, so supervisors get lines only when the agents are all placed."""
+    rows = Agent.objects.filter(user__is_active=True).values_list(
+        "user_id", "user__username", "tiers"
+    )
+    ordered = sorted(
+        rows,
+        key=lambda row: (
+            "supervisor" in (row[2] or []),
+            "tier1" not in (row[2] or []),
+            row[1],
+            row[0],
+        ),
+    )
+    return [(user_id, username) for user_id, username, _tiers in ordered]
 
 
 def agent_skill_sets(*, queue_codes: Sequence[str]) -> dict[frozenset[str], int]:

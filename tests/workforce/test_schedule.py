@@ -475,3 +475,18 @@ def test_a_draft_from_the_plan_as_the_desk_makes_it(facts_with_arrivals, staff):
     assert schedule.agent_lines > 0 and schedule.required_hours > 0
     assert schedule.short_hours == 0
     assert ScheduledShift.objects.filter(schedule=schedule).count() > 0
+
+
+def test_the_front_line_gets_lines_before_supervisors_and_inactive_accounts_none(make_agent):
+    boss = make_agent(tiers=["supervisor", "tier1", "tier2"])
+    boss.user.username = "aaron.supervisor"
+    boss.user.save()
+    officer = make_agent(tiers=["tier2"])
+    agent = make_agent(tiers=["tier1"])
+    gone = make_agent(tiers=["tier1"])
+    gone.user.is_active = False
+    gone.user.save()
+    order = [user_id for user_id, _name in schedulable_agents()]
+    # The Tier 1 agent first, then the Tier 2 officer, the supervisor last (though first by
+    # name); never the inactive account.
+    assert order == [agent.user_id, officer.user_id, boss.user_id]
