@@ -113,9 +113,9 @@ def _answered_after(page, key: str, action: str) -> None:
     ) as answer:
         page.keyboard.press(key)
     assert answer.value.status == 200 and answer.value.request.headers.get("hx-request") == "true"
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 def _ready(page) -> None:
