@@ -9,16 +9,22 @@ layer and the cache.
 Each agent is a client of its own (its own cookies, as a browser has) that signs in on the
 desk's sign-in page, then works one chat after another:
 
-- ``available``: set presence to available (the desk offers the next chat at once) and load
-  the home page it lands on, which shows the offer;
-- ``accept``: accept the offer, load the inquiry page it lands on and open the chat panel's
-  socket (``ws/chat/desk/<reference>``) up to its first status;
+- ``available``: set presence to available (the desk offers the next chat at once); the
+  page's form posts it with htmx and gets back "My work", which shows the offer;
+- ``accept``: accept the offer (a plain form post), load the inquiry page it lands on and
+  open the chat panel's socket (``ws/chat/desk/<reference>``) up to its first status;
 - ``reply``: send a message on that socket until it comes back stored (its acknowledgement);
-- ``note``: add an internal note and load the page it lands on;
+- ``note``: add an internal note (htmx: the answer is the history with the note in it);
 - ``resolve``: resolve with a disposition (the work item is finished and the agent moves to
-  wrap-up) and load the page it lands on; the chat socket is closed.
+  wrap-up; htmx: the answer is the right pane, "My work" and the contact's heading); the chat
+  socket is closed.
 
-Every POST follows its redirect, as the browser does, so an action's time is what the agent
+Each request is the one the page's own form sends in a browser with JavaScript: the forms that
+post with htmx (presence, note, resolve) carry htmx's headers (``HX-Request``,
+``HX-Current-URL``, ``HX-Target``, the CSRF header from the page) and the same fields and
+address as the form, and are answered with a fragment, which must be a 200 (a redirect would be
+a change of behaviour, and fails the action); a plain form post (accept, "Get next") follows
+its redirect and loads the whole page, as the browser does. An action's time is what the agent
 waits for. Load (open loop): actions are due on a fixed clock, ``--rate`` a second in all,
 over the agents in turn (with 50 agents at 20 a second, each agent's next action is due every
 2.5 s); each is timed from when it was due, so an agent still busy with its previous action
@@ -167,6 +173,7 @@ class AgentClient:
         self.origin = origin
         self.client = httpx.AsyncClient(base_url=origin, follow_redirects=True, timeout=60)
         self.socket = None
+        self.page = "/desk/"  # the page the agent has open, which the htmx forms post from
         self.reference = ""
         self.offer = ""
         self.sent = 0
@@ -178,14 +185,29 @@ class AgentClient:
         if not str(answer.url).endswith("/desk/"):
             raise RuntimeError(f"sign-in ended at {answer.url.path}")
 
+    async def _htmx(self, url: str, data: dict[str, str], target: str):
+        """A form's post as htmx sends it from the open page: htmx's headers, no redirect."""
+        headers = _csrf(self.client) | {
+            "HX-Request": "true", "HX-Current-URL": self.origin + self.page, "HX-Target": target,
+        }  # fmt: skip
+        answer = await self.client.post(url, data=data, headers=headers, follow_redirects=False)
+        if answer.status_code != 200:
+            raise RuntimeError(f"HTTP {answer.status_code}")
+        return answer
+
     async def available(self) -> None:
-        answer = await _post(self.client, "/desk/presence/", {"presence": "available"})
+        # On an inquiry page, the presence form marks it in "My work" and names it as ``next``.
+        url, data = "/desk/presence/", {"presence": "available"}
+        if self.reference and self.page == f"/desk/inquiries/{self.reference}/":
+            url, data["next"] = f"{url}?current={self.reference}", self.page
+        answer = await self._htmx(url, data, "work-panels")
         found = OFFER.search(answer.text)
         self.offer = found.group(1) if found else ""
 
     async def accept(self) -> None:
         if not self.offer:  # nothing was offered when going available: ask again
             answer = await _post(self.client, "/desk/offers/next/", {})
+            self.page = answer.url.path
             found = OFFER.search(answer.text)
             if not found:
                 raise RuntimeError("no offer")
@@ -195,6 +217,7 @@ class AgentClient:
         if not found:
             raise RuntimeError("accept did not open the inquiry")
         self.reference, self.offer = found.group(1), ""
+        self.page = answer.url.path
         import websockets
 
         session = self.client.cookies.get("sessionid", "")
@@ -223,15 +246,16 @@ class AgentClient:
                 return
 
     async def note(self) -> None:
-        answer = await _post(self.client, f"/desk/inquiries/{self.reference}/note/",
-                             {"note-body": "Asked for the receipt number."})  # fmt: skip
+        answer = await self._htmx(f"/desk/inquiries/{self.reference}/note/",
+                                  {"note-body": "Asked for the receipt number."},
+                                  "inquiry-history")  # fmt: skip
         if "Note added" not in answer.text:
             raise RuntimeError("note not added")
 
     async def resolve(self) -> None:
-        answer = await _post(self.client, f"/desk/inquiries/{self.reference}/resolve/",
-                             {"resolve-disposition": "resolved_first_contact",
-                              "resolve-note": "Answered."})  # fmt: skip
+        answer = await self._htmx(f"/desk/inquiries/{self.reference}/resolve/",
+                                  {"resolve-disposition": "resolved_first_contact",
+                                   "resolve-note": "Answered."}, "pane-context")  # fmt: skip
         if self.socket is not None:
             await self.socket.close()
             self.socket = None

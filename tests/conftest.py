@@ -208,6 +208,17 @@ def _language_indexes_shared(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _process_caches_cleared():
+    """Each test starts with no reference list kept from the test before (core/process_cache.py:
+    a rolled-back test's rows would otherwise still be listed)."""
+    from contactcenter.core.process_cache import process_caches_clear
+
+    process_caches_clear()
+    yield
+    process_caches_clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language, whatever the test before it activated."""
     translation.deactivate()

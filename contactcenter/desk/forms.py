@@ -216,9 +216,12 @@ class TransferForm(UswdsForm):
                 queues = [(f"queue:{q.pk}", q.name(language)) for q in options.queues]
                 choices.append((_("Queues"), queues))
             if options.agents:
+                # Each presence's label translated once, not once per colleague (Django's
+                # get_presence_display() rebuilds the choices' lookup on every call).
+                presence = {value: str(label) for value, label in Presence.choices}
                 agents = [
                     (f"agent:{a.pk}", f"{a.user.get_full_name() or a.user.get_username()} "
-                                      f"({a.get_presence_display()})")
+                                      f"({presence.get(a.presence, a.presence)})")
                     for a in options.agents
                 ]  # fmt: skip
                 choices.append((_("Colleagues at the desk"), agents))

@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
+from contactcenter.core.process_cache import ProcessCache
 from contactcenter.core.text_patterns import has_control_characters
 from contactcenter.desk.models import CannedReply
 from contactcenter.inquiries.models import Inquiry
@@ -244,9 +245,16 @@ def canned_replies_all() -> list[CannedReply]:
     return list(ordered)
 
 
+# Every inquiry page lists them: read at most every few seconds per process, cleared when a
+# reply is saved (desk/apps.py).
+CANNED_REPLIES_OFFERED: ProcessCache[list[CannedReply]] = ProcessCache(
+    "canned_replies_offered", lambda: list(CannedReply.objects.filter(active=True))
+)
+
+
 def canned_replies_offered() -> list[CannedReply]:
     """The replies agents may insert, in the supervisors' order."""
-    return list(CannedReply.objects.filter(active=True))
+    return CANNED_REPLIES_OFFERED.get()
 
 
 def canned_reply_get(*, reply_id: int) -> CannedReply:

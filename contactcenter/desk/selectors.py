@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import NotFound
+from contactcenter.core.process_cache import ProcessCache
 from contactcenter.desk.access import is_supervisor
 from contactcenter.desk.callbacks import callbacks_for_officer
 from contactcenter.inquiries.models import Inquiry, InquiryEvent
@@ -201,9 +202,17 @@ class TransferOptions:
     pending: WorkItem | None  # its warm transfer waiting to be taken, if any
 
 
+# The queues a contact could be transferred to are among the active ones: read at most every
+# few seconds per process (every inquiry page asks), cleared when a queue is saved (desk/apps.py).
+ACTIVE_QUEUES: ProcessCache[list[Queue]] = ProcessCache(
+    "active_queues", lambda: list(Queue.objects.filter(active=True))
+)
+
+
 def transfer_options(*, agent: Agent, held_item_ids: Sequence[int]) -> TransferOptions | None:
     """For the contact the agent holds on this inquiry (None if they hold none): where it may
-    go, and a warm transfer already waiting. Three queries whatever the numbers."""
+    go, and a warm transfer already waiting. Three queries whatever the numbers (two while the
+    active queues are kept)."""
     if not held_item_ids:
         return None
     item = WorkItem.objects.select_related("queue").filter(pk=held_item_ids[0]).first()
@@ -214,9 +223,7 @@ def transfer_options(*, agent: Agent, held_item_ids: Sequence[int]) -> TransferO
         .filter(transferred_from=item, state__in=[WorkState.QUEUED, WorkState.OFFERED])
         .first()
     )
-    queues = [
-        q for q in Queue.objects.filter(active=True) if queue_transfer_refusal(q, item) is None
-    ]
+    queues = [q for q in ACTIVE_QUEUES.get() if queue_transfer_refusal(q, item) is None]
     agents = [
         other
         for other in Agent.objects.select_related("user")

@@ -2,8 +2,10 @@
 
 Every action is a POST that calls one desk or domain service; an ``ApplicationError`` becomes
 a message on the page and, because each service is one transaction, changes nothing. Pages
-work with plain form posts and full reloads; htmx only refreshes fragments when a live event
-arrives over the desk's WebSocket.
+work with plain form posts and full reloads. With JavaScript, htmx refreshes fragments when a
+live event arrives over the desk's WebSocket, and a presence change, a note and a resolution
+post with htmx and are answered with only the part of the page they changed (and the messages,
+out of band) instead of a redirect to the whole page.
 """
 
 from __future__ import annotations
@@ -196,6 +198,8 @@ def presence(request: HttpRequest) -> HttpResponse:
     form = forms.PresenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose available, away, wrap-up or offline."))
+        if _is_htmx(request):
+            return _presence_answer(request, _agent(request))
         return redirect("desk:home")
     agent = _agent(request)
     result = _run(
@@ -204,7 +208,18 @@ def presence(request: HttpRequest) -> HttpResponse:
     )
     if agent.presence == Presence.AVAILABLE and result is None:
         messages.info(request, _("You are available. Work will be offered as it comes in."))
+    if _is_htmx(request):
+        return _presence_answer(request, agent)
     return redirect(_back_to(request))
+
+
+def _presence_answer(request: HttpRequest, agent: Agent) -> HttpResponse:
+    """htmx's answer to a presence change: only "My work" (the page stays as it is), with the
+    page's messages out of band; a plain form post reloads the page instead."""
+    current = _current_reference(request.GET.get("current", ""))
+    return _page(
+        request, "desk/_presence_answer.html", _work_context(request, agent, current=current)
+    )
 
 
 def _back_to(request: HttpRequest, default: str = "") -> str:
@@ -462,15 +477,14 @@ def _act_identity(act: _Act) -> None:
         )
 
 
-def _act_note(act: _Act) -> None:
+def _act_note(act: _Act) -> bool:
     form = act.form(forms.NoteForm, "note")
-    if form is not None:
-        act.run(
-            lambda: inquiry_add_note(
-                inquiry=act.inquiry, actor=act.user, body=form.cleaned_data["body"]
-            ),
-            _("Note added."),
-        )
+    return form is not None and act.run(
+        lambda: inquiry_add_note(
+            inquiry=act.inquiry, actor=act.user, body=form.cleaned_data["body"]
+        ),
+        _("Note added."),
+    )
 
 
 def _act_escalate(act: _Act) -> None:
@@ -515,20 +529,19 @@ def _act_callback(act: _Act) -> None:
         )
 
 
-def _act_resolve(act: _Act) -> None:
+def _act_resolve(act: _Act) -> bool:
     form = act.form(forms.ResolveForm, "resolve")
-    if form is not None:
-        act.run(
-            lambda: services.desk_inquiry_resolve(
-                agent=act.agent,
-                actor=act.user,
-                inquiry=act.inquiry,
-                held_item_ids=act.found.held_item_ids,
-                disposition=form.cleaned_data["disposition"],
-                note=form.cleaned_data["note"],
-            ),
-            _("Inquiry resolved and closed."),
-        )
+    return form is not None and act.run(
+        lambda: services.desk_inquiry_resolve(
+            agent=act.agent,
+            actor=act.user,
+            inquiry=act.inquiry,
+            held_item_ids=act.found.held_item_ids,
+            disposition=form.cleaned_data["disposition"],
+            note=form.cleaned_data["note"],
+        ),
+        _("Inquiry resolved and closed."),
+    )
 
 
 def _act_transfer(act: _Act) -> None:
@@ -577,7 +590,8 @@ def _act_unlock(act: _Act) -> None:
     )  # fmt: skip
 
 
-ACTIONS: dict[str, Callable[[_Act], None]] = {
+# Each returns whether it was done (None: not said; only the htmx answers need it).
+ACTIONS: dict[str, Callable[[_Act], bool | None]] = {
     "identity": _act_identity,
     "note": _act_note,
     "escalate": _act_escalate,
@@ -587,7 +601,7 @@ ACTIONS: dict[str, Callable[[_Act], None]] = {
     "transfer": _act_transfer,
     "transfer-cancel": _act_transfer_cancel,
 }
-SUPERVISOR_ACTIONS: dict[str, Callable[[_Act], None]] = {"unlock": _act_unlock}
+SUPERVISOR_ACTIONS: dict[str, Callable[[_Act], bool | None]] = {"unlock": _act_unlock}
 
 
 @require_POST
@@ -601,6 +615,8 @@ def inquiry_action(request: HttpRequest, reference: str, action: str) -> HttpRes
     back = redirect(_back_to(request, reverse("desk:inquiry", args=[reference])))
     if not found.can_act:
         messages.error(request, _("You are not working this inquiry any more."))
+        if _is_htmx(request) and action in HTMX_ANSWERS:
+            return _action_answer(request, reference, action, done=False)
         return back
     handler = ACTIONS.get(action)
     if handler is None and user_roles(request.user) & SUPERVISOR_ROLES:
@@ -609,8 +625,41 @@ def inquiry_action(request: HttpRequest, reference: str, action: str) -> HttpRes
         messages.error(request, _("Unknown action."))
         return back
     user = cast(User, request.user)  # desk_roles_required let only signed-in staff through
-    handler(_Act(request=request, found=found, user=user, agent=_agent(request)))
+    done = handler(_Act(request=request, found=found, user=user, agent=_agent(request)))
+    if _is_htmx(request) and action in HTMX_ANSWERS:
+        return _action_answer(request, reference, action, done=bool(done))
     return back
+
+
+# The actions whose forms post with htmx (desk/_person_and_case.html), and the part of the
+# page each answers with; every other action reloads the page it came from.
+HTMX_ANSWERS = frozenset({"note", "resolve"})
+
+
+def _action_answer(
+    request: HttpRequest, reference: str, action: str, *, done: bool
+) -> HttpResponse:
+    """htmx's answer to a note or a resolution: the part of the inquiry page that changed,
+    with the page's messages out of band. A refusal answers with the messages alone and tells
+    htmx to swap nothing else, so what was typed stays in the form; a success tells the form
+    (``desk-form-done``, desk.js) to clear itself."""
+    if not done:
+        response = _page(request, "desk/_messages_answer.html", {})
+        response["HX-Reswap"] = "none"
+        return response
+    found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+    if action == "note":
+        context: dict = {"inquiry": found.inquiry,
+                         "history": selectors.inquiry_history(inquiry=found.inquiry)}  # fmt: skip
+        response = _page(request, "desk/_note_answer.html", context)
+    else:
+        agent = _agent(request)
+        agent.refresh_from_db()  # the resolution moved them to after-contact work
+        context = _inquiry_context(request, found)
+        context.update(_work_context(request, agent, current=found.inquiry.reference_number))
+        response = _page(request, "desk/_resolve_answer.html", context)
+    response["HX-Trigger"] = "desk-form-done"
+    return response
 
 
 def _valid(request: HttpRequest, form: forms.UswdsForm) -> bool:

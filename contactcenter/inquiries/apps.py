@@ -19,6 +19,11 @@ class InquiriesConfig(AppConfig):
     label = "inquiries"
 
     def ready(self) -> None:
+        from contactcenter.core.process_cache import clear_on_change
+        from contactcenter.inquiries.models import Disposition
+        from contactcenter.inquiries.selectors import DISPOSITIONS_OFFERED
+
+        clear_on_change(DISPOSITIONS_OFFERED, Disposition)
         post_migrate.connect(
             _builtin_dispositions_kept, sender=self, dispatch_uid="inquiries.builtin_dispositions"
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import case_get_for_viewer
 from contactcenter.core.errors import ApplicationError, ErrorCode
+from contactcenter.core.process_cache import ProcessCache
 from contactcenter.core.receipt_numbers import ReceiptNumber
 from contactcenter.inquiries.models import Disposition, DispositionCode, Inquiry, VerifiedAs
 from contactcenter.people.models import Person, Representative
@@ -39,13 +40,18 @@ def inquiry_case_for_viewer(
     )
 
 
+# The dispositions offered, read at most every few seconds per process (every inquiry page and
+# every resolution asks); cleared when one is saved (inquiries/apps.py).
+DISPOSITIONS_OFFERED: ProcessCache[list[Disposition]] = ProcessCache(
+    "dispositions_offered",
+    lambda: list(Disposition.objects.filter(active=True).exclude(code=DispositionCode.ESCALATED)),
+)
+
+
 def dispositions_for_agents(*, language: str) -> list[tuple[str, str]]:
     """The wrap-up codes an agent may choose when resolving, as (code, label) in ``language``,
     in the supervisors' order: the active ones, but escalating (an action of its own)."""
-    return [
-        (d.code, d.label(language))
-        for d in Disposition.objects.filter(active=True).exclude(code=DispositionCode.ESCALATED)
-    ]
+    return [(d.code, d.label(language)) for d in DISPOSITIONS_OFFERED.get()]
 
 
 def inquiry_party_name_for_viewer(

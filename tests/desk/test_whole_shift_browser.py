@@ -104,6 +104,20 @@ def _load_after(page, key: str) -> None:
         page.keyboard.press(key)
 
 
+def _answered_after(page, key: str, action: str) -> None:
+    """Press ``key`` on a form that posts with htmx (``action``: "presence/", "note/",
+    "resolve/"): the page stays, the part it changed is swapped in. Waits for the answer and
+    the swap to settle."""
+    with page.expect_response(
+        lambda answer: answer.request.method == "POST" and action in answer.url
+    ) as answer:
+        page.keyboard.press(key)
+    assert answer.value.status == 200 and answer.value.request.headers.get("hx-request") == "true"
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 def _ready(page) -> None:
     """Wait until the workspace's script runs (it shows the "Keyboard shortcuts" button): a
     key pressed while the page still loads would reach no listener."""
@@ -153,7 +167,7 @@ def test_a_whole_shift(browser, server):
         expect(agent.get_by_test_id("calls-simulated")).to_be_visible()
         available = agent.get_by_role("button", name="Available")
         tab_to(agent, available)
-        _load_after(agent, "Enter")
+        _answered_after(agent, "Enter", "presence/")
         expect(agent.get_by_test_id("presence")).to_have_text("Available")
         expect(agent.locator("body")).to_have_attribute("data-desk-live", "on")
         assert records.presence(data["agent"]) == "available"
@@ -315,7 +329,7 @@ def test_a_whole_shift(browser, server):
         expect(disposition).to_be_focused()
         choose_by_keyboard(agent, disposition, "Service request created")
         tab_to(agent, agent.get_by_role("button", name="Resolve and close"))
-        _load_after(agent, "Enter")
+        _answered_after(agent, "Enter", "resolve/")
         expect(agent.get_by_test_id("inquiry-state")).to_have_text("Closed")
         expect(log).to_contain_text("The agent ended the chat.")
         inquiry = records.inquiry(chat_reference)
@@ -325,7 +339,7 @@ def test_a_whole_shift(browser, server):
 
         # --- 6. A phone call queued through the phone line (simulated); Alt+A again --------
         tab_to(agent, agent.get_by_role("button", name="Available"))
-        _load_after(agent, "Enter")
+        _answered_after(agent, "Enter", "presence/")
         expect(agent.get_by_test_id("presence")).to_have_text("Available")
         expect(agent.get_by_test_id("no-offer")).to_be_visible()
         # Waiting with the focus on "Get next": the offer redraws "My work" live, and the
@@ -351,7 +365,7 @@ def test_a_whole_shift(browser, server):
         expect(agent.get_by_label("Note", exact=True)).to_be_focused()
         agent.keyboard.type("Caller is on a mobile phone; speak slowly.")
         tab_to(agent, agent.get_by_role("button", name="Add note"))
-        _load_after(agent, "Enter")
+        _answered_after(agent, "Enter", "note/")
         expect(agent.get_by_test_id("history")).to_contain_text(
             "Caller is on a mobile phone; speak slowly."
         )
@@ -366,7 +380,7 @@ def test_a_whole_shift(browser, server):
         other = other_context.new_page()
         _sign_in_by_keyboard(other, data["other"])
         tab_to(other, other.get_by_role("button", name="Available"))
-        _load_after(other, "Enter")
+        _answered_after(other, "Enter", "presence/")
         expect(other.get_by_test_id("presence")).to_have_text("Available")
         expect(other.locator("body")).to_have_attribute("data-desk-live", "on")
 

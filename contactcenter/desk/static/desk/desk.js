@@ -305,6 +305,13 @@
     });
   });
 
+  // --- forms answered with a fragment (presence, a note, a resolution) -------------------
+  // The server says "desk-form-done" (HX-Trigger) when the action was done: the form that
+  // asked clears what was typed. A refusal leaves the text in place to be corrected.
+  body.addEventListener("desk-form-done", function (event) {
+    if (event.target && event.target.tagName === "FORM") { event.target.reset(); }
+  });
+
   describe(document);
   refresh(document);
   window.setInterval(tick, 1000);
@@ -312,6 +319,11 @@
     describe(event.target);
     refresh(event.target);
     keepPlace(event.target);
+  });
+  // Parts an answer replaced out of band ("My work" after a resolution): the same, page-wide.
+  body.addEventListener("htmx:oobAfterSwap", function () {
+    describe(document);
+    refresh(document);
   });
 })();
 
