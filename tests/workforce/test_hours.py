@@ -212,6 +212,7 @@ def test_the_hours_command_prints_the_table_json_and_csv(facts_with_arrivals):
         (["--budget-hours", "lots"], "--budget-hours"),
         (["--step", "half"], "--step"),
         (["--earliest", "6"], "--earliest"),
+        (["--skill-groups", "agents"], "--skill-groups"),
     ],
 )
 def test_the_hours_command_refuses_bad_options(facts_with_arrivals, extra, message):

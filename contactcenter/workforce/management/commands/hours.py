@@ -177,6 +177,9 @@ class Command(PlanCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["language"] or settings.LANGUAGE_CODE):
+            if options.get("skill_groups"):
+                # The plan's option, inherited: the hours are sized per queue, not by group.
+                raise CommandError(_("--skill-groups is the plan command's; hours do not use it."))
             codes = [code.strip().lower() for code in options["days"].split(",") if code.strip()]
             unknown = [code for code in codes if code not in DAY_CODES]
             if unknown or not codes:
