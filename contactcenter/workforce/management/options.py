@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from contactcenter.workforce.forecast import Method
 from contactcenter.workforce.plan import DEFAULT_SHRINKAGE, PlanRun, plan_make
@@ -51,6 +53,35 @@ def plan_options_add(parser: CommandParser) -> None:
     parser.add_argument("--max-occupancy", help="occupancy cap, 0.85 or 85%%")
     parser.add_argument("--backtest-weeks", default="4", help="weeks of back-test (4)")
     parser.add_argument("--interval-minutes", help="15 or 30 (the facts' own by default)")
+
+
+class ProgressBars:
+    """``progress(total)`` for the workforce services: a tqdm bar on standard error per piece
+    of long work (shown on a terminal, kept out of pipes and captured output, none with
+    ``--no-progress``), all closed by ``close()``."""
+
+    def __init__(self, *, hidden: bool) -> None:
+        self.hidden = hidden
+        self.bars: list[tqdm[Any]] = []
+
+    def __call__(self, total: int) -> Callable[[], None]:
+        bar: tqdm[Any] = tqdm(
+            total=total,
+            unit=" steps",
+            file=sys.stderr,
+            disable=True if self.hidden else None,
+            dynamic_ncols=True,
+        )
+        self.bars.append(bar)
+
+        def step() -> None:
+            bar.update(1)
+
+        return step
+
+    def close(self) -> None:
+        for bar in self.bars:
+            bar.close()
 
 
 def number_parse(text: str, option: str) -> float:

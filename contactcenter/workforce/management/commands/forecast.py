@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +22,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from contactcenter.core.errors import ApplicationError
 from contactcenter.workforce.forecast import ForecastRun, Method, QueueForecast, forecasts_make
-from contactcenter.workforce.management.options import history_output_options_add
+from contactcenter.workforce.management.options import (
+    ProgressBars,
+    history_output_options_add,
+)
 
 _METHOD_NAMES = {
     Method.SEASONAL_NAIVE: "seasonal_naive",
@@ -197,23 +197,7 @@ class Command(BaseCommand):
         if path is not None and not path.is_file():
             raise CommandError(_("%(path)s is not a file.") % {"path": path})
         minutes_text = options["interval_minutes"]
-        bars: list[tqdm[Any]] = []
-
-        def progress(total: int) -> Callable[[], None]:
-            # disable=None: shown on a terminal, kept out of pipes and captured output.
-            bar: tqdm[Any] = tqdm(
-                total=total,
-                unit=" steps",
-                file=sys.stderr,
-                disable=True if options["no_progress"] else None,
-                dynamic_ncols=True,
-            )
-            bars.append(bar)
-
-            def step() -> None:
-                bar.update(1)
-
-            return step
+        progress = ProgressBars(hidden=options["no_progress"])
 
         try:
             return forecasts_make(
@@ -231,8 +215,7 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(error.message) from None
         finally:
-            for bar in bars:
-                bar.close()
+            progress.close()
 
     def _csv(self, run: ForecastRun) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from contactcenter.core.errors import ApplicationError
 from contactcenter.workforce.hours import Change, HoursAdvice, Stretch, hours_advice_make
 from contactcenter.workforce.management.commands.plan import Command as PlanCommand
+from contactcenter.workforce.management.options import number_parse, whole_parse
 
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -188,7 +189,7 @@ class Command(PlanCommand):
                     % {"text": options["days"]}
                 )
             budget_text = options["budget_hours"]
-            budget = None if budget_text is None else self._float(budget_text, "--budget-hours")
+            budget = None if budget_text is None else number_parse(budget_text, "--budget-hours")
             run = self._run(options)
             try:
                 advice = hours_advice_make(
@@ -197,8 +198,8 @@ class Command(PlanCommand):
                     earliest=options["earliest"],
                     latest=options["latest"],
                     weekdays=[DAY_CODES.index(code) for code in codes],
-                    step_minutes=self._whole(options["step"], "--step"),
-                    shortest_hours=self._float(options["shortest_hours"], "--shortest-hours"),
+                    step_minutes=whole_parse(options["step"], "--step"),
+                    shortest_hours=number_parse(options["shortest_hours"], "--shortest-hours"),
                 )
             except ApplicationError as error:
                 raise CommandError(error.message) from None
@@ -235,21 +236,3 @@ class Command(PlanCommand):
                     f"{stretch.position_hours:.2f}" if stretch else "0.00",
                 ]
             )
-
-    @staticmethod
-    def _float(text: str, option: str) -> float:
-        try:
-            return float(text)
-        except ValueError:
-            raise CommandError(
-                _("%(option)s: %(text)s is not a number.") % {"option": option, "text": text}
-            ) from None
-
-    @staticmethod
-    def _whole(text: str, option: str) -> int:
-        try:
-            return int(text)
-        except ValueError:
-            raise CommandError(
-                _("%(option)s: %(text)s is not a whole number.") % {"option": option, "text": text}
-            ) from None

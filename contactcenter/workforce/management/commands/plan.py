@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,12 +29,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from contactcenter.core.errors import ApplicationError
 from contactcenter.workforce.erlang import Model
 from contactcenter.workforce.forecast import Method
-from contactcenter.workforce.management.options import history_output_options_add
+from contactcenter.workforce.management.options import (
+    ProgressBars,
+    history_output_options_add,
+    plan_from_options,
+)
 from contactcenter.workforce.multiskill import (
     MultiSkillRun,
     SkillGroup,
@@ -45,29 +46,10 @@ from contactcenter.workforce.multiskill import (
     skill_groups_from_sets,
     skill_groups_read,
 )
-from contactcenter.workforce.plan import DEFAULT_SHRINKAGE, PlanRun, QueuePlan, plan_make
+from contactcenter.workforce.plan import DEFAULT_SHRINKAGE, PlanRun, QueuePlan
 from contactcenter.workforce.selectors import agent_skill_sets
-from contactcenter.workforce.staffing import share_parse
 
 _METHODS = [method.value for method in Method]
-
-
-def _number(text: str, option: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise CommandError(
-            _("%(option)s: %(text)s is not a number.") % {"option": option, "text": text}
-        ) from None
-
-
-def _whole(text: str, option: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise CommandError(
-            _("%(option)s: %(text)s is not a whole number.") % {"option": option, "text": text}
-        ) from None
 
 
 def _decimal(value: float, places: int) -> str:
@@ -308,56 +290,13 @@ class Command(BaseCommand):
             raise CommandError(
                 _("--week: %(text)s is not a date (YYYY-MM-DD).") % {"text": options["week"]}
             ) from None
-        method_text = options["method"]
-        if method_text != "auto" and method_text not in _METHODS:
-            raise CommandError(
-                _("--method: %(text)s is not one of auto, %(methods)s.")
-                % {"text": method_text, "methods": ", ".join(_METHODS)}
-            )
-        path = options["history_csv"]
-        if path is not None and not path.is_file():
-            raise CommandError(_("%(path)s is not a file.") % {"path": path})
-        bars: list[tqdm[Any]] = []
-
-        def progress(total: int) -> Callable[[], None]:
-            bar: tqdm[Any] = tqdm(
-                total=total,
-                unit=" steps",
-                file=sys.stderr,
-                disable=True if options["no_progress"] else None,
-                dynamic_ncols=True,
-            )
-            bars.append(bar)
-
-            def step() -> None:
-                bar.update(1)
-
-            return step
-
-        def optional(name: str, parse: Callable[[str], Any]) -> Any:
-            text = options[name]
-            return None if text is None else parse(text)
-
+        progress = ProgressBars(hidden=options["no_progress"])
         try:
-            return plan_make(
-                queue_codes=None if options["all"] else options["queue"],
-                day=day,
-                method=None if method_text == "auto" else Method(method_text),
-                history_csv=path,
-                aht_seconds=optional("aht_seconds", lambda t: _number(t, "--aht-seconds")),
-                service_level=optional("target", share_parse),
-                threshold_seconds=optional("threshold", lambda t: _number(t, "--threshold")),
-                shrinkage=share_parse(options["shrinkage"]),
-                max_occupancy=optional("max_occupancy", share_parse),
-                backtest_weeks=_whole(options["backtest_weeks"], "--backtest-weeks"),
-                minutes=optional("interval_minutes", lambda t: _whole(t, "--interval-minutes")),
-                progress=progress,
-            )
+            return plan_from_options(options, day, progress)
         except ApplicationError as error:
             raise CommandError(error.message) from None
         finally:
-            for bar in bars:
-                bar.close()
+            progress.close()
 
     def _csv(self, run: PlanRun) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
@@ -28,10 +27,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from contactcenter.core.errors import ApplicationError
 from contactcenter.workforce.management.options import (
+    ProgressBars,
     number_parse,
     plan_from_options,
     plan_options_add,
@@ -280,22 +279,7 @@ class Command(BaseCommand):
             if target and target != "-" and not Path(target).parent.is_dir():
                 raise CommandError(_("%(path)s: its folder does not exist.") % {"path": target})
         max_agents = options["max_agents"]
-        bars: list[tqdm[Any]] = []
-
-        def progress(total: int) -> Callable[[], None]:
-            bar: tqdm[Any] = tqdm(
-                total=total,
-                unit=" steps",
-                file=sys.stderr,
-                disable=True if options["no_progress"] else None,
-                dynamic_ncols=True,
-            )
-            bars.append(bar)
-
-            def step() -> None:
-                bar.update(1)
-
-            return step
+        progress = ProgressBars(hidden=options["no_progress"])
 
         try:
             absence = share_parse(options["absence"])
@@ -316,8 +300,7 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(error.message) from None
         finally:
-            for bar in bars:
-                bar.close()
+            progress.close()
         self._write(options["csv_path"], result, shifts_csv)
         self._write(options["coverage_csv"], result, coverage_csv)
         saved = None
