@@ -11,7 +11,7 @@ PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po contactcenter/*/l
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := contactcenter/static/vendor/.installed
 
-.PHONY: run test lint deadcode bench deps messages catalogues format clean browser nginx cluster
+.PHONY: run test lint deadcode bench deps messages catalogues format clean browser ocr nginx cluster
 
 ## Virtual environment, refreshed whenever the dependency files change.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -66,6 +66,15 @@ browser:
 		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; } ; }
 
+## Debian's Tesseract with English and Spanish for the mail room's OCR (scanned letters and
+## faxes). Without it the mail room still takes pages and says that text must be typed in.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx spa || { \
+		echo "Installing Debian's tesseract-ocr (English and Spanish) for the mail room ..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa >/dev/null; } ; }
+
 ## Debian's nginx for `make cluster` and its tests (installed without starting Debian's site).
 ## RUNLEVEL=1 keeps Debian's own nginx site from being started by the package.
 NGINX_INSTALL = env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx
@@ -88,6 +97,7 @@ cluster: deps nginx
 	$(BIN)/contactcenter cluster --port $(CLUSTER_PORT)
 
 run: deps
+	@$(MAKE) --no-print-directory ocr || echo "tesseract-ocr could not be installed: the mail room will ask for typed text."
 	@mkdir -p var
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter kb-load
@@ -99,7 +109,7 @@ run: deps
 ## browser stay shared), the slowest files handed out first (tests/conftest.py; xdist's own order,
 ## by number of tests, is turned off); `make test PYTEST_ARGS=-n0` runs the suite in one process.
 PYTEST_ARGS ?= -n auto --dist loadfile --no-loadscope-reorder
-test: deps browser
+test: deps browser ocr
 	@$(MAKE) --no-print-directory nginx || echo "nginx could not be installed: the cluster test is skipped."
 	$(BIN)/pytest $(PYTEST_ARGS)
 

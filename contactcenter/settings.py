@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "contactcenter.operations",
     "contactcenter.surveys",
     "contactcenter.workforce",
+    "contactcenter.intake",
+    "contactcenter.mailroom",
     "contactcenter.portal",
     "contactcenter.records",
     "contactcenter.setup",

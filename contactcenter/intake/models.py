@@ -1,0 +1,1 @@
+"""Written intake by email: messages, their threads and attachments, and bounced addresses."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MailroomConfig(AppConfig):
+    name = "contactcenter.mailroom"
+    label = "mailroom"
+    verbose_name = "Mail room and fax"
