@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import psycopg
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -909,16 +909,22 @@ __all__ = [
 DEFAULT_CAPACITY = {"phone": 1, "chat": 3, "secure_message": 5, "webform": 5, "email": 5}
 
 
-@transaction.atomic
 def agent_ensure_for_user(*, user) -> Agent:
     """The routing profile of a member of staff, created from their roles on first use.
 
     Tier 1 agents take Tier 1 work, Tier 2 officers Tier 2 work, supervisors supervisor
     requests and either tier; languages come from the staff profile (English by default).
+    Every desk request asks for it, so the common case is one plain read, with no
+    transaction around it (a transaction costs two more round trips to the database).
     """
     existing = Agent.objects.filter(user=user).first()
     if existing is not None:
         return existing
+    return _agent_create_for_user(user)
+
+
+@transaction.atomic
+def _agent_create_for_user(user) -> Agent:
     roles = user_roles(user)
     tiers: list[str] = []
     if Role.TIER1 in roles:
@@ -933,13 +939,17 @@ def agent_ensure_for_user(*, user) -> Agent:
     languages = [
         code.strip() for code in (profile.languages if profile else "en").split(",") if code.strip()
     ]
-    return Agent.objects.create(
-        user=user,
-        tiers=tiers,
-        languages=languages or ["en"],
-        capacity=dict(DEFAULT_CAPACITY),
-        presence=Presence.OFFLINE,
-    )
+    try:
+        with transaction.atomic():
+            return Agent.objects.create(
+                user=user,
+                tiers=tiers,
+                languages=languages or ["en"],
+                capacity=dict(DEFAULT_CAPACITY),
+                presence=Presence.OFFLINE,
+            )
+    except IntegrityError:  # another request of theirs made it since the read
+        return Agent.objects.get(user=user)
 
 
 @transaction.atomic
