@@ -34,10 +34,19 @@ class Everything(forms.Form):
 VALUES = [
     {},
     {
-        "text": 'a "quoted" <b>value</b> & more', "optional": "", "number": "7",
-        "email": "x@example.org", "date": "2026-12-07", "hidden": "h'1", "secret": "s<3",
-        "body": "line one\n<script>two</script>", "choice": "a", "grouped": "queue:1",
-        "many": ["1", "2"], "radio": "n", "tick": "on",
+        "text": 'a "quoted" <b>value</b> & more',
+        "optional": "",
+        "number": "7",
+        "email": "x@example.org",
+        "date": "2026-12-07",
+        "hidden": "h'1",
+        "secret": "s<3",
+        "body": "line one\n<script>two</script>",
+        "choice": "a",
+        "grouped": "queue:1",
+        "many": ["1", "2"],
+        "radio": "n",
+        "tick": "on",
     },
     {"text": mark_safe("<i>safe</i>"), "number": "x", "choice": "zzz", "body": ""},
 ]
