@@ -314,6 +314,15 @@ async def healthz(agent: AgentClient, clock: Clock, tally: Tally) -> None:
         tally.record("healthz", due)
 
 
+def machine_cpu() -> tuple[float, float]:
+    """All cores' time and their idle time so far, in clock ticks (``/proc/stat``)."""
+    try:
+        fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return (0.0, 0.0)
+    return (sum(fields), fields[3] + fields[4])  # idle and waiting for I/O count as idle
+
+
 def summary(latencies: list[float]) -> dict[str, float]:
     ordered = sorted(latencies)
     return {
@@ -377,8 +386,15 @@ async def measure(server: Server, names: list[str], args: argparse.Namespace) ->
         progress(f"workspace: {args.rate} actions/s for {args.warmup + args.duration}s")
         busy_before = os.getloadavg()
         cpu_before = server.cpu_seconds()
+        client_before = time.process_time()
+        machine_before = machine_cpu()
         workspace = await phase(agents, work, args, "workspace")
         server_cpu = server.cpu_seconds() - cpu_before
+        client_cpu = time.process_time() - client_before
+        machine_after = machine_cpu()
+        machine = [
+            after - before for after, before in zip(machine_after, machine_before, strict=True)
+        ]
     finally:
         await asyncio.gather(*(agent.close() for agent in agents))
     every = [x for action in ACTIONS for x in workspace.latencies[action]]
@@ -394,6 +410,13 @@ async def measure(server: Server, names: list[str], args: argparse.Namespace) ->
         "server_cpu_ms_per_action": round(
             server_cpu * 1000 / max(1, sum(workspace.done.values())), 1
         ),
+        # The load's own cost (these 50 clients run on the same machine) and how busy the
+        # machine's cores were in all while the clock ran: a share near 1 means the actions
+        # waited for a core, whatever the server's own cost.
+        "client_cpu_ms_per_action": round(
+            client_cpu * 1000 / max(1, sum(workspace.done.values())), 1
+        ),
+        "machine_busy_share": round(1 - machine[1] / max(machine[0], 1e-9), 2),
         "slowest_seconds": sorted(
             ((s, round(max(xs) * 1000)) for s, xs in workspace.by_second.items()),
             key=lambda pair: -pair[1],
@@ -489,7 +512,9 @@ def main(argv: list[str] | None = None) -> int:
                 ) + f"; overall p99 {result['overall']['p99_ms']:.0f} ms, /healthz p99 "
                     f"{result['baseline']['p99_ms']:.0f} ms; load average "
                     f"{result['load_average']}; server CPU per action "
-                    f"{result['server_cpu_ms_per_action']} ms; "
+                    f"{result['server_cpu_ms_per_action']} ms, client "
+                    f"{result['client_cpu_ms_per_action']} ms, cores busy "
+                    f"{result['machine_busy_share']:.0%}; "
                     f"errors {result['errors'] or 'none'}")  # fmt: skip
         finally:
             server.stop()
