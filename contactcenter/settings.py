@@ -184,9 +184,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # A call to Redis that cannot connect within this, or gets no answer within the next, opens a
 # per-process breaker: for REDIS_RETRY_SECONDS the cache and rate limits use the process's
 # memory, live pushes are skipped and sockets are told to come back (1013).
-REDIS_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("REDIS_CONNECT_TIMEOUT_SECONDS", "0.3"))
+REDIS_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("REDIS_CONNECT_TIMEOUT_SECONDS", "1.0"))
 REDIS_SOCKET_TIMEOUT_SECONDS = float(os.environ.get("REDIS_SOCKET_TIMEOUT_SECONDS", "1.0"))
 REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5.0"))
+# Time-outs (not refusals) count as an outage only once nothing has answered for this long.
+REDIS_TIMEOUT_GRACE_SECONDS = float(os.environ.get("REDIS_TIMEOUT_GRACE_SECONDS", "2.0"))
 # The channel layers' connections: a short connect time-out, and one retry at once on a new
 # connection, so a pooled connection Redis closed while away (the first use after it returns)
 # is not taken for another outage.

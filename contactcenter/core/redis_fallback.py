@@ -44,6 +44,9 @@ REDIS_ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.TimeoutError,
     OSError,
 )
+# A call that waited too long, as opposed to one refused: redis-py's own, and the standard
+# library's (asyncio's time-outs are the built-in TimeoutError since Python 3.11).
+TIMEOUT_ERRORS: tuple[type[BaseException], ...] = (redis.exceptions.TimeoutError, TimeoutError)
 # WebSocket close code 1013: "try again later" (RFC 6455's registry).
 CLOSE_TRY_AGAIN_LATER = 1013
 
@@ -57,6 +60,7 @@ class RedisCircuit:
     def __init__(self) -> None:
         self._open_until = 0.0
         self._down = False
+        self._timing_out_since: float | None = None
         self._lock = threading.Lock()
 
     def available(self) -> bool:
@@ -67,9 +71,21 @@ class RedisCircuit:
         return self._down
 
     def failed(self, error: BaseException) -> None:
+        """A call failed. A refused or broken connection is an outage at once. A time-out is
+        one only once Redis has answered nothing for ``REDIS_TIMEOUT_GRACE_SECONDS``: on a
+        machine whose cores are all busy, one call's answer can arrive late though Redis is
+        there, and opening the breaker then would turn every socket of the process away (1013)
+        for the whole retry time. The late call itself still falls back."""
         retry = float(getattr(settings, "REDIS_RETRY_SECONDS", 5))
+        grace = float(getattr(settings, "REDIS_TIMEOUT_GRACE_SECONDS", 2))
+        now = time.monotonic()
         with self._lock:
-            self._open_until = time.monotonic() + retry
+            if grace > 0 and isinstance(error, TIMEOUT_ERRORS):
+                if self._timing_out_since is None:
+                    self._timing_out_since = now
+                if now - self._timing_out_since < grace:
+                    return
+            self._open_until = now + retry
             first = not self._down
             self._down = True
         if first:
@@ -79,6 +95,7 @@ class RedisCircuit:
             )
 
     def succeeded(self) -> None:
+        self._timing_out_since = None
         if not self._down:
             return
         with self._lock:
@@ -92,6 +109,7 @@ class RedisCircuit:
         with self._lock:
             self._open_until = 0.0
             self._down = False
+            self._timing_out_since = None
 
 
 redis_circuit = RedisCircuit()

@@ -113,3 +113,45 @@ def test_a_live_push_while_redis_is_down_is_skipped_and_logged_once(redis_settin
             desk_event_send(AGENTS_GROUP, {"kind": "work"})
     assert outage_lines(caplog) == ["redis.unavailable"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_late_answer_is_not_an_outage_but_a_silent_redis_becomes_one(settings, caplog):
+    """A time-out falls back for that call only; once nothing has answered for the grace
+    period the breaker opens. A success in between starts the count again."""
+    import socket
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # the breaker only acts with Redis configured
+    settings.REDIS_TIMEOUT_GRACE_SECONDS = 0.3
+    settings.REDIS_SOCKET_TIMEOUT_SECONDS = 0.1
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # the kernel completes connections; nothing ever reads or answers
+    try:
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        cache = FallbackRedisCache(url, {"KEY_PREFIX": "t"})
+        with caplog.at_level(logging.WARNING, logger="contactcenter.core.redis_fallback"):
+            cache.set("late", 1)  # times out, kept in memory instead
+            assert cache.get("late") == 1
+            assert redis_circuit.available(), "one late answer opened the breaker"
+            redis_circuit.succeeded()  # something answered: the count starts again
+            time.sleep(0.35)
+            cache.set("late", 2)
+            assert redis_circuit.available(), "a success in between did not reset the count"
+            time.sleep(0.35)
+            cache.set("late", 3)
+            assert not redis_circuit.available(), "silent past the grace: an outage"
+        assert outage_lines(caplog) == ["redis.unavailable"]
+    finally:
+        silent.close()
+
+
+def test_a_refused_connection_is_an_outage_at_once(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.REDIS_TIMEOUT_GRACE_SECONDS = 60
+    closed = __import__("socket").socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: connections are refused
+    cache = FallbackRedisCache(f"redis://127.0.0.1:{port}/0", {"KEY_PREFIX": "t"})
+    cache.set("x", 1)
+    assert not redis_circuit.available()
