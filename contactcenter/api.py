@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -104,3 +105,26 @@ api.add_router("/", service_requests_router)
 api.add_router("/", assistant_router)
 api.add_router("/", operations_router)
 api.add_router("/", journeys_router)
+
+
+_INDEX: dict[str, object] = {}
+
+
+@api.get("/", include_in_schema=False)
+def index(request: HttpRequest) -> dict[str, object]:
+    """A short index at the API's root: what it is, where its documentation is, and each path
+    with what it does (read once from the OpenAPI document)."""
+    if not _INDEX:
+        schema = api.get_openapi_schema()
+        _INDEX.update(
+            name=api.title,
+            version=api.version,
+            documentation=reverse("api:openapi-view"),
+            openapi=reverse("api:openapi-json"),
+            endpoints=[
+                {"method": method.upper(), "path": path, "summary": operation.get("summary", "")}
+                for path, operations in schema["paths"].items()
+                for method, operation in operations.items()
+            ],
+        )
+    return _INDEX

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    # Django Ninja's own copy of Swagger UI and Redoc as static files: the API's documentation
+    # page works with no internet (without the app, Ninja loads them from a CDN).
+    "ninja",
     "contactcenter.core",
     "contactcenter.offices",
     "contactcenter.people",

@@ -142,3 +142,20 @@ def test_the_admin_breaks_no_policy(browser, server):
             admin.visit(path)
     finally:
         admin.context.close()
+
+
+def test_the_api_documentation_works_offline_under_the_policy(browser, server):
+    """Swagger UI comes from the project's own static files: every request the page makes is to
+    this server, and it lists the API's operations."""
+    from playwright.sync_api import expect
+
+    reader = Watched(browser, server.urls[0])
+    asked: list[str] = []
+    reader.page.on("request", lambda request: asked.append(request.url))
+    try:
+        reader.visit("/api/v1/docs")
+        expect(reader.page.get_by_text("/api/v1/case-status/{receipt_number}")).to_be_visible()
+        reader.check("api docs")
+        assert asked and all(url.startswith(server.urls[0]) for url in asked), asked
+    finally:
+        reader.context.close()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.conf import settings
@@ -52,7 +51,7 @@ class ProcessingTimeOut(Schema):
     category_title: str
     office: str
     office_name: str
-    months: Decimal
+    months: float
     published_on: dt.date
     receipt_date_for_inquiry: dt.date
 
@@ -117,7 +116,7 @@ def _catalogue_code_check(value: str | None) -> None:
 
 @router.get(
     "/processing-times",
-    response={200: list[ProcessingTimeOut], **BAD_INPUT},
+    response={200: list[ProcessingTimeOut], **BAD_INPUT, **NOT_FOUND},
     summary="Posted processing times in force today",
 )
 def processing_times(
@@ -139,7 +138,7 @@ def processing_times(
             category_title=row.category.title(language),
             office=row.office.code,
             office_name=row.office.name(language),
-            months=row.months,
+            months=float(row.months),
             published_on=row.published_on,
             receipt_date_for_inquiry=add_months(today, -row.months),
         )

@@ -17,12 +17,19 @@ from django.utils.translation import gettext as _
 from contactcenter.audit.models import DisclosureOutcome
 from contactcenter.audit.services import disclosure_record, disclosures_record
 from contactcenter.cases.access import can_view_case_personal_data, person_is_protected
-from contactcenter.cases.models import Case, CaseStatusEvent, FormType, ProcessingTime
+from contactcenter.cases.models import (
+    Case,
+    CaseStatusEvent,
+    FormCategory,
+    FormType,
+    ProcessingTime,
+)
 from contactcenter.cases.processing_times import InquiryEligibility, inquiry_eligibility
 from contactcenter.cases.statuses import status_text
 from contactcenter.core.a_numbers import ANumber
 from contactcenter.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from contactcenter.core.receipt_numbers import ReceiptNumber
+from contactcenter.offices.models import Office
 from contactcenter.people.models import Person
 from contactcenter.staff.models import Role
 from contactcenter.staff.roles import user_roles
@@ -374,7 +381,22 @@ def processing_times_current(
     latest: dict[tuple[int, int, int], ProcessingTime] = {}
     for row in rows.order_by("form__code", "category__code", "office__code", "-published_on"):
         latest.setdefault((row.form_id, row.category_id, row.office_id), row)
+    if not latest:
+        _catalogue_codes_known(form=form, category=category, office=office)
     return list(latest.values())
+
+
+def _catalogue_codes_known(*, form: str | None, category: str | None, office: str | None) -> None:
+    """Raises ``NotFound`` naming the first filter that is no code of the catalogue: a form
+    nobody files ("I-999") is a mistake to point out, not an empty list of figures."""
+    checks = (
+        (form, FormType.objects, _("No form has the code %(code)s.")),
+        (category, FormCategory.objects, _("No filing category has the code %(code)s.")),
+        (office, Office.objects, _("No office has the code %(code)s.")),
+    )
+    for code, objects, message in checks:
+        if code and not objects.filter(code__iexact=code).exists():
+            raise NotFound(message % {"code": code})
 
 
 # --- A person's records: the Privacy Act accounting and the records export ------------------
