@@ -491,6 +491,10 @@ LOGGING = {
         # and urllib3 each request's URL, query included, at DEBUG.
         "twilio": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},
+        # httpx logs every request's method and URL (query included) at INFO: PII could ride
+        # in a query, and `contactcenter call --url` printed them between the caller's turns.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
         # The pool's own warnings quote the server's message (host, database, user); the
         # worker logs a lost database by the error's class instead (core.db_outage).
         "psycopg.pool": {"level": "ERROR"},

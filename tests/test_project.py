@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from contactcenter.cli import command_line
+from contactcenter.cli import command_line, dashed
 
 
 @pytest.mark.django_db
@@ -57,9 +57,26 @@ def test_generated_secret_key_is_private_and_stable(tmp_path):
 
 
 def test_dashed_command_names():
+    """Typed and listed with dashes, as the README spells them; underscores still work."""
     assert command_line(["import-cases", "file-name.csv"]) == [
         "contactcenter",
-        "import_cases",
+        "import-cases",
         "file-name.csv",
     ]
-    assert command_line(["--help"]) == ["contactcenter", "--help"]
+    assert dashed("[cases]\n    import_cases\n    import_processing_times\n") == (
+        "[cases]\n    import-cases\n    import-processing-times\n"
+    )
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "contactcenter.cli", *args],
+            capture_output=True, text=True, check=True, env={**os.environ, "DEBUG": "true"},
+        )  # fmt: skip
+        return done.stdout
+
+    listing = run("--help")
+    assert "    import-cases\n" in listing and "import_cases" not in listing
+    assert "    flow-graph\n" in listing
+    assert run("import-cases", "--help").startswith("usage: contactcenter import-cases ")
+    assert run("help", "flow-graph").startswith("usage: contactcenter flow-graph ")
+    assert run("import_cases", "--help").startswith("usage: contactcenter import_cases ")

@@ -41,6 +41,11 @@ class LineDay:
     self_served_percent: int | None  # of the calls that ended; None before any has
 
 
+def lines_loaded() -> list[str]:
+    """The phone lines with an active flow, by name."""
+    return sorted(FlowVersion.objects.filter(active=True).values_list("line", flat=True))
+
+
 def phone_lines_today(*, language: str = "en", now: dt.datetime | None = None) -> list[LineDay]:
     """Every line with calls since local midnight: how the ended ones ended and how many are
     still going. Two queries whatever the number of calls (the started_at index)."""

@@ -197,8 +197,14 @@ def test_flow_graph_dot_names_every_node(db):
     outline = StringIO()
     call_command("flow_graph", "tty", "--format", "outline", stdout=outline)
     assert "  ask_receipt [collect]" in outline.getvalue()
-    with pytest.raises(CommandError, match="flow-load"):
+    with pytest.raises(CommandError, match=r"The lines are: .*\bmain\b.*\btty\b") as refused:
         call_command("flow_graph", "nowhere")
+    assert "flow-load" not in str(refused.value)
+
+
+def test_flow_graph_with_nothing_loaded_says_to_load(db):
+    with pytest.raises(CommandError, match="No line is loaded yet: run `contactcenter flow-load`"):
+        call_command("flow_graph", "main")
 
 
 def test_admin_shows_the_flow_picture_and_calls(client, phone, staff_user):

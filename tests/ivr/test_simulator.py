@@ -313,3 +313,16 @@ def test_a_redirect_is_reported_with_its_target(ivr):
     ):
         call.start()
     assert not Call.objects.exists()
+
+
+def test_a_call_over_http_prints_the_call_only(ivr_server, tmp_path):
+    """No HTTP client's log lines between the caller's turns (they named every URL)."""
+    from tests.ivr.conftest import AUTH_TOKEN
+
+    result = _run_cli(
+        "main", "--url", ivr_server, "--input", "1", "1", auth_token=AUTH_TOKEN, tmp_path=tmp_path
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "HTTP Request" not in result.stdout + result.stderr
+    assert ivr_server not in result.stderr

@@ -8,6 +8,7 @@ from contactcenter.ivr.errors import LineNotFound
 from contactcenter.ivr.flow_versions import active_flow
 from contactcenter.ivr.flows import FlowInvalid, flow_parse
 from contactcenter.ivr.graph import flow_dot, flow_outline
+from contactcenter.ivr.selectors import lines_loaded
 
 
 class Command(BaseCommand):
@@ -25,7 +26,12 @@ class Command(BaseCommand):
             else:
                 _version, flow = active_flow(line)
         except LineNotFound as error:
-            raise CommandError(f"{error.message} Run `contactcenter flow-load` first.") from error
+            lines = lines_loaded()
+            if not lines:
+                raise CommandError(
+                    f"{error.message} No line is loaded yet: run `contactcenter flow-load`."
+                ) from error
+            raise CommandError(f"{error.message} The lines are: {', '.join(lines)}.") from error
         except FlowInvalid as error:
             raise CommandError(str(error)) from error
         self.stdout.write(flow_dot(flow) if format == "dot" else flow_outline(flow), ending="")
