@@ -16,7 +16,8 @@ import hashlib
 import logging
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from email.utils import format_datetime, make_msgid, parseaddr
 from functools import partial
 from pathlib import Path
@@ -720,3 +721,55 @@ def outbound_email_deliver(*, outbound_id: int) -> OutboundEmail:
 def deliver_outbound_email(outbound_id: int) -> str:
     """The background task the worker runs for each email: one service call."""
     return str(outbound_email_deliver(outbound_id=outbound_id).state)
+
+
+# --- Importing files -----------------------------------------------------------------------
+
+
+@dataclass
+class ImportCounts:
+    """What an import did: how many messages of each outcome, and the reasons for refusals
+    and messages kept aside."""
+
+    new_inquiries: int = 0
+    replies_joined: int = 0
+    ignored: int = 0
+    refused: int = 0
+    kept_aside: int = 0
+    already_seen: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, received: Received) -> None:
+        outcome = received.outcome
+        counter = {
+            "already_seen": "already_seen",
+            Outcome.NEW_INQUIRY: "new_inquiries",
+            Outcome.REPLY_JOINED: "replies_joined",
+            Outcome.IGNORED: "ignored",
+            Outcome.REFUSED: "refused",
+            Outcome.KEPT_ASIDE: "kept_aside",
+        }[outcome]
+        setattr(self, counter, getattr(self, counter) + 1)
+        if outcome in (Outcome.IGNORED, Outcome.REFUSED, Outcome.KEPT_ASIDE):
+            key = f"{outcome}:{received.reason}"
+            self.reasons[key] = self.reasons.get(key, 0) + 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "new_inquiries": self.new_inquiries,
+            "replies_joined": self.replies_joined,
+            "ignored": self.ignored,
+            "refused": self.refused,
+            "kept_aside": self.kept_aside,
+            "already_seen": self.already_seen,
+            "reasons": dict(sorted(self.reasons.items())),
+        }
+
+
+def emails_import(*, messages: Iterable[bytes], source: str = Source.IMPORT) -> ImportCounts:
+    """Every message through ``email_receive``, each in its own transaction, so one message
+    never undoes another; importing the same messages again only counts them as seen."""
+    counts = ImportCounts()
+    for raw in messages:
+        counts.add(email_receive(raw=raw, source=source))
+    return counts
