@@ -192,7 +192,11 @@ def test_sender_matched_to_a_person_only_as_a_hint():
 @pytest.mark.parametrize(
     ("reply", "joined_by", "new_words"),
     [
-        ("reply_gmail.eml", "in_reply_to", "I forgot to say: my receipt notice arrived on March 3."),
+        (
+            "reply_gmail.eml",
+            "in_reply_to",
+            "I forgot to say: my receipt notice arrived on March 3.",
+        ),
         ("reply_outlook.eml", "references", "One more detail: my case was transferred"),
         ("reply_apple.eml", "in_reply_to", "Is there any news?"),
     ],
@@ -258,7 +262,9 @@ def test_bounce_marks_the_address_undeliverable_and_tells_the_agent(staff):
 
     receive("plain.eml")  # unrelated traffic
     reply = email_reply_send(inquiry=inquiry, actor=staff("tier1"), body="We looked into it.")
-    raw = corpus("bounce.eml").replace(b"<OUTBOUND-PLACEHOLDER@example.gov>", reply.message_id.encode())
+    raw = corpus("bounce.eml").replace(
+        b"<OUTBOUND-PLACEHOLDER@example.gov>", reply.message_id.encode()
+    )
     received = email_receive(raw=raw, source="imap")
     assert (received.outcome, received.reason) == (Outcome.IGNORED, "bounce")
     assert received.email.inquiry == inquiry
