@@ -565,6 +565,10 @@ INTAKE_IMAP_PASSWORD = os.environ.get("INTAKE_IMAP_PASSWORD", "")
 INTAKE_IMAP_FOLDER = os.environ.get("INTAKE_IMAP_FOLDER", "INBOX")
 INTAKE_IMAP_DONE_FOLDER = os.environ.get("INTAKE_IMAP_DONE_FOLDER", "")
 INTAKE_IMAP_BATCH = env_int("INTAKE_IMAP_BATCH", 200)
+# implicit (port 993) or starttls; there is no plain-text mode. INTAKE_IMAP_CA_FILE: a CA
+# bundle to trust instead of the system's (a private mail server's own certificate).
+INTAKE_IMAP_TLS = os.environ.get("INTAKE_IMAP_TLS", "implicit")
+INTAKE_IMAP_CA_FILE = os.environ.get("INTAKE_IMAP_CA_FILE", "")
 # django-anymail's inbound webhooks (/webhooks/anymail/<provider>/inbound/): basic auth
 # ("user:password") and each provider's signing key (e.g. MAILGUN_WEBHOOK_SIGNING_KEY).
 ANYMAIL = {
