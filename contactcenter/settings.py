@@ -571,10 +571,15 @@ INTAKE_IMAP_TLS = os.environ.get("INTAKE_IMAP_TLS", "implicit")
 INTAKE_IMAP_CA_FILE = os.environ.get("INTAKE_IMAP_CA_FILE", "")
 # django-anymail's inbound webhooks (/webhooks/anymail/<provider>/inbound/): basic auth
 # ("user:password") and each provider's signing key (e.g. MAILGUN_WEBHOOK_SIGNING_KEY).
+# Unset values stay out of the dict: an empty signing key would "check" against "".
+# Without ANYMAIL_WEBHOOK_SECRET the inbound webhook URLs answer 404.
 ANYMAIL = {
-    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
-    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
-    "POSTMARK_WEBHOOK_SECRET": os.environ.get("POSTMARK_WEBHOOK_SECRET", ""),
+    setting: os.environ[name]
+    for setting, name in (
+        ("WEBHOOK_SECRET", "ANYMAIL_WEBHOOK_SECRET"),
+        ("MAILGUN_WEBHOOK_SIGNING_KEY", "MAILGUN_WEBHOOK_SIGNING_KEY"),
+    )
+    if os.environ.get(name)
 }
 # The browser phone (ivr/browser_phone.py): an API key and its secret sign the access tokens
 # the desk hands to Twilio's Voice JavaScript SDK; the TwiML app receives calls an agent
