@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
@@ -143,7 +144,7 @@ def reply_token(inquiry_id: int) -> str:
 
 
 def reply_address(inquiry_id: int) -> str:
-    local, _, domain = _our_address()[1].rpartition("@")
+    local, _at, domain = _our_address()[1].rpartition("@")
     return f"{local}+{reply_token(inquiry_id)}@{domain}"
 
 
@@ -612,23 +613,18 @@ def email_reply_send(
     the person's identity is verified and ``INTAKE_EMAIL_CASE_DATA_ALLOWED`` is on. Refused
     too for an inquiry without an email address or with one that bounced for good. The reply
     is written into the inquiry's history as the agent's message."""
-    if includes_case_details and not (
-        inquiry.is_verified and settings.INTAKE_EMAIL_CASE_DATA_ALLOWED
-    ):
+    if includes_case_details and not settings.INTAKE_EMAIL_CASE_DATA_ALLOWED:
+        raise CaseDetailsNotAllowed(_("Case details cannot be sent by email."))
+    if includes_case_details and not inquiry.is_verified:
         raise CaseDetailsNotAllowed(
-            "Case details cannot be sent by email"
-            + (
-                "."
-                if not settings.INTAKE_EMAIL_CASE_DATA_ALLOWED
-                else " until the person's identity is verified."
-            )
+            _("Case details can be sent by email only once the person's identity is verified.")
         )
     recipient = inquiry.contact_email.strip()
     if not recipient:
-        raise NoEmailAddress("This inquiry has no email address to answer.")
+        raise NoEmailAddress(_("This inquiry has no email address to answer."))
     if address_undeliverable(recipient):
         raise AddressUndeliverable(
-            "Email to this person's address bounced for good; reach them another way."
+            _("Email to this person's address bounced for good; reach them another way.")
         )
     inquiry_add_message(inquiry=inquiry, body=body, actor=actor, actor_label="staff")
     texts = texts_for(inquiry.language)
