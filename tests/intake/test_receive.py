@@ -308,3 +308,33 @@ def test_acknowledgement_carries_rfc3834_headers_and_the_caution():
     assert ack.state == "sent" and ack.attempts == 1
     assert outbound_email_deliver(outbound_id=ack.pk).attempts == 1  # sent once only
     assert len(mail.outbox) == 1
+
+
+def test_mail_asking_for_no_auto_answer_still_reaches_staff_unacknowledged():
+    raw = corpus("plain.eml").replace(
+        b"MIME-Version", b"X-Auto-Response-Suppress: All\nMIME-Version", 1
+    )
+    received = email_receive(raw=raw, source="imap")
+    assert received.outcome == Outcome.NEW_INQUIRY
+    assert not OutboundEmail.objects.exists()
+
+
+def test_no_address_subject_or_body_in_any_log_line(caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    for name in ("plain.eml", "reply_gmail.eml", "bounce.eml", "malformed.eml", "spanish.eml"):
+        receive(name)
+    logged = "\n".join(
+        f"{record.getMessage()} {record.__dict__}" for record in caplog.records
+    ).lower()
+    for secret in (
+        "jordan.smith",
+        "maria.nunez",
+        "gone.person",
+        "broken@example.net",
+        "work permit",
+        "receipt notice arrived",
+        "residencia",
+    ):
+        assert secret not in logged
