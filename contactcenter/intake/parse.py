@@ -20,6 +20,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr
+from typing import Any
 
 import nh3
 
@@ -185,7 +186,7 @@ def _ids(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_ID.findall(str(value or ""))))
 
 
-def _header(message: Message, name: str) -> str:
+def _header(message: Any, name: str) -> str:
     try:
         value = message.get(name)
     except Exception:  # a header that policy.default cannot parse: read it raw
@@ -316,7 +317,7 @@ def language_detect(text: str) -> str:
     return "es" if spanish > english else "en"
 
 
-def _text_of(part: Message) -> str:
+def _text_of(part: Any) -> str:
     try:
         content = part.get_content()
     except (LookupError, UnicodeError):  # an unknown or lying charset: decode leniently
@@ -333,7 +334,7 @@ def _delivery_reports(message: EmailMessage) -> tuple[tuple[DeliveryReport, ...]
     for part in message.walk():
         content_type = part.get_content_type()
         if content_type == "message/delivery-status":
-            blocks = part.get_payload()
+            blocks: Any = part.get_payload()
             for block in blocks[1:] if isinstance(blocks, list) else []:
                 recipient = _header(block, "Final-Recipient") or _header(
                     block, "Original-Recipient"
@@ -347,7 +348,7 @@ def _delivery_reports(message: EmailMessage) -> tuple[tuple[DeliveryReport, ...]
                     )
                 )
         elif content_type in {"message/rfc822", "text/rfc822-headers"} and not original_id:
-            inner = part.get_payload()
+            inner: Any = part.get_payload()
             if isinstance(inner, list) and inner:
                 original_id = next(iter(_ids(_header(inner[0], "Message-ID"))), "")
             else:
@@ -359,7 +360,7 @@ def _delivery_reports(message: EmailMessage) -> tuple[tuple[DeliveryReport, ...]
 def _is_bounce(message: EmailMessage) -> bool:
     return (
         message.get_content_type() == "multipart/report"
-        and message.get_param("report-type", "").lower() == "delivery-status"
+        and str(message.get_param("report-type", "")).lower() == "delivery-status"
     )
 
 
@@ -380,7 +381,7 @@ def _attachments(message: EmailMessage) -> tuple[Attachment, ...]:
             # A forwarded message is kept as it came (.eml); a report's parts are read above.
             if content_type != "message/rfc822":
                 continue
-            inner = part.get_payload()
+            inner: Any = part.get_payload()
             content = (
                 inner[0].as_bytes(policy=policy.default)
                 if isinstance(inner, list) and inner

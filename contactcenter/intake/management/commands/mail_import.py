@@ -34,7 +34,7 @@ class Command(BaseCommand):
         for key in ("new_inquiries", "replies_joined", "ignored", "refused", "kept_aside"):
             self.stdout.write(f"{key.replace('_', ' '):16} {summary[key]}")
         self.stdout.write(f"{'already seen':16} {summary['already_seen']}")
-        for reason, count in summary["reasons"].items():  # type: ignore[union-attr]
+        for reason, count in sorted(counts.reasons.items()):
             self.stdout.write(f"  {reason}: {count}")
 
 
