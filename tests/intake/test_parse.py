@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contactcenter.intake.parse import (
     MalformedEmail,
@@ -191,3 +193,43 @@ def test_headers_read_reads_only_the_header():
 
 def test_html_to_text_keeps_line_breaks():
     assert html_to_text("<p>one</p><p>two<br>three</p>") == "one\ntwo\nthree"
+
+
+# --- Hostile bytes: the parser answers or refuses with a reason, never anything else ------
+
+
+_HEADER_LINES = st.sampled_from(
+    [
+        b"From: a@example.org",
+        b"From: =?utf-8?b?////?= <>",
+        b"Subject: =?unknown-charset?q?x?=",
+        b"Content-Type: multipart/mixed; boundary=b",
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=b",
+        b"Content-Type: text/plain; charset=x-no-such-charset",
+        b"Content-Transfer-Encoding: base64",
+        b"Content-Transfer-Encoding: quoted-printable",
+        b"Message-ID: <x@y>",
+        b"In-Reply-To: <<<>>>",
+        b"References: " + b"<a@b> " * 50,
+        b" continuation",
+        b"--b",
+        b"--b--",
+        b"Content-Type: message/delivery-status",
+        b"Content-Type: message/rfc822",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(st.one_of(_HEADER_LINES, st.binary(max_size=40)), max_size=25),
+    body=st.binary(max_size=300),
+)
+def test_any_bytes_parse_or_are_refused_with_a_reason(lines, body):
+    raw = b"\n".join(lines) + b"\n\n" + body
+    try:
+        parsed = email_parse(raw)
+    except MalformedEmail as refused:
+        assert refused.reason
+    else:
+        assert parsed.sender and parsed.language in ("en", "es")
