@@ -565,6 +565,8 @@ INTAKE_IMAP_PASSWORD = os.environ.get("INTAKE_IMAP_PASSWORD", "")
 INTAKE_IMAP_FOLDER = os.environ.get("INTAKE_IMAP_FOLDER", "INBOX")
 INTAKE_IMAP_DONE_FOLDER = os.environ.get("INTAKE_IMAP_DONE_FOLDER", "")
 INTAKE_IMAP_BATCH = env_int("INTAKE_IMAP_BATCH", 200)
+# The worker polls the mailbox this often (when INTAKE_IMAP_HOST is set).
+INTAKE_IMAP_POLL_SECONDS = env_int("INTAKE_IMAP_POLL_SECONDS", 60)
 # implicit (port 993) or starttls; there is no plain-text mode. INTAKE_IMAP_CA_FILE: a CA
 # bundle to trust instead of the system's (a private mail server's own certificate).
 INTAKE_IMAP_TLS = os.environ.get("INTAKE_IMAP_TLS", "implicit")

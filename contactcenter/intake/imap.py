@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
+from django_tasks import task
 from imapclient import IMAPClient
 from imapclient.imapclient import SEEN
 
@@ -87,6 +89,10 @@ def mailbox_poll(
     connect: Callable[[MailboxSettings], IMAPClient] = imap_connect,
 ) -> ImportCounts:
     """One run over the mailbox: at most ``batch`` messages, each received then marked."""
+    if connection.in_atomic_block:
+        # Marking a message must follow its commit; inside a caller's transaction the commit
+        # would come after the mark, and a crash between them would lose the message.
+        raise RuntimeError("mailbox_poll must run outside a transaction")
     config = config or MailboxSettings.from_settings()
     counts = ImportCounts()
     client = connect(config)
@@ -112,3 +118,11 @@ def mailbox_poll(
             logger.info("intake.imap_logout_failed")
     logger.info("intake.mailbox_polled", extra=counts.as_dict())
     return counts
+
+
+@task()
+def poll_mailbox() -> dict[str, object]:
+    """The worker's task: one run over the mailbox, outside any transaction."""
+    if not settings.INTAKE_IMAP_HOST:
+        return {}
+    return mailbox_poll().as_dict()

@@ -14,7 +14,9 @@ from contactcenter.routing.models import WorkItem
 from tests.intake.conftest import corpus
 from tests.intake.imap_server import imap_start
 
-pytestmark = pytest.mark.usefixtures("mail_queues")
+# Real commits (a transactional test database): the poll refuses to run inside a transaction,
+# and what it proves is that a message is marked only after its own commit.
+pytestmark = [pytest.mark.usefixtures("mail_queues"), pytest.mark.django_db(transaction=True)]
 
 SEEN = b"\\Seen"
 
@@ -65,22 +67,26 @@ def test_poll_moves_to_the_done_folder(mailbox):
 
 def test_killed_between_fetch_and_commit_loses_and_duplicates_nothing(mailbox, monkeypatch):
     mailbox.deliver(corpus("plain.eml"), corpus("spanish.eml"), corpus("html_only.eml"))
-    real_receive = imap_module.email_receive
+    from contactcenter.intake import services as intake_services
+
+    real_open = intake_services._inquiry_open
     calls = []
 
-    def dies_on_the_second(*, raw, source):
-        calls.append(1)
+    def dies_on_the_second(email, parsed):
+        inquiry = real_open(email, parsed)  # written, queued: the transaction is half done
+        calls.append(inquiry.pk)
         if len(calls) == 2:
-            raise KeyboardInterrupt  # the worker is killed with the message fetched
-        return real_receive(raw=raw, source=source)
+            raise KeyboardInterrupt  # the worker is killed before the commit
+        return inquiry
 
-    monkeypatch.setattr(imap_module, "email_receive", dies_on_the_second)
+    monkeypatch.setattr(intake_services, "_inquiry_open", dies_on_the_second)
     with pytest.raises(KeyboardInterrupt):
         mailbox_poll(config=mailbox.config)
     flags = mailbox.flags()
     assert sum(SEEN in f for f in flags.values()) == 1  # only the committed one is marked
-    assert Inquiry.objects.count() == 1
-    monkeypatch.setattr(imap_module, "email_receive", real_receive)
+    assert Inquiry.objects.count() == 1 and InboundEmail.objects.count() == 1
+    assert not Inquiry.objects.filter(pk=calls[1]).exists()  # rolled back whole
+    monkeypatch.setattr(intake_services, "_inquiry_open", real_open)
     counts = mailbox_poll(config=mailbox.config)
     assert counts.new_inquiries == 2 and counts.already_seen == 0
     assert Inquiry.objects.count() == 3 and WorkItem.objects.count() == 3
@@ -119,3 +125,32 @@ def test_an_untrusted_certificate_is_refused(mailbox):
     config = dataclasses.replace(mailbox.config, ca_file="")
     with pytest.raises(ssl.SSLError):
         mailbox_poll(config=config)
+
+
+def test_never_polls_inside_a_transaction(imap_server):
+    from django.db import transaction
+
+    with transaction.atomic(), pytest.raises(RuntimeError, match="outside a transaction"):
+        mailbox_poll(config=imap_server.config)
+
+
+@pytest.mark.django_db
+def test_the_periodic_job_only_enqueues_the_poll_after_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    from contactcenter.core.periodic import periodic_jobs
+    from contactcenter.intake.imap import poll_mailbox
+    from contactcenter.intake.periodic import mailbox_poll_enqueue
+
+    assert "intake.mail_poll" in {job.name for job in periodic_jobs()}
+    settings.INTAKE_IMAP_HOST = ""
+    assert mailbox_poll_enqueue() is False
+    settings.INTAKE_IMAP_HOST = "127.0.0.1"
+    backend = poll_mailbox.get_backend()
+    backend.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert mailbox_poll_enqueue() is True
+    assert not backend.results  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert len(backend.results) == 1
