@@ -554,6 +554,14 @@ INTAKE_ATTACHMENT_KINDS = env_list("INTAKE_ATTACHMENT_KINDS", "pdf,png,jpeg,gif,
 # per sender per hour (more are refused and kept).
 INTAKE_ACK_PERIOD_SECONDS = env_int("INTAKE_ACK_PERIOD_SECONDS", 24 * 3600)
 INTAKE_NEW_PER_SENDER_PER_HOUR = env_int("INTAKE_NEW_PER_SENDER_PER_HOUR", 5)
+# Our emails: a failed send is tried again after INTAKE_OUTBOUND_RETRY_SECONDS x 1, 4, 16 ...
+# up to INTAKE_OUTBOUND_MAX_ATTEMPTS tries; one still "sending" after
+# INTAKE_OUTBOUND_STALLED_SECONDS lost its worker and goes again (same Message-ID); the
+# periodic check runs every INTAKE_OUTBOUND_CHECK_SECONDS.
+INTAKE_OUTBOUND_MAX_ATTEMPTS = env_int("INTAKE_OUTBOUND_MAX_ATTEMPTS", 4)
+INTAKE_OUTBOUND_RETRY_SECONDS = env_int("INTAKE_OUTBOUND_RETRY_SECONDS", 60)
+INTAKE_OUTBOUND_STALLED_SECONDS = env_int("INTAKE_OUTBOUND_STALLED_SECONDS", 600)
+INTAKE_OUTBOUND_CHECK_SECONDS = env_int("INTAKE_OUTBOUND_CHECK_SECONDS", 300)
 # Case details may go out by email only to a verified person, and only if the agency allows it.
 INTAKE_EMAIL_CASE_DATA_ALLOWED = env_bool("INTAKE_EMAIL_CASE_DATA_ALLOWED", False)
 # The mailbox `mail-poll` reads (TLS always; INTAKE_IMAP_DONE_FOLDER: move there once received,

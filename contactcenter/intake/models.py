@@ -177,14 +177,18 @@ class OutboundEmail(models.Model):
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=200, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)  # the failure's kind only
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A pending row waits until then (a retry); None: as soon as a worker takes it.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["recipient", "kind", "created_at"], name="intake_out_recipient")
+            models.Index(fields=["recipient", "kind", "created_at"], name="intake_out_recipient"),
+            models.Index(fields=["state", "next_attempt_at"], name="intake_out_due"),
         ]
         constraints = [
             models.CheckConstraint(

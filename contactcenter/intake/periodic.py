@@ -1,4 +1,5 @@
-"""Email intake's periodic job: ask the worker to poll the mailbox.
+"""Email intake's periodic jobs: ask the worker to poll the mailbox; hand lost or due
+outgoing emails to the task queue again.
 
 The periodic runner holds a transaction around each job, and a poll must not run inside one
 (a message is marked only after its own commit), so the job only enqueues the
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from contactcenter.core.periodic import periodic_register
 from contactcenter.intake.imap import poll_mailbox
+from contactcenter.intake.services import outbound_emails_requeue
 
 
 def mailbox_poll_enqueue() -> bool:
@@ -29,4 +31,9 @@ def register() -> None:
         "intake.mail_poll",
         every=dt.timedelta(seconds=settings.INTAKE_IMAP_POLL_SECONDS),
         run=mailbox_poll_enqueue,
+    )
+    periodic_register(
+        "intake.outbound_requeue",
+        every=dt.timedelta(seconds=settings.INTAKE_OUTBOUND_CHECK_SECONDS),
+        run=outbound_emails_requeue,
     )

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import re
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -581,8 +582,11 @@ def _outbound_queue(
     return outbound
 
 
-def _enqueue(outbound_id: int) -> None:
-    deliver_outbound_email.enqueue(outbound_id)
+def _enqueue(outbound_id: int, run_after: dt.datetime | None = None) -> None:
+    runner = deliver_outbound_email
+    if run_after is not None:
+        runner = runner.using(run_after=run_after)
+    runner.enqueue(outbound_id)
 
 
 def _quote(inquiry: Inquiry) -> tuple[str, InboundEmail | None]:
@@ -677,12 +681,60 @@ def _message_build(outbound: OutboundEmail) -> EmailMessage:
     )
 
 
-def outbound_email_deliver(*, outbound_id: int) -> OutboundEmail:
-    """Send one pending email; safe to call twice (a conditional UPDATE claims it). The send
-    happens outside any transaction; a failure is recorded with its kind, never the address."""
+RETRY_FACTOR = 4  # 1, 4, 16 minutes with the default one-minute base
+
+
+def _retry_delay(attempts: int) -> dt.timedelta:
+    return dt.timedelta(
+        seconds=settings.INTAKE_OUTBOUND_RETRY_SECONDS * RETRY_FACTOR ** max(attempts - 1, 0)
+    )
+
+
+def _permanent(error: BaseException) -> bool:
+    """The server refused the message for good (5xx, every recipient refused)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def _failure_record(outbound: OutboundEmail, error: BaseException, now: dt.datetime) -> None:
+    final = _permanent(error) or outbound.attempts >= settings.INTAKE_OUTBOUND_MAX_ATTEMPTS
+    next_attempt_at: dt.datetime | None = None
     with transaction.atomic():
-        claimed = OutboundEmail.objects.filter(pk=outbound_id, state=OutboundState.PENDING).update(
-            state=OutboundState.SENDING, attempts=F("attempts") + 1
+        if not final:
+            if deliver_outbound_email.get_backend().supports_defer:
+                next_attempt_at = now + _retry_delay(outbound.attempts)
+                transaction.on_commit(partial(_enqueue, outbound.pk, next_attempt_at), robust=True)
+            else:  # a backend that cannot wait (the immediate one) tries again at once
+                next_attempt_at = now
+                transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
+        OutboundEmail.objects.filter(pk=outbound.pk, state=OutboundState.SENDING).update(
+            state=OutboundState.FAILED if final else OutboundState.PENDING,
+            last_error=type(error).__name__[:200],
+            next_attempt_at=next_attempt_at,
+        )
+    logger.warning(
+        "intake.outbound_failed" if final else "intake.outbound_retry_scheduled",
+        extra={"outbound_id": outbound.pk, "attempt": outbound.attempts,
+               "error": type(error).__name__},
+    )  # fmt: skip
+
+
+def outbound_email_deliver(*, outbound_id: int) -> OutboundEmail:
+    """Send one pending, due email; safe to call twice (a conditional UPDATE claims it).
+
+    The send happens outside any transaction. A refusal for good (5xx) fails the row; any
+    other failure is tried again after 1, 4, 16 minutes (``INTAKE_OUTBOUND_RETRY_SECONDS``)
+    up to ``INTAKE_OUTBOUND_MAX_ATTEMPTS`` tries, under the same Message-ID so a copy that did
+    arrive is recognised. The row records the failure's kind, never the address."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = (
+            OutboundEmail.objects.filter(pk=outbound_id, state=OutboundState.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .update(state=OutboundState.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
         )
     outbound = OutboundEmail.objects.get(pk=outbound_id)
     if not claimed:
@@ -696,21 +748,37 @@ def outbound_email_deliver(*, outbound_id: int) -> OutboundEmail:
     try:
         with get_connection() as connection:
             connection.send_messages([_message_build(outbound)])
-    except Exception as error:  # transient or not, the row says what kind of failure it was
-        OutboundEmail.objects.filter(pk=outbound_id).update(
-            state=OutboundState.FAILED, last_error=type(error).__name__[:200]
-        )
-        logger.warning(
-            "intake.outbound_failed",
-            extra={"outbound_id": outbound_id, "error": type(error).__name__},
-        )
+    except Exception as error:  # every failure is recorded by kind, then retried or failed
+        _failure_record(outbound, error, now)
     else:
         OutboundEmail.objects.filter(pk=outbound_id).update(
-            state=OutboundState.SENT, sent_at=timezone.now(), last_error=""
+            state=OutboundState.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
         )
         logger.info("intake.outbound_sent", extra={"outbound_id": outbound_id})
     outbound.refresh_from_db()
     return outbound
+
+
+def outbound_emails_requeue(*, now: dt.datetime | None = None) -> int:
+    """The periodic job's work: a send whose worker died (still "sending" after
+    ``INTAKE_OUTBOUND_STALLED_SECONDS``) goes back to pending, and every pending, due email
+    is handed to the task queue again (a lost enqueue, a backend that cannot wait)."""
+    now = now or timezone.now()
+    stalled_before = now - dt.timedelta(seconds=settings.INTAKE_OUTBOUND_STALLED_SECONDS)
+    OutboundEmail.objects.filter(
+        state=OutboundState.SENDING, last_attempt_at__lt=stalled_before
+    ).update(state=OutboundState.PENDING, next_attempt_at=now)
+    due = list(
+        OutboundEmail.objects.filter(state=OutboundState.PENDING)
+        .filter(
+            Q(next_attempt_at__lte=now)
+            | Q(next_attempt_at__isnull=True, created_at__lt=now - dt.timedelta(minutes=1))
+        )
+        .values_list("pk", flat=True)[:500]
+    )
+    for outbound_id in due:
+        transaction.on_commit(partial(_enqueue, outbound_id), robust=True)
+    return len(due)
 
 
 @task()

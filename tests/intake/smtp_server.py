@@ -18,6 +18,14 @@ class Received:
 @dataclass
 class Keeper:
     messages: list[Received] = field(default_factory=list)
+    # Recipients refused for good at RCPT (550 5.1.1), like a server that knows no such user.
+    unknown: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(

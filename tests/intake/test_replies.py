@@ -125,10 +125,57 @@ def test_no_reply_to_an_undeliverable_or_missing_address(staff):
     assert not inquiry.events.filter(kind=EventKind.MESSAGE).exists()
 
 
-def test_smtp_refusal_is_recorded_without_the_address(settings, staff):
+def test_a_failed_send_is_tried_again_later_then_failed(settings, staff):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    settings.INTAKE_OUTBOUND_MAX_ATTEMPTS = 2
+    inquiry = email_receive(raw=corpus("plain.eml"), source="imap").email.inquiry
+    reply = email_reply_send(inquiry=inquiry, actor=staff("tier1"), body="Hello")
+    first = outbound_email_deliver(outbound_id=reply.pk)
+    assert (first.state, first.attempts, first.last_error) == (
+        "pending",
+        1,
+        "ConnectionRefusedError",
+    )
+    assert first.next_attempt_at > first.last_attempt_at  # waits before the next try
+    assert outbound_email_deliver(outbound_id=reply.pk).attempts == 1  # not due yet
+    OutboundEmail.objects.filter(pk=reply.pk).update(next_attempt_at=first.last_attempt_at)
+    second = outbound_email_deliver(outbound_id=reply.pk)
+    assert (second.state, second.attempts) == ("failed", 2)
+
+
+def test_a_recipient_refused_for_good_fails_at_once(smtp, staff):
+    smtp.unknown.add("jordan.smith@example.net")
     inquiry = email_receive(raw=corpus("plain.eml"), source="imap").email.inquiry
     reply = email_reply_send(inquiry=inquiry, actor=staff("tier1"), body="Hello")
     failed = outbound_email_deliver(outbound_id=reply.pk)
-    assert failed.state == "failed" and failed.last_error == "ConnectionRefusedError"
+    assert (failed.state, failed.attempts, failed.last_error) == (
+        "failed",
+        1,
+        "SMTPRecipientsRefused",
+    )
+    assert smtp.messages == []
+
+
+def test_a_send_whose_worker_died_goes_again_under_the_same_message_id(
+    smtp, staff, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from contactcenter.intake.services import outbound_emails_requeue
+
+    inquiry = email_receive(raw=corpus("plain.eml"), source="imap").email.inquiry
+    reply = email_reply_send(inquiry=inquiry, actor=staff("tier1"), body="Hello")
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    OutboundEmail.objects.filter(pk=reply.pk).update(
+        state="sending", attempts=1, last_attempt_at=long_ago
+    )
+    OutboundEmail.objects.exclude(pk=reply.pk).update(state="sent", sent_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert outbound_emails_requeue() == 1
+    assert len(callbacks) == 1
+    sent = outbound_email_deliver(outbound_id=reply.pk)
+    assert (sent.state, sent.attempts) == ("sent", 2)
+    assert _sent(smtp)["Message-ID"] == reply.message_id
