@@ -33,6 +33,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
@@ -837,3 +838,29 @@ def emails_import(*, messages: Iterable[bytes], source: str = Source.IMPORT) -> 
     for raw in messages:
         counts.add(email_receive(raw=raw, source=source))
     return counts
+
+
+# --- Kept-aside messages, looked at again ---------------------------------------------------
+
+
+class NotKeptAside(ApplicationError):
+    code = ErrorCode.FORBIDDEN_TRANSITION
+    http_status = 409
+
+
+@transaction.atomic
+def email_kept_aside_retry(*, email_id: int) -> Received:
+    """Run a kept-aside message through the pipeline again (after the parser learned to read
+    it, or the limit changed). Still unreadable: unchanged. Readable: its row is replaced by
+    the new outcome's, in one transaction, so the message is never on neither side."""
+    email = InboundEmail.objects.select_for_update().filter(pk=email_id).first()
+    if email is None or email.outcome != Outcome.KEPT_ASIDE:
+        raise NotKeptAside(_("Only a message kept aside can be received again."))
+    raw = raw_read(email)
+    try:
+        email_parse(raw)
+    except MalformedEmail:
+        return Received(email=email, already_seen=True)
+    source = email.source
+    email.delete()
+    return email_receive(raw=raw, source=source)
