@@ -35,9 +35,11 @@ class InboundEmail(models.Model):
     outcome = models.CharField(max_length=15, choices=Outcome.choices)
     # A code (too_large, auto_submitted, mailing_list, bounce, sender_rate_capped, mime:...).
     reason = models.CharField(max_length=60, blank=True)
+    # An inquiry removed at the end of its retention (records.retention_purge) takes its
+    # emails with it, as it takes its history and work items.
     inquiry = models.ForeignKey(
         "inquiries.Inquiry",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="emails",
@@ -154,7 +156,7 @@ class OutboundEmail(models.Model):
     )
     inquiry = models.ForeignKey(
         "inquiries.Inquiry",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="outbound_emails",

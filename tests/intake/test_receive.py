@@ -338,3 +338,21 @@ def test_no_address_subject_or_body_in_any_log_line(caplog):
         "residencia",
     ):
         assert secret not in logged
+
+
+def test_an_inquiry_past_its_retention_goes_with_its_emails(staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from contactcenter.records.services import retention_purge
+
+    inquiry = receive("plain.eml").email.inquiry
+    receive("reply_gmail.eml")
+    WorkItem.objects.filter(inquiry=inquiry).update(state="done")
+    inquiry_resolve(inquiry=inquiry, actor=staff("tier1"), disposition="resolved_first_contact")
+    Inquiry.objects.filter(pk=inquiry.pk).update(closed_at=timezone.now() - dt.timedelta(days=800))
+    retention_purge()
+    assert not Inquiry.objects.filter(pk=inquiry.pk).exists()
+    assert not InboundEmail.objects.filter(inquiry_id=inquiry.pk).exists()
+    assert not OutboundEmail.objects.exists()
