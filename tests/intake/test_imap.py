@@ -154,3 +154,70 @@ def test_the_periodic_job_only_enqueues_the_poll_after_commit(
     for callback in callbacks:
         callback()
     assert len(backend.results) == 1
+
+
+# --- A worker really killed (SIGKILL) in the middle of its transaction ---------------------
+
+POLLER = """
+import json, os, signal
+import django
+django.setup()
+from contactcenter.routing.reference_data import queues_load
+queues_load()
+from contactcenter.intake import services
+from contactcenter.intake.imap import mailbox_poll
+real_open, opened = services._inquiry_open, []
+def dying(email, parsed):
+    inquiry = real_open(email, parsed)
+    opened.append(inquiry.pk)
+    if len(opened) == int(os.environ["DIE_AT"]):
+        os.kill(os.getpid(), signal.SIGKILL)  # the inquiry is written, not committed
+    return inquiry
+services._inquiry_open = dying
+print(json.dumps(mailbox_poll().as_dict()))
+"""
+
+
+def test_a_poller_killed_mid_transaction_loses_and_duplicates_nothing(
+    mailbox, migrated_sqlite, tmp_path
+):
+    import json
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.processes import PROJECT_DIR, project_env
+
+    mailbox.deliver(corpus("plain.eml"), corpus("spanish.eml"), corpus("html_only.eml"))
+    config = mailbox.config
+    env = project_env(
+        tmp_path, migrated_sqlite,
+        INTAKE_IMAP_HOST=config.host, INTAKE_IMAP_PORT=str(config.port),
+        INTAKE_IMAP_USER=config.user, INTAKE_IMAP_PASSWORD=config.password,
+        INTAKE_IMAP_TLS="starttls", INTAKE_IMAP_CA_FILE=config.ca_file,
+        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+    )  # fmt: skip
+
+    def poll(die_at: int) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", POLLER], env={**env, "DIE_AT": str(die_at)},
+            cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    killed = poll(die_at=2)
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert sum(SEEN in f for f in mailbox.flags().values()) == 1
+    finished = poll(die_at=0)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    counts = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert (counts["new_inquiries"], counts["already_seen"]) == (2, 0)
+    assert all(SEEN in f for f in mailbox.flags().values())
+    database = sqlite3.connect(tmp_path / "db.sqlite3")
+    try:
+        emails = database.execute("select count(*) from intake_inboundemail").fetchone()[0]
+        inquiries = database.execute("select count(*) from inquiries_inquiry").fetchone()[0]
+        message_ids = database.execute("select message_id from intake_inboundemail").fetchall()
+    finally:
+        database.close()
+    assert (emails, inquiries) == (3, 3)
+    assert len({row[0] for row in message_ids}) == 3
