@@ -356,3 +356,16 @@ def test_an_inquiry_past_its_retention_goes_with_its_emails(staff):
     assert not Inquiry.objects.filter(pk=inquiry.pk).exists()
     assert not InboundEmail.objects.filter(inquiry_id=inquiry.pk).exists()
     assert not OutboundEmail.objects.exists()
+
+
+def test_a_spanish_speaking_agent_with_email_capacity_is_offered_it(make_agent, always_open):
+    from contactcenter.routing.services import work_item_offer_next
+
+    inquiry = receive("spanish.eml").email.inquiry
+    phone_only = make_agent(languages=("en", "es"), capacity={"phone": 1})
+    assert work_item_offer_next(agent=phone_only) is None
+    english = make_agent(languages=("en",), capacity={"email": 5})
+    assert work_item_offer_next(agent=english) is None
+    agent = make_agent(languages=("es",), capacity={"email": 5})
+    offered = work_item_offer_next(agent=agent)
+    assert offered is not None and offered.inquiry == inquiry and offered.channel == "email"
