@@ -66,6 +66,7 @@ from contactcenter.intake.texts import texts_for
 from contactcenter.people.models import Person
 from contactcenter.routing.models import QueueTier, WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import QueueChoice, queue_for, work_item_enqueue
+from contactcenter.servicerequests.file_content import FileRefused, content_check
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +247,7 @@ def _refuse_too_large(*, raw: bytes, source: str, raw_sha256: str) -> Received:
     )
     if email is None:
         return _already(key)  # type: ignore[return-value]
-    if headers.answerable and not address_undeliverable(headers.sender):
+    if _may_answer_automatically(headers.sender, OutboundKind.REFUSAL, headers.answerable):
         texts = texts_for("en")
         limit = settings.INTAKE_EMAIL_MAX_BYTES
         body = texts.too_large.format(
@@ -310,8 +311,6 @@ def _attachment_refusal(attachment: Attachment) -> str:
     if attachment.kind not in settings.INTAKE_ATTACHMENT_KINDS:
         return f"kind_not_allowed:{attachment.kind}"
     if attachment.kind in _CONTENT_CHECKED:
-        from contactcenter.servicerequests.file_content import FileRefused, content_check
-
         try:
             content_check(attachment.content, _CONTENT_CHECKED[attachment.kind])
         except FileRefused as refused:
@@ -435,15 +434,24 @@ def _inquiry_open(email: InboundEmail, parsed: ParsedEmail) -> Inquiry:
     return inquiry
 
 
+def _may_answer_automatically(sender: str, kind: str, answerable: bool) -> bool:
+    """An automatic answer (an acknowledgement, a refusal) goes only to mail that may have
+    one, to an address that has not bounced, and at most once of each kind per sender per
+    ``INTAKE_ACK_PERIOD_SECONDS``, so a flood (or a forged sender) draws one answer, not many."""
+    if not answerable or address_undeliverable(sender):
+        return False
+    since = timezone.now() - dt.timedelta(seconds=settings.INTAKE_ACK_PERIOD_SECONDS)
+    return not OutboundEmail.objects.filter(
+        recipient=sender, kind=kind, created_at__gte=since
+    ).exists()
+
+
 def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry) -> None:
     """At most one acknowledgement per sender per period, never to machine or list mail, a
     bounce, mail that asks for none, or an address that bounced."""
-    if not parsed.answerable or address_undeliverable(parsed.sender):
-        return
-    since = timezone.now() - dt.timedelta(seconds=settings.INTAKE_ACK_PERIOD_SECONDS)
-    if OutboundEmail.objects.filter(
-        recipient=parsed.sender, kind=OutboundKind.ACKNOWLEDGEMENT, created_at__gte=since
-    ).exists():
+    if not _may_answer_automatically(
+        parsed.sender, OutboundKind.ACKNOWLEDGEMENT, parsed.answerable
+    ):
         return
     texts = texts_for(inquiry.language)
     _outbound_queue(

@@ -369,3 +369,12 @@ def test_a_spanish_speaking_agent_with_email_capacity_is_offered_it(make_agent, 
     agent = make_agent(languages=("es",), capacity={"email": 5})
     offered = work_item_offer_next(agent=agent)
     assert offered is not None and offered.inquiry == inquiry and offered.channel == "email"
+
+
+def test_a_flood_of_oversized_mail_draws_one_refusal_notice(settings):
+    settings.INTAKE_EMAIL_MAX_BYTES = 2048
+    for number in range(3):
+        raw = corpus("plain.eml").replace(b"plain-1.", f"big{number}.".encode()) + b"z" * 4096
+        assert email_receive(raw=raw, source="imap").reason == "too_large"
+    assert OutboundEmail.objects.filter(kind=OutboundKind.REFUSAL).count() == 1
+    assert InboundEmail.objects.filter(reason="too_large").count() == 3
