@@ -77,3 +77,38 @@ def test_spanish_message_through_the_webhook_keeps_its_accents(client, anymail):
     assert response.status_code == 200
     email = InboundEmail.objects.get()
     assert email.language == "es" and "aún sin respuesta" in email.subject
+
+
+def test_a_message_past_the_form_limit_still_arrives_whole(client, anymail, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # the form limit, smaller than this message
+    raw = corpus("multipart_attachments.eml")
+    assert len(raw) > 1000
+    response = client.post(URL, _signed(raw), **_auth())
+    assert response.status_code == 200
+    email = InboundEmail.objects.get()
+    assert email.outcome == Outcome.NEW_INQUIRY
+    assert sorted(email.attachments.values_list("filename", flat=True)) == [
+        "card.png",
+        "receipt-notice.pdf",
+    ]
+    assert email.raw_size >= len(raw)  # whole (anymail writes CRLF line ends)
+
+
+def test_a_message_past_the_cap_through_the_webhook_is_recorded_and_refused(
+    client, anymail, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.INTAKE_EMAIL_MAX_BYTES = 2000
+    raw = corpus("plain.eml") + b"x" * 2200  # past the message cap, under twice it
+    assert client.post(URL, _signed(raw), **_auth()).status_code == 200
+    assert InboundEmail.objects.get().reason == "too_large"
+    huge = corpus("plain.eml") + b"x" * 5000  # past twice the cap: not read at all
+    assert client.post(URL, _signed(huge), **_auth()).status_code == 413
+    assert InboundEmail.objects.count() == 1
+
+
+def test_the_webhook_gets_the_larger_body_cap_under_asgi():
+    from contactcenter.asgi import http_app
+
+    assert http_app.limit_for(URL) == http_app.upload_max_bytes()
+    assert http_app.limit_for("/webhooks/twilio/sms") == http_app.max_bytes()
