@@ -543,6 +543,12 @@ TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
 # --- Email intake (contactcenter/intake, docs/intake.md) ---------------------------------------
 # The address people write to; replies go back to it with a signed token (reply+TOKEN@...).
 INTAKE_EMAIL_ADDRESS = os.environ.get("INTAKE_EMAIL_ADDRESS", "") or DEFAULT_FROM_EMAIL
+# Addresses that stand for a topic, as phone lines do ("adoption@example.gov=intercountry-
+# adoption,..."): mail written to one opens its inquiry on that topic, routed to the queue
+# that takes it (routing/data/queues.yaml `topics`).
+INTAKE_EMAIL_TOPIC_ADDRESSES = dict(
+    pair.split("=", 1) for pair in env_list("INTAKE_EMAIL_TOPIC_ADDRESSES", "") if "=" in pair
+)
 # A whole message past this size is refused (told so, unless it was automatic) and kept aside;
 # one attachment past INTAKE_ATTACHMENT_MAX_BYTES is recorded and not kept.
 INTAKE_EMAIL_MAX_BYTES = env_int("INTAKE_EMAIL_MAX_BYTES", 10 * 1024 * 1024)

@@ -419,15 +419,33 @@ def _new_inquiries_recently(sender: str, now: dt.datetime) -> int:
     ).count()
 
 
+def _topic(parsed: ParsedEmail) -> str:
+    """The topic of the address written to (``INTAKE_EMAIL_TOPIC_ADDRESSES``), as a phone
+    line has one; "" for the general address."""
+    topics = {
+        address.strip().lower(): topic.strip()
+        for address, topic in settings.INTAKE_EMAIL_TOPIC_ADDRESSES.items()
+    }
+    for recipient in parsed.recipients:
+        local, _at, domain = recipient.lower().rpartition("@")
+        plain = f"{local.partition('+')[0]}@{domain}"  # contact+anything@ is contact@
+        if topic := topics.get(plain):
+            return topic
+    return ""
+
+
 def _inquiry_open(email: InboundEmail, parsed: ParsedEmail) -> Inquiry:
+    topic = _topic(parsed)
     inquiry = inquiry_open(
         channel=Channel.EMAIL,
         language=parsed.language,
-        topic="email",
+        topic=topic or "email",
         contact_email=parsed.sender,
         first_message=_message_text(parsed, reply=False),
     )
-    queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language=parsed.language, channel="email"))
+    queue = queue_for(
+        QueueChoice(tier=QueueTier.TIER1, language=parsed.language, channel="email", topic=topic)
+    )
     work_item_enqueue(
         inquiry=inquiry, kind=WorkKind.WEBFORM_REPLY, queue=queue, channel=Channel.EMAIL
     )

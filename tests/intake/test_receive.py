@@ -378,3 +378,16 @@ def test_a_flood_of_oversized_mail_draws_one_refusal_notice(settings):
         assert email_receive(raw=raw, source="imap").reason == "too_large"
     assert OutboundEmail.objects.filter(kind=OutboundKind.REFUSAL).count() == 1
     assert InboundEmail.objects.filter(reason="too_large").count() == 3
+
+
+def test_an_address_that_stands_for_a_topic_routes_to_its_queue(settings):
+    settings.INTAKE_EMAIL_TOPIC_ADDRESSES = {"Adoption@Example.gov": "intercountry-adoption"}
+    raw = corpus("plain.eml").replace(
+        b"To: Contact Center <contact@example.gov>", b"To: Adoption <adoption@example.gov>"
+    )
+    inquiry = email_receive(raw=raw, source="imap").email.inquiry
+    assert inquiry.topic == "intercountry-adoption"
+    assert WorkItem.objects.get(inquiry=inquiry).queue.code == "t1-intercountry-adoption"
+    general = receive("spanish.eml").email.inquiry
+    assert general.topic == "email"
+    assert WorkItem.objects.get(inquiry=general).queue.code == "t1-general-es"
