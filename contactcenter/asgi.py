@@ -20,6 +20,8 @@ UPLOAD_PATHS = (
     r"^/account/cases/\d+/evidence/$",
     r"^/account/cases/\d+/requests/new/[-\w]+/$",
     r"^/service-requests/new/[^/]+/$",
+    # Inbound email from a mail provider (contactcenter/intake/webhooks.py reads it).
+    r"^/webhooks/anymail/[a-z_]+/inbound(_mime)?/$",
 )
 
 http_app = RequestBodyCap(

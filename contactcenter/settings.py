@@ -552,6 +552,64 @@ NOTIFICATIONS_PROVIDER_CHECKS = env_int("NOTIFICATIONS_PROVIDER_CHECKS", 2)
 # How often the stalled-work job looks (one round of asking per run).
 NOTIFICATIONS_STALLED_CHECK_SECONDS = env_int("NOTIFICATIONS_STALLED_CHECK_SECONDS", 300)
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+
+# --- Email intake (contactcenter/intake, docs/intake.md) ---------------------------------------
+# The address people write to; replies go back to it with a signed token (reply+TOKEN@...).
+INTAKE_EMAIL_ADDRESS = os.environ.get("INTAKE_EMAIL_ADDRESS", "") or DEFAULT_FROM_EMAIL
+# Addresses that stand for a topic, as phone lines do ("adoption@example.gov=intercountry-
+# adoption,..."): mail written to one opens its inquiry on that topic, routed to the queue
+# that takes it (routing/data/queues.yaml `topics`).
+INTAKE_EMAIL_TOPIC_ADDRESSES = dict(
+    pair.split("=", 1) for pair in env_list("INTAKE_EMAIL_TOPIC_ADDRESSES", "") if "=" in pair
+)
+# A whole message past this size is refused (told so, unless it was automatic) and kept aside;
+# one attachment past INTAKE_ATTACHMENT_MAX_BYTES is recorded and not kept.
+INTAKE_EMAIL_MAX_BYTES = env_int("INTAKE_EMAIL_MAX_BYTES", 10 * 1024 * 1024)
+INTAKE_ATTACHMENT_MAX_BYTES = env_int("INTAKE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Attachment kinds kept, read from the file's first bytes (pdf, png, jpeg, gif, tiff, text,
+# email, zip, ...); anything else is recorded with the reason and not kept.
+INTAKE_ATTACHMENT_KINDS = env_list("INTAKE_ATTACHMENT_KINDS", "pdf,png,jpeg,gif,tiff,text,email")
+# At most one acknowledgement per sender in this period, and at most this many new inquiries
+# per sender per hour (more are refused and kept).
+INTAKE_ACK_PERIOD_SECONDS = env_int("INTAKE_ACK_PERIOD_SECONDS", 24 * 3600)
+INTAKE_NEW_PER_SENDER_PER_HOUR = env_int("INTAKE_NEW_PER_SENDER_PER_HOUR", 5)
+# Our emails: a failed send is tried again after INTAKE_OUTBOUND_RETRY_SECONDS x 1, 4, 16 ...
+# up to INTAKE_OUTBOUND_MAX_ATTEMPTS tries; one still "sending" after
+# INTAKE_OUTBOUND_STALLED_SECONDS lost its worker and goes again (same Message-ID); the
+# periodic check runs every INTAKE_OUTBOUND_CHECK_SECONDS.
+INTAKE_OUTBOUND_MAX_ATTEMPTS = env_int("INTAKE_OUTBOUND_MAX_ATTEMPTS", 4)
+INTAKE_OUTBOUND_RETRY_SECONDS = env_int("INTAKE_OUTBOUND_RETRY_SECONDS", 60)
+INTAKE_OUTBOUND_STALLED_SECONDS = env_int("INTAKE_OUTBOUND_STALLED_SECONDS", 600)
+INTAKE_OUTBOUND_CHECK_SECONDS = env_int("INTAKE_OUTBOUND_CHECK_SECONDS", 300)
+# Case details may go out by email only to a verified person, and only if the agency allows it.
+INTAKE_EMAIL_CASE_DATA_ALLOWED = env_bool("INTAKE_EMAIL_CASE_DATA_ALLOWED", False)
+# The mailbox `mail-poll` reads (TLS always; INTAKE_IMAP_DONE_FOLDER: move there once received,
+# else mark seen).
+INTAKE_IMAP_HOST = os.environ.get("INTAKE_IMAP_HOST", "")
+INTAKE_IMAP_PORT = env_int("INTAKE_IMAP_PORT", 993)
+INTAKE_IMAP_USER = os.environ.get("INTAKE_IMAP_USER", "")
+INTAKE_IMAP_PASSWORD = os.environ.get("INTAKE_IMAP_PASSWORD", "")
+INTAKE_IMAP_FOLDER = os.environ.get("INTAKE_IMAP_FOLDER", "INBOX")
+INTAKE_IMAP_DONE_FOLDER = os.environ.get("INTAKE_IMAP_DONE_FOLDER", "")
+INTAKE_IMAP_BATCH = env_int("INTAKE_IMAP_BATCH", 200)
+# The worker polls the mailbox this often (when INTAKE_IMAP_HOST is set).
+INTAKE_IMAP_POLL_SECONDS = env_int("INTAKE_IMAP_POLL_SECONDS", 60)
+# implicit (port 993) or starttls; there is no plain-text mode. INTAKE_IMAP_CA_FILE: a CA
+# bundle to trust instead of the system's (a private mail server's own certificate).
+INTAKE_IMAP_TLS = os.environ.get("INTAKE_IMAP_TLS", "implicit")
+INTAKE_IMAP_CA_FILE = os.environ.get("INTAKE_IMAP_CA_FILE", "")
+# django-anymail's inbound webhooks (/webhooks/anymail/<provider>/inbound/): basic auth
+# ("user:password") and each provider's signing key (e.g. MAILGUN_WEBHOOK_SIGNING_KEY).
+# Unset values stay out of the dict: an empty signing key would "check" against "".
+# Without ANYMAIL_WEBHOOK_SECRET the inbound webhook URLs answer 404.
+ANYMAIL = {
+    setting: os.environ[name]
+    for setting, name in (
+        ("WEBHOOK_SECRET", "ANYMAIL_WEBHOOK_SECRET"),
+        ("MAILGUN_WEBHOOK_SIGNING_KEY", "MAILGUN_WEBHOOK_SIGNING_KEY"),
+    )
+    if os.environ.get(name)
+}
 # The browser phone (ivr/browser_phone.py): an API key and its secret sign the access tokens
 # the desk hands to Twilio's Voice JavaScript SDK; the TwiML app receives calls an agent
 # places from the browser. A token lives VOICE_TOKEN_TTL_SECONDS (Twilio allows up to a day)

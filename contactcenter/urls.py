@@ -29,6 +29,7 @@ urlpatterns = [
         notification_webhooks.twilio_sms_status,
         name="twilio-sms-status",
     ),
+    path("webhooks/anymail/", include("contactcenter.intake.urls")),
     path("service-requests/", include("contactcenter.servicerequests.urls")),
     path("appointments/", include("contactcenter.appointments.urls")),
     path("ivr/", include("contactcenter.ivr.urls")),

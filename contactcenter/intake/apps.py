@@ -5,3 +5,12 @@ class IntakeConfig(AppConfig):
     name = "contactcenter.intake"
     label = "intake"
     verbose_name = "Email intake"
+
+    def ready(self) -> None:
+        from anymail.signals import inbound
+
+        from contactcenter.intake import periodic
+        from contactcenter.intake.webhooks import inbound_received
+
+        inbound.connect(inbound_received, dispatch_uid="intake.inbound_received")
+        periodic.register()

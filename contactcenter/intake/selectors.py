@@ -1,0 +1,105 @@
+"""Reads for the staff workspace: an inquiry's email thread, and whether its address bounced.
+
+The caller (the desk) has already checked that the viewer may work the inquiry; nothing here
+reads case data. Bodies are the person's words: shown to staff, never logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from contactcenter.inquiries.models import Inquiry
+from contactcenter.intake.models import (
+    InboundAttachment,
+    InboundEmail,
+    OutboundEmail,
+    UndeliverableAddress,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadAttachment:
+    id: int
+    filename: str
+    kind: str
+    size: int
+    kept: bool
+    refused_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEntry:
+    at: dt.datetime
+    direction: str  # "in" from the person, "out" from us
+    subject: str
+    text: str  # HTML bodies as text (nh3), never markup
+    state: str  # in: the outcome; out: pending, sent, failed, bounced
+    kind: str  # out: reply, acknowledgement, refusal; in: ""
+    attachments: tuple[ThreadAttachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EmailThread:
+    entries: tuple[ThreadEntry, ...]
+    address_undeliverable: bool
+
+
+def inquiry_email_thread(*, inquiry: Inquiry) -> EmailThread:
+    """Every email in and out of the inquiry, oldest first, in three queries."""
+    inbound = InboundEmail.objects.filter(inquiry=inquiry).prefetch_related(
+        Prefetch("attachments", queryset=InboundAttachment.objects.order_by("id"))
+    )
+    entries = [
+        ThreadEntry(
+            at=email.received_at,
+            direction="in",
+            subject=email.subject,
+            text=email.body,
+            state=email.outcome,
+            kind="",
+            attachments=tuple(
+                ThreadAttachment(
+                    id=a.pk,
+                    filename=a.filename,
+                    kind=a.kind,
+                    size=a.size,
+                    kept=bool(a.stored_path),
+                    refused_reason=a.refused_reason,
+                )
+                for a in email.attachments.all()
+            ),
+        )
+        for email in inbound
+    ]
+    entries += [
+        ThreadEntry(
+            at=out.created_at,
+            direction="out",
+            subject=out.subject,
+            text=out.body,
+            state=out.state,
+            kind=out.kind,
+        )
+        for out in OutboundEmail.objects.filter(inquiry=inquiry)
+    ]
+    address = inquiry.contact_email.strip().lower()
+    return EmailThread(
+        entries=tuple(sorted(entries, key=lambda entry: entry.at)),
+        address_undeliverable=bool(address)
+        and UndeliverableAddress.objects.filter(address=address).exists(),
+    )
+
+
+def attachment_path(*, attachment_id: int, inquiry: Inquiry) -> tuple[InboundAttachment, Path]:
+    """The kept file of an attachment of this inquiry's emails; ``DoesNotExist`` for another
+    inquiry's, a refused one, or none (the same answer, so nobody can probe)."""
+    found = InboundAttachment.objects.get(
+        pk=attachment_id, email__inquiry=inquiry, refused_reason=""
+    )
+    root = Path(getattr(settings, "PRIVATE_FILES_ROOT", settings.VAR_DIR / "private"))
+    return found, root / "intake" / found.stored_path

@@ -1,0 +1,892 @@
+"""Every write of email intake: a message received (from IMAP, a provider's webhook or an
+imported file), a reply from staff, the acknowledgement, and their delivery.
+
+``email_receive`` is the one pipeline. It runs in one transaction and is idempotent: a message
+is known by its Message-ID (or, without one, by its bytes' hash), so receiving it again,
+after a crash or from a second source, changes nothing and says "already seen". Nothing a
+person sent is lost: the raw message is kept under the private root whatever becomes of it,
+and a message that cannot be read is kept aside with the reason instead of stopping the run.
+Addresses, subjects and bodies never go into a log line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.utils import format_datetime, make_msgid, parseaddr
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from contactcenter.core.errors import ApplicationError, ErrorCode
+from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
+from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
+from contactcenter.inquiries.services import (
+    inquiry_add_message,
+    inquiry_open,
+    inquiry_reopen,
+)
+from contactcenter.intake.errors import AddressUndeliverable, CaseDetailsNotAllowed, NoEmailAddress
+from contactcenter.intake.models import (
+    InboundAttachment,
+    InboundEmail,
+    OutboundEmail,
+    OutboundKind,
+    OutboundState,
+    Outcome,
+    Source,
+    UndeliverableAddress,
+)
+from contactcenter.intake.parse import (
+    Attachment,
+    Headers,
+    MalformedEmail,
+    ParsedEmail,
+    dedup_key,
+    email_parse,
+    headers_read,
+    quoted_text_strip,
+)
+from contactcenter.intake.texts import texts_for
+from contactcenter.people.models import Person
+from contactcenter.routing.models import QueueTier, WorkItem, WorkKind, WorkState
+from contactcenter.routing.services import QueueChoice, queue_for, work_item_enqueue
+from contactcenter.servicerequests.file_content import FileRefused, content_check
+
+logger = logging.getLogger(__name__)
+
+INQUIRY_MESSAGE_MAX = 10_000  # what inquiries.services takes in one message
+_TOKEN_SALT = "contactcenter.intake.reply-token"  # noqa: S105 (an HMAC salt, not a secret)
+_REPLY_TOKEN = re.compile(r"\+(?P<id>[0-9]{1,12})\.(?P<mac>[0-9a-f]{20})@")
+_TEN_DIGITS = re.compile(r"(?<![0-9])([0-9]{10})(?![0-9])")
+_OPEN_WORK = (WorkState.QUEUED, WorkState.OFFERED, WorkState.ASSIGNED)
+_DISGUISE_EXTENSIONS = {"pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "gif": "gif"}
+_CONTENT_CHECKED = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """What became of one message: ``already_seen`` when it had been received before."""
+
+    email: InboundEmail
+    already_seen: bool = False
+
+    @property
+    def outcome(self) -> str:
+        return "already_seen" if self.already_seen else self.email.outcome
+
+    @property
+    def reason(self) -> str:
+        return self.email.reason
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+
+def intake_root() -> Path:
+    root = Path(getattr(settings, "PRIVATE_FILES_ROOT", settings.VAR_DIR / "private"))
+    return root / "intake"
+
+
+def _our_address() -> tuple[str, str]:
+    """(display name, address) people write to."""
+    name, address = parseaddr(settings.INTAKE_EMAIL_ADDRESS)
+    return name, address or "contact@localhost"
+
+
+def _domain() -> str:
+    return _our_address()[1].rpartition("@")[2] or "localhost"
+
+
+# --- Files kept outside the web root --------------------------------------------------------
+
+
+def _file_keep(content: bytes, *, folder: str, suffix: str) -> str:
+    """Write ``content`` once under the private root, named by its hash, and return the path
+    relative to the root. Written before the commit; a file left by a rolled-back run is the
+    same file the next run writes, so nothing piles up twice."""
+    digest = hashlib.sha256(content).hexdigest()
+    relative = f"{folder}/{digest[:2]}/{digest}{suffix}"
+    path = intake_root() / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_suffix(path.suffix + f".{os.getpid()}.part")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    return relative
+
+
+def raw_read(email: InboundEmail) -> bytes:
+    return (intake_root() / email.raw_path).read_bytes()
+
+
+# --- Threading: reply tokens and lookups ----------------------------------------------------
+
+
+def reply_token(inquiry_id: int) -> str:
+    """``<id>.<mac>``: lowercase hex so a mail system that folds case keeps it valid."""
+    mac = salted_hmac(_TOKEN_SALT, str(inquiry_id)).hexdigest()[:20]
+    return f"{inquiry_id}.{mac}"
+
+
+def reply_address(inquiry_id: int) -> str:
+    local, _at, domain = _our_address()[1].rpartition("@")
+    return f"{local}+{reply_token(inquiry_id)}@{domain}"
+
+
+def reply_token_read(address: str) -> int | None:
+    found = _REPLY_TOKEN.search(address.lower())
+    if found is None:
+        return None
+    inquiry_id = int(found["id"])
+    expected = reply_token(inquiry_id).partition(".")[2]
+    return inquiry_id if constant_time_compare(expected, found["mac"]) else None
+
+
+def _inquiry_by_message_id(message_id: str) -> int | None:
+    for model in (OutboundEmail, InboundEmail):
+        found = (
+            model.objects.filter(message_id=message_id, inquiry__isnull=False)
+            .values_list("inquiry_id", flat=True)
+            .first()
+        )
+        if found:
+            return found
+    return None
+
+
+def _reference_valid(number: str) -> bool:
+    try:
+        ReferenceNumber.parse(number)
+    except InvalidReferenceNumber:
+        return False
+    return True
+
+
+def _thread_find(parsed: ParsedEmail) -> tuple[Inquiry | None, str]:
+    """The inquiry a reply belongs to, and how it was found: In-Reply-To, then References
+    (newest first), then our signed reply address, then a reference number in the subject
+    from the address the inquiry was opened with."""
+    for how, ids in (
+        ("in_reply_to", parsed.in_reply_to),
+        ("references", tuple(reversed(parsed.references))),
+    ):
+        for message_id in ids:
+            if inquiry_id := _inquiry_by_message_id(message_id):
+                return Inquiry.objects.get(pk=inquiry_id), how
+    for recipient in parsed.recipients:
+        inquiry_id = reply_token_read(recipient)
+        if inquiry_id is not None:
+            found = Inquiry.objects.filter(pk=inquiry_id).first()
+            if found is not None:
+                return found, "reply_token"
+    for number in _TEN_DIGITS.findall(parsed.subject):
+        if not _reference_valid(number):  # an ordinary number in the subject
+            continue
+        found = Inquiry.objects.filter(
+            reference_number=number, contact_email__iexact=parsed.sender
+        ).first()
+        if found is not None:
+            return found, "subject_reference"
+    return None, ""
+
+
+# --- Receiving -----------------------------------------------------------------------------
+
+
+def _already(key: str) -> Received | None:
+    found = InboundEmail.objects.filter(dedup_key=key).first()
+    return Received(email=found, already_seen=True) if found is not None else None
+
+
+def _record(**fields) -> InboundEmail | None:
+    """Insert the message's row; None when another run inserted it first (a race)."""
+    try:
+        with transaction.atomic():
+            return InboundEmail.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+def _refuse_too_large(*, raw: bytes, source: str, raw_sha256: str) -> Received:
+    try:
+        headers = headers_read(raw)
+    except Exception:  # even the header is unreadable: known by its bytes alone
+        headers = Headers("", "", "", None, "unreadable", "unreadable")
+    key = dedup_key(headers.message_id, raw_sha256)
+    if seen := _already(key):
+        return seen
+    email = _record(
+        dedup_key=key,
+        message_id=headers.message_id[:255],
+        source=source,
+        outcome=Outcome.REFUSED,
+        reason="too_large",
+        sender=headers.sender,
+        subject=headers.subject,
+        raw_path=_file_keep(raw, folder="raw", suffix=".eml"),
+        raw_size=len(raw),
+        raw_sha256=raw_sha256,
+    )
+    if email is None:
+        return _already(key)  # type: ignore[return-value]
+    if _may_answer_automatically(headers.sender, OutboundKind.REFUSAL, headers.answerable):
+        texts = texts_for("en")
+        limit = settings.INTAKE_EMAIL_MAX_BYTES
+        body = texts.too_large.format(
+            size_mb=f"{len(raw) / 1_048_576:.1f}", limit_mb=f"{limit / 1_048_576:.0f}"
+        )
+        spanish = texts_for("es")
+        body_es = spanish.too_large.format(
+            size_mb=f"{len(raw) / 1_048_576:.1f}", limit_mb=f"{limit / 1_048_576:.0f}"
+        )
+        # The language cannot be read without the body: both, English first.
+        _outbound_queue(
+            kind=OutboundKind.REFUSAL,
+            recipient=headers.sender,
+            subject=f"{texts.too_large_subject} / {spanish.too_large_subject}",
+            body=f"{body}\n\n---\n\n{body_es}",
+            language="en",
+            answers=email,
+            in_reply_to=headers.message_id,
+        )
+    logger.info("intake.email_refused", extra={"email_id": email.pk, "reason": "too_large"})
+    return Received(email=email)
+
+
+def _keep_aside(*, raw: bytes, source: str, raw_sha256: str, reason: str) -> Received:
+    try:
+        headers = headers_read(raw)
+        message_id, sender, subject = headers.message_id, headers.sender, headers.subject
+    except Exception:  # nothing readable: known by its bytes
+        message_id, sender, subject = "", "", ""
+    key = dedup_key(message_id, raw_sha256)
+    if seen := _already(key):
+        return seen
+    email = _record(
+        dedup_key=key,
+        message_id=message_id[:255],
+        source=source,
+        outcome=Outcome.KEPT_ASIDE,
+        reason=reason[:60],
+        sender=sender,
+        subject=subject,
+        raw_path=_file_keep(raw, folder="raw", suffix=".eml"),
+        raw_size=len(raw),
+        raw_sha256=raw_sha256,
+    )
+    if email is None:
+        return _already(key)  # type: ignore[return-value]
+    logger.warning("intake.email_kept_aside", extra={"email_id": email.pk, "reason": reason})
+    return Received(email=email)
+
+
+def _attachment_refusal(attachment: Attachment) -> str:
+    """Why an attachment is not kept ("" when it is): its size, its kind as read from its
+    bytes (allowed kinds are a setting), a name that claims another kind than its content,
+    or content that does not hold up as its kind."""
+    if attachment.size > settings.INTAKE_ATTACHMENT_MAX_BYTES:
+        return "too_large"
+    extension = attachment.filename.rpartition(".")[2].lower() if "." in attachment.filename else ""
+    claimed = _DISGUISE_EXTENSIONS.get(extension)
+    if claimed and claimed != attachment.kind:
+        return f"disguised:{attachment.kind}"
+    if attachment.kind not in settings.INTAKE_ATTACHMENT_KINDS:
+        return f"kind_not_allowed:{attachment.kind}"
+    if attachment.kind in _CONTENT_CHECKED:
+        try:
+            content_check(attachment.content, _CONTENT_CHECKED[attachment.kind])
+        except FileRefused as refused:
+            return f"content:{refused.reason}"[:60]
+    return ""
+
+
+def _attachments_keep(email: InboundEmail, attachments: tuple[Attachment, ...]) -> None:
+    for attachment in attachments:
+        refused = _attachment_refusal(attachment)
+        InboundAttachment.objects.create(
+            email=email,
+            filename=attachment.filename,
+            declared_type=attachment.declared_type[:100],
+            kind=attachment.kind,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            stored_path=""
+            if refused
+            else _file_keep(attachment.content, folder="files", suffix=".bin"),
+            refused_reason=refused,
+        )
+        if refused:
+            logger.info(
+                "intake.attachment_refused", extra={"email_id": email.pk, "reason": refused}
+            )
+
+
+def _bounce_record(email: InboundEmail, parsed: ParsedEmail) -> None:
+    """A permanent failure marks the address undeliverable, the message we sent bounced, and
+    tells the agent in the inquiry's history. Never answered."""
+    for report in parsed.delivery_reports:
+        if not report.permanent_failure or not report.recipient:
+            continue
+        UndeliverableAddress.objects.update_or_create(
+            address=report.recipient.lower(),
+            defaults={"status": report.status[:10], "diagnostic": "", "report": email},
+        )
+        logger.info("intake.address_undeliverable", extra={"email_id": email.pk})
+    if not parsed.bounced_message_id:
+        return
+    ours = OutboundEmail.objects.filter(message_id=parsed.bounced_message_id).first()
+    if ours is None:
+        return
+    OutboundEmail.objects.filter(pk=ours.pk).update(state=OutboundState.BOUNCED)
+    if ours.inquiry is not None:
+        email.inquiry = ours.inquiry
+        email.save(update_fields=["inquiry"])
+        if ours.inquiry.state != InquiryState.CLOSED:
+            status = next((r.status for r in parsed.delivery_reports), "")
+            inquiry_add_message(
+                inquiry=ours.inquiry,
+                body=f"Our email to the person could not be delivered (status {status or '?'}); "
+                "the address is marked undeliverable. Reach them another way.",
+                actor_label="system",
+            )
+
+
+def address_undeliverable(address: str) -> bool:
+    return UndeliverableAddress.objects.filter(address=address.strip().lower()).exists()
+
+
+def _person_hint(sender: str) -> Person | None:
+    """A person with this address on file, if exactly one: a hint for the agent only."""
+    found = list(Person.objects.filter(email__iexact=sender)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _message_text(parsed: ParsedEmail, *, reply: bool) -> str:
+    words = parsed.text or parsed.html_text
+    if reply:
+        words = quoted_text_strip(words)
+    if not reply and parsed.subject:
+        words = f"{parsed.subject}\n\n{words}".strip()
+    words = words.strip() or parsed.subject or texts_for(parsed.language).no_text
+    if len(words) > INQUIRY_MESSAGE_MAX:
+        words = words[: INQUIRY_MESSAGE_MAX - 1] + "…"
+    return words
+
+
+def _work_ensure(inquiry: Inquiry) -> None:
+    """Someone must see the person's new words: queue the inquiry again unless work on it is
+    already waiting or held."""
+    if WorkItem.objects.filter(inquiry=inquiry, state__in=_OPEN_WORK).exists():
+        return
+    queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language=inquiry.language, channel="email"))
+    work_item_enqueue(
+        inquiry=inquiry, kind=WorkKind.WEBFORM_REPLY, queue=queue, channel=Channel.EMAIL
+    )
+
+
+def _reply_join(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry) -> None:
+    if inquiry.state == InquiryState.CLOSED:
+        inquiry_reopen(inquiry=inquiry, actor=None, reason="The person answered by email.")
+    inquiry_add_message(
+        inquiry=inquiry, body=_message_text(parsed, reply=True), actor_label="person"
+    )
+    _work_ensure(inquiry)
+
+
+def _new_inquiries_recently(sender: str, now: dt.datetime) -> int:
+    return InboundEmail.objects.filter(
+        sender=sender,
+        outcome=Outcome.NEW_INQUIRY,
+        received_at__gte=now - dt.timedelta(hours=1),
+    ).count()
+
+
+def _topic(parsed: ParsedEmail) -> str:
+    """The topic of the address written to (``INTAKE_EMAIL_TOPIC_ADDRESSES``), as a phone
+    line has one; "" for the general address."""
+    topics = {
+        address.strip().lower(): topic.strip()
+        for address, topic in settings.INTAKE_EMAIL_TOPIC_ADDRESSES.items()
+    }
+    for recipient in parsed.recipients:
+        local, _at, domain = recipient.lower().rpartition("@")
+        plain = f"{local.partition('+')[0]}@{domain}"  # contact+anything@ is contact@
+        if topic := topics.get(plain):
+            return topic
+    return ""
+
+
+def _inquiry_open(email: InboundEmail, parsed: ParsedEmail) -> Inquiry:
+    topic = _topic(parsed)
+    inquiry = inquiry_open(
+        channel=Channel.EMAIL,
+        language=parsed.language,
+        topic=topic or "email",
+        contact_email=parsed.sender,
+        first_message=_message_text(parsed, reply=False),
+    )
+    queue = queue_for(
+        QueueChoice(tier=QueueTier.TIER1, language=parsed.language, channel="email", topic=topic)
+    )
+    work_item_enqueue(
+        inquiry=inquiry, kind=WorkKind.WEBFORM_REPLY, queue=queue, channel=Channel.EMAIL
+    )
+    return inquiry
+
+
+def _may_answer_automatically(sender: str, kind: str, answerable: bool) -> bool:
+    """An automatic answer (an acknowledgement, a refusal) goes only to mail that may have
+    one, to an address that has not bounced, and at most once of each kind per sender per
+    ``INTAKE_ACK_PERIOD_SECONDS``, so a flood (or a forged sender) draws one answer, not many."""
+    if not answerable or address_undeliverable(sender):
+        return False
+    since = timezone.now() - dt.timedelta(seconds=settings.INTAKE_ACK_PERIOD_SECONDS)
+    return not OutboundEmail.objects.filter(
+        recipient=sender, kind=kind, created_at__gte=since
+    ).exists()
+
+
+def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry) -> None:
+    """At most one acknowledgement per sender per period, never to machine or list mail, a
+    bounce, mail that asks for none, or an address that bounced."""
+    if not _may_answer_automatically(
+        parsed.sender, OutboundKind.ACKNOWLEDGEMENT, parsed.answerable
+    ):
+        return
+    texts = texts_for(inquiry.language)
+    _outbound_queue(
+        kind=OutboundKind.ACKNOWLEDGEMENT,
+        recipient=parsed.sender,
+        subject=_subject(texts.acknowledgement_subject, inquiry),
+        body=texts.acknowledgement.format(reference=inquiry.reference_number),
+        language=inquiry.language,
+        inquiry=inquiry,
+        answers=email,
+        in_reply_to=parsed.message_id,
+        references=(*parsed.references, parsed.message_id),
+    )
+
+
+@transaction.atomic
+def email_receive(*, raw: bytes, source: str) -> Received:
+    """Receive one raw message (RFC 5322 bytes) from ``source`` (imap, webhook, import).
+
+    One transaction; idempotent on the Message-ID (or the bytes' hash). Outcomes: a new
+    inquiry in the email queue of the detected language; a reply joined to its inquiry
+    (reopened and queued again if need be); ignored (machine or list mail, a delivery report,
+    which marks a permanently failing address undeliverable); refused (too large, or past the
+    per-sender cap on new inquiries); kept aside (unreadable). Never raises for bad mail."""
+    if source not in Source.values:
+        raise ValueError(f"unknown source {source!r}")
+    raw_sha256 = hashlib.sha256(raw).hexdigest()
+    if len(raw) > settings.INTAKE_EMAIL_MAX_BYTES:
+        return _refuse_too_large(raw=raw, source=source, raw_sha256=raw_sha256)
+    try:
+        parsed = email_parse(raw)
+    except MalformedEmail as malformed:
+        return _keep_aside(raw=raw, source=source, raw_sha256=raw_sha256, reason=malformed.reason)
+    if seen := _already(parsed.dedup_key):
+        return seen
+    email = _record(
+        dedup_key=parsed.dedup_key,
+        message_id=parsed.message_id[:255],
+        source=source,
+        outcome=Outcome.KEPT_ASIDE,  # until decided below, in this same transaction
+        reason="",
+        sender=parsed.sender,
+        person_hint=_person_hint(parsed.sender),
+        subject=parsed.subject,
+        language=parsed.language,
+        body_text=parsed.text,
+        html_text=parsed.html_text,
+        html_safe=parsed.html_safe,
+        in_reply_to=" ".join(parsed.in_reply_to)[:1000],
+        references=" ".join(parsed.references),
+        defects=list(parsed.defects),
+        raw_path=_file_keep(raw, folder="raw", suffix=".eml"),
+        raw_size=len(raw),
+        raw_sha256=raw_sha256,
+    )
+    if email is None:
+        return _already(parsed.dedup_key)  # type: ignore[return-value]
+    outcome, reason, inquiry, joined_by = _decide(email, parsed)
+    email.outcome, email.reason, email.inquiry, email.joined_by = (
+        outcome,
+        reason,
+        inquiry,
+        joined_by,
+    )
+    email.save(update_fields=["outcome", "reason", "inquiry", "joined_by"])
+    if outcome in (Outcome.NEW_INQUIRY, Outcome.REPLY_JOINED):
+        _attachments_keep(email, parsed.attachments)
+    logger.info(
+        "intake.email_received",
+        extra={"email_id": email.pk, "source": source, "outcome": outcome, "reason": reason},
+    )
+    return Received(email=email)
+
+
+def _decide(email: InboundEmail, parsed: ParsedEmail) -> tuple[str, str, Inquiry | None, str]:
+    if parsed.is_bounce:
+        _bounce_record(email, parsed)
+        email.refresh_from_db(fields=["inquiry"])
+        return Outcome.IGNORED, "bounce", email.inquiry, ""
+    if OutboundEmail.objects.filter(message_id=parsed.message_id).exists():
+        return Outcome.IGNORED, "own_message", None, ""
+    if parsed.machine:
+        return Outcome.IGNORED, parsed.machine, None, ""
+    inquiry, joined_by = _thread_find(parsed)
+    if inquiry is not None:
+        _reply_join(email, parsed, inquiry)
+        return Outcome.REPLY_JOINED, "", inquiry, joined_by
+    cap = settings.INTAKE_NEW_PER_SENDER_PER_HOUR
+    if _new_inquiries_recently(parsed.sender, timezone.now()) >= cap:
+        return Outcome.REFUSED, "sender_rate_capped", None, ""
+    inquiry = _inquiry_open(email, parsed)
+    _acknowledge(email, parsed, inquiry)
+    return Outcome.NEW_INQUIRY, "", inquiry, ""
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+def _subject(subject: str, inquiry: Inquiry) -> str:
+    tag = f"[{texts_for(inquiry.language).reference} {inquiry.reference_number}]"
+    subject = " ".join(subject.split())
+    if inquiry.reference_number not in subject:
+        subject = f"{subject} {tag}".strip()
+    return subject[:500]
+
+
+def _outbound_queue(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    language: str,
+    inquiry: Inquiry | None = None,
+    answers: InboundEmail | None = None,
+    actor: User | None = None,
+    in_reply_to: str = "",
+    references: tuple[str, ...] = (),
+) -> OutboundEmail:
+    """Record an email and send it once the surrounding transaction commits."""
+    references = tuple(dict.fromkeys(ref for ref in references if ref))[-20:]
+    outbound = OutboundEmail.objects.create(
+        message_id=make_msgid(domain=_domain()),
+        kind=kind,
+        inquiry=inquiry,
+        answers=answers,
+        actor=actor,
+        recipient=recipient,
+        reply_to=reply_address(inquiry.pk) if inquiry is not None else "",
+        subject=subject,
+        body=body,
+        language=language,
+        in_reply_to=in_reply_to,
+        references=" ".join(references),
+    )
+    transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
+    return outbound
+
+
+def _enqueue(outbound_id: int, run_after: dt.datetime | None = None) -> None:
+    runner = deliver_outbound_email
+    if run_after is not None:
+        runner = runner.using(run_after=run_after)
+    runner.enqueue(outbound_id)
+
+
+def _quote(inquiry: Inquiry) -> tuple[str, InboundEmail | None]:
+    last = (
+        InboundEmail.objects.filter(
+            inquiry=inquiry, outcome__in=(Outcome.NEW_INQUIRY, Outcome.REPLY_JOINED)
+        )
+        .order_by("-received_at", "-id")
+        .first()
+    )
+    if last is None:
+        return "", None
+    texts = texts_for(inquiry.language)
+    quoted = "\n".join(f"> {line}" for line in quoted_text_strip(last.body).splitlines())
+    when = timezone.localtime(last.received_at).strftime("%Y-%m-%d %H:%M")
+    return f"{texts.you_wrote.format(date=when)}\n{quoted}", last
+
+
+@transaction.atomic
+def email_reply_send(
+    *, inquiry: Inquiry, actor: User, body: str, includes_case_details: bool = False
+) -> OutboundEmail:
+    """A reply from staff to the person who wrote: in the inquiry's language, threaded
+    (In-Reply-To and References to the person's last message, a reply address carrying a
+    signed token), quoting the person's last message, with the privacy caution.
+
+    ``includes_case_details``: the agent says the reply carries case details; refused unless
+    the person's identity is verified and ``INTAKE_EMAIL_CASE_DATA_ALLOWED`` is on. Refused
+    too for an inquiry without an email address or with one that bounced for good. The reply
+    is written into the inquiry's history as the agent's message."""
+    if includes_case_details and not settings.INTAKE_EMAIL_CASE_DATA_ALLOWED:
+        raise CaseDetailsNotAllowed(_("Case details cannot be sent by email."))
+    if includes_case_details and not inquiry.is_verified:
+        raise CaseDetailsNotAllowed(
+            _("Case details can be sent by email only once the person's identity is verified.")
+        )
+    recipient = inquiry.contact_email.strip()
+    if not recipient:
+        raise NoEmailAddress(_("This inquiry has no email address to answer."))
+    if address_undeliverable(recipient):
+        raise AddressUndeliverable(
+            _("Email to this person's address bounced for good; reach them another way.")
+        )
+    inquiry_add_message(inquiry=inquiry, body=body, actor=actor, actor_label="staff")
+    texts = texts_for(inquiry.language)
+    quote, last = _quote(inquiry)
+    text = "\n\n".join(part for part in (body.strip(), f"-- \n{texts.caution}", quote) if part)
+    subject = last.subject if last is not None and last.subject else ""
+    if subject and not subject.lower().startswith(("re:", "aw:", "rv:")):
+        subject = f"Re: {subject}"
+    references: tuple[str, ...] = ()
+    if last is not None:
+        references = (*last.references.split(), last.message_id)
+    return _outbound_queue(
+        kind=OutboundKind.REPLY,
+        recipient=recipient,
+        subject=_subject(subject or texts.acknowledgement_subject, inquiry),
+        body=text,
+        language=inquiry.language,
+        inquiry=inquiry,
+        answers=last,
+        actor=actor,
+        in_reply_to=last.message_id if last is not None else "",
+        references=references,
+    )
+
+
+def _message_build(outbound: OutboundEmail) -> EmailMessage:
+    address = _our_address()[1]
+    headers = {"Message-ID": outbound.message_id}
+    if outbound.in_reply_to:
+        headers["In-Reply-To"] = outbound.in_reply_to
+    if outbound.references:
+        headers["References"] = outbound.references
+    if outbound.kind != OutboundKind.REPLY:
+        # RFC 3834: our automatic answers say so, and carry our loop marker.
+        headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
+        headers["X-Loop"] = address
+    if outbound.reply_to:
+        headers["Reply-To"] = outbound.reply_to
+    headers["Date"] = format_datetime(timezone.now())
+    body = outbound.body
+    if outbound.kind != OutboundKind.REPLY:
+        body = f"{body}\n\n-- \n{texts_for(outbound.language).caution}"
+    return EmailMessage(
+        subject=outbound.subject,
+        body=body,
+        from_email=settings.INTAKE_EMAIL_ADDRESS,
+        to=[outbound.recipient],
+        headers=headers,
+    )
+
+
+RETRY_FACTOR = 4  # 1, 4, 16 minutes with the default one-minute base
+
+
+def _retry_delay(attempts: int) -> dt.timedelta:
+    return dt.timedelta(
+        seconds=settings.INTAKE_OUTBOUND_RETRY_SECONDS * RETRY_FACTOR ** max(attempts - 1, 0)
+    )
+
+
+def _permanent(error: BaseException) -> bool:
+    """The server refused the message for good (5xx, every recipient refused)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def _failure_record(outbound: OutboundEmail, error: BaseException, now: dt.datetime) -> None:
+    final = _permanent(error) or outbound.attempts >= settings.INTAKE_OUTBOUND_MAX_ATTEMPTS
+    next_attempt_at: dt.datetime | None = None
+    with transaction.atomic():
+        if not final:
+            if deliver_outbound_email.get_backend().supports_defer:
+                next_attempt_at = now + _retry_delay(outbound.attempts)
+                transaction.on_commit(partial(_enqueue, outbound.pk, next_attempt_at), robust=True)
+            else:  # a backend that cannot wait (the immediate one) tries again at once
+                next_attempt_at = now
+                transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
+        OutboundEmail.objects.filter(pk=outbound.pk, state=OutboundState.SENDING).update(
+            state=OutboundState.FAILED if final else OutboundState.PENDING,
+            last_error=type(error).__name__[:200],
+            next_attempt_at=next_attempt_at,
+        )
+    logger.warning(
+        "intake.outbound_failed" if final else "intake.outbound_retry_scheduled",
+        extra={"outbound_id": outbound.pk, "attempt": outbound.attempts,
+               "error": type(error).__name__},
+    )  # fmt: skip
+
+
+def outbound_email_deliver(*, outbound_id: int) -> OutboundEmail:
+    """Send one pending, due email; safe to call twice (a conditional UPDATE claims it).
+
+    The send happens outside any transaction. A refusal for good (5xx) fails the row; any
+    other failure is tried again after 1, 4, 16 minutes (``INTAKE_OUTBOUND_RETRY_SECONDS``)
+    up to ``INTAKE_OUTBOUND_MAX_ATTEMPTS`` tries, under the same Message-ID so a copy that did
+    arrive is recognised. The row records the failure's kind, never the address."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = (
+            OutboundEmail.objects.filter(pk=outbound_id, state=OutboundState.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .update(state=OutboundState.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+        )
+    outbound = OutboundEmail.objects.get(pk=outbound_id)
+    if not claimed:
+        return outbound
+    if address_undeliverable(outbound.recipient):
+        OutboundEmail.objects.filter(pk=outbound_id).update(
+            state=OutboundState.FAILED, last_error="undeliverable"
+        )
+        outbound.refresh_from_db()
+        return outbound
+    try:
+        with get_connection() as connection:
+            connection.send_messages([_message_build(outbound)])
+    except Exception as error:  # every failure is recorded by kind, then retried or failed
+        _failure_record(outbound, error, now)
+    else:
+        OutboundEmail.objects.filter(pk=outbound_id).update(
+            state=OutboundState.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        )
+        logger.info("intake.outbound_sent", extra={"outbound_id": outbound_id})
+    outbound.refresh_from_db()
+    return outbound
+
+
+def outbound_emails_requeue(*, now: dt.datetime | None = None) -> int:
+    """The periodic job's work: a send whose worker died (still "sending" after
+    ``INTAKE_OUTBOUND_STALLED_SECONDS``) goes back to pending, and every pending, due email
+    is handed to the task queue again (a lost enqueue, a backend that cannot wait)."""
+    now = now or timezone.now()
+    stalled_before = now - dt.timedelta(seconds=settings.INTAKE_OUTBOUND_STALLED_SECONDS)
+    OutboundEmail.objects.filter(
+        state=OutboundState.SENDING, last_attempt_at__lt=stalled_before
+    ).update(state=OutboundState.PENDING, next_attempt_at=now)
+    due = list(
+        OutboundEmail.objects.filter(state=OutboundState.PENDING)
+        .filter(
+            Q(next_attempt_at__lte=now)
+            | Q(next_attempt_at__isnull=True, created_at__lt=now - dt.timedelta(minutes=1))
+        )
+        .values_list("pk", flat=True)[:500]
+    )
+    for outbound_id in due:
+        transaction.on_commit(partial(_enqueue, outbound_id), robust=True)
+    return len(due)
+
+
+@task()
+def deliver_outbound_email(outbound_id: int) -> str:
+    """The background task the worker runs for each email: one service call."""
+    return str(outbound_email_deliver(outbound_id=outbound_id).state)
+
+
+# --- Importing files -----------------------------------------------------------------------
+
+
+@dataclass
+class ImportCounts:
+    """What an import did: how many messages of each outcome, and the reasons for refusals
+    and messages kept aside."""
+
+    new_inquiries: int = 0
+    replies_joined: int = 0
+    ignored: int = 0
+    refused: int = 0
+    kept_aside: int = 0
+    already_seen: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, received: Received) -> None:
+        outcome = received.outcome
+        counter = {
+            "already_seen": "already_seen",
+            Outcome.NEW_INQUIRY: "new_inquiries",
+            Outcome.REPLY_JOINED: "replies_joined",
+            Outcome.IGNORED: "ignored",
+            Outcome.REFUSED: "refused",
+            Outcome.KEPT_ASIDE: "kept_aside",
+        }[outcome]
+        setattr(self, counter, getattr(self, counter) + 1)
+        if outcome in (Outcome.IGNORED, Outcome.REFUSED, Outcome.KEPT_ASIDE):
+            key = f"{outcome}:{received.reason}"
+            self.reasons[key] = self.reasons.get(key, 0) + 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "new_inquiries": self.new_inquiries,
+            "replies_joined": self.replies_joined,
+            "ignored": self.ignored,
+            "refused": self.refused,
+            "kept_aside": self.kept_aside,
+            "already_seen": self.already_seen,
+            "reasons": dict(sorted(self.reasons.items())),
+        }
+
+
+def emails_import(*, messages: Iterable[bytes], source: str = Source.IMPORT) -> ImportCounts:
+    """Every message through ``email_receive``, each in its own transaction, so one message
+    never undoes another; importing the same messages again only counts them as seen."""
+    counts = ImportCounts()
+    for raw in messages:
+        counts.add(email_receive(raw=raw, source=source))
+    return counts
+
+
+# --- Kept-aside messages, looked at again ---------------------------------------------------
+
+
+class NotKeptAside(ApplicationError):
+    code = ErrorCode.FORBIDDEN_TRANSITION
+    http_status = 409
+
+
+@transaction.atomic
+def email_kept_aside_retry(*, email_id: int) -> Received:
+    """Run a kept-aside message through the pipeline again (after the parser learned to read
+    it, or the limit changed). Still unreadable: unchanged. Readable: its row is replaced by
+    the new outcome's, in one transaction, so the message is never on neither side."""
+    email = InboundEmail.objects.select_for_update().filter(pk=email_id).first()
+    if email is None or email.outcome != Outcome.KEPT_ASIDE:
+        raise NotKeptAside(_("Only a message kept aside can be received again."))
+    raw = raw_read(email)
+    try:
+        email_parse(raw)
+    except MalformedEmail:
+        return Received(email=email, already_seen=True)
+    source = email.source
+    email.delete()
+    return email_receive(raw=raw, source=source)
