@@ -133,6 +133,14 @@ class NoteForm(UswdsForm):
         attrs={"rows": 3}))  # fmt: skip
 
 
+class EmailReplyForm(UswdsForm):
+    body = forms.CharField(label=_("Your reply"), max_length=20_000, widget=forms.Textarea(
+        attrs={"rows": 6}))  # fmt: skip
+    includes_case_details = forms.BooleanField(
+        label=_("This reply gives details of the person's case"), required=False
+    )
+
+
 class EscalateForm(UswdsForm):
     reason = forms.CharField(label=_("Reason for the escalation"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

@@ -34,6 +34,11 @@ urlpatterns = [
         views.inquiry_transfer_targets,
         name="inquiry-transfer-targets",
     ),
+    path(
+        "inquiries/<str:reference>/email-attachments/<int:attachment_id>/",
+        views.inquiry_email_attachment,
+        name="inquiry-email-attachment",
+    ),
     path("inquiries/<str:reference>/<slug:action>/", views.inquiry_action, name="inquiry-action"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/take/", views.callbacks_claim, name="callbacks-claim"),

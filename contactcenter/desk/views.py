@@ -19,7 +19,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +54,8 @@ from contactcenter.inquiries.services import (
     inquiry_unlock,
     inquiry_verify_identity,
 )
+from contactcenter.intake.selectors import attachment_path, inquiry_email_thread
+from contactcenter.intake.services import email_reply_send
 from contactcenter.ivr.bridge import telephony_configured
 from contactcenter.ivr.selectors import call_steps_for_inquiry
 from contactcenter.notifications.catalogue import MESSAGES
@@ -305,7 +308,16 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
         context["call_paths"] = call_steps_for_inquiry(
             inquiry_id=inquiry.pk, language=active_language()
         )
-    if mode == "message":
+    if mode == "message" and inquiry.channel == Channel.EMAIL:
+        # The emails themselves, in and out, with their attachments and any bounce; the
+        # reply box when this viewer works the inquiry.
+        context["email_thread"] = inquiry_email_thread(inquiry=inquiry)
+        if found.can_act and not context["closed"]:
+            context["email_reply_form"] = forms.EmailReplyForm(prefix="email")
+            context["case_details_by_email"] = (
+                settings.INTAKE_EMAIL_CASE_DATA_ALLOWED and inquiry.is_verified
+            )
+    elif mode == "message":
         # The person's messages and the replies, as the inquiry keeps them (masked).
         context["thread"] = [e for e in context["history"] if e.kind == EventKind.MESSAGE]
     if inquiry.is_verified:
@@ -382,6 +394,27 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = _inquiry_context(request, found)
     context.update(_work_context(request, _agent(request), current=found.inquiry.reference_number))
     return _page(request, "desk/inquiry.html", context)
+
+
+@require_GET
+@desk_roles_required(DESK_ROLES)
+def inquiry_email_attachment(request: HttpRequest, reference: str, attachment_id: int):
+    """A kept attachment of the inquiry's emails, for whoever may open the inquiry; always a
+    download (never shown in the page: its content came from outside)."""
+    try:
+        found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+        attachment, path = attachment_path(attachment_id=attachment_id, inquiry=found.inquiry)
+        handle = path.open("rb")
+    except (ApplicationError, ObjectDoesNotExist, OSError):
+        return _page(
+            request, "desk/not_found.html", {"error": _("No such attachment.")}, status=404
+        )
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.filename or f"attachment-{attachment.pk}",
+        content_type="application/octet-stream",
+    )
 
 
 @require_GET
@@ -590,6 +623,20 @@ def _act_unlock(act: _Act) -> None:
     )  # fmt: skip
 
 
+def _act_email_reply(act: _Act) -> None:
+    form = act.form(forms.EmailReplyForm, "email")
+    if form is not None:
+        act.run(
+            lambda: email_reply_send(
+                inquiry=act.inquiry,
+                actor=act.user,
+                body=form.cleaned_data["body"],
+                includes_case_details=form.cleaned_data["includes_case_details"],
+            ),
+            _("Your reply is on its way by email."),
+        )
+
+
 # Each returns whether it was done (None: not said; only the htmx answers need it).
 ACTIONS: dict[str, Callable[[_Act], bool | None]] = {
     "identity": _act_identity,
@@ -600,6 +647,7 @@ ACTIONS: dict[str, Callable[[_Act], bool | None]] = {
     "resolve": _act_resolve,
     "transfer": _act_transfer,
     "transfer-cancel": _act_transfer_cancel,
+    "email-reply": _act_email_reply,
 }
 SUPERVISOR_ACTIONS: dict[str, Callable[[_Act], bool | None]] = {"unlock": _act_unlock}
 

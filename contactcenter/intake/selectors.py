@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.intake.models import (
@@ -30,6 +31,22 @@ class ThreadAttachment:
     size: int
     kept: bool
     refused_reason: str
+
+    @property
+    def refused_text(self) -> str:
+        """Why it was not kept, in the reader's language (the stored reason is a code)."""
+        code, _colon, kind = self.refused_reason.partition(":")
+        if code == "too_large":
+            return _("larger than the limit for an attachment")
+        if code == "disguised":
+            return _("its name claims one kind of file but its content is another (%(kind)s)") % {
+                "kind": kind or _("unknown")
+            }
+        if code == "kind_not_allowed":
+            return _("a kind of file not accepted (%(kind)s)") % {"kind": kind or _("unknown")}
+        if code == "content":
+            return _("its content does not hold up as the kind of file it claims to be")
+        return self.refused_reason
 
 
 @dataclass(frozen=True, slots=True)
