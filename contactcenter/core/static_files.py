@@ -2,10 +2,15 @@
 
 WhiteNoise's middleware is synchronous only; under ASGI one sync middleware makes Django hop
 between threads around every middleware below it on every request. This subclass serves static
-files the same way but passes every other request straight down the async chain.
+files the same way but passes every other request straight down the async chain, and hands the
+file to the server as an asynchronous stream, read in a worker thread a block at a time (given
+WhiteNoise's synchronous file iterator, Django's ASGI handler warned on every file and read it
+whole into memory first).
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -32,5 +37,14 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         else:
             static_file = self.files.get(request.path_info)
         if static_file is not None:
-            return await sync_to_async(self.serve, thread_sensitive=False)(static_file, request)
+            response = await sync_to_async(self.serve, thread_sensitive=False)(static_file, request)
+            if response.streaming and not response.is_async:
+                response.streaming_content = _read_in_thread(iter(response.streaming_content))
+            return response
         return await self.get_response(request)
+
+
+async def _read_in_thread(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    read = sync_to_async(next, thread_sensitive=False)
+    while (chunk := await read(chunks, None)) is not None:
+        yield chunk

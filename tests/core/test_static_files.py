@@ -25,6 +25,7 @@ def test_async_chain_serves_static_and_passes_the_rest(settings):
     static = asyncio.run(middleware(factory.get("/static/css/site.css")))
     assert static.status_code == 200
     assert static["Content-Type"].startswith("text/css")
+    static.close()
     page = asyncio.run(middleware(factory.get("/case-status/")))
     assert page.content == b"from the view"
     assert seen == ["/case-status/"]
@@ -36,3 +37,27 @@ def test_sync_chain_still_works(settings):
     middleware = StaticFilesMiddleware(lambda request: HttpResponse("sync view"))
     assert not iscoroutinefunction(middleware)
     assert middleware(RequestFactory().get("/healthz")).content == b"sync view"
+
+
+def test_a_static_file_reaches_the_asgi_server_as_an_async_stream_without_a_warning(settings):
+    """Through Django's ASGI handler, as uvicorn calls it: the whole file, in order, and none of
+    Django's "must consume synchronous iterators" warnings (it printed one per file)."""
+    import warnings
+    from pathlib import Path
+
+    from django.test import AsyncClient
+
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+    source = Path(settings.BASE_DIR) / "static" / "vendor" / "uswds" / "css" / "uswds.min.css"
+
+    async def fetch():
+        response = await AsyncClient().get("/static/vendor/uswds/css/uswds.min.css")
+        assert response.is_async
+        return response.status_code, b"".join([chunk async for chunk in response])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, body = asyncio.run(fetch())
+    assert status == 200
+    assert body == source.read_bytes() and len(body) > 100_000
