@@ -10,6 +10,7 @@ the templates as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -76,7 +77,7 @@ def _select(widget: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-_WRITERS = {
+_WRITERS: dict[str, Callable[[dict[str, Any]], str]] = {
     f"{_WIDGETS}textarea.html": _textarea,
     f"{_WIDGETS}select.html": _select,
 } | dict.fromkeys(_INPUTS, _input)
@@ -89,12 +90,16 @@ class PythonWidgetRenderer(DjangoTemplates):
         writer = _WRITERS.get(template_name)
         widget = context.get("widget") if writer is not None else None
         # A select whose options use a template of their own (a custom widget) stays templated.
-        if widget is not None and (
-            writer is not _select
-            or all(
-                option.get("template_name") == f"{_WIDGETS}select_option.html"
-                for _name, group, _index in widget["optgroups"]
-                for option in group
+        if (
+            writer is not None
+            and widget is not None
+            and (
+                writer is not _select
+                or all(
+                    option.get("template_name") == f"{_WIDGETS}select_option.html"
+                    for _name, group, _index in widget["optgroups"]
+                    for option in group
+                )
             )
         ):
             return writer(widget)

@@ -45,6 +45,6 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
 
 
 async def _read_in_thread(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    read = sync_to_async(next, thread_sensitive=False)
-    while (chunk := await read(chunks, None)) is not None:
+    read = sync_to_async(lambda: next(chunks, None), thread_sensitive=False)
+    while (chunk := await read()) is not None:
         yield chunk
