@@ -275,7 +275,10 @@ def test_processing_times_filter_by_form_and_category(client, case):
         published_on=timezone.localdate(),
     )
     body = client.get("/processing-times/").content.decode()
-    assert "<abbr" in body and "N-400" in body and "Pending adjustment" in body
+    # Unfiltered: one line per form with its range and a link to its offices and categories.
+    table = body.split("<tbody>")[1]
+    assert "N-400" in table and "Naturalization" in table and "Pending adjustment" not in table
+    assert 'href="/processing-times/?form=N-400"' in table
     assert 'id="category"' not in body  # categories are offered once a form is chosen
 
     response = client.get("/processing-times/", {"form": "i-765"})

@@ -101,6 +101,11 @@ def processing_times(request: HttpRequest) -> HttpResponse:
         "selected_category": selected_category,
         "selected_office": selected_office,
         "errors": errors,
+        # With neither a form nor an office chosen, one line per form (its range across
+        # offices) instead of every form, category and office: a page a person can scan.
+        "summary": (
+            _forms_summary(rows, language) if not (selected_form or selected_office) else []
+        ),
         "rows": [
             {
                 "form": row.form.code,
@@ -115,4 +120,26 @@ def processing_times(request: HttpRequest) -> HttpResponse:
         ],
         "today": today,
     }
+    published = {row["published_on"] for row in context["rows"]}
+    context["published_on"] = published.pop() if len(published) == 1 else None
     return render(request, "cases/processing_times.html", context, status=400 if errors else 200)
+
+
+def _forms_summary(rows: list, language: str) -> list[dict[str, object]]:
+    months: dict[str, list] = {}
+    offices: dict[str, set[int]] = {}
+    titles: dict[str, str] = {}
+    for row in rows:
+        months.setdefault(row.form.code, []).append(row.months)
+        offices.setdefault(row.form.code, set()).add(row.office_id)
+        titles.setdefault(row.form.code, row.form.title(language))
+    return [
+        {
+            "code": code,
+            "title": titles[code],
+            "fastest": min(figures),
+            "slowest": max(figures),
+            "offices": len(offices[code]),
+        }
+        for code, figures in months.items()
+    ]
