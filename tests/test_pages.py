@@ -325,3 +325,12 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_footer_leads_to_every_public_page_and_the_staff_sign_in(client):
+    body = client.get("/").content.decode()
+    footer = body.split('<footer class="usa-footer')[1].split("</footer>")[0]
+    for path in ("/contact/", "/events/", "/account-help/", "/feedback/", "/desk/login/"):
+        assert f'href="{path}"' in footer, path
+    assert "/admin/" not in footer  # staff sign in at the desk, not at the admin site

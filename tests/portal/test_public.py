@@ -195,6 +195,10 @@ def test_contact_page_closed(client, settings, db):
 
     live_help_calendar_reset()
     try:
-        assert "Live help is closed now." in client.get("/contact/").content.decode()
+        text = client.get("/contact/").content.decode()
+        assert "Live help is closed now." in text
+        # Closed: no "No wait" or minutes beside a channel nobody is answering.
+        assert "there is no wait to estimate" in text
+        assert "People waiting" not in text and "Estimated wait by channel" not in text
     finally:
         live_help_calendar_reset()
