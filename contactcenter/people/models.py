@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from contactcenter.core.models import TimeStampedModel
@@ -29,6 +30,8 @@ class Person(TimeStampedModel):
 
     class Meta:
         verbose_name_plural = "people"
+        # A received email looks its sender up here, case-insensitively, for the agent's hint.
+        indexes = [models.Index(Upper("email"), name="people_person_email_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(a_number__isnull=True) | Q(a_number__regex=r"^A[0-9]{9}$"),
