@@ -144,6 +144,7 @@ bench: deps
 	$(BIN)/python bench/operations.py --databases sqlite
 	$(BIN)/python bench/operations.py --databases postgresql --contacts 1000000
 	$(BIN)/python bench/workforce.py
+	$(BIN)/python bench/intake.py
 	@if [ -n "$$BENCH_FAULTS" ]; then $(MAKE) --no-print-directory nginx && $(BIN)/python bench/faults.py; fi
 	@if [ -n "$$BENCH_LOAD" ]; then $(MAKE) --no-print-directory nginx && $(BIN)/python bench/load.py --duration "$$BENCH_LOAD"; fi
 
