@@ -121,13 +121,16 @@ def _store(
     data: dict | None = None,
     client_id: str = "",
     announce: bool = True,
+    mask: bool = True,
 ) -> Message:
-    masked = redact(body) if body else None
+    # The assistant's answers are the agency's own texts (never the person's words echoed):
+    # masking them would hide the numbers and dates they exist to give ("call [PHONE]").
+    masked = redact(body) if body and mask else None
     message = Message.objects.create(
         conversation_id=conversation if isinstance(conversation, int) else conversation.pk,
         sender=sender,
         author=author,
-        body=masked.text if masked else "",
+        body=masked.text if masked else body,
         masked=list(masked.kinds) if masked else [],
         notice=notice,
         data=data or {},
@@ -163,6 +166,7 @@ def chat_ask(*, conversation: Conversation, question: object) -> AskResult:
         locked,
         sender=Sender.ASSISTANT,
         body=answer.answer,
+        mask=False,
         data={
             "topic": answer.topic,
             "links": [{"label": link.label, "url": link.url} for link in answer.links],

@@ -3,6 +3,8 @@ messages stored once and masked, receipts, joining the agent, ending, the wait."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 
@@ -44,6 +46,23 @@ def test_asking_stores_the_masked_question_and_the_answer(knowledge):
     assert set(result.reply.data) == {"topic", "links", "handoff", "personal_data"}
     assert "A-NUMBER" in result.reply.data["personal_data"]
     assert not Message.objects.filter(body__contains="A123456789").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("en", "What phone number do I call to talk to someone?"),
+     ("es", "¿A qué número de teléfono llamo para hablar con alguien?")],
+)  # fmt: skip
+def test_the_assistants_own_answer_keeps_the_numbers_it_gives(knowledge, language, question):
+    from contactcenter.assistant.services import assistant_ask
+
+    conversation, _token = services.conversation_start(language=language)
+    result = services.chat_ask(conversation=conversation, question=question)
+    expected = assistant_ask(question=question, language=language).answer
+    assert re.search(r"\d{3}-\d{3}-\d{4}", expected), expected  # the answer gives a number
+    stored = Message.objects.get(pk=result.reply.pk)
+    assert stored.body == expected and "[PHONE]" not in stored.body
+    assert stored.masked == []
 
 
 def test_handoff_opens_a_chat_inquiry_with_the_masked_conversation_in_the_tier1_queue(
