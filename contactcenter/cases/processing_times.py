@@ -7,13 +7,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contactcenter.cases.models import ProcessingTime
-from contactcenter.cases.statuses import FINAL_STATUSES
+from contactcenter.cases.statuses import FINAL_STATUSES, CaseStatus
 from contactcenter.core.dates import add_months
 from contactcenter.core.languages import active_language
+
+# Statuses whose next step is already set: no slow-case inquiry, whatever the posted time
+# says, and what to do instead.
+WAITING_ON_A_STEP = {
+    CaseStatus.INTERVIEW_SCHEDULED: gettext_lazy(
+        "An interview is scheduled for this case: the interview is its next step, so a "
+        "processing-time inquiry does not apply now. Your interview notice has the date."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,10 @@ def inquiry_eligibility(
             None,
             None,
         )
+    if status in WAITING_ON_A_STEP:
+        # The case is not stalled: its next step is set. Asking about the processing time
+        # would not move it.
+        return InquiryEligibility(None, False, str(WAITING_ON_A_STEP[status]), None, None)
     if processing_time is None:
         return InquiryEligibility(
             None,
@@ -87,7 +101,7 @@ def inquiry_eligibility(
     message = _(
         "Your case is within the posted processing time of %(months)s months. You can ask "
         "about it from %(date)s."
-    ) % {"months": processing_time.months, "date": long_date(eligible_on)}
+    ) % {"months": localize(processing_time.months), "date": long_date(eligible_on)}
     return InquiryEligibility(
         eligible_on, False, message, processing_time.months, processing_time.published_on
     )

@@ -33,7 +33,7 @@ from contactcenter.portal.forms import (
     service_request_form,
 )
 from contactcenter.servicerequests.evidence import evidence_path, evidence_uploads_read
-from contactcenter.servicerequests.models import ServiceRequestType, Submitter
+from contactcenter.servicerequests.models import Rule, ServiceRequestType, Submitter
 
 
 def account_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -139,24 +139,37 @@ def representative_request(request: HttpRequest) -> HttpResponse:
 @account_required
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
     detail = selectors.case_detail(request.user, case_id)  # type: ignore[arg-type]
+    language = active_language()
+    office = detail.case.office
     return render(
         request,
         "portal/case.html",
         {
             "detail": detail,
             "c": detail.case,
-            "language": active_language(),
+            "language": language,
+            "office_name": office.name(language) if office else "",
             "rfe_open": detail.case.status in services.RFE_STATUSES,
-            "request_types": _online_types(),
+            "request_types": _online_types(slow_case_allowed=detail.eligibility.allowed_now),
         },
     )
 
 
-def _online_types() -> list[ServiceRequestType]:
+# An accommodation at an appointment is asked for through the appointment request, which the
+# case page offers on its own line; listing the service request too would offer it twice.
+_OFFERED_ELSEWHERE = {"appointment-accommodation"}
+
+
+def _online_types(*, slow_case_allowed: bool = True) -> list[ServiceRequestType]:
+    """The requests a person may make online about a case, without the ones that do not
+    apply to it now (a slow-case request for a case within its processing time)."""
     return [
         t
         for t in ServiceRequestType.objects.filter(active=True).order_by("code")
-        if Submitter.PERSON in t.submitters and "secure_message" in t.channels
+        if Submitter.PERSON in t.submitters
+        and "secure_message" in t.channels
+        and t.code not in _OFFERED_ELSEWHERE
+        and (slow_case_allowed or t.rule != Rule.PROCESSING_TIME)
     ]
 
 
