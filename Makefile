@@ -47,7 +47,7 @@ messages: $(MO_FILES)
 ## Refresh the Spanish catalogues from the code (needs GNU gettext's xgettext). The project's
 ## catalogue takes every app without its own `<app>/locale/`; such apps refresh their own.
 catalogues: $(BIN)/.installed
-	@apps=$$(cd contactcenter && ls -d */locale 2>/dev/null | cut -d/ -f1 | grep -v '^locale$$'); \
+	@apps=$$(cd contactcenter && ls -d */locale 2>/dev/null | cut -d/ -f1 | grep -v -x -e locale -e allauth_texts); \
 	ignores=$$(for app in $$apps; do printf -- '--ignore=%s ' "$$app"; done); \
 	(cd contactcenter && ../$(BIN)/contactcenter makemessages -l es --ignore=.venv \
 		--ignore=node_modules --ignore=static $$ignores --add-location=file --no-obsolete) && \

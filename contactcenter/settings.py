@@ -341,7 +341,9 @@ PORTAL_UPLOAD_SCANNER = os.environ.get("PORTAL_UPLOAD_SCANNER", "")
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue, then the sign-in pages' texts from django-allauth as this site
+# writes them (sentence case in English, "usted" in Spanish), both before the apps' own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "allauth_texts" / "locale"]
 USE_I18N = True
 TIME_ZONE = "America/New_York"
 USE_TZ = True

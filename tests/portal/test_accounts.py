@@ -179,3 +179,15 @@ def test_openid_connect_is_off_unless_configured():
 
 def test_user_model_is_unchanged_for_staff():
     assert get_user_model().USERNAME_FIELD == "username"
+
+
+def test_sign_in_pages_speak_as_the_rest_of_the_site(client, db):
+    """allauth's own texts in sentence case in English and in 'usted' in Spanish."""
+    english = client.get("/accounts/login/").content.decode()
+    assert "Remember me" in english and "Remember Me" not in english
+    assert ">Sign In<" not in english
+    client.cookies["django_language"] = "es"
+    spanish = client.get("/accounts/confirm-email/").content.decode()
+    assert "Le enviamos un correo electrónico" in spanish
+    for informal in ("Si no ves", " tu bandeja", "comprueba tu"):
+        assert informal not in spanish
