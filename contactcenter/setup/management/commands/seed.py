@@ -107,7 +107,12 @@ class Command(BaseCommand):
             f"publications, {summary.representatives} representatives, {summary.closures} "
             f"office closures, {summary.staff} staff users, {summary.canned_replies} canned "
             f"replies, {summary.intervals} intervals of past operations counts and this "
-            f"week's published schedule of {summary.schedule_lines} agent lines "
+            f"week's published schedule of {summary.schedule_lines} agent lines; "
+            f"{summary.outreach_events} upcoming outreach events, and waiting work: "
+            f"{summary.service_requests} service requests in the office queues, "
+            f"{summary.appointment_requests} appointment requests for review, "
+            f"{summary.callbacks} Tier 2 callbacks and {summary.threads} secure messages "
+            f"from {summary.accounts} applicant accounts, "
             f"in {elapsed:.1f} s "
             f"(seed {seed}, as of {today.isoformat()})."
         )
