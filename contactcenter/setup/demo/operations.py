@@ -4,8 +4,9 @@ Tier 1 agents' shifts) and per office (service requests received, moved and reso
 
 Counts only, per 15- or 30-minute interval of the live-help hours on business days, for the
 Tier 1 queues' phone and chat lines: no contact, person or event stands behind them. Today is
-left alone, so the wallboard's "today" is what the demo itself does. The shape is the usual one
-(a morning and an afternoon peak, Mondays busiest) and the same seed gives the same counts.
+counted up to the moment of seeding (what the demo itself does then adds to it), so the
+wallboard opens on a day in progress. The shape is the usual one (a morning and an afternoon
+peak, Mondays busiest) and the same seed gives the same counts.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from contactcenter.core.business_calendar import BusinessCalendar
 from contactcenter.offices.models import Office
@@ -94,9 +96,40 @@ def _self_service_add(
                 }  # fmt: skip
 
 
-def operations_history_write(*, today: dt.date, seed: int) -> int:
-    """Write the counts for the business days of the four weeks before ``today``; returns the
-    number of interval rows written (rows already there are left as they are)."""
+def _queue_day_add(
+    facts: dict[tuple[dt.datetime, int, str, str], dict[str, int]],
+    rng: random.Random,
+    day: dt.date,
+    queues: list[Queue],
+    zone: dt.tzinfo,
+    minutes: int,
+) -> None:
+    """One business day of the Tier 1 queues' phone and chat counts, interval by interval."""
+    for queue in queues:
+        language_share = LANGUAGE_SHARE.get(queue.language, 0.2)
+        specialised = 0.15 if queue.skill else 1.0
+        for channel in CHANNELS:
+            if channel not in queue.channels:
+                continue
+            for hour, per_hour in HOURLY.items():
+                for minute in range(0, 60, minutes):
+                    expected = (per_hour * minutes / 60 * WEEKDAY[day.weekday()]
+                                * SHARE[channel] * language_share * specialised)  # fmt: skip
+                    counts = _interval_counts(rng, expected, queue.service_level_seconds)
+                    if not counts:
+                        continue
+                    start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+                    facts[(start.astimezone(dt.UTC), queue.pk, channel, queue.language)] = counts
+
+
+def operations_history_write(*, today: dt.date, seed: int, now: dt.datetime | None = None) -> int:
+    """Write the counts for the business days of the four weeks before ``today``, and for the
+    intervals of ``today`` already over at ``now`` (all of them when ``today`` is past), so
+    the wallboard and the reports have a day in progress; returns the number of interval rows
+    written (rows already there are left as they are).
+
+    Today's counts are drawn after the history's and in full whatever the hour, so the same
+    seed gives the same figures; only the moment of seeding decides how many are written."""
     rng = random.Random(f"operations-{seed}")  # noqa: S311 - demo data, not secrets
     calendar = BusinessCalendar()
     zone, minutes = agency_zone(), interval_minutes()
@@ -110,23 +143,9 @@ def operations_history_write(*, today: dt.date, seed: int) -> int:
             _self_service_add(facts, rng, day, zone)  # the phone line and assistant never close
         if not calendar.is_business_day(day):
             continue
-        for queue in queues:
-            language_share = LANGUAGE_SHARE.get(queue.language, 0.2)
-            specialised = 0.15 if queue.skill else 1.0
-            for channel in CHANNELS:
-                if channel not in queue.channels:
-                    continue
-                for hour, per_hour in HOURLY.items():
-                    for minute in range(0, 60, minutes):
-                        expected = (per_hour * minutes / 60 * WEEKDAY[day.weekday()]
-                                    * SHARE[channel] * language_share * specialised)  # fmt: skip
-                        counts = _interval_counts(rng, expected, queue.service_level_seconds)
-                        if not counts:
-                            continue
-                        start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
-                        key = (start.astimezone(dt.UTC), queue.pk, channel, queue.language)
-                        facts[key] = counts
+        _queue_day_add(facts, rng, day, queues, zone, minutes)
         _self_service_add(facts, rng, day, zone)
+    facts.update(_today(rng, today, queues, zone, minutes, now or timezone.now()))
     if not facts:
         return 0
     # Intervals already counted (a second demo load, or the fold) are left as they are.
@@ -140,6 +159,32 @@ def operations_history_write(*, today: dt.date, seed: int) -> int:
     with transaction.atomic():
         interval_facts_add(facts=new)
     return len(new)
+
+
+def _today(
+    rng: random.Random,
+    today: dt.date,
+    queues: list[Queue],
+    zone: dt.tzinfo,
+    minutes: int,
+    now: dt.datetime,
+) -> dict[tuple[dt.datetime, int, str, str], dict[str, int]]:
+    """Today's counts for the intervals that have ended by ``now``."""
+    calendar = BusinessCalendar()
+    day: dict[tuple[dt.datetime, int, str, str], dict[str, int]] = {}
+    if calendar.is_business_day(today):
+        _queue_day_add(day, rng, today, queues, zone, minutes)
+    if calendar.is_business_day(today) or (
+        today.weekday() == 5 and calendar.closure_reason(today) == "weekend"
+    ):
+        _self_service_add(day, rng, today, zone)
+    length = dt.timedelta(minutes=minutes)
+    # Self-service counts are kept by the hour; a queue's by the interval.
+    return {
+        key: counts
+        for key, counts in day.items()
+        if key[0] + (dt.timedelta(hours=1) if key[1] == NO_QUEUE else length) <= now
+    }
 
 
 # Agents' shifts: eight hours from one of these local hours, a half-hour break in the middle.
