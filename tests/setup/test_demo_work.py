@@ -168,6 +168,9 @@ def test_tier2_callbacks_are_due_some_overdue_some_later_today(seeded, client):
 def test_secure_messages_wait_for_staff_and_answers_wait_for_the_person(seeded, client):
     threads = list(Thread.objects.select_related("user"))
     assert len(threads) >= 4
+    # The showcase applicants' accounts the README names.
+    emails = {thread.user.email for thread in threads}
+    assert {"rahul.mehta@applicant.example", "grace.turner@applicant.example"} <= emails
     waiting = list(desk_threads_waiting())
     assert waiting and len(waiting) < len(threads)
     assert WorkItem.objects.filter(
@@ -178,8 +181,10 @@ def test_secure_messages_wait_for_staff_and_answers_wait_for_the_person(seeded, 
     # The applicant signs in with the documented password and finds the thread in the inbox.
     thread = answered[0]
     assert AccountLink.objects.filter(user=thread.user, person_id=thread.case.applicant_id).exists()
-    assert thread.user.check_password(APPLICANT_PASSWORD)
-    client.force_login(thread.user)
+    signed_in = client.post(
+        "/accounts/login/", {"login": thread.user.email, "password": APPLICANT_PASSWORD}
+    )
+    assert signed_in.status_code == 302
     inbox = client.get("/account/messages/").content.decode()
     assert thread.subject in inbox
 

@@ -273,10 +273,12 @@ THREADS = (
     (("Travel while the case is pending", "Viajar mientras el caso está pendiente"),
      ("May I travel abroad for two weeks while my case is pending?",
       "¿Puedo viajar al extranjero dos semanas mientras mi caso está pendiente?"),
-     ("Leaving the country before a decision may end this application unless you have "
-      "advance parole. The page on travel explains how to ask for it.",
-      "Salir del país antes de una decisión puede dar por terminada esta solicitud si no "
-      "tiene un permiso de viaje anticipado. La página sobre viajes explica cómo pedirlo.")),
+     ("A short trip does not by itself end a pending case, but you must be here for any "
+      "appointment or interview we schedule. For a green card application, ask for advance "
+      "parole before you leave.",
+      "Un viaje corto no termina por sí solo un caso pendiente, pero usted debe estar aquí "
+      "para cualquier cita o entrevista que programemos. Si solicitó la residencia "
+      "permanente, pida un permiso de viaje anticipado antes de salir.")),
     (("Address on file", "Dirección registrada"),
      ("Can you confirm which mailing address you have for me?",
       "¿Pueden confirmar qué dirección postal tienen registrada?"),
