@@ -20,6 +20,7 @@ from contactcenter.operations.models import (
     OfficeFacts,
 )
 from contactcenter.operations.reports import ReportSpec, report_rows
+from contactcenter.operations.wallboard import wallboard_today
 from contactcenter.routing.reference_data import queues_load
 from contactcenter.setup.demo.operations import (
     agent_office_history_write,
@@ -152,6 +153,23 @@ def test_agents_shifts_and_offices_work_add_up_and_report_by_agent_and_office(
     assert rows and all(row.agent is not None and row.agent.occupancy is not None for row in rows)
     offices = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="office"))
     assert offices and {row.key for row in offices} == {"D01"}
+
+
+def test_the_wallboard_opens_on_a_day_in_progress(queues_ready, make_agent):
+    make_agent()
+    make_agent(languages=("es",))
+    zone = ZoneInfo("America/New_York")
+    morning = dt.datetime.combine(TODAY, dt.time(11, 7), tzinfo=zone)
+    operations_history_write(today=TODAY, seed=7, now=morning)
+    agent_office_history_write(today=TODAY, seed=7, now=morning)
+    today = AgentStateFacts.objects.filter(interval_start__gte=morning.replace(hour=0, minute=0))
+    length = dt.timedelta(minutes=interval_minutes())
+    assert today.exists() and all(row.interval_start + length <= morning for row in today)
+    board = wallboard_today(now=morning)
+    assert board.day == TODAY
+    assert sum(queue.counts.queued for queue in board.queues) > 50
+    assert board.occupancy is not None and board.self_served > 0
+    assert any(queue.service_level is not None for queue in board.queues)
 
 
 def test_requests_sent_on_by_one_demo_office_arrive_at_another(queues_ready):

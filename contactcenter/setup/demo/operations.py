@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -211,11 +212,49 @@ def _agent_interval(
     return {"available": available, "busy": on_contact - wrap_up, "wrap_up": wrap_up}, contacts
 
 
-def agent_office_history_write(*, today: dt.date, seed: int) -> int:
+@dataclass(frozen=True, slots=True)
+class _Shifts:
+    """Where the agents' intervals go, and what they are drawn for."""
+
+    states: dict[tuple[dt.datetime, int, str], int]
+    contacts: dict[tuple[dt.datetime, int, int, str], dict[str, int]]
+    agents: list[Agent]
+    queues: dict[str, Queue]
+    zone: dt.tzinfo
+    minutes: int
+
+
+def _shifts_add(
+    shifts: _Shifts, rng: random.Random, day: dt.date, *, until: dt.datetime | None = None
+) -> None:
+    """Each agent's shift on ``day``; with ``until``, only the intervals over by then."""
+    minutes = shifts.minutes
+    length_ms = minutes * 60_000
+    for index, agent in enumerate(shifts.agents):
+        queue = shifts.queues.get((agent.languages or ["en"])[0]) or next(
+            iter(shifts.queues.values()), None
+        )
+        begin = dt.datetime.combine(day, dt.time(SHIFT_STARTS[index % 3]), tzinfo=shifts.zone)
+        slots = SHIFT_HOURS * 60 // minutes
+        for slot in range(slots):
+            start = (begin + dt.timedelta(minutes=slot * minutes)).astimezone(dt.UTC)
+            by_state, counted = _agent_interval(
+                rng, length_ms, on_break=slots // 2 <= slot < slots // 2 + 30 // minutes
+            )
+            if until is not None and start + dt.timedelta(minutes=minutes) > until:
+                continue
+            for presence, milliseconds in by_state.items():
+                if milliseconds:
+                    shifts.states[(start, agent.pk, presence)] = milliseconds
+            if counted and queue is not None:
+                shifts.contacts[(start, agent.pk, queue.pk, "phone")] = counted
+
+
+def agent_office_history_write(*, today: dt.date, seed: int, now: dt.datetime | None = None) -> int:
     """Write four weeks of the demo Tier 1 agents' shifts (time by state and the contacts in
     it) and of each working office's service requests, before ``today``, the way the fold
-    writes them (intervals and agency days together); returns the rows given. A second load
-    over days already written adds nothing."""
+    writes them (intervals and agency days together), and today's shifts up to ``now``;
+    returns the rows given. A second load over days already written adds nothing."""
     rng = random.Random(f"operations-agents-{seed}")  # noqa: S311 - demo data, not secrets
     calendar = BusinessCalendar()
     zone, minutes = agency_zone(), interval_minutes()
@@ -225,7 +264,6 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
         or OfficeFacts.objects.filter(day__gte=first, day__lt=today).exists()
     ):
         return 0
-    length_ms = minutes * 60_000
     queues = {
         queue.language: queue
         for queue in Queue.objects.filter(active=True, tier=QueueTier.TIER1, skill="")
@@ -235,25 +273,13 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
     offices = list(Office.objects.filter(kind__in=WORKING_OFFICE_KINDS).order_by("code")[:8])
     states: dict[tuple[dt.datetime, int, str], int] = {}
     contacts: dict[tuple[dt.datetime, int, int, str], dict[str, int]] = {}
+    shifts = _Shifts(states, contacts, agents, queues, zone, minutes)
     office_work: dict[tuple[dt.date, int, str], dict[str, int]] = {}
     for back in range(DAYS_BACK, 0, -1):
         day = today - dt.timedelta(days=back)
         if not calendar.is_business_day(day):
             continue
-        for index, agent in enumerate(agents):
-            queue = queues.get((agent.languages or ["en"])[0]) or next(iter(queues.values()), None)
-            begin = dt.datetime.combine(day, dt.time(SHIFT_STARTS[index % 3]), tzinfo=zone)
-            slots = SHIFT_HOURS * 60 // minutes
-            for slot in range(slots):
-                start = (begin + dt.timedelta(minutes=slot * minutes)).astimezone(dt.UTC)
-                by_state, counted = _agent_interval(
-                    rng, length_ms, on_break=slots // 2 <= slot < slots // 2 + 30 // minutes
-                )
-                for presence, milliseconds in by_state.items():
-                    if milliseconds:
-                        states[(start, agent.pk, presence)] = milliseconds
-                if counted and queue is not None:
-                    contacts[(start, agent.pk, queue.pk, "phone")] = counted
+        _shifts_add(shifts, rng, day)
         # Each office sends a request on to the next one now and then.
         moved = [int(len(offices) > 1 and rng.random() < 0.3) for _office in offices]
         for index, office in enumerate(offices):
@@ -265,6 +291,9 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
                 "resolve_ms": round(sum(rng.uniform(20, 120) for _ in range(resolved))
                                     * 3_600_000),
             }  # fmt: skip
+    if calendar.is_business_day(today):
+        # Today's shifts so far: drawn in full, so the hour of seeding changes only how many.
+        _shifts_add(shifts, rng, today, until=now or timezone.now())
     with transaction.atomic():
         agent_facts_add(contacts=contacts, states=states)
         office_facts_add(facts=office_work)
