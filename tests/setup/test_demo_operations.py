@@ -20,6 +20,7 @@ from contactcenter.operations.models import (
     OfficeFacts,
 )
 from contactcenter.operations.reports import ReportSpec, report_rows
+from contactcenter.operations.wallboard import wallboard_today
 from contactcenter.routing.reference_data import queues_load
 from contactcenter.setup.demo.operations import (
     agent_office_history_write,
@@ -50,10 +51,39 @@ def test_counts_fall_on_business_days_in_live_hours_and_add_up(queues_ready):
         assert row.answered_within <= row.answered and row.abandoned_short <= row.abandoned_within
         assert row.abandoned_within <= row.abandoned
         assert row.answered + row.abandoned == row.queued
-    assert max(days) < TODAY and min(days) >= TODAY - dt.timedelta(days=28)
+    # TODAY is in the past when the tests run, so the whole of it is counted too.
+    assert max(days) == TODAY and min(days) >= TODAY - dt.timedelta(days=28)
     assert all(day.weekday() < 5 for day in days)
     assert dt.date(2026, 11, 11) not in days  # Veterans Day
     assert dt.date(2026, 11, 26) not in days  # Thanksgiving
+
+
+def test_today_is_counted_up_to_the_moment_of_seeding_and_no_further(queues_ready):
+    zone = ZoneInfo("America/New_York")
+    morning = dt.datetime.combine(TODAY, dt.time(11, 7), tzinfo=zone)
+    operations_history_write(today=TODAY, seed=7, now=morning)
+    today = [
+        (row.interval_start.astimezone(zone), row.queue_id, row.channel, row.queued)
+        for row in IntervalFacts.objects.all()
+        if row.interval_start.astimezone(zone).date() == TODAY
+    ]
+    length = dt.timedelta(minutes=interval_minutes())
+    assert today and sum(queued for _s, queue, _c, queued in today if queue != NO_QUEUE) > 50
+    assert all(
+        start + (dt.timedelta(hours=1) if queue == NO_QUEUE else length) <= morning
+        for start, queue, _channel, _queued in today
+    )
+    assert dt.time(8) <= min(start.time() for start, queue, _c, _q in today if queue != NO_QUEUE)
+    # Seeding the same day later adds the intervals since, with the counts of a full day's draw.
+    IntervalFacts.objects.all().delete()
+    DailyFacts.objects.all().delete()
+    operations_history_write(today=TODAY, seed=7, now=morning + dt.timedelta(hours=6))
+    later = {
+        (row.interval_start.astimezone(zone), row.queue_id, row.channel): row.queued
+        for row in IntervalFacts.objects.all()
+    }
+    assert all(later[(start, queue, channel)] == queued for start, queue, channel, queued in today)
+    assert len([key for key in later if key[0].date() == TODAY]) > len(today)
 
 
 def test_the_same_seed_gives_the_same_counts_and_a_report_reads_them(queues_ready):
@@ -123,6 +153,23 @@ def test_agents_shifts_and_offices_work_add_up_and_report_by_agent_and_office(
     assert rows and all(row.agent is not None and row.agent.occupancy is not None for row in rows)
     offices = report_rows(ReportSpec.parse(first="2026-11-02", last="2026-11-27", by="office"))
     assert offices and {row.key for row in offices} == {"D01"}
+
+
+def test_the_wallboard_opens_on_a_day_in_progress(queues_ready, make_agent):
+    make_agent()
+    make_agent(languages=("es",))
+    zone = ZoneInfo("America/New_York")
+    morning = dt.datetime.combine(TODAY, dt.time(11, 7), tzinfo=zone)
+    operations_history_write(today=TODAY, seed=7, now=morning)
+    agent_office_history_write(today=TODAY, seed=7, now=morning)
+    today = AgentStateFacts.objects.filter(interval_start__gte=morning.replace(hour=0, minute=0))
+    length = dt.timedelta(minutes=interval_minutes())
+    assert today.exists() and all(row.interval_start + length <= morning for row in today)
+    board = wallboard_today(now=morning)
+    assert board.day == TODAY
+    assert sum(queue.counts.queued for queue in board.queues) > 50
+    assert board.occupancy is not None and board.self_served > 0
+    assert any(queue.service_level is not None for queue in board.queues)
 
 
 def test_requests_sent_on_by_one_demo_office_arrive_at_another(queues_ready):

@@ -19,4 +19,10 @@ batches it takes seconds. That is safe here because the plan is checked as a who
 written (statuses follow each form's flow, dates never go backwards, receipt numbers are unique
 and parse), no side effects (notifications, audit) are wanted for invented data, and the
 database constraints still hold every row. Real writes keep going through services.
+
+The exceptions are the parts a demo needs waiting on the staff screens on the day it is seeded:
+``outreach`` (upcoming events) and ``work`` (applicants' accounts, service requests,
+appointment requests, Tier 2 callbacks, secure messages). They are a few dozen records, so they
+go through each app's services, and routing, audit and the contact events stay as real work
+leaves them.
 """

@@ -15,12 +15,14 @@ from contactcenter.offices.services import OfficeDefinition, office_definitions_
 from contactcenter.setup.demo.cases import cases_build, showcases_build
 from contactcenter.setup.demo.closures import closures_build
 from contactcenter.setup.demo.draft import Draft
+from contactcenter.setup.demo.outreach import outreach_events_build
 from contactcenter.setup.demo.people import representatives_build
 from contactcenter.setup.demo.plan import DemoPlan
 from contactcenter.setup.demo.processing_times import processing_times_build
 from contactcenter.setup.demo.receipts import intake_office_for_prefix, receipt_date_of
 from contactcenter.setup.demo.replies import CANNED_REPLIES
 from contactcenter.setup.demo.staff import STAFF
+from contactcenter.setup.demo.work import live_work_build
 
 NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_names.yaml"
 
@@ -55,6 +57,8 @@ def demo_plan_build(
     closures_build(draft)
     draft.plan.staff = list(STAFF)
     draft.plan.canned_replies = list(CANNED_REPLIES)
+    outreach_events_build(draft)
+    live_work_build(draft)
     return draft.plan
 
 

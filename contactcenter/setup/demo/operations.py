@@ -4,16 +4,19 @@ Tier 1 agents' shifts) and per office (service requests received, moved and reso
 
 Counts only, per 15- or 30-minute interval of the live-help hours on business days, for the
 Tier 1 queues' phone and chat lines: no contact, person or event stands behind them. Today is
-left alone, so the wallboard's "today" is what the demo itself does. The shape is the usual one
-(a morning and an afternoon peak, Mondays busiest) and the same seed gives the same counts.
+counted up to the moment of seeding (what the demo itself does then adds to it), so the
+wallboard opens on a day in progress. The shape is the usual one (a morning and an afternoon
+peak, Mondays busiest) and the same seed gives the same counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from contactcenter.core.business_calendar import BusinessCalendar
 from contactcenter.offices.models import Office
@@ -94,9 +97,40 @@ def _self_service_add(
                 }  # fmt: skip
 
 
-def operations_history_write(*, today: dt.date, seed: int) -> int:
-    """Write the counts for the business days of the four weeks before ``today``; returns the
-    number of interval rows written (rows already there are left as they are)."""
+def _queue_day_add(
+    facts: dict[tuple[dt.datetime, int, str, str], dict[str, int]],
+    rng: random.Random,
+    day: dt.date,
+    queues: list[Queue],
+    zone: dt.tzinfo,
+    minutes: int,
+) -> None:
+    """One business day of the Tier 1 queues' phone and chat counts, interval by interval."""
+    for queue in queues:
+        language_share = LANGUAGE_SHARE.get(queue.language, 0.2)
+        specialised = 0.15 if queue.skill else 1.0
+        for channel in CHANNELS:
+            if channel not in queue.channels:
+                continue
+            for hour, per_hour in HOURLY.items():
+                for minute in range(0, 60, minutes):
+                    expected = (per_hour * minutes / 60 * WEEKDAY[day.weekday()]
+                                * SHARE[channel] * language_share * specialised)  # fmt: skip
+                    counts = _interval_counts(rng, expected, queue.service_level_seconds)
+                    if not counts:
+                        continue
+                    start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+                    facts[(start.astimezone(dt.UTC), queue.pk, channel, queue.language)] = counts
+
+
+def operations_history_write(*, today: dt.date, seed: int, now: dt.datetime | None = None) -> int:
+    """Write the counts for the business days of the four weeks before ``today``, and for the
+    intervals of ``today`` already over at ``now`` (all of them when ``today`` is past), so
+    the wallboard and the reports have a day in progress; returns the number of interval rows
+    written (rows already there are left as they are).
+
+    Today's counts are drawn after the history's and in full whatever the hour, so the same
+    seed gives the same figures; only the moment of seeding decides how many are written."""
     rng = random.Random(f"operations-{seed}")  # noqa: S311 - demo data, not secrets
     calendar = BusinessCalendar()
     zone, minutes = agency_zone(), interval_minutes()
@@ -110,23 +144,9 @@ def operations_history_write(*, today: dt.date, seed: int) -> int:
             _self_service_add(facts, rng, day, zone)  # the phone line and assistant never close
         if not calendar.is_business_day(day):
             continue
-        for queue in queues:
-            language_share = LANGUAGE_SHARE.get(queue.language, 0.2)
-            specialised = 0.15 if queue.skill else 1.0
-            for channel in CHANNELS:
-                if channel not in queue.channels:
-                    continue
-                for hour, per_hour in HOURLY.items():
-                    for minute in range(0, 60, minutes):
-                        expected = (per_hour * minutes / 60 * WEEKDAY[day.weekday()]
-                                    * SHARE[channel] * language_share * specialised)  # fmt: skip
-                        counts = _interval_counts(rng, expected, queue.service_level_seconds)
-                        if not counts:
-                            continue
-                        start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
-                        key = (start.astimezone(dt.UTC), queue.pk, channel, queue.language)
-                        facts[key] = counts
+        _queue_day_add(facts, rng, day, queues, zone, minutes)
         _self_service_add(facts, rng, day, zone)
+    facts.update(_today(rng, today, queues, zone, minutes, now or timezone.now()))
     if not facts:
         return 0
     # Intervals already counted (a second demo load, or the fold) are left as they are.
@@ -140,6 +160,32 @@ def operations_history_write(*, today: dt.date, seed: int) -> int:
     with transaction.atomic():
         interval_facts_add(facts=new)
     return len(new)
+
+
+def _today(
+    rng: random.Random,
+    today: dt.date,
+    queues: list[Queue],
+    zone: dt.tzinfo,
+    minutes: int,
+    now: dt.datetime,
+) -> dict[tuple[dt.datetime, int, str, str], dict[str, int]]:
+    """Today's counts for the intervals that have ended by ``now``."""
+    calendar = BusinessCalendar()
+    day: dict[tuple[dt.datetime, int, str, str], dict[str, int]] = {}
+    if calendar.is_business_day(today):
+        _queue_day_add(day, rng, today, queues, zone, minutes)
+    if calendar.is_business_day(today) or (
+        today.weekday() == 5 and calendar.closure_reason(today) == "weekend"
+    ):
+        _self_service_add(day, rng, today, zone)
+    length = dt.timedelta(minutes=minutes)
+    # Self-service counts are kept by the hour; a queue's by the interval.
+    return {
+        key: counts
+        for key, counts in day.items()
+        if key[0] + (dt.timedelta(hours=1) if key[1] == NO_QUEUE else length) <= now
+    }
 
 
 # Agents' shifts: eight hours from one of these local hours, a half-hour break in the middle.
@@ -166,11 +212,49 @@ def _agent_interval(
     return {"available": available, "busy": on_contact - wrap_up, "wrap_up": wrap_up}, contacts
 
 
-def agent_office_history_write(*, today: dt.date, seed: int) -> int:
+@dataclass(frozen=True, slots=True)
+class _Shifts:
+    """Where the agents' intervals go, and what they are drawn for."""
+
+    states: dict[tuple[dt.datetime, int, str], int]
+    contacts: dict[tuple[dt.datetime, int, int, str], dict[str, int]]
+    agents: list[Agent]
+    queues: dict[str, Queue]
+    zone: dt.tzinfo
+    minutes: int
+
+
+def _shifts_add(
+    shifts: _Shifts, rng: random.Random, day: dt.date, *, until: dt.datetime | None = None
+) -> None:
+    """Each agent's shift on ``day``; with ``until``, only the intervals over by then."""
+    minutes = shifts.minutes
+    length_ms = minutes * 60_000
+    for index, agent in enumerate(shifts.agents):
+        queue = shifts.queues.get((agent.languages or ["en"])[0]) or next(
+            iter(shifts.queues.values()), None
+        )
+        begin = dt.datetime.combine(day, dt.time(SHIFT_STARTS[index % 3]), tzinfo=shifts.zone)
+        slots = SHIFT_HOURS * 60 // minutes
+        for slot in range(slots):
+            start = (begin + dt.timedelta(minutes=slot * minutes)).astimezone(dt.UTC)
+            by_state, counted = _agent_interval(
+                rng, length_ms, on_break=slots // 2 <= slot < slots // 2 + 30 // minutes
+            )
+            if until is not None and start + dt.timedelta(minutes=minutes) > until:
+                continue
+            for presence, milliseconds in by_state.items():
+                if milliseconds:
+                    shifts.states[(start, agent.pk, presence)] = milliseconds
+            if counted and queue is not None:
+                shifts.contacts[(start, agent.pk, queue.pk, "phone")] = counted
+
+
+def agent_office_history_write(*, today: dt.date, seed: int, now: dt.datetime | None = None) -> int:
     """Write four weeks of the demo Tier 1 agents' shifts (time by state and the contacts in
     it) and of each working office's service requests, before ``today``, the way the fold
-    writes them (intervals and agency days together); returns the rows given. A second load
-    over days already written adds nothing."""
+    writes them (intervals and agency days together), and today's shifts up to ``now``;
+    returns the rows given. A second load over days already written adds nothing."""
     rng = random.Random(f"operations-agents-{seed}")  # noqa: S311 - demo data, not secrets
     calendar = BusinessCalendar()
     zone, minutes = agency_zone(), interval_minutes()
@@ -180,7 +264,6 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
         or OfficeFacts.objects.filter(day__gte=first, day__lt=today).exists()
     ):
         return 0
-    length_ms = minutes * 60_000
     queues = {
         queue.language: queue
         for queue in Queue.objects.filter(active=True, tier=QueueTier.TIER1, skill="")
@@ -190,25 +273,13 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
     offices = list(Office.objects.filter(kind__in=WORKING_OFFICE_KINDS).order_by("code")[:8])
     states: dict[tuple[dt.datetime, int, str], int] = {}
     contacts: dict[tuple[dt.datetime, int, int, str], dict[str, int]] = {}
+    shifts = _Shifts(states, contacts, agents, queues, zone, minutes)
     office_work: dict[tuple[dt.date, int, str], dict[str, int]] = {}
     for back in range(DAYS_BACK, 0, -1):
         day = today - dt.timedelta(days=back)
         if not calendar.is_business_day(day):
             continue
-        for index, agent in enumerate(agents):
-            queue = queues.get((agent.languages or ["en"])[0]) or next(iter(queues.values()), None)
-            begin = dt.datetime.combine(day, dt.time(SHIFT_STARTS[index % 3]), tzinfo=zone)
-            slots = SHIFT_HOURS * 60 // minutes
-            for slot in range(slots):
-                start = (begin + dt.timedelta(minutes=slot * minutes)).astimezone(dt.UTC)
-                by_state, counted = _agent_interval(
-                    rng, length_ms, on_break=slots // 2 <= slot < slots // 2 + 30 // minutes
-                )
-                for presence, milliseconds in by_state.items():
-                    if milliseconds:
-                        states[(start, agent.pk, presence)] = milliseconds
-                if counted and queue is not None:
-                    contacts[(start, agent.pk, queue.pk, "phone")] = counted
+        _shifts_add(shifts, rng, day)
         # Each office sends a request on to the next one now and then.
         moved = [int(len(offices) > 1 and rng.random() < 0.3) for _office in offices]
         for index, office in enumerate(offices):
@@ -220,6 +291,9 @@ def agent_office_history_write(*, today: dt.date, seed: int) -> int:
                 "resolve_ms": round(sum(rng.uniform(20, 120) for _ in range(resolved))
                                     * 3_600_000),
             }  # fmt: skip
+    if calendar.is_business_day(today):
+        # Today's shifts so far: drawn in full, so the hour of seeding changes only how many.
+        _shifts_add(shifts, rng, today, until=now or timezone.now())
     with transaction.atomic():
         agent_facts_add(contacts=contacts, states=states)
         office_facts_add(facts=office_work)

@@ -103,6 +103,83 @@ class CannedReplyPlan:
     body_es: str
 
 
+@dataclass(frozen=True, slots=True)
+class OutreachEventPlan:
+    title_en: str
+    title_es: str
+    description_en: str
+    description_es: str
+    location: str  # the office's address, or "Online"
+    starts_at: dt.datetime  # aware, in the agency's time zone
+    ends_at: dt.datetime
+    capacity: int
+    # (name, email, language) of the people already registered
+    registrations: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPlan:
+    """An applicant's online account, linked to them with an Online Access Code of ``case``."""
+
+    email: str
+    case: str  # receipt number
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRequestPlan:
+    case: str  # receipt number; the applicant's account submits it
+    type_code: str
+    details: tuple[tuple[str, str], ...]
+    language: str
+    office: str  # the office it reaches, whose demo user works it
+    stage: str  # "new", "in_progress" or "awaiting_person" (the office answered, asking)
+    answer: str = ""  # the office's answer, for "awaiting_person"
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRequestPlan:
+    case: str  # receipt number; the applicant's account asks
+    reason: str
+    zip_code: str
+    language: str
+    accommodations: tuple[str, ...] = ()
+    accommodation_note: str = ""
+    details: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackPlan:
+    """A phone inquiry Tier 1 verified and escalated; Tier 2 owes the person a call."""
+
+    case: str  # receipt number
+    person: int  # index into DemoPlan.people (the identity answers)
+    language: str
+    urgency: str  # "urgent" or "regular"
+    reason: str
+    due_in_minutes: int  # from the moment of seeding; negative: already overdue
+
+
+@dataclass(frozen=True, slots=True)
+class SecureThreadPlan:
+    case: str  # receipt number; the applicant's account writes
+    subject: str
+    body: str
+    language: str
+    reply: str = ""  # staff's answer; empty: still waiting for staff
+
+
+@dataclass(slots=True)
+class LiveWorkPlan:
+    """Work waiting on the staff screens on the day of seeding, created through the apps'
+    services as the people and agents would."""
+
+    accounts: list[AccountPlan] = field(default_factory=list)
+    service_requests: list[ServiceRequestPlan] = field(default_factory=list)
+    appointment_requests: list[AppointmentRequestPlan] = field(default_factory=list)
+    callbacks: list[CallbackPlan] = field(default_factory=list)
+    threads: list[SecureThreadPlan] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class DemoPlan:
     today: dt.date
@@ -114,6 +191,8 @@ class DemoPlan:
     closures: list[ClosurePlan] = field(default_factory=list)
     staff: list[StaffPlan] = field(default_factory=list)
     canned_replies: list[CannedReplyPlan] = field(default_factory=list)
+    outreach_events: list[OutreachEventPlan] = field(default_factory=list)
+    work: LiveWorkPlan = field(default_factory=LiveWorkPlan)
 
 
 def fields_of(value: object) -> dict[str, object]:

@@ -15,12 +15,14 @@ from contactcenter.setup.demo.operations import (
     agent_office_history_write,
     operations_history_write,
 )
+from contactcenter.setup.demo.outreach import outreach_events_write
 from contactcenter.setup.demo.people import people_write
 from contactcenter.setup.demo.plan import DemoPlan
 from contactcenter.setup.demo.processing_times import processing_times_write
 from contactcenter.setup.demo.replies import canned_replies_write
 from contactcenter.setup.demo.schedule import demo_schedule_write
 from contactcenter.setup.demo.staff import staff_users_write
+from contactcenter.setup.demo.work import live_work_write
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,12 @@ class SeedSummary:
     canned_replies: int = 0
     intervals: int = 0
     schedule_lines: int = 0
+    outreach_events: int = 0
+    accounts: int = 0
+    service_requests: int = 0
+    appointment_requests: int = 0
+    callbacks: int = 0
+    threads: int = 0
 
 
 @transaction.atomic
@@ -61,6 +69,8 @@ def demo_plan_write(
     intervals = operations_history_write(today=plan.today, seed=plan.seed)
     intervals += agent_office_history_write(today=plan.today, seed=plan.seed)
     schedule_lines = demo_schedule_write(today=plan.today)
+    outreach_events = outreach_events_write(plan=plan)
+    work = live_work_write(plan=plan)
     summary = SeedSummary(
         cases=len(plan.cases),
         people=len(people),
@@ -72,6 +82,8 @@ def demo_plan_write(
         canned_replies=canned_replies,
         intervals=intervals,
         schedule_lines=schedule_lines,
+        outreach_events=outreach_events,
+        **work,
     )
     logger.info("setup.demo_seeded", extra={"cases": summary.cases, "seed": plan.seed})
     return summary

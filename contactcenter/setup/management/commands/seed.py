@@ -22,6 +22,7 @@ from contactcenter.servicerequests.request_types import service_request_types_lo
 from contactcenter.setup.demo.build import demo_plan_build
 from contactcenter.setup.demo.showcases import showcase_lines
 from contactcenter.setup.demo.staff import staff_lines
+from contactcenter.setup.demo.work import ACCOUNT_DOMAIN, APPLICANT_PASSWORD
 from contactcenter.setup.demo.write import demo_plan_write
 
 EPILOG = "\n".join(
@@ -31,6 +32,10 @@ EPILOG = "\n".join(
         "",
         "Demo staff accounts (for a demo database only):",
         *staff_lines(),
+        "",
+        f"Demo applicant accounts (sign in with the email address, password {APPLICANT_PASSWORD}):",
+        "  rahul.mehta@applicant.example, maria.hernandezruiz@applicant.example and the other",
+        f"  showcase people's given.family@{ACCOUNT_DOMAIN} (see the README)",
         "",
         "Dates are relative to --today, so the same seed on the same day gives identical data.",
     ]
@@ -51,7 +56,8 @@ def _date(raw: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Load the reference data, then demo processing times, people, cases with status "
-        "histories, office closures and staff users into an empty database."
+        "histories, office closures, staff users, outreach events and waiting work (service "
+        "requests, appointment requests, callbacks, secure messages) into an empty database."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -107,7 +113,12 @@ class Command(BaseCommand):
             f"publications, {summary.representatives} representatives, {summary.closures} "
             f"office closures, {summary.staff} staff users, {summary.canned_replies} canned "
             f"replies, {summary.intervals} intervals of past operations counts and this "
-            f"week's published schedule of {summary.schedule_lines} agent lines "
+            f"week's published schedule of {summary.schedule_lines} agent lines; "
+            f"{summary.outreach_events} upcoming outreach events, and waiting work: "
+            f"{summary.service_requests} service requests in the office queues, "
+            f"{summary.appointment_requests} appointment requests for review, "
+            f"{summary.callbacks} Tier 2 callbacks and {summary.threads} secure messages "
+            f"from {summary.accounts} applicant accounts, "
             f"in {elapsed:.1f} s "
             f"(seed {seed}, as of {today.isoformat()})."
         )
