@@ -146,6 +146,15 @@ ROUTES: dict[str, Route] = {
         ),
         {"tier1", "supervisor", "admin"},
     ),
+    # An attachment of the inquiry's emails: whoever may open the inquiry downloads it.
+    "desk/inquiries/<str:reference>/email-attachments/<int:attachment_id>/": _r(
+        "inquiry",
+        "GET",
+        lambda w, m: (
+            f"/desk/inquiries/{w['inquiry']}/email-attachments/{_id(w, 'email_attachment', m)}/"
+        ),
+        {"tier1", "supervisor", "admin"},
+    ),
     # One callback open in the workspace: someone else's and a missing one both go to the list.
     "desk/callbacks/<int:item_id>/": _r(
         "callback",
@@ -413,7 +422,7 @@ def _queued_call(phone: str) -> WorkItem:
 
 
 @pytest.fixture
-def world(settings, applicant, other_applicant, always_open):  # noqa: F811
+def world(settings, tmp_path, applicant, other_applicant, always_open):  # noqa: F811
     from contactcenter.desk.services import desk_presence_set
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -501,6 +510,21 @@ def world(settings, applicant, other_applicant, always_open):  # noqa: F811
             body_es="Referencia {reference}.",
         ),
     )  # fmt: skip
+    # An email on the held inquiry, with an attachment kept under the private root.
+    from contactcenter.intake.models import InboundAttachment, InboundEmail
+
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    (tmp_path / "private" / "intake" / "attachments").mkdir(parents=True)
+    (tmp_path / "private" / "intake" / "attachments" / "letter.pdf").write_bytes(PDF)
+    email = InboundEmail.objects.create(
+        dedup_key="<world@example.org>", message_id="<world@example.org>", source="import",
+        outcome="new_inquiry", inquiry=held.inquiry, sender="writer@example.org",
+        raw_sha256="0" * 64,
+    )  # fmt: skip
+    email_attachment = InboundAttachment.objects.create(
+        email=email, filename="letter.pdf", declared_type="application/pdf", kind="pdf",
+        size=len(PDF), sha256="0" * 64, stored_path="attachments/letter.pdf",
+    )  # fmt: skip
     # A supervisor's own scheduled report (the other supervisor-role users may not touch it).
     from contactcenter.operations.schedules import report_schedule_add
 
@@ -528,6 +552,7 @@ def world(settings, applicant, other_applicant, always_open):  # noqa: F811
         "rep_link": rep_link.pk,
         "canned_reply": canned_reply.pk,
         "report_schedule": report_schedule.pk,
+        "email_attachment": email_attachment.pk,
     }
 
 
@@ -677,7 +702,7 @@ def test_every_role_against_a_chat_conversation(settings, applicant, other_appli
 
 @pytest.mark.parametrize("action", ["identity", "note", "escalate", "supervisor", "callback",
                                     "resolve", "unlock", "transfer", "transfer-cancel",
-                                    "no-such-action"])  # fmt: skip
+                                    "email-reply", "no-such-action"])  # fmt: skip
 def test_every_inquiry_action_refuses_someone_elses_inquiry_like_a_missing_one(world, action):
     """Each action of the desk's inquiry page (the table in desk/views.py), not only notes."""
     from contactcenter.desk.views import ACTIONS, SUPERVISOR_ACTIONS
@@ -695,5 +720,5 @@ def test_the_inquiry_action_list_is_the_one_tested():
     from contactcenter.desk.views import ACTIONS, SUPERVISOR_ACTIONS
 
     tested = {"identity", "note", "escalate", "supervisor", "callback", "resolve", "unlock",
-              "transfer", "transfer-cancel"}  # fmt: skip
+              "transfer", "transfer-cancel", "email-reply"}  # fmt: skip
     assert set(ACTIONS) | set(SUPERVISOR_ACTIONS) == tested
