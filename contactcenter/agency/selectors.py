@@ -79,6 +79,14 @@ def agency_text(text: str, language: str) -> str:
     return agency_fill(text, agency_profile(), language)
 
 
+def agency_text_without_database(text: str, language: str) -> str:
+    """``agency_text`` for words said when the database has failed: the profile last read in
+    this process, or the default profile's file, never a query."""
+    if "{agency_" not in text:
+        return text
+    return agency_fill(text, ACTIVE_PROFILE.kept() or default_agency(), language)
+
+
 def public_base_url() -> str:
     """The start of every link sent by text or email, without a trailing slash: the profile's,
     or the ``PUBLIC_BASE_URL`` setting when the profile leaves it empty."""

@@ -58,6 +58,12 @@ class ProcessCache(Generic[T]):
             self._kept = (now, value)
         return value
 
+    def kept(self) -> T | None:
+        """The value kept, however old, without loading (for a page that must not touch the
+        database, such as the one said when the database has failed); None when none is."""
+        kept = self._kept
+        return kept[1] if kept is not None else None
+
     def clear(self) -> None:
         self._kept = None
 
