@@ -90,7 +90,7 @@ class Agency:
 
 
 def tel(number: str) -> str:
-    """A number as a ``tel:`` link wants it: ``800-375-5283`` is ``+18003755283`` (ten digits
+    """A number as a ``tel:`` link wants it: ``800-555-0100`` is ``+18005550100`` (ten digits
     are a North American number); one written with ``+`` keeps its own country code."""
     digits = re.sub(r"\D", "", number)
     if number.strip().startswith("+"):
@@ -158,7 +158,9 @@ _FIELDS = {
 
 
 def _text(value: Any, where: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    if value is None and not required:
+    if value is None:
+        if required:
+            raise InvalidInput(f"{where}: must be given.")
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{where}: give text.")
