@@ -30,7 +30,6 @@ from contactcenter.notifications.catalogue import (
     reply_render,
 )
 from contactcenter.offices.models import OfficeKind
-from tests.assistant.conftest import knowledge_base  # noqa: F401 (a fixture)
 from tests.factories import OfficeFactory
 
 # The shipped agency, however it is written.
@@ -105,7 +104,7 @@ def test_the_assistant_gives_the_new_agency_s_numbers(
     knowledge_base,
     settings,
     language,
-    live_open,  # noqa: F811
+    live_open,
 ):
     settings.LIVE_HELP_ALWAYS_OPEN = live_open
     numbers = 0
