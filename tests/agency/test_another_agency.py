@@ -184,3 +184,18 @@ def test_every_message_names_only_the_new_agency(family_benefits, office):
     for name in ("stopped", "started", "help"):
         assert traces(reply_render(name)) == []
     assert "800-555-0100" in reply_render("help")
+
+
+def test_a_call_through_the_webhooks_names_only_the_new_agency(family_benefits, phone, night):
+    """A whole call as the provider makes it: after hours on the main line, the caller hears
+    the new agency's web address (in the engine's own words and the flow's)."""
+    call = phone("main")
+    call.run(["1", "4", "9"])
+    said = " ".join(call.prompts())
+    assert "benefits.example.gov" in said
+    assert traces(said) == []
+    spanish = phone("international")
+    spanish.run(["2", "2", "9"])
+    said = " ".join(spanish.prompts())
+    assert "benefits.example.gov barra international" in said
+    assert traces(said) == []
