@@ -144,6 +144,11 @@ def agency_fill(text: str, agency: Agency, language: str) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+def without_placeholders(text: str) -> str:
+    """``text`` with its agency placeholders left out (what a search index should see)."""
+    return _PLACEHOLDER.sub(" ", text) if "{agency_" in text else text
+
+
 def unknown_placeholders(text: str) -> set[str]:
     """Agency placeholders in ``text`` that no profile fills (a typing mistake in a file)."""
     return {name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS}
