@@ -8,6 +8,7 @@ same agency before and after its first ``load-reference-data``.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from django.conf import settings
@@ -20,7 +21,10 @@ from contactcenter.agency.profile import (
     agency_fill,
     agency_parse,
 )
+from contactcenter.core.errors import InvalidInput
 from contactcenter.core.process_cache import ProcessCache
+
+logger = logging.getLogger(__name__)
 
 PROFILE_TTL_SECONDS = 60.0
 
@@ -59,7 +63,13 @@ def _active_load() -> Agency:
     row = AgencyProfile.objects.filter(active=True).first()
     if row is None:
         return default_agency()
-    return agency_parse(profile_data(row), where=f"agency profile {row.slug}")
+    try:
+        return agency_parse(profile_data(row), where=f"agency profile {row.slug}")
+    except InvalidInput as error:
+        # Only a row changed behind the admin's and agency-load's checks gets here. Every page
+        # and prompt reads the profile, so they go on with the default one, loudly.
+        logger.error("agency.profile_invalid slug=%s: %s", row.slug, error.message)
+        return default_agency()
 
 
 ACTIVE_PROFILE: ProcessCache[Agency] = ProcessCache(

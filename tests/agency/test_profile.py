@@ -20,7 +20,12 @@ from contactcenter.agency.profile import (
     agency_parse,
     tel,
 )
-from contactcenter.agency.selectors import agency_profile, agency_text, public_base_url
+from contactcenter.agency.selectors import (
+    ACTIVE_PROFILE,
+    agency_profile,
+    agency_text,
+    public_base_url,
+)
 from contactcenter.agency.services import (
     agency_profile_load,
     agency_profile_load_default,
@@ -169,3 +174,11 @@ def test_only_one_profile_is_active(db):
     agency_profile_load(DEFAULT_PROFILE_FILE)
     agency_profile_store(agency_parse({**agency_file_read(FAMILY_BENEFITS).as_dict()}))
     assert AgencyProfile.objects.filter(active=True).count() == 1
+
+
+def test_a_row_broken_behind_the_checks_falls_back_to_the_default_and_says_so(db, caplog):
+    row = agency_profile_load(FAMILY_BENEFITS)
+    AgencyProfile.objects.filter(pk=row.pk).update(phone_main="call us")  # no signal: clear
+    ACTIVE_PROFILE.clear()
+    assert agency_profile().slug == "uscis"
+    assert "agency.profile_invalid slug=family-benefits" in caplog.text
