@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # page works with no internet (without the app, Ninja loads them from a CDN).
     "ninja",
     "contactcenter.core",
+    "contactcenter.agency",
     "contactcenter.offices",
     "contactcenter.people",
     "contactcenter.cases",
@@ -141,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "contactcenter.staff.context_processors.staff_navigation",
+                "contactcenter.agency.context_processors.agency",
             ],
         },
     },

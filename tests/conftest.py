@@ -210,10 +210,16 @@ def _language_indexes_shared(monkeypatch):
 @pytest.fixture(autouse=True)
 def _process_caches_cleared():
     """Each test starts with no reference list kept from the test before (core/process_cache.py:
-    a rolled-back test's rows would otherwise still be listed)."""
+    a rolled-back test's rows would otherwise still be listed).
+
+    The agency profile starts as the default one, as a database with no profile stored gives
+    it, so a test without the database can still render a message or a prompt that names the
+    agency; a test that stores a profile clears it with the save, and reads its own."""
+    from contactcenter.agency.selectors import ACTIVE_PROFILE, default_agency
     from contactcenter.core.process_cache import process_caches_clear
 
     process_caches_clear()
+    ACTIVE_PROFILE.put(default_agency())
     yield
     process_caches_clear()
 

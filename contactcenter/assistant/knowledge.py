@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from contactcenter.agency.profile import PLACEHOLDERS, unknown_placeholders
 from contactcenter.core.errors import ApplicationError, ErrorCode
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
@@ -165,6 +166,16 @@ def article_content_parse(data: object, *, where: str) -> ArticleContent:
             )
         labels = {lang: _text(raw.get(lang), f"{where}: links[{i}].{lang}") for lang in LANGUAGES}
         links.append(LinkData(url=url, label=labels))
+    # The agency's numbers and web address are placeholders ({agency_phone} ...), filled when
+    # an answer is given: a misspelt one would reach the person as it is typed.
+    for text in [*title.values(), *answer.values(), *(u for link in links for u in (
+        link.url, *link.label.values()))]:  # fmt: skip
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise KnowledgeError(
+                f"{where}: unknown agency placeholders {sorted(unknown)} "
+                f"(known: {', '.join(sorted(PLACEHOLDERS))})."
+            )
     return ArticleContent(slug=slug, title=title, answer=answer, examples=examples, links=links)
 
 

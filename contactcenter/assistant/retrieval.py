@@ -30,6 +30,7 @@ import bm25s
 import numpy as np
 import yaml
 
+from contactcenter.agency.profile import without_placeholders
 from contactcenter.assistant.analysis import (
     ANCHOR_WORDS,
     DATA_DIR,
@@ -142,7 +143,8 @@ class LanguageIndex:
         parts: list[tuple[int, str, str]] = []
         for number, article in enumerate(articles):
             parts.append((number, "title", article.title[language]))
-            parts.append((number, "answer", article.answer[language]))
+            # The agency's numbers are placeholders ({agency_phone}): not words anyone types.
+            parts.append((number, "answer", without_placeholders(article.answer[language])))
             parts.extend((number, "examples", q) for q in article.examples[language])
         for offset, subject in enumerate(outside):
             parts.extend(
@@ -413,7 +415,13 @@ class PlainBM25:
         self._models: dict[str, bm25s.BM25] = {}
         for language in LANGUAGES:
             corpus = [
-                " ".join([a.title[language], a.answer[language], *a.examples[language]])
+                " ".join(
+                    [
+                        a.title[language],
+                        without_placeholders(a.answer[language]),
+                        *a.examples[language],
+                    ]
+                )
                 for a in articles
             ]
             tokens = bm25s.tokenize(

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
+from contactcenter.agency.selectors import agency_text
 from contactcenter.assistant import guardrails
 from contactcenter.assistant.analysis import DATA_DIR, detect_language
 from contactcenter.assistant.knowledge import (
@@ -54,7 +55,9 @@ INDEX_CHECK_SECONDS = 2.0
 HANDOFF_TOPIC = "talk-to-person"
 LEGAL_TOPIC = "legal-help"
 CASE_TOPIC = "case-status"
-CALL_URL = "tel:+18003755283"
+# Texts and links name the agency by placeholders, filled when an answer is given (the agency
+# profile: ``{agency_phone}``, ``{agency_web}`` ...).
+CALL_URL = "tel:{agency_phone_tel}"
 INBOX_URL = "/account/messages/"
 ACCOUNT_HELP_URL = "/account-help/"
 
@@ -147,7 +150,10 @@ def knowledge_index_reset() -> None:
 
 
 def _links(article: ArticleContent, language: str) -> list[Link]:
-    return [Link(label=link.label[language], url=link.url) for link in article.links]
+    return [
+        Link(label=agency_text(link.label[language], language), url=agency_text(link.url, language))
+        for link in article.links
+    ]
 
 
 def _question_clean(question: str, language: str | None) -> tuple[str, str | None]:
@@ -211,8 +217,14 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
     ) -> AssistantAnswer:
         return AssistantAnswer(
             topic=topic,
-            answer=" ".join([*notes, body]),
-            links=list(links),
+            answer=agency_text(" ".join([*notes, body]), answer_language),
+            links=[
+                Link(
+                    label=agency_text(link.label, answer_language),
+                    url=agency_text(link.url, answer_language),
+                )
+                for link in links
+            ],
             handoff=handoff,
             confidence=round(max(0.0, min(1.0, confidence)), 3),
             language=answer_language,
@@ -507,8 +519,10 @@ def knowledge_search(
             KnowledgeHit(
                 slug=article.slug,
                 title=article.title[language],
-                snippet=_snippet(article.answer[language], terms, index, language),
-                answer=article.answer[language],
+                snippet=agency_text(
+                    _snippet(article.answer[language], terms, index, language), language
+                ),
+                answer=agency_text(article.answer[language], language),
                 links=_links(article, language),
             )
         )

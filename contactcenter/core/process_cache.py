@@ -30,10 +30,21 @@ _ALL: list[ProcessCache[Any]] = []
 class ProcessCache(Generic[T]):
     """One value loaded by ``load`` and kept for ``ttl_seconds`` in this process."""
 
-    def __init__(self, name: str, load: Callable[[], T], *, ttl_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        load: Callable[[], T],
+        *,
+        ttl_seconds: float = 30.0,
+        keep_in_transaction: bool = False,
+    ) -> None:
         self.name = name
         self._load = load
         self._ttl = ttl_seconds
+        # A value every request reads and that changes only by an administrator's save (the
+        # agency profile) is kept even when read inside a transaction: a save clears it, and
+        # a rolled-back save is forgotten within the time to live.
+        self._keep_in_transaction = keep_in_transaction
         self._kept: tuple[float, T] | None = None
         _ALL.append(self)
 
@@ -43,9 +54,20 @@ class ProcessCache(Generic[T]):
         if kept is not None and now - kept[0] < self._ttl:
             return kept[1]
         value = self._load()
-        if not connection.in_atomic_block:
+        if self._keep_in_transaction or not connection.in_atomic_block:
             self._kept = (now, value)
         return value
+
+    def kept(self) -> T | None:
+        """The value kept, however old, without loading (for a page that must not touch the
+        database, such as the one said when the database has failed); None when none is."""
+        kept = self._kept
+        return kept[1] if kept is not None else None
+
+    def put(self, value: T) -> None:
+        """Keep ``value`` as if it had just been loaded (the tests start the agency profile as
+        the default one, which is what an empty database gives)."""
+        self._kept = (time.monotonic(), value)
 
     def clear(self) -> None:
         self._kept = None

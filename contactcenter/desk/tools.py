@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms as django_forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contactcenter.agency.selectors import public_base_url
 from contactcenter.assistant.services import knowledge_search
 from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.languages import active_language
@@ -43,7 +43,7 @@ def _refusal(error: ApplicationError) -> JsonResponse:
 def _public_url(url: str) -> str:
     """A link as the person can open it: the site's own pages under the public address."""
     if url.startswith("/"):
-        return settings.PUBLIC_BASE_URL.rstrip("/") + url
+        return public_base_url() + url
     return url
 
 

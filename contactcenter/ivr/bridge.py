@@ -15,6 +15,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
+from contactcenter.agency.selectors import agency_text
 from contactcenter.ivr.twiml import VOICE_LANGUAGES
 from contactcenter.routing.models import Agent, VoiceDevice
 
@@ -58,7 +59,8 @@ def agent_dial_twiml(agent: Agent, *, language: str, announcement: str, after_ur
     ``after_url`` (a caller who will answer the survey), the caller's side goes on there when
     the agent's side hangs up, instead of the call ending."""
     response = VoiceResponse()
-    response.say(announcement, language=VOICE_LANGUAGES.get(language, "en-US"))
+    spoken = agency_text(announcement, language)
+    response.say(spoken, language=VOICE_LANGUAGES.get(language, "en-US"))
     options: dict[str, object] = {"action": after_url, "method": "POST"} if after_url else {}
     dial = Dial(answer_on_bridge=True, timeout=AGENT_DIAL_TIMEOUT_SECONDS, **options)
     if agent.voice_device == VoiceDevice.PHONE and agent.voice_phone:

@@ -47,6 +47,8 @@ from typing import Any
 
 import yaml
 
+from contactcenter.agency.profile import PLACEHOLDERS as AGENCY_PLACEHOLDERS
+
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 LANGUAGES = ("en", "es")
 NODE_KINDS = frozenset(
@@ -176,7 +178,8 @@ class _Checker:
                 self.bad(node, f"missing {name} {where}")
                 continue
             for used in PLACEHOLDER.findall(text):
-                if used not in placeholders:
+                # The agency's name, numbers and web address may be said anywhere.
+                if used not in placeholders and used not in AGENCY_PLACEHOLDERS:
                     self.bad(node, f"{name} {where} uses unknown placeholder {{{used}}}")
         extra = set(value) - set(LANGUAGES)
         if extra:

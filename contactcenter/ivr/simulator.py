@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from twilio.request_validator import RequestValidator
 
+from contactcenter.agency.profile import tel
+from contactcenter.agency.selectors import default_agency
 from contactcenter.ivr.models import Call
 
 KEYS = re.compile(r"^[0-9*#]+$")
@@ -102,7 +104,9 @@ class SimulatedCall:
     line: str
     transport: Transport
     from_number: str = "+15555550142"
-    to_number: str = "+18003755283"
+    # The number dialled: the agency's main line, from the profile an install starts with (no
+    # query: the simulator also calls servers elsewhere).
+    to_number: str = field(default_factory=lambda: tel(default_agency().phone("main")))
     call_sid: str = field(default_factory=lambda: "CA" + secrets.token_hex(16))
     exchanges: list[Exchange] = field(default_factory=list)
     next_path: str = ""

@@ -11,6 +11,7 @@ import functools
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from contactcenter.agency.selectors import agency_text, agency_text_without_database
 from contactcenter.ivr.engine import Listen, Prompt, Turn
 
 VOICE_LANGUAGES = {"en": "en-US", "es": "es-US"}
@@ -21,8 +22,11 @@ HOLD_PAUSE_SECONDS = 20
 def render(turn: Turn, *, next_url: str, reuse: bool = True) -> str:
     """The turn's TwiML. Menus and questions are said to every caller alike, so their TwiML is
     kept once made (a few thousand small strings at most); ``reuse=False`` for a turn that
-    carries one caller's case, which is built, answered and not kept."""
-    key = (turn.prompts, turn.listen, turn.hold, turn.hangup or turn.listen is None, next_url)
+    carries one caller's case, which is built, answered and not kept. The agency's name,
+    numbers and web address are filled in first, so a new agency profile is never answered
+    from TwiML kept for the one before."""
+    prompts = _agency_filled(turn.prompts)
+    key = (prompts, turn.listen, turn.hold, turn.hangup or turn.listen is None, next_url)
     if reuse:
         return _render_kept(*key)
     return _render(*key)
@@ -68,6 +72,13 @@ def _render(prompts: tuple[Prompt, ...], listen: Listen | None, hold: bool, hang
 _render_kept = functools.lru_cache(maxsize=4096)(_render)
 
 
+def _agency_filled(prompts: tuple[Prompt, ...]) -> tuple[Prompt, ...]:
+    """The prompts with the agency's placeholders (``{agency_web}``, ...) filled in."""
+    if not any("{agency_" in prompt.text for prompt in prompts):
+        return prompts
+    return tuple(Prompt(agency_text(p.text, p.language), p.language) for p in prompts)
+
+
 # Said when the turn could not be answered because the database failed (a restart, a lost
 # connection). The call's language is not known then, so both are said.
 TROUBLE_RETRYING = (
@@ -78,9 +89,9 @@ TROUBLE_RETRYING = (
 )  # fmt: skip
 TROUBLE_GIVING_UP = (
     ("en", "We are sorry, we cannot take your call right now because of a technical problem. "
-           "Please call again later, or visit uscis.gov. Goodbye."),
+           "Please call again later, or visit {agency_web}. Goodbye."),
     ("es", "Lo sentimos, no podemos atender su llamada en este momento por un problema técnico. "
-           "Por favor, llame más tarde o visite uscis.gov. Adiós."),
+           "Por favor, llame más tarde o visite {agency_web}. Adiós."),
 )  # fmt: skip
 TROUBLE_PAUSE_SECONDS = 2
 
@@ -91,7 +102,9 @@ def trouble(*, retry_url: str | None) -> str:
     hears the question again), or, with ``retry_url`` None, a goodbye."""
     response = VoiceResponse()
     for language, text in TROUBLE_RETRYING if retry_url else TROUBLE_GIVING_UP:
-        response.say(text, language=VOICE_LANGUAGES[language])
+        # The database has failed: the agency's web address comes from what is kept.
+        spoken = agency_text_without_database(text, language)
+        response.say(spoken, language=VOICE_LANGUAGES[language])
     if retry_url:
         response.pause(length=TROUBLE_PAUSE_SECONDS)
         response.redirect(retry_url, method="POST")
@@ -109,7 +122,7 @@ def survey_question(*, prompts: tuple[Prompt, ...], language: str, next_url: str
         language=VOICE_LANGUAGES[language], timeout=GATHER_TIMEOUT_SECONDS, speech_timeout="auto",
         hints=", ".join(SURVEY_HINTS[language]),
     )  # fmt: skip
-    for prompt in prompts:
+    for prompt in _agency_filled(prompts):
         gather.say(prompt.text, language=VOICE_LANGUAGES[prompt.language])
     response.append(gather)
     response.redirect(next_url, method="POST")
@@ -124,7 +137,7 @@ SURVEY_HINTS = {
 
 def survey_goodbye(*, prompts: tuple[Prompt, ...]) -> str:
     response = VoiceResponse()
-    for prompt in prompts:
+    for prompt in _agency_filled(prompts):
         response.say(prompt.text, language=VOICE_LANGUAGES[prompt.language])
     response.hangup()
     return str(response)

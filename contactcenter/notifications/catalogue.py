@@ -23,6 +23,7 @@ from django.template import Context, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import translation
 
+from contactcenter.agency.selectors import agency_profile, public_base_url
 from contactcenter.core.errors import InvalidInput
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.offices.models import Office
@@ -218,13 +219,17 @@ def _sender_name(language: str) -> str:
 
 
 def common_context(language: str) -> dict[str, object]:
-    """Values every message may use: who we are and where to go, never anything personal."""
-    base = str(getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    """Values every message may use: who we are and where to go, never anything personal.
+    The agency's name, numbers and web address come from its profile (``agency_name``,
+    ``agency_phone``, ``agency_web`` ... as in every other text), and so do the links."""
+    base = public_base_url()
+    agency = agency_profile().values(language)
     return {
+        **agency,
         "sender": _sender_name(language),
         "account_url": getattr(settings, "NOTIFICATIONS_ACCOUNT_URL", f"{base}/account/"),
         "case_status_url": f"{base}/case-status/",
-        "contact_phone": getattr(settings, "NOTIFICATIONS_CONTACT_PHONE", "800-375-5283"),
+        "contact_phone": getattr(settings, "NOTIFICATIONS_CONTACT_PHONE", agency["agency_phone"]),
         "appointments_url": f"{base}/appointments/manage/",
     }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from contactcenter.agency.selectors import agency_profile
 from contactcenter.records.selectors import Accounting
 
 ACCOUNTING_COLUMNS = (
@@ -111,10 +112,13 @@ def export_pdf(
         font_path = next((path for path in UNICODE_FONTS if path.exists()), None)
     pdf = _Document(font_path if font_path and font_path.exists() else None)
     pdf.set_compression(compress)
+    agency = agency_profile()  # who holds the records: the agency this install answers for
     pdf.set_title("Records of one person (Privacy Act / FOIA)")
     pdf.set_creator("Contact Center")
+    pdf.set_author(agency.name["en"])
     pdf.add_page()
     pdf.heading("Records held by the contact center about one person")
+    pdf.line_of(f"{agency.name['en']} ({agency.domain}), contact center.")
     pdf.line_of(f"Produced {generated_at.isoformat(timespec='seconds')} for a Privacy Act or "
                 "FOIA request.")  # fmt: skip
     person = export["person"]

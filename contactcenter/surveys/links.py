@@ -14,10 +14,10 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from contactcenter.agency.selectors import public_base_url
 from contactcenter.surveys.models import Survey
 
 INVITATION_TEMPLATE = "survey_invitation"
@@ -38,8 +38,7 @@ def token_hash(token: str) -> str:
 
 
 def survey_url(token: str) -> str:
-    base = str(getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return f"{base}{reverse('surveys:answer', kwargs={'token': token})}"
+    return f"{public_base_url()}{reverse('surveys:answer', kwargs={'token': token})}"
 
 
 def invitation_render_context(context: Mapping[str, str]) -> Mapping[str, object]:

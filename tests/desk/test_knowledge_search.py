@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from contactcenter.agency.selectors import agency_text
 from contactcenter.assistant import services as assistant_services
 from contactcenter.assistant.models import Article, ArticleState
 from contactcenter.assistant.services import SNIPPET_CHARS, knowledge_index_reset
@@ -42,12 +43,14 @@ def test_an_agent_finds_the_article_with_its_snippet_text_and_public_link(signed
     assert snippet and snippet in article.answer["en"]
     assert len(first["snippet"]) <= SNIPPET_CHARS + 1
     assert "fee" in first["snippet"].lower() or "waiver" in first["snippet"].lower()
+    # The agency's number is a placeholder in the article, filled from its profile.
     assert first["links"] == [
         {"label": link.label["en"], "url": "https://help.example.gov" + link.url}
         if link.url.startswith("/")
-        else {"label": link.label["en"], "url": link.url}
+        else {"label": link.label["en"], "url": agency_text(link.url, "en")}
         for link in article.links
     ]
+    assert {"label": "Call with questions about fees", "url": "tel:+18003755283"} in first["links"]
     assert len(body["results"]) <= 5
 
 

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.db import OperationalError, connection
 
+from contactcenter.agency.selectors import agency_text_without_database
 from contactcenter.ivr import views
 from contactcenter.ivr.models import Call, CallTurn
 from contactcenter.ivr.twiml import TROUBLE_GIVING_UP, TROUBLE_RETRYING
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 APOLOGY_EN = dict(TROUBLE_RETRYING)["en"]
 APOLOGY_ES = dict(TROUBLE_RETRYING)["es"]
-GOODBYE_EN = dict(TROUBLE_GIVING_UP)["en"]
+# The goodbye names the agency's web address, from its profile (the default one here).
+GOODBYE_EN = agency_text_without_database(dict(TROUBLE_GIVING_UP)["en"], "en")
+GOODBYE_ES = agency_text_without_database(dict(TROUBLE_GIVING_UP)["es"], "es")
 
 
 def failing(monkeypatch, times: int) -> list[int]:
@@ -87,7 +90,8 @@ def test_after_two_retries_the_caller_hears_goodbye(phone, monkeypatch):
     call = phone("main")
     call.start()
     assert call.hung_up
-    assert said(call.exchanges[-1]) == [GOODBYE_EN, dict(TROUBLE_GIVING_UP)["es"]]
+    assert said(call.exchanges[-1]) == [GOODBYE_EN, GOODBYE_ES]
+    assert "visit uscis.gov" in GOODBYE_EN
     assert len(call.exchanges) == 3
     assert not Call.objects.exists()
 

@@ -235,6 +235,7 @@ def test_the_export_as_pdf(person_with_history):
                        font_path=__import__("pathlib").Path("/nonexistent.ttf"))  # fmt: skip
     assert plain.startswith(b"%PDF-")
     assert b"EAC2400000001" in plain and b"Accounting of disclosures" in plain
+    assert b"Immigration Services" in plain and b"uscis.gov" in plain  # the agency profile
     assert b"Mu?oz" not in plain or b"Mu\xf1oz" in plain  # Latin-1 keeps the n with tilde
     unicode = export_pdf(data, generated_at=timezone.now())
     assert unicode.startswith(b"%PDF-") and len(unicode) > 1000

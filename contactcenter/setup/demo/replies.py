@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.conf import settings
-
+from contactcenter.agency.selectors import public_base_url
 from contactcenter.desk.models import CannedReply
 from contactcenter.desk.replies import CannedReplyText, canned_reply_create
 from contactcenter.setup.demo.plan import CannedReplyPlan
@@ -95,7 +94,7 @@ def canned_replies_write(*, replies: Sequence[CannedReplyPlan]) -> int:
     were added."""
     existing = set(CannedReply.objects.values_list("title_en", flat=True))
     # The processing-times page as the person opens it: this installation's public address.
-    site = settings.PUBLIC_BASE_URL.rstrip("/")
+    site = public_base_url()
 
     def linked(body: str) -> str:
         return body.replace(" /processing-times/", f" {site}/processing-times/")

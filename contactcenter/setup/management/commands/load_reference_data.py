@@ -1,4 +1,6 @@
-"""Load the agency's reference data: offices (with hours and ZIP codes) and the forms catalogue.
+"""Load the agency's reference data: offices (with hours and ZIP codes), the forms catalogue,
+queues, service-request types, and the agency profile on a fresh install (an install that has
+one keeps it; ``agency-load`` replaces it).
 
 ``contactcenter load-reference-data`` (the console script accepts dashes). Safe to run on every
 deploy: it is an upsert and a second run changes nothing.
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from contactcenter.agency.services import agency_profile_load_default
 from contactcenter.cases.reference_data import FORMS_FILE, reference_data_load
 from contactcenter.offices.services import OFFICES_FILE, ReferenceDataError
 from contactcenter.routing.reference_data import QueueDataError, queues_load
@@ -49,6 +52,9 @@ class Command(BaseCommand):
             f"Service-request types: {len(types.created)} created, {len(types.updated)} updated, "
             f"{types.unchanged} unchanged."
         )
+        stored = agency_profile_load_default()
+        if stored is not None:
+            self.stdout.write(f"Agency profile: {stored.slug} loaded and active.")
         o, f = summary.offices, summary.forms
         self.stdout.write(
             f"Offices: {len(o.created)} created, {len(o.updated)} updated, {o.unchanged} "

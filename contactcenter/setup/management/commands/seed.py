@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from contactcenter.agency.services import agency_profile_load_default
 from contactcenter.cases.models import Case
 from contactcenter.cases.reference_data import reference_data_load
 from contactcenter.offices.services import ReferenceDataError
@@ -103,6 +104,7 @@ class Command(BaseCommand):
                 reference_data_load()
                 queues_load()
                 service_request_types_load()
+                agency_profile_load_default()
             except ReferenceDataError as error:
                 raise CommandError(f"Nothing was seeded: {error.message}") from error
             summary = demo_plan_write(plan=plan, progress=bar.update)
