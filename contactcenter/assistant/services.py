@@ -61,6 +61,10 @@ CALL_URL = "tel:{agency_phone_tel}"
 INBOX_URL = "/account/messages/"
 ACCOUNT_HELP_URL = "/account-help/"
 
+# An unsure answer offers an article's page only when the article came at least this close
+# (half the confidence that would have answered from it).
+SUGGEST_THRESHOLD = CONFIDENCE_THRESHOLD / 2
+
 
 class InvalidQuestion(ApplicationError):
     """An empty or over-long question, or a language we do not answer in."""
@@ -223,8 +227,10 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
                     label=agency_text(link.label, answer_language),
                     url=agency_text(link.url, answer_language),
                 )
-                for link in links
-            ],
+                # The same page once, even when two articles (or an article and the call
+                # link every unsure answer ends with) both offer it.
+                for link in {link.url: link for link in reversed(links)}.values()
+            ][::-1],
             handoff=handoff,
             confidence=round(max(0.0, min(1.0, confidence)), 3),
             language=answer_language,
@@ -292,7 +298,15 @@ def assistant_ask(*, question: str, language: str | None = None) -> AssistantAns
         if live_help_open():
             body = f"{body} {texts['not_sure_chat_open']}"
         links: list[Link] = []
-        for match in [m for m in matches if m.slug in index.articles][:2]:
+        # Pages offered only from articles that came somewhat close, and never for a question
+        # another agency answers: a guess at a form's processing times for "replace my social
+        # security card" helps nobody.
+        near = [
+            m
+            for m in matches
+            if m.slug in index.articles and not m.outside and m.confidence >= SUGGEST_THRESHOLD
+        ]
+        for match in near[:2]:
             links.extend(_links(index.articles[match.slug], answer_language)[:1])
         links.append(Link(label=texts["link_call"], url=CALL_URL))
         return reply(topic=None, body=body, links=links, handoff=False, confidence=confidence)

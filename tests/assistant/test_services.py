@@ -698,3 +698,28 @@ def test_our_questions_in_everyday_words_are_answered(knowledge_base, question, 
     answer = assistant_ask(question=question, language=language)
     assert answer.topic == topic
     assert answer.handoff is False
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("How do I replace my social security card?", "en"),
+     ("reemplazar mi tarjeta de seguro social", "es")],
+)  # fmt: skip
+def test_an_unsure_answer_offers_no_far_fetched_page_and_no_page_twice(
+    knowledge_base, question, language
+):
+    answer = assistant_ask(question=question, language=language)
+    assert answer.topic is None
+    urls = [link.url for link in answer.links]
+    assert len(urls) == len(set(urls)), urls
+    assert not any(url.startswith("/processing-times/") for url in urls), urls
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [("my green card was stolen", "I-90"), ("how do I apply for a work permit", "I-765")],
+)
+def test_a_forms_processing_times_link_opens_that_form(knowledge_base, question, form):
+    answer = assistant_ask(question=question, language="en")
+    urls = [link.url for link in answer.links if link.url.startswith("/processing-times/")]
+    assert urls == [f"/processing-times/?form={form}"], (answer.topic, urls)
