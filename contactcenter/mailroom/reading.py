@@ -30,14 +30,17 @@ QR_PREFIX = "CC-INQUIRY:"
 MAX_SIDE = 6000  # pixels: a larger page is shrunk before OCR (and a bomb refused by Pillow)
 
 _DIGITISH = "0-9OoIl|"
+# A prefix as OCR may read it: "I" comes out as "1", "|" or "1|" in sans-serif type, "O" as
+# "0". Digits may carry separators; a run always ends on a real digit.
 _RECEIPT = re.compile(
-    rf"(?<![A-Za-z0-9])([A-Za-z]{{3}})[ \-]?((?:[{_DIGITISH}][ \-]?){{9}}[{_DIGITISH}])(?![0-9])"
+    rf"(?<![A-Za-z0-9|])([A-Za-z01|]{{3,4}})[ \-]?((?:[{_DIGITISH}][ \-]?){{9}}[0-9])(?![0-9])"
 )
 _A_NUMBER = re.compile(
-    rf"(?<![A-Za-z0-9])A[ \-#:]{{0,2}}((?:[{_DIGITISH}][ \-]?){{7,8}}[{_DIGITISH}])(?![0-9])"
+    rf"(?<![A-Za-z0-9])A[ \-#:]{{0,2}}((?:[{_DIGITISH}][ \-]?){{7,8}}[0-9])(?![0-9])"
 )
 # Our reference numbers never start with 0 (``ReferenceNumber.generate``); written together.
 _TEN_DIGITS = re.compile(r"(?<![A-Za-z0-9+])([1-9][0-9]{9})(?![0-9])")
+_TO_LETTERS = str.maketrans({"|": "I", "1": "I", "0": "O"})
 _TO_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", " ": "", "-": ""})
 
 _SPANISH = {"el", "la", "los", "las", "de", "que", "y", "por", "para", "mi", "su", "con",
@@ -160,8 +163,9 @@ def identifiers_find(text: str) -> Identifiers:
     receipts: list[str] = []
     taken: list[tuple[int, int]] = []
     for match in _RECEIPT.finditer(text):
+        prefix = match[1].replace("1|", "I").replace("|1", "I").translate(_TO_LETTERS)
         try:
-            receipt = ReceiptNumber.parse(match[1] + match[2].translate(_TO_DIGITS))
+            receipt = ReceiptNumber.parse(prefix + match[2].translate(_TO_DIGITS))
         except InvalidReceiptNumber:
             continue
         receipts.append(receipt.value)
