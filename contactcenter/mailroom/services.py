@@ -563,12 +563,12 @@ def process_fax(fax_id: int) -> str:
 @transaction.atomic
 def fax_attach_by_staff(*, fax_id: int, actor: User, reference_number: str) -> Fax:
     """A person in the review queue says which inquiry a fax belongs to."""
-    reference = _reference(reference_number)
-    if not reference:
-        raise InvalidInput(_("Enter the inquiry's reference number."))
     fax = Fax.objects.select_for_update().filter(pk=fax_id, state=FaxState.REVIEW).first()
     if fax is None:
         raise NotFound(_("That fax is not waiting for review."))
+    reference = _reference(reference_number)
+    if not reference:
+        raise InvalidInput(_("Enter the inquiry's reference number."))
     inquiry = Inquiry.objects.filter(reference_number=reference).first()
     if inquiry is None:
         raise InvalidInput(_("No inquiry has that reference number."))
