@@ -28,11 +28,11 @@ class ScanBatchAdmin(_ReadOnly):
 
 @admin.register(ScannedPage)
 class ScannedPageAdmin(_ReadOnly):
-    # The OCR text is personal data: not listed, not searched.
+    # What OCR read is personal data (and names cases): not listed, not shown.
     list_display = ("id", "batch", "source_kind", "source_index", "state", "failure_reason",
                     "attempts", "read_at", "letter")  # fmt: skip
     list_filter = ("state", "source_kind")
-    exclude = ("ocr_text",)
+    exclude = ("ocr_text", "found")
 
 
 @admin.register(Letter)

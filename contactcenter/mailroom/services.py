@@ -11,6 +11,7 @@ never go into a log line.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -632,3 +633,31 @@ def reply_letter_make(*, inquiry: Inquiry, actor: User, body: str) -> bytes:
         body=body,
         when=timezone.localdate(),
     )
+
+
+# --- Work whose task was lost ---------------------------------------------------------------
+
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def mailroom_stalled_requeue(*, now: dt.datetime | None = None) -> int:
+    """The periodic job's work: a page still waiting to be read, or a fax still waiting to be
+    fetched or read, ten minutes after it was kept (its task lost with a worker, or never
+    enqueued) goes to the task queue again. Each task is safe to run twice."""
+    now = now or timezone.now()
+    before = now - STALLED_AFTER
+    pages = list(
+        ScannedPage.objects.filter(
+            state=PageState.WAITING, batch__created_at__lt=before
+        ).values_list("pk", flat=True)[:200]
+    )
+    faxes = list(
+        Fax.objects.filter(
+            state__in=(FaxState.FETCHING, FaxState.RECEIVED), received_at__lt=before
+        ).values_list("pk", flat=True)[:200]
+    )
+    for page_id in pages:
+        transaction.on_commit(partial(_enqueue_page, page_id), robust=True)
+    for fax_id in faxes:
+        transaction.on_commit(partial(_fax_enqueue, fax_id), robust=True)
+    return len(pages) + len(faxes)

@@ -189,3 +189,32 @@ def test_a_receipt_number_of_no_case_is_refused(clerk):
     with pytest.raises(services.InvalidInput, match="No case has that receipt number"):
         services.letter_confirm(actor=clerk, page_ids=[page.pk], receipt_number="EAC9999999999")
     assert not Letter.objects.exists()
+
+
+def test_a_page_whose_task_was_lost_is_read_again_by_the_periodic_job(
+    clerk, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    content = as_bytes([letter_image(LETTER)], "jpeg")
+    batch = services.scan_batch_create(actor=clerk, files=[services.ScanFile("a.jpg", content)])
+    page = batch.pages.get()
+    assert page.state == PageState.WAITING  # its task never ran (the commit never came)
+    assert services.mailroom_stalled_requeue() == 0  # too soon to call it lost
+    later = timezone.now() + dt.timedelta(minutes=11)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.mailroom_stalled_requeue(now=later) == 1
+    page.refresh_from_db()
+    assert page.state == PageState.READ
+
+
+def test_the_admin_lists_the_mail_room_without_its_text(admin_client, clerk):
+    content = as_bytes([letter_image(LETTER)], "jpeg")
+    batch = services.scan_batch_create(actor=clerk, files=[services.ScanFile("a.jpg", content)])
+    page = services.scanned_page_read(page_id=batch.pages.get().pk)
+    for model in ("scanbatch", "scannedpage", "letter", "faxrequest", "fax"):
+        assert admin_client.get(f"/admin/mailroom/{model}/").status_code == 200
+    detail = admin_client.get(f"/admin/mailroom/scannedpage/{page.pk}/change/")
+    assert detail.status_code == 200 and RECEIPT not in detail.content.decode()
