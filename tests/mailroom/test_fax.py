@@ -284,3 +284,26 @@ def test_telnyx_bad_signatures_are_refused(client, case):
         )  # fmt: skip
     assert response.status_code == 401
     assert not Fax.objects.exists()
+
+
+def test_a_fax_past_the_size_cap_is_refused_and_nothing_kept(client, settings):
+    content = as_bytes([letter_image(["A page of a fax."])], "pdf")
+    settings.MAILROOM_FAX_MAX_BYTES = len(content) - 1
+    response = _post_generic(client, _payload("fx-9", content))
+    assert response.status_code == 400 and "at most" in response.json()["error"]
+    settings.MAILROOM_FAX_MAX_BYTES = 10  # a body past the cap and its JSON slack: not read
+    response = _post_generic(client, {"fax_id": "fx-10", "document": "A" * 70_000})
+    assert response.status_code == 413
+    assert not Fax.objects.exists() and _kept_files() == []
+
+
+def test_a_fax_body_past_the_form_limit_is_still_read(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # the webhook reads its body itself
+    content = as_bytes([letter_image(["Nothing to match here."])], "pdf")
+    assert len(content) > 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_generic(client, _payload("fx-11", content))
+    assert response.status_code == 200
+    assert Fax.objects.get().state == FaxState.REVIEW
