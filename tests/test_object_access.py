@@ -46,6 +46,8 @@ from contactcenter.routing.services import (
 from contactcenter.servicerequests.evidence import EvidenceUpload
 from contactcenter.staff.models import Role
 from tests.factories import (
+    CaseFactory,
+    PersonFactory,
     RepresentativeFactory,
     StaffUserFactory,
     clear_disclosure_log_for_flush,
@@ -359,6 +361,25 @@ ROUTES.update(
             lambda w, m: f"/desk/mail-room/faxes/{_id(w, 'review_fax', m)}/file/",
             {"supervisor", "admin"},
         ),
+        # A letter routed to the office that holds its case: that office's, and supervisors'.
+        "desk/mail-room/letters/<int:letter_id>/": _r(
+            "letter", "GET",
+            lambda w, m: f"/desk/mail-room/letters/{_id(w, 'office_letter', m)}/",
+            MAILROOM_OWNERS,
+        ),
+        "desk/mail-room/letters/<int:letter_id>/pages/<int:page_id>/": _r(
+            "letter", "GET",
+            lambda w, m: (
+                f"/desk/mail-room/letters/{_id(w, 'office_letter', m)}/pages/"
+                f"{w['office_letter_page']}/"
+            ),
+            MAILROOM_OWNERS,
+        ),
+        "desk/mail-room/letters/<int:letter_id>/reply/": _r(
+            "letter", "POST",
+            lambda w, m: f"/desk/mail-room/letters/{_id(w, 'office_letter', m)}/reply/",
+            MAILROOM_OWNERS, {"letter-body": "Hello."},
+        ),
         "desk/inquiries/<str:reference>/letter-pages/<int:page_id>/": _r(
             "letter page", "GET",
             lambda w, m: (
@@ -604,13 +625,24 @@ def _mailroom_world(users: dict, reference: str) -> dict:
     image = Image.new("L", (300, 80), 255)
     ImageDraw.Draw(image).text((10, 30), "Dear Sir", fill=0)
     buffer = io.BytesIO()
-    image.save(buffer, format="PDF", save_all=True, append_images=[image])
+    image.save(buffer, format="PDF", save_all=True, append_images=[image, image])
     batch = mailroom.scan_batch_create(
         actor=users["office_staff"], files=[mailroom.ScanFile("scan.pdf", buffer.getvalue())]
     )
-    first, second = (mailroom.scanned_page_read(page_id=page.pk) for page in batch.pages.all())
+    first, second, third = (
+        mailroom.scanned_page_read(page_id=page.pk) for page in batch.pages.all()
+    )
     mailroom.letter_confirm(
         actor=users["office_staff"], page_ids=[second.pk], reference_number=reference
+    )
+    # A letter about a case the office staff's office holds, to an address on file.
+    office_case = CaseFactory(
+        receipt_number="IOE0900000001",
+        office=users["office_staff"].staff_profile.office,
+        applicant=PersonFactory(street="1 Main Street", zip_code="10001"),
+    )
+    office_letter = mailroom.letter_confirm(
+        actor=users["office_staff"], page_ids=[third.pk], receipt_number=office_case.receipt_number
     )
     faxes = []
     for fax_id in ("review", "joined"):
@@ -622,6 +654,8 @@ def _mailroom_world(users: dict, reference: str) -> dict:
     return {
         "scanned_page": first.pk,
         "letter_page": second.pk,
+        "office_letter": office_letter.pk,
+        "office_letter_page": third.pk,
         "review_fax": faxes[0].pk,
         "inquiry_fax": faxes[1].pk,
     }

@@ -28,3 +28,11 @@ class LetterConfirmForm(forms.Form):
 
 class FaxAttachForm(forms.Form):
     reference_number = forms.CharField(label=_("Inquiry reference number"), max_length=20)
+
+
+class ReplyLetterForm(forms.Form):
+    body = forms.CharField(
+        label=_("The letter's text"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "usa-textarea"}),
+    )

@@ -101,6 +101,30 @@ def letters_for_office(*, viewer: Viewer, limit: int = 50) -> list[Letter]:
     return list(letters[:limit])
 
 
+def letter_for_viewer(*, viewer: Viewer, letter_id: int) -> Letter:
+    """A letter routed to the viewer's office (any, for a supervisor), with its pages."""
+    scope = viewer_scope(viewer)
+    letters = Letter.objects.select_related("inquiry", "case", "office")
+    if not scope.everything:
+        letters = letters.filter(office_id=scope.office_id)
+    letter = letters.filter(pk=letter_id).first()
+    if letter is None:
+        raise NotFound(_("No such letter."))
+    return letter
+
+
+def letter_pages(*, letter: Letter) -> list[ScannedPage]:
+    return list(letter.pages.order_by("id"))
+
+
+def letter_page_image_path(*, viewer: Viewer, letter_id: int, page_id: int) -> Path:
+    letter = letter_for_viewer(viewer=viewer, letter_id=letter_id)
+    page = letter.pages.filter(pk=page_id).exclude(image_path="").first()
+    if page is None:
+        raise NotFound(_("No such page."))
+    return mailroom_root() / page.image_path
+
+
 def faxes_for_review(*, viewer: Viewer, limit: int = 100) -> list[Fax]:
     """Faxes waiting for a person (no cover sheet found, or could not be fetched) and faxes
     attached to an inquiry that never asked for one. Supervisors only."""

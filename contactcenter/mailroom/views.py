@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contactcenter.core.errors import ApplicationError, NotFound
 from contactcenter.mailroom import selectors, services
-from contactcenter.mailroom.forms import FaxAttachForm, LetterConfirmForm
+from contactcenter.mailroom.forms import FaxAttachForm, LetterConfirmForm, ReplyLetterForm
 from contactcenter.mailroom.models import PageState
 from contactcenter.staff.access import SUPERVISOR_ROLES, staff_roles_required
 from contactcenter.staff.models import Role
@@ -168,6 +168,58 @@ def page_retry(request: HttpRequest, page_id: int) -> HttpResponse:
     else:
         messages.info(request, _("The page will be read again."))
     return redirect("mailroom:page", page_id=page_id)
+
+
+@require_GET
+@_mailroom_page()
+def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """A letter routed to the office: its pages and text, and a reply by mail."""
+    found = selectors.letter_for_viewer(viewer=request.user, letter_id=letter_id)
+    return render(
+        request,
+        "mailroom/letter.html",
+        {"letter": found, "pages": selectors.letter_pages(letter=found),
+         "form": ReplyLetterForm(prefix="letter")},
+    )  # fmt: skip
+
+
+@require_GET
+@_mailroom_page()
+def letter_page_image(request: HttpRequest, letter_id: int, page_id: int) -> HttpResponseBase:
+    path = selectors.letter_page_image_path(
+        viewer=request.user, letter_id=letter_id, page_id=page_id
+    )
+    try:
+        handle = path.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@_mailroom_page()
+def letter_reply(request: HttpRequest, letter_id: int) -> HttpResponseBase:
+    """The office answers by mail: the reply letter (PDF) to the address on file."""
+    found = selectors.letter_for_viewer(viewer=request.user, letter_id=letter_id)
+    form = ReplyLetterForm(request.POST, prefix="letter")
+    if not form.is_valid():
+        messages.error(request, _("Write the letter's text."))
+        return redirect("mailroom:letter", letter_id=letter_id)
+    try:
+        pdf = services.reply_letter_make(
+            inquiry=found.inquiry, actor=_user(request), body=form.cleaned_data["body"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("mailroom:letter", letter_id=letter_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="letter-{found.inquiry.reference_number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -610,6 +610,18 @@ def _scanned_page_start(w: World) -> str:
     return f"/desk/mail-room/pages/{w.state['batch'].pages.get().pk}/"
 
 
+def _office_letter_start(w: World) -> str:
+    """A one-page letter about a case the office holds, read and confirmed."""
+    from contactcenter.mailroom.services import letter_confirm, scanned_page_read
+
+    page = scanned_page_read(page_id=_scan(w).pages.get().pk)
+    letter = letter_confirm(
+        actor=w.users["office"], page_ids=[page.pk],
+        receipt_number=_case(w.state["office"]).receipt_number,
+    )  # fmt: skip
+    return f"/desk/mail-room/letters/{letter.pk}/"
+
+
 def _faxes_grow(w: World, n: int) -> None:
     """Faxes with no cover sheet, each waiting for review (read as the worker would)."""
     from contactcenter.mailroom.services import fax_process, fax_receive
@@ -755,4 +767,5 @@ PAGES: dict[str, Page] = {
     "service request form": Page("tier1", _service_request_form_start, _nothing),
     "appointment (staff)": Page("tier2", _staff_appointment_start, _nothing),
     "scanned page": Page("office", _scanned_page_start, _nothing),
+    "letter (office)": Page("office", _office_letter_start, _nothing),
 }

@@ -90,7 +90,23 @@ def test_a_scanned_letter_is_read_and_confirmed_into_a_mail_inquiry(
     page.refresh_from_db()
     assert page.state == PageState.CONFIRMED and page.letter == letter_row
     assert InquiryEvent.objects.filter(inquiry=inquiry, data__office="IOE").exists()
-    assert RECEIPT in client.get("/desk/mail-room/").content.decode()
+    assert (
+        f"/desk/mail-room/letters/{letter_row.pk}/"
+        in client.get("/desk/mail-room/").content.decode()
+    )
+
+    # The office that holds the case reads the letter and answers it by mail.
+    shown = client.get(f"/desk/mail-room/letters/{letter_row.pk}/").content.decode()
+    assert "status of my case" in shown
+    assert (
+        client.get(f"/desk/mail-room/letters/{letter_row.pk}/pages/{page.pk}/").status_code == 200
+    )
+    reply = client.post(
+        f"/desk/mail-room/letters/{letter_row.pk}/reply/", {"letter-body": "We are on it."}
+    )
+    assert reply.status_code == 200 and reply["Content-Type"] == "application/pdf"
+    other_office = staff_client(_staff(Role.OFFICE_STAFF, office=OfficeFactory(code="OTH")))
+    assert other_office.get(f"/desk/mail-room/letters/{letter_row.pk}/").status_code == 404
 
 
 def test_a_letter_quoting_a_reference_joins_that_inquiry(clerk):
