@@ -620,6 +620,9 @@ MAILROOM_FAX_FETCHER = os.environ.get(
     "MAILROOM_FAX_FETCHER", "contactcenter.mailroom.fax_media.HttpsFaxMediaFetcher"
 )
 MAILROOM_FAX_MAX_BYTES = env_int("MAILROOM_FAX_MAX_BYTES", 20 * 1024 * 1024)
+# Host names a media URL may point at (each, or under it); empty: any named HTTPS host (never
+# an IP address or localhost).
+MAILROOM_FAX_MEDIA_HOSTS = env_list("MAILROOM_FAX_MEDIA_HOSTS", "")
 # The agency's name, address and fax number on cover sheets and letters. A stand-in until the
 # agency profile exists: set these, or the profile will replace them.
 MAILROOM_AGENCY_NAME = os.environ.get("MAILROOM_AGENCY_NAME", "Contact Center")

@@ -8,6 +8,7 @@ tests name a fake that hands back bytes they made.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -29,14 +30,33 @@ class FaxMediaFetcher(Protocol):
     def fetch(self, url: str, *, max_bytes: int) -> bytes: ...
 
 
+def media_url_check(url: str) -> None:
+    """HTTPS to a named host only: never an address written as an IP or this machine, and,
+    when ``MAILROOM_FAX_MEDIA_HOSTS`` lists host names, one of them or under one."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme != "https" or not host:
+        raise FaxMediaUnavailable("not_https")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        raise FaxMediaUnavailable("ip_host")
+    if host == "localhost" or host.endswith(".localhost"):
+        raise FaxMediaUnavailable("local_host")
+    allowed = [name.lower().strip(".") for name in settings.MAILROOM_FAX_MEDIA_HOSTS if name]
+    if allowed and not any(host == name or host.endswith(f".{name}") for name in allowed):
+        raise FaxMediaUnavailable("host_not_allowed")
+
+
 class HttpsFaxMediaFetcher:
     """GET over HTTPS, streamed, refused past ``max_bytes``; no redirects to plain HTTP."""
 
     timeout_seconds = 30.0
 
     def fetch(self, url: str, *, max_bytes: int) -> bytes:
-        if urlsplit(url).scheme != "https":
-            raise FaxMediaUnavailable("not_https")
+        media_url_check(url)
         try:
             with httpx.stream(
                 "GET", url, timeout=self.timeout_seconds, follow_redirects=False

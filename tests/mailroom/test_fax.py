@@ -307,3 +307,30 @@ def test_a_fax_body_past_the_form_limit_is_still_read(
         response = _post_generic(client, _payload("fx-11", content))
     assert response.status_code == 200
     assert Fax.objects.get().state == FaxState.REVIEW
+
+
+@pytest.mark.parametrize(
+    ("url", "hosts", "reason"),
+    [
+        ("http://media.example.net/a.pdf", [], "not_https"),
+        ("https://127.0.0.1/a.pdf", [], "ip_host"),
+        ("https://[::1]/a.pdf", [], "ip_host"),
+        ("https://localhost/a.pdf", [], "local_host"),
+        ("https://evil.example.org/a.pdf", ["telnyx.com"], "host_not_allowed"),
+        ("https://telnyx.com.evil.org/a.pdf", ["telnyx.com"], "host_not_allowed"),
+    ],
+)
+def test_the_real_fetcher_refuses_urls_it_should_never_follow(settings, url, hosts, reason):
+    from contactcenter.mailroom.fax_media import HttpsFaxMediaFetcher
+
+    settings.MAILROOM_FAX_MEDIA_HOSTS = hosts
+    with pytest.raises(FaxMediaUnavailable) as refused:
+        HttpsFaxMediaFetcher().fetch(url, max_bytes=1000)
+    assert refused.value.reason == reason
+
+
+def test_an_allowed_host_passes_the_check(settings):
+    from contactcenter.mailroom.fax_media import media_url_check
+
+    settings.MAILROOM_FAX_MEDIA_HOSTS = ["telnyx.com"]
+    media_url_check("https://media.telnyx.com/fax/a.pdf")  # no exception
