@@ -91,8 +91,9 @@ class ScannedPage(models.Model):
     failure_reason = models.CharField(max_length=120, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     read_at = models.DateTimeField(null=True, blank=True)
+    # An inquiry removed at the end of its retention takes its letters and their pages.
     letter = models.ForeignKey(
-        Letter, on_delete=models.SET_NULL, null=True, blank=True, related_name="pages"
+        Letter, on_delete=models.CASCADE, null=True, blank=True, related_name="pages"
     )
 
     class Meta:

@@ -234,3 +234,13 @@ def test_the_admin_lists_the_mail_room_without_its_text(admin_client, clerk):
         assert admin_client.get(f"/admin/mailroom/{model}/").status_code == 200
     detail = admin_client.get(f"/admin/mailroom/scannedpage/{page.pk}/change/")
     assert detail.status_code == 200 and RECEIPT not in detail.content.decode()
+
+
+def test_an_inquiry_removed_takes_its_letter_and_pages(clerk, case):
+    content = as_bytes([letter_image(LETTER)], "jpeg")
+    batch = services.scan_batch_create(actor=clerk, files=[services.ScanFile("a.jpg", content)])
+    page = services.scanned_page_read(page_id=batch.pages.get().pk)
+    letter = services.letter_confirm(actor=clerk, page_ids=[page.pk], receipt_number=RECEIPT)
+    letter.inquiry.events.all().delete()
+    letter.inquiry.delete()
+    assert not Letter.objects.exists() and not ScannedPage.objects.exists()
