@@ -22,6 +22,9 @@ UPLOAD_PATHS = (
     r"^/service-requests/new/[^/]+/$",
     # Inbound email from a mail provider (contactcenter/intake/webhooks.py reads it).
     r"^/webhooks/anymail/[a-z_]+/inbound(_mime)?/$",
+    # Scanned letters, and inbound fax from a fax provider (contactcenter/mailroom).
+    r"^/desk/mail-room/$",
+    r"^/webhooks/fax/[a-z]+/$",
 )
 
 http_app = RequestBodyCap(

@@ -602,6 +602,37 @@ INTAKE_IMAP_POLL_SECONDS = env_int("INTAKE_IMAP_POLL_SECONDS", 60)
 # bundle to trust instead of the system's (a private mail server's own certificate).
 INTAKE_IMAP_TLS = os.environ.get("INTAKE_IMAP_TLS", "implicit")
 INTAKE_IMAP_CA_FILE = os.environ.get("INTAKE_IMAP_CA_FILE", "")
+# --- Mail room: scanned letters and fax (contactcenter/mailroom, docs/intake.md) -------------
+# One scanned file (PDF, TIFF or JPEG) at most, and its pages at most; a larger one is refused
+# with the reason and nothing is kept. The upload handler's cap (SERVICE_REQUEST_EVIDENCE_
+# MAX_BYTES) applies first while the file streams in.
+MAILROOM_SCAN_MAX_BYTES = env_int("MAILROOM_SCAN_MAX_BYTES", 10 * 1024 * 1024)
+MAILROOM_SCAN_MAX_PAGES = env_int("MAILROOM_SCAN_MAX_PAGES", 30)
+# Tesseract's languages for every page, and the pixels per inch a PDF page is rendered at.
+MAILROOM_OCR_LANGUAGES = os.environ.get("MAILROOM_OCR_LANGUAGES", "eng+spa")
+MAILROOM_RENDER_DPI = env_int("MAILROOM_RENDER_DPI", 200)
+# The generic fax webhook (/webhooks/fax/generic/): HMAC-SHA256 of the body with this secret,
+# hex, in the X-Fax-Signature header. Unset: the URL answers 404.
+MAILROOM_FAX_WEBHOOK_SECRET = os.environ.get("MAILROOM_FAX_WEBHOOK_SECRET", "")
+# Telnyx's fax webhook (/webhooks/fax/telnyx/): the account's Ed25519 public key (base64), and
+# how old a signed timestamp may be. Unset key: the URL answers 404.
+MAILROOM_TELNYX_PUBLIC_KEY = os.environ.get("MAILROOM_TELNYX_PUBLIC_KEY", "")
+MAILROOM_TELNYX_TOLERANCE_SECONDS = env_int("MAILROOM_TELNYX_TOLERANCE_SECONDS", 300)
+# Where a provider's media URL is fetched from: the dotted path of a FaxMediaFetcher
+# (contactcenter/mailroom/fax_media.py); tests put a fake in its place.
+MAILROOM_FAX_FETCHER = os.environ.get(
+    "MAILROOM_FAX_FETCHER", "contactcenter.mailroom.fax_media.HttpsFaxMediaFetcher"
+)
+MAILROOM_FAX_MAX_BYTES = env_int("MAILROOM_FAX_MAX_BYTES", 20 * 1024 * 1024)
+# Host names a media URL may point at (each, or under it); empty: any named HTTPS host (never
+# an IP address or localhost).
+MAILROOM_FAX_MEDIA_HOSTS = env_list("MAILROOM_FAX_MEDIA_HOSTS", "")
+# The agency's name, address and fax number on cover sheets and letters. A stand-in until the
+# agency profile exists: set these, or the profile will replace them.
+MAILROOM_AGENCY_NAME = os.environ.get("MAILROOM_AGENCY_NAME", "Contact Center")
+MAILROOM_AGENCY_ADDRESS = env_list("MAILROOM_AGENCY_ADDRESS", "PO Box 0000,Washington DC 20000")
+MAILROOM_AGENCY_FAX = os.environ.get("MAILROOM_AGENCY_FAX", "+1 000 000 0000")
+
 # django-anymail's inbound webhooks (/webhooks/anymail/<provider>/inbound/): basic auth
 # ("user:password") and each provider's signing key (e.g. MAILGUN_WEBHOOK_SIGNING_KEY).
 # Unset values stay out of the dict: an empty signing key would "check" against "".

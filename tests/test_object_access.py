@@ -46,6 +46,8 @@ from contactcenter.routing.services import (
 from contactcenter.servicerequests.evidence import EvidenceUpload
 from contactcenter.staff.models import Role
 from tests.factories import (
+    CaseFactory,
+    PersonFactory,
     RepresentativeFactory,
     StaffUserFactory,
     clear_disclosure_log_for_flush,
@@ -338,6 +340,84 @@ ROUTES: dict[str, Route] = {
 }
 
 # Routes with a parameter that names no one's object, and why.
+# The mail room (contactcenter/mailroom): a scanned page is its office's (and supervisors');
+# a fax in review is supervisors'; a letter's page and a fax joined to an inquiry go with it.
+MAILROOM_OWNERS = {"office_staff", "supervisor", "admin"}
+ROUTES.update(
+    {
+        "desk/mail-room/pages/<int:page_id>/": _r(
+            "scanned page", "GET",
+            lambda w, m: f"/desk/mail-room/pages/{_id(w, 'scanned_page', m)}/", MAILROOM_OWNERS,
+        ),
+        "desk/mail-room/pages/<int:page_id>/image/": _r(
+            "scanned page", "GET",
+            lambda w, m: f"/desk/mail-room/pages/{_id(w, 'scanned_page', m)}/image/",
+            MAILROOM_OWNERS,
+        ),
+        "desk/mail-room/pages/<int:page_id>/retry/": _r(
+            "scanned page", "POST",
+            lambda w, m: f"/desk/mail-room/pages/{_id(w, 'scanned_page', m)}/retry/",
+            MAILROOM_OWNERS,
+        ),
+        # A reference number that does not parse: the fax is reached, and stays in review.
+        "desk/mail-room/faxes/<int:fax_id>/attach/": _r(
+            "fax in review", "POST",
+            lambda w, m: f"/desk/mail-room/faxes/{_id(w, 'review_fax', m)}/attach/",
+            {"supervisor", "admin"}, {"reference_number": "12"},
+        ),
+        "desk/mail-room/faxes/<int:fax_id>/file/": _r(
+            "fax in review", "GET",
+            lambda w, m: f"/desk/mail-room/faxes/{_id(w, 'review_fax', m)}/file/",
+            {"supervisor", "admin"},
+        ),
+        # A letter routed to the office that holds its case: that office's, and supervisors'.
+        "desk/mail-room/letters/<int:letter_id>/": _r(
+            "letter", "GET",
+            lambda w, m: f"/desk/mail-room/letters/{_id(w, 'office_letter', m)}/",
+            MAILROOM_OWNERS,
+        ),
+        "desk/mail-room/letters/<int:letter_id>/pages/<int:page_id>/": _r(
+            "letter", "GET",
+            lambda w, m: (
+                f"/desk/mail-room/letters/{_id(w, 'office_letter', m)}/pages/"
+                f"{w['office_letter_page']}/"
+            ),
+            MAILROOM_OWNERS,
+        ),
+        "desk/mail-room/letters/<int:letter_id>/reply/": _r(
+            "letter", "POST",
+            lambda w, m: f"/desk/mail-room/letters/{_id(w, 'office_letter', m)}/reply/",
+            MAILROOM_OWNERS, {"letter-body": "Hello."},
+        ),
+        "desk/inquiries/<str:reference>/letter-pages/<int:page_id>/": _r(
+            "letter page", "GET",
+            lambda w, m: (
+                f"/desk/inquiries/{w['inquiry']}/letter-pages/{_id(w, 'letter_page', m)}/"
+            ),
+            {"tier1", "supervisor", "admin"},
+        ),
+        "desk/inquiries/<str:reference>/faxes/<int:fax_id>/": _r(
+            "inquiry's fax", "GET",
+            lambda w, m: f"/desk/inquiries/{w['inquiry']}/faxes/{_id(w, 'inquiry_fax', m)}/",
+            {"tier1", "supervisor", "admin"},
+        ),
+        "desk/inquiries/<str:reference>/fax-cover/": _r(
+            "inquiry", "POST",
+            lambda w, m: f"/desk/inquiries/{MISSING_REFERENCE if m else w['inquiry']}/fax-cover/",
+            {"tier1", "supervisor", "admin"},
+        ),
+        # The world's inquiry names no case: its holder is told so; anyone else, not found.
+        "desk/inquiries/<str:reference>/reply-letter/": _r(
+            "inquiry", "POST",
+            lambda w, m: (
+                f"/desk/inquiries/{MISSING_REFERENCE if m else w['inquiry']}/reply-letter/"
+            ),
+            {"tier1", "supervisor", "admin"}, {"letter-body": "Hello."},
+        ),
+    }
+)  # fmt: skip
+
+
 NOT_OBJECTS: dict[str, str] = {
     "api/v1/case-status/<receipt_number>": "public look-up, no personal data, rate limited",
     "api/v1/service-requests/<number>": "public look-up needing both numbers, rate limited",
@@ -533,7 +613,9 @@ def world(settings, tmp_path, applicant, other_applicant, always_open):  # noqa:
     report_schedule = report_schedule_add(
         user=users["supervisor"], period="yesterday", send_at=dt.time(7, 0)
     )
+    mailroom = _mailroom_world(users, held.inquiry.reference_number)
     return {
+        **mailroom,
         "users": users,
         "case": case.pk,
         "person": case.applicant_id,
@@ -553,6 +635,54 @@ def world(settings, tmp_path, applicant, other_applicant, always_open):  # noqa:
         "canned_reply": canned_reply.pk,
         "report_schedule": report_schedule.pk,
         "email_attachment": email_attachment.pk,
+    }
+
+
+def _mailroom_world(users: dict, reference: str) -> dict:
+    """A batch of two scanned pages at the office staff's office (one left to confirm, one
+    made a letter of the held inquiry), a fax in review and a fax joined to that inquiry."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from contactcenter.mailroom import services as mailroom
+
+    image = Image.new("L", (300, 80), 255)
+    ImageDraw.Draw(image).text((10, 30), "Dear Sir", fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", save_all=True, append_images=[image, image])
+    batch = mailroom.scan_batch_create(
+        actor=users["office_staff"], files=[mailroom.ScanFile("scan.pdf", buffer.getvalue())]
+    )
+    first, second, third = (
+        mailroom.scanned_page_read(page_id=page.pk) for page in batch.pages.all()
+    )
+    mailroom.letter_confirm(
+        actor=users["office_staff"], page_ids=[second.pk], reference_number=reference
+    )
+    # A letter about a case the office staff's office holds, to an address on file.
+    office_case = CaseFactory(
+        receipt_number="IOE0900000001",
+        office=users["office_staff"].staff_profile.office,
+        applicant=PersonFactory(street="1 Main Street", zip_code="10001"),
+    )
+    office_letter = mailroom.letter_confirm(
+        actor=users["office_staff"], page_ids=[third.pk], receipt_number=office_case.receipt_number
+    )
+    faxes = []
+    for fax_id in ("review", "joined"):
+        received = mailroom.fax_receive(provider="generic", provider_fax_id=fax_id, content=PDF)
+        faxes.append(mailroom.fax_process(fax_id=received.fax.pk))
+    mailroom.fax_attach_by_staff(
+        fax_id=faxes[1].pk, actor=users["supervisor"], reference_number=reference
+    )
+    return {
+        "scanned_page": first.pk,
+        "letter_page": second.pk,
+        "office_letter": office_letter.pk,
+        "office_letter_page": third.pk,
+        "review_fax": faxes[0].pk,
+        "inquiry_fax": faxes[1].pk,
     }
 
 

@@ -141,6 +141,11 @@ class EmailReplyForm(UswdsForm):
     )
 
 
+class ReplyLetterForm(UswdsForm):
+    body = forms.CharField(label=_("The letter's text"), max_length=10_000, widget=forms.Textarea(
+        attrs={"rows": 6}))  # fmt: skip
+
+
 class EscalateForm(UswdsForm):
     reason = forms.CharField(label=_("Reason for the escalation"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

@@ -39,6 +39,22 @@ urlpatterns = [
         views.inquiry_email_attachment,
         name="inquiry-email-attachment",
     ),
+    path(
+        "inquiries/<str:reference>/letter-pages/<int:page_id>/",
+        views.inquiry_letter_page,
+        name="inquiry-letter-page",
+    ),
+    path(
+        "inquiries/<str:reference>/faxes/<int:fax_id>/",
+        views.inquiry_fax_document,
+        name="inquiry-fax-document",
+    ),
+    path("inquiries/<str:reference>/fax-cover/", views.inquiry_fax_cover, name="inquiry-fax-cover"),
+    path(
+        "inquiries/<str:reference>/reply-letter/",
+        views.inquiry_reply_letter,
+        name="inquiry-reply-letter",
+    ),
     path("inquiries/<str:reference>/<slug:action>/", views.inquiry_action, name="inquiry-action"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/take/", views.callbacks_claim, name="callbacks-claim"),

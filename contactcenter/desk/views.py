@@ -58,6 +58,12 @@ from contactcenter.intake.selectors import attachment_path, inquiry_email_thread
 from contactcenter.intake.services import email_reply_send
 from contactcenter.ivr.bridge import telephony_configured
 from contactcenter.ivr.selectors import call_steps_for_inquiry
+from contactcenter.mailroom.selectors import (
+    inquiry_fax_path,
+    inquiry_page_image_path,
+    inquiry_paper,
+)
+from contactcenter.mailroom.services import fax_request, reply_letter_make
 from contactcenter.notifications.catalogue import MESSAGES
 from contactcenter.operations.wallboard import wallboard_today
 from contactcenter.routing.calendar import calling_window_open
@@ -320,6 +326,11 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
     elif mode == "message":
         # The person's messages and the replies, as the inquiry keeps them (masked).
         context["thread"] = [e for e in context["history"] if e.kind == EventKind.MESSAGE]
+    # Paper: the letter's scanned pages, faxes received, whether a fax was asked for; the
+    # cover sheet and reply letter tools for whoever works the inquiry.
+    context["paper"] = inquiry_paper(inquiry=inquiry)
+    if found.can_act and not context["closed"]:
+        context["reply_letter_form"] = forms.ReplyLetterForm(prefix="letter")
     if inquiry.is_verified:
         # The one path to case data: checks the viewer's right and writes the disclosure log.
         try:
@@ -363,7 +374,9 @@ def _inquiry_context(request: HttpRequest, found: selectors.DeskInquiry) -> dict
 
 
 CALL_CHANNELS = frozenset({Channel.PHONE, Channel.TTY})
-MESSAGE_CHANNELS = frozenset({Channel.SECURE_MESSAGE, Channel.WEBFORM, Channel.EMAIL})
+MESSAGE_CHANNELS = frozenset(
+    {Channel.SECURE_MESSAGE, Channel.WEBFORM, Channel.EMAIL, Channel.MAIL, Channel.FAX}
+)
 
 
 def _contact_mode(found: selectors.DeskInquiry) -> str:
@@ -944,3 +957,92 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     # Django's own flag for a response it has already logged.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
+
+
+# --- Paper: scanned letters, faxes, cover sheets and reply letters (contactcenter/mailroom) ---
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@desk_roles_required(DESK_ROLES)
+def inquiry_letter_page(request: HttpRequest, reference: str, page_id: int):
+    """A scanned page of the inquiry's letter, as the mail room drew it (our own PNG)."""
+    try:
+        found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+        handle = inquiry_page_image_path(inquiry=found.inquiry, page_id=page_id).open("rb")
+    except (ApplicationError, OSError):
+        return _page(request, "desk/not_found.html", {"error": _("No such page.")}, status=404)
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@desk_roles_required(DESK_ROLES)
+def inquiry_fax_document(request: HttpRequest, reference: str, fax_id: int):
+    """A fax received for the inquiry: always a download (it came from outside)."""
+    try:
+        found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+        fax, path = inquiry_fax_path(inquiry=found.inquiry, fax_id=fax_id)
+        handle = path.open("rb")
+    except (ApplicationError, OSError):
+        return _page(request, "desk/not_found.html", {"error": _("No such fax.")}, status=404)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"fax-{fax.pk}.pdf",
+        content_type="application/octet-stream",
+    )  # fmt: skip
+
+
+def _acting(request: HttpRequest, reference: str) -> selectors.DeskInquiry | HttpResponse:
+    try:
+        found = selectors.inquiry_for_desk(viewer=request.user, reference_number=reference)
+    except ApplicationError as error:
+        return _page(request, "desk/not_found.html", {"error": error.message}, status=404)
+    if not found.can_act:
+        messages.error(request, _("Only whoever works this inquiry can do that."))
+        return redirect("desk:inquiry", reference=reference)
+    return found
+
+
+@require_POST
+@desk_roles_required(DESK_ROLES)
+def inquiry_fax_cover(request: HttpRequest, reference: str) -> HttpResponse:
+    """Ask for a document by fax: recorded on the inquiry, and its cover sheet downloaded."""
+    found = _acting(request, reference)
+    if isinstance(found, HttpResponse):
+        return found
+    assert isinstance(request.user, User)
+    try:
+        _request, pdf = fax_request(inquiry=found.inquiry, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("desk:inquiry", reference=reference)
+    return _pdf(pdf, f"fax-cover-{reference}.pdf")
+
+
+@require_POST
+@desk_roles_required(DESK_ROLES)
+def inquiry_reply_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    """A reply by mail: the letter, on letterhead, to the address on file, for printing."""
+    found = _acting(request, reference)
+    if isinstance(found, HttpResponse):
+        return found
+    assert isinstance(request.user, User)
+    form = forms.ReplyLetterForm(request.POST, prefix="letter")
+    if not form.is_valid():
+        messages.error(request, _("Write the letter's text."))
+        return redirect("desk:inquiry", reference=reference)
+    try:
+        pdf = reply_letter_make(
+            inquiry=found.inquiry, actor=request.user, body=form.cleaned_data["body"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("desk:inquiry", reference=reference)
+    return _pdf(pdf, f"letter-{reference}.pdf")

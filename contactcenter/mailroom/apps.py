@@ -5,3 +5,8 @@ class MailroomConfig(AppConfig):
     name = "contactcenter.mailroom"
     label = "mailroom"
     verbose_name = "Mail room and fax"
+
+    def ready(self) -> None:
+        from contactcenter.mailroom import periodic
+
+        periodic.register()

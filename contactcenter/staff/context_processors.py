@@ -38,6 +38,10 @@ def staff_navigation(request: HttpRequest) -> dict:
             # Office staff with no office yet have no queue to go to.
             "office_queue": Role.OFFICE_STAFF in roles and _has_office(user),
             "supervisor": bool(roles & SUPERVISOR_ROLES),
+            # Scanned letters and faxes: office staff of an office, and supervisors (who also
+            # review faxes without a cover sheet). Agents see a letter in the workspace.
+            "mail_room": bool(roles & SUPERVISOR_ROLES)
+            or (Role.OFFICE_STAFF in roles and _has_office(user)),
             # Supervisors keep the canned replies agents insert.
             "canned_replies": bool(roles & SUPERVISOR_ROLES),
             "reports": bool(roles & SUPERVISOR_ROLES),

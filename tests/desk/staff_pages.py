@@ -584,6 +584,57 @@ def _nothing(w: World, n: int) -> None:
     return None
 
 
+def _scan(w: World):
+    """A scanned batch of one small JPEG page at the office staff's office (its OCR task runs
+    after the commit, which these tests never reach: the page waits to be read)."""
+    import io
+
+    from PIL import Image
+
+    from contactcenter.mailroom.services import ScanFile, scan_batch_create
+
+    buffer = io.BytesIO()
+    Image.new("L", (60, 40), 255).save(buffer, format="JPEG")
+    return scan_batch_create(
+        actor=w.users["office"], files=[ScanFile("scan.jpg", buffer.getvalue())]
+    )
+
+
+def _mailroom_grow(w: World, n: int) -> None:
+    for _ in range(n):
+        _scan(w)
+
+
+def _scanned_page_start(w: World) -> str:
+    w.state["batch"] = _scan(w)
+    return f"/desk/mail-room/pages/{w.state['batch'].pages.get().pk}/"
+
+
+def _office_letter_start(w: World) -> str:
+    """A one-page letter about a case the office holds, read and confirmed."""
+    from contactcenter.mailroom.services import letter_confirm, scanned_page_read
+
+    page = scanned_page_read(page_id=_scan(w).pages.get().pk)
+    letter = letter_confirm(
+        actor=w.users["office"], page_ids=[page.pk],
+        receipt_number=_case(w.state["office"]).receipt_number,
+    )  # fmt: skip
+    return f"/desk/mail-room/letters/{letter.pk}/"
+
+
+def _faxes_grow(w: World, n: int) -> None:
+    """Faxes with no cover sheet, each waiting for review (read as the worker would)."""
+    from contactcenter.mailroom.services import fax_process, fax_receive
+    from tests.evidence_files import pdf_plain
+
+    content = pdf_plain()
+    for _ in range(n):
+        received = fax_receive(
+            provider="generic", provider_fax_id=f"fax-{next(_numbers)}", content=content
+        )
+        fax_process(fax_id=received.fax.pk)
+
+
 def _service_request_form_start(w: World) -> str:
     inquiry = _verified("phone")
     _held(inquiry, WorkKind.CALL, _agent(w.users["tier1"]))
@@ -701,6 +752,12 @@ PAGES: dict[str, Page] = {
     "my schedule": Page("tier1", lambda w: "/desk/my-schedule/", _my_schedule_grow),
     "records: find a person": Page("supervisor", lambda w: "/desk/records/accounting/", _nothing),
     "records: accounting": Page("supervisor", _accounting_start, _accounting_grow, "row"),
+    "mail room": Page(
+        "office", lambda w: "/desk/mail-room/", _mailroom_grow, 'data-testid="scanned-page"'
+    ),
+    "fax review": Page(
+        "supervisor", lambda w: "/desk/mail-room/faxes/", _faxes_grow, 'data-testid="fax"'
+    ),
     # Pages that list nothing that grows, here for the accessibility check.
     "sign-in": Page("anonymous", lambda w: "/desk/login/", _nothing),
     "another role's page (refused)": Page(
@@ -709,4 +766,6 @@ PAGES: dict[str, Page] = {
     "access codes": Page("supervisor", lambda w: "/desk/messages/access-codes/", _nothing),
     "service request form": Page("tier1", _service_request_form_start, _nothing),
     "appointment (staff)": Page("tier2", _staff_appointment_start, _nothing),
+    "scanned page": Page("office", _scanned_page_start, _nothing),
+    "letter (office)": Page("office", _office_letter_start, _nothing),
 }
