@@ -627,10 +627,8 @@ MAILROOM_FAX_MAX_BYTES = env_int("MAILROOM_FAX_MAX_BYTES", 20 * 1024 * 1024)
 # Host names a media URL may point at (each, or under it); empty: any named HTTPS host (never
 # an IP address or localhost).
 MAILROOM_FAX_MEDIA_HOSTS = env_list("MAILROOM_FAX_MEDIA_HOSTS", "")
-# The agency's name, address and fax number on cover sheets and letters. A stand-in until the
-# agency profile exists: set these, or the profile will replace them.
-MAILROOM_AGENCY_NAME = os.environ.get("MAILROOM_AGENCY_NAME", "Contact Center")
-MAILROOM_AGENCY_ADDRESS = env_list("MAILROOM_AGENCY_ADDRESS", "PO Box 0000,Washington DC 20000")
+# The number faxes reach, printed on cover sheets and letters (the agency's name and mailing
+# address there come from its profile).
 MAILROOM_AGENCY_FAX = os.environ.get("MAILROOM_AGENCY_FAX", "+1 000 000 0000")
 
 # django-anymail's inbound webhooks (/webhooks/anymail/<provider>/inbound/): basic auth

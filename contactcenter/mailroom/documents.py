@@ -2,8 +2,8 @@
 
 Both carry the inquiry's reference number as text (large, for OCR and for people) and the
 cover sheet carries it as a QR code too (segno), so a fax sent back with it joins its inquiry.
-The agency's name, address and fax number come from ``MAILROOM_AGENCY_*`` settings: a
-stand-in until the agency profile exists.
+The agency's name and mailing address come from its profile (the agency app); the number
+faxes reach is the mail room's own setting, ``MAILROOM_AGENCY_FAX``.
 
 The PDF's core font (Helvetica) writes Latin-1, which covers English and Spanish; any other
 character is replaced rather than dropped silently.
@@ -19,6 +19,7 @@ import segno
 from django.conf import settings
 from fpdf import FPDF
 
+from contactcenter.agency.selectors import agency_profile
 from contactcenter.mailroom.reading import QR_PREFIX
 
 _FONT = "helvetica"
@@ -28,13 +29,12 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def agency() -> tuple[str, tuple[str, ...], str]:
-    """(name, address lines, fax number): settings until the agency profile replaces them."""
-    return (
-        settings.MAILROOM_AGENCY_NAME,
-        tuple(settings.MAILROOM_AGENCY_ADDRESS),
-        settings.MAILROOM_AGENCY_FAX,
-    )
+def agency(language: str = "en") -> tuple[str, tuple[str, ...], str]:
+    """(name, address lines, fax number) for the letterhead, in ``language``."""
+    profile = agency_profile()
+    language = language if language in profile.name else "en"
+    address = profile.mailing_addresses[0].lines if profile.mailing_addresses else ()
+    return profile.name[language], tuple(address), settings.MAILROOM_AGENCY_FAX
 
 
 class _Paper(FPDF):
@@ -48,8 +48,8 @@ class _Paper(FPDF):
         self.set_font(_FONT, style="B" if bold else "", size=size)
         self.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
 
-    def letterhead(self) -> None:
-        name, address, fax = agency()
+    def letterhead(self, language: str = "en") -> None:
+        name, address, fax = agency(language)
         self.write_line(name, size=16, bold=True, height=8)
         for line in address:
             self.write_line(line, size=10, height=5)
@@ -114,10 +114,10 @@ def reply_letter(
     """A letter on the agency's letterhead to the person's address on file, in the inquiry's
     language, for printing and mailing."""
     language = language if language in _GREETING else "en"
-    name = agency()[0]
+    name = agency(language)[0]
     pdf = _Paper()
     pdf.add_page()
-    pdf.letterhead()
+    pdf.letterhead(language)
     pdf.write_line(when.isoformat(), size=11)
     pdf.ln(4)
     pdf.write_line(recipient.name, size=11)
