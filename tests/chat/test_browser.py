@@ -35,7 +35,10 @@ def test_ask_hand_off_and_talk_with_an_agent(browser, server):
         person.keyboard.press("Enter")
         dialog = person.get_by_role("dialog", name="Ask a question")
         expect(dialog).to_be_visible()
-        expect(toggle).to_have_attribute("aria-expanded", "true")
+        # The launcher steps aside while the panel is open (the panel has its own Close).
+        launcher = person.locator("[data-chat-toggle]")
+        expect(launcher).to_have_attribute("aria-expanded", "true")
+        expect(launcher).to_be_hidden()
         message_box = dialog.get_by_label("Your message")
         expect(message_box).to_be_focused()
 
@@ -85,3 +88,41 @@ def test_ask_hand_off_and_talk_with_an_agent(browser, server):
     finally:
         person_context.close()
         agent_context.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 900), (1600, 900), (768, 1024), (360, 740)])
+def test_the_panel_keeps_its_title_and_send_in_view(browser, server, size):
+    """A long conversation scrolls inside the log; the title, Close, the message box and Send
+    stay on screen at every width, and the out-of-hours notice stays short."""
+    from playwright.sync_api import expect
+
+    width, height = size
+    context = browser.new_context(
+        base_url=server.urls[0], viewport={"width": width, "height": height}
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_role("button", name="Chat with us").click()
+        dialog = page.get_by_role("dialog", name="Ask a question")
+        log = dialog.locator("[data-chat-log]")
+        for n, question in enumerate(
+            ["How do I change my address?", "How do I replace my green card?",
+             "What are your hours?", "How do I get a work permit?",
+             "How long does it take?", "How do I become a citizen?"], start=1
+        ):  # fmt: skip
+            dialog.get_by_label("Your message").fill(question)
+            dialog.get_by_role("button", name="Send", exact=True).click()
+            expect(log.locator(".cc-chat__message--assistant")).to_have_count(n)
+        for name in ("Ask a question", "Close chat", "Send"):
+            target = (
+                dialog.get_by_role("heading", name=name) if name == "Ask a question"
+                else dialog.get_by_role("button", name=name, exact=True)
+            )  # fmt: skip
+            box = target.bounding_box()
+            assert box is not None, name
+            assert 0 <= box["y"] and box["y"] + box["height"] <= height, (name, box, size)
+        assert log.evaluate("l => l.scrollHeight > l.clientHeight")  # the log scrolls
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
