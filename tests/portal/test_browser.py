@@ -233,3 +233,33 @@ def test_public_and_account_pages_pass_axe_in_both_languages(new_page, portal_da
             assert response is not None and response.status == 200, url
             assert page.locator("html").get_attribute("lang") == language[:2]
             axe_check(page)
+
+
+def test_signed_in_header_keeps_its_menu_on_one_line(new_page, applicant):
+    """Signed in, in Spanish (the longer labels), the menu stays on one line at 1280 pixels and
+    up, and no width scrolls sideways."""
+    user, _case = applicant
+    page = new_page("es-ES")
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(re.compile("/account/"))
+    for width in (1600, 1280, 768, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/account/")
+        tops = page.evaluate(
+            "() => [...document.querySelectorAll('.cc-nav .cc-nav__list > li')]"
+            ".map(li => Math.round(li.getBoundingClientRect().top))"
+        )
+        if width >= 1280:
+            assert len(set(tops)) == 1, (width, tops)
+            # The menu sits beside the agency's name, not on a line of its own below it.
+            logo, menu = page.evaluate(
+                "() => [document.querySelector('.cc-logo'), document.querySelector('.cc-nav')]"
+                ".map(e => e.getBoundingClientRect().toJSON())"
+            )
+            assert menu["top"] < logo["bottom"], (width, logo, menu)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, (width, overflow)
+        assert page.get_by_role("button", name="Cerrar sesión").is_visible()
