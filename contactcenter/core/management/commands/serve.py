@@ -29,6 +29,9 @@ class Command(BaseCommand):
         # Once here rather than in each child, so a slow first collect delays nothing twice.
         if done := static_files_ready():
             self.stdout.write(done)
+        # Links sent by text or email name this server unless the deployment says otherwise
+        # (PUBLIC_BASE_URL, or the agency profile's base URL, which comes first).
+        os.environ.setdefault("PUBLIC_BASE_URL", local_base_url(host, port))
         cli = [sys.executable, "-m", "contactcenter.cli"]
         children = {
             "web": [*cli, "web", "--host", host, "--port", str(port), "--workers", str(workers)]
@@ -48,3 +51,13 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         Supervisor(children, say=say).run()
+
+
+def local_base_url(host: str, port: int) -> str:
+    """The address a person on this machine reaches the server at (a wildcard listen address
+    is reached at the loopback one)."""
+    wildcard = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # noqa: S104 (read, not bound)
+    reach = wildcard.get(host, host)
+    if ":" in reach and not reach.startswith("["):
+        reach = f"[{reach}]"
+    return f"http://{reach}:{port}"
