@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format, localize
@@ -18,7 +19,7 @@ from contactcenter.core.languages import active_language
 
 # Statuses whose next step is already set: no slow-case inquiry, whatever the posted time
 # says, and what to do instead.
-WAITING_ON_A_STEP = {
+WAITING_ON_A_STEP: dict[str, Any] = {
     CaseStatus.INTERVIEW_SCHEDULED: gettext_lazy(
         "An interview is scheduled for this case: the interview is its next step, so a "
         "processing-time inquiry does not apply now. Your interview notice has the date."

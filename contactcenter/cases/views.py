@@ -120,7 +120,7 @@ def processing_times(request: HttpRequest) -> HttpResponse:
         ],
         "today": today,
     }
-    published = {row["published_on"] for row in context["rows"]}
+    published = {row.published_on for row in rows}
     context["published_on"] = published.pop() if len(published) == 1 else None
     return render(request, "cases/processing_times.html", context, status=400 if errors else 200)
 

@@ -9,7 +9,7 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import inbound
 
-        from contactcenter.intake import periodic
+        from contactcenter.intake import periodic, receivers  # noqa: F401 (connects them)
         from contactcenter.intake.webhooks import inbound_received
 
         inbound.connect(inbound_received, dispatch_uid="intake.inbound_received")

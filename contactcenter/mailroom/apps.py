@@ -7,6 +7,6 @@ class MailroomConfig(AppConfig):
     verbose_name = "Mail room and fax"
 
     def ready(self) -> None:
-        from contactcenter.mailroom import periodic
+        from contactcenter.mailroom import periodic, receivers  # noqa: F401 (connects them)
 
         periodic.register()

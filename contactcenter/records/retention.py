@@ -29,6 +29,9 @@ RECORD_TYPES = {
     "disclosure_accounting": "disclosure",
     "contact_event": "event",
     "survey": "invitation",
+    "email": "received",
+    "mail_scan": "received",
+    "fax": "received",
 }
 
 

@@ -22,7 +22,9 @@ from contactcenter.cases.models import Case
 from contactcenter.chat.models import Conversation
 from contactcenter.core.errors import InvalidInput
 from contactcenter.inquiries.models import Inquiry, InquiryState
+from contactcenter.intake.models import InboundEmail
 from contactcenter.ivr.models import Call
+from contactcenter.mailroom.models import Fax, ScanBatch, ScannedPage
 from contactcenter.notifications.models import Notification, NotificationState
 from contactcenter.operations.selectors import contact_events_folded
 from contactcenter.people.models import Person
@@ -176,6 +178,22 @@ def retention_purge(
         surveys = Survey.objects.filter(invited_at__lt=types["survey"].cutoff(now))
         survey_hold = holds.on_inquiry("inquiry__") | holds.on_inquiry("service_request__inquiry__")
         _delete(surveys.exclude(survey_hold), "survey", surveys.filter(survey_hold), report)
+
+        # Written contact that never joined an inquiry (the rest goes with its inquiry); the
+        # files go after the commit, once no record names them (the apps' receivers).
+        cut = types["email"].cutoff(now)
+        emails = InboundEmail.objects.filter(inquiry__isnull=True, received_at__lt=cut)
+        email_hold = Q(person_hint_id__in=holds.persons)
+        _delete(emails.exclude(email_hold), "email", emails.filter(email_hold), report)
+        pages = ScannedPage.objects.filter(
+            letter__isnull=True, batch__created_at__lt=types["mail_scan"].cutoff(now)
+        )
+        _delete(pages, "mail_scan", pages.none(), report)
+        ScanBatch.objects.filter(
+            created_at__lt=types["mail_scan"].cutoff(now), pages__isnull=True
+        ).delete()
+        faxes = Fax.objects.filter(inquiry__isnull=True, received_at__lt=types["fax"].cutoff(now))
+        _delete(faxes, "fax", faxes.none(), report)
 
         cut = types["inquiry"].cutoff(now)
         past = Inquiry.objects.filter(_resolved_before(cut, prefix=""))

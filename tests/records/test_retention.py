@@ -135,7 +135,8 @@ def test_the_purge_removes_contact_records_a_year_after_resolution(contact_recor
     report = retention_purge()
     assert report.removed == {
         "call": 1, "chat": 1, "secure_message": 1, "notification": 1, "inquiry": 3,
-        "disclosure_accounting": 0, "contact_event": 0, "survey": 0,
+        "disclosure_accounting": 0, "contact_event": 0, "survey": 0, "email": 0, "mail_scan": 0,
+        "fax": 0,
     }  # fmt: skip
     assert report.detail["inquiries.InquiryEvent"] >= 3
     assert report.detail["chat.Message"] == 1 and report.detail["portal.Message"] == 1
