@@ -121,7 +121,7 @@ def test_the_panel_keeps_its_title_and_send_in_view(browser, server, size):
             )  # fmt: skip
             box = target.bounding_box()
             assert box is not None, name
-            assert 0 <= box["y"] and box["y"] + box["height"] <= height, (name, box, size)
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height, (name, box, size)
         assert log.evaluate("l => l.scrollHeight > l.clientHeight")  # the log scrolls
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     finally:
