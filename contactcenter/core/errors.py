@@ -51,6 +51,8 @@ class ErrorCode(StrEnum):
     NO_EARLIER_VERSION = "no_earlier_version"
     STEP_OUT_OF_ORDER = "step_out_of_order"
     CALL_CHANGED = "call_changed"
+    ADDRESS_UNDELIVERABLE = "address_undeliverable"
+    NO_ADDRESS_ON_FILE = "no_address_on_file"
     UNUSABLE_ANSWER = "unusable_answer"
     # Staffing: more work offered than the agents can ever do, so the queue grows without end.
     UNSTABLE_QUEUE = "unstable_queue"

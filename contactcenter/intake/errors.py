@@ -8,7 +8,7 @@ from contactcenter.core.errors import ApplicationError, ErrorCode
 class AddressUndeliverable(ApplicationError):
     """The person's address bounced for good: nothing more is sent to it."""
 
-    code = ErrorCode.INVALID_INPUT
+    code = ErrorCode.ADDRESS_UNDELIVERABLE
     http_status = 409
 
 

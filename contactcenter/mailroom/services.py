@@ -28,7 +28,13 @@ from django_tasks import task
 
 from contactcenter.cases.models import Case
 from contactcenter.cases.selectors import CaseNotFound, case_get_for_viewer
-from contactcenter.core.errors import ApplicationError, InvalidInput, NotFound, UnacceptableFile
+from contactcenter.core.errors import (
+    ApplicationError,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    UnacceptableFile,
+)
 from contactcenter.core.receipt_numbers import InvalidReceiptNumber, ReceiptNumber
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.inquiries.models import Channel, EventKind, Inquiry, InquiryEvent, InquiryState
@@ -581,7 +587,7 @@ def fax_attach_by_staff(*, fax_id: int, actor: User, reference_number: str) -> F
 
 
 class NoAddressOnFile(ApplicationError):
-    code = InvalidInput.code
+    code = ErrorCode.NO_ADDRESS_ON_FILE
     http_status = 409
 
 

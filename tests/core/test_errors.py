@@ -23,6 +23,14 @@ PUBLISHED = {
 # Each error class by app and name (a class may move between an app's modules) with its code
 # and status. A new error class is added here with a code that says what went wrong.
 EXPECTED = {
+    "intake.AddressUndeliverable": ("address_undeliverable", 409),
+    "intake.CaseDetailsNotAllowed": ("permission_denied", 403),
+    "intake.NoEmailAddress": ("invalid_input", 400),
+    "intake.NotKeptAside": ("forbidden_transition", 409),
+    "mailroom.FaxRefused": ("unacceptable_file", 400),
+    "mailroom.NoAddressOnFile": ("no_address_on_file", 409),
+    "mailroom.NotMailRoomStaff": ("not_found", 404),
+    "mailroom.ScanRefused": ("unacceptable_file", 400),
     "desk.JourneyNotFound": ("not_found", 404),
     "workforce.ForecastInputInvalid": ("invalid_input", 400),
     "workforce.HistoryFileInvalid": ("invalid_data_file", 400),

@@ -3,11 +3,16 @@ without leaving the event loop."""
 
 import asyncio
 
+import pytest
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from contactcenter.core.static_files import StaticFilesMiddleware
+
+# Closing a response sends request_finished, whose receiver closes old database connections:
+# allowed here, so the tests pass whether or not a database test ran before them.
+pytestmark = pytest.mark.django_db
 
 
 def test_async_chain_serves_static_and_passes_the_rest(settings):

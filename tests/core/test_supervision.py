@@ -49,10 +49,11 @@ def _supervised(children_argv, *, reset_after: float, seconds: float) -> list[st
 
 def test_a_child_that_keeps_dying_is_started_again_later_each_time():
     said = _supervised(
-        {"quick": [sys.executable, "-c", "raise SystemExit(3)"]}, reset_after=60, seconds=3.9
+        {"quick": [sys.executable, "-c", "raise SystemExit(3)"]}, reset_after=60, seconds=6.5
     )
     waits = [line.rsplit(" in ", 1)[1] for line in said if "stopped" in line]
-    # Died at once each time: 1 s, then 2 s before the next start; the third is not due yet.
+    # Died at once each time: 1 s, then 2 s before the next start, then 4 s: the fourth start
+    # is due 7 s in at the earliest, so 6.5 s leave a loaded machine room for the third.
     assert waits[:2] == ["1 s", "2 s"]
     assert "exit code 3" in said[1]
     assert sum(line.startswith("started quick") for line in said) == 3
