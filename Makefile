@@ -104,6 +104,8 @@ cluster: deps nginx
 	$(BIN)/contactcenter flow-load
 	$(BIN)/contactcenter cluster --port $(CLUSTER_PORT)
 
+## The demo serves collected, compressed static files as production does (`serve` collects them
+## when a source file is newer); STATIC_COLLECTED=false serves the source folders as they are.
 run: deps
 	@$(MAKE) --no-print-directory ocr || echo "tesseract-ocr could not be installed: the mail room will ask for typed text."
 	@mkdir -p var
@@ -111,7 +113,7 @@ run: deps
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter kb-load
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter seed --if-empty
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter flow-load
-	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
+	DEBUG=$${DEBUG:-true} STATIC_COLLECTED=$${STATIC_COLLECTED:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
 
 ## One pytest-xdist worker per core, whole files to a worker (module-scoped fixtures such as the
 ## browser stay shared), the slowest files handed out first (tests/conftest.py; xdist's own order,
