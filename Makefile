@@ -10,6 +10,7 @@ export HOST PORT
 PO_FILES := $(wildcard contactcenter/locale/*/LC_MESSAGES/*.po contactcenter/*/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := contactcenter/static/vendor/.installed
+THEME := contactcenter/static/theme/styles.css
 
 .PHONY: run test lint deadcode bench deps messages catalogues format clean browser ocr nginx cluster
 
@@ -38,6 +39,13 @@ $(VENDOR): node_modules/.installed Makefile
 	@cp node_modules/@twilio/voice-sdk/dist/twilio.min.js contactcenter/static/vendor/twilio/
 	@touch $@
 
+## The site's USWDS theme, compiled from USWDS's Sass with only the parts the templates use
+## (contactcenter/static_src/theme/styles.scss says which); again when USWDS or the Sass changes.
+$(THEME): $(wildcard contactcenter/static_src/theme/*.scss) node_modules/.installed
+	@mkdir -p $(@D)
+	@node_modules/.bin/sass --no-source-map --style=compressed \
+		--load-path=node_modules/@uswds/uswds/packages contactcenter/static_src/theme/styles.scss $@
+
 ## Translations compiled with polib, so no system gettext is needed.
 %.mo: %.po $(BIN)/.installed
 	@$(BIN)/python -m contactcenter.core.compile_messages $<
@@ -56,7 +64,7 @@ catalogues: $(BIN)/.installed
 			--add-location=file --no-obsolete) || exit 1; \
 	done
 
-deps: $(BIN)/.installed $(VENDOR) messages
+deps: $(BIN)/.installed $(VENDOR) $(THEME) messages
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser:
@@ -96,6 +104,8 @@ cluster: deps nginx
 	$(BIN)/contactcenter flow-load
 	$(BIN)/contactcenter cluster --port $(CLUSTER_PORT)
 
+## The demo serves collected, compressed static files as production does (`serve` collects them
+## when a source file is newer); STATIC_COLLECTED=false serves the source folders as they are.
 run: deps
 	@$(MAKE) --no-print-directory ocr || echo "tesseract-ocr could not be installed: the mail room will ask for typed text."
 	@mkdir -p var
@@ -103,7 +113,7 @@ run: deps
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter kb-load
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter seed --if-empty
 	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter flow-load
-	DEBUG=$${DEBUG:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
+	DEBUG=$${DEBUG:-true} STATIC_COLLECTED=$${STATIC_COLLECTED:-true} $(BIN)/contactcenter serve --host $(HOST) --port $(PORT)
 
 ## One pytest-xdist worker per core, whole files to a worker (module-scoped fixtures such as the
 ## browser stay shared), the slowest files handed out first (tests/conftest.py; xdist's own order,

@@ -1,5 +1,6 @@
-"""Static files ready before a production start: with ``DEBUG`` off the pages name files by
-their hashed names from ``staticfiles.json``, and without it every page answers 500. A start
+"""Static files ready before a production or demo start: with ``DEBUG`` off the pages name
+files by their hashed names from ``staticfiles.json``, and without it every page answers 500;
+the demo (``STATIC_COLLECTED`` with ``DEBUG``) serves the collected, compressed files. A start
 collects them when the manifest is missing or older than any source file, under a lock so two
 servers starting together do not write the same files at once; if that fails the start stops
 with a message that says what to run."""
@@ -50,7 +51,7 @@ def static_files_stale_reason() -> str:
 def static_files_ready() -> str:
     """Collect the static files if they need it; return what was done ('' for nothing).
     Raises ``CommandError`` with the command to run when they cannot be collected."""
-    if settings.DEBUG:
+    if not settings.STATIC_COLLECTED:  # served from the source folders (DEBUG, unless the demo)
         return ""
     root = Path(settings.STATIC_ROOT)
     try:

@@ -1,5 +1,5 @@
 """Start one web server process (uvicorn, ASGI): the static files made ready first when
-``DEBUG`` is off, then uvicorn in this process's place, with the proxy rule of
+``STATIC_COLLECTED`` is on, then uvicorn in this process's place, with the proxy rule of
 ``TRUSTED_PROXIES``. What ``serve``, the cluster and the systemd units run."""
 
 from __future__ import annotations
