@@ -596,6 +596,9 @@ INTAKE_IMAP_PASSWORD = os.environ.get("INTAKE_IMAP_PASSWORD", "")
 INTAKE_IMAP_FOLDER = os.environ.get("INTAKE_IMAP_FOLDER", "INBOX")
 INTAKE_IMAP_DONE_FOLDER = os.environ.get("INTAKE_IMAP_DONE_FOLDER", "")
 INTAKE_IMAP_BATCH = env_int("INTAKE_IMAP_BATCH", 200)
+# Messages received in one transaction (mailbox and import): each in its own savepoint, the
+# mailbox marks them once their transaction has committed.
+INTAKE_RECEIVE_CHUNK = env_int("INTAKE_RECEIVE_CHUNK", 100)
 # The worker polls the mailbox this often (when INTAKE_IMAP_HOST is set).
 INTAKE_IMAP_POLL_SECONDS = env_int("INTAKE_IMAP_POLL_SECONDS", 60)
 # implicit (port 993) or starttls; there is no plain-text mode. INTAKE_IMAP_CA_FILE: a CA
