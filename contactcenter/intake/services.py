@@ -215,6 +215,8 @@ class _Chunk:
     new_recently: Counter[str]  # a sender: new inquiries from them in the last hour
     undeliverable: set[str]  # the chunk's senders (lower-cased) that bounced for good
     acknowledged: set[str]  # the chunk's senders acknowledged within the period
+    # Emails queued by the chunk, handed to the task queue together once it commits.
+    outbound: list[int] = field(default_factory=list)
     queues: dict[QueueChoice, Queue] = field(default_factory=dict)
 
     def queue(self, choice: QueueChoice) -> Queue:
@@ -231,8 +233,9 @@ class _Chunk:
             self.new_recently[email.sender] += 1
 
 
-def _chunk_load(arrivals: list[_Arrival]) -> _Chunk:
-    """The chunk's look-ups, read from the database (this transaction's writes included)."""
+def _chunk_load(arrivals: list[_Arrival], *, outbound: list[int]) -> _Chunk:
+    """The chunk's look-ups, read from the database (this transaction's writes included);
+    ``outbound``: the emails the chunk queued so far."""
     parsed = [arrival.parsed for arrival in arrivals if arrival.parsed is not None]
     senders = {p.sender for p in parsed if p.sender}
     referenced = {mid for p in parsed for mid in (*p.in_reply_to, *p.references)}
@@ -296,6 +299,7 @@ def _chunk_load(arrivals: list[_Arrival]) -> _Chunk:
                 created_at__gte=ack_since,
             ).values_list("recipient", flat=True)
         ),
+        outbound=outbound,
     )
 
 
@@ -563,6 +567,7 @@ def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry, chu
         answers=email,
         in_reply_to=parsed.message_id,
         references=(*parsed.references, parsed.message_id),
+        queued=chunk.outbound,
     )
     chunk.acknowledged.add(sender)
 
@@ -630,15 +635,18 @@ def _chunk_receive(
     arrivals: list[_Arrival], *, source: str, keep_failures_aside: bool = False
 ) -> list[Received]:
     """Inside the caller's transaction: each message in a savepoint, the look-ups shared."""
-    chunk = _chunk_load(arrivals)
+    outbound: list[int] = []
+    chunk = _chunk_load(arrivals, outbound=outbound)
     results: list[Received] = []
     for arrival in arrivals:
+        queued = len(outbound)
         try:
             with transaction.atomic():
                 received = _receive(arrival, source=source, chunk=chunk)
         except Exception as error:
             # Whatever the rolled-back message did, the chunk must not remember it.
-            chunk = _chunk_load(arrivals)
+            del outbound[queued:]
+            chunk = _chunk_load(arrivals, outbound=outbound)
             settled = _failure_settle(arrival, error, source=source, keep=keep_failures_aside)
             if settled is None:
                 raise
@@ -646,6 +654,8 @@ def _chunk_receive(
         if not received.already_seen:
             chunk.remember(received.email)
         results.append(received)
+    if outbound:
+        transaction.on_commit(partial(_enqueue_together, tuple(outbound)), robust=True)
     return results
 
 
@@ -755,8 +765,10 @@ def _outbound_queue(
     actor: User | None = None,
     in_reply_to: str = "",
     references: tuple[str, ...] = (),
+    queued: list[int] | None = None,
 ) -> OutboundEmail:
-    """Record an email and send it once the surrounding transaction commits."""
+    """Record an email and send it once the surrounding transaction commits; with ``queued``,
+    its id goes there instead, for the caller to hand to the task queue with others."""
     references = tuple(dict.fromkeys(ref for ref in references if ref))[-20:]
     outbound = OutboundEmail.objects.create(
         message_id=make_msgid(domain=_domain()),
@@ -772,8 +784,19 @@ def _outbound_queue(
         in_reply_to=in_reply_to,
         references=" ".join(references),
     )
-    transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
+    if queued is not None:
+        queued.append(outbound.pk)
+    else:
+        transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
     return outbound
+
+
+def _enqueue_together(outbound_ids: tuple[int, ...]) -> None:
+    """Several emails to the task queue in one transaction (one commit, not one each, with
+    the database backend). Should it fail, the periodic requeue hands them over again."""
+    with transaction.atomic():
+        for outbound_id in outbound_ids:
+            _enqueue(outbound_id)
 
 
 def _enqueue(outbound_id: int, run_after: dt.datetime | None = None) -> None:
