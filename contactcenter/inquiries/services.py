@@ -191,7 +191,6 @@ def _report(
     )  # fmt: skip
 
 
-@transaction.atomic
 def inquiry_open(
     *,
     channel: str,
@@ -208,6 +207,29 @@ def inquiry_open(
         raise InvalidInput(_("Unknown channel %(channel)s.") % {"channel": channel})
     if language not in ("en", "es"):
         raise InvalidInput(_("Language must be en or es."))
+    return _inquiry_open(
+        channel=channel, language=language, topic=topic, person=person, case=case,
+        contact_phone=contact_phone, contact_email=contact_email,
+        first_message=first_message, actor=actor,
+    )  # fmt: skip
+
+
+# No savepoint of its own inside a caller's transaction (two statements fewer per inquiry, on
+# the email intake's busiest path): a failure here undoes the caller's transaction, or its
+# savepoint. Bad input is refused above, before anything is written or the block opens.
+@transaction.atomic(savepoint=False)
+def _inquiry_open(
+    *,
+    channel: str,
+    language: str,
+    topic: str,
+    person,
+    case: Case | None,
+    contact_phone: str,
+    contact_email: str,
+    first_message: str,
+    actor: User | None,
+) -> Inquiry:
     for _attempt in range(5):
         try:
             with transaction.atomic():
