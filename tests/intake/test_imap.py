@@ -101,6 +101,28 @@ def test_killed_between_fetch_and_commit_loses_and_duplicates_nothing(
     assert all(SEEN in f for f in mailbox.flags().values())
 
 
+def test_each_chunk_is_marked_in_one_command_after_its_commit(mailbox, monkeypatch):
+    from django.db import connection
+
+    mailbox.deliver(corpus("plain.eml"), corpus("spanish.eml"), corpus("html_only.eml"))
+    real_mark = imap_module._mark_done
+    marks = []
+
+    def mark_after_commit(client, uids, config):
+        # Outside any transaction, every message of the chunk already recorded: committed.
+        assert not connection.in_atomic_block
+        assert InboundEmail.objects.count() == sum(len(done) for done in marks) + len(uids)
+        assert not any(SEEN in f for uid, f in mailbox.flags().items() if uid in uids)
+        marks.append(list(uids))
+        real_mark(client, uids, config)
+
+    monkeypatch.setattr(imap_module, "_mark_done", mark_after_commit)
+    counts = mailbox_poll(config=dataclasses.replace(mailbox.config, chunk=2))
+    assert counts.new_inquiries == 3
+    assert [len(done) for done in marks] == [2, 1]
+    assert all(SEEN in f for f in mailbox.flags().values())
+
+
 def test_killed_between_commit_and_mark_is_recognised_next_run(mailbox, monkeypatch):
     mailbox.deliver(corpus("plain.eml"))
     real_mark = imap_module._mark_done
