@@ -98,15 +98,16 @@ def test_a_reply_in_the_same_chunk_joins_its_inquiry_and_a_copy_is_seen_once():
 
 def test_the_chunk_does_its_look_ups_once():
     """A chunk's queries grow with the messages written, not with look-ups per message: a new
-    inquiry costs its savepoint and its writes (inquiry, two history events, work item, the
-    email, the acknowledgement and the contact events), nothing read."""
+    inquiry costs its savepoints and its writes (the inquiry with its two history events in
+    one statement on PostgreSQL, the work item, the email, the acknowledgement, the contact
+    events), nothing read."""
     emails_receive(raws=[message(100)], source="imap")  # the first of anything
     with CaptureQueriesContext(connection) as one:
         emails_receive(raws=[message(101)], source="imap")
     with CaptureQueriesContext(connection) as eleven:
         emails_receive(raws=[message(n) for n in range(102, 113)], source="imap")
     per_message = (len(eleven) - len(one)) / 10
-    assert per_message <= 12, per_message
+    assert per_message <= (10 if connection.vendor == "postgresql" else 13), per_message
 
 
 def test_import_goes_chunk_by_chunk_and_again_changes_nothing(settings):
