@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -664,11 +664,12 @@ def _failure_settle(
 ) -> Received | None:
     """A message whose receiving failed: "already seen" when another run recorded it first
     (the unique dedup key refused ours), kept aside with the failure's kind when ``keep``,
-    else None (the caller raises)."""
+    else None (the caller raises). A database fault (a lost connection, a deadlock) is not
+    the message's: None, so the whole chunk is rolled back and taken again next run."""
     parsed = arrival.parsed
     if isinstance(error, IntegrityError) and parsed and (seen := _already(parsed.dedup_key)):
         return seen
-    if not keep:
+    if not keep or isinstance(error, OperationalError | InterfaceError):
         return None
     reason = f"error:{type(error).__name__}"
     logger.warning("intake.email_failed", extra={"error": type(error).__name__})

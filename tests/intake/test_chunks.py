@@ -68,6 +68,22 @@ def test_one_message_failing_keeps_the_others_and_is_kept_aside(monkeypatch):
     assert OutboundEmail.objects.filter(recipient="person2@example.com").count() == 1
 
 
+def test_a_database_fault_rolls_the_whole_chunk_back_to_be_taken_again(monkeypatch):
+    from django.db import OperationalError
+
+    real_open = intake_services._inquiry_open
+
+    def deadlocks_on_the_second(parsed, chunk):
+        if parsed.message_id == "<chunk-2@example.com>":
+            raise OperationalError("deadlock detected")
+        return real_open(parsed, chunk)
+
+    monkeypatch.setattr(intake_services, "_inquiry_open", deadlocks_on_the_second)
+    with pytest.raises(OperationalError):
+        emails_receive(raws=[message(1), message(2), message(3)], source="imap")
+    assert not InboundEmail.objects.exists() and not Inquiry.objects.exists()
+
+
 def test_the_sender_cap_and_the_single_acknowledgement_count_the_same_chunk(settings):
     settings.INTAKE_NEW_PER_SENDER_PER_HOUR = 2
     raws = [message(n, sender="flood@example.com") for n in range(1, 5)]
