@@ -44,7 +44,7 @@ class MailboxSettings:
     tls: str = "implicit"  # or "starttls"
     ca_file: str = ""
     batch: int = 200
-    chunk: int = 100  # messages received in one transaction
+    chunk: int = 25  # messages received in one transaction
 
     @classmethod
     def from_settings(cls) -> MailboxSettings:
