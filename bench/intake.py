@@ -294,6 +294,9 @@ def env_for(workdir: Path, url: str, port: int, cert: Path) -> dict[str, str]:
         INTAKE_IMAP_CA_FILE=str(cert), INTAKE_IMAP_DONE_FOLDER=DONE_FOLDER,
         INTAKE_IMAP_BATCH="1000000", INTAKE_EMAIL_ADDRESS="help@agency.example",
     )  # fmt: skip
+    # The code of this checkout, not the one the virtualenv's ``contactcenter`` script was
+    # installed from (a second worktree shares the virtualenv of the first).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
     return env
 
 

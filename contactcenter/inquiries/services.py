@@ -191,7 +191,6 @@ def _report(
     )  # fmt: skip
 
 
-@transaction.atomic
 def inquiry_open(
     *,
     channel: str,
@@ -208,30 +207,39 @@ def inquiry_open(
         raise InvalidInput(_("Unknown channel %(channel)s.") % {"channel": channel})
     if language not in ("en", "es"):
         raise InvalidInput(_("Language must be en or es."))
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                inquiry = Inquiry.objects.create(
-                    reference_number=ReferenceNumber.generate().value,
-                    channel=channel,
-                    language=language,
-                    topic=topic[:60],
-                    person=person,
-                    case=case,
-                    contact_phone=contact_phone,
-                    contact_email=contact_email,
-                )
-            break
-        except IntegrityError:  # a reference number collision: draw again
-            continue
-    else:  # pragma: no cover - needs five collisions in a row among 9e9 numbers
-        raise TryAgain(_("Could not open the inquiry; try again."))
-    _record(inquiry, EventKind.OPENED, actor=actor, data={"channel": channel})
+    events = [
+        InquiryEvent(kind=EventKind.OPENED, actor=actor, actor_label="staff" if actor else "system",
+                     data={"channel": channel}),
+    ]  # fmt: skip
     if first_message:
-        _message(inquiry, body=first_message, actor=actor, actor_label="person")
+        events.append(_message_event(first_message, actor=actor, actor_label="person"))
+    inquiry = Inquiry(
+        channel=channel, language=language, topic=topic[:60], person=person, case=case,
+        contact_phone=contact_phone, contact_email=contact_email,
+    )  # fmt: skip
+    _inquiry_insert(inquiry, events)
     logger.info("inquiry.opened", extra={"inquiry_id": inquiry.pk, "channel": channel})
     _report(Event.STARTED, inquiry, actor=actor, at=inquiry.created_at, topic=inquiry.topic)
     return inquiry
+
+
+# No savepoint of its own inside a caller's transaction (two statements fewer per inquiry, on
+# the email intake's busiest path), and the inquiry with its first events in one statement on
+# PostgreSQL: a failure here undoes the caller's transaction, or its savepoint. Bad input is
+# refused before, when nothing is written yet.
+@transaction.atomic(savepoint=False)
+def _inquiry_insert(inquiry: Inquiry, events: list[InquiryEvent]) -> None:
+    for _attempt in range(5):
+        inquiry.reference_number = ReferenceNumber.generate().value
+        try:
+            with transaction.atomic():
+                insert_with_children(inquiry, events, link="inquiry")
+            return
+        except IntegrityError:  # a reference number collision: draw again
+            inquiry.pk = None
+            continue
+    # Five collisions in a row among 9e9 numbers.
+    raise TryAgain(_("Could not open the inquiry; try again."))  # pragma: no cover
 
 
 def inquiry_record_settled(
@@ -301,21 +309,29 @@ def inquiry_record_settled(
     return inquiry
 
 
-def _message(inquiry: Inquiry, *, body: str, actor: User | None, actor_label: str) -> InquiryEvent:
+def _message_event(body: str, *, actor: User | None, actor_label: str) -> InquiryEvent:
+    """A message for the history, not yet saved: from the person (``actor`` None), personal
+    data masked."""
     body = body.strip()
     if not body:
         raise InvalidInput(_("A message cannot be empty."))
     if len(body) > 10_000:
         raise InvalidInput(_("A message can be at most 10,000 characters."))
     masked = redact(body) if actor is None else None
-    return _record(
-        inquiry,
-        EventKind.MESSAGE,
+    return InquiryEvent(
+        kind=EventKind.MESSAGE,
         actor=actor,
-        actor_label=actor_label,
+        actor_label=actor_label or ("staff" if actor else "system"),
         body=masked.text if masked else body,
         data={"masked": list(masked.kinds)} if masked and masked.found else {},
     )
+
+
+def _message(inquiry: Inquiry, *, body: str, actor: User | None, actor_label: str) -> InquiryEvent:
+    event = _message_event(body, actor=actor, actor_label=actor_label)
+    event.inquiry = inquiry
+    event.save(force_insert=True)
+    return event
 
 
 @transaction.atomic

@@ -1,18 +1,20 @@
 """Polling a mailbox over IMAP (imapclient, always over TLS).
 
-Each message is fetched with ``BODY.PEEK[]`` (fetching does not mark it seen), received
-through ``email_receive`` (which commits), and only then marked seen or moved to the done
-folder. A worker killed between the fetch and the commit leaves the message unmarked, so the
-next run takes it again; one killed between the commit and the mark leaves a message the next
-run recognises by its Message-ID ("already seen") and only marks. Nothing is lost and
-nothing is counted twice.
+Messages are taken a chunk at a time (``INTAKE_RECEIVE_CHUNK`` messages, at most
+``RECEIVE_CHUNK_BYTES``): fetched in one command with ``BODY.PEEK[]`` (fetching does not mark
+them seen), received through ``emails_receive`` (one transaction, a savepoint per message,
+which commits), and only then marked seen or moved to the done folder, in one command. A
+worker killed between the fetch and the commit leaves the chunk unmarked, so the next run
+takes it again; one killed between the commit and the mark leaves messages the next run
+recognises by their Message-ID ("already seen") and only marks. Nothing is lost and nothing
+is counted twice.
 """
 
 from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,7 +24,7 @@ from imapclient import IMAPClient
 from imapclient.imapclient import SEEN
 
 from contactcenter.intake.models import Source
-from contactcenter.intake.services import ImportCounts, email_receive
+from contactcenter.intake.services import RECEIVE_CHUNK_BYTES, ImportCounts, emails_receive
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class MailboxSettings:
     tls: str = "implicit"  # or "starttls"
     ca_file: str = ""
     batch: int = 200
+    chunk: int = 25  # messages received in one transaction
 
     @classmethod
     def from_settings(cls) -> MailboxSettings:
@@ -57,6 +60,7 @@ class MailboxSettings:
             tls=settings.INTAKE_IMAP_TLS,
             ca_file=settings.INTAKE_IMAP_CA_FILE,
             batch=settings.INTAKE_IMAP_BATCH,
+            chunk=settings.INTAKE_RECEIVE_CHUNK,
         )
 
 
@@ -76,11 +80,31 @@ def imap_connect(config: MailboxSettings) -> IMAPClient:
     return client
 
 
-def _mark_done(client: IMAPClient, uid: int, config: MailboxSettings) -> None:
+def _mark_done(client: IMAPClient, uids: list[int], config: MailboxSettings) -> None:
     if config.done_folder:
-        client.move([uid], config.done_folder)
+        client.move(uids, config.done_folder)
     else:
-        client.add_flags([uid], [SEEN])
+        client.add_flags(uids, [SEEN])
+
+
+def _chunks(client: IMAPClient, uids: list[int], config: MailboxSettings) -> Iterator[list[int]]:
+    """The UIDs in chunks of ``config.chunk`` messages and at most ``RECEIVE_CHUNK_BYTES``
+    (a larger message alone), by the sizes the server gives in one command."""
+    sizes = {
+        uid: int(data.get(b"RFC822.SIZE", 0))
+        for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
+    }
+    chunk: list[int] = []
+    held = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if chunk and (len(chunk) >= config.chunk or held + size > RECEIVE_CHUNK_BYTES):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(uid)
+        held += size
+    if chunk:
+        yield chunk
 
 
 def mailbox_poll(
@@ -88,7 +112,8 @@ def mailbox_poll(
     config: MailboxSettings | None = None,
     connect: Callable[[MailboxSettings], IMAPClient] = imap_connect,
 ) -> ImportCounts:
-    """One run over the mailbox: at most ``batch`` messages, each received then marked."""
+    """One run over the mailbox: at most ``batch`` messages, chunk by chunk received (one
+    commit) then marked (one command)."""
     if connection.in_atomic_block:
         # Marking a message must follow its commit; inside a caller's transaction the commit
         # would come after the mark, and a crash between them would lose the message.
@@ -103,14 +128,20 @@ def mailbox_poll(
         # message from us: use a done folder for a mailbox people also read).
         criteria = ["ALL"] if config.done_folder else ["UNSEEN"]
         uids = sorted(client.search(criteria))[: config.batch]
-        for uid in uids:
-            fetched = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {})
-            raw = fetched.get(b"BODY[]")
-            if not raw:  # gone meanwhile (another poller moved it): nothing to do
+        for chunk in _chunks(client, uids, config) if uids else ():
+            fetched = client.fetch(chunk, ["BODY.PEEK[]"])
+            present = [
+                (uid, bytes(raw))
+                for uid in chunk
+                # gone meanwhile (another poller moved it): nothing to do
+                if (raw := fetched.get(uid, {}).get(b"BODY[]"))
+            ]
+            if not present:
                 continue
-            received = email_receive(raw=bytes(raw), source=Source.IMAP)
-            _mark_done(client, uid, config)
-            counts.add(received)
+            received = emails_receive(raws=[raw for _uid, raw in present], source=Source.IMAP)
+            _mark_done(client, [uid for uid, _raw in present], config)  # after the commit
+            for each in received:
+                counts.add(each)
     finally:
         try:
             client.logout()

@@ -17,7 +17,8 @@ import logging
 import os
 import re
 import smtplib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import format_datetime, make_msgid, parseaddr
 from functools import partial
@@ -26,8 +27,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -64,7 +65,7 @@ from contactcenter.intake.parse import (
 )
 from contactcenter.intake.texts import texts_for
 from contactcenter.people.models import Person
-from contactcenter.routing.models import QueueTier, WorkItem, WorkKind, WorkState
+from contactcenter.routing.models import Queue, QueueTier, WorkItem, WorkKind, WorkState
 from contactcenter.routing.services import QueueChoice, queue_for, work_item_enqueue
 from contactcenter.servicerequests.file_content import FileRefused, content_check
 
@@ -160,18 +161,6 @@ def reply_token_read(address: str) -> int | None:
     return inquiry_id if constant_time_compare(expected, found["mac"]) else None
 
 
-def _inquiry_by_message_id(message_id: str) -> int | None:
-    for model in (OutboundEmail, InboundEmail):
-        found = (
-            model.objects.filter(message_id=message_id, inquiry__isnull=False)
-            .values_list("inquiry_id", flat=True)
-            .first()
-        )
-        if found:
-            return found
-    return None
-
-
 def _reference_valid(number: str) -> bool:
     try:
         ReferenceNumber.parse(number)
@@ -180,7 +169,7 @@ def _reference_valid(number: str) -> bool:
     return True
 
 
-def _thread_find(parsed: ParsedEmail) -> tuple[Inquiry | None, str]:
+def _thread_find(parsed: ParsedEmail, chunk: _Chunk) -> tuple[Inquiry | None, str]:
     """The inquiry a reply belongs to, and how it was found: In-Reply-To, then References
     (newest first), then our signed reply address, then a reference number in the subject
     from the address the inquiry was opened with."""
@@ -189,7 +178,7 @@ def _thread_find(parsed: ParsedEmail) -> tuple[Inquiry | None, str]:
         ("references", tuple(reversed(parsed.references))),
     ):
         for message_id in ids:
-            if inquiry_id := _inquiry_by_message_id(message_id):
+            if inquiry_id := chunk.threads.get(message_id):
                 return Inquiry.objects.get(pk=inquiry_id), how
     for recipient in parsed.recipients:
         inquiry_id = reply_token_read(recipient)
@@ -209,6 +198,109 @@ def _thread_find(parsed: ParsedEmail) -> tuple[Inquiry | None, str]:
 
 
 # --- Receiving -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """What receiving a chunk of messages looks up once (a handful of queries) instead of once
+    per message. Kept up to date as each message is received, so a later message of the chunk
+    sees the earlier ones: its dedup key, its thread, the sender's count towards the cap, an
+    acknowledgement already queued. Loaded again after a message's savepoint is rolled back,
+    so nothing that message did is remembered."""
+
+    seen: dict[str, InboundEmail]  # dedup key: the message's row
+    own_message_ids: set[str]  # Message-IDs of ours among the chunk's messages
+    threads: dict[str, int]  # a Message-ID the chunk refers to: its inquiry's id
+    person_hints: dict[str, int]  # an upper-cased sender: the one person with that address
+    new_recently: Counter[str]  # a sender: new inquiries from them in the last hour
+    undeliverable: set[str]  # the chunk's senders (lower-cased) that bounced for good
+    acknowledged: set[str]  # the chunk's senders acknowledged within the period
+    # Emails queued by the chunk, handed to the task queue together once it commits.
+    outbound: list[int] = field(default_factory=list)
+    queues: dict[QueueChoice, Queue] = field(default_factory=dict)
+
+    def queue(self, choice: QueueChoice) -> Queue:
+        if choice not in self.queues:
+            self.queues[choice] = queue_for(choice)
+        return self.queues[choice]
+
+    def remember(self, email: InboundEmail) -> None:
+        """A message recorded in this chunk, for the messages after it."""
+        self.seen[email.dedup_key] = email
+        if email.message_id and email.inquiry_id is not None:
+            self.threads.setdefault(email.message_id, email.inquiry_id)
+        if email.outcome == Outcome.NEW_INQUIRY:
+            self.new_recently[email.sender] += 1
+
+
+def _chunk_load(arrivals: list[_Arrival], *, outbound: list[int]) -> _Chunk:
+    """The chunk's look-ups, read from the database (this transaction's writes included);
+    ``outbound``: the emails the chunk queued so far."""
+    parsed = [arrival.parsed for arrival in arrivals if arrival.parsed is not None]
+    senders = {p.sender for p in parsed if p.sender}
+    referenced = {mid for p in parsed for mid in (*p.in_reply_to, *p.references)}
+    now = timezone.now()
+    threads: dict[str, int] = {}
+    if referenced:
+        # Our own messages last, so they win: the message-by-message look-up tried ours first.
+        threads.update(
+            InboundEmail.objects.filter(message_id__in=referenced, inquiry__isnull=False)
+            .order_by("received_at", "id")  # the newest row last, so it wins
+            .values_list("message_id", "inquiry_id")
+        )
+        threads.update(
+            OutboundEmail.objects.filter(
+                message_id__in=referenced, inquiry__isnull=False
+            ).values_list("message_id", "inquiry_id")
+        )
+    hints: dict[str, list[int]] = {}
+    if senders:
+        anyone = Q()
+        for sender in senders:
+            anyone |= Q(email__iexact=sender)
+        for person_id, address in Person.objects.filter(anyone).values_list("pk", "email"):
+            hints.setdefault(address.upper(), []).append(person_id)
+    new_recently = InboundEmail.objects.filter(
+        sender__in=senders,
+        outcome=Outcome.NEW_INQUIRY,
+        received_at__gte=now - dt.timedelta(hours=1),
+    )
+    ack_since = now - dt.timedelta(seconds=settings.INTAKE_ACK_PERIOD_SECONDS)
+    return _Chunk(
+        seen={
+            email.dedup_key: email
+            for email in InboundEmail.objects.filter(dedup_key__in=[p.dedup_key for p in parsed])
+        },
+        own_message_ids=set(
+            OutboundEmail.objects.filter(
+                message_id__in={p.message_id for p in parsed if p.message_id}
+            ).values_list("message_id", flat=True)
+        ),
+        threads=threads,
+        # A hint only when exactly one person has the address.
+        person_hints={address: ids[0] for address, ids in hints.items() if len(ids) == 1},
+        new_recently=Counter(
+            dict(
+                new_recently.order_by()
+                .values("sender")
+                .annotate(count=Count("id"))
+                .values_list("sender", "count")
+            )
+        ),
+        undeliverable=set(
+            UndeliverableAddress.objects.filter(
+                address__in={sender.strip().lower() for sender in senders}
+            ).values_list("address", flat=True)
+        ),
+        acknowledged=set(
+            OutboundEmail.objects.filter(
+                recipient__in=senders,
+                kind=OutboundKind.ACKNOWLEDGEMENT,
+                created_at__gte=ack_since,
+            ).values_list("recipient", flat=True)
+        ),
+        outbound=outbound,
+    )
 
 
 def _already(key: str) -> Received | None:
@@ -339,7 +431,7 @@ def _attachments_keep(email: InboundEmail, attachments: tuple[Attachment, ...]) 
             )
 
 
-def _bounce_record(email: InboundEmail, parsed: ParsedEmail) -> None:
+def _bounce_record(email: InboundEmail, parsed: ParsedEmail, chunk: _Chunk) -> None:
     """A permanent failure marks the address undeliverable, the message we sent bounced, and
     tells the agent in the inquiry's history. Never answered."""
     for report in parsed.delivery_reports:
@@ -349,6 +441,7 @@ def _bounce_record(email: InboundEmail, parsed: ParsedEmail) -> None:
             address=report.recipient.lower(),
             defaults={"status": report.status[:10], "diagnostic": "", "report": email},
         )
+        chunk.undeliverable.add(report.recipient.lower())
         logger.info("intake.address_undeliverable", extra={"email_id": email.pk})
     if not parsed.bounced_message_id:
         return
@@ -373,12 +466,6 @@ def address_undeliverable(address: str) -> bool:
     return UndeliverableAddress.objects.filter(address=address.strip().lower()).exists()
 
 
-def _person_hint(sender: str) -> Person | None:
-    """A person with this address on file, if exactly one: a hint for the agent only."""
-    found = list(Person.objects.filter(email__iexact=sender)[:2])
-    return found[0] if len(found) == 1 else None
-
-
 def _message_text(parsed: ParsedEmail, *, reply: bool) -> str:
     words = parsed.text or parsed.html_text
     if reply:
@@ -391,32 +478,26 @@ def _message_text(parsed: ParsedEmail, *, reply: bool) -> str:
     return words
 
 
-def _work_ensure(inquiry: Inquiry) -> None:
+def _work_ensure(inquiry: Inquiry, chunk: _Chunk) -> None:
     """Someone must see the person's new words: queue the inquiry again unless work on it is
     already waiting or held."""
     if WorkItem.objects.filter(inquiry=inquiry, state__in=_OPEN_WORK).exists():
         return
-    queue = queue_for(QueueChoice(tier=QueueTier.TIER1, language=inquiry.language, channel="email"))
+    queue = chunk.queue(
+        QueueChoice(tier=QueueTier.TIER1, language=inquiry.language, channel="email")
+    )
     work_item_enqueue(
         inquiry=inquiry, kind=WorkKind.WEBFORM_REPLY, queue=queue, channel=Channel.EMAIL
     )
 
 
-def _reply_join(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry) -> None:
+def _reply_join(parsed: ParsedEmail, inquiry: Inquiry, chunk: _Chunk) -> None:
     if inquiry.state == InquiryState.CLOSED:
         inquiry_reopen(inquiry=inquiry, actor=None, reason="The person answered by email.")
     inquiry_add_message(
         inquiry=inquiry, body=_message_text(parsed, reply=True), actor_label="person"
     )
-    _work_ensure(inquiry)
-
-
-def _new_inquiries_recently(sender: str, now: dt.datetime) -> int:
-    return InboundEmail.objects.filter(
-        sender=sender,
-        outcome=Outcome.NEW_INQUIRY,
-        received_at__gte=now - dt.timedelta(hours=1),
-    ).count()
+    _work_ensure(inquiry, chunk)
 
 
 def _topic(parsed: ParsedEmail) -> str:
@@ -434,7 +515,7 @@ def _topic(parsed: ParsedEmail) -> str:
     return ""
 
 
-def _inquiry_open(email: InboundEmail, parsed: ParsedEmail) -> Inquiry:
+def _inquiry_open(parsed: ParsedEmail, chunk: _Chunk) -> Inquiry:
     topic = _topic(parsed)
     inquiry = inquiry_open(
         channel=Channel.EMAIL,
@@ -443,7 +524,7 @@ def _inquiry_open(email: InboundEmail, parsed: ParsedEmail) -> Inquiry:
         contact_email=parsed.sender,
         first_message=_message_text(parsed, reply=False),
     )
-    queue = queue_for(
+    queue = chunk.queue(
         QueueChoice(tier=QueueTier.TIER1, language=parsed.language, channel="email", topic=topic)
     )
     work_item_enqueue(
@@ -464,17 +545,21 @@ def _may_answer_automatically(sender: str, kind: str, answerable: bool) -> bool:
     ).exists()
 
 
-def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry) -> None:
+def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry, chunk: _Chunk) -> None:
     """At most one acknowledgement per sender per period, never to machine or list mail, a
-    bounce, mail that asks for none, or an address that bounced."""
-    if not _may_answer_automatically(
-        parsed.sender, OutboundKind.ACKNOWLEDGEMENT, parsed.answerable
+    bounce, mail that asks for none, or an address that bounced (``_may_answer_automatically``
+    with the chunk's look-ups)."""
+    sender = parsed.sender
+    if (
+        not parsed.answerable
+        or sender.strip().lower() in chunk.undeliverable
+        or sender in chunk.acknowledged
     ):
         return
     texts = texts_for(inquiry.language)
     _outbound_queue(
         kind=OutboundKind.ACKNOWLEDGEMENT,
-        recipient=parsed.sender,
+        recipient=sender,
         subject=_subject(texts.acknowledgement_subject, inquiry),
         body=texts.acknowledgement.format(reference=inquiry.reference_number),
         language=inquiry.language,
@@ -482,7 +567,9 @@ def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry) -> 
         answers=email,
         in_reply_to=parsed.message_id,
         references=(*parsed.references, parsed.message_id),
+        queued=chunk.outbound,
     )
+    chunk.acknowledged.add(sender)
 
 
 @transaction.atomic
@@ -493,26 +580,128 @@ def email_receive(*, raw: bytes, source: str) -> Received:
     inquiry in the email queue of the detected language; a reply joined to its inquiry
     (reopened and queued again if need be); ignored (machine or list mail, a delivery report,
     which marks a permanently failing address undeliverable); refused (too large, or past the
-    per-sender cap on new inquiries); kept aside (unreadable). Never raises for bad mail."""
+    per-sender cap on new inquiries); kept aside (unreadable). Never raises for bad mail; a
+    failure of ours (the database) propagates, so a webhook's provider tries again."""
     if source not in Source.values:
         raise ValueError(f"unknown source {source!r}")
+    return _chunk_receive([_arrive(raw, keep_failures_aside=False)], source=source)[0]
+
+
+def emails_receive(*, raws: Sequence[bytes], source: str) -> list[Received]:
+    """Receive a chunk of messages in one transaction, as ``email_receive`` receives one: a
+    commit per chunk instead of per message, and the chunk's look-ups made once.
+
+    Each message runs in its own savepoint, so one never undoes another: a message whose
+    receiving fails unexpectedly is rolled back alone and kept aside with the failure's kind
+    (staff can receive it again), and the others go on. Returns once the chunk is committed;
+    (called outside a transaction) only then may the caller mark the messages as received."""
+    if source not in Source.values:
+        raise ValueError(f"unknown source {source!r}")
+    arrivals = [_arrive(raw, keep_failures_aside=True) for raw in raws]
+    with transaction.atomic():
+        return _chunk_receive(arrivals, source=source, keep_failures_aside=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    """One raw message, read (parsed) before the transaction opens."""
+
+    raw: bytes
+    raw_sha256: str
+    parsed: ParsedEmail | None = None
+    unreadable: str = ""  # why it could not be read; "" when parsed or too large
+
+    @property
+    def too_large(self) -> bool:
+        return len(self.raw) > settings.INTAKE_EMAIL_MAX_BYTES
+
+
+def _arrive(raw: bytes, *, keep_failures_aside: bool) -> _Arrival:
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     if len(raw) > settings.INTAKE_EMAIL_MAX_BYTES:
-        return _refuse_too_large(raw=raw, source=source, raw_sha256=raw_sha256)
+        return _Arrival(raw, raw_sha256)
     try:
-        parsed = email_parse(raw)
+        return _Arrival(raw, raw_sha256, parsed=email_parse(raw))
     except MalformedEmail as malformed:
-        return _keep_aside(raw=raw, source=source, raw_sha256=raw_sha256, reason=malformed.reason)
-    if seen := _already(parsed.dedup_key):
+        return _Arrival(raw, raw_sha256, unreadable=malformed.reason)
+    except Exception as error:  # a parser failure of ours: this message aside, not the chunk
+        if not keep_failures_aside:
+            raise
+        logger.warning("intake.email_parse_failed", extra={"error": type(error).__name__})
+        return _Arrival(raw, raw_sha256, unreadable=f"error:{type(error).__name__}")
+
+
+def _chunk_receive(
+    arrivals: list[_Arrival], *, source: str, keep_failures_aside: bool = False
+) -> list[Received]:
+    """Inside the caller's transaction: each message in a savepoint, the look-ups shared."""
+    outbound: list[int] = []
+    chunk = _chunk_load(arrivals, outbound=outbound)
+    results: list[Received] = []
+    for arrival in arrivals:
+        queued = len(outbound)
+        try:
+            with transaction.atomic():
+                received = _receive(arrival, source=source, chunk=chunk)
+        except Exception as error:
+            # Whatever the rolled-back message did, the chunk must not remember it.
+            del outbound[queued:]
+            chunk = _chunk_load(arrivals, outbound=outbound)
+            settled = _failure_settle(arrival, error, source=source, keep=keep_failures_aside)
+            if settled is None:
+                raise
+            received = settled
+        if not received.already_seen:
+            chunk.remember(received.email)
+        results.append(received)
+    if outbound:
+        transaction.on_commit(partial(_enqueue_together, tuple(outbound)), robust=True)
+    return results
+
+
+def _failure_settle(
+    arrival: _Arrival, error: Exception, *, source: str, keep: bool
+) -> Received | None:
+    """A message whose receiving failed: "already seen" when another run recorded it first
+    (the unique dedup key refused ours), kept aside with the failure's kind when ``keep``,
+    else None (the caller raises). A database fault (a lost connection, a deadlock) is not
+    the message's: None, so the whole chunk is rolled back and taken again next run."""
+    parsed = arrival.parsed
+    if isinstance(error, IntegrityError) and parsed and (seen := _already(parsed.dedup_key)):
         return seen
-    email = _record(
+    if not keep or isinstance(error, OperationalError | InterfaceError):
+        return None
+    reason = f"error:{type(error).__name__}"
+    logger.warning("intake.email_failed", extra={"error": type(error).__name__})
+    with transaction.atomic():
+        return _keep_aside(
+            raw=arrival.raw, source=source, raw_sha256=arrival.raw_sha256, reason=reason
+        )
+
+
+def _receive(arrival: _Arrival, *, source: str, chunk: _Chunk) -> Received:
+    """One message, inside its savepoint. Decided before its row is written, so the row is
+    written once, with its outcome."""
+    raw, raw_sha256, parsed = arrival.raw, arrival.raw_sha256, arrival.parsed
+    if arrival.too_large:
+        return _refuse_too_large(raw=raw, source=source, raw_sha256=raw_sha256)
+    if parsed is None:
+        return _keep_aside(raw=raw, source=source, raw_sha256=raw_sha256, reason=arrival.unreadable)
+    if seen := chunk.seen.get(parsed.dedup_key):
+        return Received(email=seen, already_seen=True)
+    outcome, reason, inquiry, joined_by = _decide(parsed, chunk)
+    # A concurrent run that recorded the same key first makes this insert fail: the
+    # savepoint is rolled back whole (the inquiry too) and the message is "already seen".
+    email = InboundEmail.objects.create(
         dedup_key=parsed.dedup_key,
         message_id=parsed.message_id[:255],
         source=source,
-        outcome=Outcome.KEPT_ASIDE,  # until decided below, in this same transaction
-        reason="",
+        outcome=outcome,
+        reason=reason,
+        inquiry=inquiry,
+        joined_by=joined_by,
         sender=parsed.sender,
-        person_hint=_person_hint(parsed.sender),
+        person_hint_id=chunk.person_hints.get(parsed.sender.upper()),
         subject=parsed.subject,
         language=parsed.language,
         body_text=parsed.text,
@@ -525,16 +714,10 @@ def email_receive(*, raw: bytes, source: str) -> Received:
         raw_size=len(raw),
         raw_sha256=raw_sha256,
     )
-    if email is None:
-        return _already(parsed.dedup_key)  # type: ignore[return-value]
-    outcome, reason, inquiry, joined_by = _decide(email, parsed)
-    email.outcome, email.reason, email.inquiry, email.joined_by = (
-        outcome,
-        reason,
-        inquiry,
-        joined_by,
-    )
-    email.save(update_fields=["outcome", "reason", "inquiry", "joined_by"])
+    if parsed.is_bounce:
+        _bounce_record(email, parsed, chunk)
+    if outcome == Outcome.NEW_INQUIRY and inquiry is not None:
+        _acknowledge(email, parsed, inquiry, chunk)
     if outcome in (Outcome.NEW_INQUIRY, Outcome.REPLY_JOINED):
         _attachments_keep(email, parsed.attachments)
     logger.info(
@@ -544,25 +727,20 @@ def email_receive(*, raw: bytes, source: str) -> Received:
     return Received(email=email)
 
 
-def _decide(email: InboundEmail, parsed: ParsedEmail) -> tuple[str, str, Inquiry | None, str]:
+def _decide(parsed: ParsedEmail, chunk: _Chunk) -> tuple[str, str, Inquiry | None, str]:
     if parsed.is_bounce:
-        _bounce_record(email, parsed)
-        email.refresh_from_db(fields=["inquiry"])
-        return Outcome.IGNORED, "bounce", email.inquiry, ""
-    if OutboundEmail.objects.filter(message_id=parsed.message_id).exists():
+        return Outcome.IGNORED, "bounce", None, ""  # recorded once the row exists
+    if parsed.message_id in chunk.own_message_ids:
         return Outcome.IGNORED, "own_message", None, ""
     if parsed.machine:
         return Outcome.IGNORED, parsed.machine, None, ""
-    inquiry, joined_by = _thread_find(parsed)
+    inquiry, joined_by = _thread_find(parsed, chunk)
     if inquiry is not None:
-        _reply_join(email, parsed, inquiry)
+        _reply_join(parsed, inquiry, chunk)
         return Outcome.REPLY_JOINED, "", inquiry, joined_by
-    cap = settings.INTAKE_NEW_PER_SENDER_PER_HOUR
-    if _new_inquiries_recently(parsed.sender, timezone.now()) >= cap:
+    if chunk.new_recently[parsed.sender] >= settings.INTAKE_NEW_PER_SENDER_PER_HOUR:
         return Outcome.REFUSED, "sender_rate_capped", None, ""
-    inquiry = _inquiry_open(email, parsed)
-    _acknowledge(email, parsed, inquiry)
-    return Outcome.NEW_INQUIRY, "", inquiry, ""
+    return Outcome.NEW_INQUIRY, "", _inquiry_open(parsed, chunk), ""
 
 
 # --- Sending -------------------------------------------------------------------------------
@@ -588,8 +766,10 @@ def _outbound_queue(
     actor: User | None = None,
     in_reply_to: str = "",
     references: tuple[str, ...] = (),
+    queued: list[int] | None = None,
 ) -> OutboundEmail:
-    """Record an email and send it once the surrounding transaction commits."""
+    """Record an email and send it once the surrounding transaction commits; with ``queued``,
+    its id goes there instead, for the caller to hand to the task queue with others."""
     references = tuple(dict.fromkeys(ref for ref in references if ref))[-20:]
     outbound = OutboundEmail.objects.create(
         message_id=make_msgid(domain=_domain()),
@@ -605,8 +785,19 @@ def _outbound_queue(
         in_reply_to=in_reply_to,
         references=" ".join(references),
     )
-    transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
+    if queued is not None:
+        queued.append(outbound.pk)
+    else:
+        transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
     return outbound
+
+
+def _enqueue_together(outbound_ids: tuple[int, ...]) -> None:
+    """Several emails to the task queue in one transaction (one commit, not one each, with
+    the database backend). Should it fail, the periodic requeue hands them over again."""
+    with transaction.atomic():
+        for outbound_id in outbound_ids:
+            _enqueue(outbound_id)
 
 
 def _enqueue(outbound_id: int, run_after: dt.datetime | None = None) -> None:
@@ -857,13 +1048,38 @@ class ImportCounts:
         }
 
 
-def emails_import(*, messages: Iterable[bytes], source: str = Source.IMPORT) -> ImportCounts:
-    """Every message through ``email_receive``, each in its own transaction, so one message
-    never undoes another; importing the same messages again only counts them as seen."""
+def emails_import(
+    *, messages: Iterable[bytes], source: str = Source.IMPORT, chunk_size: int | None = None
+) -> ImportCounts:
+    """Every message through ``emails_receive``, a chunk (``INTAKE_RECEIVE_CHUNK`` messages,
+    at most ``RECEIVE_CHUNK_BYTES``) per transaction, each message in its own savepoint, so
+    one message never undoes another; importing the same messages again only counts them as
+    seen."""
     counts = ImportCounts()
-    for raw in messages:
-        counts.add(email_receive(raw=raw, source=source))
+    for chunk in receive_chunks(messages, size=chunk_size or settings.INTAKE_RECEIVE_CHUNK):
+        for received in emails_receive(raws=chunk, source=source):
+            counts.add(received)
     return counts
+
+
+RECEIVE_CHUNK_BYTES = 32 * 1_048_576  # what one chunk holds in memory, at most (but one message)
+
+
+def receive_chunks(
+    messages: Iterable[bytes], *, size: int, max_bytes: int = RECEIVE_CHUNK_BYTES
+) -> Iterable[list[bytes]]:
+    """``messages`` in lists of at most ``size`` messages and ``max_bytes`` bytes (a message
+    larger than that alone)."""
+    chunk: list[bytes] = []
+    held = 0
+    for raw in messages:
+        if chunk and (len(chunk) >= size or held + len(raw) > max_bytes):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(raw)
+        held += len(raw)
+    if chunk:
+        yield chunk
 
 
 # --- Kept-aside messages, looked at again ---------------------------------------------------

@@ -65,31 +65,61 @@ def test_poll_moves_to_the_done_folder(mailbox):
     assert len(mailbox.flags("Received")) == 1
 
 
-def test_killed_between_fetch_and_commit_loses_and_duplicates_nothing(mailbox, monkeypatch):
+# (messages per transaction, the inquiry opening that dies, messages committed before it)
+KILLS = [(1, 2, 1), (2, 3, 2), (3, 2, 0)]
+
+
+@pytest.mark.parametrize(("chunk", "die_at", "committed"), KILLS)
+def test_killed_between_fetch_and_commit_loses_and_duplicates_nothing(
+    mailbox, monkeypatch, chunk, die_at, committed
+):
     mailbox.deliver(corpus("plain.eml"), corpus("spanish.eml"), corpus("html_only.eml"))
     from contactcenter.intake import services as intake_services
 
     real_open = intake_services._inquiry_open
     calls = []
 
-    def dies_on_the_second(email, parsed):
-        inquiry = real_open(email, parsed)  # written, queued: the transaction is half done
+    def dies(*args):
+        inquiry = real_open(*args)  # written, queued: the transaction is half done
         calls.append(inquiry.pk)
-        if len(calls) == 2:
+        if len(calls) == die_at:
             raise KeyboardInterrupt  # the worker is killed before the commit
         return inquiry
 
-    monkeypatch.setattr(intake_services, "_inquiry_open", dies_on_the_second)
+    monkeypatch.setattr(intake_services, "_inquiry_open", dies)
+    config = dataclasses.replace(mailbox.config, chunk=chunk)
     with pytest.raises(KeyboardInterrupt):
-        mailbox_poll(config=mailbox.config)
+        mailbox_poll(config=config)
     flags = mailbox.flags()
-    assert sum(SEEN in f for f in flags.values()) == 1  # only the committed one is marked
-    assert Inquiry.objects.count() == 1 and InboundEmail.objects.count() == 1
-    assert not Inquiry.objects.filter(pk=calls[1]).exists()  # rolled back whole
+    assert sum(SEEN in f for f in flags.values()) == committed  # only committed ones marked
+    assert Inquiry.objects.count() == committed and InboundEmail.objects.count() == committed
+    assert not Inquiry.objects.filter(pk__in=calls[committed:]).exists()  # rolled back whole
     monkeypatch.setattr(intake_services, "_inquiry_open", real_open)
-    counts = mailbox_poll(config=mailbox.config)
-    assert counts.new_inquiries == 2 and counts.already_seen == 0
+    counts = mailbox_poll(config=config)
+    assert counts.new_inquiries == 3 - committed and counts.already_seen == 0
     assert Inquiry.objects.count() == 3 and WorkItem.objects.count() == 3
+    assert all(SEEN in f for f in mailbox.flags().values())
+
+
+def test_each_chunk_is_marked_in_one_command_after_its_commit(mailbox, monkeypatch):
+    from django.db import connection
+
+    mailbox.deliver(corpus("plain.eml"), corpus("spanish.eml"), corpus("html_only.eml"))
+    real_mark = imap_module._mark_done
+    marks = []
+
+    def mark_after_commit(client, uids, config):
+        # Outside any transaction, every message of the chunk already recorded: committed.
+        assert not connection.in_atomic_block
+        assert InboundEmail.objects.count() == sum(len(done) for done in marks) + len(uids)
+        assert not any(SEEN in f for uid, f in mailbox.flags().items() if uid in uids)
+        marks.append(list(uids))
+        real_mark(client, uids, config)
+
+    monkeypatch.setattr(imap_module, "_mark_done", mark_after_commit)
+    counts = mailbox_poll(config=dataclasses.replace(mailbox.config, chunk=2))
+    assert counts.new_inquiries == 3
+    assert [len(done) for done in marks] == [2, 1]
     assert all(SEEN in f for f in mailbox.flags().values())
 
 
@@ -167,8 +197,8 @@ queues_load()
 from contactcenter.intake import services
 from contactcenter.intake.imap import mailbox_poll
 real_open, opened = services._inquiry_open, []
-def dying(email, parsed):
-    inquiry = real_open(email, parsed)
+def dying(*args):
+    inquiry = real_open(*args)
     opened.append(inquiry.pk)
     if len(opened) == int(os.environ["DIE_AT"]):
         os.kill(os.getpid(), signal.SIGKILL)  # the inquiry is written, not committed
@@ -178,8 +208,9 @@ print(json.dumps(mailbox_poll().as_dict()))
 """
 
 
+@pytest.mark.parametrize(("chunk", "die_at", "committed"), KILLS[:2])
 def test_a_poller_killed_mid_transaction_loses_and_duplicates_nothing(
-    mailbox, migrated_sqlite, tmp_path
+    mailbox, migrated_sqlite, tmp_path, chunk, die_at, committed
 ):
     import json
     import sqlite3
@@ -196,6 +227,7 @@ def test_a_poller_killed_mid_transaction_loses_and_duplicates_nothing(
         INTAKE_IMAP_USER=config.user, INTAKE_IMAP_PASSWORD=config.password,
         INTAKE_IMAP_TLS="starttls", INTAKE_IMAP_CA_FILE=config.ca_file,
         TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+        INTAKE_RECEIVE_CHUNK=str(chunk),
     )  # fmt: skip
 
     def poll(die_at: int) -> subprocess.CompletedProcess:
@@ -204,13 +236,13 @@ def test_a_poller_killed_mid_transaction_loses_and_duplicates_nothing(
             cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
 
-    killed = poll(die_at=2)
+    killed = poll(die_at=die_at)
     assert killed.returncode == -9, killed.stderr[-2000:]
-    assert sum(SEEN in f for f in mailbox.flags().values()) == 1
+    assert sum(SEEN in f for f in mailbox.flags().values()) == committed
     finished = poll(die_at=0)
     assert finished.returncode == 0, finished.stderr[-2000:]
     counts = json.loads(finished.stdout.strip().splitlines()[-1])
-    assert (counts["new_inquiries"], counts["already_seen"]) == (2, 0)
+    assert (counts["new_inquiries"], counts["already_seen"]) == (3 - committed, 0)
     assert all(SEEN in f for f in mailbox.flags().values())
     database = sqlite3.connect(tmp_path / "db.sqlite3")
     try:

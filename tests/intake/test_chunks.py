@@ -1,0 +1,142 @@
+"""emails_receive: a chunk of messages in one transaction, each in its own savepoint. What one
+message does, the next one of the same chunk sees; what one message breaks, the others keep."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contactcenter.inquiries.models import Inquiry
+from contactcenter.intake import services as intake_services
+from contactcenter.intake.models import InboundEmail, OutboundEmail, OutboundKind, Outcome
+from contactcenter.intake.services import (
+    email_kept_aside_retry,
+    emails_import,
+    emails_receive,
+    raw_read,
+    receive_chunks,
+)
+from contactcenter.routing.models import WorkItem
+from tests.intake.conftest import corpus
+
+pytestmark = [pytest.mark.usefixtures("mail_queues"), pytest.mark.django_db]
+
+
+def message(number: int, *, sender: str = "", in_reply_to: str = "", subject: str = "") -> bytes:
+    email = EmailMessage()
+    email["From"] = sender or f"person{number}@example.com"
+    email["To"] = "contact@example.gov"
+    email["Subject"] = subject or f"Question number {number}"
+    email["Message-ID"] = f"<chunk-{number}@example.com>"
+    if in_reply_to:
+        email["In-Reply-To"] = in_reply_to
+    email.set_content(
+        f"I filed my application in March and have not heard back ({number}). "
+        "Could you tell me what happens next and how long it usually takes?"
+    )
+    return bytes(email)
+
+
+def test_one_message_failing_keeps_the_others_and_is_kept_aside(monkeypatch):
+    real_open = intake_services._inquiry_open
+
+    def fails_for_the_second(parsed, chunk):
+        inquiry = real_open(parsed, chunk)  # written, queued: then it breaks
+        if parsed.message_id == "<chunk-2@example.com>":
+            raise RuntimeError("broken")
+        return inquiry
+
+    monkeypatch.setattr(intake_services, "_inquiry_open", fails_for_the_second)
+    raws = [message(1), message(2), message(3)]
+    received = emails_receive(raws=raws, source="imap")
+    assert [r.outcome for r in received] == [
+        Outcome.NEW_INQUIRY, Outcome.KEPT_ASIDE, Outcome.NEW_INQUIRY,
+    ]  # fmt: skip
+    assert received[1].reason == "error:RuntimeError"
+    assert raw_read(received[1].email) == raws[1]  # nothing the person sent is lost
+    # The failing message's inquiry, work and acknowledgement were rolled back with it.
+    assert Inquiry.objects.count() == 2 and WorkItem.objects.count() == 2
+    acknowledged = set(OutboundEmail.objects.values_list("recipient", flat=True))
+    assert acknowledged == {"person1@example.com", "person3@example.com"}
+    # Once the fault is gone, staff receive it again: a new inquiry, acknowledged.
+    monkeypatch.setattr(intake_services, "_inquiry_open", real_open)
+    again = email_kept_aside_retry(email_id=received[1].email.pk)
+    assert again.outcome == Outcome.NEW_INQUIRY
+    assert OutboundEmail.objects.filter(recipient="person2@example.com").count() == 1
+
+
+def test_a_database_fault_rolls_the_whole_chunk_back_to_be_taken_again(monkeypatch):
+    from django.db import OperationalError
+
+    real_open = intake_services._inquiry_open
+
+    def deadlocks_on_the_second(parsed, chunk):
+        if parsed.message_id == "<chunk-2@example.com>":
+            raise OperationalError("deadlock detected")
+        return real_open(parsed, chunk)
+
+    monkeypatch.setattr(intake_services, "_inquiry_open", deadlocks_on_the_second)
+    with pytest.raises(OperationalError):
+        emails_receive(raws=[message(1), message(2), message(3)], source="imap")
+    assert not InboundEmail.objects.exists() and not Inquiry.objects.exists()
+
+
+def test_the_sender_cap_and_the_single_acknowledgement_count_the_same_chunk(settings):
+    settings.INTAKE_NEW_PER_SENDER_PER_HOUR = 2
+    raws = [message(n, sender="flood@example.com") for n in range(1, 5)]
+    received = emails_receive(raws=raws, source="imap")
+    assert [(r.outcome, r.reason) for r in received] == [
+        (Outcome.NEW_INQUIRY, ""), (Outcome.NEW_INQUIRY, ""),
+        (Outcome.REFUSED, "sender_rate_capped"), (Outcome.REFUSED, "sender_rate_capped"),
+    ]  # fmt: skip
+    acks = OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT)
+    assert acks.count() == 1 and acks.get().answers == received[0].email
+    # The next chunk sees what this one committed.
+    later = emails_receive(raws=[message(5, sender="flood@example.com")], source="imap")
+    assert later[0].reason == "sender_rate_capped"
+
+
+def test_a_reply_in_the_same_chunk_joins_its_inquiry_and_a_copy_is_seen_once():
+    first = message(1)
+    reply = message(2, in_reply_to="<chunk-1@example.com>", subject="Re: Question number 1")
+    received = emails_receive(raws=[first, reply, first], source="imap")
+    assert [r.outcome for r in received] == [
+        Outcome.NEW_INQUIRY, Outcome.REPLY_JOINED, "already_seen",
+    ]  # fmt: skip
+    assert received[1].email.inquiry == received[0].email.inquiry
+    assert received[1].email.joined_by == "in_reply_to"
+    assert received[2].email == received[0].email
+    assert Inquiry.objects.count() == 1 and InboundEmail.objects.count() == 2
+
+
+def test_the_chunk_does_its_look_ups_once():
+    """A chunk's queries grow with the messages written, not with look-ups per message: a new
+    inquiry costs its savepoints and its writes (the inquiry with its two history events in
+    one statement on PostgreSQL, the work item, the email, the acknowledgement, the contact
+    events), nothing read."""
+    emails_receive(raws=[message(100)], source="imap")  # the first of anything
+    with CaptureQueriesContext(connection) as one:
+        emails_receive(raws=[message(101)], source="imap")
+    with CaptureQueriesContext(connection) as eleven:
+        emails_receive(raws=[message(n) for n in range(102, 113)], source="imap")
+    per_message = (len(eleven) - len(one)) / 10
+    assert per_message <= (10 if connection.vendor == "postgresql" else 13), per_message
+
+
+def test_import_goes_chunk_by_chunk_and_again_changes_nothing(settings):
+    settings.INTAKE_RECEIVE_CHUNK = 2
+    raws = [corpus("plain.eml"), corpus("malformed.eml"), corpus("spanish.eml")]
+    counts = emails_import(messages=iter(raws))
+    assert (counts.new_inquiries, counts.kept_aside) == (2, 1)
+    assert emails_import(messages=iter(raws)).already_seen == 3
+    assert InboundEmail.objects.count() == 3
+
+
+def test_chunks_hold_at_most_so_many_messages_and_bytes():
+    raws = [b"a" * 10, b"b" * 10, b"c" * 30, b"d" * 5]
+    assert list(receive_chunks(raws, size=2, max_bytes=25)) == [
+        [b"a" * 10, b"b" * 10], [b"c" * 30], [b"d" * 5],
+    ]  # fmt: skip
