@@ -60,12 +60,14 @@ PAGES = {
     "case status": "/case-status/",
     "case status result": "/case-status/?receipt_number={receipt}",
     "processing times": "/processing-times/",
+    "one form's times": "/processing-times/?form=I-765",
     "contact": "/contact/",
     "events": "/events/",
     "event": "/events/{event}/",
     "feedback": "/feedback/",
     "account help": "/account-help/",
     "sign in": "/accounts/login/",
+    "sign up": "/accounts/signup/",
 }
 
 
