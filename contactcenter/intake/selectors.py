@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from contactcenter.core.private_files import private_root
 from contactcenter.inquiries.models import Inquiry
 from contactcenter.intake.models import (
     InboundAttachment,
@@ -118,5 +118,4 @@ def attachment_path(*, attachment_id: int, inquiry: Inquiry) -> tuple[InboundAtt
     found = InboundAttachment.objects.get(
         pk=attachment_id, email__inquiry=inquiry, refused_reason=""
     )
-    root = Path(getattr(settings, "PRIVATE_FILES_ROOT", settings.VAR_DIR / "private"))
-    return found, root / "intake" / found.stored_path
+    return found, private_root("intake") / found.stored_path

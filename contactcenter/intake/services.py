@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import re
 import smtplib
 from collections import Counter
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from contactcenter.core.errors import ApplicationError, ErrorCode
+from contactcenter.core.private_files import file_keep, private_root
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
@@ -100,8 +100,7 @@ class Received:
 
 
 def intake_root() -> Path:
-    root = Path(getattr(settings, "PRIVATE_FILES_ROOT", settings.VAR_DIR / "private"))
-    return root / "intake"
+    return private_root("intake")
 
 
 def _our_address() -> tuple[str, str]:
@@ -118,20 +117,7 @@ def _domain() -> str:
 
 
 def _file_keep(content: bytes, *, folder: str, suffix: str) -> str:
-    """Write ``content`` once under the private root, named by its hash, and return the path
-    relative to the root. Written before the commit; a file left by a rolled-back run is the
-    same file the next run writes, so nothing piles up twice."""
-    digest = hashlib.sha256(content).hexdigest()
-    relative = f"{folder}/{digest[:2]}/{digest}{suffix}"
-    path = intake_root() / relative
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_suffix(path.suffix + f".{os.getpid()}.part")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, path)
-    return relative
+    return file_keep(intake_root(), content, folder=folder, suffix=suffix)
 
 
 def raw_read(email: InboundEmail) -> bytes:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -35,6 +34,7 @@ from contactcenter.core.errors import (
     NotFound,
     UnacceptableFile,
 )
+from contactcenter.core.private_files import file_keep, private_root
 from contactcenter.core.receipt_numbers import InvalidReceiptNumber, ReceiptNumber
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.inquiries.models import Channel, EventKind, Inquiry, InquiryEvent, InquiryState
@@ -61,24 +61,11 @@ FAX_QR_PAGES = 3  # a cover sheet is looked for on the first pages only
 
 
 def mailroom_root() -> Path:
-    root = Path(getattr(settings, "PRIVATE_FILES_ROOT", settings.VAR_DIR / "private"))
-    return root / "mailroom"
+    return private_root("mailroom")
 
 
 def _file_keep(content: bytes, *, folder: str, suffix: str) -> str:
-    """Write ``content`` once under the private root, named by its hash, and return the path
-    relative to the root (the same bytes twice are one file)."""
-    digest = hashlib.sha256(content).hexdigest()
-    relative = f"{folder}/{digest[:2]}/{digest}{suffix}"
-    path = mailroom_root() / relative
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_suffix(path.suffix + f".{os.getpid()}.part")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, path)
-    return relative
+    return file_keep(mailroom_root(), content, folder=folder, suffix=suffix)
 
 
 def file_read(relative: str) -> bytes:
