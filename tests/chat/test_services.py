@@ -53,8 +53,17 @@ def test_asking_stores_the_masked_question_and_the_answer(knowledge):
     [("en", "What phone number do I call to talk to someone?"),
      ("es", "¿A qué número de teléfono llamo para hablar con alguien?")],
 )  # fmt: skip
-def test_the_assistants_own_answer_keeps_the_numbers_it_gives(knowledge, language, question):
+@pytest.mark.parametrize("open_now", [True, False], ids=["open", "closed"])
+def test_the_assistants_own_answer_keeps_the_numbers_it_gives(
+    knowledge, language, question, open_now, monkeypatch
+):
     from contactcenter.assistant.services import assistant_ask
+
+    # Asking which number to call is answered with the number at any hour, not handed over
+    # while live help happens to be open (this failed only in working hours).
+    monkeypatch.setattr(
+        "contactcenter.assistant.services.live_help_open", lambda now=None: open_now
+    )
 
     conversation, _token = services.conversation_start(language=language)
     result = services.chat_ask(conversation=conversation, question=question)
