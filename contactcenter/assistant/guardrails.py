@@ -196,7 +196,8 @@ _HOW_TO = re.compile(
     r"|que (?:tengo|hay|debo) que hacer para|cual es (?:la )?(?:mejor )?(?:manera|forma)"
     r"|existe (?:alguna |una )?(?:manera|forma)|es posible"
     r"|what (?:number|phone number) (?:do|should|can) i (?:call|dial|use)|(?:who|where) do i call"
-    r"|(?:a )?que numero (?:de telefono )?(?:llamo|marco|debo llamar|hay que llamar)|a quien llamo)\b"
+    r"|(?:a )?que numero (?:de telefono )?(?:llamo|marco|debo llamar|hay que llamar)"
+    r"|a quien llamo)\b"
 )
 
 
