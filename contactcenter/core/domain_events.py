@@ -12,6 +12,10 @@ Two moments, two signals:
   that writes rows that must stand or fall with the change (a notification to queue) connects
   here: if the transaction rolls back, so does what it wrote, and nothing is lost if the
   process dies after the commit.
+  Inside ``contact_events_together()`` (a service writing many contacts at once) the events
+  are also handed over together, in one ``contact_events_recorded`` when the block ends: a
+  receiver that stores every event (the operations log) writes them in one statement, and
+  skips the one-by-one signal that says ``together=True``.
 * ``contact_event`` is sent after the transaction commits (at once outside a transaction),
   for everything that only tells others (live pages, chat sockets). A failing receiver is
   logged and does not undo the change or stop the other receivers.
@@ -25,7 +29,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -119,8 +125,33 @@ class ContactEvent:
 # Sent with ``event=ContactEvent`` inside the emitting transaction. Receivers are looked up once
 # per sender and kept (``use_caching``): events are sent on the busiest paths (a claim, a call).
 contact_event_recorded = Signal(use_caching=True)
+# Sent with ``events=[ContactEvent, ...]`` when a ``contact_events_together()`` block ends, still
+# inside the emitting transaction; each of them was sent to ``contact_event_recorded`` before,
+# with ``together=True``.
+contact_events_recorded = Signal(use_caching=True)
 # Sent with ``event=ContactEvent`` after the emitting transaction commits.
 contact_event = Signal(use_caching=True)
+
+_together: ContextVar[list[ContactEvent] | None] = ContextVar("contact_events", default=None)
+
+
+@contextmanager
+def contact_events_together() -> Iterator[None]:
+    """Within the block, events are also collected and handed over together when it ends
+    without an error (the caller's transaction is still open: use it inside ``atomic``). A
+    block inside another joins the outer one. On an error nothing is handed over: the events
+    go with the rolled-back changes they reported."""
+    if _together.get() is not None:
+        yield
+        return
+    events: list[ContactEvent] = []
+    token = _together.set(events)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    if events:
+        contact_events_recorded.send(sender=ContactEvent, events=tuple(events))
 
 
 def contact_event_emit(
@@ -153,7 +184,10 @@ def contact_event_emit(
         id=uuid.uuid4(),
     )
     # A receiver here writes in the caller's transaction; its error undoes the change.
-    contact_event_recorded.send(sender=ContactEvent, event=event)
+    together = _together.get()
+    contact_event_recorded.send(sender=ContactEvent, event=event, together=together is not None)
+    if together is not None:
+        together.append(event)
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         connection.on_commit(lambda: _announce(event), robust=True)

@@ -33,11 +33,14 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from contactcenter.core.domain_events import contact_events_together
 from contactcenter.core.errors import ApplicationError, ErrorCode
 from contactcenter.core.private_files import file_keep, private_root
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
+    InquiryOpening,
+    inquiries_open_many,
     inquiry_add_message,
     inquiry_open,
     inquiry_reopen,
@@ -66,7 +69,12 @@ from contactcenter.intake.parse import (
 from contactcenter.intake.texts import texts_for
 from contactcenter.people.models import Person
 from contactcenter.routing.models import Queue, QueueTier, WorkItem, WorkKind, WorkState
-from contactcenter.routing.services import QueueChoice, queue_for, work_item_enqueue
+from contactcenter.routing.services import (
+    QueueChoice,
+    queue_for,
+    work_item_enqueue,
+    work_items_enqueue_many,
+)
 from contactcenter.servicerequests.file_content import FileRefused, content_check
 
 logger = logging.getLogger(__name__)
@@ -204,6 +212,36 @@ class _Chunk:
     # Emails queued by the chunk, handed to the task queue together once it commits.
     outbound: list[int] = field(default_factory=list)
     queues: dict[QueueChoice, Queue] = field(default_factory=dict)
+    # Messages that open new inquiries, waiting to be written together (``_together_receive``):
+    # their Message-IDs and dedup keys (a later message that names one waits for the write),
+    # and their senders' count towards the cap.
+    pending_ids: set[str] = field(default_factory=set)
+    pending_keys: set[str] = field(default_factory=set)
+    pending_new: Counter[str] = field(default_factory=Counter)
+
+    def hold(self, parsed: ParsedEmail) -> None:
+        """A message that will open a new inquiry once the pending ones are written."""
+        if parsed.message_id:
+            self.pending_ids.add(parsed.message_id)
+        self.pending_keys.add(parsed.dedup_key)
+        self.pending_new[parsed.sender] += 1
+
+    def waits_for_pending(self, parsed: ParsedEmail) -> bool:
+        """Whether the message names a pending one (a copy of it, or a reply to it)."""
+        return parsed.dedup_key in self.pending_keys or any(
+            message_id in self.pending_ids
+            for message_id in (*parsed.in_reply_to, *parsed.references)
+        )
+
+    def new_from(self, sender: str) -> int:
+        """New inquiries from the sender in the last hour, the held ones included."""
+        return self.new_recently[sender] + self.pending_new[sender]
+
+    def written(self) -> None:
+        """The pending messages are written (and remembered one by one)."""
+        self.pending_ids.clear()
+        self.pending_keys.clear()
+        self.pending_new.clear()
 
     def queue(self, choice: QueueChoice) -> Queue:
         if choice not in self.queues:
@@ -535,15 +573,27 @@ def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry, chu
     """At most one acknowledgement per sender per period, never to machine or list mail, a
     bounce, mail that asks for none, or an address that bounced (``_may_answer_automatically``
     with the chunk's look-ups)."""
+    acknowledgement = _acknowledgement_build(email, parsed, inquiry, chunk)
+    if acknowledgement is not None:
+        acknowledgement.save(force_insert=True)
+        chunk.outbound.append(acknowledgement.pk)
+
+
+def _acknowledgement_build(
+    email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry, chunk: _Chunk
+) -> OutboundEmail | None:
+    """The acknowledgement ``_acknowledge`` sends, not yet saved; None when none is due. The
+    chunk counts it as sent."""
     sender = parsed.sender
     if (
         not parsed.answerable
         or sender.strip().lower() in chunk.undeliverable
         or sender in chunk.acknowledged
     ):
-        return
+        return None
     texts = texts_for(inquiry.language)
-    _outbound_queue(
+    chunk.acknowledged.add(sender)
+    return _outbound_build(
         kind=OutboundKind.ACKNOWLEDGEMENT,
         recipient=sender,
         subject=_subject(texts.acknowledgement_subject, inquiry),
@@ -553,9 +603,7 @@ def _acknowledge(email: InboundEmail, parsed: ParsedEmail, inquiry: Inquiry, chu
         answers=email,
         in_reply_to=parsed.message_id,
         references=(*parsed.references, parsed.message_id),
-        queued=chunk.outbound,
     )
-    chunk.acknowledged.add(sender)
 
 
 @transaction.atomic
@@ -585,7 +633,7 @@ def emails_receive(*, raws: Sequence[bytes], source: str) -> list[Received]:
         raise ValueError(f"unknown source {source!r}")
     arrivals = [_arrive(raw, keep_failures_aside=True) for raw in raws]
     with transaction.atomic():
-        return _chunk_receive(arrivals, source=source, keep_failures_aside=True)
+        return _chunk_receive(arrivals, source=source, keep_failures_aside=True, together=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -618,13 +666,26 @@ def _arrive(raw: bytes, *, keep_failures_aside: bool) -> _Arrival:
 
 
 def _chunk_receive(
-    arrivals: list[_Arrival], *, source: str, keep_failures_aside: bool = False
+    arrivals: list[_Arrival],
+    *,
+    source: str,
+    keep_failures_aside: bool = False,
+    together: bool = False,
 ) -> list[Received]:
-    """Inside the caller's transaction: each message in a savepoint, the look-ups shared."""
+    """Inside the caller's transaction: each message in a savepoint, the look-ups shared.
+
+    ``together``: the messages that open new inquiries (most of a public mailbox) are held and
+    written together, a few statements for all of them (``_together_receive``), when a later
+    message names one of them or the chunk ends. Should that write fail, it is rolled back
+    and the held messages are received one by one, each in its savepoint, as the others are:
+    the outcome is the same either way, only the number of statements differs."""
     outbound: list[int] = []
     chunk = _chunk_load(arrivals, outbound=outbound)
-    results: list[Received] = []
-    for arrival in arrivals:
+    results: dict[int, Received] = {}
+    held: list[int] = []
+
+    def one(arrival: _Arrival) -> Received:
+        nonlocal chunk
         queued = len(outbound)
         try:
             with transaction.atomic():
@@ -639,10 +700,130 @@ def _chunk_receive(
             received = settled
         if not received.already_seen:
             chunk.remember(received.email)
-        results.append(received)
+        return received
+
+    def write_held() -> None:
+        nonlocal chunk
+        if not held:
+            return
+        indexes = list(held)
+        held.clear()
+        queued = len(outbound)
+        try:
+            with transaction.atomic():
+                written = _together_receive(
+                    [arrivals[index] for index in indexes], source=source, chunk=chunk
+                )
+        except Exception as error:
+            if isinstance(error, OperationalError | InterfaceError):
+                raise  # the database's fault, not the messages': the chunk is taken again
+            logger.info("intake.together_failed", extra={"error": type(error).__name__})
+            del outbound[queued:]
+            chunk = _chunk_load(arrivals, outbound=outbound)
+            for index in indexes:
+                results[index] = one(arrivals[index])
+            return
+        chunk.written()
+        for index, received in zip(indexes, written, strict=True):
+            chunk.remember(received.email)
+            results[index] = received
+
+    for index, arrival in enumerate(arrivals):
+        parsed = arrival.parsed
+        if parsed is not None and chunk.waits_for_pending(parsed):
+            write_held()
+        if together and parsed is not None and _opens_new_inquiry(arrival, chunk):
+            chunk.hold(parsed)
+            held.append(index)
+            continue
+        results[index] = one(arrival)
+    write_held()
     if outbound:
         transaction.on_commit(partial(_enqueue_together, tuple(outbound)), robust=True)
-    return results
+    return [results[index] for index in range(len(arrivals))]
+
+
+def _opens_new_inquiry(arrival: _Arrival, chunk: _Chunk) -> bool:
+    """Whether ``_receive`` would open a new inquiry for the message (as ``_decide`` decides,
+    counting the held messages towards the sender's cap), without writing anything."""
+    parsed = arrival.parsed
+    if arrival.too_large or parsed is None or parsed.dedup_key in chunk.seen:
+        return False
+    if parsed.is_bounce or parsed.message_id in chunk.own_message_ids or parsed.machine:
+        return False
+    if _thread_find(parsed, chunk)[0] is not None:
+        return False
+    return chunk.new_from(parsed.sender) < settings.INTAKE_NEW_PER_SENDER_PER_HOUR
+
+
+def _together_receive(arrivals: list[_Arrival], *, source: str, chunk: _Chunk) -> list[Received]:
+    """Messages that each open a new inquiry, written together: their inquiries with their
+    history, their work items, their email rows and acknowledgements, and their contact
+    events, a statement or two each kind, where one by one takes ten a message."""
+    parsed_all = [arrival.parsed for arrival in arrivals if arrival.parsed is not None]
+    assert len(parsed_all) == len(arrivals)  # only parsed messages are held
+    with contact_events_together():
+        topics = [_topic(parsed) for parsed in parsed_all]
+        inquiries = inquiries_open_many(
+            [
+                InquiryOpening(
+                    channel=Channel.EMAIL,
+                    language=parsed.language,
+                    topic=topic or "email",
+                    contact_email=parsed.sender,
+                    first_message=_message_text(parsed, reply=False),
+                )
+                for parsed, topic in zip(parsed_all, topics, strict=True)
+            ]
+        )
+        work_items_enqueue_many(
+            [
+                (
+                    inquiry,
+                    chunk.queue(
+                        QueueChoice(
+                            tier=QueueTier.TIER1,
+                            language=parsed.language,
+                            channel="email",
+                            topic=topic,
+                        )
+                    ),
+                )
+                for inquiry, parsed, topic in zip(inquiries, parsed_all, topics, strict=True)
+            ],
+            kind=WorkKind.WEBFORM_REPLY,
+            channel=Channel.EMAIL,
+        )
+        emails = InboundEmail.objects.bulk_create(
+            [
+                _inbound_row(
+                    arrival,
+                    parsed,
+                    source=source,
+                    chunk=chunk,
+                    outcome=Outcome.NEW_INQUIRY,
+                    inquiry=inquiry,
+                )
+                for arrival, parsed, inquiry in zip(arrivals, parsed_all, inquiries, strict=True)
+            ]
+        )
+        acknowledgements = [
+            acknowledgement
+            for email, parsed, inquiry in zip(emails, parsed_all, inquiries, strict=True)
+            if (acknowledgement := _acknowledgement_build(email, parsed, inquiry, chunk))
+        ]
+        OutboundEmail.objects.bulk_create(acknowledgements)
+        chunk.outbound.extend(acknowledgement.pk for acknowledgement in acknowledgements)
+        for email, parsed in zip(emails, parsed_all, strict=True):
+            if parsed.attachments:
+                _attachments_keep(email, parsed.attachments)
+    for email in emails:
+        logger.info(
+            "intake.email_received",
+            extra={"email_id": email.pk, "source": source, "outcome": email.outcome,
+                   "reason": ""},
+        )  # fmt: skip
+    return [Received(email=email) for email in emails]
 
 
 def _failure_settle(
@@ -678,7 +859,37 @@ def _receive(arrival: _Arrival, *, source: str, chunk: _Chunk) -> Received:
     outcome, reason, inquiry, joined_by = _decide(parsed, chunk)
     # A concurrent run that recorded the same key first makes this insert fail: the
     # savepoint is rolled back whole (the inquiry too) and the message is "already seen".
-    email = InboundEmail.objects.create(
+    email = _inbound_row(
+        arrival, parsed, source=source, chunk=chunk, outcome=outcome, reason=reason,
+        inquiry=inquiry, joined_by=joined_by,
+    )  # fmt: skip
+    email.save(force_insert=True)
+    if parsed.is_bounce:
+        _bounce_record(email, parsed, chunk)
+    if outcome == Outcome.NEW_INQUIRY and inquiry is not None:
+        _acknowledge(email, parsed, inquiry, chunk)
+    if outcome in (Outcome.NEW_INQUIRY, Outcome.REPLY_JOINED):
+        _attachments_keep(email, parsed.attachments)
+    logger.info(
+        "intake.email_received",
+        extra={"email_id": email.pk, "source": source, "outcome": outcome, "reason": reason},
+    )
+    return Received(email=email)
+
+
+def _inbound_row(
+    arrival: _Arrival,
+    parsed: ParsedEmail,
+    *,
+    source: str,
+    chunk: _Chunk,
+    outcome: str,
+    reason: str = "",
+    inquiry: Inquiry | None = None,
+    joined_by: str = "",
+) -> InboundEmail:
+    """The message's row, not yet saved, its raw bytes kept (once per content)."""
+    return InboundEmail(
         dedup_key=parsed.dedup_key,
         message_id=parsed.message_id[:255],
         source=source,
@@ -696,21 +907,10 @@ def _receive(arrival: _Arrival, *, source: str, chunk: _Chunk) -> Received:
         in_reply_to=" ".join(parsed.in_reply_to)[:1000],
         references=" ".join(parsed.references),
         defects=list(parsed.defects),
-        raw_path=_file_keep(raw, folder="raw", suffix=".eml"),
-        raw_size=len(raw),
-        raw_sha256=raw_sha256,
+        raw_path=_file_keep(arrival.raw, folder="raw", suffix=".eml"),
+        raw_size=len(arrival.raw),
+        raw_sha256=arrival.raw_sha256,
     )
-    if parsed.is_bounce:
-        _bounce_record(email, parsed, chunk)
-    if outcome == Outcome.NEW_INQUIRY and inquiry is not None:
-        _acknowledge(email, parsed, inquiry, chunk)
-    if outcome in (Outcome.NEW_INQUIRY, Outcome.REPLY_JOINED):
-        _attachments_keep(email, parsed.attachments)
-    logger.info(
-        "intake.email_received",
-        extra={"email_id": email.pk, "source": source, "outcome": outcome, "reason": reason},
-    )
-    return Received(email=email)
 
 
 def _decide(parsed: ParsedEmail, chunk: _Chunk) -> tuple[str, str, Inquiry | None, str]:
@@ -724,7 +924,7 @@ def _decide(parsed: ParsedEmail, chunk: _Chunk) -> tuple[str, str, Inquiry | Non
     if inquiry is not None:
         _reply_join(parsed, inquiry, chunk)
         return Outcome.REPLY_JOINED, "", inquiry, joined_by
-    if chunk.new_recently[parsed.sender] >= settings.INTAKE_NEW_PER_SENDER_PER_HOUR:
+    if chunk.new_from(parsed.sender) >= settings.INTAKE_NEW_PER_SENDER_PER_HOUR:
         return Outcome.REFUSED, "sender_rate_capped", None, ""
     return Outcome.NEW_INQUIRY, "", _inquiry_open(parsed, chunk), ""
 
@@ -756,8 +956,35 @@ def _outbound_queue(
 ) -> OutboundEmail:
     """Record an email and send it once the surrounding transaction commits; with ``queued``,
     its id goes there instead, for the caller to hand to the task queue with others."""
+    outbound = _outbound_build(
+        kind=kind, recipient=recipient, subject=subject, body=body, language=language,
+        inquiry=inquiry, answers=answers, actor=actor, in_reply_to=in_reply_to,
+        references=references,
+    )  # fmt: skip
+    outbound.save(force_insert=True)
+    if queued is not None:
+        queued.append(outbound.pk)
+    else:
+        transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
+    return outbound
+
+
+def _outbound_build(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    language: str,
+    inquiry: Inquiry | None = None,
+    answers: InboundEmail | None = None,
+    actor: User | None = None,
+    in_reply_to: str = "",
+    references: tuple[str, ...] = (),
+) -> OutboundEmail:
+    """An email to record, not yet saved."""
     references = tuple(dict.fromkeys(ref for ref in references if ref))[-20:]
-    outbound = OutboundEmail.objects.create(
+    return OutboundEmail(
         message_id=make_msgid(domain=_domain()),
         kind=kind,
         inquiry=inquiry,
@@ -771,11 +998,6 @@ def _outbound_queue(
         in_reply_to=in_reply_to,
         references=" ".join(references),
     )
-    if queued is not None:
-        queued.append(outbound.pk)
-    else:
-        transaction.on_commit(partial(_enqueue, outbound.pk), robust=True)
-    return outbound
 
 
 def _enqueue_together(outbound_ids: tuple[int, ...]) -> None:

@@ -14,6 +14,7 @@ import functools
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from django.conf import settings
@@ -147,6 +148,36 @@ def work_item_enqueue(
         inquiry=inquiry, kind=kind, queue=queue, channel=channel, urgent=urgent,
         enqueued_at=enqueued_at, due_at=due_at, not_before=not_before,
     )  # fmt: skip
+
+
+def work_items_enqueue_many(
+    entries: list[tuple[Any, Queue]], *, kind: str, channel: str
+) -> list[WorkItem]:
+    """Put many inquiries in line at once, each in its queue, as ``work_item_enqueue`` puts one
+    (the same rows and contact events; not urgent, enqueued now), in one statement: for intake
+    that receives a batch. Inside the caller's transaction."""
+    WorkKind(kind)  # a bad kind is refused before anything is written
+    now = timezone.now()
+    items = [
+        WorkItem(
+            queue=queue,
+            inquiry=inquiry,
+            kind=kind,
+            channel=channel,
+            tier=queue.tier,
+            language=queue.language,
+            skill=queue.skill,
+            live_hours_only=queue.live_hours_only,
+            priority=queue.priority,
+            enqueued_at=now,
+        )
+        for inquiry, queue in entries
+    ]
+    WorkItem.objects.bulk_create(items)
+    for item in items:
+        logger.info("routing.enqueued", extra={"item_id": item.pk, "queue": item.queue.code})
+        work_item_report(Event.QUEUED, item, at=item.enqueued_at, urgent=False)
+    return items
 
 
 # No savepoint of its own inside a caller's transaction (two statements fewer per item): a

@@ -76,17 +76,17 @@ def test_killed_between_fetch_and_commit_loses_and_duplicates_nothing(
     mailbox.deliver(corpus("plain.eml"), corpus("spanish.eml"), corpus("html_only.eml"))
     from contactcenter.intake import services as intake_services
 
-    real_open = intake_services._inquiry_open
+    # Called for each new inquiry once it is written and queued (one by one or together).
+    real_build = intake_services._acknowledgement_build
     calls = []
 
-    def dies(*args):
-        inquiry = real_open(*args)  # written, queued: the transaction is half done
-        calls.append(inquiry.pk)
+    def dies(email, parsed, inquiry, chunk):
+        calls.append(inquiry.pk)  # written, queued: the transaction is half done
         if len(calls) == die_at:
             raise KeyboardInterrupt  # the worker is killed before the commit
-        return inquiry
+        return real_build(email, parsed, inquiry, chunk)
 
-    monkeypatch.setattr(intake_services, "_inquiry_open", dies)
+    monkeypatch.setattr(intake_services, "_acknowledgement_build", dies)
     config = dataclasses.replace(mailbox.config, chunk=chunk)
     with pytest.raises(KeyboardInterrupt):
         mailbox_poll(config=config)
@@ -94,7 +94,7 @@ def test_killed_between_fetch_and_commit_loses_and_duplicates_nothing(
     assert sum(SEEN in f for f in flags.values()) == committed  # only committed ones marked
     assert Inquiry.objects.count() == committed and InboundEmail.objects.count() == committed
     assert not Inquiry.objects.filter(pk__in=calls[committed:]).exists()  # rolled back whole
-    monkeypatch.setattr(intake_services, "_inquiry_open", real_open)
+    monkeypatch.setattr(intake_services, "_acknowledgement_build", real_build)
     counts = mailbox_poll(config=config)
     assert counts.new_inquiries == 3 - committed and counts.already_seen == 0
     assert Inquiry.objects.count() == 3 and WorkItem.objects.count() == 3
@@ -196,14 +196,13 @@ from contactcenter.routing.reference_data import queues_load
 queues_load()
 from contactcenter.intake import services
 from contactcenter.intake.imap import mailbox_poll
-real_open, opened = services._inquiry_open, []
-def dying(*args):
-    inquiry = real_open(*args)
+real_build, opened = services._acknowledgement_build, []
+def dying(email, parsed, inquiry, chunk):
     opened.append(inquiry.pk)
     if len(opened) == int(os.environ["DIE_AT"]):
         os.kill(os.getpid(), signal.SIGKILL)  # the inquiry is written, not committed
-    return inquiry
-services._inquiry_open = dying
+    return real_build(email, parsed, inquiry, chunk)
+services._acknowledgement_build = dying
 print(json.dumps(mailbox_poll().as_dict()))
 """
 

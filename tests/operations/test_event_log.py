@@ -81,3 +81,44 @@ def test_the_id_is_a_random_uuid_in_the_payload():
     event = contact_event_emit(ContactEventKind.STARTED, channel="phone")
     assert isinstance(event.id, uuid.UUID) and event.id.version == 4
     assert event.as_dict()["id"] == str(event.id)
+
+
+def test_events_reported_together_are_stored_together_in_few_statements(queues):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contactcenter.core.domain_events import contact_events_together
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        transaction.atomic(),
+        contact_events_together(),
+    ):
+        emitted = [
+            contact_event_emit(ContactEventKind.STARTED, channel="email", language="es")
+            for _ in range(250)
+        ]
+        with contact_events_together():  # an inner block joins the outer one
+            emitted.append(contact_event_emit(ContactEventKind.QUEUED, channel="email"))
+        assert not ContactEventRecord.objects.exists()  # nothing written one by one
+    inserts = [q for q in queries.captured_queries if "operations_contacteventrecord" in q["sql"]]
+    assert len(inserts) == 4  # the check above, then 251 rows a hundred at a time
+    stored = set(ContactEventRecord.objects.values_list("event_id", flat=True))
+    assert stored == {event.id for event in emitted}
+    # The same event handed over again (a retry) is still kept once.
+    with transaction.atomic(), contact_events_together():
+        contact_event_store(None, event=emitted[0])
+    assert ContactEventRecord.objects.count() == 251
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_reported_together_fall_with_their_change():
+    from contactcenter.core.domain_events import contact_events_together
+
+    with pytest.raises(RuntimeError), transaction.atomic(), contact_events_together():
+        contact_event_emit(ContactEventKind.STARTED, channel="email")
+        raise RuntimeError("the change failed")
+    assert not ContactEventRecord.objects.exists()
+    with transaction.atomic(), contact_events_together():
+        kept = contact_event_emit(ContactEventKind.STARTED, channel="email")
+    assert list(ContactEventRecord.objects.values_list("event_id", flat=True)) == [kept.id]
