@@ -1001,11 +1001,13 @@ def _outbound_build(
 
 
 def _enqueue_together(outbound_ids: tuple[int, ...]) -> None:
-    """Several emails to the task queue in one transaction (one commit, not one each, with
-    the database backend). Should it fail, the periodic requeue hands them over again."""
-    with transaction.atomic():
-        for outbound_id in outbound_ids:
-            _enqueue(outbound_id)
+    """Several emails to the task queue as one task (one row, not one each, with the database
+    backend); each is still claimed, sent and retried on its own. Should the enqueue fail, or
+    the worker die part-way through, the periodic requeue hands the rest over again."""
+    if len(outbound_ids) == 1:
+        _enqueue(outbound_ids[0])
+    else:
+        deliver_outbound_emails.enqueue(list(outbound_ids))
 
 
 def _enqueue(outbound_id: int, run_after: dt.datetime | None = None) -> None:
@@ -1211,6 +1213,25 @@ def outbound_emails_requeue(*, now: dt.datetime | None = None) -> int:
 def deliver_outbound_email(outbound_id: int) -> str:
     """The background task the worker runs for each email: one service call."""
     return str(outbound_email_deliver(outbound_id=outbound_id).state)
+
+
+@task()
+def deliver_outbound_emails(outbound_ids: list[int]) -> dict[str, int]:
+    """The background task for the emails a chunk of received mail queued (acknowledgements):
+    each delivered as ``deliver_outbound_email`` delivers one. One email's unexpected failure
+    does not stop the others; it stays pending for the periodic requeue. Returns how many
+    ended in each state."""
+    states: Counter[str] = Counter()
+    for outbound_id in outbound_ids:
+        try:
+            states[str(outbound_email_deliver(outbound_id=outbound_id).state)] += 1
+        except Exception as error:
+            logger.warning(
+                "intake.outbound_deliver_failed",
+                extra={"outbound_id": outbound_id, "error": type(error).__name__},
+            )
+            states["error"] += 1
+    return dict(states)
 
 
 # --- Importing files -----------------------------------------------------------------------

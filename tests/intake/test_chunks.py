@@ -178,3 +178,26 @@ def test_chunks_hold_at_most_so_many_messages_and_bytes():
     assert list(receive_chunks(raws, size=2, max_bytes=25)) == [
         [b"a" * 10, b"b" * 10], [b"c" * 30], [b"d" * 5],
     ]  # fmt: skip
+
+
+def test_a_chunks_acknowledgements_go_to_the_task_queue_as_one_task_after_the_commit(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from contactcenter.intake.models import OutboundState
+    from contactcenter.intake.services import deliver_outbound_emails
+
+    backend = deliver_outbound_emails.get_backend()
+    backend.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        emails_receive(raws=[message(n) for n in range(1, 4)], source="imap")
+    assert not backend.results  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    tasks = [r for r in backend.results if r.task.name == "deliver_outbound_emails"]
+    assert len(tasks) == 1 and len(backend.results) == 1
+    ids = tasks[0].args[0]
+    assert sorted(ids) == sorted(OutboundEmail.objects.values_list("pk", flat=True))
+    # Run by a worker: each email sent on its own; one that is gone does not stop the others.
+    assert deliver_outbound_emails.call([*ids, 999_999]) == {"sent": 3, "error": 1}
+    assert len(mailoutbox) == 3
+    assert set(OutboundEmail.objects.values_list("state", flat=True)) == {OutboundState.SENT}

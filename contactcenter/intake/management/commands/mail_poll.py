@@ -12,6 +12,9 @@ from contactcenter.intake.imap import MailboxNotConfigured, mailbox_poll
 
 class Command(BaseCommand):
     help = "Receive the new messages of the IMAP mailbox (TLS) as email inquiries and replies."
+    # Run from cron every minute or so: the system checks (a second or more) belong to
+    # deploying and starting the server, not to each poll.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print the counts as JSON")
