@@ -28,6 +28,9 @@ from contactcenter.intake.services import RECEIVE_CHUNK_BYTES, ImportCounts, ema
 
 logger = logging.getLogger(__name__)
 
+# Sizes are asked for this many chunks' worth of messages at a time (``_chunks``).
+SIZE_WINDOW_CHUNKS = 4
+
 
 class MailboxNotConfigured(Exception):
     pass
@@ -44,7 +47,7 @@ class MailboxSettings:
     tls: str = "implicit"  # or "starttls"
     ca_file: str = ""
     batch: int = 200
-    chunk: int = 25  # messages received in one transaction
+    chunk: int = 100  # messages received in one transaction
 
     @classmethod
     def from_settings(cls) -> MailboxSettings:
@@ -89,20 +92,25 @@ def _mark_done(client: IMAPClient, uids: list[int], config: MailboxSettings) -> 
 
 def _chunks(client: IMAPClient, uids: list[int], config: MailboxSettings) -> Iterator[list[int]]:
     """The UIDs in chunks of ``config.chunk`` messages and at most ``RECEIVE_CHUNK_BYTES``
-    (a larger message alone), by the sizes the server gives in one command."""
-    sizes = {
-        uid: int(data.get(b"RFC822.SIZE", 0))
-        for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
-    }
+    (a larger message alone), by the sizes the server gives, asked a window of a few chunks
+    at a time: the first chunk of a large mailbox does not wait for every message's size, and
+    a run that stops early has not asked for the rest."""
+    window = max(config.chunk * SIZE_WINDOW_CHUNKS, 1)
     chunk: list[int] = []
     held = 0
-    for uid in uids:
-        size = sizes.get(uid, 0)
-        if chunk and (len(chunk) >= config.chunk or held + size > RECEIVE_CHUNK_BYTES):
-            yield chunk
-            chunk, held = [], 0
-        chunk.append(uid)
-        held += size
+    for start in range(0, len(uids), window):
+        part = uids[start : start + window]
+        sizes = {
+            uid: int(data.get(b"RFC822.SIZE", 0))
+            for uid, data in client.fetch(part, ["RFC822.SIZE"]).items()
+        }
+        for uid in part:
+            size = sizes.get(uid, 0)
+            if chunk and (len(chunk) >= config.chunk or held + size > RECEIVE_CHUNK_BYTES):
+                yield chunk
+                chunk, held = [], 0
+            chunk.append(uid)
+            held += size
     if chunk:
         yield chunk
 

@@ -40,6 +40,7 @@ from contactcenter.core.reference_numbers import InvalidReferenceNumber, Referen
 from contactcenter.inquiries.models import Channel, Inquiry, InquiryState
 from contactcenter.inquiries.services import (
     InquiryOpening,
+    inquiries_add_messages_many,
     inquiries_open_many,
     inquiry_add_message,
     inquiry_open,
@@ -212,19 +213,20 @@ class _Chunk:
     # Emails queued by the chunk, handed to the task queue together once it commits.
     outbound: list[int] = field(default_factory=list)
     queues: dict[QueueChoice, Queue] = field(default_factory=dict)
-    # Messages that open new inquiries, waiting to be written together (``_together_receive``):
+    # Messages held to be written together (new questions, replies; ``_together_receive``):
     # their Message-IDs and dedup keys (a later message that names one waits for the write),
     # and their senders' count towards the cap.
     pending_ids: set[str] = field(default_factory=set)
     pending_keys: set[str] = field(default_factory=set)
     pending_new: Counter[str] = field(default_factory=Counter)
 
-    def hold(self, parsed: ParsedEmail) -> None:
-        """A message that will open a new inquiry once the pending ones are written."""
+    def hold(self, parsed: ParsedEmail, *, new: bool) -> None:
+        """A message to be written with the other held ones; ``new``: it opens an inquiry."""
         if parsed.message_id:
             self.pending_ids.add(parsed.message_id)
         self.pending_keys.add(parsed.dedup_key)
-        self.pending_new[parsed.sender] += 1
+        if new:
+            self.pending_new[parsed.sender] += 1
 
     def waits_for_pending(self, parsed: ParsedEmail) -> bool:
         """Whether the message names a pending one (a copy of it, or a reply to it)."""
@@ -674,15 +676,15 @@ def _chunk_receive(
 ) -> list[Received]:
     """Inside the caller's transaction: each message in a savepoint, the look-ups shared.
 
-    ``together``: the messages that open new inquiries (most of a public mailbox) are held and
-    written together, a few statements for all of them (``_together_receive``), when a later
-    message names one of them or the chunk ends. Should that write fail, it is rolled back
+    ``together``: the messages that open new inquiries or join open ones (most of a public
+    mailbox) are held and written together, a few statements for all of them
+    (``_together_receive``), when a later message names one of them or the chunk ends. Should that write fail, it is rolled back
     and the held messages are received one by one, each in its savepoint, as the others are:
     the outcome is the same either way, only the number of statements differs."""
     outbound: list[int] = []
     chunk = _chunk_load(arrivals, outbound=outbound)
     results: dict[int, Received] = {}
-    held: list[int] = []
+    held: list[tuple[int, _Held]] = []
 
     def one(arrival: _Arrival) -> Received:
         nonlocal chunk
@@ -706,14 +708,13 @@ def _chunk_receive(
         nonlocal chunk
         if not held:
             return
-        indexes = list(held)
+        indexes = [index for index, _held in held]
+        batch = [each for _index, each in held]
         held.clear()
         queued = len(outbound)
         try:
             with transaction.atomic():
-                written = _together_receive(
-                    [arrivals[index] for index in indexes], source=source, chunk=chunk
-                )
+                written = _together_receive(batch, source=source, chunk=chunk)
         except Exception as error:
             if isinstance(error, OperationalError | InterfaceError):
                 raise  # the database's fault, not the messages': the chunk is taken again
@@ -732,9 +733,9 @@ def _chunk_receive(
         parsed = arrival.parsed
         if parsed is not None and chunk.waits_for_pending(parsed):
             write_held()
-        if together and parsed is not None and _opens_new_inquiry(arrival, chunk):
-            chunk.hold(parsed)
-            held.append(index)
+        if together and parsed is not None and (holding := _may_hold(arrival, chunk)):
+            chunk.hold(parsed, new=holding.inquiry is None)
+            held.append((index, holding))
             continue
         results[index] = one(arrival)
     write_held()
@@ -743,87 +744,131 @@ def _chunk_receive(
     return [results[index] for index in range(len(arrivals))]
 
 
-def _opens_new_inquiry(arrival: _Arrival, chunk: _Chunk) -> bool:
-    """Whether ``_receive`` would open a new inquiry for the message (as ``_decide`` decides,
-    counting the held messages towards the sender's cap), without writing anything."""
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A message held to be written with others: a new question (``inquiry`` None) or a reply
+    to an open inquiry (found by ``joined_by``)."""
+
+    arrival: _Arrival
+    parsed: ParsedEmail
+    inquiry: Inquiry | None = None
+    joined_by: str = ""
+
+
+def _may_hold(arrival: _Arrival, chunk: _Chunk) -> _Held | None:
+    """The message held to be written with others when ``_receive`` would open a new inquiry
+    for it (as ``_decide`` decides, counting the held messages towards the sender's cap) or
+    join it to an inquiry that is open; None for everything else (machine mail, bounces,
+    refusals, a reply that reopens a closed inquiry), received one by one. Writes nothing."""
     parsed = arrival.parsed
     if arrival.too_large or parsed is None or parsed.dedup_key in chunk.seen:
-        return False
+        return None
     if parsed.is_bounce or parsed.message_id in chunk.own_message_ids or parsed.machine:
-        return False
-    if _thread_find(parsed, chunk)[0] is not None:
-        return False
-    return chunk.new_from(parsed.sender) < settings.INTAKE_NEW_PER_SENDER_PER_HOUR
+        return None
+    inquiry, joined_by = _thread_find(parsed, chunk)
+    if inquiry is not None:
+        if inquiry.state == InquiryState.CLOSED:
+            return None
+        return _Held(arrival, parsed, inquiry=inquiry, joined_by=joined_by)
+    if chunk.new_from(parsed.sender) >= settings.INTAKE_NEW_PER_SENDER_PER_HOUR:
+        return None
+    return _Held(arrival, parsed)
 
 
-def _together_receive(arrivals: list[_Arrival], *, source: str, chunk: _Chunk) -> list[Received]:
-    """Messages that each open a new inquiry, written together: their inquiries with their
-    history, their work items, their email rows and acknowledgements, and their contact
-    events, a statement or two each kind, where one by one takes ten a message."""
-    parsed_all = [arrival.parsed for arrival in arrivals if arrival.parsed is not None]
-    assert len(parsed_all) == len(arrivals)  # only parsed messages are held
+def _together_receive(held: list[_Held], *, source: str, chunk: _Chunk) -> list[Received]:
+    """Held messages, written together: the new questions' inquiries with their history,
+    the replies' messages in their inquiries' history (each inquiry locked, and refused if it
+    was closed meanwhile), the work items (a new question's, a reply's when its inquiry has no
+    open work), the email rows, the acknowledgements, and the contact events, a statement or
+    two of each kind, where one by one takes about ten a message."""
+    new = [each for each in held if each.inquiry is None]
+    replies = [each for each in held if each.inquiry is not None]
     with contact_events_together():
-        topics = [_topic(parsed) for parsed in parsed_all]
-        inquiries = inquiries_open_many(
+        topics = [_topic(each.parsed) for each in new]
+        opened = inquiries_open_many(
             [
                 InquiryOpening(
                     channel=Channel.EMAIL,
-                    language=parsed.language,
+                    language=each.parsed.language,
                     topic=topic or "email",
-                    contact_email=parsed.sender,
-                    first_message=_message_text(parsed, reply=False),
+                    contact_email=each.parsed.sender,
+                    first_message=_message_text(each.parsed, reply=False),
                 )
-                for parsed, topic in zip(parsed_all, topics, strict=True)
+                for each, topic in zip(new, topics, strict=True)
             ]
         )
-        work_items_enqueue_many(
-            [
-                (
-                    inquiry,
-                    chunk.queue(
-                        QueueChoice(
-                            tier=QueueTier.TIER1,
-                            language=parsed.language,
-                            channel="email",
-                            topic=topic,
-                        )
-                    ),
-                )
-                for inquiry, parsed, topic in zip(inquiries, parsed_all, topics, strict=True)
-            ],
-            kind=WorkKind.WEBFORM_REPLY,
-            channel=Channel.EMAIL,
-        )
+        queued = [
+            (inquiry, _email_queue(chunk, each.parsed.language, topic))
+            for inquiry, each, topic in zip(opened, new, topics, strict=True)
+        ]
+        if replies:
+            inquiries_add_messages_many(
+                [
+                    (each.inquiry, _message_text(each.parsed, reply=True))
+                    for each in replies
+                    if each.inquiry is not None
+                ]
+            )
+            queued += _work_missing([each.inquiry for each in replies if each.inquiry], chunk)
+        work_items_enqueue_many(queued, kind=WorkKind.WEBFORM_REPLY, channel=Channel.EMAIL)
+        inquiry_of = dict(zip((id(each) for each in new), opened, strict=True))
         emails = InboundEmail.objects.bulk_create(
             [
                 _inbound_row(
-                    arrival,
-                    parsed,
+                    each.arrival,
+                    each.parsed,
                     source=source,
                     chunk=chunk,
-                    outcome=Outcome.NEW_INQUIRY,
-                    inquiry=inquiry,
+                    outcome=Outcome.NEW_INQUIRY if each.inquiry is None else Outcome.REPLY_JOINED,
+                    inquiry=each.inquiry or inquiry_of[id(each)],
+                    joined_by=each.joined_by,
                 )
-                for arrival, parsed, inquiry in zip(arrivals, parsed_all, inquiries, strict=True)
+                for each in held
             ]
         )
         acknowledgements = [
             acknowledgement
-            for email, parsed, inquiry in zip(emails, parsed_all, inquiries, strict=True)
-            if (acknowledgement := _acknowledgement_build(email, parsed, inquiry, chunk))
+            for email, each in zip(emails, held, strict=True)
+            if each.inquiry is None
+            and (
+                acknowledgement := _acknowledgement_build(
+                    email, each.parsed, inquiry_of[id(each)], chunk
+                )
+            )
         ]
         OutboundEmail.objects.bulk_create(acknowledgements)
         chunk.outbound.extend(acknowledgement.pk for acknowledgement in acknowledgements)
-        for email, parsed in zip(emails, parsed_all, strict=True):
-            if parsed.attachments:
-                _attachments_keep(email, parsed.attachments)
+        for email, each in zip(emails, held, strict=True):
+            if each.parsed.attachments:
+                _attachments_keep(email, each.parsed.attachments)
     for email in emails:
         logger.info(
             "intake.email_received",
-            extra={"email_id": email.pk, "source": source, "outcome": email.outcome,
-                   "reason": ""},
-        )  # fmt: skip
+            extra={"email_id": email.pk, "source": source, "outcome": email.outcome, "reason": ""},
+        )
     return [Received(email=email) for email in emails]
+
+
+def _email_queue(chunk: _Chunk, language: str, topic: str = "") -> Queue:
+    return chunk.queue(
+        QueueChoice(tier=QueueTier.TIER1, language=language, channel="email", topic=topic)
+    )
+
+
+def _work_missing(inquiries: list[Inquiry], chunk: _Chunk) -> list[tuple[Inquiry, Queue]]:
+    """What ``_work_ensure`` would queue for each of these inquiries (once each): those with
+    no work waiting or held, in the email queue of their language."""
+    unique = list({inquiry.pk: inquiry for inquiry in inquiries}.values())
+    working = set(
+        WorkItem.objects.filter(
+            inquiry_id__in=[inquiry.pk for inquiry in unique], state__in=_OPEN_WORK
+        ).values_list("inquiry_id", flat=True)
+    )
+    return [
+        (inquiry, _email_queue(chunk, inquiry.language))
+        for inquiry in unique
+        if inquiry.pk not in working
+    ]
 
 
 def _failure_settle(

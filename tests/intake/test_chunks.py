@@ -201,3 +201,62 @@ def test_a_chunks_acknowledgements_go_to_the_task_queue_as_one_task_after_the_co
     assert deliver_outbound_emails.call([*ids, 999_999]) == {"sent": 3, "error": 1}
     assert len(mailoutbox) == 3
     assert set(OutboundEmail.objects.values_list("state", flat=True)) == {OutboundState.SENT}
+
+
+def test_replies_written_together_join_like_one_by_one_and_queue_work_once():
+    """Replies in a chunk are written with the new questions: each joins its inquiry's
+    history; an inquiry whose work is still waiting gets no second item; one whose work is
+    done is queued again, once, though two replies came; a reply to a closed inquiry reopens
+    it (one by one, as before)."""
+    from contactcenter.inquiries.models import EventKind, InquiryState
+    from contactcenter.inquiries.services import inquiry_resolve
+    from contactcenter.routing.models import WorkState
+
+    waiting, done, closed = emails_receive(raws=[message(1), message(2), message(3)], source="imap")
+    WorkItem.objects.filter(inquiry=done.email.inquiry).update(state=WorkState.DONE)
+    inquiry_resolve(inquiry=closed.email.inquiry, actor=None, disposition="resolved_first_contact")
+    assert Inquiry.objects.get(pk=closed.email.inquiry_id).state == InquiryState.CLOSED
+
+    def reply(number: int, to: int) -> bytes:
+        return message(number, sender=f"person{to}@example.com",
+                       in_reply_to=f"<chunk-{to}@example.com>", subject="Re: my question")  # fmt: skip
+
+    received = emails_receive(
+        raws=[reply(11, 1), reply(12, 2), reply(13, 2), reply(14, 3), message(15)], source="imap"
+    )
+    assert [r.outcome for r in received] == [Outcome.REPLY_JOINED] * 4 + [Outcome.NEW_INQUIRY]
+    assert [r.email.inquiry_id for r in received[:4]] == [
+        waiting.email.inquiry_id, done.email.inquiry_id, done.email.inquiry_id,
+        closed.email.inquiry_id,
+    ]  # fmt: skip
+    assert {r.email.joined_by for r in received[:4]} == {"in_reply_to"}
+
+    def items(result):
+        return list(WorkItem.objects.filter(inquiry_id=result.email.inquiry_id)
+                    .order_by("id").values_list("state", flat=True))  # fmt: skip
+
+    assert items(waiting) == [WorkState.QUEUED]
+    assert items(done) == [WorkState.DONE, WorkState.QUEUED]
+    assert Inquiry.objects.get(pk=closed.email.inquiry_id).state != InquiryState.CLOSED
+    assert items(closed)[-1] == WorkState.QUEUED
+    messages = Inquiry.objects.get(pk=done.email.inquiry_id).events.filter(kind=EventKind.MESSAGE)
+    assert messages.count() == 3  # the question and both replies
+    # No acknowledgement for a reply.
+    assert not OutboundEmail.objects.filter(answers__in=[r.email for r in received[:4]]).exists()
+
+
+def test_replies_in_a_chunk_cost_their_look_up_not_ten_statements_each():
+    firsts = emails_receive(raws=[message(n) for n in range(1, 12)], source="imap")
+    assert all(r.outcome == Outcome.NEW_INQUIRY for r in firsts)
+
+    def reply(number: int, to: int) -> bytes:
+        return message(number, sender=f"person{to}@example.com",
+                       in_reply_to=f"<chunk-{to}@example.com>")  # fmt: skip
+
+    with CaptureQueriesContext(connection) as one:
+        emails_receive(raws=[reply(101, 1)], source="imap")
+    with CaptureQueriesContext(connection) as eleven:
+        received = emails_receive(raws=[reply(100 + n, n) for n in range(2, 12)], source="imap")
+    assert {r.outcome for r in received} == {Outcome.REPLY_JOINED}
+    per_reply = (len(eleven) - len(one)) / 9
+    assert per_reply <= 1.5, per_reply  # finding its inquiry; the writes are shared

@@ -252,3 +252,26 @@ def test_a_poller_killed_mid_transaction_loses_and_duplicates_nothing(
         database.close()
     assert (emails, inquiries) == (3, 3)
     assert len({row[0] for row in message_ids}) == 3
+
+
+def test_sizes_are_asked_a_window_at_a_time_and_chunks_keep_their_bounds(monkeypatch):
+    """A large mailbox's first chunk does not wait for every message's size; the chunks are
+    the same as with every size known (at most so many messages and bytes)."""
+    monkeypatch.setattr(imap_module, "RECEIVE_CHUNK_BYTES", 250)
+    sizes = {uid: (200 if uid == 7 else 60) for uid in range(1, 12)}
+    asked: list[list[int]] = []
+
+    class Client:
+        def fetch(self, uids, items):
+            assert items == ["RFC822.SIZE"]
+            asked.append(list(uids))
+            return {uid: {b"RFC822.SIZE": sizes[uid]} for uid in uids}
+
+    config = imap_module.MailboxSettings(
+        host="imap.example", port=993, user="u", password="p", chunk=3
+    )
+    monkeypatch.setattr(imap_module, "SIZE_WINDOW_CHUNKS", 2)
+    chunks = imap_module._chunks(Client(), list(range(1, 12)), config)
+    assert next(chunks) == [1, 2, 3] and asked == [[1, 2, 3, 4, 5, 6]]  # one window, not all
+    assert list(chunks) == [[4, 5, 6], [7], [8, 9, 10], [11]]  # 7 is too big to share
+    assert asked == [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11]]
