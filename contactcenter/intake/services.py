@@ -678,9 +678,10 @@ def _chunk_receive(
 
     ``together``: the messages that open new inquiries or join open ones (most of a public
     mailbox) are held and written together, a few statements for all of them
-    (``_together_receive``), when a later message names one of them or the chunk ends. Should that write fail, it is rolled back
-    and the held messages are received one by one, each in its savepoint, as the others are:
-    the outcome is the same either way, only the number of statements differs."""
+    (``_together_receive``), when a later message names one of them or the chunk ends.
+    Should that write fail, it is rolled back and the held messages are received one by one,
+    each in its savepoint, as the others are: the outcome is the same either way, only the
+    number of statements differs."""
     outbound: list[int] = []
     chunk = _chunk_load(arrivals, outbound=outbound)
     results: dict[int, Received] = {}

@@ -218,8 +218,10 @@ def test_replies_written_together_join_like_one_by_one_and_queue_work_once():
     assert Inquiry.objects.get(pk=closed.email.inquiry_id).state == InquiryState.CLOSED
 
     def reply(number: int, to: int) -> bytes:
-        return message(number, sender=f"person{to}@example.com",
-                       in_reply_to=f"<chunk-{to}@example.com>", subject="Re: my question")  # fmt: skip
+        return message(
+            number, sender=f"person{to}@example.com", in_reply_to=f"<chunk-{to}@example.com>",
+            subject="Re: my question",
+        )  # fmt: skip
 
     received = emails_receive(
         raws=[reply(11, 1), reply(12, 2), reply(13, 2), reply(14, 3), message(15)], source="imap"
