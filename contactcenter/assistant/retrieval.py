@@ -25,9 +25,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import bm25s
-import numpy as np
 import yaml
 
 from contactcenter.agency.profile import without_placeholders
@@ -46,6 +45,13 @@ from contactcenter.assistant.analysis import (
 from contactcenter.assistant.knowledge import LANGUAGES, ArticleContent
 from contactcenter.assistant.question_types import question_topics, question_types_for
 
+if TYPE_CHECKING:
+    import bm25s
+    import numpy as np
+
+# bm25s (with numpy and scipy, a third of a second) is imported by the methods that build and
+# search an index, not with this module: every command and worker starts without it, and the
+# first question pays for it once.
 # bm25s logs every index build at DEBUG; a build is routine here.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -137,6 +143,9 @@ class LanguageIndex:
         articles: Sequence[ArticleContent],
         outside: Sequence[OutsideSubject] = (),
     ) -> None:
+        import bm25s
+        import numpy as np
+
         self.language = language
         # Every document as (topic number, field, text). Out-of-scope subjects come after the
         # articles as topics of their own, with example questions only.
@@ -221,6 +230,8 @@ class LanguageIndex:
             self._fields[field_name] = model
 
     def field_scores(self, terms: Sequence[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
         result = {}
         for field_name, model in self._fields.items():
             known = [t for t in terms if t in model.vocab_dict]
@@ -230,6 +241,8 @@ class LanguageIndex:
         return result
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
         known = [t for t in terms if t in self._vocab]
         if not known:
             return np.zeros(len(self.slugs), dtype=np.float32)
@@ -266,6 +279,8 @@ class LanguageIndex:
         return covered / total if total else 0.0
 
     def search(self, text: str, *, limit: int = 3) -> list[Match]:
+        import numpy as np
+
         content = self.analyzer.content_words(text)
         if content and all(word in SMALL_TALK_WORDS for word in content):
             # "hello how are you today": nothing asked, whatever "today" scores.
@@ -411,6 +426,8 @@ class PlainBM25:
     """The baseline: BM25 over the same articles, one document each, no extra layers."""
 
     def __init__(self, articles: Sequence[ArticleContent]) -> None:
+        import bm25s
+
         self.slugs = [a.slug for a in articles]
         self._models: dict[str, bm25s.BM25] = {}
         for language in LANGUAGES:
@@ -435,6 +452,8 @@ class PlainBM25:
             self._models[language] = model
 
     def search(self, text: str, *, language: str) -> str | None:
+        import numpy as np
+
         model = self._models[language]
         tokens = [t for t in normalize(text).split() if t in model.vocab_dict]
         if not tokens:

@@ -13,16 +13,20 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-import pytesseract
-import zxingcpp
 from django.conf import settings
-from PIL import Image, ImageOps
 
 from contactcenter.core.a_numbers import ANumber, InvalidANumber
 from contactcenter.core.receipt_numbers import InvalidReceiptNumber, ReceiptNumber
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# The imaging and OCR libraries (pypdfium2, Pillow, pytesseract, zxing-cpp: about a quarter of
+# a second with numpy) are imported by the functions that use them, not with this module, so
+# every command and worker starts without them.
 
 # What a QR code on our cover sheet says: a prefix, so a stranger's QR code is not taken for
 # ours, and the inquiry's reference number.
@@ -73,6 +77,9 @@ def kind_of(content: bytes) -> str:
 
 def page_count(content: bytes, kind: str) -> int:
     """How many pages the file holds; ``UnreadableFile`` when it cannot be opened as ``kind``."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
     try:
         if kind == "pdf":
             document = pdfium.PdfDocument(content)
@@ -93,6 +100,9 @@ def page_count(content: bytes, kind: str) -> int:
 
 def page_image(content: bytes, kind: str, index: int, *, dpi: int | None = None) -> Image.Image:
     """Page ``index`` of the file as a greyscale image, a PDF drawn at ``dpi``."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageOps
+
     dpi = dpi or settings.MAILROOM_RENDER_DPI
     try:
         if kind == "pdf":
@@ -127,6 +137,8 @@ def png_bytes(image: Image.Image) -> bytes:
 
 def ocr(image: Image.Image) -> str:
     """The page's text, read in English and Spanish together (``MAILROOM_OCR_LANGUAGES``)."""
+    import pytesseract
+
     return pytesseract.image_to_string(image, lang=settings.MAILROOM_OCR_LANGUAGES)
 
 
@@ -193,6 +205,8 @@ def identifiers_find(text: str) -> Identifiers:
 
 def qr_references(image: Image.Image) -> tuple[str, ...]:
     """The reference numbers our cover sheets' QR codes carry on this page (valid ones only)."""
+    import zxingcpp
+
     found: list[str] = []
     for barcode in zxingcpp.read_barcodes(image):
         text = barcode.text.strip()

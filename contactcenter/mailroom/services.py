@@ -39,7 +39,7 @@ from contactcenter.core.receipt_numbers import InvalidReceiptNumber, ReceiptNumb
 from contactcenter.core.reference_numbers import InvalidReferenceNumber, ReferenceNumber
 from contactcenter.inquiries.models import Channel, EventKind, Inquiry, InquiryEvent, InquiryState
 from contactcenter.inquiries.services import inquiry_add_message, inquiry_open, inquiry_reopen
-from contactcenter.mailroom import documents, reading
+from contactcenter.mailroom import reading
 from contactcenter.mailroom.fax_media import FaxMediaUnavailable, fax_media_fetcher
 from contactcenter.mailroom.models import (
     Fax,
@@ -357,6 +357,8 @@ def fax_request(*, inquiry: Inquiry, actor: User) -> tuple[FaxRequest, bytes]:
         body="Document asked for by fax; cover sheet produced.",
         data={"fax_request_id": request.pk},
     )
+    from contactcenter.mailroom import documents  # fpdf: imported where a PDF is drawn
+
     pdf = documents.fax_cover_sheet(
         reference_number=inquiry.reference_number, when=timezone.localdate()
     )
@@ -606,6 +608,8 @@ def reply_letter_make(*, inquiry: Inquiry, actor: User, body: str) -> bytes:
     lines = tuple(line for line in (person.street, place) if line.strip())
     if not person.street.strip() or not person.zip_code.strip():
         raise NoAddressOnFile(_("The person's address on file is incomplete."))
+    from contactcenter.mailroom import documents  # fpdf: imported where a PDF is drawn
+
     recipient = documents.Recipient(
         name=f"{person.given_name} {person.family_name}".strip(), address_lines=lines
     )

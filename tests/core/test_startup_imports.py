@@ -1,0 +1,35 @@
+"""Starting Django (every command, cron job and worker) does not import the heavy libraries
+that only some requests use: the search index's bm25s with numpy and scipy, the PDF writer
+and the imaging and OCR libraries. Each is imported by the code that needs it (the assistant's
+and the mail room's own tests use them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+HEAVY = ("bm25s", "numpy", "scipy", "fpdf", "pypdfium2", "zxingcpp", "pytesseract")
+
+SCRIPT = """
+import json, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
+import django
+django.setup()
+print(json.dumps(sorted(name for name in sys.argv[1:] if name in sys.modules)))
+"""
+
+
+def test_django_starts_without_the_heavy_libraries():
+    env = {**os.environ, "DEBUG": "true"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *HEAVY],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
