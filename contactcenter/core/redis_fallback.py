@@ -217,16 +217,25 @@ class RedisOutageClosesSocket:
                 await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
             return
         accepted = False
+        client_gone = False
 
         async def send_tracking(message: dict[str, Any]) -> None:
-            nonlocal accepted
+            nonlocal accepted, client_gone
             if message.get("type") == "websocket.accept":
                 accepted = True
-            await send(message)
+            try:
+                await send(message)
+            except OSError:
+                # The server could not write to the person's socket (uvicorn's
+                # ClientDisconnected is an OSError): they closed the page, Redis is fine.
+                client_gone = True
+                raise
 
         try:
             await super().__call__(scope, receive, send_tracking)  # type: ignore[misc]
         except REDIS_ERRORS as error:
+            if client_gone:
+                return  # nobody is left to tell, and no reason to turn other sockets away
             redis_circuit.failed(error)
             with suppress(Exception):
                 if not accepted:

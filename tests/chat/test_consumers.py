@@ -320,3 +320,41 @@ def test_a_layer_failure_closes_the_socket_with_1013_and_keeps_the_message(
 
     asyncio.run(resend())
     assert Message.objects.filter(conversation=conversation, client_id="c-1").count() == 1
+
+
+def test_a_person_gone_mid_send_is_not_a_redis_outage(accepted_chat, settings):
+    """The server writes to a socket the person has just closed (uvicorn raises its
+    ClientDisconnected, an OSError): the consumer ends, and the breaker stays shut, so the
+    process's other sockets are not turned away with 1013 and its live pushes still go out."""
+    from uvicorn.protocols.utils import ClientDisconnected
+
+    from contactcenter.asgi import application
+
+    _conversation, token, _agent = accepted_chat
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"  # the breaker watches Redis only when set
+    redis_circuit.reset()
+    scope = {
+        "type": "websocket", "path": "/ws/chat", "raw_path": b"/ws/chat", "query_string": b"",
+        "headers": [(b"origin", b"http://testserver"), (b"host", b"testserver"),
+                    (b"cookie", person_cookie(token).encode())],
+        "subprotocols": [], "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+    }  # fmt: skip
+    sent: list[dict] = []
+
+    async def talk():
+        inbox: asyncio.Queue = asyncio.Queue()
+        await inbox.put({"type": "websocket.connect"})
+        await inbox.put({"type": "websocket.receive", "text": '{"type": "hello", "after": 0}'})
+
+        async def send(message: dict) -> None:
+            if message["type"] == "websocket.send":
+                raise ClientDisconnected  # the page was closed under the server's write
+            sent.append(message)
+
+        await asyncio.wait_for(application(scope, inbox.get, send), timeout=10)
+
+    asyncio.run(talk())
+    assert sent[0]["type"] == "websocket.accept"
+    assert not redis_circuit.down
+    assert redis_circuit.available()
+    assert {"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER} not in sent
