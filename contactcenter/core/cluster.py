@@ -90,6 +90,7 @@ http {{
     upstream contactcenter {{
 {servers}
         keepalive 64;
+        keepalive_timeout 60s;
     }}
     server {{
         listen 127.0.0.1:{plan.port};

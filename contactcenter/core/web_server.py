@@ -8,6 +8,12 @@ import sys
 
 from django.conf import settings
 
+# uvicorn closes an idle keep-alive connection after 5 s by default. A proxy (or a browser)
+# that sends its next request on that connection just as uvicorn closes it gets no answer, and
+# a POST is not sent again: a lost action. The server must outwait the client side, so the
+# proxy's own idle time (``keepalive_timeout 60s`` in the nginx configurations) ends first.
+KEEP_ALIVE_SECONDS = 75
+
 
 def uvicorn_argv(*, host: str, port: int, workers: int = 1) -> list[str]:
     """uvicorn's command line. uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1 unless told
@@ -17,6 +23,7 @@ def uvicorn_argv(*, host: str, port: int, workers: int = 1) -> list[str]:
         sys.executable, "-m", "uvicorn", "contactcenter.asgi:application",
         "--host", host, "--port", str(port), "--workers", str(workers),
         "--no-access-log", "--lifespan", "off", "--no-server-header",
+        "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS),
     ]  # fmt: skip
     proxies = [entry.strip() for entry in settings.TRUSTED_PROXIES if entry.strip()]
     if proxies:

@@ -148,3 +148,38 @@ def test_a_production_start_with_the_chain_key_file_goes_on(web, tmp_path):
         AUDIT_CHAIN_KEY_FILE=str(key_file),
     )
     assert get(f"{url}/")[0] == 200
+
+
+def test_an_idle_connection_is_kept_longer_than_the_proxy_keeps_it(web):
+    """uvicorn's own default closes a connection after 5 idle seconds; a proxy or browser that
+    sends a POST on it just then gets no answer and does not send it again. The server keeps
+    it open longer than nginx does (nginx's side ends first), so a second request on the same
+    connection after 6 quiet seconds is answered."""
+    import http.client
+    import re
+    import time
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from contactcenter.core.web_server import KEEP_ALIVE_SECONDS
+
+    url = urlsplit(web())
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    try:
+        connection.request("GET", "/healthz")
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 200
+        time.sleep(6)
+        connection.request("GET", "/healthz")  # the same socket: http.client keeps it
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
+
+    root = Path(__file__).resolve().parents[2]
+    proxy_idle = [
+        int(seconds)
+        for path in (root / "deploy/nginx/contactcenter.conf", root / "contactcenter/core/cluster.py")
+        for seconds in re.findall(r"keepalive_timeout (\d+)s;", path.read_text())
+    ]
+    assert len(proxy_idle) == 2 and max(proxy_idle) < KEEP_ALIVE_SECONDS
