@@ -177,9 +177,13 @@ def test_an_idle_connection_is_kept_longer_than_the_proxy_keeps_it(web):
         connection.close()
 
     root = Path(__file__).resolve().parents[2]
+    configurations = (
+        root / "deploy" / "nginx" / "contactcenter.conf",
+        root / "contactcenter" / "core" / "cluster.py",
+    )
     proxy_idle = [
         int(seconds)
-        for path in (root / "deploy/nginx/contactcenter.conf", root / "contactcenter/core/cluster.py")
+        for path in configurations
         for seconds in re.findall(r"keepalive_timeout (\d+)s;", path.read_text())
     ]
     assert len(proxy_idle) == 2 and max(proxy_idle) < KEEP_ALIVE_SECONDS
