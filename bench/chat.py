@@ -143,7 +143,7 @@ class Server:
             command = [PYTHON, "-m", "uvicorn", "contactcenter.asgi:application", "--host",
                        "127.0.0.1", "--port", str(self.port), "--lifespan", "off",
                        "--log-level", os.environ.get("BENCH_SERVER_LOG_LEVEL", "warning"),
-                       "--no-access-log",
+                       "--no-access-log", "--timeout-keep-alive", "75",  # as web_server.py
                        "--workers", str(workers)]  # fmt: skip
         self.process = subprocess.Popen(
             command, env=env, cwd=PROJECT_DIR, stdout=self.log, stderr=subprocess.STDOUT
