@@ -45,15 +45,26 @@ OPEN_ITEMS_SHOWN = 50
 
 
 def offer_for_agent(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
-    """The live offer waiting for the agent's answer (a lapsed one is no longer theirs)."""
-    return (
-        WorkItem.objects.select_related("inquiry", "queue", "transferred_from__assigned_to__user")
+    """The live offer waiting for the agent's answer (a lapsed one is no longer theirs).
+
+    A transferred offer comes with who sent it (the offer's heading names them); the sender is
+    read only then, since joining three more tables into every look-up (most find no offer,
+    or one that was not transferred) cost more to build than the rest of the query."""
+    offer = (
+        WorkItem.objects.select_related("inquiry", "queue")
         .filter(
             state=WorkState.OFFERED, offered_to=agent, offer_expires_at__gt=now or timezone.now()
         )
         .order_by("offer_expires_at", "id")
         .first()
     )
+    if offer is not None and offer.transferred_from_id is not None:
+        offer.transferred_from = (
+            WorkItem.objects.select_related("assigned_to__user")
+            .filter(pk=offer.transferred_from_id)
+            .first()
+        )
+    return offer
 
 
 def work_for_agent(*, agent: Agent) -> list[WorkItem]:
