@@ -3,13 +3,17 @@
 import gc
 import os
 
+import django
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
-from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+
+from contactcenter.core.asgi_handler import PushesTogetherASGIHandler  # noqa: E402
+
+django_asgi_app = PushesTogetherASGIHandler()
 
 from django.conf import settings  # noqa: E402
 from django.urls import get_resolver  # noqa: E402

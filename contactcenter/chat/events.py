@@ -17,13 +17,13 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from asgiref.sync import async_to_sync
 from channels.layers import DEFAULT_CHANNEL_LAYER, get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
 from contactcenter.core.identity_hints import identity_hints
-from contactcenter.core.redis_fallback import REDIS_ERRORS, channel_send_skipped, redis_circuit
+from contactcenter.core.live_events import layer_send
+from contactcenter.core.redis_fallback import channel_send_skipped
 
 if TYPE_CHECKING:
     from contactcenter.chat.models import Message
@@ -104,16 +104,8 @@ def send_after_commit(conversation_id: int, payload: Mapping[str, object]) -> No
         layer = get_channel_layer(layer_alias())
         if layer is None or channel_send_skipped("chat_event"):
             return
-        try:
-            async_to_sync(layer.group_send)(
-                group_name(conversation_id), {"type": EVENT_TYPE, "payload": dict(payload)}
-            )
-        except REDIS_ERRORS as error:
-            redis_circuit.failed(error)
-        except Exception:
-            logger.exception("chat.event_send_failed")
-        else:
-            redis_circuit.succeeded()
+        layer_send(layer, group_name(conversation_id),
+                   {"type": EVENT_TYPE, "payload": dict(payload)}, what="chat_event")  # fmt: skip
 
     transaction.on_commit(send, robust=True)
 

@@ -10,8 +10,12 @@ facts through the normal views and their permission checks.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -20,6 +24,67 @@ from django.db import transaction
 from contactcenter.core.redis_fallback import REDIS_ERRORS, channel_send_skipped, redis_circuit
 
 logger = logging.getLogger(__name__)
+
+# --- Pushes held for the end of a request ----------------------------------------------------
+#
+# A push from a view's thread is a trip to the event loop and back (``async_to_sync``), and on
+# a busy server each trip waits for the loop's turn. One desk action pushes several: accepting
+# an offer told the supervisors' boards twice (the item's step, then the agent's presence) and
+# the chat once. Inside ``live_pushes_together`` (every synchronous view, see
+# ``core.asgi_handler``) pushes are held, the same push to the same group is kept once, and
+# all go in one trip when the view returns, in the order they were made.
+
+_held = threading.local()
+
+
+@contextmanager
+def live_pushes_together() -> Iterator[None]:
+    if getattr(_held, "pushes", None) is not None:  # already holding: the outer one sends
+        yield
+        return
+    _held.pushes = {}
+    try:
+        yield
+    finally:
+        pushes, _held.pushes = _held.pushes, None
+        if pushes:
+            _send_all(list(pushes.values()))
+
+
+def layer_send(layer: Any, group: str, message: dict[str, Any], *, what: str) -> None:
+    """``layer.group_send(group, message)`` now, or at the end of ``live_pushes_together``. A
+    failure is logged and swallowed (``what`` names the push in the log): the write it reports
+    on is already safe, and pages catch up on their next load or reconnect."""
+    held = getattr(_held, "pushes", None)
+    if held is not None:
+        key = (id(layer), group, json.dumps(message, sort_keys=True, default=str))
+        held.setdefault(key, (layer, group, message, what))
+        return
+    _send_all([(layer, group, message, what)])
+
+
+def _send_all(pushes: list[tuple[Any, str, dict[str, Any], str]]) -> None:
+    async def send() -> list[BaseException | None]:
+        outcomes: list[BaseException | None] = []
+        for layer, group, message, _what in pushes:
+            try:
+                await layer.group_send(group, message)
+            except Exception as error:  # each push stands alone; the others still go
+                outcomes.append(error)
+            else:
+                outcomes.append(None)
+        return outcomes
+
+    for (_layer, group, _message, what), error in zip(pushes, async_to_sync(send)(), strict=True):
+        if error is None:
+            redis_circuit.succeeded()
+        elif isinstance(error, REDIS_ERRORS):
+            redis_circuit.failed(error)  # logged once per outage, not per push
+        else:
+            logger.error(
+                "live_events.send_failed", exc_info=error, extra={"group": group, "what": what}
+            )
+
 
 # Supervisors: queue depths, agents' presence and work changed.
 SUPERVISORS_GROUP = "desk.supervisors"
@@ -51,14 +116,7 @@ def desk_event_send(group: str, payload: Mapping[str, object]) -> None:
         return
     if channel_send_skipped("desk_event"):
         return  # Redis is away: pages see the change on their next load
-    try:
-        async_to_sync(layer.group_send)(group, {"type": "desk.event", "payload": dict(payload)})
-    except REDIS_ERRORS as error:
-        redis_circuit.failed(error)  # logged once per outage, not per push
-    except Exception:
-        logger.exception("live_events.send_failed", extra={"group": group})
-    else:
-        redis_circuit.succeeded()
+    layer_send(layer, group, {"type": "desk.event", "payload": dict(payload)}, what="desk_event")
 
 
 def desk_event_send_on_commit(group: str, payload: Mapping[str, object]) -> None:

@@ -134,3 +134,69 @@ def test_desk_route_is_mounted():
     from contactcenter.websockets import websocket_urlpatterns
 
     assert any(str(p.pattern) == "ws/desk" for p in websocket_urlpatterns)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accepting_through_the_server_tells_the_boards_once(signed_in, queued_call, always_open):
+    """Through the real ASGI application: the view's pushes go together when it returns, and
+    the supervisors' boards, told of the item's step and of the agent's presence in the same
+    words, get one event instead of two (one refresh of the board, one trip to the loop)."""
+    import httpx
+
+    from contactcenter.asgi import application
+    from contactcenter.desk.services import desk_presence_set
+    from contactcenter.routing.services import agent_ensure_for_user
+
+    client, user = signed_in(Role.TIER1)
+    item = queued_call()
+    offered = desk_presence_set(agent=agent_ensure_for_user(user=user), presence="available")
+    assert offered is not None and offered.pk == item.pk
+    drain = listen(SUPERVISORS_GROUP)
+    secret = "k" * 32  # the CSRF cookie's secret, echoed in the header as the page does
+
+    async def accept() -> httpx.Response:
+        cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": secret}
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://testserver",
+            cookies=cookies,
+        ) as http:  # fmt: skip
+            return await http.post(
+                f"/desk/offers/{item.pk}/accept/",
+                headers={"X-CSRFToken": secret, "Referer": "http://testserver/desk/"},
+            )
+
+    answer = asyncio.run(accept())
+    assert answer.status_code == 302, answer.text[:500]
+    assert "/desk/inquiries/" in answer.headers["location"]
+    boards = [m for m in drain() if m["payload"]["kind"] == "board"]
+    assert boards == [{"type": "desk.event", "payload": {"kind": "board", "origin": user.pk}}]
+
+
+def test_held_pushes_go_once_each_after_the_block_and_a_failed_one_stops_none(monkeypatch, caplog):
+    from contactcenter.core.live_events import desk_event_send, live_pushes_together
+
+    to_boards, to_agents, to_one = (
+        listen(SUPERVISORS_GROUP),
+        listen(AGENTS_GROUP),
+        listen(user_group(7)),
+    )
+    layer = get_channel_layer()
+    real_send = layer.group_send
+
+    async def failing_for_one(group, message):
+        if group == user_group(7):
+            raise RuntimeError("the layer refused")
+        await real_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", failing_for_one)
+    board = {"kind": "board", "origin": 1}
+    with live_pushes_together():
+        desk_event_send(SUPERVISORS_GROUP, board)
+        desk_event_send(user_group(7), {"kind": "assigned", "origin": 1})
+        desk_event_send(SUPERVISORS_GROUP, dict(board))  # the same push: kept once
+        desk_event_send(AGENTS_GROUP, {"kind": "work", "origin": 1})
+        assert to_boards() == [] and to_agents() == []  # held until the block ends
+    assert to_boards() == [{"type": "desk.event", "payload": board}]
+    assert to_agents() == [{"type": "desk.event", "payload": {"kind": "work", "origin": 1}}]
+    assert to_one() == []
+    assert [r.message for r in caplog.records if r.message == "live_events.send_failed"]
