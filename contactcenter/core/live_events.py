@@ -64,18 +64,30 @@ def layer_send(layer: Any, group: str, message: dict[str, Any], *, what: str) ->
 
 
 def _send_all(pushes: list[tuple[Any, str, dict[str, Any], str]]) -> None:
+    """Send ``pushes`` in order, in one trip to the event loop. A push that fails stops none of
+    the others, except a Redis failure: the rest are skipped rather than each waiting for the
+    same time-out (pages catch up on their next load), and the breaker is told once."""
+
     async def send() -> list[BaseException | None]:
         outcomes: list[BaseException | None] = []
         for layer, group, message, _what in pushes:
             try:
                 await layer.group_send(group, message)
-            except Exception as error:  # each push stands alone; the others still go
+            except REDIS_ERRORS as error:
+                outcomes.append(error)
+                break
+            except Exception as error:  # this push alone; the others still go
                 outcomes.append(error)
             else:
                 outcomes.append(None)
         return outcomes
 
-    for (_layer, group, _message, what), error in zip(pushes, async_to_sync(send)(), strict=True):
+    try:
+        outcomes = async_to_sync(send)()
+    except Exception:  # no trip could be made; the writes the pushes report are safe
+        logger.exception("live_events.send_failed", extra={"pushes": len(pushes)})
+        return
+    for (_layer, group, _message, what), error in zip(pushes, outcomes, strict=False):
         if error is None:
             redis_circuit.succeeded()
         elif isinstance(error, REDIS_ERRORS):

@@ -200,3 +200,32 @@ def test_held_pushes_go_once_each_after_the_block_and_a_failed_one_stops_none(mo
     assert to_agents() == [{"type": "desk.event", "payload": {"kind": "work", "origin": 1}}]
     assert to_one() == []
     assert [r.message for r in caplog.records if r.message == "live_events.send_failed"]
+
+
+def test_held_pushes_stop_at_a_redis_failure_and_tell_the_breaker_once(monkeypatch):
+    """Redis fails on the first of three held pushes: the other two are not tried (each would
+    wait for the same time-out), the breaker opens, and the block ends without an error."""
+    import redis
+
+    from contactcenter.core.live_events import desk_event_send, live_pushes_together
+    from contactcenter.core.redis_fallback import redis_circuit
+
+    listen(SUPERVISORS_GROUP), listen(AGENTS_GROUP)
+    layer = get_channel_layer()
+    tried: list[str] = []
+
+    async def redis_gone(group, message):
+        tried.append(group)
+        raise redis.exceptions.ConnectionError("Connection refused.")
+
+    monkeypatch.setattr(layer, "group_send", redis_gone)
+    redis_circuit.reset()
+    try:
+        with live_pushes_together():
+            desk_event_send(SUPERVISORS_GROUP, {"kind": "board", "origin": 1})
+            desk_event_send(AGENTS_GROUP, {"kind": "work", "origin": 1})
+            desk_event_send(SUPERVISORS_GROUP, {"kind": "board", "origin": 2})
+        assert tried == [SUPERVISORS_GROUP]
+        assert redis_circuit.down
+    finally:
+        redis_circuit.reset()
