@@ -61,6 +61,8 @@ POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from case_status import free_port, machine_busy, progress, run  # noqa: E402  (shared helpers)
 
+from contactcenter.core.web_server import KEEP_ALIVE_SECONDS  # noqa: E402  (as production)
+
 REDIS_URL = "redis://127.0.0.1:6379/5"
 P99_TARGET_MS = 100.0
 AGENT_CHAT_CAPACITY = 10
@@ -143,7 +145,7 @@ class Server:
             command = [PYTHON, "-m", "uvicorn", "contactcenter.asgi:application", "--host",
                        "127.0.0.1", "--port", str(self.port), "--lifespan", "off",
                        "--log-level", os.environ.get("BENCH_SERVER_LOG_LEVEL", "warning"),
-                       "--no-access-log", "--timeout-keep-alive", "75",  # as web_server.py
+                       "--no-access-log", "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS),
                        "--workers", str(workers)]  # fmt: skip
         self.process = subprocess.Popen(
             command, env=env, cwd=PROJECT_DIR, stdout=self.log, stderr=subprocess.STDOUT
