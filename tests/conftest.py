@@ -232,6 +232,23 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _shared_thread_connections_closed():
+    """Channels runs the sockets' session, user and conversation look-ups on asgiref's one
+    shared thread (a test drives them with ``asyncio.run``), and that thread's connection can
+    outlive a test. A file that ends the server's connections from outside
+    (tests/ivr/test_trouble.py) left it dead, and whichever socket tests ran next in the same
+    worker failed on PostgreSQL, depending on the order files were handed out. It is closed
+    before each test, so every test's look-ups connect afresh. Nothing to do before the
+    thread has ever run (most tests) or on SQLite."""
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    executor = SyncToAsync.single_thread_executor
+    if executor._threads and connections["default"].vendor != "sqlite":
+        executor.submit(connections.close_all).result()
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _database_pool_renewed_after_each_file():
     """Some files end the server's connections from outside (outage and restart tests); the

@@ -32,22 +32,6 @@ if "channels.testing" not in sys.modules:
 from channels.testing.websocket import WebsocketCommunicator  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _shared_thread_reconnects():
-    """Channels runs the sockets' session and conversation look-ups on asgiref's one shared
-    thread, whose connection outlives a test. A test before this one in the same process that
-    ends the database's connections from outside (tests/ivr/test_trouble.py, the worker outage
-    tests) left it dead, and these tests failed on PostgreSQL depending on the order the files
-    ran in. Its connections are closed first, so each test's look-ups connect afresh."""
-    from asgiref.sync import sync_to_async
-    from django.db import connections
-
-    async def close() -> None:
-        await sync_to_async(connections.close_all, thread_sensitive=True)()
-
-    asyncio.run(close())
-
-
 def person_cookie(token: str) -> str:
     session = SessionStore()
     session[SESSION_KEY] = token
