@@ -4,7 +4,6 @@ import gc
 import os
 
 import django
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
@@ -19,6 +18,7 @@ from django.conf import settings  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from contactcenter.core.request_limits import RequestBodyCap  # noqa: E402
+from contactcenter.core.socket_auth import socket_auth_stack  # noqa: E402
 from contactcenter.websockets import websocket_urlpatterns  # noqa: E402  (needs apps loaded)
 
 # The pages that take files get the larger cap; every other body is small.
@@ -43,10 +43,10 @@ http_app = RequestBodyCap(
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        # Session sign-in reaches consumers as scope["user"]; sockets from other sites' pages
-        # are refused by the Origin check.
+        # Session sign-in reaches consumers as scope["user"] (read on the database threads:
+        # core/socket_auth.py); sockets from other sites' pages are refused by the Origin check.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            socket_auth_stack(URLRouter(websocket_urlpatterns))
         ),
     }
 )

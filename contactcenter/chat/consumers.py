@@ -32,7 +32,6 @@ import logging
 import time
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -135,9 +134,9 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
         That call goes to the process's one shared sync thread and back: a message crossing
         two servers went there five times (its receipt, the echo, the delivery, the delivered
         mark and its receipt), and at a hundred messages a second that single thread was the
-        queue every socket of the process waited in. Nothing here needs it: database work runs
-        through ``db_thread`` (the connection goes back to the pool after each use) or
-        ``database_sync_to_async`` (which closes stale connections itself).
+        queue every socket of the process waited in. Nothing here needs it: all database work
+        runs through ``db_thread`` (the connection goes back to the pool after each use), the
+        conversation's look-up when the socket opens included.
         """
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
@@ -355,7 +354,7 @@ class PersonChatConsumer(_ChatConsumer):
         )
 
     async def find_conversation(self) -> Conversation | None:
-        return await database_sync_to_async(_person_conversation)(self.scope.get("session"))
+        return await db_thread(_person_conversation, self.scope.get("session"))
 
 
 class DeskChatConsumer(_ChatConsumer):
@@ -366,8 +365,8 @@ class DeskChatConsumer(_ChatConsumer):
         reference = str(self.scope["url_route"]["kwargs"].get("reference", ""))
         if user is None:
             return None
-        return await database_sync_to_async(selectors.conversation_for_staff)(
-            user=user, reference_number=reference
+        return await db_thread(
+            selectors.conversation_for_staff, user=user, reference_number=reference
         )
 
     def _language(self) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from contactcenter.core.db_threads import db_thread
 from contactcenter.core.redis_fallback import RedisOutageClosesSocket
 from contactcenter.desk.events import AGENTS_GROUP, SUPERVISORS_GROUP, user_group
 from contactcenter.staff.access import DESK_ROLES, SUPERVISOR_ROLES
@@ -20,7 +20,7 @@ class DeskConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.groups_joined = []
         user = self.scope.get("user")
-        roles = await database_sync_to_async(user_roles)(user) if user is not None else set()
+        roles = await db_thread(user_roles, user) if user is not None else set()
         if not roles & DESK_ROLES:
             await self.close(code=CLOSE_FORBIDDEN)
             return

@@ -216,6 +216,61 @@ def test_waiting_person_sees_position_and_wait(waiting_chat):
     assert status == {"type": "status", "state": "waiting", "position": 2, "wait_minutes": None}
 
 
+def test_opening_the_sockets_sends_nothing_to_the_shared_sync_thread(
+    accepted_chat, client, monkeypatch
+):
+    """The user behind a socket's session (core/socket_auth.py), the chat it may open and the
+    desk socket's roles are read on the database threads: a desk's worth of sockets opening at
+    once does not queue in the process's one shared sync thread, where Channels sends them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import channels.consumer
+    import channels.generic.websocket
+    from asgiref.sync import SyncToAsync
+
+    class Counted(ThreadPoolExecutor):
+        submitted: list[object] = []
+
+        def submit(self, fn, /, *args, **kwargs):
+            self.submitted.append(fn)
+            return super().submit(fn, *args, **kwargs)
+
+    shared = Counted(max_workers=1)
+    monkeypatch.setattr(SyncToAsync, "single_thread_executor", shared)
+    # Channels' own clean-up after a socket closes (and before each message of sockets other
+    # than the chat's) goes to that thread too; counted apart, it is not a look-up.
+    cleanups = []
+
+    async def cleanup() -> None:
+        cleanups.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", cleanup)
+    monkeypatch.setattr(channels.generic.websocket, "aclose_old_connections", cleanup)
+    conversation, token, agent_user = accepted_chat
+    reference = conversation.inquiry.reference_number
+    person_session, agent_session = person_cookie(token), staff_cookie(client, agent_user)
+
+    async def open_all() -> list[dict]:
+        sockets = [socket("/ws/chat", person_session),
+                   socket(f"/ws/chat/desk/{reference}", agent_session),
+                   socket("/ws/desk", agent_session)]  # fmt: skip
+        for sock in sockets:
+            assert (await sock.connect())[0]
+        person, agent = sockets[0], sockets[1]
+        await person.send_json_to({"type": "hello", "after": 0})
+        await agent.send_json_to({"type": "hello", "after": 0})
+        statuses = [await until(person, "status"), await until(agent, "status")]
+        for sock in sockets:
+            await sock.disconnect()
+        return statuses
+
+    statuses = asyncio.run(open_all())
+    shared.shutdown()
+    assert [status["state"] for status in statuses] == ["active", "active"]
+    assert shared.submitted == []
+    assert cleanups  # the patch took: Channels' clean-ups were counted here instead
+
+
 def test_chat_traffic_sends_nothing_to_the_shared_sync_thread(accepted_chat, client, monkeypatch):
     """Channels closes stale database connections before every handler by a trip to the
     process's one shared sync thread; the chat sockets skip it (their database work returns its
