@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,34 +45,49 @@ OPEN_ITEMS_SHOWN = 50
 
 
 def offer_for_agent(*, agent: Agent, now: dt.datetime | None = None) -> WorkItem | None:
-    """The live offer waiting for the agent's answer (a lapsed one is no longer theirs).
+    """The live offer waiting for the agent's answer (a lapsed one is no longer theirs)."""
+    return my_work(agent=agent, now=now, offers=True).offer
+
+
+def work_for_agent(*, agent: Agent) -> list[WorkItem]:
+    return my_work(agent=agent, offers=False).held
+
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)  # sorts an item never assigned last, as SQL
+
+
+@dataclass(frozen=True, slots=True)
+class MyWork:
+    offer: WorkItem | None  # the live offer waiting for the agent's answer
+    held: list[WorkItem]  # the items the agent holds, oldest first
+
+
+def my_work(*, agent: Agent, now: dt.datetime | None = None, offers: bool = True) -> MyWork:
+    """ "My work" in one query: the live offer (a lapsed one is no longer theirs; none asked
+    for when ``offers`` is false) and the items held.
 
     A transferred offer comes with who sent it (the offer's heading names them); the sender is
     read only then, since joining three more tables into every look-up (most find no offer,
     or one that was not transferred) cost more to build than the rest of the query."""
-    offer = (
-        WorkItem.objects.select_related("inquiry", "queue")
-        .filter(
-            state=WorkState.OFFERED, offered_to=agent, offer_expires_at__gt=now or timezone.now()
-        )
-        .order_by("offer_expires_at", "id")
-        .first()
+    wanted = Q(state=WorkState.ASSIGNED, assigned_to=agent)
+    if offers:
+        live = Q(state=WorkState.OFFERED, offered_to=agent,
+                 offer_expires_at__gt=now or timezone.now())  # fmt: skip
+        wanted |= live
+    rows = list(WorkItem.objects.select_related("inquiry", "queue").filter(wanted))
+    held = sorted(
+        (i for i in rows if i.state == WorkState.ASSIGNED and i.assigned_to_id == agent.pk),
+        key=lambda i: (i.assigned_at is None, i.assigned_at or _NEVER, i.pk),
     )
+    offered = [i for i in rows if i.state == WorkState.OFFERED and i.offered_to_id == agent.pk]
+    offer = min(offered, key=lambda i: (i.offer_expires_at, i.pk), default=None)
     if offer is not None and offer.transferred_from_id is not None:
         offer.transferred_from = (
             WorkItem.objects.select_related("assigned_to__user")
             .filter(pk=offer.transferred_from_id)
             .first()
         )
-    return offer
-
-
-def work_for_agent(*, agent: Agent) -> list[WorkItem]:
-    return list(
-        WorkItem.objects.select_related("inquiry", "queue")
-        .filter(state=WorkState.ASSIGNED, assigned_to=agent)
-        .order_by("assigned_at", "id")
-    )
+    return MyWork(offer=offer, held=held)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +235,12 @@ ACTIVE_QUEUES: ProcessCache[list[Queue]] = ProcessCache(
 )
 
 
+TRANSFER_AGENT_FIELDS = (
+    "presence", "capacity", "tiers", "languages", "skills",
+    "user__username", "user__first_name", "user__last_name",
+)  # fmt: skip
+
+
 def transfer_options(*, agent: Agent, held_item_ids: Sequence[int]) -> TransferOptions | None:
     """For the contact the agent holds on this inquiry (None if they hold none): where it may
     go, and a warm transfer already waiting. Three queries whatever the numbers (two while the
@@ -235,14 +256,15 @@ def transfer_options(*, agent: Agent, held_item_ids: Sequence[int]) -> TransferO
         .first()
     )
     queues = [q for q in ACTIVE_QUEUES.get() if queue_transfer_refusal(q, item) is None]
-    agents = [
-        other
-        for other in Agent.objects.select_related("user")
+    colleagues = (
+        Agent.objects.select_related("user")
         .filter(presence__in=AT_THE_DESK)
         .exclude(pk=agent.pk)
         .order_by("user__username")
-        if agent_transfer_refusal(other, item) is None
-    ]
+        # What the refusal checks and the list shows: a desk of dozens, on every page.
+        .only(*TRANSFER_AGENT_FIELDS)
+    )
+    agents = [other for other in colleagues if agent_transfer_refusal(other, item) is None]
     return TransferOptions(item=item, queues=queues, agents=agents, pending=pending)
 
 

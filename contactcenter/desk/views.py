@@ -169,12 +169,13 @@ def _work_context(request: HttpRequest, agent: Agent, *, current: str = "") -> d
     marked), the after-contact timer. Offers and presence are Tier 1's (and supervisors');
     a Tier 2 officer sees the items held and takes callbacks from the Callbacks page."""
     takes_offers = bool(user_roles(request.user) & TIER1_PAGE_ROLES)
+    mine = selectors.my_work(agent=agent, offers=takes_offers)
     return {
         "agent": agent,
         "takes_offers": takes_offers,
         "presence_form": forms.PresenceForm(initial={"presence": agent.presence}),
-        "offer": selectors.offer_for_agent(agent=agent) if takes_offers else None,
-        "work": selectors.work_for_agent(agent=agent),
+        "offer": mine.offer,
+        "work": mine.held,
         # When wrap-up ends by itself (None if not in wrap-up), for the "My work" timer.
         "after_contact_deadline": selectors.after_contact_deadline(agent=agent),
         "current": current,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from contactcenter.core.errors import NotFound
@@ -160,13 +160,24 @@ class InquiryPaper:
 
 
 def inquiry_paper(*, inquiry: Inquiry) -> InquiryPaper:
-    """For a viewer the desk already let open the inquiry."""
+    """For a viewer the desk already let open the inquiry. Which of the three it has is asked
+    in one query first: most inquiries have none, and every inquiry page asks."""
+    here = OuterRef("pk")
+    flags = (
+        Inquiry.objects.filter(pk=inquiry.pk)
+        .values_list(
+            Exists(ScannedPage.objects.filter(letter__inquiry=here)),
+            Exists(Fax.objects.filter(inquiry=here)),
+            Exists(FaxRequest.objects.filter(inquiry=here)),
+        )
+        .first()
+    )
+    has_pages, has_faxes, fax_requested = flags or (False, False, False)
+    pages = ScannedPage.objects.filter(letter__inquiry=inquiry).order_by("letter_id", "id")
     return InquiryPaper(
-        pages=tuple(
-            ScannedPage.objects.filter(letter__inquiry=inquiry).order_by("letter_id", "id")
-        ),
-        faxes=tuple(Fax.objects.filter(inquiry=inquiry)),
-        fax_requested=FaxRequest.objects.filter(inquiry=inquiry).exists(),
+        pages=tuple(pages) if has_pages else (),
+        faxes=tuple(Fax.objects.filter(inquiry=inquiry)) if has_faxes else (),
+        fax_requested=fax_requested,
     )
 
 

@@ -130,3 +130,17 @@ def test_a_reply_letter_without_a_case_is_refused_with_the_reason(users):
         {"letter-body": "Hello"}, follow=True,
     )  # fmt: skip
     assert "no address on file" in response.content.decode()
+
+
+def test_an_inquiry_without_paper_costs_its_page_one_query(users, django_assert_num_queries):
+    """Every inquiry page asks what paper the inquiry has; most have none, and then one
+    query answers for the pages, the faxes and a fax asked for together."""
+    from contactcenter.mailroom.selectors import inquiry_paper
+
+    inquiry = inquiry_open(channel=Channel.CHAT, language="en")
+    with django_assert_num_queries(1):
+        paper = inquiry_paper(inquiry=inquiry)
+    assert not paper and paper.pages == () and paper.faxes == ()
+    FaxRequest.objects.create(inquiry=inquiry, requested_by=users["tier1"])
+    with django_assert_num_queries(1):
+        assert inquiry_paper(inquiry=inquiry).fax_requested
