@@ -220,15 +220,21 @@ class _ChatConsumer(RedisOutageClosesSocket, AsyncJsonWebsocketConsumer):
         return {}
 
     async def _hello(self, content: dict) -> None:
-        assert self.conversation is not None
-        missed = await db_thread(
-            selectors.messages_after,
-            conversation_id=self.conversation.pk,
-            after=content.get("after"),
-        )
+        """What was missed since ``after``, then the status: read in one trip to the
+        database threads (a socket opening is on the agent's way to work the chat)."""
+        conversation = self.conversation
+        assert conversation is not None
+
+        def catch_up() -> tuple[list, selectors.ChatStatus]:
+            missed = selectors.messages_after(
+                conversation_id=conversation.pk, after=content.get("after")
+            )
+            return missed, selectors.chat_status(conversation=conversation)
+
+        missed, status = await db_thread(catch_up)
         for message in missed:
             await self.send_json({"type": "message", "message": message_json(message)})
-        await self._status(content)
+        await self.send_json(status.as_dict())
 
     async def _message(self, content: dict) -> None:
         assert self.conversation is not None
