@@ -94,7 +94,7 @@ class IdentityForm(UswdsForm):
         super().__init__(*args, **kwargs)
         # Needed or not by who is calling and by the agency's rule, so never "(optional)".
         for name in ("zip_code", "a_number_last4", "bar_number"):
-            self.fields[name].hide_optional = True  # type: ignore[attr-defined]  # _field.html
+            self.fields[name].hide_optional = True  # type: ignore[attr-defined]  # form_field
         self.fields["zip_code"].help_text = (
             _("Ask for both the ZIP code and the A-Number's last four digits.")
             if settings.IDENTITY_APPLICANT_EXTRA_ANSWERS == 2
@@ -222,7 +222,7 @@ class TransferForm(UswdsForm):
 
     def __init__(self, *args, options=None, language: str = "en", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["note"].hide_optional = True  # type: ignore[attr-defined]  # _field.html
+        self.fields["note"].hide_optional = True  # type: ignore[attr-defined]  # form_field
         choices: list = [("", _("- Choose -"))]
         if options is not None:
             if options.queues:
