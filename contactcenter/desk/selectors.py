@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,18 +243,32 @@ TRANSFER_AGENT_FIELDS = (
 
 def transfer_options(*, agent: Agent, held_item_ids: Sequence[int]) -> TransferOptions | None:
     """For the contact the agent holds on this inquiry (None if they hold none): where it may
-    go, and a warm transfer already waiting. Three queries whatever the numbers (two while the
-    active queues are kept)."""
+    go, and a warm transfer already waiting. Two queries whatever the numbers while the active
+    queues are kept, and one more when a transfer is waiting: the item comes with the id of a
+    transfer waiting, and only then is that transfer read with its queue and colleague (most
+    contacts have none, and that wide query cost more to build than the rest of the tool)."""
     if not held_item_ids:
         return None
-    item = WorkItem.objects.select_related("queue").filter(pk=held_item_ids[0]).first()
+    waiting = (
+        WorkItem.objects.filter(
+            transferred_from=OuterRef("pk"), state__in=[WorkState.QUEUED, WorkState.OFFERED]
+        )
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    item = (
+        WorkItem.objects.filter(pk=held_item_ids[0]).annotate(waiting_id=Subquery(waiting)).first()
+    )
     if item is None:
         return None
-    pending = (
-        WorkItem.objects.select_related("queue", "transfer_agent__user")
-        .filter(transferred_from=item, state__in=[WorkState.QUEUED, WorkState.OFFERED])
-        .first()
-    )
+    pending = None
+    waiting_id = getattr(item, "waiting_id", None)  # the annotation
+    if waiting_id is not None:
+        pending = (
+            WorkItem.objects.select_related("queue", "transfer_agent__user")
+            .filter(pk=waiting_id)
+            .first()
+        )
     queues = [q for q in ACTIVE_QUEUES.get() if queue_transfer_refusal(q, item) is None]
     colleagues = (
         Agent.objects.select_related("user")
