@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
 
 from contactcenter.chat.models import Conversation, ConversationState, Message, Sender
 from contactcenter.chat.services import token_digest
@@ -28,20 +29,24 @@ def conversation_for_staff(*, user: User, reference_number: str) -> Conversation
     """The chat of an inquiry, for a member of staff who holds work on it (the agent who
     accepted it, a supervisor who took its supervisor request) or any supervisor; None for
     everyone else and for inquiries that are not chats, so the two cannot be told apart."""
+    if not user.is_authenticated:
+        return None
+    # Whether this user holds work on it comes with the conversation (one query for the agent
+    # who accepted it, on the way to the chat); the roles are read only when they do not.
+    holds = WorkItem.objects.filter(
+        inquiry_id=OuterRef("inquiry_id"), state=WorkState.ASSIGNED, assigned_to__user=user
+    )
     conversation = (
         Conversation.objects.select_related("inquiry")
         .filter(inquiry__reference_number=reference_number)
+        .annotate(user_holds_work=Exists(holds))
         .first()
     )
-    if conversation is None or conversation.inquiry_id is None or not user.is_authenticated:
+    if conversation is None or conversation.inquiry_id is None:
         return None
-    roles = user_roles(user)
-    if roles & SUPERVISOR_ROLES:
+    if getattr(conversation, "user_holds_work", False):
         return conversation
-    holds = WorkItem.objects.filter(
-        inquiry_id=conversation.inquiry_id, state=WorkState.ASSIGNED, assigned_to__user=user
-    ).exists()
-    return conversation if holds else None
+    return conversation if user_roles(user) & SUPERVISOR_ROLES else None
 
 
 def staff_works_chat(*, user: User, conversation_id: int) -> bool:
