@@ -63,8 +63,8 @@ class MyWork:
 
 
 def my_work(*, agent: Agent, now: dt.datetime | None = None, offers: bool = True) -> MyWork:
-    """ "My work" in one query: the live offer (a lapsed one is no longer theirs; none asked
-    for when ``offers`` is false) and the items held.
+    """The agent's "My work" in one query: the live offer (a lapsed one is no longer theirs;
+    none asked for when ``offers`` is false) and the items held.
 
     A transferred offer comes with who sent it (the offer's heading names them); the sender is
     read only then, since joining three more tables into every look-up (most find no offer,

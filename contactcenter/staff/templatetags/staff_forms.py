@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -37,6 +37,6 @@ def form_field(field: BoundField) -> SafeString:
         field_id,
         field.label,
         optional,
-        mark_safe(hint),  # noqa: S308  (built by format_html above)
+        hint,  # already safe (format_html above) or empty
         field,
     )
